@@ -1,0 +1,13 @@
+//! Database schema of bigr, one file per migration. A landed migration is never edited:
+//! schema changes come as a new file appended to `Migrator::migrations`.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_initial;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_initial::Migration)]
+    }
+}

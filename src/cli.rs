@@ -1,0 +1,258 @@
+//! The whole command tree of `bigr`, and nothing else. Commands arrive with their issue:
+//! nothing here is a placeholder.
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bigr",
+    version,
+    about = "BİGR Discovery: network asset inventory and classification"
+)]
+pub struct Cli {
+    /// Folder for config.toml, the SQLite database and agent state [default: ~/.bigr]
+    #[arg(long, global = true, env = "BIGR_HOME", value_name = "DIR")]
+    pub home: Option<PathBuf>,
+    /// Database to use (sqlite:PATH or postgres://…); overrides config and environment
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Set an asset's group by hand; re-scans never overwrite it
+    Tag(TagArgs),
+    /// Remove a manual tag; the asset returns to its computed group
+    Untag(AssetRefArgs),
+    /// List manually tagged assets
+    Tags(SiteListArgs),
+    /// Scan history, or the history of one asset
+    History(HistoryArgs),
+    /// Recorded changes: new, moved, changed, missing and returned assets, port changes
+    Changes(ChangesArgs),
+    /// Registered subnets of a site
+    #[command(subcommand)]
+    Subnets(SubnetsCommand),
+    /// SNMP switches whose forwarding tables map devices to ports
+    #[command(subcommand)]
+    Switches(SwitchesCommand),
+    /// TLS certificates seen on the network
+    #[command(subcommand)]
+    Certs(CertsCommand),
+    /// Dashboard users
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Database schema and migration between databases
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// Effective configuration
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print the version
+    Version(JsonArgs),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArgs {
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteListArgs {
+    /// Only this site
+    #[arg(long)]
+    pub site: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AssetRefArgs {
+    /// Asset id, IP or MAC address
+    pub asset: String,
+    /// Site of the asset, when the IP or MAC exists in several
+    #[arg(long)]
+    pub site: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    #[command(flatten)]
+    pub asset: AssetRefArgs,
+    /// ag_ve_sistemler, uygulamalar, iot or tasinabilir
+    #[arg(long, short)]
+    pub category: String,
+    /// Why (shown in the dashboard and audit lists)
+    #[arg(long, short)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PageArgs {
+    /// Rows per page (1-500)
+    #[arg(long, default_value_t = 50)]
+    pub limit: u64,
+    /// Page number, from 1
+    #[arg(long, default_value_t = 1)]
+    pub page: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Asset id, IP or MAC: show that asset's snapshots instead of the scan list
+    pub asset: Option<String>,
+    #[arg(long)]
+    pub site: Option<String>,
+    #[command(flatten)]
+    pub page: PageArgs,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangesArgs {
+    #[arg(long)]
+    pub site: Option<String>,
+    /// new_asset, ip_changed, field_changed, ports_opened, ports_closed, asset_missing, asset_returned
+    #[arg(long = "type")]
+    pub change_type: Option<String>,
+    /// Only changes of this asset (id, IP or MAC)
+    #[arg(long)]
+    pub asset: Option<String>,
+    /// From this time: 2026-11-01, an RFC 3339 time, or an age like 24h / 7d
+    #[arg(long)]
+    pub since: Option<String>,
+    #[command(flatten)]
+    pub page: PageArgs,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubnetsCommand {
+    /// Register a subnet (or update its label and VLAN)
+    Add {
+        cidr: String,
+        #[arg(long, short, default_value = "")]
+        label: String,
+        #[arg(long, short)]
+        vlan: Option<i32>,
+        #[arg(long, default_value = "local")]
+        site: String,
+    },
+    /// Forget a subnet
+    Remove {
+        cidr: String,
+        #[arg(long, default_value = "local")]
+        site: String,
+    },
+    /// List subnets
+    List(SiteListArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SwitchesCommand {
+    /// Register a switch (or update it)
+    Add {
+        host: String,
+        /// SNMP community; stored, never shown again
+        #[arg(long, short)]
+        community: String,
+        #[arg(long, default_value = "2c")]
+        snmp_version: String,
+        #[arg(long, short, default_value = "")]
+        label: String,
+        #[arg(long, default_value = "local")]
+        site: String,
+    },
+    /// Forget a switch
+    Remove {
+        host: String,
+        #[arg(long, default_value = "local")]
+        site: String,
+    },
+    /// List switches (without their communities)
+    List(SiteListArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CertsCommand {
+    /// Every certificate seen
+    List {
+        #[arg(long)]
+        site: Option<String>,
+        /// Only self-signed certificates
+        #[arg(long)]
+        self_signed: bool,
+        #[command(flatten)]
+        page: PageArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Certificates expired or expiring within N days, soonest first
+    Expiring {
+        #[arg(long, short, default_value_t = 30)]
+        days: i64,
+        #[arg(long)]
+        site: Option<String>,
+        #[command(flatten)]
+        page: PageArgs,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password is asked for, or read from stdin
+    Add {
+        username: String,
+        #[arg(long, default_value = "viewer")]
+        role: String,
+        /// Read the password from the first line of stdin
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Change a user's password
+    Passwd {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users
+    List(JsonArgs),
+    /// Delete a user (never the last admin)
+    Remove { username: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Apply pending migrations (every command also does this first)
+    Migrate,
+    /// Schema version, pending migrations and row counts
+    Status(JsonArgs),
+    /// Copy a whole inventory between databases; running it again changes nothing
+    Copy {
+        #[arg(long, value_name = "URL")]
+        from: String,
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Effective settings, where each came from, secrets redacted
+    Show(JsonArgs),
+}

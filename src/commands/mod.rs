@@ -1,0 +1,71 @@
+//! One function per subcommand: load what it needs, call the library, render the result.
+mod config_cmd;
+mod db;
+mod inventory;
+mod output;
+mod registry;
+mod users;
+
+use crate::cli::{Cli, Command, DbCommand};
+use crate::config::{FlagOverrides, Settings};
+use crate::store::{self, OpenOptions};
+use sea_orm::DatabaseConnection;
+
+/// Runs the parsed command line. `Err` is printed as one line by `main`.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Version(args) => return output::version(args.json),
+        Command::Completions { shell } => return output::completions(*shell),
+        _ => {}
+    }
+    let (settings, figment) = Settings::load(
+        cli.home.clone(),
+        FlagOverrides {
+            database_url: cli.database_url.clone(),
+        },
+    )?;
+    init_tracing(&settings.log);
+    match cli.command {
+        Command::Config(crate::cli::ConfigCommand::Show(args)) => {
+            config_cmd::show(&settings, &figment, args.json)
+        }
+        Command::Db(DbCommand::Copy { from, to }) => db::copy(&settings, &from, &to).await,
+        Command::Db(DbCommand::Status(args)) => db::status(&settings, args.json).await,
+        Command::Db(DbCommand::Migrate) => db::migrate(&settings).await,
+        Command::Tag(args) => inventory::tag(&open(&settings).await?, args).await,
+        Command::Untag(args) => inventory::untag(&open(&settings).await?, args).await,
+        Command::Tags(args) => inventory::tags(&open(&settings).await?, args).await,
+        Command::History(args) => inventory::history(&open(&settings).await?, args).await,
+        Command::Changes(args) => inventory::changes(&open(&settings).await?, args).await,
+        Command::Subnets(cmd) => registry::subnets(&open(&settings).await?, cmd).await,
+        Command::Switches(cmd) => registry::switches(&open(&settings).await?, cmd).await,
+        Command::Certs(cmd) => registry::certs(&open(&settings).await?, cmd).await,
+        Command::User(cmd) => users::run(&open(&settings).await?, cmd).await,
+        Command::Version(_) | Command::Completions { .. } => Ok(()),
+    }
+}
+
+/// Opens the configured database, migrating it first.
+pub async fn open(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    Ok(store::open(&settings.database_url(), &open_options(settings, true)).await?)
+}
+
+fn open_options(settings: &Settings, migrate: bool) -> OpenOptions {
+    OpenOptions {
+        attempts: settings.db_connect_attempts,
+        max_connections: settings.db_max_connections,
+        migrate,
+    }
+}
+
+fn init_tracing(level: &str) {
+    use tracing_subscriber::EnvFilter;
+    // The driver logs every statement at INFO: keep it quiet unless asked for by name.
+    let filter = EnvFilter::try_from_env("RUST_LOG")
+        .or_else(|_| EnvFilter::try_new(format!("{level},sqlx=warn,sea_orm_migration=warn")))
+        .unwrap_or_else(|_| EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

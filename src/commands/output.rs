@@ -1,0 +1,75 @@
+//! Rendering for the terminal: tables for people, JSON for scripts.
+use clap::CommandFactory;
+use comfy_table::{Table, presets};
+use serde::Serialize;
+
+pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// A borderless table like `docker ps`, easy to read and to grep.
+pub fn table(headers: &[&str], rows: Vec<Vec<String>>) {
+    let mut t = Table::new();
+    t.load_preset(presets::NOTHING).set_header(headers.to_vec());
+    for r in rows {
+        t.add_row(r);
+    }
+    println!("{t}");
+}
+
+pub fn opt(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "-".into())
+}
+
+pub fn time(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn opt_time(t: &Option<chrono::DateTime<chrono::Utc>>) -> String {
+    t.as_ref().map(time).unwrap_or_else(|| "-".into())
+}
+
+pub fn ports(p: &[u16]) -> String {
+    crate::model::PortSet::from_ports(p.iter().copied()).to_string()
+}
+
+/// "page 1 of 3 (120 rows)" under a paginated table, when there is more than one page.
+pub fn page_footer(page: u64, per_page: u64, total: u64) {
+    let pages = total.div_ceil(per_page.max(1));
+    if pages > 1 {
+        println!("page {page} of {pages} ({total} rows); use --page to see more");
+    }
+}
+
+#[derive(Serialize)]
+struct VersionInfo {
+    version: &'static str,
+    schema: Option<String>,
+}
+
+pub fn version(as_json: bool) -> anyhow::Result<()> {
+    use migration::MigratorTrait;
+    let schema = migration::Migrator::migrations()
+        .last()
+        .map(|m| m.name().to_string());
+    let info = VersionInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        schema,
+    };
+    if as_json {
+        return json(&info);
+    }
+    println!(
+        "bigr {} (schema {})",
+        info.version,
+        info.schema.unwrap_or_default()
+    );
+    Ok(())
+}
+
+pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<()> {
+    let mut cmd = crate::cli::Cli::command();
+    clap_complete::generate(shell, &mut cmd, "bigr", &mut std::io::stdout());
+    Ok(())
+}

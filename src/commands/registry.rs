@@ -1,0 +1,184 @@
+//! `subnets`, `switches`, `certs`.
+use super::output::{self, opt, opt_time};
+use crate::cli::{CertsCommand, PageArgs, SubnetsCommand, SwitchesCommand};
+use crate::store::certificates::{self, CertificateFilter, CertificateView};
+use crate::store::{PageRequest, subnets, switches};
+use chrono::Utc;
+use sea_orm::DatabaseConnection;
+
+pub async fn subnets(db: &DatabaseConnection, cmd: SubnetsCommand) -> anyhow::Result<()> {
+    match cmd {
+        SubnetsCommand::Add {
+            cidr,
+            label,
+            vlan,
+            site,
+        } => {
+            let s = subnets::add(db, &site, &cidr, &label, vlan).await?;
+            println!("subnet {} registered in site {}", s.cidr, s.site);
+        }
+        SubnetsCommand::Remove { cidr, site } => {
+            subnets::remove(db, &site, &cidr).await?;
+            println!(
+                "subnet {} removed from site {site}",
+                subnets::parse_cidr(&cidr)?
+            );
+        }
+        SubnetsCommand::List(args) => {
+            let list = subnets::list(db, args.site.as_deref()).await?;
+            if args.json {
+                return output::json(&list);
+            }
+            output::table(
+                &["SITE", "CIDR", "LABEL", "VLAN", "ASSETS", "LAST SCANNED"],
+                list.into_iter()
+                    .map(|s| {
+                        vec![
+                            s.site,
+                            s.cidr,
+                            s.label,
+                            s.vlan_id
+                                .map(|v| v.to_string())
+                                .unwrap_or_else(|| "-".into()),
+                            s.asset_count.to_string(),
+                            opt_time(&s.last_scanned_at),
+                        ]
+                    })
+                    .collect(),
+            );
+        }
+    }
+    Ok(())
+}
+
+pub async fn switches(db: &DatabaseConnection, cmd: SwitchesCommand) -> anyhow::Result<()> {
+    match cmd {
+        SwitchesCommand::Add {
+            host,
+            community,
+            snmp_version,
+            label,
+            site,
+        } => {
+            let s = switches::add(db, &site, &host, &community, &snmp_version, &label).await?;
+            println!(
+                "switch {} registered in site {} (SNMP v{})",
+                s.host, s.site, s.snmp_version
+            );
+        }
+        SwitchesCommand::Remove { host, site } => {
+            switches::remove(db, &site, &host).await?;
+            println!("switch {} removed from site {site}", host.trim());
+        }
+        SwitchesCommand::List(args) => {
+            let list = switches::list(db, args.site.as_deref()).await?;
+            if args.json {
+                return output::json(&list);
+            }
+            output::table(
+                &["SITE", "HOST", "SNMP", "LABEL", "MACS", "LAST POLLED"],
+                list.into_iter()
+                    .map(|s| {
+                        vec![
+                            s.site,
+                            s.host,
+                            s.snmp_version,
+                            s.label,
+                            s.mac_count.to_string(),
+                            opt_time(&s.last_polled_at),
+                        ]
+                    })
+                    .collect(),
+            );
+        }
+    }
+    Ok(())
+}
+
+pub async fn certs(db: &DatabaseConnection, cmd: CertsCommand) -> anyhow::Result<()> {
+    let (filter, page, as_json): (CertificateFilter, PageArgs, bool) = match cmd {
+        CertsCommand::List {
+            site,
+            self_signed,
+            page,
+            json,
+        } => (
+            CertificateFilter {
+                site,
+                self_signed: self_signed.then_some(true),
+                expiring_days: None,
+            },
+            page,
+            json,
+        ),
+        CertsCommand::Expiring {
+            days,
+            site,
+            page,
+            json,
+        } => {
+            if !(0..=3650).contains(&days) {
+                anyhow::bail!("--days must be between 0 and 3650");
+            }
+            (
+                CertificateFilter {
+                    site,
+                    expiring_days: Some(days),
+                    self_signed: None,
+                },
+                page,
+                json,
+            )
+        }
+    };
+    let list = certificates::list(
+        db,
+        &filter,
+        PageRequest::new(page.page, page.limit)?,
+        Utc::now(),
+    )
+    .await?;
+    if as_json {
+        return output::json(&list);
+    }
+    output::table(
+        &[
+            "SITE",
+            "ENDPOINT",
+            "SUBJECT",
+            "ISSUER",
+            "EXPIRES",
+            "DAYS",
+            "STATUS",
+            "SELF-SIGNED",
+            "KEY",
+        ],
+        list.items.iter().map(cert_row).collect(),
+    );
+    output::page_footer(list.page, list.per_page, list.total);
+    Ok(())
+}
+
+fn cert_row(c: &CertificateView) -> Vec<String> {
+    vec![
+        c.site.clone(),
+        format!("{}:{}", c.ip, c.port),
+        opt(&c.subject_cn),
+        opt(&c.issuer),
+        opt_time(&c.not_after),
+        c.days_until_expiry
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "-".into()),
+        c.expiry_status.to_string(),
+        if c.self_signed {
+            "yes".into()
+        } else {
+            "no".into()
+        },
+        match (&c.key_type, c.key_bits) {
+            (Some(t), Some(b)) => format!("{t} {b}"),
+            (Some(t), None) => t.clone(),
+            _ => "-".into(),
+        },
+    ]
+}

@@ -1,0 +1,245 @@
+//! Settings, layered with figment: defaults → `$BIGR_HOME/config.toml` → `DATABASE_URL`/`PORT`
+//! (as Render sets them) → `BIGR_*` environment → command-line flags.
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Every key a user may set, in the file or as `BIGR_<KEY>`.
+pub const KEYS: [&str; 9] = [
+    "database_url",
+    "db_connect_attempts",
+    "db_max_connections",
+    "host",
+    "port",
+    "log",
+    "missing_after_scans",
+    "missing_after_minutes",
+    "home",
+];
+
+/// The effective configuration of one bigr process. Travels as a value, never a global.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Folder of the config file, the SQLite database and the agent's state.
+    pub home: PathBuf,
+    /// `sqlite://…` or `postgres://…`; empty means `$home/bigr.db`.
+    pub database_url: String,
+    /// Attempts to reach the database at start before giving up (with backoff).
+    pub db_connect_attempts: u32,
+    pub db_max_connections: u32,
+    pub host: String,
+    pub port: u16,
+    /// tracing filter, e.g. `warn` or `bigr=debug`.
+    pub log: String,
+    /// Consecutive covering scans an asset must miss before it is `asset_missing`…
+    pub missing_after_scans: u32,
+    /// …and minutes since it was last seen (so sleeping phones do not flap).
+    pub missing_after_minutes: u32,
+}
+
+/// The part of a config file: every key optional, unknown keys refused (typos fail loudly).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct FileSettings {
+    database_url: Option<String>,
+    db_connect_attempts: Option<u32>,
+    db_max_connections: Option<u32>,
+    host: Option<String>,
+    port: Option<u16>,
+    log: Option<String>,
+    missing_after_scans: Option<u32>,
+    missing_after_minutes: Option<u32>,
+}
+
+/// Values given on the command line; `None` leaves the lower layers in charge.
+#[derive(Default, Serialize)]
+pub struct FlagOverrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+}
+
+impl Settings {
+    fn defaults(home: &Path) -> Settings {
+        Settings {
+            home: home.to_path_buf(),
+            database_url: String::new(),
+            db_connect_attempts: 5,
+            db_max_connections: 10,
+            host: "127.0.0.1".into(),
+            port: 8090,
+            log: "warn".into(),
+            missing_after_scans: 2,
+            missing_after_minutes: 15,
+        }
+    }
+
+    /// The database to open: the configured URL or the SQLite file in `home`.
+    pub fn database_url(&self) -> String {
+        if self.database_url.trim().is_empty() {
+            format!("sqlite://{}?mode=rwc", self.home.join("bigr.db").display())
+        } else {
+            self.database_url.trim().to_string()
+        }
+    }
+
+    pub fn config_file(home: &Path) -> PathBuf {
+        home.join("config.toml")
+    }
+
+    /// Loads the layers. `home` comes from `--home`/`BIGR_HOME`, else `~/.bigr`.
+    pub fn load(
+        home: Option<PathBuf>,
+        flags: FlagOverrides,
+    ) -> anyhow::Result<(Settings, Figment)> {
+        let home = match home {
+            Some(h) => h,
+            None => default_home()?,
+        };
+        let file = Settings::config_file(&home);
+        let mut figment = Figment::from(Serialized::defaults(Settings::defaults(&home)));
+        if let Some(text) = read_config_file(&file)? {
+            toml_check(&file, &text)?;
+            figment = figment.merge(Toml::string(&text));
+        }
+        let figment = figment
+            .merge(Env::raw().only(&["DATABASE_URL", "PORT"]))
+            .merge(Env::prefixed("BIGR_").only(&KEYS))
+            .merge(Serialized::defaults(flags))
+            // `home` is decided before the file is read; a file or env cannot move it.
+            .merge(Serialized::default("home", &home));
+        let settings: Settings = figment.extract().map_err(|e| {
+            anyhow::anyhow!(
+                "invalid configuration: {}",
+                e.to_string().replace('\n', "; ")
+            )
+        })?;
+        settings.check()?;
+        Ok((settings, figment))
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        let url = self.database_url();
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            bail!(
+                "database_url must start with sqlite:, postgres:// or postgresql:// (got '{}')",
+                redact_url(&url)
+            );
+        }
+        if self.db_connect_attempts == 0 || self.db_max_connections == 0 {
+            bail!("db_connect_attempts and db_max_connections must be at least 1");
+        }
+        Ok(())
+    }
+}
+
+fn default_home() -> anyhow::Result<PathBuf> {
+    match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        Some(h) => Ok(PathBuf::from(h).join(".bigr")),
+        None => bail!("cannot find a home folder: set BIGR_HOME or pass --home"),
+    }
+}
+
+fn read_config_file(path: &Path) -> anyhow::Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read config file {}", path.display())),
+    }
+}
+
+fn toml_check(path: &Path, text: &str) -> anyhow::Result<()> {
+    toml::from_str::<FileSettings>(text)
+        .map(|_| ())
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "invalid config file {}: {}",
+                path.display(),
+                e.to_string().trim().replace('\n', " ")
+            )
+        })
+}
+
+/// Hides the password of a database URL: `postgres://u:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        Ok(_) => url.to_string(),
+        // Not a URL we can parse: keep the scheme only, the rest may hold a secret.
+        Err(_) => format!("{}://***", url.split("://").next().unwrap_or("?")),
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("home", &self.home)
+            .field("database_url", &redact_url(&self.database_url()))
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One line of `bigr config show`: a key, its effective value (redacted) and where it came from.
+#[derive(Serialize)]
+pub struct ShownSetting {
+    pub key: String,
+    pub value: serde_json::Value,
+    pub source: String,
+}
+
+/// The effective settings with secrets redacted and each value's origin.
+pub fn show(settings: &Settings, figment: &Figment) -> Vec<ShownSetting> {
+    let mut value = serde_json::to_value(settings).unwrap_or_default();
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert(
+            "database_url".into(),
+            serde_json::Value::String(redact_url(&settings.database_url())),
+        );
+    }
+    let mut out = Vec::new();
+    if let Some(obj) = value.as_object() {
+        for (key, v) in obj {
+            let source = match figment.find_metadata(key) {
+                Some(m) if key == "database_url" && settings.database_url.is_empty() => {
+                    let _ = m;
+                    "default".to_string()
+                }
+                Some(m) => m.name.to_string(),
+                None => "default".to_string(),
+            };
+            out.push(ShownSetting {
+                key: key.clone(),
+                value: v.clone(),
+                source,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_passwords_and_keeps_the_rest() {
+        assert_eq!(
+            redact_url("postgres://bob:s3cret@db.neon.tech/app?sslmode=require"),
+            "postgres://bob:***@db.neon.tech/app?sslmode=require"
+        );
+        assert_eq!(redact_url("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+        assert!(!redact_url("postgres://bob:s3cret@[bad").contains("s3cret"));
+    }
+}

@@ -1,0 +1,8 @@
+//! bigr: network asset discovery and BİGR classification — scanner, site agent and control
+//! plane in one binary. `main.rs` only parses the command line and calls `commands`.
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod model;
+pub mod password;
+pub mod store;

@@ -1,0 +1,16 @@
+//! Types shared by scan, agent and server. The wire format lives here once; this module
+//! depends on no other module of the crate.
+mod category;
+mod mac;
+mod ports;
+mod report;
+mod validate;
+
+pub use category::{Category, ConfidenceLevel, DeviceType, Sensitivity};
+pub use mac::MacAddr;
+pub use ports::PortSet;
+pub use report::{
+    AssetObservation, CertificateObservation, Evidence, Privileges, ScanMethod, ScanReport,
+    Service, SnmpFacts, SwitchPort,
+};
+pub use validate::{ReportError, limits};

@@ -1,0 +1,423 @@
+//! The change rules, applied in memory to a site's assets; `save_scan` then writes the result.
+use super::entity::{asset, asset_change};
+use super::identity::{ip_sort_key, is_mac_identity};
+use super::save_scan::SaveOptions;
+use crate::model::{AssetObservation, Category, DeviceType, PortSet};
+use chrono::{DateTime, Utc};
+use sea_orm::Set;
+use std::collections::{BTreeSet, HashMap};
+use std::net::IpAddr;
+use uuid::Uuid;
+
+/// The change types of DOMAIN.md.
+pub mod change_type {
+    pub const NEW_ASSET: &str = "new_asset";
+    pub const IP_CHANGED: &str = "ip_changed";
+    pub const FIELD_CHANGED: &str = "field_changed";
+    pub const PORTS_OPENED: &str = "ports_opened";
+    pub const PORTS_CLOSED: &str = "ports_closed";
+    pub const ASSET_MISSING: &str = "asset_missing";
+    pub const ASSET_RETURNED: &str = "asset_returned";
+    pub const ALL: [&str; 7] = [
+        NEW_ASSET,
+        IP_CHANGED,
+        FIELD_CHANGED,
+        PORTS_OPENED,
+        PORTS_CLOSED,
+        ASSET_MISSING,
+        ASSET_RETURNED,
+    ];
+}
+use change_type::*;
+
+/// A site's assets while one report is applied to them.
+pub struct SiteState {
+    site_id: Uuid,
+    scan_id: Uuid,
+    now: DateTime<Utc>,
+    assets: Vec<asset::Model>,
+    by_key: HashMap<String, usize>,
+    seen: Vec<bool>,
+    dirty: Vec<bool>,
+    changes: Vec<asset_change::ActiveModel>,
+}
+
+impl SiteState {
+    pub fn new(
+        site_id: Uuid,
+        scan_id: Uuid,
+        now: DateTime<Utc>,
+        assets: Vec<asset::Model>,
+    ) -> Self {
+        let by_key = assets
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.identity_key.clone(), i))
+            .collect();
+        let n = assets.len();
+        SiteState {
+            site_id,
+            scan_id,
+            now,
+            assets,
+            by_key,
+            seen: vec![false; n],
+            dirty: vec![false; n],
+            changes: Vec::new(),
+        }
+    }
+
+    fn change(
+        &mut self,
+        i: usize,
+        kind: &str,
+        field: Option<&str>,
+        old: Option<String>,
+        new: Option<String>,
+    ) {
+        let a = &mut self.assets[i];
+        a.change_count += 1;
+        self.changes.push(asset_change::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            site_id: Set(self.site_id),
+            asset_id: Set(a.id),
+            scan_id: Set(self.scan_id),
+            change_type: Set(kind.to_string()),
+            field_name: Set(field.map(str::to_string)),
+            old_value: Set(old),
+            new_value: Set(new),
+            detected_at: Set(self.now),
+        });
+    }
+
+    pub fn take_changes(&mut self) -> Vec<asset_change::ActiveModel> {
+        std::mem::take(&mut self.changes)
+    }
+
+    /// Assets inserted or modified by this report.
+    pub fn dirty_assets(&self) -> Vec<asset::Model> {
+        self.assets
+            .iter()
+            .zip(&self.dirty)
+            .filter(|(_, d)| **d)
+            .map(|(a, _)| a.clone())
+            .collect()
+    }
+
+    /// Which asset holds each IP: those seen in this report first, then the other present ones.
+    pub fn ip_owners(&self) -> HashMap<String, Uuid> {
+        let mut owners = HashMap::new();
+        for (a, seen) in self.assets.iter().zip(&self.seen) {
+            if *seen {
+                owners.insert(a.ip.clone(), a.id);
+            }
+        }
+        for a in self.assets.iter().filter(|a| !a.missing) {
+            owners.entry(a.ip.clone()).or_insert(a.id);
+        }
+        owners
+    }
+
+    /// IPs of assets currently present (not missing), for subnet counts.
+    pub fn live_ips(&self) -> Vec<IpAddr> {
+        self.assets
+            .iter()
+            .filter(|a| !a.missing)
+            .filter_map(|a| a.ip.parse().ok())
+            .collect()
+    }
+
+    fn resolve(&self, key: &str, obs: &AssetObservation) -> Option<usize> {
+        if let Some(&i) = self.by_key.get(key).filter(|&&i| !self.seen[i]) {
+            return Some(i);
+        }
+        let ip = obs.ip.to_string();
+        let free = |i: &usize| !self.seen[*i] && self.assets[*i].ip == ip;
+        if is_mac_identity(key) {
+            // A device first seen without its MAC (routed or unprivileged scan) is the same
+            // device once ARP shows the MAC: adopt that IP-keyed asset.
+            (0..self.assets.len()).find(|i| {
+                free(i)
+                    && !is_mac_identity(&self.assets[*i].identity_key)
+                    && self.assets[*i].mac.is_none()
+            })
+        } else {
+            // No usable MAC this time: credit the MAC-identified device that holds this IP.
+            (0..self.assets.len())
+                .filter(|i| {
+                    free(i)
+                        && is_mac_identity(&self.assets[*i].identity_key)
+                        && !self.assets[*i].missing
+                })
+                .max_by_key(|i| self.assets[*i].last_seen)
+        }
+    }
+}
+
+/// Applies one merged observation; returns the id of the asset it now belongs to.
+pub fn apply_observation(
+    state: &mut SiteState,
+    key: &str,
+    obs: &AssetObservation,
+    probed: &PortSet,
+) -> Uuid {
+    match state.resolve(key, obs) {
+        Some(i) => update_existing(state, i, key, obs, probed),
+        None => insert_new(state, key, obs),
+    }
+}
+
+fn insert_new(state: &mut SiteState, key: &str, obs: &AssetObservation) -> Uuid {
+    let id = Uuid::now_v7();
+    let ports: BTreeSet<u16> = obs.open_ports.iter().copied().collect();
+    state.assets.push(asset::Model {
+        id,
+        site_id: state.site_id,
+        identity_key: key.to_string(),
+        ip: obs.ip.to_string(),
+        ip_sort: ip_sort_key(obs.ip),
+        mac: obs.mac.map(|m| m.to_string()),
+        hostname: obs.hostname.clone(),
+        vendor: obs.vendor.clone(),
+        os_hint: obs.os_hint.clone(),
+        device_type: obs.device_type.as_str().to_string(),
+        category: obs.category.as_str().to_string(),
+        computed_category: obs.category.as_str().to_string(),
+        confidence: obs.confidence,
+        sensitivity: obs.sensitivity.as_str().to_string(),
+        open_ports: json(&ports),
+        services: json(&obs.services),
+        evidence: json(&obs.evidence),
+        mdns_services: json(&obs.mdns_services),
+        snmp: obs.snmp.as_ref().map(json),
+        switch_host: obs.switch_port.as_ref().map(|s| s.host.clone()),
+        switch_port: obs.switch_port.as_ref().map(|s| s.port.clone()),
+        switch_port_index: obs
+            .switch_port
+            .as_ref()
+            .and_then(|s| s.port_index)
+            .map(|p| p as i32),
+        manual_category: None,
+        manual_note: None,
+        tagged_at: None,
+        first_seen: state.now,
+        last_seen: state.now,
+        missing: false,
+        missing_since: None,
+        missed_scans: 0,
+        change_count: 0,
+        last_scan_id: Some(state.scan_id),
+    });
+    let i = state.assets.len() - 1;
+    state.by_key.insert(key.to_string(), i);
+    state.seen.push(true);
+    state.dirty.push(true);
+    state.change(i, NEW_ASSET, None, None, Some(obs.ip.to_string()));
+    id
+}
+
+fn update_existing(
+    state: &mut SiteState,
+    i: usize,
+    key: &str,
+    obs: &AssetObservation,
+    probed: &PortSet,
+) -> Uuid {
+    state.seen[i] = true;
+    let id = state.assets[i].id;
+    // A report older than what we know (a queued report delivered late) only adds history.
+    if state.now < state.assets[i].last_seen {
+        return id;
+    }
+    state.dirty[i] = true;
+    let now = state.now;
+    if state.assets[i].missing {
+        state.change(i, ASSET_RETURNED, None, None, Some(obs.ip.to_string()));
+        let a = &mut state.assets[i];
+        a.missing = false;
+        a.missing_since = None;
+    }
+    state.assets[i].missed_scans = 0;
+
+    if state.assets[i].identity_key != key && is_mac_identity(key) {
+        let old_key = std::mem::replace(&mut state.assets[i].identity_key, key.to_string());
+        state.by_key.remove(&old_key);
+        state.by_key.insert(key.to_string(), i);
+    }
+    let new_ip = obs.ip.to_string();
+    if state.assets[i].ip != new_ip {
+        let old = std::mem::replace(&mut state.assets[i].ip, new_ip.clone());
+        state.assets[i].ip_sort = ip_sort_key(obs.ip);
+        state.change(i, IP_CHANGED, Some("ip"), Some(old), Some(new_ip));
+    }
+    if let Some(mac) = obs.mac.map(|m| m.to_string())
+        && state.assets[i].mac.as_deref() != Some(mac.as_str())
+    {
+        // On a MAC-keyed asset a MAC-less or different-MAC observation never gets here with a
+        // new MAC (the key would differ); this records IP-keyed devices gaining or rotating one.
+        let old = state.assets[i].mac.replace(mac.clone());
+        state.change(i, FIELD_CHANGED, Some("mac"), old, Some(mac));
+    }
+    // An absent value means "not learned this time", not "gone": it never erases what we know.
+    for field in ["hostname", "vendor", "os_hint"] {
+        let new = match field {
+            "hostname" => &obs.hostname,
+            "vendor" => &obs.vendor,
+            _ => &obs.os_hint,
+        };
+        let Some(new) = new.clone() else { continue };
+        let slot = match field {
+            "hostname" => &mut state.assets[i].hostname,
+            "vendor" => &mut state.assets[i].vendor,
+            _ => &mut state.assets[i].os_hint,
+        };
+        if slot.as_deref() != Some(new.as_str()) {
+            let old = slot.replace(new.clone());
+            state.change(i, FIELD_CHANGED, Some(field), old, Some(new));
+        }
+    }
+    apply_classification(state, i, obs);
+    apply_ports(state, i, obs, probed);
+    let a = &mut state.assets[i];
+    if !obs.mdns_services.is_empty() {
+        a.mdns_services = json(&obs.mdns_services);
+    }
+    if let Some(snmp) = &obs.snmp {
+        a.snmp = Some(json(snmp));
+    }
+    if let Some(sw) = &obs.switch_port {
+        a.switch_host = Some(sw.host.clone());
+        a.switch_port = Some(sw.port.clone());
+        a.switch_port_index = sw.port_index.map(|p| p as i32);
+    }
+    a.last_seen = now;
+    a.last_scan_id = Some(state.scan_id);
+    id
+}
+
+/// Category and device type change only on real evidence: a scan that learned too little to
+/// classify (unclassified / unknown) does not undo an earlier classification, and confidence
+/// jitter alone is never a change.
+fn apply_classification(state: &mut SiteState, i: usize, obs: &AssetObservation) {
+    if obs.device_type != DeviceType::Unknown
+        && state.assets[i].device_type != obs.device_type.as_str()
+    {
+        let old = std::mem::replace(
+            &mut state.assets[i].device_type,
+            obs.device_type.as_str().to_string(),
+        );
+        state.change(
+            i,
+            FIELD_CHANGED,
+            Some("device_type"),
+            Some(old),
+            Some(obs.device_type.as_str().to_string()),
+        );
+    }
+    if obs.category == Category::Unclassified {
+        return;
+    }
+    let new = obs.category.as_str().to_string();
+    if state.assets[i].computed_category != new {
+        let old = std::mem::replace(&mut state.assets[i].computed_category, new.clone());
+        state.change(
+            i,
+            FIELD_CHANGED,
+            Some("category"),
+            Some(old),
+            Some(new.clone()),
+        );
+    }
+    let a = &mut state.assets[i];
+    if a.manual_category.is_none() {
+        a.category = new;
+    }
+    a.confidence = obs.confidence;
+    a.sensitivity = obs.sensitivity.as_str().to_string();
+    a.evidence = json(&obs.evidence);
+}
+
+/// Opened = open now and not before; closed = open before, probed now, not open now. Ports
+/// outside the probed set keep their last known state.
+fn apply_ports(state: &mut SiteState, i: usize, obs: &AssetObservation, probed: &PortSet) {
+    let old: BTreeSet<u16> =
+        serde_json::from_value(state.assets[i].open_ports.clone()).unwrap_or_default();
+    let new: BTreeSet<u16> = obs.open_ports.iter().copied().collect();
+    let opened: Vec<u16> = new.difference(&old).copied().collect();
+    let closed: Vec<u16> = old
+        .iter()
+        .filter(|p| probed.contains(**p) && !new.contains(p))
+        .copied()
+        .collect();
+    let current: BTreeSet<u16> = old
+        .iter()
+        .filter(|p| !probed.contains(**p))
+        .chain(&new)
+        .copied()
+        .collect();
+    if !opened.is_empty() {
+        state.change(
+            i,
+            PORTS_OPENED,
+            Some("open_ports"),
+            None,
+            Some(PortSet::from_ports(opened).to_string()),
+        );
+    }
+    if !closed.is_empty() {
+        state.change(
+            i,
+            PORTS_CLOSED,
+            Some("open_ports"),
+            Some(PortSet::from_ports(closed).to_string()),
+            None,
+        );
+    }
+    let a = &mut state.assets[i];
+    let mut services: Vec<crate::model::Service> =
+        serde_json::from_value(a.services.clone()).unwrap_or_default();
+    services.retain(|s| {
+        current.contains(&s.port)
+            && !probed.contains(s.port)
+            && !obs.services.iter().any(|n| n.port == s.port)
+    });
+    services.extend(obs.services.iter().cloned());
+    services.sort_by_key(|s| s.port);
+    a.services = json(&services);
+    a.open_ports = json(&current);
+}
+
+/// Counts a covering, complete scan that did not see an asset; after the grace window
+/// (N scans and M minutes) the asset is missing.
+pub fn mark_absent(state: &mut SiteState, networks: &[ipnet::IpNet], opts: &SaveOptions) {
+    if networks.is_empty() {
+        return;
+    }
+    for i in 0..state.assets.len() {
+        let a = &state.assets[i];
+        if state.seen[i] || a.missing || a.last_seen >= state.now {
+            continue;
+        }
+        let Ok(ip) = a.ip.parse::<IpAddr>() else {
+            continue;
+        };
+        if !networks.iter().any(|n| n.contains(&ip)) {
+            continue;
+        }
+        state.dirty[i] = true;
+        let a = &mut state.assets[i];
+        a.missed_scans += 1;
+        if a.missed_scans as u32 >= opts.missing_after_scans
+            && state.now - a.last_seen >= opts.missing_after
+        {
+            a.missing = true;
+            a.missing_since = Some(state.now);
+            let ip = a.ip.clone();
+            state.change(i, ASSET_MISSING, None, Some(ip), None);
+        }
+    }
+}
+
+fn json<T: serde::Serialize + ?Sized>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}

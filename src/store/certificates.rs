@@ -1,0 +1,203 @@
+//! TLS certificates seen on ip:port, one row per site/ip/port, expiry computed when read.
+use super::entity::{certificate, site};
+use super::error::StoreResult;
+use super::page::{Page, PageRequest};
+use crate::model::CertificateObservation;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde::Serialize;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Inserts or refreshes the certificates of one report. `owners` maps IP → asset id.
+pub async fn upsert_observed<C: ConnectionTrait>(
+    db: &C,
+    site_id: Uuid,
+    now: DateTime<Utc>,
+    certs: &[CertificateObservation],
+    owners: &HashMap<String, Uuid>,
+) -> StoreResult<()> {
+    // The same ip:port twice in one report: the last one wins (one row per endpoint).
+    let mut unique: HashMap<(String, u16), &CertificateObservation> = HashMap::new();
+    for c in certs {
+        unique.insert((c.ip.to_string(), c.port), c);
+    }
+    let rows: Vec<certificate::ActiveModel> = unique
+        .into_values()
+        .map(|c| certificate::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            site_id: Set(site_id),
+            asset_id: Set(owners.get(&c.ip.to_string()).copied()),
+            ip: Set(c.ip.to_string()),
+            port: Set(i32::from(c.port)),
+            subject_cn: Set(c.subject_cn.clone()),
+            sans: Set(serde_json::to_value(&c.sans).unwrap_or_default()),
+            issuer: Set(c.issuer.clone()),
+            serial: Set(c.serial.clone()),
+            not_before: Set(c.not_before),
+            not_after: Set(c.not_after),
+            key_type: Set(c.key_type.clone()),
+            key_bits: Set(c.key_bits.map(|b| b as i32)),
+            signature_algorithm: Set(c.signature_algorithm.clone()),
+            fingerprint_sha256: Set(c.fingerprint_sha256.to_lowercase()),
+            self_signed: Set(c.self_signed),
+            first_seen: Set(now),
+            last_seen: Set(now),
+        })
+        .collect();
+    use certificate::Column as C;
+    for chunk in rows.chunks(400) {
+        certificate::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::columns([C::SiteId, C::Ip, C::Port])
+                    .update_columns([
+                        C::AssetId,
+                        C::SubjectCn,
+                        C::Sans,
+                        C::Issuer,
+                        C::Serial,
+                        C::NotBefore,
+                        C::NotAfter,
+                        C::KeyType,
+                        C::KeyBits,
+                        C::SignatureAlgorithm,
+                        C::FingerprintSha256,
+                        C::SelfSigned,
+                        C::LastSeen,
+                    ])
+                    .to_owned(),
+            )
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Expiry state of a certificate at read time.
+pub fn expiry_status(days_left: Option<i64>) -> &'static str {
+    match days_left {
+        None => "unknown",
+        Some(d) if d < 0 => "expired",
+        Some(d) if d <= 7 => "critical",
+        Some(d) if d <= 30 => "warning",
+        Some(_) => "ok",
+    }
+}
+
+/// A certificate as the CLI and API show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateView {
+    pub id: Uuid,
+    pub site: String,
+    pub asset_id: Option<Uuid>,
+    pub ip: String,
+    pub port: u16,
+    pub subject_cn: Option<String>,
+    pub sans: Vec<String>,
+    pub issuer: Option<String>,
+    pub serial: Option<String>,
+    pub not_before: Option<DateTime<Utc>>,
+    pub not_after: Option<DateTime<Utc>>,
+    pub days_until_expiry: Option<i64>,
+    pub expiry_status: &'static str,
+    pub key_type: Option<String>,
+    pub key_bits: Option<i32>,
+    pub signature_algorithm: Option<String>,
+    pub fingerprint_sha256: String,
+    pub self_signed: bool,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+}
+
+/// Filters of the certificate list.
+#[derive(Clone, Debug, Default)]
+pub struct CertificateFilter {
+    pub site: Option<String>,
+    /// Only certificates expiring within this many days (expired ones included).
+    pub expiring_days: Option<i64>,
+    pub self_signed: Option<bool>,
+}
+
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    filter: &CertificateFilter,
+    page: PageRequest,
+    now: DateTime<Utc>,
+) -> StoreResult<Page<CertificateView>> {
+    let mut cond = Condition::all();
+    if let Some(name) = &filter.site {
+        let site = super::sites::require(db, name).await?;
+        cond = cond.add(certificate::Column::SiteId.eq(site.id));
+    }
+    if let Some(days) = filter.expiring_days {
+        cond = cond.add(certificate::Column::NotAfter.lte(now + chrono::Duration::days(days)));
+    }
+    if let Some(ss) = filter.self_signed {
+        cond = cond.add(certificate::Column::SelfSigned.eq(ss));
+    }
+    let query = certificate::Entity::find().filter(cond);
+    let total = query.clone().count(db).await?;
+    let query = if filter.expiring_days.is_some() {
+        query.order_by_asc(certificate::Column::NotAfter)
+    } else {
+        query.order_by_desc(certificate::Column::LastSeen)
+    };
+    let rows = query
+        .order_by_asc(certificate::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db)
+        .await?;
+    let names = site_names(db).await?;
+    let items = rows
+        .into_iter()
+        .map(|c| {
+            // Floor, so a certificate that expired an hour ago reads -1 day, not 0.
+            let days = c
+                .not_after
+                .map(|t| (t - now).num_seconds().div_euclid(86_400));
+            CertificateView {
+                id: c.id,
+                site: names.get(&c.site_id).cloned().unwrap_or_default(),
+                asset_id: c.asset_id,
+                ip: c.ip,
+                port: c.port as u16,
+                subject_cn: c.subject_cn,
+                sans: serde_json::from_value(c.sans).unwrap_or_default(),
+                issuer: c.issuer,
+                serial: c.serial,
+                not_before: c.not_before,
+                not_after: c.not_after,
+                days_until_expiry: days,
+                expiry_status: expiry_status(days),
+                key_type: c.key_type,
+                key_bits: c.key_bits,
+                signature_algorithm: c.signature_algorithm,
+                fingerprint_sha256: c.fingerprint_sha256,
+                self_signed: c.self_signed,
+                first_seen: c.first_seen,
+                last_seen: c.last_seen,
+            }
+        })
+        .collect();
+    Ok(Page {
+        items,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// Site id → name, for views that show the site.
+pub async fn site_names<C: ConnectionTrait>(db: &C) -> StoreResult<HashMap<Uuid, String>> {
+    Ok(site::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect())
+}

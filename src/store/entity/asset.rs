@@ -1,0 +1,51 @@
+//! Row of `assets`.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "assets")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub site_id: Uuid,
+    /// `mac:<mac>` for a globally administered MAC, else `ip:<ip>` (identity inside a site).
+    pub identity_key: String,
+    pub ip: String,
+    /// Fixed-width hex of the IPv6(-mapped) address: sorts and range-filters like the number.
+    pub ip_sort: String,
+    pub mac: Option<String>,
+    pub hostname: Option<String>,
+    pub vendor: Option<String>,
+    pub os_hint: Option<String>,
+    pub device_type: String,
+    /// Effective category: the manual tag when set, else the computed one.
+    pub category: String,
+    pub computed_category: String,
+    pub confidence: f64,
+    pub sensitivity: String,
+    #[sea_orm(column_type = "JsonBinary")]
+    pub open_ports: Json,
+    #[sea_orm(column_type = "JsonBinary")]
+    pub services: Json,
+    #[sea_orm(column_type = "JsonBinary")]
+    pub evidence: Json,
+    #[sea_orm(column_type = "JsonBinary")]
+    pub mdns_services: Json,
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub snmp: Option<Json>,
+    pub switch_host: Option<String>,
+    pub switch_port: Option<String>,
+    pub switch_port_index: Option<i32>,
+    pub manual_category: Option<String>,
+    pub manual_note: Option<String>,
+    pub tagged_at: Option<DateTimeUtc>,
+    pub first_seen: DateTimeUtc,
+    pub last_seen: DateTimeUtc,
+    pub missing: bool,
+    pub missing_since: Option<DateTimeUtc>,
+    pub missed_scans: i32,
+    pub change_count: i32,
+    pub last_scan_id: Option<Uuid>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

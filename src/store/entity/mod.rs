@@ -1,0 +1,15 @@
+//! SeaORM entities, one per table of `migration/`. The drift test checks they agree.
+pub mod agent;
+pub mod asset;
+pub mod asset_change;
+pub mod certificate;
+pub mod enrollment_token;
+pub mod scan;
+pub mod scan_asset;
+pub mod session;
+pub mod shield_finding;
+pub mod shield_scan;
+pub mod site;
+pub mod subnet;
+pub mod switch;
+pub mod user;

@@ -1,0 +1,22 @@
+//! Row of `shield_scans`.
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "shield_scans")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub site_id: Uuid,
+    pub agent_id: Option<Uuid>,
+    pub target: String,
+    pub preset: String,
+    #[sea_orm(column_type = "JsonBinary")]
+    pub modules: Json,
+    pub started_at: DateTimeUtc,
+    pub completed_at: Option<DateTimeUtc>,
+    pub score: Option<f64>,
+    pub grade: Option<String>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

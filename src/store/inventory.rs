@@ -1,0 +1,448 @@
+//! Inventory reads: the filtered, sorted, paginated asset list and one asset in detail.
+use super::certificates::{self, CertificateFilter, site_names};
+use super::entity::{asset, scan, scan_asset};
+use super::error::{StoreError, StoreResult};
+use super::identity::ip_sort_range;
+use super::page::{Page, PageRequest};
+use crate::model::{Category, ConfidenceLevel, DeviceType, MacAddr};
+use chrono::{DateTime, Utc};
+use ipnet::IpNet;
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
+use uuid::Uuid;
+
+/// Columns the inventory can be sorted by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AssetSort {
+    #[default]
+    Ip,
+    Hostname,
+    Vendor,
+    Category,
+    DeviceType,
+    Confidence,
+    FirstSeen,
+    LastSeen,
+}
+
+impl std::str::FromStr for AssetSort {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "ip" => AssetSort::Ip,
+            "hostname" => AssetSort::Hostname,
+            "vendor" => AssetSort::Vendor,
+            "category" => AssetSort::Category,
+            "device_type" => AssetSort::DeviceType,
+            "confidence" => AssetSort::Confidence,
+            "first_seen" => AssetSort::FirstSeen,
+            "last_seen" => AssetSort::LastSeen,
+            _ => {
+                return Err(format!(
+                    "cannot sort by '{s}' (ip, hostname, vendor, category, device_type, confidence, first_seen, last_seen)"
+                ));
+            }
+        })
+    }
+}
+
+/// Inventory filters; every one optional.
+#[derive(Clone, Debug, Default)]
+pub struct AssetFilter {
+    pub site: Option<String>,
+    pub subnet: Option<IpNet>,
+    pub category: Option<Category>,
+    pub device_type: Option<DeviceType>,
+    pub confidence: Option<ConfidenceLevel>,
+    pub missing: Option<bool>,
+    /// Case-insensitive substring of IP, MAC, hostname or vendor.
+    pub q: Option<String>,
+    pub sort: AssetSort,
+    pub descending: bool,
+}
+
+/// An asset as lists show it. Field names are a stable contract (`--json`, API).
+#[derive(Debug, Clone, Serialize)]
+pub struct AssetView {
+    pub id: Uuid,
+    pub site: String,
+    pub ip: String,
+    pub mac: Option<String>,
+    pub hostname: Option<String>,
+    pub vendor: Option<String>,
+    pub os_hint: Option<String>,
+    pub device_type: String,
+    pub category: String,
+    pub category_tr: String,
+    pub computed_category: String,
+    pub confidence: f64,
+    pub confidence_level: &'static str,
+    pub sensitivity: String,
+    pub open_ports: Vec<u16>,
+    pub manual_category: Option<String>,
+    pub manual_note: Option<String>,
+    pub switch_host: Option<String>,
+    pub switch_port: Option<String>,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub missing: bool,
+    pub missing_since: Option<DateTime<Utc>>,
+    pub change_count: i32,
+}
+
+pub fn view(a: &asset::Model, site: &str) -> AssetView {
+    let category: Category = a.category.parse().unwrap_or_default();
+    AssetView {
+        id: a.id,
+        site: site.to_string(),
+        ip: a.ip.clone(),
+        mac: a.mac.clone(),
+        hostname: a.hostname.clone(),
+        vendor: a.vendor.clone(),
+        os_hint: a.os_hint.clone(),
+        device_type: a.device_type.clone(),
+        category: a.category.clone(),
+        category_tr: category.label_tr().to_string(),
+        computed_category: a.computed_category.clone(),
+        confidence: a.confidence,
+        // A manual tag is certain by definition.
+        confidence_level: if a.manual_category.is_some() {
+            "high"
+        } else {
+            ConfidenceLevel::from_score(a.confidence).as_str()
+        },
+        sensitivity: a.sensitivity.clone(),
+        open_ports: serde_json::from_value(a.open_ports.clone()).unwrap_or_default(),
+        manual_category: a.manual_category.clone(),
+        manual_note: a.manual_note.clone(),
+        switch_host: a.switch_host.clone(),
+        switch_port: a.switch_port.clone(),
+        first_seen: a.first_seen,
+        last_seen: a.last_seen,
+        missing: a.missing,
+        missing_since: a.missing_since,
+        change_count: a.change_count,
+    }
+}
+
+/// One page of the inventory plus the category counts of the whole filter (without its
+/// category criterion, so the summary cards stay meaningful while one is selected).
+#[derive(Debug, Clone, Serialize)]
+pub struct Inventory {
+    #[serde(flatten)]
+    pub page: Page<AssetView>,
+    pub category_summary: BTreeMap<String, u64>,
+}
+
+fn escape_like(q: &str) -> String {
+    q.to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+async fn base_condition<C: ConnectionTrait>(db: &C, f: &AssetFilter) -> StoreResult<Condition> {
+    let mut cond = Condition::all();
+    if let Some(name) = &f.site {
+        let site = super::sites::require(db, name).await?;
+        cond = cond.add(asset::Column::SiteId.eq(site.id));
+    }
+    if let Some(net) = &f.subnet {
+        let (lo, hi) = ip_sort_range(net);
+        cond = cond.add(asset::Column::IpSort.between(lo, hi));
+    }
+    if let Some(d) = f.device_type {
+        cond = cond.add(asset::Column::DeviceType.eq(d.as_str()));
+    }
+    if let Some(m) = f.missing {
+        cond = cond.add(asset::Column::Missing.eq(m));
+    }
+    if let Some(level) = f.confidence {
+        let (lo, hi) = match level {
+            ConfidenceLevel::High => (0.7, f64::MAX),
+            ConfidenceLevel::Medium => (0.4, 0.7),
+            ConfidenceLevel::Low => (0.3, 0.4),
+            ConfidenceLevel::Unclassified => (f64::MIN, 0.3),
+        };
+        let band = Condition::all()
+            .add(asset::Column::Confidence.gte(lo))
+            .add(asset::Column::Confidence.lt(hi));
+        // Manually tagged assets count as high confidence.
+        cond = cond.add(match level {
+            ConfidenceLevel::High => Condition::any()
+                .add(band)
+                .add(asset::Column::ManualCategory.is_not_null()),
+            _ => band.add(asset::Column::ManualCategory.is_null()),
+        });
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!("%{}%", escape_like(q));
+        let mut any = Condition::any();
+        for col in [
+            asset::Column::Ip,
+            asset::Column::Mac,
+            asset::Column::Hostname,
+            asset::Column::Vendor,
+        ] {
+            any = any.add(
+                Expr::expr(Func::lower(Expr::col(col)))
+                    .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\')),
+            );
+        }
+        cond = cond.add(any);
+    }
+    Ok(cond)
+}
+
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    f: &AssetFilter,
+    page: PageRequest,
+) -> StoreResult<Inventory> {
+    let base = base_condition(db, f).await?;
+    let summary_rows: Vec<(String, i64)> = asset::Entity::find()
+        .select_only()
+        .column(asset::Column::Category)
+        .column_as(asset::Column::Id.count(), "n")
+        .filter(base.clone())
+        .group_by(asset::Column::Category)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let category_summary = summary_rows
+        .into_iter()
+        .map(|(c, n)| (c, n as u64))
+        .collect();
+    let mut cond = base;
+    if let Some(c) = f.category {
+        cond = cond.add(asset::Column::Category.eq(c.as_str()));
+    }
+    let query = asset::Entity::find().filter(cond);
+    let total = query.clone().count(db).await?;
+    let col = match f.sort {
+        AssetSort::Ip => asset::Column::IpSort,
+        AssetSort::Hostname => asset::Column::Hostname,
+        AssetSort::Vendor => asset::Column::Vendor,
+        AssetSort::Category => asset::Column::Category,
+        AssetSort::DeviceType => asset::Column::DeviceType,
+        AssetSort::Confidence => asset::Column::Confidence,
+        AssetSort::FirstSeen => asset::Column::FirstSeen,
+        AssetSort::LastSeen => asset::Column::LastSeen,
+    };
+    let order = if f.descending {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    let rows = query
+        .order_by(col, order)
+        .order_by_asc(asset::Column::IpSort)
+        .order_by_asc(asset::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db)
+        .await?;
+    let names = site_names(db).await?;
+    let items = rows
+        .iter()
+        .map(|a| view(a, names.get(&a.site_id).map_or("", |s| s)))
+        .collect();
+    Ok(Inventory {
+        page: Page {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        },
+        category_summary,
+    })
+}
+
+/// Finds the one asset a user means by an id, a MAC or an IP (optionally inside one site).
+pub async fn resolve<C: ConnectionTrait>(
+    db: &C,
+    reference: &str,
+    site: Option<&str>,
+) -> StoreResult<asset::Model> {
+    let r = reference.trim();
+    let mut cond = Condition::all();
+    if let Ok(id) = Uuid::parse_str(r) {
+        cond = cond.add(asset::Column::Id.eq(id));
+    } else if let Ok(ip) = r.parse::<IpAddr>() {
+        cond = cond.add(asset::Column::Ip.eq(ip.to_string()));
+    } else if let Ok(mac) = r.parse::<MacAddr>() {
+        cond = cond.add(asset::Column::Mac.eq(mac.to_string()));
+    } else {
+        return Err(StoreError::Invalid(format!(
+            "'{r}' is not an asset id, IP or MAC address"
+        )));
+    }
+    if let Some(name) = site {
+        let s = super::sites::require(db, name).await?;
+        cond = cond.add(asset::Column::SiteId.eq(s.id));
+    }
+    let mut found = asset::Entity::find()
+        .filter(cond)
+        .order_by_desc(asset::Column::LastSeen)
+        .all(db)
+        .await?;
+    // An IP recorded on a present asset beats a missing one that used to have it.
+    if found.len() > 1 && found.iter().filter(|a| !a.missing).count() == 1 {
+        found.retain(|a| !a.missing);
+    }
+    match found.len() {
+        0 => Err(StoreError::NotFound(format!("asset '{r}'"))),
+        1 => Ok(found.remove(0)),
+        n => {
+            let names = site_names(db).await?;
+            let mut where_: Vec<String> = found
+                .iter()
+                .filter_map(|a| names.get(&a.site_id).cloned())
+                .collect();
+            where_.sort();
+            where_.dedup();
+            Err(StoreError::Invalid(format!(
+                "'{r}' matches {n} assets (sites: {}); pass --site or use the asset id",
+                where_.join(", ")
+            )))
+        }
+    }
+}
+
+/// One scan's snapshot of an asset.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    pub scan_id: Uuid,
+    pub started_at: DateTime<Utc>,
+    pub target: String,
+    pub method: String,
+    pub ip: String,
+    pub hostname: Option<String>,
+    pub category: String,
+    pub confidence: f64,
+    pub open_ports: Vec<u16>,
+}
+
+/// Snapshots of one asset, newest first.
+pub async fn history<C: ConnectionTrait>(
+    db: &C,
+    asset_id: Uuid,
+    page: PageRequest,
+) -> StoreResult<Page<HistoryEntry>> {
+    let q = scan_asset::Entity::find().filter(scan_asset::Column::AssetId.eq(asset_id));
+    let total = q.clone().count(db).await?;
+    let snaps = q.all(db).await?;
+    let scan_ids: Vec<Uuid> = snaps.iter().map(|s| s.scan_id).collect();
+    let scans: HashMap<Uuid, scan::Model> = scan::Entity::find()
+        .filter(scan::Column::Id.is_in(scan_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let mut items: Vec<HistoryEntry> = snaps
+        .into_iter()
+        .filter_map(|s| {
+            let sc = scans.get(&s.scan_id)?;
+            Some(HistoryEntry {
+                scan_id: s.scan_id,
+                started_at: sc.started_at,
+                target: sc.target.clone(),
+                method: sc.method.clone(),
+                ip: s.ip,
+                hostname: s.hostname,
+                category: s.category,
+                confidence: s.confidence,
+                open_ports: serde_json::from_value(s.open_ports).unwrap_or_default(),
+            })
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        b.started_at
+            .cmp(&a.started_at)
+            .then(b.scan_id.cmp(&a.scan_id))
+    });
+    let items = items
+        .into_iter()
+        .skip(page.offset() as usize)
+        .take(page.per_page as usize)
+        .collect();
+    Ok(Page {
+        items,
+        total,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// Everything known about one asset, for `/api/assets/{id}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssetDetail {
+    #[serde(flatten)]
+    pub asset: AssetView,
+    pub services: serde_json::Value,
+    pub evidence: serde_json::Value,
+    pub mdns_services: serde_json::Value,
+    pub snmp: Option<serde_json::Value>,
+    pub switch_port_index: Option<i32>,
+    pub tagged_at: Option<DateTime<Utc>>,
+    pub certificates: Vec<certificates::CertificateView>,
+    pub history: Vec<HistoryEntry>,
+    pub changes: Vec<super::changes::ChangeView>,
+}
+
+pub async fn detail<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> StoreResult<AssetDetail> {
+    let a = asset::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("asset {id}")))?;
+    let names = site_names(db).await?;
+    let site = names.get(&a.site_id).cloned().unwrap_or_default();
+    let certs = certificates::list(
+        db,
+        &CertificateFilter {
+            site: Some(site.clone()),
+            ..Default::default()
+        },
+        PageRequest::new(1, 500)?,
+        now,
+    )
+    .await?
+    .items
+    .into_iter()
+    .filter(|c| c.asset_id == Some(a.id) || c.ip == a.ip)
+    .collect();
+    let history = history(db, a.id, PageRequest::new(1, 50)?).await?.items;
+    let changes = super::changes::list(
+        db,
+        &super::changes::ChangeFilter {
+            asset_id: Some(a.id),
+            ..Default::default()
+        },
+        PageRequest::new(1, 100)?,
+    )
+    .await?
+    .items;
+    Ok(AssetDetail {
+        asset: view(&a, &site),
+        services: a.services,
+        evidence: a.evidence,
+        mdns_services: a.mdns_services,
+        snmp: a.snmp,
+        switch_port_index: a.switch_port_index,
+        tagged_at: a.tagged_at,
+        certificates: certs,
+        history,
+        changes,
+    })
+}

@@ -1,0 +1,216 @@
+//! `save_scan`: one report into one site, in one transaction, with the identity and change
+//! rules of DOMAIN.md. Saving the same report again returns the first scan id.
+use super::apply::{SiteState, apply_observation, mark_absent};
+use super::entity::{asset, asset_change, scan, scan_asset};
+use super::error::{StoreError, StoreResult};
+use super::merge::merge_observations;
+use super::{begin_write, certificates, sites, subnets};
+use crate::model::ScanReport;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, Iterable, QueryFilter, Set};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Rows per multi-row INSERT: well under SQLite's 32 766 and PostgreSQL's 65 535 parameters.
+const BATCH: usize = 400;
+
+/// Rules for a save that come from configuration.
+#[derive(Clone, Debug)]
+pub struct SaveOptions {
+    /// Consecutive covering scans an asset must miss before it is reported missing.
+    pub missing_after_scans: u32,
+    /// And how long since it was last seen.
+    pub missing_after: chrono::Duration,
+    /// The agent that sent the report, when it came through ingest.
+    pub agent_id: Option<Uuid>,
+}
+
+impl Default for SaveOptions {
+    fn default() -> Self {
+        SaveOptions {
+            missing_after_scans: 2,
+            missing_after: chrono::Duration::minutes(15),
+            agent_id: None,
+        }
+    }
+}
+
+/// What a save did.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct SaveOutcome {
+    pub scan_id: Uuid,
+    pub site: String,
+    /// True when this report id was already stored: nothing was written this time.
+    pub already_saved: bool,
+    pub asset_count: usize,
+    /// Number of change rows per change type.
+    pub changes: BTreeMap<String, usize>,
+}
+
+/// Stores a report for `site` (created if needed) as one transaction.
+pub async fn save_scan(
+    db: &DatabaseConnection,
+    report: &ScanReport,
+    site: &str,
+    opts: &SaveOptions,
+) -> StoreResult<SaveOutcome> {
+    report.validate()?;
+    let site = sites::validate_name(site)?.to_string();
+    match save_once(db, report, &site, opts).await {
+        Ok(outcome) => Ok(outcome),
+        // Two writers raced with the same report id (PostgreSQL lets both reach the INSERT):
+        // the loser answers with the winner's scan.
+        Err(StoreError::Db(e)) => match already_saved(db, report, &site).await? {
+            Some(outcome) => Ok(outcome),
+            None => Err(StoreError::Db(e)),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+async fn already_saved<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    report: &ScanReport,
+    site: &str,
+) -> StoreResult<Option<SaveOutcome>> {
+    let Some(existing) = scan::Entity::find()
+        .filter(scan::Column::ReportId.eq(report.id))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let owner = super::entity::site::Entity::find_by_id(existing.site_id)
+        .one(db)
+        .await?;
+    match owner {
+        Some(s) if s.name == site => Ok(Some(SaveOutcome {
+            scan_id: existing.id,
+            site: s.name,
+            already_saved: true,
+            asset_count: existing.asset_count as usize,
+            changes: BTreeMap::new(),
+        })),
+        _ => Err(StoreError::Conflict(format!(
+            "report {} was already stored for another site",
+            report.id
+        ))),
+    }
+}
+
+async fn save_once(
+    db: &DatabaseConnection,
+    report: &ScanReport,
+    site_name: &str,
+    opts: &SaveOptions,
+) -> StoreResult<SaveOutcome> {
+    let txn = begin_write(db).await?;
+    if let Some(outcome) = already_saved(&txn, report, site_name).await? {
+        return Ok(outcome);
+    }
+    let site = sites::ensure(&txn, site_name).await?;
+    let scan_id = Uuid::now_v7();
+    let now = report.observed_at();
+
+    let existing = asset::Entity::find()
+        .filter(asset::Column::SiteId.eq(site.id))
+        .all(&txn)
+        .await?;
+    let mut state = SiteState::new(site.id, scan_id, now, existing);
+    let merged = merge_observations(&report.assets);
+    let mut snapshots = Vec::with_capacity(merged.len());
+    for (key, obs) in &merged {
+        let asset_id = apply_observation(&mut state, key, obs, &report.ports_probed);
+        snapshots.push(snapshot(scan_id, asset_id, obs));
+    }
+    if !report.partial {
+        mark_absent(&mut state, &report.networks, opts);
+    }
+
+    let changes = state.take_changes();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for c in &changes {
+        if let sea_orm::ActiveValue::Set(t) = &c.change_type {
+            *counts.entry(t.clone()).or_default() += 1;
+        }
+    }
+    scan::Entity::insert(scan::ActiveModel {
+        id: Set(scan_id),
+        report_id: Set(report.id),
+        site_id: Set(site.id),
+        agent_id: Set(opts.agent_id),
+        target: Set(report.target.clone()),
+        networks: Set(serde_json::to_value(&report.networks).unwrap_or_default()),
+        method: Set(report.method.as_str().to_string()),
+        started_at: Set(report.started_at),
+        completed_at: Set(report.completed_at),
+        partial: Set(report.partial),
+        ports_probed: Set(report.ports_probed.to_string()),
+        privileges: Set(serde_json::to_value(&report.privileges).unwrap_or_default()),
+        scanner_version: Set(report.scanner_version.clone()),
+        asset_count: Set(merged.len() as i32),
+        change_count: Set(changes.len() as i32),
+        saved_at: Set(chrono::Utc::now()),
+    })
+    .exec(&txn)
+    .await?;
+
+    let dirty = state.dirty_assets();
+    for chunk in dirty.chunks(BATCH) {
+        let rows = chunk.iter().cloned().map(asset::ActiveModel::from);
+        asset::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::column(asset::Column::Id)
+                    .update_columns(
+                        asset::Column::iter().filter(|c| !matches!(c, asset::Column::Id)),
+                    )
+                    .to_owned(),
+            )
+            .exec(&txn)
+            .await?;
+    }
+    for chunk in snapshots.chunks(BATCH) {
+        scan_asset::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
+    }
+    for chunk in changes.chunks(BATCH) {
+        asset_change::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await?;
+    }
+    certificates::upsert_observed(&txn, site.id, now, &report.certificates, &state.ip_owners())
+        .await?;
+    subnets::record_scan(&txn, site.id, now, &report.networks, &state.live_ips()).await?;
+    txn.commit().await?;
+    Ok(SaveOutcome {
+        scan_id,
+        site: site.name,
+        already_saved: false,
+        asset_count: merged.len(),
+        changes: counts,
+    })
+}
+
+fn snapshot(
+    scan_id: Uuid,
+    asset_id: Uuid,
+    obs: &crate::model::AssetObservation,
+) -> scan_asset::ActiveModel {
+    scan_asset::ActiveModel {
+        scan_id: Set(scan_id),
+        asset_id: Set(asset_id),
+        ip: Set(obs.ip.to_string()),
+        mac: Set(obs.mac.map(|m| m.to_string())),
+        hostname: Set(obs.hostname.clone()),
+        vendor: Set(obs.vendor.clone()),
+        os_hint: Set(obs.os_hint.clone()),
+        device_type: Set(obs.device_type.as_str().to_string()),
+        category: Set(obs.category.as_str().to_string()),
+        confidence: Set(obs.confidence),
+        open_ports: Set(serde_json::to_value(&obs.open_ports).unwrap_or_default()),
+        services: Set(serde_json::to_value(&obs.services).unwrap_or_default()),
+        evidence: Set(serde_json::to_value(&obs.evidence).unwrap_or_default()),
+    }
+}

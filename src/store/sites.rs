@@ -1,0 +1,123 @@
+//! Sites: the unit of identity and of agent authority.
+use super::entity::{asset, scan, site};
+use super::error::{StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// The site a plain `bigr scan` writes into.
+pub const DEFAULT_SITE: &str = "local";
+
+/// Checks a site name: 1–64 characters of letters, digits, space, `.`, `_` or `-`.
+pub fn validate_name(name: &str) -> StoreResult<&str> {
+    let trimmed = name.trim();
+    let ok = !trimmed.is_empty()
+        && trimmed.chars().count() <= 64
+        && trimmed
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '_' | '-'));
+    if ok {
+        Ok(trimmed)
+    } else {
+        Err(StoreError::Invalid(format!(
+            "invalid site name '{name}': use 1-64 letters, digits, spaces, '.', '_' or '-'"
+        )))
+    }
+}
+
+/// Finds a site by name or creates it; safe against two writers creating it at once.
+pub async fn ensure<C: ConnectionTrait>(db: &C, name: &str) -> StoreResult<site::Model> {
+    let name = validate_name(name)?;
+    if let Some(s) = find(db, name).await? {
+        return Ok(s);
+    }
+    let row = site::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(name.to_string()),
+        created_at: Set(Utc::now()),
+    };
+    site::Entity::insert(row)
+        .on_conflict_do_nothing_on([site::Column::Name])
+        .exec(db)
+        .await?;
+    find(db, name)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("site '{name}'")))
+}
+
+pub async fn find<C: ConnectionTrait>(db: &C, name: &str) -> StoreResult<Option<site::Model>> {
+    Ok(site::Entity::find()
+        .filter(site::Column::Name.eq(name.trim()))
+        .one(db)
+        .await?)
+}
+
+/// A site that must already exist (for filters and reads).
+pub async fn require<C: ConnectionTrait>(db: &C, name: &str) -> StoreResult<site::Model> {
+    find(db, name)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("site '{}'", name.trim())))
+}
+
+/// A site with its inventory size and latest scan, for `/api/sites`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub asset_count: u64,
+    pub missing_count: u64,
+    pub scan_count: u64,
+    pub last_scan_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn list<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<SiteSummary>> {
+    let sites = site::Entity::find()
+        .order_by_asc(site::Column::Name)
+        .all(db)
+        .await?;
+    let assets: Vec<(Uuid, bool, i64)> = asset::Entity::find()
+        .select_only()
+        .column(asset::Column::SiteId)
+        .column(asset::Column::Missing)
+        .column_as(asset::Column::Id.count(), "n")
+        .group_by(asset::Column::SiteId)
+        .group_by(asset::Column::Missing)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let scans: Vec<(Uuid, i64, Option<DateTime<Utc>>)> = scan::Entity::find()
+        .select_only()
+        .column(scan::Column::SiteId)
+        .column_as(scan::Column::Id.count(), "n")
+        .column_as(scan::Column::StartedAt.max(), "last")
+        .group_by(scan::Column::SiteId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(sites
+        .into_iter()
+        .map(|s| {
+            let count = |missing: bool| {
+                assets
+                    .iter()
+                    .filter(|(id, m, _)| *id == s.id && *m == missing)
+                    .map(|(_, _, n)| *n as u64)
+                    .sum::<u64>()
+            };
+            let scan = scans.iter().find(|(id, _, _)| *id == s.id);
+            SiteSummary {
+                id: s.id,
+                asset_count: count(false) + count(true),
+                missing_count: count(true),
+                scan_count: scan.map(|(_, n, _)| *n as u64).unwrap_or(0),
+                last_scan_at: scan.and_then(|(_, _, t)| *t),
+                name: s.name,
+                created_at: s.created_at,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,126 @@
+//! SNMP switches per site. The community is write-only: stored for the poller, never shown.
+use super::entity::switch;
+use super::error::{StoreError, StoreResult};
+use super::sites;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// A switch as every reader sees it: no community string.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SwitchView {
+    pub id: Uuid,
+    pub site: String,
+    pub host: String,
+    pub snmp_version: String,
+    pub label: String,
+    pub community_set: bool,
+    pub last_polled_at: Option<DateTime<Utc>>,
+    pub mac_count: i32,
+}
+
+fn validate_host(host: &str) -> StoreResult<&str> {
+    let h = host.trim();
+    let ok = !h.is_empty()
+        && h.len() <= 255
+        && h.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '_'));
+    if ok {
+        Ok(h)
+    } else {
+        Err(StoreError::Invalid(format!(
+            "'{host}' is not a host name or IP address"
+        )))
+    }
+}
+
+/// Registers a switch or updates its community, version and label.
+pub async fn add<C: ConnectionTrait>(
+    db: &C,
+    site: &str,
+    host: &str,
+    community: &str,
+    version: &str,
+    label: &str,
+) -> StoreResult<SwitchView> {
+    let host = validate_host(host)?;
+    if community.is_empty() || community.len() > 255 {
+        return Err(StoreError::Invalid(
+            "the SNMP community must be 1-255 characters".into(),
+        ));
+    }
+    if !matches!(version, "1" | "2c") {
+        return Err(StoreError::Invalid(format!(
+            "SNMP version '{version}' is not supported (use 1 or 2c)"
+        )));
+    }
+    let site = sites::ensure(db, site).await?;
+    let row = switch::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        site_id: Set(site.id),
+        host: Set(host.to_string()),
+        community: Set(community.to_string()),
+        snmp_version: Set(version.to_string()),
+        label: Set(label.trim().to_string()),
+        created_at: Set(Utc::now()),
+        last_polled_at: Set(None),
+        mac_count: Set(0),
+    };
+    use switch::Column as C;
+    switch::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([C::SiteId, C::Host])
+                .update_columns([C::Community, C::SnmpVersion, C::Label])
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    list(db, Some(&site.name))
+        .await?
+        .into_iter()
+        .find(|s| s.host == host)
+        .ok_or_else(|| StoreError::NotFound(format!("switch {host}")))
+}
+
+pub async fn remove<C: ConnectionTrait>(db: &C, site: &str, host: &str) -> StoreResult<()> {
+    let site = sites::require(db, site).await?;
+    let res = switch::Entity::delete_many()
+        .filter(switch::Column::SiteId.eq(site.id))
+        .filter(switch::Column::Host.eq(host.trim()))
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(StoreError::NotFound(format!(
+            "switch {} in site '{}'",
+            host.trim(),
+            site.name
+        )));
+    }
+    Ok(())
+}
+
+pub async fn list<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult<Vec<SwitchView>> {
+    let mut q = switch::Entity::find();
+    if let Some(name) = site {
+        let s = sites::require(db, name).await?;
+        q = q.filter(switch::Column::SiteId.eq(s.id));
+    }
+    let names = super::certificates::site_names(db).await?;
+    Ok(q.order_by_asc(switch::Column::Host)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| SwitchView {
+            id: s.id,
+            site: names.get(&s.site_id).cloned().unwrap_or_default(),
+            host: s.host,
+            snmp_version: s.snmp_version,
+            label: s.label,
+            community_set: !s.community.is_empty(),
+            last_polled_at: s.last_polled_at,
+            mac_count: s.mac_count,
+        })
+        .collect())
+}

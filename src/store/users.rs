@@ -1,0 +1,151 @@
+//! Dashboard users (admin / viewer). Only argon2id hashes are stored.
+use super::entity::user;
+use super::error::{StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Viewer => "viewer",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "admin" => Ok(Role::Admin),
+            "viewer" => Ok(Role::Viewer),
+            _ => Err(format!("unknown role '{s}' (admin or viewer)")),
+        }
+    }
+}
+
+/// A user as listed: never the hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserView {
+    pub id: Uuid,
+    pub username: String,
+    pub role: String,
+    pub created_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+fn view(u: user::Model) -> UserView {
+    UserView {
+        id: u.id,
+        username: u.username,
+        role: u.role,
+        created_at: u.created_at,
+        last_login_at: u.last_login_at,
+    }
+}
+
+pub fn validate_username(name: &str) -> StoreResult<&str> {
+    let n = name.trim();
+    let ok = !n.is_empty()
+        && n.len() <= 64
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+    if ok {
+        Ok(n)
+    } else {
+        Err(StoreError::Invalid(format!(
+            "invalid user name '{name}': use 1-64 of a-z, 0-9, '.', '_', '-', '@'"
+        )))
+    }
+}
+
+pub async fn find<C: ConnectionTrait>(db: &C, username: &str) -> StoreResult<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Username.eq(username.trim()))
+        .one(db)
+        .await?)
+}
+
+/// Creates a user with an already computed password hash.
+pub async fn add<C: ConnectionTrait>(
+    db: &C,
+    username: &str,
+    password_hash: &str,
+    role: Role,
+) -> StoreResult<UserView> {
+    let username = validate_username(username)?;
+    if find(db, username).await?.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "user '{username}' already exists"
+        )));
+    }
+    let now = Utc::now();
+    let row = user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        username: Set(username.to_string()),
+        password_hash: Set(password_hash.to_string()),
+        role: Set(role.as_str().to_string()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        last_login_at: Set(None),
+    };
+    Ok(view(row.insert(db).await?))
+}
+
+pub async fn set_password<C: ConnectionTrait>(
+    db: &C,
+    username: &str,
+    password_hash: &str,
+) -> StoreResult<()> {
+    let u = find(db, username)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("user '{}'", username.trim())))?;
+    let mut row: user::ActiveModel = u.into();
+    row.password_hash = Set(password_hash.to_string());
+    row.updated_at = Set(Utc::now());
+    row.update(db).await?;
+    Ok(())
+}
+
+pub async fn list<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<UserView>> {
+    Ok(user::Entity::find()
+        .order_by_asc(user::Column::Username)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect())
+}
+
+/// Removes a user; the last admin cannot be removed (nobody could administer the server).
+pub async fn remove<C: ConnectionTrait>(db: &C, username: &str) -> StoreResult<()> {
+    let u = find(db, username)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("user '{}'", username.trim())))?;
+    if u.role == Role::Admin.as_str() {
+        let admins = user::Entity::find()
+            .filter(user::Column::Role.eq(Role::Admin.as_str()))
+            .count(db)
+            .await?;
+        if admins <= 1 {
+            return Err(StoreError::Conflict(format!(
+                "'{}' is the last admin and cannot be removed",
+                u.username
+            )));
+        }
+    }
+    user::Entity::delete_by_id(u.id).exec(db).await?;
+    Ok(())
+}
