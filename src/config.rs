@@ -107,7 +107,11 @@ impl Settings {
             figment = figment.merge(Toml::string(&text));
         }
         let figment = figment
-            .merge(Env::raw().only(&["DATABASE_URL", "PORT"]))
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL", "PORT"])
+                    .filter(|k| env_is_set(k.as_str())),
+            )
             .merge(Env::prefixed("BIGR_").only(&KEYS))
             .merge(Serialized::defaults(flags))
             // `home` is decided before the file is read; a file or env cannot move it.
@@ -140,6 +144,11 @@ impl Settings {
     }
 }
 
+/// An empty variable (`DATABASE_URL=`) means "not set", as shells and Render use it.
+fn env_is_set(key: &str) -> bool {
+    std::env::var(key.to_uppercase()).is_ok_and(|v| !v.trim().is_empty())
+}
+
 fn default_home() -> anyhow::Result<PathBuf> {
     match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
         Some(h) => Ok(PathBuf::from(h).join(".bigr")),
@@ -159,10 +168,14 @@ fn toml_check(path: &Path, text: &str) -> anyhow::Result<()> {
     toml::from_str::<FileSettings>(text)
         .map(|_| ())
         .map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let at = line.map(|l| format!(", line {l}")).unwrap_or_default();
             anyhow::anyhow!(
-                "invalid config file {}: {}",
+                "invalid config file {}{at}: {}",
                 path.display(),
-                e.to_string().trim().replace('\n', " ")
+                e.message().trim()
             )
         })
 }
@@ -212,12 +225,21 @@ pub fn show(settings: &Settings, figment: &Figment) -> Vec<ShownSetting> {
     if let Some(obj) = value.as_object() {
         for (key, v) in obj {
             let source = match figment.find_metadata(key) {
-                Some(m) if key == "database_url" && settings.database_url.is_empty() => {
-                    let _ = m;
-                    "default".to_string()
+                _ if key == "home" => "--home / BIGR_HOME / ~/.bigr".to_string(),
+                // Both env layers share one metadata entry: name the variable that is set.
+                Some(m) if m.name.contains("environment") => {
+                    let prefixed = format!("BIGR_{}", key.to_uppercase());
+                    if std::env::var_os(&prefixed).is_some() {
+                        format!("environment {prefixed}")
+                    } else {
+                        format!("environment {}", key.to_uppercase())
+                    }
                 }
-                Some(m) => m.name.to_string(),
-                None => "default".to_string(),
+                Some(m) if m.name.contains("TOML") => "config file".to_string(),
+                Some(m) if m.name.contains("FlagOverrides") => {
+                    format!("--{}", key.replace('_', "-"))
+                }
+                _ => "default".to_string(),
             };
             out.push(ShownSetting {
                 key: key.clone(),

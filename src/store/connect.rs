@@ -42,17 +42,7 @@ pub async fn open(url: &str, opts: &OpenOptions) -> StoreResult<DatabaseConnecti
 fn normalise_url(url: &str) -> StoreResult<String> {
     if let Some(rest) = url.strip_prefix("sqlite:") {
         if let Some(path) = sqlite_path(url) {
-            if let Some(dir) = std::path::Path::new(&path)
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-            {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    StoreError::Connect(format!(
-                        "cannot create the database folder {}: {e}",
-                        dir.display()
-                    ))
-                })?;
-            }
+            create_private_file(std::path::Path::new(&path))?;
             if !rest.contains("mode=") {
                 let sep = if rest.contains('?') { '&' } else { '?' };
                 return Ok(format!("{url}{sep}mode=rwc"));
@@ -67,6 +57,41 @@ fn normalise_url(url: &str) -> StoreResult<String> {
         "unsupported database URL '{}': use sqlite:PATH or postgres://",
         redact_url(url)
     )))
+}
+
+/// Creates the database file (and its folder) readable by the owner only: it holds password
+/// hashes and agent token hashes. SQLite gives its -wal and -shm files the same mode.
+fn create_private_file(path: &std::path::Path) -> StoreResult<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    if let Some(dir) = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+    {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| {
+                StoreError::Connect(format!(
+                    "cannot create the database folder {}: {e}",
+                    dir.display()
+                ))
+            })?;
+    }
+    if !path.exists() {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| {
+                StoreError::Connect(format!(
+                    "cannot create the database file {}: {e}",
+                    path.display()
+                ))
+            })?;
+    }
+    Ok(())
 }
 
 /// The file behind a SQLite URL, or None for an in-memory database.
@@ -85,10 +110,16 @@ async fn connect_with_retry(url: &str, opts: &OpenOptions) -> StoreResult<Databa
     let mut delay = Duration::from_millis(250);
     let mut last = String::new();
     for attempt in 1..=opts.attempts.max(1) {
-        match Database::connect(connect_options(url, opts)).await {
+        let connected = match probe_postgres(url).await {
+            Ok(()) => Database::connect(connect_options(url, opts))
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e),
+        };
+        match connected {
             Ok(db) => return Ok(db),
             Err(e) => {
-                let (message, permanent) = describe_connect_error(&e.to_string(), url);
+                let (message, permanent) = describe_connect_error(&e, url);
                 last = message;
                 if permanent || attempt == opts.attempts {
                     break;
@@ -106,6 +137,24 @@ async fn connect_with_retry(url: &str, opts: &OpenOptions) -> StoreResult<Databa
         "cannot open the database {}: {last}",
         redact_url(url)
     )))
+}
+
+/// One direct connection attempt to PostgreSQL. The pool would silently retry a refused
+/// connection until its acquire timeout; a single attempt fails fast with the real reason.
+async fn probe_postgres(url: &str) -> Result<(), String> {
+    use sea_orm::sqlx::Connection;
+    if url.starts_with("sqlite:") {
+        return Ok(());
+    }
+    let attempt = sea_orm::sqlx::postgres::PgConnection::connect(url);
+    match tokio::time::timeout(Duration::from_secs(10), attempt).await {
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+            Ok(())
+        }
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("timed out after 10 s".into()),
+    }
 }
 
 fn connect_options(url: &str, opts: &OpenOptions) -> ConnectOptions {

@@ -27,7 +27,7 @@ pub async fn up(db: &DatabaseConnection, url: &str) -> StoreResult<()> {
         _ => {
             // In-memory databases are private to this process: nothing to race with.
             let _guard = match sqlite_path(url) {
-                Some(path) => Some(lock_file(&format!("{path}.migrate-lock"))?),
+                Some(path) => Some(lock_file(format!("{path}.migrate-lock")).await?),
                 None => None,
             };
             Migrator::up(db, None).await?;
@@ -36,18 +36,23 @@ pub async fn up(db: &DatabaseConnection, url: &str) -> StoreResult<()> {
     Ok(())
 }
 
-fn lock_file(path: &str) -> StoreResult<std::fs::File> {
+/// Takes an exclusive lock on `path`; waits on a blocking thread so that other tasks of this
+/// process (which may hold the lock) keep running.
+async fn lock_file(path: String) -> StoreResult<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
+        .mode(0o600)
         .create(true)
         .truncate(false)
         .write(true)
-        .open(path)
+        .open(&path)
         .map_err(|e| {
             StoreError::Connect(format!("cannot create the migration lock {path}: {e}"))
         })?;
-    file.lock()
-        .map_err(|e| StoreError::Connect(format!("cannot lock {path}: {e}")))?;
-    Ok(file)
+    tokio::task::spawn_blocking(move || file.lock().map(|_| file))
+        .await
+        .map_err(|e| StoreError::Connect(format!("migration lock task failed: {e}")))?
+        .map_err(|e| StoreError::Connect(format!("cannot lock the migration lock: {e}")))
 }
 
 /// Migration names recorded in the database, oldest first (empty for a new database).

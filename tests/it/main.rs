@@ -1,1 +1,9 @@
-fn main() {}
+//! The one integration-test binary: black-box tests of the store (SQLite and PostgreSQL)
+//! and of the `bigr` command line.
+mod cli;
+mod cli_data;
+mod store_changes;
+mod store_copy;
+mod store_migrations;
+mod store_reads;
+mod support;

@@ -1,0 +1,392 @@
+//! The `bigr` command line as users run it: every store-backed command, and bad input giving
+//! one clear line, a non-zero exit and nothing half-written.
+use crate::support::TestDb;
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+use std::path::Path;
+
+/// `bigr` with its own home and none of the caller's BIGR_*/DATABASE_URL settings.
+pub fn bigr(home: &Path) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("bigr"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("BIGR_") || k == "DATABASE_URL" || k == "PORT" {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("BIGR_HOME", home)
+        .env("BIGR_DB_CONNECT_ATTEMPTS", "2");
+    cmd
+}
+
+fn json(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(out)))
+}
+
+#[test]
+fn help_lists_only_commands_that_exist() {
+    let home = tempfile::tempdir().unwrap();
+    let out = bigr(home.path())
+        .arg("--help")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let help = String::from_utf8(out).unwrap();
+    for present in [
+        "tag",
+        "untag",
+        "tags",
+        "history",
+        "changes",
+        "subnets",
+        "switches",
+        "certs",
+        "user",
+        "db",
+        "config",
+        "version",
+        "completions",
+    ] {
+        assert!(
+            help.contains(&format!("  {present} ")),
+            "missing {present}:\n{help}"
+        );
+    }
+    // Commands of issues not landed yet are absent, never stubs.
+    for absent in [
+        "  scan ",
+        "  serve ",
+        "  agent ",
+        "  compliance ",
+        "  risk ",
+        "  analytics ",
+    ] {
+        assert!(!help.contains(absent), "{absent} should not exist yet");
+    }
+}
+
+#[test]
+fn version_and_completions() {
+    let home = tempfile::tempdir().unwrap();
+    bigr(home.path())
+        .arg("version")
+        .assert()
+        .success()
+        .stdout(contains(env!("CARGO_PKG_VERSION")));
+    let v = json(
+        &bigr(home.path())
+            .args(["version", "--json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
+    bigr(home.path())
+        .args(["completions", "bash"])
+        .assert()
+        .success()
+        .stdout(contains("_bigr()"));
+    bigr(home.path())
+        .args(["completions", "klingon"])
+        .assert()
+        .failure();
+}
+
+fn subnets_round_trip(home: &Path, db_url: Option<&str>) {
+    let with_db = |mut c: Command| {
+        if let Some(u) = db_url {
+            c.env("DATABASE_URL", u);
+        }
+        c
+    };
+    with_db(bigr(home))
+        .args([
+            "subnets",
+            "add",
+            "10.1.0.0/24",
+            "--label",
+            "HQ",
+            "--vlan",
+            "12",
+        ])
+        .assert()
+        .success()
+        .stdout(contains("10.1.0.0/24"));
+    with_db(bigr(home))
+        .args(["subnets", "list"])
+        .assert()
+        .success()
+        .stdout(contains("HQ").and(contains("10.1.0.0/24")));
+    let list = json(
+        &with_db(bigr(home))
+            .args(["subnets", "list", "--json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    assert_eq!(list[0]["cidr"], "10.1.0.0/24");
+    assert_eq!(list[0]["vlan_id"], 12);
+    assert_eq!(list[0]["site"], "local");
+    // A malformed CIDR: one clear line, exit 1, nothing written.
+    with_db(bigr(home))
+        .args(["subnets", "add", "10.1.0.0/33"])
+        .assert()
+        .code(1)
+        .stderr(contains("'10.1.0.0/33' is not a CIDR network").and(contains("\n").count(1)));
+    with_db(bigr(home))
+        .args(["subnets", "remove", "10.1.0.0/24"])
+        .assert()
+        .success();
+    with_db(bigr(home))
+        .args(["subnets", "remove", "10.1.0.0/24"])
+        .assert()
+        .code(1)
+        .stderr(contains("not found"));
+    let list = json(
+        &with_db(bigr(home))
+            .args(["subnets", "list", "--json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    assert_eq!(list, serde_json::json!([]));
+}
+
+#[test]
+fn subnets_work_on_sqlite() {
+    let home = tempfile::tempdir().unwrap();
+    subnets_round_trip(home.path(), None);
+    assert!(home.path().join("bigr.db").exists());
+}
+
+#[tokio::test]
+async fn subnets_work_on_postgres() {
+    let Some(url) = TestDb::fresh_postgres_url().await else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let u = url.clone();
+    tokio::task::spawn_blocking(move || subnets_round_trip(home.path(), Some(&u)))
+        .await
+        .unwrap();
+    TestDb::drop_database(url.rsplit('/').next().unwrap()).await;
+}
+
+#[test]
+fn the_database_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let inner = home.path().join("fresh-home");
+    bigr(&inner).args(["subnets", "list"]).assert().success();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&inner), 0o700);
+    assert_eq!(mode(&inner.join("bigr.db")), 0o600);
+}
+
+#[test]
+fn config_layers_and_redaction() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        "port = 7000\nlog = \"info\"\n",
+    )
+    .unwrap();
+    let shown = json(
+        &bigr(home.path())
+            .args(["config", "show", "--json"])
+            .env("PORT", "9000")
+            .env("BIGR_LOG", "debug")
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    let get = |k: &str| {
+        shown
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["key"] == k)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (get("port")["value"].clone(), get("port")["source"].clone()),
+        (
+            serde_json::json!(9000),
+            serde_json::json!("environment PORT")
+        )
+    );
+    assert_eq!(get("log")["value"], "debug");
+    assert_eq!(get("missing_after_scans")["source"], "default");
+    // The flag beats everything; a password never reaches the output.
+    let out = bigr(home.path())
+        .args([
+            "--database-url",
+            "postgres://bob:hunter2@db.example/app?sslmode=require",
+            "config",
+            "show",
+        ])
+        .env("DATABASE_URL", "postgres://eve:other-secret@x/y")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("postgres://bob:***@db.example/app?sslmode=require")
+            && text.contains("--database-url"),
+        "{text}"
+    );
+    assert!(!text.contains("hunter2") && !text.contains("other-secret"));
+}
+
+#[test]
+fn bad_configs_are_named_clearly() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("config.toml"),
+        "port = 7000\nprot = 7001\n",
+    )
+    .unwrap();
+    bigr(home.path())
+        .args(["subnets", "list"])
+        .assert()
+        .code(1)
+        .stderr(contains("config.toml, line 2").and(contains("unknown field `prot`")));
+    std::fs::write(home.path().join("config.toml"), "port = \"eighty\"\n").unwrap();
+    bigr(home.path())
+        .args(["subnets", "list"])
+        .assert()
+        .code(1)
+        .stderr(contains("config.toml, line 1"));
+    // Unreadable (here: a directory where the file should be).
+    std::fs::remove_file(home.path().join("config.toml")).unwrap();
+    std::fs::create_dir(home.path().join("config.toml")).unwrap();
+    bigr(home.path())
+        .args(["subnets", "list"])
+        .assert()
+        .code(1)
+        .stderr(contains("cannot read config file"));
+    assert!(
+        !home.path().join("bigr.db").exists(),
+        "nothing may be created before the config is valid"
+    );
+}
+
+#[test]
+fn unreachable_or_unsupported_databases_fail_in_one_line() {
+    let home = tempfile::tempdir().unwrap();
+    bigr(home.path())
+        .args(["subnets", "list"])
+        .env("DATABASE_URL", "postgres://bob:hunter2@127.0.0.1:1/bigr")
+        .assert()
+        .code(1)
+        .stderr(
+            contains("connection refused")
+                .and(contains("hunter2").not())
+                .and(contains("error:").count(1))
+                .and(contains("\x1b[").not()),
+        );
+    bigr(home.path())
+        .args(["--database-url", "mysql://x@y/z", "subnets", "list"])
+        .assert()
+        .code(1)
+        .stderr(contains("database_url must start with"));
+}
+
+#[test]
+fn users_are_managed_without_ever_showing_a_hash() {
+    let home = tempfile::tempdir().unwrap();
+    bigr(home.path())
+        .args([
+            "user",
+            "add",
+            "admin",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
+        .write_stdin("a long password\n")
+        .assert()
+        .success();
+    bigr(home.path())
+        .args(["user", "add", "admin", "--password-stdin"])
+        .write_stdin("a long password\n")
+        .assert()
+        .code(1)
+        .stderr(contains("already exists"));
+    bigr(home.path())
+        .args(["user", "add", "viewer1", "--password-stdin"])
+        .write_stdin("short\n")
+        .assert()
+        .code(1)
+        .stderr(contains("at least 10"));
+    bigr(home.path())
+        .args([
+            "user",
+            "add",
+            "viewer1",
+            "--role",
+            "root",
+            "--password-stdin",
+        ])
+        .write_stdin("a long password\n")
+        .assert()
+        .code(1)
+        .stderr(contains("unknown role"));
+    // No terminal and no --password-stdin: refuse instead of hanging.
+    bigr(home.path())
+        .args(["user", "add", "viewer1"])
+        .assert()
+        .code(1)
+        .stderr(contains("--password-stdin"));
+    bigr(home.path())
+        .args(["user", "passwd", "admin", "--password-stdin"])
+        .write_stdin("another long password\n")
+        .assert()
+        .success();
+    let out = bigr(home.path())
+        .args(["user", "list", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let list = json(&out);
+    assert_eq!(list[0]["username"], "admin");
+    assert!(!String::from_utf8_lossy(&out).contains("argon2"));
+    bigr(home.path())
+        .args(["user", "remove", "admin"])
+        .assert()
+        .code(1)
+        .stderr(contains("last admin"));
+}
+
+#[test]
+fn db_status_and_migrate() {
+    let home = tempfile::tempdir().unwrap();
+    bigr(home.path())
+        .args(["db", "migrate"])
+        .assert()
+        .success()
+        .stdout(contains("schema up to date"));
+    let s = json(
+        &bigr(home.path())
+            .args(["db", "status", "--json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    assert_eq!(s["backend"], "sqlite");
+    assert_eq!(s["schema"]["pending"], serde_json::json!([]));
+    assert_eq!(s["rows"]["assets"], 0);
+}
