@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, Transac
 use serde::Serialize;
 
 /// Arbitrary constant shared by every bigr process: "the bigr migration lock".
-const PG_LOCK_KEY: i64 = 0x6269_6772_6d69_67;
+const PG_LOCK_KEY: i64 = 0x0062_6967_726d_6967;
 
 /// Applies pending migrations under a cross-process lock.
 pub async fn up(db: &DatabaseConnection, url: &str) -> StoreResult<()> {
