@@ -183,11 +183,33 @@ fn toml_check(path: &Path, text: &str) -> anyhow::Result<()> {
 /// Hides the password of a database URL: `postgres://u:***@host/db`.
 pub fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            // libpq also takes the password as a query parameter.
+            if u.query_pairs()
+                .any(|(k, _)| k.eq_ignore_ascii_case("password"))
+            {
+                let pairs: Vec<(String, String)> = u
+                    .query_pairs()
+                    .map(|(k, v)| {
+                        let v = if k.eq_ignore_ascii_case("password") {
+                            "***".into()
+                        } else {
+                            v.into_owned()
+                        };
+                        (k.into_owned(), v)
+                    })
+                    .collect();
+                u.query_pairs_mut().clear().extend_pairs(pairs);
+            }
+            if u.as_str() == url {
+                url.to_string()
+            } else {
+                u.to_string()
+            }
         }
-        Ok(_) => url.to_string(),
         // Not a URL we can parse: keep the scheme only, the rest may hold a secret.
         Err(_) => format!("{}://***", url.split("://").next().unwrap_or("?")),
     }
@@ -263,5 +285,6 @@ mod tests {
         );
         assert_eq!(redact_url("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
         assert!(!redact_url("postgres://bob:s3cret@[bad").contains("s3cret"));
+        assert!(!redact_url("postgres://h/db?user=bob&password=s3cret").contains("s3cret"));
     }
 }

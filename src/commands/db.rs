@@ -77,6 +77,12 @@ pub async fn copy(settings: &Settings, from: &str, to: &str) -> anyhow::Result<(
     if from.trim() == to.trim() {
         bail!("--from and --to are the same database");
     }
+    // SQLite would quietly create an empty source for a mistyped path.
+    if let Some(path) = store::sqlite_path(from.trim())
+        && !std::path::Path::new(&path).exists()
+    {
+        bail!("the source database {path} does not exist");
+    }
     let opts = OpenOptions {
         migrate: true,
         ..super::open_options(settings, true)

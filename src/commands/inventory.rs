@@ -76,12 +76,8 @@ pub async fn history(db: &DatabaseConnection, args: HistoryArgs) -> anyhow::Resu
         if args.json {
             return output::json(&h);
         }
-        println!(
-            "asset {} ({}) in site {}",
-            a.ip,
-            opt(&a.mac),
-            args.site.as_deref().unwrap_or("-")
-        );
+        let site = crate::store::sites::name_of(db, a.site_id).await?;
+        println!("asset {} ({}) in site {site}", a.ip, opt(&a.mac),);
         output::table(
             &[
                 "SCANNED",

@@ -55,6 +55,15 @@ pub async fn find<C: ConnectionTrait>(db: &C, name: &str) -> StoreResult<Option<
         .await?)
 }
 
+/// The name of a site by id.
+pub async fn name_of<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<String> {
+    site::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|s| s.name)
+        .ok_or_else(|| StoreError::NotFound(format!("site {id}")))
+}
+
 /// A site that must already exist (for filters and reads).
 pub async fn require<C: ConnectionTrait>(db: &C, name: &str) -> StoreResult<site::Model> {
     find(db, name)

@@ -371,6 +371,32 @@ fn users_are_managed_without_ever_showing_a_hash() {
 }
 
 #[test]
+fn processes_starting_together_migrate_once() {
+    let home = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("bigr"));
+            c.env("BIGR_HOME", home.path())
+                .args(["db", "migrate"])
+                .stdout(std::process::Stdio::null());
+            c.spawn().unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let s = json(
+        &bigr(home.path())
+            .args(["db", "status", "--json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    );
+    assert_eq!(s["schema"]["applied"].as_array().unwrap().len(), 1);
+}
+
+#[test]
 fn db_status_and_migrate() {
     let home = tempfile::tempdir().unwrap();
     bigr(home.path())

@@ -299,6 +299,13 @@ async fn db_copy_moves_an_inventory_and_is_idempotent() {
             .assert()
             .code(1)
             .stderr(contains("same database"));
+        let typo = format!("sqlite://{}", h.join("typo.db").display());
+        bigr(h)
+            .args(["db", "copy", "--from", &typo, "--to", &t])
+            .assert()
+            .code(1)
+            .stderr(contains("does not exist"));
+        assert!(!h.join("typo.db").exists());
         let status = json(
             &bigr(h)
                 .args(["--database-url", &t, "db", "status", "--json"])

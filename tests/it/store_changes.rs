@@ -120,6 +120,31 @@ async fn concurrent_saves_of_one_report_store_it_once() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_concurrent_writers_all_succeed() {
+    // On SQLite a read-then-write transaction would fail at once with "database is locked"
+    // when another writer got in between; every save must queue and succeed instead.
+    on_each_backend(async |t: &TestDb| {
+        let mut saves = tokio::task::JoinSet::new();
+        for i in 0..8 {
+            let db = t.db.clone();
+            let r = report(
+                t0() + minutes(i),
+                &[NET],
+                "",
+                vec![host(&format!("10.0.0.{}", 10 + i), None, &[22])],
+            );
+            saves.spawn(async move { save_scan(&db, &r, "hq", &SaveOptions::default()).await });
+        }
+        while let Some(out) = saves.join_next().await {
+            out.unwrap()
+                .unwrap_or_else(|e| panic!("{}: {e}", t.backend));
+        }
+        assert_eq!(t.count("scans").await, 8);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_device_moving_to_another_ip_is_one_asset_with_an_ip_change() {
     on_each_backend(async |t: &TestDb| {

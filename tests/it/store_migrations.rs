@@ -218,17 +218,43 @@ async fn an_unreachable_postgres_is_reported_in_one_line_without_the_password() 
 
 #[tokio::test]
 async fn postgres_over_tls_with_sslmode_require() {
-    let Some(url) = TestDb::fresh_postgres_url().await else { return };
-    let db = store::open(&format!("{url}?sslmode=require"), &OpenOptions::default()).await.expect("TLS connection");
+    let Some(url) = TestDb::fresh_postgres_url().await else {
+        return;
+    };
+    // Neon prints `postgresql://…?sslmode=require`; that exact form must work.
+    let neon_style = format!(
+        "{}?sslmode=require",
+        url.replacen("postgres://", "postgresql://", 1)
+    );
+    let db = store::open(&neon_style, &OpenOptions::default())
+        .await
+        .expect("TLS connection");
     let row = db
-        .query_one_raw(Statement::from_string(DbBackend::Postgres, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+        ))
         .await
         .unwrap()
         .unwrap();
-    assert!(row.try_get::<bool>("", "ssl").unwrap(), "the session must be encrypted");
+    assert!(
+        row.try_get::<bool>("", "ssl").unwrap(),
+        "the session must be encrypted"
+    );
     db.close().await.ok();
     // A certificate the client cannot verify (the server's self-signed one) is refused clearly.
-    let err = store::open(&format!("{url}?sslmode=verify-full"), &OpenOptions { attempts: 1, ..Default::default() }).await.unwrap_err();
-    assert!(err.to_string().contains("TLS") || err.to_string().contains("certificate"), "{err}");
+    let err = store::open(
+        &format!("{url}?sslmode=verify-full"),
+        &OpenOptions {
+            attempts: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("TLS") || err.to_string().contains("certificate"),
+        "{err}"
+    );
     TestDb::drop_database(url.rsplit('/').next().unwrap()).await;
 }
