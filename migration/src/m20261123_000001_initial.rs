@@ -7,6 +7,12 @@ pub struct Migration;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// All or nothing on SQLite too: a first start killed half-way must not leave tables
+    /// that make every later start fail with "table already exists".
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in tables() {
             m.create_table(table).await?;
@@ -192,6 +198,7 @@ fn tables() -> Vec<TableCreateStatement> {
             .table("scan_assets")
             .col(uuid("scan_id"))
             .col(uuid("asset_id"))
+            .col(timestamp_with_time_zone("scanned_at"))
             .col(string_len("ip", 45))
             .col(string_len_null("mac", 17))
             .col(string_len_null("hostname", 255))
@@ -325,7 +332,7 @@ fn indexes() -> Vec<IndexCreateStatement> {
         index("assets", &["site_id", "last_seen"], false),
         index("assets", &["mac"], false),
         index("assets", &["device_type"], false),
-        index("scan_assets", &["asset_id"], false),
+        index("scan_assets", &["asset_id", "scanned_at"], false),
         index("asset_changes", &["site_id", "detected_at"], false),
         index("asset_changes", &["asset_id", "detected_at"], false),
         index("asset_changes", &["scan_id"], false),

@@ -91,7 +91,7 @@ pub async fn history(db: &DatabaseConnection, args: HistoryArgs) -> anyhow::Resu
                 .iter()
                 .map(|e| {
                     vec![
-                        time(&e.started_at),
+                        time(&e.scanned_at),
                         e.ip.clone(),
                         opt(&e.hostname),
                         e.category.clone(),

@@ -1,11 +1,10 @@
 //! The change rules, applied in memory to a site's assets; `save_scan` then writes the result.
-use super::entity::{asset, asset_change};
+use super::entity::asset;
 use super::identity::{ip_sort_key, is_mac_identity};
 use super::save_scan::SaveOptions;
+pub use super::state::SiteState;
 use crate::model::{AssetObservation, Category, DeviceType, PortSet};
-use chrono::{DateTime, Utc};
-use sea_orm::Set;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::net::IpAddr;
 use uuid::Uuid;
 
@@ -30,147 +29,33 @@ pub mod change_type {
 }
 use change_type::*;
 
-/// A site's assets while one report is applied to them.
-pub struct SiteState {
-    site_id: Uuid,
-    scan_id: Uuid,
-    now: DateTime<Utc>,
-    assets: Vec<asset::Model>,
-    by_key: HashMap<String, usize>,
-    seen: Vec<bool>,
-    dirty: Vec<bool>,
-    changes: Vec<asset_change::ActiveModel>,
-}
-
-impl SiteState {
-    pub fn new(
-        site_id: Uuid,
-        scan_id: Uuid,
-        now: DateTime<Utc>,
-        assets: Vec<asset::Model>,
-    ) -> Self {
-        let by_key = assets
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.identity_key.clone(), i))
-            .collect();
-        let n = assets.len();
-        SiteState {
-            site_id,
-            scan_id,
-            now,
-            assets,
-            by_key,
-            seen: vec![false; n],
-            dirty: vec![false; n],
-            changes: Vec::new(),
-        }
-    }
-
-    fn change(
-        &mut self,
-        i: usize,
-        kind: &str,
-        field: Option<&str>,
-        old: Option<String>,
-        new: Option<String>,
-    ) {
-        let a = &mut self.assets[i];
-        a.change_count += 1;
-        self.changes.push(asset_change::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            site_id: Set(self.site_id),
-            asset_id: Set(a.id),
-            scan_id: Set(self.scan_id),
-            change_type: Set(kind.to_string()),
-            field_name: Set(field.map(str::to_string)),
-            old_value: Set(old),
-            new_value: Set(new),
-            detected_at: Set(self.now),
-        });
-    }
-
-    pub fn take_changes(&mut self) -> Vec<asset_change::ActiveModel> {
-        std::mem::take(&mut self.changes)
-    }
-
-    /// Assets inserted or modified by this report.
-    pub fn dirty_assets(&self) -> Vec<asset::Model> {
-        self.assets
-            .iter()
-            .zip(&self.dirty)
-            .filter(|(_, d)| **d)
-            .map(|(a, _)| a.clone())
-            .collect()
-    }
-
-    /// Which asset holds each IP: those seen in this report first, then the other present ones.
-    pub fn ip_owners(&self) -> HashMap<String, Uuid> {
-        let mut owners = HashMap::new();
-        for (a, seen) in self.assets.iter().zip(&self.seen) {
-            if *seen {
-                owners.insert(a.ip.clone(), a.id);
-            }
-        }
-        for a in self.assets.iter().filter(|a| !a.missing) {
-            owners.entry(a.ip.clone()).or_insert(a.id);
-        }
-        owners
-    }
-
-    /// IPs of assets currently present (not missing), for subnet counts.
-    pub fn live_ips(&self) -> Vec<IpAddr> {
-        self.assets
-            .iter()
-            .filter(|a| !a.missing)
-            .filter_map(|a| a.ip.parse().ok())
-            .collect()
-    }
-
-    fn resolve(&self, key: &str, obs: &AssetObservation) -> Option<usize> {
-        if let Some(&i) = self.by_key.get(key).filter(|&&i| !self.seen[i]) {
-            return Some(i);
-        }
-        let ip = obs.ip.to_string();
-        let free = |i: &usize| !self.seen[*i] && self.assets[*i].ip == ip;
-        if is_mac_identity(key) {
-            // A device first seen without its MAC (routed or unprivileged scan) is the same
-            // device once ARP shows the MAC: adopt that IP-keyed asset.
-            (0..self.assets.len()).find(|i| {
-                free(i)
-                    && !is_mac_identity(&self.assets[*i].identity_key)
-                    && self.assets[*i].mac.is_none()
-            })
-        } else {
-            // No usable MAC this time: credit the MAC-identified device that holds this IP.
-            (0..self.assets.len())
-                .filter(|i| {
-                    free(i)
-                        && is_mac_identity(&self.assets[*i].identity_key)
-                        && !self.assets[*i].missing
-                })
-                .max_by_key(|i| self.assets[*i].last_seen)
-        }
-    }
-}
-
-/// Applies one merged observation; returns the id of the asset it now belongs to.
+/// Applies one merged observation to the asset `SiteState::resolve_all` chose for it (None:
+/// a new asset). Returns the asset's id, or None when the observation has nowhere to go
+/// (its key already belongs to an asset this report bound elsewhere), so no snapshot.
 pub fn apply_observation(
     state: &mut SiteState,
+    target: Option<usize>,
     key: &str,
     obs: &AssetObservation,
     probed: &PortSet,
-) -> Uuid {
-    match state.resolve(key, obs) {
-        Some(i) => update_existing(state, i, key, obs, probed),
-        None => insert_new(state, key, obs),
+) -> Option<Uuid> {
+    match target {
+        Some(i) => Some(update_existing(state, i, key, obs, probed)),
+        None if state.by_key.contains_key(key) => {
+            tracing::warn!(
+                key,
+                "observation skipped: its identity is already bound in this report"
+            );
+            None
+        }
+        None => Some(insert_new(state, key, obs)),
     }
 }
 
 fn insert_new(state: &mut SiteState, key: &str, obs: &AssetObservation) -> Uuid {
     let id = Uuid::now_v7();
     let ports: BTreeSet<u16> = obs.open_ports.iter().copied().collect();
-    state.assets.push(asset::Model {
+    let i = state.push(asset::Model {
         id,
         site_id: state.site_id,
         identity_key: key.to_string(),
@@ -208,10 +93,6 @@ fn insert_new(state: &mut SiteState, key: &str, obs: &AssetObservation) -> Uuid 
         change_count: 0,
         last_scan_id: Some(state.scan_id),
     });
-    let i = state.assets.len() - 1;
-    state.by_key.insert(key.to_string(), i);
-    state.seen.push(true);
-    state.dirty.push(true);
     state.change(i, NEW_ASSET, None, None, Some(obs.ip.to_string()));
     id
 }
@@ -225,8 +106,10 @@ fn update_existing(
 ) -> Uuid {
     state.seen[i] = true;
     let id = state.assets[i].id;
-    // A report older than what we know (a queued report delivered late) only adds history.
-    if state.now < state.assets[i].last_seen {
+    // A report older than what we know (a queued report delivered late, or one from before
+    // the asset was declared missing) only adds history.
+    let a = &state.assets[i];
+    if state.now < a.last_seen || a.missing_since.is_some_and(|m| state.now <= m) {
         return id;
     }
     state.dirty[i] = true;
@@ -240,13 +123,11 @@ fn update_existing(
     state.assets[i].missed_scans = 0;
 
     if state.assets[i].identity_key != key && is_mac_identity(key) {
-        let old_key = std::mem::replace(&mut state.assets[i].identity_key, key.to_string());
-        state.by_key.remove(&old_key);
-        state.by_key.insert(key.to_string(), i);
+        state.set_key(i, key);
     }
     let new_ip = obs.ip.to_string();
     if state.assets[i].ip != new_ip {
-        let old = std::mem::replace(&mut state.assets[i].ip, new_ip.clone());
+        let old = state.set_ip(i, new_ip.clone());
         state.assets[i].ip_sort = ip_sort_key(obs.ip);
         state.change(i, IP_CHANGED, Some("ip"), Some(old), Some(new_ip));
     }
@@ -376,11 +257,10 @@ fn apply_ports(state: &mut SiteState, i: usize, obs: &AssetObservation, probed: 
     let a = &mut state.assets[i];
     let mut services: Vec<crate::model::Service> =
         serde_json::from_value(a.services.clone()).unwrap_or_default();
-    services.retain(|s| {
-        current.contains(&s.port)
-            && !probed.contains(s.port)
-            && !obs.services.iter().any(|n| n.port == s.port)
-    });
+    // Keep what we knew about ports that are still open and that this scan did not describe
+    // (it may not have looked at services at all); drop details of ports now closed.
+    services
+        .retain(|s| current.contains(&s.port) && !obs.services.iter().any(|n| n.port == s.port));
     services.extend(obs.services.iter().cloned());
     services.sort_by_key(|s| s.port);
     a.services = json(&services);

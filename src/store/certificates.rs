@@ -5,10 +5,7 @@ use super::page::{Page, PageRequest};
 use crate::model::CertificateObservation;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -26,6 +23,16 @@ pub async fn upsert_observed<C: ConnectionTrait>(
     for c in certs {
         unique.insert((c.ip.to_string(), c.port), c);
     }
+    // A late report must not bring back a certificate that was since replaced.
+    let newer: std::collections::HashSet<(String, u16)> = certificate::Entity::find()
+        .filter(certificate::Column::SiteId.eq(site_id))
+        .filter(certificate::Column::LastSeen.gt(now))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.ip, c.port as u16))
+        .collect();
+    unique.retain(|k, _| !newer.contains(k));
     let rows: Vec<certificate::ActiveModel> = unique
         .into_values()
         .map(|c| certificate::ActiveModel {
@@ -140,17 +147,13 @@ pub async fn list<C: ConnectionTrait>(
         cond = cond.add(certificate::Column::SelfSigned.eq(ss));
     }
     let query = certificate::Entity::find().filter(cond);
-    let total = query.clone().count(db).await?;
     let query = if filter.expiring_days.is_some() {
         query.order_by_asc(certificate::Column::NotAfter)
     } else {
         query.order_by_desc(certificate::Column::LastSeen)
     };
-    let rows = query
-        .order_by_asc(certificate::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
+    let (rows, total) = page
+        .fetch(db, query.order_by_asc(certificate::Column::Id))
         .await?;
     let names = site_names(db).await?;
     let items = rows
@@ -184,12 +187,7 @@ pub async fn list<C: ConnectionTrait>(
             }
         })
         .collect();
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    Ok(page.wrap(items, total))
 }
 
 /// Site id → name, for views that show the site.

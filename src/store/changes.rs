@@ -4,10 +4,7 @@ use super::entity::{asset, asset_change};
 use super::error::{StoreError, StoreResult};
 use super::page::{Page, PageRequest};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -67,14 +64,10 @@ pub async fn list<C: ConnectionTrait>(
         cond = cond.add(asset_change::Column::DetectedAt.lt(t));
     }
     let q = asset_change::Entity::find().filter(cond);
-    let total = q.clone().count(db).await?;
-    let rows = q
+    let q = q
         .order_by_desc(asset_change::Column::DetectedAt)
-        .order_by_desc(asset_change::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
-        .await?;
+        .order_by_desc(asset_change::Column::Id);
+    let (rows, total) = page.fetch(db, q).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.asset_id).collect();
     let assets: HashMap<Uuid, asset::Model> = asset::Entity::find()
         .filter(asset::Column::Id.is_in(ids))
@@ -105,10 +98,5 @@ pub async fn list<C: ConnectionTrait>(
             }
         })
         .collect();
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    Ok(page.wrap(items, total))
 }

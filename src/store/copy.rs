@@ -6,7 +6,7 @@ use super::entity::*;
 use super::error::{StoreError, StoreResult};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Iterable,
-    PaginatorTrait, PrimaryKeyToColumn, QueryOrder, TransactionTrait,
+    PaginatorTrait, PrimaryKeyToColumn, QueryOrder,
 };
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -64,7 +64,7 @@ pub async fn copy_inventory(
     to: &DatabaseConnection,
     progress: &(dyn Fn(u64) + Sync),
 ) -> StoreResult<Vec<TableCopy>> {
-    let txn = to.begin().await?;
+    let txn = super::begin_write(to).await?;
     let mut m = Maps::default();
     let mut out = Vec::new();
 
@@ -105,7 +105,7 @@ pub async fn copy_inventory(
                 e.site_id = remap(&m.sites, e.site_id)?;
                 e.created_by = e.created_by.and_then(|u| remap(&m.users, u));
                 e.agent_id = e.agent_id.and_then(|a| remap(&m.agents, a));
-                (!existing.contains_key(&e.token_id)).then_some(e)
+                existing.place(&e.token_id, e.id).is_none().then_some(e)
             },
         )
         .await?,
@@ -116,7 +116,10 @@ pub async fn copy_inventory(
     out.push(
         copy_rows::<subnet::Entity, _>(from, &txn, "subnets", progress, |mut s| {
             s.site_id = remap(&m.sites, s.site_id)?;
-            (!existing.contains_key(&(s.site_id, s.cidr.clone()))).then_some(s)
+            existing
+                .place(&(s.site_id, s.cidr.clone()), s.id)
+                .is_none()
+                .then_some(s)
         })
         .await?,
     );
@@ -126,13 +129,16 @@ pub async fn copy_inventory(
     out.push(
         copy_rows::<switch::Entity, _>(from, &txn, "switches", progress, |mut s| {
             s.site_id = remap(&m.sites, s.site_id)?;
-            (!existing.contains_key(&(s.site_id, s.host.clone()))).then_some(s)
+            existing
+                .place(&(s.site_id, s.host.clone()), s.id)
+                .is_none()
+                .then_some(s)
         })
         .await?,
     );
 
     let existing = keyed::<scan::Entity, _, _>(&txn, |s| s.report_id, |s| s.id).await?;
-    m.present_scans = existing.values().copied().collect();
+    m.present_scans = existing.ids.clone();
     out.push(
         copy_rows::<scan::Entity, _>(from, &txn, "scans", progress, |mut s| {
             s.site_id = remap(&m.sites, s.site_id)?;
@@ -186,13 +192,16 @@ pub async fn copy_inventory(
         copy_rows::<certificate::Entity, _>(from, &txn, "certificates", progress, |mut c| {
             c.site_id = remap(&m.sites, c.site_id)?;
             c.asset_id = c.asset_id.and_then(|a| remap(&m.assets, a));
-            (!existing.contains_key(&(c.site_id, c.ip.clone(), c.port))).then_some(c)
+            existing
+                .place(&(c.site_id, c.ip.clone(), c.port), c.id)
+                .is_none()
+                .then_some(c)
         })
         .await?,
     );
 
     let existing = keyed::<shield_scan::Entity, _, _>(&txn, |s| s.id, |s| s.id).await?;
-    m.present_shield_scans = existing.values().copied().collect();
+    m.present_shield_scans = existing.ids.clone();
     out.push(
         copy_rows::<shield_scan::Entity, _>(from, &txn, "shield_scans", progress, |mut s| {
             s.site_id = remap(&m.sites, s.site_id)?;
@@ -214,42 +223,56 @@ pub async fn copy_inventory(
     Ok(out)
 }
 
-/// Records where a source row lands; true when it must be inserted (the target lacks it).
-fn adopt<K: Eq + Hash>(
-    map: &mut HashMap<Uuid, Uuid>,
-    existing: &HashMap<K, Uuid>,
-    key: K,
-    src_id: Uuid,
-) -> bool {
-    match existing.get(&key) {
-        Some(target_id) => {
-            map.insert(src_id, *target_id);
-            false
+/// The target's rows of one table: by natural key and by id.
+struct Existing<K> {
+    by_key: HashMap<K, Uuid>,
+    ids: HashSet<Uuid>,
+}
+
+impl<K: Eq + Hash> Existing<K> {
+    /// Where the target already has this row: the same id (copied before, even if its
+    /// natural key changed since), else the same natural key.
+    fn place(&self, key: &K, src_id: Uuid) -> Option<Uuid> {
+        if self.ids.contains(&src_id) {
+            return Some(src_id);
         }
-        None => {
-            map.insert(src_id, src_id);
-            true
-        }
+        self.by_key.get(key).copied()
     }
 }
 
-/// The target's rows of one table by natural key.
+/// Records where a source row lands; true when it must be inserted (the target lacks it).
+fn adopt<K: Eq + Hash>(
+    map: &mut HashMap<Uuid, Uuid>,
+    existing: &Existing<K>,
+    key: K,
+    src_id: Uuid,
+) -> bool {
+    let target = existing.place(&key, src_id);
+    map.insert(src_id, target.unwrap_or(src_id));
+    target.is_none()
+}
+
+/// Reads the target's rows of one table.
 async fn keyed<E, K, C>(
     db: &C,
     key: impl Fn(&E::Model) -> K,
     id: impl Fn(&E::Model) -> Uuid,
-) -> StoreResult<HashMap<K, Uuid>>
+) -> StoreResult<Existing<K>>
 where
     E: EntityTrait,
     E::Model: Send + Sync,
     K: Eq + Hash,
     C: ConnectionTrait,
 {
-    let mut out = HashMap::new();
+    let mut out = Existing {
+        by_key: HashMap::new(),
+        ids: HashSet::new(),
+    };
     let mut pages = E::find().paginate(db, 5_000);
     while let Some(rows) = pages.fetch_and_next().await? {
         for r in &rows {
-            out.insert(key(r), id(r));
+            out.by_key.insert(key(r), id(r));
+            out.ids.insert(id(r));
         }
     }
     Ok(out)

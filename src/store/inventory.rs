@@ -9,8 +9,7 @@ use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -224,7 +223,6 @@ pub async fn list<C: ConnectionTrait>(
         cond = cond.add(asset::Column::Category.eq(c.as_str()));
     }
     let query = asset::Entity::find().filter(cond);
-    let total = query.clone().count(db).await?;
     let col = match f.sort {
         AssetSort::Ip => asset::Column::IpSort,
         AssetSort::Hostname => asset::Column::Hostname,
@@ -240,26 +238,18 @@ pub async fn list<C: ConnectionTrait>(
     } else {
         sea_orm::Order::Asc
     };
-    let rows = query
+    let query = query
         .order_by(col, order)
         .order_by_asc(asset::Column::IpSort)
-        .order_by_asc(asset::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
-        .await?;
+        .order_by_asc(asset::Column::Id);
+    let (rows, total) = page.fetch(db, query).await?;
     let names = site_names(db).await?;
     let items = rows
         .iter()
         .map(|a| view(a, names.get(&a.site_id).map_or("", |s| s)))
         .collect();
     Ok(Inventory {
-        page: Page {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        },
+        page: page.wrap(items, total),
         category_summary,
     })
 }
@@ -319,7 +309,7 @@ pub async fn resolve<C: ConnectionTrait>(
 #[derive(Debug, Clone, Serialize)]
 pub struct HistoryEntry {
     pub scan_id: Uuid,
-    pub started_at: DateTime<Utc>,
+    pub scanned_at: DateTime<Utc>,
     pub target: String,
     pub method: String,
     pub ip: String,
@@ -335,9 +325,11 @@ pub async fn history<C: ConnectionTrait>(
     asset_id: Uuid,
     page: PageRequest,
 ) -> StoreResult<Page<HistoryEntry>> {
-    let q = scan_asset::Entity::find().filter(scan_asset::Column::AssetId.eq(asset_id));
-    let total = q.clone().count(db).await?;
-    let snaps = q.all(db).await?;
+    let q = scan_asset::Entity::find()
+        .filter(scan_asset::Column::AssetId.eq(asset_id))
+        .order_by_desc(scan_asset::Column::ScannedAt)
+        .order_by_desc(scan_asset::Column::ScanId);
+    let (snaps, total) = page.fetch(db, q).await?;
     let scan_ids: Vec<Uuid> = snaps.iter().map(|s| s.scan_id).collect();
     let scans: HashMap<Uuid, scan::Model> = scan::Entity::find()
         .filter(scan::Column::Id.is_in(scan_ids))
@@ -346,13 +338,13 @@ pub async fn history<C: ConnectionTrait>(
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    let mut items: Vec<HistoryEntry> = snaps
+    let items = snaps
         .into_iter()
         .filter_map(|s| {
             let sc = scans.get(&s.scan_id)?;
             Some(HistoryEntry {
                 scan_id: s.scan_id,
-                started_at: sc.started_at,
+                scanned_at: s.scanned_at,
                 target: sc.target.clone(),
                 method: sc.method.clone(),
                 ip: s.ip,
@@ -363,22 +355,7 @@ pub async fn history<C: ConnectionTrait>(
             })
         })
         .collect();
-    items.sort_by(|a, b| {
-        b.started_at
-            .cmp(&a.started_at)
-            .then(b.scan_id.cmp(&a.scan_id))
-    });
-    let items = items
-        .into_iter()
-        .skip(page.offset() as usize)
-        .take(page.per_page as usize)
-        .collect();
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    Ok(page.wrap(items, total))
 }
 
 /// Everything known about one asset, for `/api/assets/{id}`.

@@ -3,58 +3,85 @@ use super::identity::{identity_key, is_mac_identity};
 use crate::model::{AssetObservation, Category};
 use std::collections::{BTreeSet, HashMap};
 
-/// Merges observations that share an identity key, then folds a MAC-less observation into
-/// the single MAC-bearing one that claims the same IP (a TCP probe and an ARP reply of one
-/// host). Order of first appearance is kept.
+/// Merges the observations of one report into one per device, in order of first appearance:
+/// 1. the same identity key at the same IP is one observation;
+/// 2. a MAC seen at several IPs (secondary addresses, proxy ARP) keeps its MAC identity on
+///    the lowest IP; each other IP becomes a device keyed by that IP, so no IP is lost;
+/// 3. a MAC-less observation is folded into the single MAC-keyed one claiming its IP (a TCP
+///    probe and an ARP reply of one host).
 pub fn merge_observations(observations: &[AssetObservation]) -> Vec<(String, AssetObservation)> {
-    let mut order: Vec<String> = Vec::new();
-    let mut by_key: HashMap<String, AssetObservation> = HashMap::new();
+    let mut grouped = Grouped::default();
     for obs in observations {
-        let key = identity_key(obs);
-        match by_key.get_mut(&key) {
-            Some(existing) => merge_into(existing, obs),
-            None => {
-                order.push(key.clone());
-                by_key.insert(key, obs.clone());
-            }
+        grouped.add(
+            format!("{}@{}", identity_key(obs), obs.ip),
+            identity_key(obs),
+            obs,
+        );
+    }
+    // Step 2: lowest IP of each MAC keeps the MAC key.
+    let mut lowest: HashMap<&str, std::net::IpAddr> = HashMap::new();
+    for (key, obs) in &grouped.items {
+        if is_mac_identity(key) {
+            let ip = lowest.entry(key.as_str()).or_insert(obs.ip);
+            *ip = (*ip).min(obs.ip);
         }
     }
-    // IP → the MAC-keyed observations claiming it.
-    let mut mac_claims: HashMap<std::net::IpAddr, Vec<String>> = HashMap::new();
-    for key in order.iter().filter(|k| is_mac_identity(k)) {
-        mac_claims
-            .entry(by_key[key].ip)
-            .or_default()
-            .push(key.clone());
+    let mut rekeyed = Grouped::default();
+    for (key, obs) in &grouped.items {
+        let key = match lowest.get(key.as_str()) {
+            Some(ip) if *ip != obs.ip => format!("ip:{}", obs.ip),
+            _ => key.clone(),
+        };
+        rekeyed.add(key.clone(), key, obs);
     }
-    let mut result = Vec::with_capacity(order.len());
-    let mut folded: Vec<(String, AssetObservation)> = Vec::new();
-    for key in order {
-        let obs = by_key.remove(&key).unwrap_or_else(|| unreachable_obs(&key));
-        if !is_mac_identity(&key)
+    // Step 3: fold MAC-less observations into the one MAC-keyed observation at their IP.
+    let mut mac_claims: HashMap<std::net::IpAddr, Vec<usize>> = HashMap::new();
+    for (i, (key, obs)) in rekeyed.items.iter().enumerate() {
+        if is_mac_identity(key) {
+            mac_claims.entry(obs.ip).or_default().push(i);
+        }
+    }
+    let mut folded_into: Vec<Option<usize>> = vec![None; rekeyed.items.len()];
+    for (i, (key, obs)) in rekeyed.items.iter().enumerate() {
+        if !is_mac_identity(key)
+            && obs.mac.is_none()
             && let Some(claims) = mac_claims.get(&obs.ip)
             && claims.len() == 1
         {
-            folded.push((claims[0].clone(), obs));
-            continue;
-        }
-        result.push((key, obs));
-    }
-    for (target, obs) in folded {
-        if let Some((_, into)) = result.iter_mut().find(|(k, _)| *k == target) {
-            merge_into(into, &obs);
+            folded_into[i] = Some(claims[0]);
         }
     }
-    result
+    let mut items = rekeyed.items;
+    for (i, target) in folded_into.iter().enumerate() {
+        if let Some(t) = *target {
+            let extra = items[i].1.clone();
+            merge_into(&mut items[t].1, &extra);
+        }
+    }
+    items
+        .into_iter()
+        .zip(folded_into)
+        .filter_map(|(item, folded)| folded.is_none().then_some(item))
+        .collect()
 }
 
-// `order` and `by_key` hold the same keys by construction; this keeps the code panic-free.
-fn unreachable_obs(key: &str) -> AssetObservation {
-    let ip = key
-        .trim_start_matches("ip:")
-        .parse()
-        .unwrap_or(std::net::IpAddr::from([127, 0, 0, 1]));
-    AssetObservation::new(ip)
+/// Observations merged by a grouping key, in order of first appearance.
+#[derive(Default)]
+struct Grouped {
+    index: HashMap<String, usize>,
+    items: Vec<(String, AssetObservation)>,
+}
+
+impl Grouped {
+    fn add(&mut self, group: String, key: String, obs: &AssetObservation) {
+        match self.index.get(&group) {
+            Some(&i) => merge_into(&mut self.items[i].1, obs),
+            None => {
+                self.index.insert(group, self.items.len());
+                self.items.push((key, obs.clone()));
+            }
+        }
+    }
 }
 
 /// Adds what `other` knows to `into`: union of ports and services, first non-empty text,
@@ -133,6 +160,19 @@ mod tests {
         assert_eq!(merged[0].0, "mac:00:1b:21:3a:4f:10");
         assert_eq!(merged[0].1.open_ports, vec![22, 80]);
         assert_eq!(merged[1].1.open_ports, vec![22, 443]);
+    }
+
+    #[test]
+    fn one_mac_at_two_ips_keeps_both_ips() {
+        let merged = merge_observations(&[
+            obs("10.0.0.9", Some("00:1b:21:3a:4f:10"), &[80]),
+            obs("10.0.0.5", Some("00:1b:21:3a:4f:10"), &[22]),
+            obs("10.0.0.9", None, &[443]),
+        ]);
+        let keys: Vec<&str> = merged.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["ip:10.0.0.9", "mac:00:1b:21:3a:4f:10"]);
+        assert_eq!(merged[0].1.open_ports, vec![80, 443]);
+        assert_eq!(merged[1].1.ip.to_string(), "10.0.0.5");
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod page;
 mod save_scan;
 pub mod scans;
 pub mod sites;
+mod state;
 pub mod subnets;
 pub mod switches;
 pub mod tags;

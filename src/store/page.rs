@@ -1,5 +1,6 @@
 //! Pagination shared by every list query.
 use super::error::{StoreError, StoreResult};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QuerySelect, Select};
 use serde::Serialize;
 
 pub const MAX_PER_PAGE: u64 = 500;
@@ -21,6 +22,33 @@ impl Default for PageRequest {
 }
 
 impl PageRequest {
+    /// Counts everything `query` matches and fetches this page of it (keep its ORDER BY
+    /// total, e.g. ending on the primary key, so pages never overlap).
+    pub async fn fetch<C, E>(&self, db: &C, query: Select<E>) -> StoreResult<(Vec<E::Model>, u64)>
+    where
+        C: ConnectionTrait,
+        E: EntityTrait,
+        E::Model: Send + Sync,
+    {
+        let total = query.clone().count(db).await?;
+        let rows = query
+            .offset(self.offset())
+            .limit(self.per_page)
+            .all(db)
+            .await?;
+        Ok((rows, total))
+    }
+
+    /// Wraps this page's items with the total.
+    pub fn wrap<T>(&self, items: Vec<T>, total: u64) -> Page<T> {
+        Page {
+            items,
+            total,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
+
     pub fn new(page: u64, per_page: u64) -> StoreResult<Self> {
         if page == 0 {
             return Err(StoreError::Invalid("page starts at 1".into()));

@@ -5,7 +5,8 @@ use super::entity::{asset, asset_change, scan, scan_asset};
 use super::error::{StoreError, StoreResult};
 use super::merge::merge_observations;
 use super::{begin_write, certificates, sites, subnets};
-use crate::model::ScanReport;
+use crate::model::{ReportError, ScanReport};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, Iterable, QueryFilter, Set};
 use serde::Serialize;
@@ -55,7 +56,11 @@ pub async fn save_scan(
     site: &str,
     opts: &SaveOptions,
 ) -> StoreResult<SaveOutcome> {
-    report.validate()?;
+    let mut clean = report.clone();
+    clean.sanitize();
+    clean.validate()?;
+    refuse_future(&clean, Utc::now())?;
+    let report = &clean;
     let site = sites::validate_name(site)?.to_string();
     match save_once(db, report, &site, opts).await {
         Ok(outcome) => Ok(outcome),
@@ -67,6 +72,26 @@ pub async fn save_scan(
         },
         Err(e) => Err(e),
     }
+}
+
+/// How far ahead of this machine's clock a report may claim to be.
+const CLOCK_TOLERANCE_MINUTES: i64 = 10;
+
+/// A report dated in the future would make every later, correct report look stale.
+fn refuse_future(report: &ScanReport, now: DateTime<Utc>) -> StoreResult<()> {
+    let limit = now + chrono::Duration::minutes(CLOCK_TOLERANCE_MINUTES);
+    let field = if report.started_at > limit {
+        "started_at"
+    } else if report.completed_at.is_some_and(|t| t > limit) {
+        "completed_at"
+    } else {
+        return Ok(());
+    };
+    Err(ReportError {
+        field: field.into(),
+        reason: "is in the future; check the scanner's clock".into(),
+    }
+    .into())
 }
 
 async fn already_saved<C: sea_orm::ConnectionTrait>(
@@ -110,6 +135,7 @@ async fn save_once(
         return Ok(outcome);
     }
     let site = sites::ensure(&txn, site_name).await?;
+    sites::lock(&txn, site.id).await?;
     let scan_id = Uuid::now_v7();
     let now = report.observed_at();
 
@@ -119,10 +145,14 @@ async fn save_once(
         .await?;
     let mut state = SiteState::new(site.id, scan_id, now, existing);
     let merged = merge_observations(&report.assets);
+    let targets = state.resolve_all(&merged);
     let mut snapshots = Vec::with_capacity(merged.len());
-    for (key, obs) in &merged {
-        let asset_id = apply_observation(&mut state, key, obs, &report.ports_probed);
-        snapshots.push(snapshot(scan_id, asset_id, obs));
+    for ((key, obs), target) in merged.iter().zip(targets) {
+        if let Some(asset_id) =
+            apply_observation(&mut state, target, key, obs, &report.ports_probed)
+        {
+            snapshots.push(snapshot(scan_id, asset_id, now, obs));
+        }
     }
     if !report.partial {
         mark_absent(&mut state, &report.networks, opts);
@@ -162,9 +192,16 @@ async fn save_once(
         asset::Entity::insert_many(rows)
             .on_conflict(
                 OnConflict::column(asset::Column::Id)
-                    .update_columns(
-                        asset::Column::iter().filter(|c| !matches!(c, asset::Column::Id)),
-                    )
+                    // The manual tag is the user's, never the scan's to write.
+                    .update_columns(asset::Column::iter().filter(|c| {
+                        !matches!(
+                            c,
+                            asset::Column::Id
+                                | asset::Column::ManualCategory
+                                | asset::Column::ManualNote
+                                | asset::Column::TaggedAt
+                        )
+                    }))
                     .to_owned(),
             )
             .exec(&txn)
@@ -196,11 +233,13 @@ async fn save_once(
 fn snapshot(
     scan_id: Uuid,
     asset_id: Uuid,
+    scanned_at: chrono::DateTime<chrono::Utc>,
     obs: &crate::model::AssetObservation,
 ) -> scan_asset::ActiveModel {
     scan_asset::ActiveModel {
         scan_id: Set(scan_id),
         asset_id: Set(asset_id),
+        scanned_at: Set(scanned_at),
         ip: Set(obs.ip.to_string()),
         mac: Set(obs.mac.map(|m| m.to_string())),
         hostname: Set(obs.hostname.clone()),

@@ -4,10 +4,7 @@ use super::entity::scan;
 use super::error::StoreResult;
 use super::page::{Page, PageRequest};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -41,14 +38,10 @@ pub async fn list<C: ConnectionTrait>(
         cond = cond.add(scan::Column::SiteId.eq(s.id));
     }
     let q = scan::Entity::find().filter(cond);
-    let total = q.clone().count(db).await?;
-    let rows = q
+    let q = q
         .order_by_desc(scan::Column::StartedAt)
-        .order_by_desc(scan::Column::Id)
-        .offset(page.offset())
-        .limit(page.per_page)
-        .all(db)
-        .await?;
+        .order_by_desc(scan::Column::Id);
+    let (rows, total) = page.fetch(db, q).await?;
     let names = site_names(db).await?;
     let items = rows
         .into_iter()
@@ -71,10 +64,5 @@ pub async fn list<C: ConnectionTrait>(
             privileges: s.privileges,
         })
         .collect();
-    Ok(Page {
-        items,
-        total,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    Ok(page.wrap(items, total))
 }

@@ -3,7 +3,8 @@ use super::entity::{asset, scan, site};
 use super::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set, Statement,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -53,6 +54,20 @@ pub async fn find<C: ConnectionTrait>(db: &C, name: &str) -> StoreResult<Option<
         .filter(site::Column::Name.eq(name.trim()))
         .one(db)
         .await?)
+}
+
+/// Serialises writers of one site until the transaction ends. On PostgreSQL this locks the
+/// site row; on SQLite `begin_write` already holds the database's single write lock.
+pub async fn lock<C: ConnectionTrait>(db: &C, site_id: Uuid) -> StoreResult<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id FROM sites WHERE id = $1 FOR UPDATE",
+            [site_id.into()],
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// The name of a site by id.

@@ -166,7 +166,9 @@ pub async fn record_scan<C: ConnectionTrait>(
         let Ok(net) = s.cidr.parse::<IpNet>() else {
             continue;
         };
-        let covered = networks.iter().any(|n| n.contains(&net) || net.contains(n));
+        // Covered by this scan, and not already marked by a later one (late reports).
+        let covered = networks.iter().any(|n| n.contains(&net) || net.contains(n))
+            && s.last_scanned_at.is_none_or(|t| t < now);
         let count = live_ips.iter().filter(|ip| net.contains(*ip)).count() as i32;
         if !covered && count == s.asset_count {
             continue;

@@ -3,17 +3,19 @@
 use super::entity::asset;
 use super::error::{StoreError, StoreResult};
 use super::inventory::{self, AssetView};
+use super::{begin_write, sites};
 use crate::model::Category;
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 pub const MAX_NOTE: usize = 1024;
 
 /// Tags the asset a user names (id, IP or MAC; `site` disambiguates).
-pub async fn tag<C: ConnectionTrait>(
-    db: &C,
+pub async fn tag(
+    db: &DatabaseConnection,
     reference: &str,
     site: Option<&str>,
     category: Category,
@@ -30,37 +32,61 @@ pub async fn tag<C: ConnectionTrait>(
             "the note is longer than {MAX_NOTE} characters"
         )));
     }
-    let a = inventory::resolve(db, reference, site).await?;
-    let mut row: asset::ActiveModel = a.into();
-    row.manual_category = Set(Some(category.as_str().to_string()));
-    row.manual_note = Set(note.map(str::to_string));
-    row.tagged_at = Set(Some(Utc::now()));
-    row.category = Set(category.as_str().to_string());
-    let saved = row.update(db).await?;
-    view_with_site(db, &saved).await
+    let category = category.as_str().to_string();
+    let note = note.map(str::to_string);
+    write_tag(db, reference, site, move |_, row| {
+        row.manual_category = Set(Some(category.clone()));
+        row.manual_note = Set(note.clone());
+        row.tagged_at = Set(Some(Utc::now()));
+        row.category = Set(category.clone());
+        Ok(())
+    })
+    .await
+}
+
+/// Resolves the asset and applies `edit` under the site's write lock, so a scan being saved
+/// at the same moment cannot write back the old tag.
+async fn write_tag(
+    db: &DatabaseConnection,
+    reference: &str,
+    site: Option<&str>,
+    edit: impl FnOnce(&asset::Model, &mut asset::ActiveModel) -> StoreResult<()>,
+) -> StoreResult<AssetView> {
+    let found = inventory::resolve(db, reference, site).await?;
+    let txn = begin_write(db).await?;
+    sites::lock(&txn, found.site_id).await?;
+    let a = asset::Entity::find_by_id(found.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("asset '{}'", reference.trim())))?;
+    let mut row: asset::ActiveModel = a.clone().into();
+    edit(&a, &mut row)?;
+    let saved = row.update(&txn).await?;
+    let view = view_with_site(&txn, &saved).await?;
+    txn.commit().await?;
+    Ok(view)
 }
 
 /// Clears a manual tag; the asset returns to its computed group.
-pub async fn untag<C: ConnectionTrait>(
-    db: &C,
+pub async fn untag(
+    db: &DatabaseConnection,
     reference: &str,
     site: Option<&str>,
 ) -> StoreResult<AssetView> {
-    let a = inventory::resolve(db, reference, site).await?;
-    if a.manual_category.is_none() {
-        return Err(StoreError::NotFound(format!(
-            "a manual tag on '{}'",
-            reference.trim()
-        )));
-    }
-    let computed = a.computed_category.clone();
-    let mut row: asset::ActiveModel = a.into();
-    row.manual_category = Set(None);
-    row.manual_note = Set(None);
-    row.tagged_at = Set(None);
-    row.category = Set(computed);
-    let saved = row.update(db).await?;
-    view_with_site(db, &saved).await
+    write_tag(db, reference, site, |a, row| {
+        if a.manual_category.is_none() {
+            return Err(StoreError::NotFound(format!(
+                "a manual tag on '{}'",
+                reference.trim()
+            )));
+        }
+        row.manual_category = Set(None);
+        row.manual_note = Set(None);
+        row.tagged_at = Set(None);
+        row.category = Set(a.computed_category.clone());
+        Ok(())
+    })
+    .await
 }
 
 /// Every tagged asset, optionally of one site.

@@ -654,6 +654,12 @@ async fn a_late_report_older_than_what_we_know_only_adds_history() {
             ("10.0.0.5", serde_json::json!([22]))
         );
         assert_eq!(t.count("scan_assets").await, 2);
+        // History is in scan order, not arrival order.
+        let h = bigr::store::inventory::history(&t.db, a.id, PageRequest::new(1, 10).unwrap())
+            .await
+            .unwrap();
+        let ips: Vec<&str> = h.items.iter().map(|e| e.ip.as_str()).collect();
+        assert_eq!(ips, ["10.0.0.5", "10.0.0.99"]);
     })
     .await;
 }
@@ -733,6 +739,279 @@ async fn invalid_reports_are_refused_before_anything_is_written() {
         .unwrap_err();
         assert!(err.to_string().contains("invalid site name"), "{err}");
         assert_eq!(t.count("scans").await, 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_device_moving_while_another_takes_its_old_ip() {
+    on_each_backend(async |t: &TestDb| {
+        let opts = SaveOptions::default();
+        save_scan(
+            &t.db,
+            &report(t0(), &[NET], "", vec![host("10.0.0.5", Some(MAC_A), &[])]),
+            "hq",
+            &opts,
+        )
+        .await
+        .unwrap();
+        // The MAC-less newcomer at .5 comes first in the report: the exact MAC match must
+        // still bind A to .7, and .5 becomes a new device.
+        let r = report(
+            t0() + minutes(1),
+            &[NET],
+            "",
+            vec![
+                host("10.0.0.5", None, &[80]),
+                host("10.0.0.7", Some(MAC_A), &[]),
+            ],
+        );
+        let out = save_scan(&t.db, &r, "hq", &opts).await.unwrap();
+        assert_eq!(
+            out.changes,
+            counts(&[("ip_changed", 1), ("new_asset", 1)]),
+            "{}",
+            t.backend
+        );
+        assert_eq!(assets(t).await.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_randomized_mac_at_a_known_ip_is_another_device() {
+    on_each_backend(async |t: &TestDb| {
+        let opts = SaveOptions::default();
+        let mut laptop = host("10.0.0.20", Some(MAC_A), &[]);
+        laptop.hostname = Some("laptop".into());
+        save_scan(&t.db, &report(t0(), &[NET], "", vec![laptop]), "hq", &opts)
+            .await
+            .unwrap();
+        let mut phone = host("10.0.0.20", Some("da:a1:19:00:00:01"), &[]);
+        phone.hostname = Some("phone".into());
+        let out = save_scan(
+            &t.db,
+            &report(t0() + minutes(1), &[NET], "", vec![phone]),
+            "hq",
+            &opts,
+        )
+        .await
+        .unwrap();
+        assert_eq!(out.changes, counts(&[("new_asset", 1)]));
+        let laptop = assets(t)
+            .await
+            .into_iter()
+            .find(|a| a.identity_key == format!("mac:{MAC_A}"))
+            .unwrap();
+        assert_eq!(
+            (laptop.mac.as_deref(), laptop.hostname.as_deref()),
+            (Some(MAC_A), Some("laptop"))
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_mac_at_two_ips_keeps_both() {
+    on_each_backend(async |t: &TestDb| {
+        let opts = SaveOptions::default();
+        let r = || {
+            vec![
+                host("10.0.0.5", Some(MAC_A), &[22]),
+                host("10.0.0.6", Some(MAC_A), &[80]),
+            ]
+        };
+        let out = save_scan(&t.db, &report(t0(), &[NET], "", r()), "hq", &opts)
+            .await
+            .unwrap();
+        assert_eq!(out.changes, counts(&[("new_asset", 2)]));
+        let out = save_scan(
+            &t.db,
+            &report(t0() + minutes(1), &[NET], "", r()),
+            "hq",
+            &opts,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            out.changes,
+            counts(&[]),
+            "a stable second address must not flap"
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_saves_seeing_the_same_new_device_create_it_once() {
+    on_each_backend(async |t: &TestDb| {
+        let mut saves = tokio::task::JoinSet::new();
+        for i in 0..6 {
+            let db = t.db.clone();
+            let r = report(
+                t0() + minutes(i),
+                &[NET],
+                "",
+                vec![host("10.0.0.5", Some(MAC_A), &[22])],
+            );
+            saves.spawn(async move { save_scan(&db, &r, "hq", &SaveOptions::default()).await });
+        }
+        while let Some(out) = saves.join_next().await {
+            out.unwrap()
+                .unwrap_or_else(|e| panic!("{}: {e}", t.backend));
+        }
+        assert_eq!(assets(t).await.len(), 1);
+        assert_eq!(change_rows(t, "new_asset").await.len(), 1, "{}", t.backend);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_late_report_does_not_undo_missing_or_renewed_certificates() {
+    on_each_backend(async |t: &TestDb| {
+        let opts = SaveOptions::default();
+        let cert = |fp: &str| bigr::model::CertificateObservation {
+            ip: "10.0.0.5".parse().unwrap(),
+            port: 443,
+            subject_cn: Some("nas".into()),
+            sans: vec![],
+            issuer: None,
+            serial: None,
+            not_before: None,
+            not_after: None,
+            key_type: None,
+            key_bits: None,
+            signature_algorithm: None,
+            fingerprint_sha256: fp.repeat(32),
+            self_signed: false,
+        };
+        let mut first = report(
+            t0(),
+            &[NET],
+            "",
+            vec![host("10.0.0.5", Some(MAC_A), &[443])],
+        );
+        first.certificates.push(cert("aa"));
+        save_scan(&t.db, &first, "hq", &opts).await.unwrap();
+        let mut renewed = report(
+            t0() + minutes(12),
+            &[NET],
+            "",
+            vec![host("10.0.0.5", Some(MAC_A), &[443])],
+        );
+        renewed.certificates.push(cert("bb"));
+        save_scan(&t.db, &renewed, "hq", &opts).await.unwrap();
+        for m in [20, 30] {
+            save_scan(
+                &t.db,
+                &report(t0() + minutes(m), &[NET], "", vec![]),
+                "hq",
+                &opts,
+            )
+            .await
+            .unwrap();
+        }
+        assert!(assets(t).await[0].missing);
+        // Seen at minute 15 but delivered late: after it was last seen (12), before it was
+        // declared missing (30). It proves nothing about now: no return.
+        let late = report(
+            t0() + minutes(15),
+            &[NET],
+            "",
+            vec![host("10.0.0.5", Some(MAC_A), &[443])],
+        );
+        let out = save_scan(&t.db, &late, "hq", &opts).await.unwrap();
+        assert_eq!(out.changes, counts(&[]), "{}", t.backend);
+        assert!(assets(t).await[0].missing);
+        // A report from minute 10 still carrying the old certificate does not bring it back.
+        let mut older = report(
+            t0() + minutes(10),
+            &[NET],
+            "",
+            vec![host("10.0.0.5", Some(MAC_A), &[443])],
+        );
+        older.certificates.push(cert("aa"));
+        save_scan(&t.db, &older, "hq", &opts).await.unwrap();
+        let certs = bigr::store::certificates::list(
+            &t.db,
+            &Default::default(),
+            PageRequest::default(),
+            t0(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(certs.items[0].fingerprint_sha256, "bb".repeat(32));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn reports_from_the_future_are_refused() {
+    on_each_backend(async |t: &TestDb| {
+        let r = report(
+            chrono::Utc::now() + chrono::Duration::days(365),
+            &[NET],
+            "",
+            vec![host("10.0.0.5", None, &[])],
+        );
+        let err = save_scan(&t.db, &r, "hq", &SaveOptions::default())
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("started_at") && err.to_string().contains("clock"),
+            "{err}"
+        );
+        assert_eq!(t.count("scans").await, 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn service_details_survive_a_scan_that_did_not_look_at_services() {
+    on_each_backend(async |t: &TestDb| {
+        let opts = SaveOptions::default();
+        let mut h = host("10.0.0.5", Some(MAC_A), &[22]);
+        h.services.push(bigr::model::Service {
+            port: 22,
+            protocol: "tcp".into(),
+            banner: Some("SSH-2.0-OpenSSH_9.2".into()),
+            ..Default::default()
+        });
+        save_scan(&t.db, &report(t0(), &[NET], "1-1024", vec![h]), "hq", &opts)
+            .await
+            .unwrap();
+        save_scan(
+            &t.db,
+            &report(
+                t0() + minutes(1),
+                &[NET],
+                "1-1024",
+                vec![host("10.0.0.5", Some(MAC_A), &[22])],
+            ),
+            "hq",
+            &opts,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            assets(t).await[0].services[0]["banner"],
+            "SSH-2.0-OpenSSH_9.2"
+        );
+        // Once the port closes, its details go with it.
+        save_scan(
+            &t.db,
+            &report(
+                t0() + minutes(2),
+                &[NET],
+                "1-1024",
+                vec![host("10.0.0.5", Some(MAC_A), &[])],
+            ),
+            "hq",
+            &opts,
+        )
+        .await
+        .unwrap();
+        assert_eq!(assets(t).await[0].services, serde_json::json!([]));
     })
     .await;
 }

@@ -111,6 +111,34 @@ async fn copy_moves_everything_and_a_second_run_changes_nothing() {
             target.backend
         );
     }
+    // Between copies the source adopts its MAC-less asset (its identity key changes).
+    save_scan(
+        &source.db,
+        &report(
+            t0() + minutes(3),
+            &["10.5.0.0/24"],
+            "",
+            vec![host("10.5.0.1", Some("00:1b:21:00:00:99"), &[])],
+        ),
+        "branch",
+        &SaveOptions::default(),
+    )
+    .await
+    .unwrap();
+    let again = copy_inventory(&source.db, &target.db, &|_| {})
+        .await
+        .unwrap();
+    let inserted: Vec<_> = again
+        .iter()
+        .filter(|t| t.inserted > 0)
+        .map(|t| (t.table, t.inserted))
+        .collect();
+    // Only the new scan and its rows travel; the re-keyed asset is recognised by its id.
+    assert_eq!(
+        inserted,
+        [("scans", 1), ("scan_assets", 1), ("asset_changes", 1)],
+        "{again:?}"
+    );
     let second = copy_inventory(&source.db, &target.db, &|_| {})
         .await
         .unwrap();

@@ -9,6 +9,8 @@ pub struct Model {
     pub scan_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub asset_id: Uuid,
+    /// When the scan saw it (the report's time), for history in scan order.
+    pub scanned_at: DateTimeUtc,
     pub ip: String,
     pub mac: Option<String>,
     pub hostname: Option<String>,
