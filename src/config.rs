@@ -180,6 +180,28 @@ fn toml_check(path: &Path, text: &str) -> anyhow::Result<()> {
         })
 }
 
+/// A warning when the config file holds a database password but others may read it.
+pub fn exposed_secret_warning(settings: &Settings) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let file = Settings::config_file(&settings.home);
+    let mode = std::fs::metadata(&file).ok()?.permissions().mode();
+    let text = std::fs::read_to_string(&file).ok()?;
+    let url = toml::from_str::<toml::Table>(&text)
+        .ok()?
+        .get("database_url")?
+        .as_str()?
+        .to_string();
+    let has_password =
+        url::Url::parse(&url).is_ok_and(|u| u.password().is_some_and(|p| !p.is_empty()));
+    (mode & 0o077 != 0 && has_password).then(|| {
+        format!(
+            "{} holds a database password and is readable by other users; run: chmod 600 {}",
+            file.display(),
+            file.display()
+        )
+    })
+}
+
 /// Hides the password of a database URL: `postgres://u:***@host/db`.
 pub fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {

@@ -25,6 +25,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         },
     )?;
     init_tracing(&settings.log);
+    if let Some(warning) = crate::config::exposed_secret_warning(&settings) {
+        tracing::warn!("{warning}");
+    }
     match cli.command {
         Command::Config(crate::cli::ConfigCommand::Show(args)) => {
             config_cmd::show(&settings, &figment, args.json)

@@ -57,7 +57,7 @@ pub async fn upsert_observed<C: ConnectionTrait>(
         })
         .collect();
     use certificate::Column as C;
-    for chunk in rows.chunks(400) {
+    for chunk in rows.chunks(super::rows_per_insert::<certificate::Entity>()) {
         certificate::Entity::insert_many(chunk.to_vec())
             .on_conflict(
                 OnConflict::columns([C::SiteId, C::Ip, C::Port])

@@ -21,8 +21,6 @@ pub struct TableCopy {
     pub inserted: u64,
 }
 
-const PAGE: u64 = 500;
-
 /// Source id → target id for the tables other rows point at.
 #[derive(Default)]
 struct Maps {
@@ -297,7 +295,7 @@ where
     for pk in E::PrimaryKey::iter() {
         query = query.order_by_asc(pk.into_column());
     }
-    let mut pages = query.paginate(from, PAGE);
+    let mut pages = query.paginate(from, super::rows_per_insert::<E>() as u64);
     let (mut read, mut inserted) = (0u64, 0u64);
     while let Some(rows) = pages.fetch_and_next().await? {
         let n = rows.len() as u64;

@@ -32,6 +32,17 @@ use sea_orm::{
     TransactionTrait,
 };
 
+/// Bind parameters per multi-row INSERT: under SQLite's 32 766 and PostgreSQL's 65 535.
+const MAX_PARAMS: usize = 30_000;
+
+/// Rows of entity `E` per multi-row INSERT. As few statements as the parameter limit allows:
+/// each statement costs a round trip, and with sqlx 0.9.0 (no TCP_NODELAY, sqlx #4335) a
+/// multi-segment statement over TCP also waits out a delayed ACK.
+pub(crate) fn rows_per_insert<E: sea_orm::EntityTrait>() -> usize {
+    use sea_orm::Iterable;
+    (MAX_PARAMS / E::Column::iter().count().max(1)).max(1)
+}
+
 /// Starts a transaction that holds the write lock from its first statement. On SQLite a
 /// deferred transaction that reads first and writes later fails at once with SQLITE_BUSY when
 /// another writer got in between (the busy timeout cannot help); taking the lock up front

@@ -4,7 +4,7 @@ use super::apply::{SiteState, apply_observation, mark_absent};
 use super::entity::{asset, asset_change, scan, scan_asset};
 use super::error::{StoreError, StoreResult};
 use super::merge::merge_observations;
-use super::{begin_write, certificates, sites, subnets};
+use super::{begin_write, certificates, rows_per_insert, sites, subnets};
 use crate::model::{ReportError, ScanReport};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
@@ -12,9 +12,6 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, Iterable, QueryFilte
 use serde::Serialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-/// Rows per multi-row INSERT: well under SQLite's 32 766 and PostgreSQL's 65 535 parameters.
-const BATCH: usize = 400;
 
 /// Rules for a save that come from configuration.
 #[derive(Clone, Debug)]
@@ -187,7 +184,7 @@ async fn save_once(
     .await?;
 
     let dirty = state.dirty_assets();
-    for chunk in dirty.chunks(BATCH) {
+    for chunk in dirty.chunks(rows_per_insert::<asset::Entity>()) {
         let rows = chunk.iter().cloned().map(asset::ActiveModel::from);
         asset::Entity::insert_many(rows)
             .on_conflict(
@@ -207,12 +204,12 @@ async fn save_once(
             .exec(&txn)
             .await?;
     }
-    for chunk in snapshots.chunks(BATCH) {
+    for chunk in snapshots.chunks(rows_per_insert::<scan_asset::Entity>()) {
         scan_asset::Entity::insert_many(chunk.to_vec())
             .exec(&txn)
             .await?;
     }
-    for chunk in changes.chunks(BATCH) {
+    for chunk in changes.chunks(rows_per_insert::<asset_change::Entity>()) {
         asset_change::Entity::insert_many(chunk.to_vec())
             .exec(&txn)
             .await?;

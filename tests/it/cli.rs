@@ -1,6 +1,6 @@
 //! The `bigr` command line as users run it: every store-backed command, and bad input giving
 //! one clear line, a non-zero exit and nothing half-written.
-use crate::support::TestDb;
+use crate::support::PgDatabase;
 use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
@@ -167,15 +167,14 @@ fn subnets_work_on_sqlite() {
 
 #[tokio::test]
 async fn subnets_work_on_postgres() {
-    let Some(url) = TestDb::fresh_postgres_url().await else {
+    let Some(pg) = PgDatabase::create().await else {
         return;
     };
     let home = tempfile::tempdir().unwrap();
-    let u = url.clone();
+    let u = pg.url.clone();
     tokio::task::spawn_blocking(move || subnets_round_trip(home.path(), Some(&u)))
         .await
         .unwrap();
-    TestDb::drop_database(url.rsplit('/').next().unwrap()).await;
 }
 
 #[test]
@@ -246,6 +245,30 @@ fn config_layers_and_redaction() {
         "{text}"
     );
     assert!(!text.contains("hunter2") && !text.contains("other-secret"));
+}
+
+#[test]
+fn a_readable_config_file_with_a_password_is_flagged() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("config.toml");
+    std::fs::write(
+        &file,
+        "database_url = \"postgres://bob:hunter2@127.0.0.1:1/x\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    bigr(home.path())
+        .args(["config", "show"])
+        .assert()
+        .success()
+        .stderr(contains("chmod 600").and(contains("hunter2").not()));
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    bigr(home.path())
+        .args(["config", "show"])
+        .assert()
+        .success()
+        .stderr(contains("chmod").not());
 }
 
 #[test]

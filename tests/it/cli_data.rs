@@ -1,7 +1,7 @@
 //! CLI commands over an inventory written by the store: tags, history, changes, certificates,
 //! switches and `db copy`.
 use crate::cli::bigr;
-use crate::support::{TestDb, host, minutes, report, t0};
+use crate::support::{PgDatabase, host, minutes, report, t0};
 use bigr::model::{Category, CertificateObservation};
 use bigr::store::{self, OpenOptions, SaveOptions, save_scan};
 use predicates::prelude::*;
@@ -276,9 +276,10 @@ async fn db_copy_moves_an_inventory_and_is_idempotent() {
     let home = tempfile::tempdir().unwrap();
     seed(home.path()).await;
     let from = format!("sqlite://{}", home.path().join("bigr.db").display());
-    let pg = TestDb::fresh_postgres_url().await;
+    let pg = PgDatabase::create().await;
     let to = pg
-        .clone()
+        .as_ref()
+        .map(|p| p.url.clone())
         .unwrap_or_else(|| format!("sqlite://{}", home.path().join("copy.db").display()));
     let h = home.path().to_path_buf();
     let (f, t) = (from.clone(), to.clone());
@@ -318,7 +319,5 @@ async fn db_copy_moves_an_inventory_and_is_idempotent() {
     })
     .await
     .unwrap();
-    if let Some(url) = pg {
-        TestDb::drop_database(url.rsplit('/').next().unwrap()).await;
-    }
+    drop(pg);
 }

@@ -1,6 +1,6 @@
 //! Migrations: fresh up, idempotent re-run, concurrent starts, newer schemas refused, and the
 //! SeaORM entities agreeing with the migrated schema on both databases.
-use crate::support::{TestDb, on_each_backend};
+use crate::support::{PgDatabase, TestDb, on_each_backend};
 use bigr::store::entity::*;
 use bigr::store::{self, OpenOptions, StoreError, migrate};
 use sea_orm::{
@@ -56,9 +56,10 @@ async fn concurrent_starts_migrate_once_on_sqlite() {
 
 #[tokio::test]
 async fn concurrent_starts_migrate_once_on_postgres() {
-    let Some(url) = TestDb::fresh_postgres_url().await else {
+    let Some(pg) = PgDatabase::create().await else {
         return;
     };
+    let url = pg.url.clone();
     concurrent_open(&url).await;
     let db = store::open(&url, &OpenOptions::default()).await.unwrap();
     let n = db
@@ -71,7 +72,6 @@ async fn concurrent_starts_migrate_once_on_postgres() {
         .unwrap();
     assert_eq!(n.try_get::<i64>("", "n").unwrap(), 1);
     db.close().await.ok();
-    TestDb::drop_database(url.rsplit('/').next().unwrap()).await;
 }
 
 #[tokio::test]
@@ -218,9 +218,10 @@ async fn an_unreachable_postgres_is_reported_in_one_line_without_the_password() 
 
 #[tokio::test]
 async fn postgres_over_tls_with_sslmode_require() {
-    let Some(url) = TestDb::fresh_postgres_url().await else {
+    let Some(pg) = PgDatabase::create().await else {
         return;
     };
+    let url = pg.url.clone();
     // Neon prints `postgresql://…?sslmode=require`; that exact form must work.
     let neon_style = format!(
         "{}?sslmode=require",
@@ -256,5 +257,4 @@ async fn postgres_over_tls_with_sslmode_require() {
         err.to_string().contains("TLS") || err.to_string().contains("certificate"),
         "{err}"
     );
-    TestDb::drop_database(url.rsplit('/').next().unwrap()).await;
 }

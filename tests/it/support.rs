@@ -12,7 +12,8 @@ pub struct TestDb {
     pub db: DatabaseConnection,
     pub url: String,
     pub backend: &'static str,
-    pg_name: Option<String>,
+    /// Declared after `db` so the pool is gone before the database is dropped.
+    _pg: Option<PgDatabase>,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -80,58 +81,29 @@ impl TestDb {
             db,
             url,
             backend: "sqlite",
-            pg_name: None,
+            _pg: None,
             _dir: Some(dir),
         }
     }
 
     /// A fresh, empty PostgreSQL database (created, migrated), or None when unavailable.
     pub async fn postgres() -> Option<TestDb> {
-        let url = Self::fresh_postgres_url().await?;
-        let db = store::open(&url, &OpenOptions::default())
+        let pg = PgDatabase::create().await?;
+        let db = store::open(&pg.url, &OpenOptions::default())
             .await
             .expect("open postgres");
-        let name = url.rsplit('/').next().map(str::to_string);
         Some(TestDb {
             db,
-            url,
+            url: pg.url.clone(),
             backend: "postgres",
-            pg_name: name,
+            _pg: Some(pg),
             _dir: None,
         })
     }
 
-    /// Creates an empty database and returns its URL without opening it through the store.
-    pub async fn fresh_postgres_url() -> Option<String> {
-        if !postgres_available() {
-            return None;
-        }
-        let name = format!("bigr_it_{}", Uuid::new_v4().simple());
-        let admin = Database::connect(admin_url())
-            .await
-            .expect("admin connection");
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .expect("create database");
-        admin.close().await.ok();
-        Some(url_for(&name))
-    }
-
-    pub async fn drop_database(name: &str) {
-        if let Ok(admin) = Database::connect(admin_url()).await {
-            let _ = admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await;
-        }
-    }
-
-    /// Closes the connection and removes a PostgreSQL test database.
+    /// Closes the connection; a PostgreSQL test database is dropped with `self`.
     pub async fn finish(self) {
         self.db.close().await.ok();
-        if let Some(name) = self.pg_name {
-            Self::drop_database(&name).await;
-        }
     }
 
     pub async fn count(&self, table: &str) -> i64 {
@@ -210,4 +182,54 @@ pub fn host(ip: &str, mac: Option<&str>, ports: &[u16]) -> AssetObservation {
     o.mac = mac.map(|m| m.parse().expect("mac"));
     o.open_ports = ports.to_vec();
     o
+}
+
+/// An empty PostgreSQL database for one test, dropped when the value is (even on panic).
+pub struct PgDatabase {
+    pub url: String,
+    name: String,
+}
+
+impl PgDatabase {
+    /// Creates it, or None when PostgreSQL is unavailable (see `postgres_available`).
+    pub async fn create() -> Option<PgDatabase> {
+        if !postgres_available() {
+            return None;
+        }
+        let name = format!("bigr_it_{}", Uuid::new_v4().simple());
+        let admin = Database::connect(admin_url())
+            .await
+            .expect("admin connection");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create database");
+        admin.close().await.ok();
+        Some(PgDatabase {
+            url: url_for(&name),
+            name,
+        })
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Drop may run inside a runtime (or while unwinding): use a thread with its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                let admin = Database::connect(admin_url()).await.ok()?;
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .ok()?;
+                admin.close().await.ok()
+            })
+        })
+        .join();
+    }
 }
