@@ -1,5 +1,6 @@
 //! The one integration-test binary: black-box tests of the store (SQLite and PostgreSQL)
 //! and of the `bigr` command line.
+mod classify_corpus;
 mod cli;
 mod cli_data;
 mod store_changes;
