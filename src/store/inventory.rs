@@ -109,7 +109,12 @@ pub fn view(a: &asset::Model, site: &str) -> AssetView {
         category: a.category.clone(),
         category_tr: category.label_tr().to_string(),
         computed_category: a.computed_category.clone(),
-        confidence: a.confidence,
+        // A manual tag is certain; the computed value stays stored for `untag`.
+        confidence: if a.manual_category.is_some() {
+            1.0
+        } else {
+            a.confidence
+        },
         // A manual tag is certain by definition.
         confidence_level: if a.manual_category.is_some() {
             "high"

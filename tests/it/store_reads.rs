@@ -277,6 +277,7 @@ async fn tags_follow_the_asset_survive_rescans_and_untag_restores() {
             (tagged.category.as_str(), tagged.computed_category.as_str()),
             ("ag_ve_sistemler", "iot")
         );
+        assert_eq!((tagged.confidence, tagged.confidence_level), (1.0, "high"));
         assert!(
             tags::tag(&t.db, "10.0.0.2", Some("hq"), Category::Unclassified, None)
                 .await
@@ -305,6 +306,10 @@ async fn tags_follow_the_asset_survive_rescans_and_untag_restores() {
             .await
             .unwrap();
         assert_eq!(back.category, "iot");
+        assert!(
+            (back.confidence - 0.9).abs() < 1e-9,
+            "untag restores the computed confidence"
+        );
         assert!(tags::list(&t.db, None).await.unwrap().is_empty());
         assert!(matches!(
             tags::untag(&t.db, "10.0.0.11", Some("hq"))
