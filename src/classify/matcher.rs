@@ -4,6 +4,26 @@ use super::rules::{MDNS_BIT, Rule, RuleSet, TEXT_FIELDS, TextField, VENDOR_BIT};
 use super::vendor;
 use crate::model::AssetObservation;
 
+/// Longest text a rule looks at; a device names itself in the first bytes of a banner.
+const MAX_TEXT: usize = 4096;
+/// Longest observed value kept in an evidence entry.
+const MAX_EVIDENCE: usize = 256;
+
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+fn clip(text: &str) -> &str {
+    truncate(text, MAX_TEXT)
+}
+
 /// The text and numbers of one observation that rules look at.
 pub struct Features<'a> {
     pub vendor: Option<String>,
@@ -37,13 +57,15 @@ impl<'a> Features<'a> {
         ports.extend(obs.services.iter().map(|s| s.port));
         ports.sort_unstable();
         ports.dedup();
-        let mut banners = Vec::new();
-        for s in &obs.services {
-            // Product and name strings speak like banners ("OpenSSH", "mysql").
-            for text in [&s.banner, &s.product, &s.name].into_iter().flatten() {
-                banners.push(text.as_str());
-            }
-        }
+        // Banners and product strings as probed. Service *names* are left out: a scanner may
+        // derive them from the port number, which the port rules already count.
+        let banners = obs
+            .services
+            .iter()
+            .flat_map(|s| [&s.banner, &s.product])
+            .flatten()
+            .map(|t| clip(t))
+            .collect();
         let snmp = obs.snmp.as_ref();
         let mut f = Features {
             vendor_padded: format!(
@@ -57,15 +79,18 @@ impl<'a> Features<'a> {
                 .services
                 .iter()
                 .filter_map(|s| s.http_title.as_deref())
+                .map(clip)
                 .collect(),
             servers: obs
                 .services
                 .iter()
                 .filter_map(|s| s.http_server.as_deref())
+                .map(clip)
                 .collect(),
-            tls: tls.iter().map(String::as_str).collect(),
+            tls: tls.iter().map(|t| clip(t)).collect(),
             snmp_descr: snmp
                 .and_then(|s| s.sys_descr.as_deref())
+                .map(clip)
                 .into_iter()
                 .collect(),
             snmp_oid: snmp.and_then(|s| s.sys_object_id.as_deref()),
@@ -74,6 +99,9 @@ impl<'a> Features<'a> {
                 .hostname
                 .as_deref()
                 .or_else(|| snmp.and_then(|s| s.sys_name.as_deref()))
+                // Only the host's own label: the domain part ("ad.example.com") names no device.
+                .map(|h| clip(h.split('.').next().unwrap_or(h)))
+                .filter(|h| !h.is_empty())
                 .into_iter()
                 .collect(),
             mac: obs.mac.map(|m| m.to_string()),
@@ -210,6 +238,10 @@ impl<'a> Features<'a> {
         if let (Some(_), Some(t)) = (m.ttl, self.ttl) {
             seen.push(format!("ttl {t}"));
         }
-        seen.join("; ")
+        let joined = seen.join("; ");
+        match truncate(&joined, MAX_EVIDENCE) {
+            short if short.len() < joined.len() => format!("{short}…"),
+            _ => joined,
+        }
     }
 }

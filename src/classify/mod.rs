@@ -18,6 +18,10 @@ use std::path::Path;
 /// Below this confidence nothing is claimed.
 pub const MIN_CONFIDENCE: f64 = 0.3;
 
+/// The most one kind of signal can say about a group: "high" (≥ 0.7) always takes two kinds
+/// of evidence that agree, however convincing one title or banner looks.
+pub const MAX_SINGLE_SIGNAL: f64 = 0.65;
+
 /// The groups a device type can belong to (servers and VMs can run infrastructure or an
 /// application).
 pub fn group_of(d: DeviceType) -> &'static [Category] {
@@ -153,7 +157,9 @@ fn decide(vendor: Option<String>, fired: &[(&rules::Rule, String)]) -> Classific
             (None, Some([only])) => vec![*only],
             _ => vec![],
         };
-        groups.into_iter().map(|c| (c, r.signal, r.weight))
+        groups
+            .into_iter()
+            .map(|c| (c, r.signal, r.weight.min(MAX_SINGLE_SIGNAL)))
     }));
     let (category, confidence) = match ranked(&groups, &Category::ALL[..4]) {
         Some((c, best, second)) => (c, round4((best - 0.5 * second).clamp(0.0, 1.0))),
@@ -164,17 +170,28 @@ fn decide(vendor: Option<String>, fired: &[(&rules::Rule, String)]) -> Classific
     } else {
         Category::Unclassified
     };
+    let vm_evidence = combine(
+        fired
+            .iter()
+            .filter(|(r, _)| r.device_type == Some(DeviceType::Vm))
+            .map(|(r, _)| ((), r.signal, r.weight)),
+    );
+    let vm = score_of(&vm_evidence, &()).unwrap_or(0.0) >= 0.5;
+    // VM evidence refines "server"; it never outranks a firewall or NAS that runs as a VM.
     let types = combine(
         fired
             .iter()
-            .filter_map(|(r, _)| r.device_type.map(|d| (d, r.signal, r.weight)))
+            .filter_map(|(r, _)| {
+                r.device_type
+                    .filter(|d| *d != DeviceType::Vm)
+                    .map(|d| (d, r.signal, r.weight))
+            })
             .filter(|(d, _, _)| group_of(*d).contains(&category)),
     );
-    let vm = score_of(&types, &DeviceType::Vm).unwrap_or(0.0) >= 0.5;
     let device_type = match ranked(&types, &DeviceType::ALL) {
-        // A VM is a server: VM evidence refines "server" rather than competing with it.
         Some((DeviceType::Server, _, _)) if vm => DeviceType::Vm,
         Some((d, _, _)) => d,
+        None if vm && group_of(DeviceType::Vm).contains(&category) => DeviceType::Vm,
         None if category == Category::Uygulamalar => DeviceType::Server,
         None => DeviceType::Unknown,
     };
@@ -199,7 +216,7 @@ fn decide(vendor: Option<String>, fired: &[(&rules::Rule, String)]) -> Classific
         })
         .collect();
     Classification {
-        sensitivity: sensitivity(device_type, os_hint.as_deref()),
+        sensitivity: sensitivity(category, device_type, os_hint.as_deref()),
         vendor,
         category,
         device_type,
@@ -216,11 +233,18 @@ fn round4(x: f64) -> f64 {
 }
 
 /// Fragile devices (cameras, sensors, embedded stacks) get gentle probing and no intrusive
-/// checks; other IoT is handled with care; the rest is safe to probe normally.
-pub fn sensitivity(device_type: DeviceType, os_hint: Option<&str>) -> Sensitivity {
+/// checks; other IoT, embedded and unidentified devices get care; identified computers and
+/// network equipment are safe to probe normally.
+pub fn sensitivity(
+    category: Category,
+    device_type: DeviceType,
+    os_hint: Option<&str>,
+) -> Sensitivity {
     match device_type {
         DeviceType::Camera | DeviceType::Iot => Sensitivity::Fragile,
         DeviceType::Printer | DeviceType::Media | DeviceType::Voip => Sensitivity::Cautious,
+        // Unidentified devices and other IoT may be fragile: handle them with care.
+        _ if matches!(category, Category::Iot | Category::Unclassified) => Sensitivity::Cautious,
         _ if os_hint.is_some_and(|o| o.to_lowercase().contains("embedded")) => {
             Sensitivity::Cautious
         }
@@ -279,7 +303,7 @@ mod tests {
             (strong.category, strong.device_type),
             (Category::Iot, DeviceType::Camera)
         );
-        assert!(strong.confidence >= 0.9, "{strong:?}");
+        assert!(strong.confidence >= 0.85, "{strong:?}");
         assert_eq!(strong.sensitivity, Sensitivity::Fragile);
         assert!(strong.vendor.unwrap().contains("Hikvision"));
         let rules: Vec<&str> = strong.evidence.iter().map(|e| e.rule.as_str()).collect();
@@ -311,5 +335,84 @@ mod tests {
             Category::Unclassified,
             "a randomized MAC alone is only a hint"
         );
+    }
+
+    #[test]
+    fn ordinary_words_and_common_ports_do_not_make_devices() {
+        let mut proxy = host(None, &[80]);
+        proxy.services.push(Service {
+            port: 80,
+            http_title: Some("502 Bad Gateway".into()),
+            ..Default::default()
+        });
+        assert_eq!(
+            classify(&proxy).category,
+            Category::Unclassified,
+            "an nginx error page is not a router"
+        );
+        let mut exporter = host(None, &[22, 9100]);
+        exporter.hostname = Some("monitoring.corp.local".into());
+        assert_ne!(
+            classify(&exporter).device_type,
+            DeviceType::Printer,
+            "node_exporter is not JetDirect"
+        );
+        for name in [
+            "Ahmet-VivoBook",
+            "github-runner",
+            "ws12.ad.example.com",
+            "iPadmin-srv",
+        ] {
+            let mut h = host(None, &[]);
+            h.hostname = Some(name.into());
+            let c = classify(&h);
+            assert!(
+                !matches!(
+                    c.device_type,
+                    DeviceType::Phone | DeviceType::Iot | DeviceType::Tablet
+                ),
+                "{name}: {c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_convincing_signal_is_at_most_medium() {
+        let mut nas = host(None, &[5000]);
+        nas.services.push(Service {
+            port: 5000,
+            http_title: Some("Synology DiskStation".into()),
+            ..Default::default()
+        });
+        let c = classify(&nas);
+        assert_eq!(
+            (c.category, c.device_type),
+            (Category::AgVeSistemler, DeviceType::Nas)
+        );
+        assert!(
+            c.confidence < 0.7,
+            "one title alone must not read as high: {c:?}"
+        );
+    }
+
+    #[test]
+    fn long_and_odd_banners_are_safe_and_evidence_is_bounded() {
+        let mut h = host(None, &[22]);
+        let banner = format!(
+            "SSH-2.0-OpenSSH_9.2p1 Debian {}",
+            "ü\u{FFFD}x".repeat(20_000)
+        );
+        h.services.push(Service {
+            port: 22,
+            banner: Some(banner),
+            ..Default::default()
+        });
+        let c = classify(&h);
+        assert!(
+            c.evidence.iter().all(|e| e.value.chars().count() <= 257),
+            "{:?}",
+            c.evidence.iter().map(|e| e.value.len()).collect::<Vec<_>>()
+        );
+        assert_eq!(c.os_hint.as_deref(), Some("Linux"));
     }
 }

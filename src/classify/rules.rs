@@ -105,6 +105,8 @@ pub struct Matchers {
 #[derive(Debug)]
 pub struct Rule {
     pub id: String,
+    /// The rule file it came from (`vendor`, `ports`, …): what `replace = true` replaces.
+    pub file: String,
     pub signal: Signal,
     pub category: Option<Category>,
     pub device_type: Option<DeviceType>,
@@ -272,9 +274,10 @@ impl RuleSet {
         for (name, label, text) in files {
             let parsed = parse_file(&label, &text)?;
             if parsed.replace {
-                set.rules.retain(|r| origin(&r.id) != name);
+                set.rules.retain(|r| r.file != name);
             }
-            for rule in parsed.rules {
+            for mut rule in parsed.rules {
+                rule.file = name.clone();
                 // A user rule with the id of an existing one overrides it.
                 set.rules.retain(|r| r.id != rule.id);
                 set.rules.push(rule);
@@ -283,11 +286,6 @@ impl RuleSet {
         set.build_index()?;
         Ok(set)
     }
-}
-
-/// Rules are named `<file>.<name>`; the prefix says which file they came from.
-fn origin(id: &str) -> &str {
-    id.split('.').next().unwrap_or("")
 }
 
 struct Parsed {
@@ -323,11 +321,17 @@ fn parse_file(label: &str, text: &str) -> Result<Parsed, String> {
 
 type CompileError = (Option<usize>, String);
 
+/// `\b` in rule patterns means an ASCII word boundary: rules are written for ASCII text, and
+/// a Unicode boundary would send every non-ASCII banner to the regex crate's slowest engine.
+fn ascii_word_boundaries(pattern: &str) -> String {
+    pattern.replace(r"\b", r"(?-u:\b)")
+}
+
 fn regex(field: &Option<Spanned<String>>, text: &str) -> Result<Option<Regex>, CompileError> {
     let Some(pattern) = field else {
         return Ok(None);
     };
-    RegexBuilder::new(pattern.get_ref())
+    RegexBuilder::new(&ascii_word_boundaries(pattern.get_ref()))
         .case_insensitive(true)
         .size_limit(1 << 20)
         .build()
@@ -347,6 +351,15 @@ fn compile(r: RawRule, text: &str) -> Result<Rule, CompileError> {
     let invalid = |why: String| (None, format!("rule '{}': {why}", r.id));
     if !(r.weight > 0.0 && r.weight <= 1.0) {
         return Err(invalid("weight must be in (0, 1]".into()));
+    }
+    if let Some(v) = r
+        .vendor
+        .iter()
+        .find(|v| super::vendor::normalize(v).is_empty())
+    {
+        return Err(invalid(format!(
+            "vendor entry '{v}' has no distinctive word"
+        )));
     }
     if r.category.is_none() && r.device_type.is_none() && r.os.is_none() {
         return Err(invalid("names no category, device_type or os".into()));
@@ -414,6 +427,7 @@ fn compile(r: RawRule, text: &str) -> Result<Rule, CompileError> {
     };
     let mut rule = Rule {
         id: r.id,
+        file: String::new(),
         signal,
         category: r.category,
         device_type: r.device_type,
@@ -465,6 +479,13 @@ mod tests {
                 .unwrap()
                 .contains("does not belong")
         );
+        let empty_vendor = "[[rule]]\nid = \"x.a\"\ncategory = \"iot\"\nweight = 0.5\nvendor = [\"Tech Co Ltd\"]\n";
+        assert!(
+            parse_file("m.toml", empty_vendor)
+                .err()
+                .unwrap()
+                .contains("no distinctive word")
+        );
         let no_matcher = "[[rule]]\nid = \"x.a\"\ncategory = \"iot\"\nweight = 0.5\n";
         assert!(
             parse_file("m.toml", no_matcher)
@@ -494,12 +515,10 @@ mod tests {
         .unwrap();
         let replaced = RuleSet::load(Some(dir.path())).unwrap();
         assert_eq!(
-            replaced
-                .rules
-                .iter()
-                .filter(|r| origin(&r.id) == "vendor")
-                .count(),
+            replaced.rules.iter().filter(|r| r.file == "vendor").count(),
             1
         );
+        // The other files are untouched.
+        assert!(replaced.rules.iter().any(|r| r.file == "services"));
     }
 }

@@ -68,7 +68,6 @@ const NOISE: &[&str] = &[
     "technology",
     "technologies",
     "tech",
-    "digital",
     "electronics",
     "electronic",
     "international",
@@ -186,10 +185,15 @@ mod tests {
 
     #[test]
     fn normalises_corporate_names() {
-        assert_eq!(
-            normalize("Hangzhou Hikvision Digital Technology Co.,Ltd."),
-            "hikvision"
-        );
+        // City and corporate words go; "digital" stays, or "Western Digital" would be "western".
+        let hik = normalize("Hangzhou Hikvision Digital Technology Co.,Ltd.");
+        assert_eq!(hik, "hikvision digital");
+        assert!(matches(&hik, "hikvision"));
+        assert!(matches(&normalize("Western Digital"), "western digital"));
+        assert!(!matches(
+            &normalize("Western Reserve Controls"),
+            "western digital"
+        ));
         assert_eq!(normalize("TP-LINK TECHNOLOGIES CO.,LTD."), "tp link");
         assert_eq!(normalize("Cisco Systems, Inc"), "cisco systems");
         assert!(matches(&normalize("Cisco Systems, Inc"), "cisco"));
