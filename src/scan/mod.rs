@@ -1,3 +1,6 @@
-//! Discovery. Today: the target grammar shared by `bigr scan` and the agent (the engines that
-//! probe the network arrive with the scan command).
+//! Discovery. Today: the target grammar, TCP connect probing with a bounded number in flight,
+//! and banner reading; the host-discovery engines (ARP, ICMP) and the `bigr scan` command
+//! arrive with the scan issue.
+pub mod banner;
 pub mod targets;
+pub mod tcp;

@@ -1,0 +1,235 @@
+//! TCP connect probes with a bounded number in flight (file descriptors included), each
+//! probe's outcome being data — open, closed or filtered — never an abort.
+use super::banner;
+use crate::model::{PortSet, Service};
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::task::JoinSet;
+
+/// Limits of one probing run.
+#[derive(Clone, Debug)]
+pub struct ProbeOptions {
+    /// How long a connect may take; a silent (dropping) port costs this much.
+    pub connect_timeout: Duration,
+    /// How long to wait for a greeting or an HTTP answer.
+    pub read_timeout: Duration,
+    /// Probes (sockets) in flight at once, across all hosts.
+    pub max_in_flight: usize,
+}
+
+impl Default for ProbeOptions {
+    fn default() -> Self {
+        ProbeOptions {
+            connect_timeout: Duration::from_millis(800),
+            read_timeout: Duration::from_millis(1500),
+            max_in_flight: 512,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PortState {
+    /// The handshake completed.
+    Open,
+    /// Refused (RST): the host is alive, nothing listens.
+    Closed,
+    /// No answer in time, or unreachable.
+    Filtered,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortResult {
+    pub ip: IpAddr,
+    pub port: u16,
+    pub state: PortState,
+}
+
+/// How many times a probe that failed for lack of local resources (EMFILE, ENOBUFS) is tried
+/// again before it counts as filtered.
+const LOCAL_RETRIES: u32 = 2;
+
+async fn connect(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, PortState> {
+    let mut tries = 0;
+    loop {
+        match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => return Ok(stream),
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                return Err(PortState::Closed);
+            }
+            // Out of sockets or buffers here, not an answer from the host: wait and retry.
+            Ok(Err(e))
+                if matches!(e.raw_os_error(), Some(23 | 24 | 105)) && tries < LOCAL_RETRIES =>
+            {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(50 * u64::from(tries))).await;
+            }
+            Ok(Err(_)) | Err(_) => return Err(PortState::Filtered),
+        }
+    }
+}
+
+/// Probes every port of `ports` on every host, at most `max_in_flight` at a time.
+pub async fn scan(hosts: &[IpAddr], ports: &PortSet, opts: &ProbeOptions) -> Vec<PortResult> {
+    let mut pending = hosts
+        .iter()
+        .flat_map(|ip| ports.iter().map(move |p| (*ip, p)));
+    let mut running = JoinSet::new();
+    let mut out = Vec::new();
+    loop {
+        while running.len() < opts.max_in_flight.max(1) {
+            let Some((ip, port)) = pending.next() else {
+                break;
+            };
+            let timeout = opts.connect_timeout;
+            running.spawn(async move {
+                let state = match connect(SocketAddr::new(ip, port), timeout).await {
+                    Ok(_stream) => PortState::Open,
+                    Err(state) => state,
+                };
+                PortResult { ip, port, state }
+            });
+        }
+        match running.join_next().await {
+            Some(Ok(result)) => out.push(result),
+            // A probe task cannot panic by design; if one did, its port stays unreported.
+            Some(Err(e)) => tracing::warn!("port probe task failed: {e}"),
+            None => break,
+        }
+    }
+    out.sort_by_key(|r| (r.ip, r.port));
+    out
+}
+
+/// Connects to an open port and reads what the service says (sending an HTTP request on
+/// HTTP ports). Returns at least the port, even when nothing was said.
+pub async fn grab(ip: IpAddr, port: u16, opts: &ProbeOptions) -> Service {
+    let empty = Service {
+        port,
+        protocol: "tcp".into(),
+        ..Default::default()
+    };
+    let Ok(mut stream) = connect(SocketAddr::new(ip, port), opts.connect_timeout).await else {
+        return empty;
+    };
+    if banner::is_http_port(port) {
+        let host = match ip {
+            IpAddr::V6(v6) => format!("[{v6}]"),
+            IpAddr::V4(v4) => v4.to_string(),
+        };
+        let request = format!(
+            "GET / HTTP/1.0\r\nHost: {host}\r\nUser-Agent: bigr/{}\r\nAccept: */*\r\n\r\n",
+            env!("CARGO_PKG_VERSION")
+        );
+        if tokio::time::timeout(opts.read_timeout, stream.write_all(request.as_bytes()))
+            .await
+            .is_err()
+        {
+            return empty;
+        }
+    }
+    let mut buf = vec![0u8; 8192];
+    let mut len = 0;
+    // Read until the peer pauses, closes, or the buffer (8 KiB: headers and a <title>) is full.
+    while len < buf.len() {
+        match tokio::time::timeout(opts.read_timeout, stream.read(&mut buf[len..])).await {
+            Ok(Ok(0)) | Ok(Err(_)) | Err(_) => break,
+            Ok(Ok(n)) => {
+                len += n;
+                // Greeting protocols send one line; stop once we have it (an HTTP answer on an
+                // unusual port keeps going: its title comes later).
+                if !banner::is_http_port(port)
+                    && !buf.starts_with(b"HTTP/")
+                    && buf[..len].contains(&b'\n')
+                {
+                    break;
+                }
+            }
+        }
+    }
+    banner::parse(port, &buf[..len])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::net::TcpListener;
+
+    /// A loopback listener that answers every connection with `reply` (tests only probe
+    /// their own loopback listeners).
+    async fn serve(reply: &'static [u8]) -> u16 {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let _ = s.write_all(reply).await;
+                });
+            }
+        });
+        port
+    }
+
+    /// A loopback port with nothing listening.
+    async fn closed_port() -> u16 {
+        let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        l.local_addr().unwrap().port()
+    }
+
+    #[tokio::test]
+    async fn finds_open_and_closed_ports_with_few_sockets_in_flight() {
+        let open: Vec<u16> = vec![
+            serve(b"SSH-2.0-Test\r\n").await,
+            serve(b"x").await,
+            serve(b"y").await,
+        ];
+        let closed = closed_port().await;
+        let mut wanted = open.clone();
+        wanted.push(closed);
+        let opts = ProbeOptions {
+            max_in_flight: 2,
+            ..Default::default()
+        };
+        let local: IpAddr = "127.0.0.1".parse().unwrap();
+        let results = scan(&[local], &PortSet::from_ports(wanted), &opts).await;
+        let state = |p: u16| results.iter().find(|r| r.port == p).map(|r| r.state);
+        for p in &open {
+            assert_eq!(state(*p), Some(PortState::Open));
+        }
+        assert_eq!(state(closed), Some(PortState::Closed));
+        assert_eq!(results.len(), 4);
+    }
+
+    #[tokio::test]
+    async fn grabs_greetings_and_http_facts() {
+        let local: IpAddr = "127.0.0.1".parse().unwrap();
+        let opts = ProbeOptions::default();
+        let ssh = serve(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n").await;
+        let s = grab(local, ssh, &opts).await;
+        assert_eq!(
+            (s.product.as_deref(), s.version.as_deref()),
+            (Some("OpenSSH"), Some("9.2p1"))
+        );
+        // HTTP is recognised by the answer, whatever the port.
+        let http = serve(
+            b"HTTP/1.1 200 OK\r\nServer: lighttpd/1.4.69\r\n\r\n<title>UniFi Network</title>",
+        )
+        .await;
+        let h = grab(local, http, &opts).await;
+        assert_eq!(
+            (h.http_server.as_deref(), h.http_title.as_deref()),
+            (Some("lighttpd/1.4.69"), Some("UniFi Network"))
+        );
+        // A silent service still yields its port, nothing invented.
+        let silent_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let silent = silent_listener.local_addr().unwrap().port();
+        let quick = ProbeOptions {
+            read_timeout: Duration::from_millis(200),
+            ..Default::default()
+        };
+        let q = grab(local, silent, &quick).await;
+        assert_eq!((q.port, q.banner, q.name), (silent, None, None));
+        drop(silent_listener);
+    }
+}
