@@ -3,6 +3,8 @@
 mod classify_corpus;
 mod cli;
 mod cli_data;
+mod lab;
+mod scan_lab;
 mod store_changes;
 mod store_copy;
 mod store_migrations;

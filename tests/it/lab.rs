@@ -1,0 +1,153 @@
+//! A test network of real hosts: network namespaces joined by a bridge, one namespace per
+//! host (distinct MACs, real OUIs), and a scanner namespace with no route out. Everything
+//! lives in namespaces this lab creates and deletes (on drop, even after a panic); nothing
+//! touches the machine's own interfaces. Needs root; without it `Lab::up` says why and the
+//! test skips.
+use std::net::Ipv4Addr;
+use std::os::fd::AsFd;
+use std::process::Command;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// One host of the lab.
+pub struct LabHost {
+    pub ns: String,
+    pub ip: Ipv4Addr,
+    pub mac: String,
+}
+
+pub struct Lab {
+    prefix: String,
+    pub scanner_ns: String,
+    pub scanner_ip: Ipv4Addr,
+    pub hosts: Vec<LabHost>,
+    /// Addresses in the lab subnet with no host behind them.
+    pub gaps: Vec<Ipv4Addr>,
+}
+
+fn run_ip(args: &[&str]) -> Result<(), String> {
+    let out = Command::new("ip")
+        .args(args)
+        .output()
+        .map_err(|e| format!("ip: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "ip {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+/// A Hikvision OUI: the lab's hosts look like cameras to the vendor table.
+const OUI: &str = "54:8c:81";
+
+impl Lab {
+    /// Brings up `n` hosts on 10.77.0.0/24 (host k at .(10+k), every fifth address left as a
+    /// gap) or returns None with the reason printed.
+    pub fn up(n: usize) -> Option<Lab> {
+        if nix::unistd::geteuid().as_raw() != 0 {
+            eprintln!("NOTE: lab test SKIPPED: creating network namespaces needs root");
+            return None;
+        }
+        static SEQ: AtomicU32 = AtomicU32::new(0);
+        let prefix = format!(
+            "bl{}x{}",
+            std::process::id() % 100_000,
+            SEQ.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut lab = Lab {
+            scanner_ns: format!("{prefix}s"),
+            scanner_ip: Ipv4Addr::new(10, 77, 0, 2),
+            hosts: Vec::new(),
+            gaps: Vec::new(),
+            prefix,
+        };
+        match lab.build(n) {
+            Ok(()) => Some(lab),
+            Err(e) => panic!("cannot build the lab network: {e}"),
+        }
+    }
+
+    fn hub(&self) -> String {
+        format!("{}h", self.prefix)
+    }
+
+    fn attach(&self, ns: &str, port: &str, addr: Ipv4Addr, mac: &str) -> Result<(), String> {
+        let hub = self.hub();
+        run_ip(&["netns", "add", ns])?;
+        run_ip(&[
+            "-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", port, "netns", &hub,
+        ])?;
+        run_ip(&["-n", ns, "link", "set", "eth0", "address", mac])?;
+        run_ip(&[
+            "-n",
+            ns,
+            "addr",
+            "add",
+            &format!("{addr}/24"),
+            "dev",
+            "eth0",
+        ])?;
+        run_ip(&["-n", ns, "link", "set", "lo", "up"])?;
+        run_ip(&["-n", ns, "link", "set", "eth0", "up"])?;
+        run_ip(&["-n", &hub, "link", "set", port, "master", "br0", "up"])
+    }
+
+    fn build(&mut self, n: usize) -> Result<(), String> {
+        let hub = self.hub();
+        run_ip(&["netns", "add", &hub])?;
+        run_ip(&["-n", &hub, "link", "add", "br0", "type", "bridge"])?;
+        run_ip(&["-n", &hub, "link", "set", "br0", "up"])?;
+        let scanner = self.scanner_ns.clone();
+        self.attach(&scanner, "vs", self.scanner_ip, "02:00:00:00:00:02")?;
+        let mut k = 0u8;
+        let mut last = 10u8;
+        while self.hosts.len() < n {
+            let addr = 10 + k;
+            k += 1;
+            last = addr;
+            if addr % 5 == 0 && addr != 10 {
+                self.gaps.push(Ipv4Addr::new(10, 77, 0, addr));
+                continue;
+            }
+            let i = self.hosts.len();
+            let ns = format!("{}n{i}", self.prefix);
+            let mac = format!("{OUI}:00:{:02x}:{:02x}", i / 256, i % 256);
+            let host_ip = Ipv4Addr::new(10, 77, 0, addr);
+            self.attach(&ns, &format!("v{i}"), host_ip, &mac)?;
+            self.hosts.push(LabHost {
+                ns,
+                ip: host_ip,
+                mac,
+            });
+        }
+        self.gaps
+            .push(Ipv4Addr::new(10, 77, 0, last.saturating_add(1)));
+        Ok(())
+    }
+
+    /// Runs `f` on a thread that has entered namespace `ns`: sockets it creates live there.
+    pub fn in_ns<T: Send + 'static>(ns: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+        let path = format!("/var/run/netns/{ns}");
+        std::thread::spawn(move || {
+            let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            nix::sched::setns(file.as_fd(), nix::sched::CloneFlags::CLONE_NEWNET).expect("setns");
+            f()
+        })
+        .join()
+        .expect("namespace thread")
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        // Deleting a namespace deletes its veth ends and the bridge with it.
+        for h in &self.hosts {
+            let _ = run_ip(&["netns", "del", &h.ns]);
+        }
+        let _ = run_ip(&["netns", "del", &self.scanner_ns]);
+        let _ = run_ip(&["netns", "del", &self.hub()]);
+    }
+}
