@@ -108,7 +108,7 @@ impl Lab {
             let addr = 10 + k;
             k += 1;
             last = addr;
-            if addr % 5 == 0 && addr != 10 {
+            if addr.is_multiple_of(5) && addr != 10 {
                 self.gaps.push(Ipv4Addr::new(10, 77, 0, addr));
                 continue;
             }
