@@ -1,5 +1,5 @@
 //! TLS certificates seen on ip:port, one row per site/ip/port, expiry computed when read.
-use super::entity::{certificate, site};
+use super::entity::certificate;
 use super::error::StoreResult;
 use super::page::{Page, PageRequest};
 use crate::model::CertificateObservation;
@@ -155,7 +155,7 @@ pub async fn list<C: ConnectionTrait>(
     let (rows, total) = page
         .fetch(db, query.order_by_asc(certificate::Column::Id))
         .await?;
-    let names = site_names(db).await?;
+    let names = super::sites::names(db).await?;
     let items = rows
         .into_iter()
         .map(|c| {
@@ -188,14 +188,4 @@ pub async fn list<C: ConnectionTrait>(
         })
         .collect();
     Ok(page.wrap(items, total))
-}
-
-/// Site id → name, for views that show the site.
-pub async fn site_names<C: ConnectionTrait>(db: &C) -> StoreResult<HashMap<Uuid, String>> {
-    Ok(site::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect())
 }

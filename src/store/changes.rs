@@ -1,5 +1,4 @@
 //! The change log: what happened to which asset, when, in which scan.
-use super::certificates::site_names;
 use super::entity::{asset, asset_change};
 use super::error::{StoreError, StoreResult};
 use super::page::{Page, PageRequest};
@@ -76,7 +75,7 @@ pub async fn list<C: ConnectionTrait>(
         .into_iter()
         .map(|a| (a.id, a))
         .collect();
-    let names = site_names(db).await?;
+    let names = super::sites::names(db).await?;
     let items = rows
         .into_iter()
         .map(|c| {

@@ -1,5 +1,5 @@
 //! Inventory reads: the filtered, sorted, paginated asset list and one asset in detail.
-use super::certificates::{self, CertificateFilter, site_names};
+use super::certificates::{self, CertificateFilter};
 use super::entity::{asset, scan, scan_asset};
 use super::error::{StoreError, StoreResult};
 use super::identity::ip_sort_range;
@@ -248,7 +248,7 @@ pub async fn list<C: ConnectionTrait>(
         .order_by_asc(asset::Column::IpSort)
         .order_by_asc(asset::Column::Id);
     let (rows, total) = page.fetch(db, query).await?;
-    let names = site_names(db).await?;
+    let names = super::sites::names(db).await?;
     let items = rows
         .iter()
         .map(|a| view(a, names.get(&a.site_id).map_or("", |s| s)))
@@ -295,7 +295,7 @@ pub async fn resolve<C: ConnectionTrait>(
         0 => Err(StoreError::NotFound(format!("asset '{r}'"))),
         1 => Ok(found.remove(0)),
         n => {
-            let names = site_names(db).await?;
+            let names = super::sites::names(db).await?;
             let mut where_: Vec<String> = found
                 .iter()
                 .filter_map(|a| names.get(&a.site_id).cloned())
@@ -388,7 +388,7 @@ pub async fn detail<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("asset {id}")))?;
-    let names = site_names(db).await?;
+    let names = super::sites::names(db).await?;
     let site = names.get(&a.site_id).cloned().unwrap_or_default();
     let certs = certificates::list(
         db,

@@ -1,5 +1,4 @@
 //! Scan history per site.
-use super::certificates::site_names;
 use super::entity::scan;
 use super::error::StoreResult;
 use super::page::{Page, PageRequest};
@@ -42,7 +41,7 @@ pub async fn list<C: ConnectionTrait>(
         .order_by_desc(scan::Column::StartedAt)
         .order_by_desc(scan::Column::Id);
     let (rows, total) = page.fetch(db, q).await?;
-    let names = site_names(db).await?;
+    let names = super::sites::names(db).await?;
     let items = rows
         .into_iter()
         .map(|s| ScanView {

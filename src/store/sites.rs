@@ -70,6 +70,18 @@ pub async fn lock<C: ConnectionTrait>(db: &C, site_id: Uuid) -> StoreResult<()> 
     Ok(())
 }
 
+/// Site id → name, for views that show the site.
+pub async fn names<C: ConnectionTrait>(
+    db: &C,
+) -> StoreResult<std::collections::HashMap<Uuid, String>> {
+    Ok(site::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect())
+}
+
 /// The name of a site by id.
 pub async fn name_of<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<String> {
     site::Entity::find_by_id(id)

@@ -118,7 +118,7 @@ pub async fn list<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult
         let s = sites::require(db, name).await?;
         q = q.filter(subnet::Column::SiteId.eq(s.id));
     }
-    let names = super::certificates::site_names(db).await?;
+    let names = super::sites::names(db).await?;
     let mut rows: Vec<SubnetView> = q
         .order_by_asc(subnet::Column::Cidr)
         .all(db)

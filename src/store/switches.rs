@@ -107,7 +107,7 @@ pub async fn list<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult
         let s = sites::require(db, name).await?;
         q = q.filter(switch::Column::SiteId.eq(s.id));
     }
-    let names = super::certificates::site_names(db).await?;
+    let names = super::sites::names(db).await?;
     Ok(q.order_by_asc(switch::Column::Host)
         .all(db)
         .await?

@@ -96,7 +96,7 @@ pub async fn list<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult
         let s = super::sites::require(db, name).await?;
         q = q.filter(asset::Column::SiteId.eq(s.id));
     }
-    let names = super::certificates::site_names(db).await?;
+    let names = super::sites::names(db).await?;
     Ok(q.order_by_asc(asset::Column::IpSort)
         .all(db)
         .await?
@@ -106,6 +106,8 @@ pub async fn list<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult
 }
 
 async fn view_with_site<C: ConnectionTrait>(db: &C, a: &asset::Model) -> StoreResult<AssetView> {
-    let names = super::certificates::site_names(db).await?;
-    Ok(inventory::view(a, names.get(&a.site_id).map_or("", |s| s)))
+    Ok(inventory::view(
+        a,
+        &super::sites::name_of(db, a.site_id).await?,
+    ))
 }
