@@ -1,9 +1,9 @@
 //! `save_scan` identity and change rules, each change produced exactly when it should be.
 use crate::support::{TestDb, host, minutes, on_each_backend, report, t0};
-use bigr::model::{Category, DeviceType};
+use bigr::model::{Category, DeviceType, ScanReport};
 use bigr::store::changes::{self, ChangeFilter};
 use bigr::store::entity::asset;
-use bigr::store::{PageRequest, SaveOptions, StoreError, save_scan};
+use bigr::store::{PageRequest, SaveOptions, SaveOutcome, StoreError, save_scan};
 use sea_orm::EntityTrait;
 use std::collections::BTreeMap;
 
@@ -13,6 +13,13 @@ const NET: &str = "10.0.0.0/24";
 
 fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
     pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+/// Saves a report into site "hq" with the default grace rules.
+async fn save(t: &TestDb, r: ScanReport) -> SaveOutcome {
+    save_scan(&t.db, &r, "hq", &SaveOptions::default())
+        .await
+        .unwrap()
 }
 
 async fn assets(t: &TestDb) -> Vec<asset::Model> {
@@ -33,40 +40,33 @@ async fn change_rows(t: &TestDb, kind: &str) -> Vec<changes::ChangeView> {
 #[tokio::test]
 async fn first_scan_creates_assets_and_a_rescan_without_news_records_nothing() {
     on_each_backend(async |t: &TestDb| {
-        let opts = SaveOptions::default();
         let mut a = host("10.0.0.5", Some(MAC_A), &[22, 80]);
         a.category = Category::AgVeSistemler;
         a.confidence = 0.81;
-        let first = save_scan(
-            &t.db,
-            &report(
+        let first = save(
+            t,
+            report(
                 t0(),
                 &[NET],
                 "1-1024",
                 vec![a.clone(), host("10.0.0.6", None, &[])],
             ),
-            "hq",
-            &opts,
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!(first.changes, counts(&[("new_asset", 2)]), "{}", t.backend);
         assert!(!first.already_saved);
         // Confidence jitter and an unchanged world are not changes.
         a.confidence = 0.78;
-        let second = save_scan(
-            &t.db,
-            &report(
+        let second = save(
+            t,
+            report(
                 t0() + minutes(5),
                 &[NET],
                 "1-1024",
                 vec![a, host("10.0.0.6", None, &[])],
             ),
-            "hq",
-            &opts,
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!(second.changes, counts(&[]), "{}", t.backend);
         assert_eq!(assets(t).await.len(), 2);
         assert_eq!(t.count("scan_assets").await, 4);
@@ -148,28 +148,21 @@ async fn many_concurrent_writers_all_succeed() {
 #[tokio::test]
 async fn a_device_moving_to_another_ip_is_one_asset_with_an_ip_change() {
     on_each_backend(async |t: &TestDb| {
-        let opts = SaveOptions::default();
-        save_scan(
-            &t.db,
-            &report(t0(), &[NET], "", vec![host("10.0.0.5", Some(MAC_A), &[])]),
-            "hq",
-            &opts,
+        save(
+            t,
+            report(t0(), &[NET], "", vec![host("10.0.0.5", Some(MAC_A), &[])]),
         )
-        .await
-        .unwrap();
-        let out = save_scan(
-            &t.db,
-            &report(
+        .await;
+        let out = save(
+            t,
+            report(
                 t0() + minutes(1),
                 &[NET],
                 "",
                 vec![host("10.0.0.77", Some(MAC_A), &[])],
             ),
-            "hq",
-            &opts,
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!(out.changes, counts(&[("ip_changed", 1)]));
         let all = assets(t).await;
         assert_eq!(all.len(), 1);
@@ -186,43 +179,25 @@ async fn a_device_moving_to_another_ip_is_one_asset_with_an_ip_change() {
 #[tokio::test]
 async fn macless_assets_are_keyed_by_ip_and_adopted_once_their_mac_is_seen() {
     on_each_backend(async |t: &TestDb| {
-        let opts = SaveOptions::default();
         let mut h = host("10.0.0.9", None, &[443]);
         h.hostname = Some("printer.lan".into());
-        save_scan(
-            &t.db,
-            &report(t0(), &[NET], "", vec![h.clone()]),
-            "hq",
-            &opts,
-        )
-        .await
-        .unwrap();
+        save(t, report(t0(), &[NET], "", vec![h.clone()])).await;
         h.hostname = Some("printer-2.lan".into());
-        let out = save_scan(
-            &t.db,
-            &report(t0() + minutes(1), &[NET], "", vec![h]),
-            "hq",
-            &opts,
-        )
-        .await
-        .unwrap();
+        let out = save(t, report(t0() + minutes(1), &[NET], "", vec![h])).await;
         assert_eq!(out.changes, counts(&[("field_changed", 1)]));
         let c = &change_rows(t, "field_changed").await[0];
         assert_eq!(c.field.as_deref(), Some("hostname"));
         // ARP now shows the MAC: same device, not a new one.
-        let out = save_scan(
-            &t.db,
-            &report(
+        let out = save(
+            t,
+            report(
                 t0() + minutes(2),
                 &[NET],
                 "",
                 vec![host("10.0.0.9", Some(MAC_B), &[443])],
             ),
-            "hq",
-            &opts,
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!(
             out.changes,
             counts(&[("field_changed", 1)]),
@@ -233,19 +208,16 @@ async fn macless_assets_are_keyed_by_ip_and_adopted_once_their_mac_is_seen() {
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].identity_key, format!("mac:{MAC_B}"));
         // And a later MAC-less probe of that IP is credited to the MAC-identified device.
-        let out = save_scan(
-            &t.db,
-            &report(
+        let out = save(
+            t,
+            report(
                 t0() + minutes(3),
                 &[NET],
                 "",
                 vec![host("10.0.0.9", None, &[443])],
             ),
-            "hq",
-            &opts,
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!(out.changes, counts(&[]));
         assert_eq!(assets(t).await.len(), 1);
     })
@@ -255,34 +227,27 @@ async fn macless_assets_are_keyed_by_ip_and_adopted_once_their_mac_is_seen() {
 #[tokio::test]
 async fn randomized_macs_do_not_become_identities() {
     on_each_backend(async |t: &TestDb| {
-        let opts = SaveOptions::default();
-        save_scan(
-            &t.db,
-            &report(
+        save(
+            t,
+            report(
                 t0(),
                 &[NET],
                 "",
                 vec![host("10.0.0.20", Some("da:a1:19:00:00:01"), &[])],
             ),
-            "hq",
-            &opts,
         )
-        .await
-        .unwrap();
+        .await;
         // The phone rotates its MAC but keeps its lease: same asset, the MAC change recorded.
-        let out = save_scan(
-            &t.db,
-            &report(
+        let out = save(
+            t,
+            report(
                 t0() + minutes(1),
                 &[NET],
                 "",
                 vec![host("10.0.0.20", Some("da:a1:19:00:00:02"), &[])],
             ),
-            "hq",
-            &opts,
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!(out.changes, counts(&[("field_changed", 1)]));
         assert_eq!(assets(t).await.len(), 1);
         assert_eq!(assets(t).await[0].identity_key, "ip:10.0.0.20");
@@ -361,34 +326,27 @@ async fn a_duplicate_ip_inside_one_report_is_merged_not_fatal() {
 #[tokio::test]
 async fn ports_open_and_close_only_within_what_was_probed() {
     on_each_backend(async |t: &TestDb| {
-        let opts = SaveOptions::default();
-        save_scan(
-            &t.db,
-            &report(
+        save(
+            t,
+            report(
                 t0(),
                 &[NET],
                 "1-1024,8080",
                 vec![host("10.0.0.5", Some(MAC_A), &[22, 80, 8080])],
             ),
-            "hq",
-            &opts,
         )
-        .await
-        .unwrap();
+        .await;
         // 80 closes, 443 opens; 8080 was not probed this time so it is not "closed".
-        let out = save_scan(
-            &t.db,
-            &report(
+        let out = save(
+            t,
+            report(
                 t0() + minutes(1),
                 &[NET],
                 "1-1024",
                 vec![host("10.0.0.5", Some(MAC_A), &[22, 443])],
             ),
-            "hq",
-            &opts,
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!(
             out.changes,
             counts(&[("ports_closed", 1), ("ports_opened", 1)])
@@ -406,19 +364,16 @@ async fn ports_open_and_close_only_within_what_was_probed() {
             serde_json::json!([22, 443, 8080])
         );
         // A discovery-only scan (no ports probed) closes nothing.
-        let out = save_scan(
-            &t.db,
-            &report(
+        let out = save(
+            t,
+            report(
                 t0() + minutes(2),
                 &[NET],
                 "",
                 vec![host("10.0.0.5", Some(MAC_A), &[])],
             ),
-            "hq",
-            &opts,
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!(out.changes, counts(&[]));
     })
     .await;
@@ -435,18 +390,9 @@ async fn missing_needs_two_covering_scans_and_fifteen_minutes_then_returns() {
             ]
         };
         let only_a = || vec![host("10.0.0.5", Some(MAC_A), &[])];
-        save_scan(&t.db, &report(t0(), &[NET], "", both()), "hq", &opts)
-            .await
-            .unwrap();
+        save(t, report(t0(), &[NET], "", both())).await;
         // One miss: not missing yet.
-        let out = save_scan(
-            &t.db,
-            &report(t0() + minutes(10), &[NET], "", only_a()),
-            "hq",
-            &opts,
-        )
-        .await
-        .unwrap();
+        let out = save(t, report(t0() + minutes(10), &[NET], "", only_a())).await;
         assert_eq!(out.changes, counts(&[]));
         // A partial scan and a scan of another network prove nothing.
         let mut partial = report(t0() + minutes(20), &[NET], "", only_a());
@@ -472,14 +418,7 @@ async fn missing_needs_two_covering_scans_and_fifteen_minutes_then_returns() {
             counts(&[("new_asset", 1)])
         );
         // Second covering miss, 22 minutes after last seen: missing now.
-        let out = save_scan(
-            &t.db,
-            &report(t0() + minutes(22), &[NET], "", only_a()),
-            "hq",
-            &opts,
-        )
-        .await
-        .unwrap();
+        let out = save(t, report(t0() + minutes(22), &[NET], "", only_a())).await;
         assert_eq!(
             out.changes,
             counts(&[("asset_missing", 1)]),
@@ -494,25 +433,12 @@ async fn missing_needs_two_covering_scans_and_fifteen_minutes_then_returns() {
         assert!(gone.missing && gone.missing_since.is_some());
         // Further misses do not repeat the event; seeing it again is a return.
         assert_eq!(
-            save_scan(
-                &t.db,
-                &report(t0() + minutes(30), &[NET], "", only_a()),
-                "hq",
-                &opts
-            )
-            .await
-            .unwrap()
-            .changes,
+            save(t, report(t0() + minutes(30), &[NET], "", only_a()))
+                .await
+                .changes,
             counts(&[])
         );
-        let out = save_scan(
-            &t.db,
-            &report(t0() + minutes(40), &[NET], "", both()),
-            "hq",
-            &opts,
-        )
-        .await
-        .unwrap();
+        let out = save(t, report(t0() + minutes(40), &[NET], "", both())).await;
         assert_eq!(out.changes, counts(&[("asset_returned", 1)]));
         assert!(!assets(t).await.iter().any(|a| a.missing));
     })
@@ -522,38 +448,20 @@ async fn missing_needs_two_covering_scans_and_fifteen_minutes_then_returns() {
 #[tokio::test]
 async fn two_quick_misses_are_not_enough_without_the_time_window() {
     on_each_backend(async |t: &TestDb| {
-        let opts = SaveOptions::default();
-        save_scan(
-            &t.db,
-            &report(t0(), &[NET], "", vec![host("10.0.0.6", Some(MAC_B), &[])]),
-            "hq",
-            &opts,
+        save(
+            t,
+            report(t0(), &[NET], "", vec![host("10.0.0.6", Some(MAC_B), &[])]),
         )
-        .await
-        .unwrap();
+        .await;
         for m in [2, 4, 6] {
-            let out = save_scan(
-                &t.db,
-                &report(t0() + minutes(m), &[NET], "", vec![]),
-                "hq",
-                &opts,
-            )
-            .await
-            .unwrap();
+            let out = save(t, report(t0() + minutes(m), &[NET], "", vec![])).await;
             assert_eq!(
                 out.changes,
                 counts(&[]),
                 "a sleeping phone must not flap after {m} minutes"
             );
         }
-        let out = save_scan(
-            &t.db,
-            &report(t0() + minutes(16), &[NET], "", vec![]),
-            "hq",
-            &opts,
-        )
-        .await
-        .unwrap();
+        let out = save(t, report(t0() + minutes(16), &[NET], "", vec![])).await;
         assert_eq!(out.changes, counts(&[("asset_missing", 1)]));
     })
     .await;
@@ -562,32 +470,18 @@ async fn two_quick_misses_are_not_enough_without_the_time_window() {
 #[tokio::test]
 async fn classification_changes_are_recorded_but_thin_scans_do_not_undo_them() {
     on_each_backend(async |t: &TestDb| {
-        let opts = SaveOptions::default();
         let mut cam = host("10.0.0.30", Some(MAC_A), &[554]);
         cam.category = Category::Iot;
         cam.device_type = DeviceType::Camera;
         cam.confidence = 0.9;
         cam.vendor = Some("Hikvision".into());
-        save_scan(
-            &t.db,
-            &report(t0(), &[NET], "", vec![cam.clone()]),
-            "hq",
-            &opts,
-        )
-        .await
-        .unwrap();
+        save(t, report(t0(), &[NET], "", vec![cam.clone()])).await;
         // A scan that learned nothing (unclassified, unknown type, no vendor) changes nothing.
         let thin = host("10.0.0.30", Some(MAC_A), &[554]);
         assert_eq!(
-            save_scan(
-                &t.db,
-                &report(t0() + minutes(1), &[NET], "", vec![thin]),
-                "hq",
-                &opts
-            )
-            .await
-            .unwrap()
-            .changes,
+            save(t, report(t0() + minutes(1), &[NET], "", vec![thin]))
+                .await
+                .changes,
             counts(&[])
         );
         let a = &assets(t).await[0];
@@ -603,14 +497,7 @@ async fn classification_changes_are_recorded_but_thin_scans_do_not_undo_them() {
         cam.category = Category::AgVeSistemler;
         cam.device_type = DeviceType::Nas;
         cam.vendor = Some("Synology".into());
-        let out = save_scan(
-            &t.db,
-            &report(t0() + minutes(2), &[NET], "", vec![cam]),
-            "hq",
-            &opts,
-        )
-        .await
-        .unwrap();
+        let out = save(t, report(t0() + minutes(2), &[NET], "", vec![cam])).await;
         assert_eq!(out.changes, counts(&[("field_changed", 3)]));
         let mut fields: Vec<String> = change_rows(t, "field_changed")
             .await
@@ -627,19 +514,16 @@ async fn classification_changes_are_recorded_but_thin_scans_do_not_undo_them() {
 async fn a_late_report_older_than_what_we_know_only_adds_history() {
     on_each_backend(async |t: &TestDb| {
         let opts = SaveOptions::default();
-        save_scan(
-            &t.db,
-            &report(
+        save(
+            t,
+            report(
                 t0() + minutes(30),
                 &[NET],
                 "",
                 vec![host("10.0.0.5", Some(MAC_A), &[22])],
             ),
-            "hq",
-            &opts,
         )
-        .await
-        .unwrap();
+        .await;
         let old = report(
             t0(),
             &[NET],
@@ -747,14 +631,11 @@ async fn invalid_reports_are_refused_before_anything_is_written() {
 async fn a_device_moving_while_another_takes_its_old_ip() {
     on_each_backend(async |t: &TestDb| {
         let opts = SaveOptions::default();
-        save_scan(
-            &t.db,
-            &report(t0(), &[NET], "", vec![host("10.0.0.5", Some(MAC_A), &[])]),
-            "hq",
-            &opts,
+        save(
+            t,
+            report(t0(), &[NET], "", vec![host("10.0.0.5", Some(MAC_A), &[])]),
         )
-        .await
-        .unwrap();
+        .await;
         // The MAC-less newcomer at .5 comes first in the report: the exact MAC match must
         // still bind A to .7, and .5 becomes a new device.
         let r = report(
@@ -781,22 +662,12 @@ async fn a_device_moving_while_another_takes_its_old_ip() {
 #[tokio::test]
 async fn a_randomized_mac_at_a_known_ip_is_another_device() {
     on_each_backend(async |t: &TestDb| {
-        let opts = SaveOptions::default();
         let mut laptop = host("10.0.0.20", Some(MAC_A), &[]);
         laptop.hostname = Some("laptop".into());
-        save_scan(&t.db, &report(t0(), &[NET], "", vec![laptop]), "hq", &opts)
-            .await
-            .unwrap();
+        save(t, report(t0(), &[NET], "", vec![laptop])).await;
         let mut phone = host("10.0.0.20", Some("da:a1:19:00:00:01"), &[]);
         phone.hostname = Some("phone".into());
-        let out = save_scan(
-            &t.db,
-            &report(t0() + minutes(1), &[NET], "", vec![phone]),
-            "hq",
-            &opts,
-        )
-        .await
-        .unwrap();
+        let out = save(t, report(t0() + minutes(1), &[NET], "", vec![phone])).await;
         assert_eq!(out.changes, counts(&[("new_asset", 1)]));
         let laptop = assets(t)
             .await
@@ -814,25 +685,15 @@ async fn a_randomized_mac_at_a_known_ip_is_another_device() {
 #[tokio::test]
 async fn one_mac_at_two_ips_keeps_both() {
     on_each_backend(async |t: &TestDb| {
-        let opts = SaveOptions::default();
         let r = || {
             vec![
                 host("10.0.0.5", Some(MAC_A), &[22]),
                 host("10.0.0.6", Some(MAC_A), &[80]),
             ]
         };
-        let out = save_scan(&t.db, &report(t0(), &[NET], "", r()), "hq", &opts)
-            .await
-            .unwrap();
+        let out = save(t, report(t0(), &[NET], "", r())).await;
         assert_eq!(out.changes, counts(&[("new_asset", 2)]));
-        let out = save_scan(
-            &t.db,
-            &report(t0() + minutes(1), &[NET], "", r()),
-            "hq",
-            &opts,
-        )
-        .await
-        .unwrap();
+        let out = save(t, report(t0() + minutes(1), &[NET], "", r())).await;
         assert_eq!(
             out.changes,
             counts(&[]),
@@ -902,14 +763,7 @@ async fn a_late_report_does_not_undo_missing_or_renewed_certificates() {
         renewed.certificates.push(cert("bb"));
         save_scan(&t.db, &renewed, "hq", &opts).await.unwrap();
         for m in [20, 30] {
-            save_scan(
-                &t.db,
-                &report(t0() + minutes(m), &[NET], "", vec![]),
-                "hq",
-                &opts,
-            )
-            .await
-            .unwrap();
+            save(t, report(t0() + minutes(m), &[NET], "", vec![])).await;
         }
         assert!(assets(t).await[0].missing);
         // Seen at minute 15 but delivered late: after it was last seen (12), before it was
@@ -969,7 +823,6 @@ async fn reports_from_the_future_are_refused() {
 #[tokio::test]
 async fn service_details_survive_a_scan_that_did_not_look_at_services() {
     on_each_backend(async |t: &TestDb| {
-        let opts = SaveOptions::default();
         let mut h = host("10.0.0.5", Some(MAC_A), &[22]);
         h.services.push(bigr::model::Service {
             port: 22,
@@ -977,40 +830,32 @@ async fn service_details_survive_a_scan_that_did_not_look_at_services() {
             banner: Some("SSH-2.0-OpenSSH_9.2".into()),
             ..Default::default()
         });
-        save_scan(&t.db, &report(t0(), &[NET], "1-1024", vec![h]), "hq", &opts)
-            .await
-            .unwrap();
-        save_scan(
-            &t.db,
-            &report(
+        save(t, report(t0(), &[NET], "1-1024", vec![h])).await;
+        save(
+            t,
+            report(
                 t0() + minutes(1),
                 &[NET],
                 "1-1024",
                 vec![host("10.0.0.5", Some(MAC_A), &[22])],
             ),
-            "hq",
-            &opts,
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!(
             assets(t).await[0].services[0]["banner"],
             "SSH-2.0-OpenSSH_9.2"
         );
         // Once the port closes, its details go with it.
-        save_scan(
-            &t.db,
-            &report(
+        save(
+            t,
+            report(
                 t0() + minutes(2),
                 &[NET],
                 "1-1024",
                 vec![host("10.0.0.5", Some(MAC_A), &[])],
             ),
-            "hq",
-            &opts,
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!(assets(t).await[0].services, serde_json::json!([]));
     })
     .await;
