@@ -22,6 +22,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Discover and classify the devices of a network, store them and show what changed
+    Scan(ScanArgs),
     /// Set an asset's group by hand; re-scans never overwrite it
     Tag(TagArgs),
     /// Remove a manual tag; the asset returns to its computed group
@@ -57,6 +59,61 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// IPs, CIDR networks (10.0.0.0/24), ranges (10.0.0.10-40) or host names [default: the
+    /// directly connected networks]
+    pub targets: Vec<String>,
+    /// Scan every subnet registered for the site (`bigr subnets add`)
+    #[arg(long, conflicts_with = "targets")]
+    pub all: bool,
+    /// Addresses, networks or ranges to leave alone (repeat or separate with commas)
+    #[arg(long, value_delimiter = ',')]
+    pub exclude: Vec<String>,
+    /// Allow targets larger than a /16
+    #[arg(long)]
+    pub force: bool,
+    /// TCP ports: a list and ranges (22,80,1000-2000), `default`, or `none` for discovery only
+    #[arg(long, short)]
+    pub ports: Option<String>,
+    /// The first N ports of the default list
+    #[arg(long, value_name = "N")]
+    pub top_ports: Option<usize>,
+    /// Site the results belong to
+    #[arg(long, default_value = "local")]
+    pub site: String,
+    /// Do not store the results (nothing is read from or written to the database)
+    #[arg(long)]
+    pub no_save: bool,
+    /// Print the scan report as JSON (and nothing else on stdout)
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print one CSV row per host
+    #[arg(long)]
+    pub csv: bool,
+    /// Write the output to FILE instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// After the table, show why IP got its group (every piece of evidence)
+    #[arg(long, value_name = "IP")]
+    pub explain: Vec<String>,
+    /// ARP and ICMP packets per second
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub rate: u32,
+    /// TCP connections in flight at once, across all hosts
+    #[arg(long, default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=8192))]
+    pub max_concurrency: u64,
+    /// Longest wait for a TCP connect, in milliseconds (shorter on fast links)
+    #[arg(long, default_value_t = 800, value_parser = clap::value_parser!(u64).range(50..=30_000))]
+    pub timeout_ms: u64,
+    /// Skip reverse DNS lookups
+    #[arg(long, short = 'n')]
+    pub no_dns: bool,
+    /// Do not listen for mDNS announcements
+    #[arg(long)]
+    pub no_mdns: bool,
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            bigr::commands::exit::code_for(&e)
         }
     }
 }

@@ -174,6 +174,7 @@ pub async fn changes(db: &DatabaseConnection, args: ChangesArgs) -> anyhow::Resu
             .map(|s| parse_since(s, Utc::now()))
             .transpose()?,
         until: None,
+        scan_id: None,
     };
     let list = changes::list(db, &filter, page(&args.page)?).await?;
     if args.json {

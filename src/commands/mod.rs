@@ -1,9 +1,12 @@
 //! One function per subcommand: load what it needs, call the library, render the result.
 mod config_cmd;
 mod db;
+pub mod exit;
 mod inventory;
 mod output;
 mod registry;
+mod scan;
+mod scan_output;
 mod users;
 
 use crate::cli::{Cli, Command, DbCommand};
@@ -35,6 +38,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Db(DbCommand::Copy { from, to }) => db::copy(&settings, &from, &to).await,
         Command::Db(DbCommand::Status(args)) => db::status(&settings, args.json).await,
         Command::Db(DbCommand::Migrate) => db::migrate(&settings).await,
+        Command::Scan(args) => scan::run(&settings, args).await,
         Command::Tag(args) => inventory::tag(&open(&settings).await?, args).await,
         Command::Untag(args) => inventory::untag(&open(&settings).await?, args).await,
         Command::Tags(args) => inventory::tags(&open(&settings).await?, args).await,

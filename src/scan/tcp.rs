@@ -17,6 +17,9 @@ pub struct ProbeOptions {
     pub read_timeout: Duration,
     /// Probes (sockets) in flight at once, across all hosts.
     pub max_in_flight: usize,
+    /// Extra attempts for a port that stayed silent (capped at 2): a lost SYN is not a
+    /// filtered port.
+    pub retries: u32,
 }
 
 impl Default for ProbeOptions {
@@ -25,6 +28,7 @@ impl Default for ProbeOptions {
             connect_timeout: Duration::from_millis(800),
             read_timeout: Duration::from_millis(1500),
             max_in_flight: 512,
+            retries: 2,
         }
     }
 }
@@ -72,33 +76,80 @@ async fn connect(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, PortS
 
 /// Probes every port of `ports` on every host, at most `max_in_flight` at a time.
 pub async fn scan(hosts: &[IpAddr], ports: &PortSet, opts: &ProbeOptions) -> Vec<PortResult> {
-    let mut pending = hosts
+    let timed: Vec<(IpAddr, Duration)> =
+        hosts.iter().map(|ip| (*ip, opts.connect_timeout)).collect();
+    scan_timed(&timed, ports, opts, &|_| {}).await
+}
+
+/// Like [`scan`], with a connect timeout per host (fitted to its round-trip time) and a
+/// callback for each open port found. Silent ports are tried again, up to `opts.retries`
+/// times; only ports that stay silent are reported filtered.
+pub async fn scan_timed(
+    hosts: &[(IpAddr, Duration)],
+    ports: &PortSet,
+    opts: &ProbeOptions,
+    on_open: &(dyn Fn(&PortResult) + Sync),
+) -> Vec<PortResult> {
+    let mut todo: Vec<(IpAddr, u16, Duration)> = hosts
         .iter()
-        .flat_map(|ip| ports.iter().map(move |p| (*ip, p)));
+        .flat_map(|(ip, t)| ports.iter().map(move |p| (*ip, p, *t)))
+        .collect();
+    let mut out = Vec::with_capacity(todo.len());
+    for attempt in 0..=opts.retries.min(2) {
+        let results = probe_batch(std::mem::take(&mut todo), opts, on_open).await;
+        for (r, timeout) in results {
+            if r.state == PortState::Filtered && attempt < opts.retries.min(2) {
+                todo.push((r.ip, r.port, timeout));
+            } else {
+                out.push(r);
+            }
+        }
+        if todo.is_empty() {
+            break;
+        }
+    }
+    out.extend(todo.into_iter().map(|(ip, port, _)| PortResult {
+        ip,
+        port,
+        state: PortState::Filtered,
+    }));
+    out.sort_by_key(|r| (r.ip, r.port));
+    out
+}
+
+async fn probe_batch(
+    todo: Vec<(IpAddr, u16, Duration)>,
+    opts: &ProbeOptions,
+    on_open: &(dyn Fn(&PortResult) + Sync),
+) -> Vec<(PortResult, Duration)> {
+    let mut pending = todo.into_iter();
     let mut running = JoinSet::new();
     let mut out = Vec::new();
     loop {
         while running.len() < opts.max_in_flight.max(1) {
-            let Some((ip, port)) = pending.next() else {
+            let Some((ip, port, timeout)) = pending.next() else {
                 break;
             };
-            let timeout = opts.connect_timeout;
             running.spawn(async move {
                 let state = match connect(SocketAddr::new(ip, port), timeout).await {
                     Ok(_stream) => PortState::Open,
                     Err(state) => state,
                 };
-                PortResult { ip, port, state }
+                (PortResult { ip, port, state }, timeout)
             });
         }
         match running.join_next().await {
-            Some(Ok(result)) => out.push(result),
+            Some(Ok(result)) => {
+                if result.0.state == PortState::Open {
+                    on_open(&result.0);
+                }
+                out.push(result);
+            }
             // A probe task cannot panic by design; if one did, its port stays unreported.
             Some(Err(e)) => tracing::warn!("port probe task failed: {e}"),
             None => break,
         }
     }
-    out.sort_by_key(|r| (r.ip, r.port));
     out
 }
 

@@ -94,6 +94,71 @@ pub async fn fetch_certificate(
     describe(ip, port, &der)
 }
 
+/// What one TLS port showed: its certificate and, when asked for, the HTTP answer spoken
+/// inside the tunnel (HTTPS `Server` header and `<title>`).
+pub struct TlsProbe {
+    pub certificate: Option<CertificateObservation>,
+    pub http_answer: Vec<u8>,
+}
+
+/// Handshakes with ip:port, records the leaf certificate and, with `http`, sends one GET and
+/// reads the answer (at most 8 KiB). Every step is bounded by `timeout`.
+pub async fn probe(
+    config: Arc<ClientConfig>,
+    ip: IpAddr,
+    port: u16,
+    http: bool,
+    timeout: Duration,
+) -> TlsProbe {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut out = TlsProbe {
+        certificate: None,
+        http_answer: Vec::new(),
+    };
+    let connect = async {
+        let tcp = tokio::net::TcpStream::connect(SocketAddr::new(ip, port))
+            .await
+            .ok()?;
+        tokio_rustls::TlsConnector::from(config)
+            .connect(ServerName::IpAddress(ip.into()), tcp)
+            .await
+            .ok()
+    };
+    let Ok(Some(mut stream)) = tokio::time::timeout(timeout, connect).await else {
+        return out;
+    };
+    out.certificate = stream
+        .get_ref()
+        .1
+        .peer_certificates()
+        .and_then(|chain| chain.first())
+        .and_then(|leaf| describe(ip, port, leaf.as_ref()));
+    if !http {
+        return out;
+    }
+    let request = format!(
+        "GET / HTTP/1.0\r\nHost: {ip}\r\nUser-Agent: bigr/{}\r\nAccept: */*\r\n\r\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    if !matches!(
+        tokio::time::timeout(timeout, stream.write_all(request.as_bytes())).await,
+        Ok(Ok(()))
+    ) {
+        return out;
+    }
+    let mut buf = vec![0u8; 8192];
+    let mut len = 0;
+    while len < buf.len() {
+        match tokio::time::timeout(timeout, stream.read(&mut buf[len..])).await {
+            Ok(Ok(n)) if n > 0 => len += n,
+            _ => break,
+        }
+    }
+    buf.truncate(len);
+    out.http_answer = buf;
+    out
+}
+
 fn cut(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }

@@ -12,6 +12,8 @@ use uuid::Uuid;
 pub struct ChangeFilter {
     pub site: Option<String>,
     pub asset_id: Option<Uuid>,
+    /// Only the changes one scan produced (its diff against what was known before).
+    pub scan_id: Option<Uuid>,
     pub change_type: Option<String>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
@@ -46,6 +48,9 @@ pub async fn list<C: ConnectionTrait>(
     }
     if let Some(id) = f.asset_id {
         cond = cond.add(asset_change::Column::AssetId.eq(id));
+    }
+    if let Some(id) = f.scan_id {
+        cond = cond.add(asset_change::Column::ScanId.eq(id));
     }
     if let Some(t) = &f.change_type {
         if !super::change_type::ALL.contains(&t.as_str()) {

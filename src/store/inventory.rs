@@ -428,3 +428,17 @@ pub async fn detail<C: ConnectionTrait>(
         changes,
     })
 }
+
+/// IPs of a site's assets marked fragile: later scans probe them gently. An unknown site has
+/// none.
+pub async fn fragile_ips<C: ConnectionTrait>(db: &C, site: &str) -> StoreResult<Vec<IpAddr>> {
+    let Some(site) = super::sites::find(db, site).await? else {
+        return Ok(Vec::new());
+    };
+    let rows = asset::Entity::find()
+        .filter(asset::Column::SiteId.eq(site.id))
+        .filter(asset::Column::Sensitivity.eq(crate::model::Sensitivity::Fragile.as_str()))
+        .all(db)
+        .await?;
+    Ok(rows.iter().filter_map(|a| a.ip.parse().ok()).collect())
+}

@@ -44,9 +44,15 @@ fn run_ip(args: &[&str]) -> Result<(), String> {
 const OUI: &str = "54:8c:81";
 
 impl Lab {
-    /// Brings up `n` hosts on 10.77.0.0/24 (host k at .(10+k), every fifth address left as a
-    /// gap) or returns None with the reason printed.
+    /// Brings up `n` hosts on 10.77.0.0/24 (from .10, every fifth address left as a gap) or
+    /// returns None with the reason printed.
     pub fn up(n: usize) -> Option<Lab> {
+        Self::up_with(n, 10, 5)
+    }
+
+    /// `n` hosts from `.first` upward, leaving every `gap_every`-th address empty (at most
+    /// 250 hosts: the lab is one /24 beside the scanner at .2).
+    pub fn up_with(n: usize, first: u8, gap_every: u8) -> Option<Lab> {
         if nix::unistd::geteuid().as_raw() != 0 {
             eprintln!("NOTE: lab test SKIPPED: creating network namespaces needs root");
             return None;
@@ -64,13 +70,14 @@ impl Lab {
             gaps: Vec::new(),
             prefix,
         };
-        match lab.build(n) {
+        match lab.build(n, first, gap_every) {
             Ok(()) => Some(lab),
             Err(e) => panic!("cannot build the lab network: {e}"),
         }
     }
 
-    fn hub(&self) -> String {
+    /// The namespace holding the bridge (and the scanner's bridge port `vs`).
+    pub fn hub(&self) -> String {
         format!("{}h", self.prefix)
     }
 
@@ -95,7 +102,7 @@ impl Lab {
         run_ip(&["-n", &hub, "link", "set", port, "master", "br0", "up"])
     }
 
-    fn build(&mut self, n: usize) -> Result<(), String> {
+    fn build(&mut self, n: usize, first: u8, gap_every: u8) -> Result<(), String> {
         let hub = self.hub();
         run_ip(&["netns", "add", &hub])?;
         run_ip(&["-n", &hub, "link", "add", "br0", "type", "bridge"])?;
@@ -103,12 +110,15 @@ impl Lab {
         let scanner = self.scanner_ns.clone();
         self.attach(&scanner, "vs", self.scanner_ip, "02:00:00:00:00:02")?;
         let mut k = 0u8;
-        let mut last = 10u8;
+        let mut last = first;
         while self.hosts.len() < n {
-            let addr = 10 + k;
+            let addr = first
+                .checked_add(k)
+                .filter(|a| *a < 255)
+                .ok_or("the lab holds at most one /24 of hosts")?;
             k += 1;
             last = addr;
-            if addr.is_multiple_of(5) && addr != 10 {
+            if addr.is_multiple_of(gap_every) && addr != first {
                 self.gaps.push(Ipv4Addr::new(10, 77, 0, addr));
                 continue;
             }
@@ -123,9 +133,59 @@ impl Lab {
                 mac,
             });
         }
-        self.gaps
-            .push(Ipv4Addr::new(10, 77, 0, last.saturating_add(1)));
+        if last < 254 {
+            self.gaps.push(Ipv4Addr::new(10, 77, 0, last + 1));
+        }
+        // Name resolution for commands run with `ip netns exec` in the scanner namespace:
+        // names of the lab hosts, and a resolver that answers nothing.
+        let etc = self.etc_dir();
+        std::fs::create_dir_all(&etc).map_err(|e| format!("{etc}: {e}"))?;
+        let mut hosts = String::from("127.0.0.1 localhost\n");
+        for (i, h) in self.hosts.iter().enumerate() {
+            hosts.push_str(&format!("{} labhost{i}.lab\n", h.ip));
+        }
+        std::fs::write(format!("{etc}/hosts"), hosts).map_err(|e| e.to_string())?;
+        std::fs::write(format!("{etc}/resolv.conf"), "nameserver 127.0.0.1\n")
+            .map_err(|e| e.to_string())?;
         Ok(())
+    }
+
+    /// `ip netns exec` bind-mounts these files over /etc inside the scanner namespace.
+    fn etc_dir(&self) -> String {
+        format!("/etc/netns/{}", self.scanner_ns)
+    }
+
+    /// Runs the `bigr` binary inside the scanner namespace with `args`.
+    pub fn bigr(&self, args: &[&str]) -> std::process::Output {
+        self.bigr_as(None, args)
+    }
+
+    /// Like [`Lab::bigr`], as an unprivileged user (uid/gid 65534, no capabilities).
+    pub fn bigr_unprivileged(&self, args: &[&str]) -> std::process::Output {
+        self.bigr_as(Some(65534), args)
+    }
+
+    fn bigr_as(&self, uid: Option<u32>, args: &[&str]) -> std::process::Output {
+        let mut cmd = Command::new("ip");
+        cmd.args(["netns", "exec", &self.scanner_ns]);
+        if let Some(uid) = uid {
+            let id = uid.to_string();
+            cmd.args([
+                "setpriv",
+                "--reuid",
+                &id,
+                "--regid",
+                &id,
+                "--clear-groups",
+                "--inh-caps=-all",
+            ]);
+        }
+        cmd.arg(env!("CARGO_BIN_EXE_bigr"))
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run bigr in the scanner namespace")
     }
 
     /// Runs `f` on a thread that has entered namespace `ns`: sockets it creates live there.
@@ -149,5 +209,6 @@ impl Drop for Lab {
         }
         let _ = run_ip(&["netns", "del", &self.scanner_ns]);
         let _ = run_ip(&["netns", "del", &self.hub()]);
+        let _ = std::fs::remove_dir_all(self.etc_dir());
     }
 }

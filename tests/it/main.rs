@@ -4,6 +4,8 @@ mod classify_corpus;
 mod cli;
 mod cli_data;
 mod lab;
+mod lab_services;
+mod scan_cli_lab;
 mod scan_lab;
 mod store_changes;
 mod store_copy;

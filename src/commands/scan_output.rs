@@ -1,0 +1,267 @@
+//! What `bigr scan` shows: a live progress line on a terminal, then the host table (or JSON,
+//! or CSV), the diff against the previous scan and, on request, the evidence per host.
+use crate::cli::ScanArgs;
+use crate::model::{AssetObservation, ConfidenceLevel, ScanReport};
+use crate::scan::progress::Progress;
+use crate::store::changes::ChangeView;
+use comfy_table::{Table, presets};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Changes listed one by one before the rest is summarised.
+const DIFF_LINES: usize = 40;
+
+/// The live status line; hidden when stderr is not a terminal.
+pub struct Bar {
+    bar: ProgressBar,
+    ticker: tokio::task::JoinHandle<()>,
+}
+
+impl Bar {
+    pub fn finish(self) {
+        self.ticker.abort();
+        self.bar.finish_and_clear();
+    }
+}
+
+pub fn progress_bar(addresses: usize, progress: Arc<Progress>) -> Bar {
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    let shown = bar.clone();
+    let ticker = tokio::spawn(async move {
+        loop {
+            let s = progress.snapshot();
+            shown.set_message(format!(
+                "{addresses} addresses · {} probes · {} hosts found · {} ports open",
+                s.probes, s.hosts_found, s.ports_open
+            ));
+            shown.tick();
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    Bar { bar, ticker }
+}
+
+/// Writes the chosen rendering to stdout or `--output`.
+pub fn write(
+    args: &ScanArgs,
+    report: &ScanReport,
+    diff: Option<&[ChangeView]>,
+) -> anyhow::Result<()> {
+    let mut text = if args.json {
+        serde_json::to_string_pretty(report)? + "\n"
+    } else if args.csv {
+        csv(report)
+    } else {
+        let mut t = table(report);
+        t.push_str(&summary(report));
+        if let Some(diff) = diff {
+            t.push_str(&changes(diff));
+        }
+        t
+    };
+    let explained: String = args
+        .explain
+        .iter()
+        .filter_map(|ip| ip.parse::<IpAddr>().ok())
+        .map(|ip| explain(report, ip))
+        .collect();
+    let machine = args.json || args.csv;
+    if !machine {
+        text.push_str(&explained);
+    }
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &text)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => std::io::stdout().write_all(text.as_bytes())?,
+    }
+    // Machine output stays parseable: explanations go to stderr.
+    if machine && !explained.is_empty() {
+        eprint!("{explained}");
+    }
+    Ok(())
+}
+
+fn level(a: &AssetObservation) -> &'static str {
+    ConfidenceLevel::from_score(a.confidence).as_str()
+}
+
+fn table(report: &ScanReport) -> String {
+    let mut t = Table::new();
+    t.load_preset(presets::NOTHING).set_header(vec![
+        "IP",
+        "MAC",
+        "VENDOR",
+        "HOSTNAME",
+        "GROUP",
+        "TYPE",
+        "CONFIDENCE",
+        "PORTS",
+    ]);
+    for a in &report.assets {
+        t.add_row(vec![
+            a.ip.to_string(),
+            a.mac.map(|m| m.to_string()).unwrap_or_else(|| "-".into()),
+            a.vendor.clone().unwrap_or_else(|| "-".into()),
+            a.hostname.clone().unwrap_or_else(|| "-".into()),
+            a.category.as_str().to_string(),
+            a.device_type.as_str().to_string(),
+            format!("{:.2} {}", a.confidence, level(a)),
+            super::output::ports(&a.open_ports),
+        ]);
+    }
+    format!("{t}\n")
+}
+
+fn summary(report: &ScanReport) -> String {
+    let ports: usize = report.assets.iter().map(|a| a.open_ports.len()).sum();
+    let secs = report
+        .completed_at
+        .map(|end| (end - report.started_at).num_milliseconds() as f64 / 1000.0)
+        .unwrap_or_default();
+    format!(
+        "\n{} hosts, {} open ports, {} certificates in {secs:.1} s (scan {})\n",
+        report.assets.len(),
+        ports,
+        report.certificates.len(),
+        report.id
+    )
+}
+
+fn changes(diff: &[ChangeView]) -> String {
+    if diff.is_empty() {
+        return "No changes since the previous scan.\n".into();
+    }
+    let mut out = format!("\nChanges since the previous scan ({}):\n", diff.len());
+    for c in diff.iter().take(DIFF_LINES) {
+        let detail = match (&c.field, &c.old_value, &c.new_value) {
+            (Some(f), old, new) => format!(
+                "{f}: {} → {}",
+                old.as_deref().unwrap_or("-"),
+                new.as_deref().unwrap_or("-")
+            ),
+            (None, None, Some(new)) => new.clone(),
+            (None, Some(old), None) => old.clone(),
+            (None, Some(old), Some(new)) => format!("{old} → {new}"),
+            (None, None, None) => String::new(),
+        };
+        let detail = if detail == c.ip {
+            String::new()
+        } else {
+            detail
+        };
+        let _ = writeln!(out, "  {:<15} {:<15} {detail}", c.change_type, c.ip);
+    }
+    if diff.len() > DIFF_LINES {
+        let _ = writeln!(
+            out,
+            "  … and {} more (bigr changes)",
+            diff.len() - DIFF_LINES
+        );
+    }
+    out
+}
+
+fn explain(report: &ScanReport, ip: IpAddr) -> String {
+    let Some(a) = report.assets.iter().find(|a| a.ip == ip) else {
+        return format!("\n{ip}: not found by this scan\n");
+    };
+    let mut out = format!(
+        "\n{ip}: {} / {}, confidence {:.2} ({}), sensitivity {}{}\n",
+        a.category.as_str(),
+        a.device_type.as_str(),
+        a.confidence,
+        level(a),
+        a.sensitivity.as_str(),
+        a.os_hint
+            .as_deref()
+            .map(|os| format!(", OS {os}"))
+            .unwrap_or_default()
+    );
+    if a.evidence.is_empty() {
+        out.push_str("  no evidence: nothing observed matched a rule\n");
+    }
+    for e in &a.evidence {
+        let _ = writeln!(
+            out,
+            "  {:<28} {:<32} {:<16} {:<12} weight {:.2}",
+            e.rule,
+            e.value,
+            e.category.map(|c| c.as_str()).unwrap_or("-"),
+            e.device_type.map(|d| d.as_str()).unwrap_or("-"),
+            e.weight
+        );
+    }
+    out
+}
+
+/// One row per host; fields quoted when they hold a comma, quote or line break.
+fn csv(report: &ScanReport) -> String {
+    let mut out = String::from(
+        "ip,mac,vendor,hostname,category,device_type,confidence,confidence_level,os_hint,open_ports\n",
+    );
+    for a in &report.assets {
+        let fields = [
+            a.ip.to_string(),
+            a.mac.map(|m| m.to_string()).unwrap_or_default(),
+            a.vendor.clone().unwrap_or_default(),
+            a.hostname.clone().unwrap_or_default(),
+            a.category.as_str().to_string(),
+            a.device_type.as_str().to_string(),
+            format!("{:.2}", a.confidence),
+            level(a).to_string(),
+            a.os_hint.clone().unwrap_or_default(),
+            a.open_ports
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ];
+        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn csv_field(f: &str) -> String {
+    // A leading =, +, - or @ would run as a formula in a spreadsheet: network-sourced names
+    // must not.
+    let f = if f.starts_with(['=', '+', '-', '@']) {
+        format!("'{f}")
+    } else {
+        f.to_string()
+    };
+    if f.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", f.replace('"', "\"\""))
+    } else {
+        f
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_defused() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=cmd()"), "'=cmd()");
+    }
+}

@@ -1,0 +1,228 @@
+//! ARP sweep of an on-link network through pcap: requests leave at a controlled rate, a
+//! capture thread collects every ARP sender it sees, and only the addresses that have not
+//! answered are asked again, after a retry window. The sweep ends when the last window
+//! closes (or at once when everyone has answered). Needs CAP_NET_RAW.
+use super::interfaces::LocalNet;
+use super::progress::Progress;
+use crate::model::MacAddr;
+use etherparse::{ArpEthIpv4Packet, ArpOperation, NetSlice, PacketBuilder, SlicedPacket};
+use std::collections::{HashMap, HashSet};
+use std::net::Ipv4Addr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Pacing and patience of one sweep.
+#[derive(Clone, Debug)]
+pub struct ArpOptions {
+    /// Requests per second.
+    pub rate: u32,
+    /// Extra rounds for addresses that stayed silent (the scan etiquette caps it at 2).
+    pub retries: u32,
+    /// How long to listen after each round before asking again.
+    pub window: Duration,
+}
+
+impl Default for ArpOptions {
+    fn default() -> Self {
+        ArpOptions {
+            rate: 2000,
+            retries: 2,
+            window: Duration::from_millis(300),
+        }
+    }
+}
+
+/// One address that answered (or announced itself) during the sweep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArpReply {
+    pub mac: MacAddr,
+    /// Time from our last request to its answer; None for unsolicited announcements.
+    pub rtt: Option<Duration>,
+}
+
+const BROADCAST: [u8; 6] = [0xff; 6];
+/// How often the capture thread wakes up to check whether the sweep is over.
+const CAPTURE_POLL_MS: i32 = 20;
+
+/// Shared between the sender and the capture thread.
+#[derive(Default)]
+struct Ledger {
+    sent: HashMap<Ipv4Addr, Instant>,
+    found: HashMap<Ipv4Addr, ArpReply>,
+}
+
+fn open_capture(interface: &str) -> Result<pcap::Capture<pcap::Active>, String> {
+    let cap = pcap::Capture::from_device(interface)
+        .and_then(|c| {
+            c.immediate_mode(true)
+                .snaplen(128)
+                .timeout(CAPTURE_POLL_MS)
+                .open()
+        })
+        .map_err(|e| format!("cannot capture on {interface}: {e}"))?;
+    Ok(cap)
+}
+
+/// The 42-byte Ethernet frame asking who has `target`.
+pub fn request_frame(local: &LocalNet, own_mac: MacAddr, target: Ipv4Addr) -> Vec<u8> {
+    let arp = ArpEthIpv4Packet {
+        operation: ArpOperation::REQUEST,
+        sender_mac: own_mac.0,
+        sender_ipv4: local.ip.octets(),
+        target_mac: [0; 6],
+        target_ipv4: target.octets(),
+    };
+    let mut frame = Vec::with_capacity(42);
+    PacketBuilder::ethernet2(own_mac.0, BROADCAST)
+        .arp(arp.to_arp_packet())
+        .write(&mut frame)
+        .expect("writing to a Vec cannot fail");
+    frame
+}
+
+/// The sender of an ARP frame (request or reply), if it is a well-formed Ethernet/IPv4 one.
+pub fn parse_sender(frame: &[u8]) -> Option<(Ipv4Addr, MacAddr)> {
+    let packet = SlicedPacket::from_ethernet(frame).ok()?;
+    let Some(NetSlice::Arp(arp)) = packet.net else {
+        return None;
+    };
+    let arp = arp.to_packet().try_eth_ipv4().ok()?;
+    let ip = arp.sender_ipv4_addr();
+    // Probes ("who has X" from 0.0.0.0) and broken senders say nothing about a live host.
+    (!ip.is_unspecified() && arp.sender_mac != [0; 6] && arp.sender_mac != BROADCAST)
+        .then_some((ip, MacAddr(arp.sender_mac)))
+}
+
+/// Sweeps `targets` (all on `local`'s network) and returns who answered. Blocking: run it on
+/// a blocking thread.
+pub fn sweep(
+    local: &LocalNet,
+    targets: &[Ipv4Addr],
+    opts: &ArpOptions,
+    progress: &Progress,
+) -> Result<HashMap<Ipv4Addr, ArpReply>, String> {
+    let own_mac = local
+        .mac
+        .ok_or_else(|| format!("{} has no Ethernet address", local.interface))?;
+    let wanted: HashSet<Ipv4Addr> = targets.iter().copied().collect();
+    let mut receiver = open_capture(&local.interface)?;
+    receiver
+        .filter("arp", true)
+        .map_err(|e| format!("ARP filter on {}: {e}", local.interface))?;
+    let mut sender = open_capture(&local.interface)?;
+    let ledger = Arc::new(Mutex::new(Ledger::default()));
+    let done = Arc::new(AtomicBool::new(false));
+    let capture = {
+        let (ledger, done) = (ledger.clone(), done.clone());
+        let own_ip = local.ip;
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                let frame = match receiver.next_packet() {
+                    Ok(p) => p.data.to_vec(),
+                    Err(pcap::Error::TimeoutExpired) => continue,
+                    Err(_) => break,
+                };
+                let Some((ip, mac)) = parse_sender(&frame) else {
+                    continue;
+                };
+                if ip == own_ip || !wanted.contains(&ip) {
+                    continue;
+                }
+                let mut l = ledger.lock().expect("ledger");
+                let rtt = l.sent.get(&ip).map(|t| t.elapsed());
+                l.found.entry(ip).or_insert(ArpReply { mac, rtt });
+            }
+        })
+    };
+    let gap = Duration::from_secs_f64(1.0 / f64::from(opts.rate.max(1)));
+    let mut outcome = Ok(());
+    'rounds: for _round in 0..=opts.retries.min(2) {
+        let pending: Vec<Ipv4Addr> = {
+            let l = ledger.lock().expect("ledger");
+            targets
+                .iter()
+                .filter(|ip| !l.found.contains_key(ip))
+                .copied()
+                .collect()
+        };
+        if pending.is_empty() {
+            break;
+        }
+        let mut next = Instant::now();
+        for ip in pending {
+            let now = Instant::now();
+            if next > now {
+                std::thread::sleep(next - now);
+            }
+            next += gap;
+            ledger
+                .lock()
+                .expect("ledger")
+                .sent
+                .insert(ip, Instant::now());
+            if let Err(e) = sender.sendpacket(request_frame(local, own_mac, ip)) {
+                outcome = Err(format!("sending ARP on {}: {e}", local.interface));
+                break 'rounds;
+            }
+            progress.probe();
+        }
+        wait_window(&ledger, targets.len(), opts.window);
+    }
+    done.store(true, Ordering::Relaxed);
+    let _ = capture.join();
+    outcome?;
+    let found = std::mem::take(&mut ledger.lock().expect("ledger").found);
+    Ok(found)
+}
+
+/// Listens for up to `window`, returning early once every target has answered.
+fn wait_window(ledger: &Mutex<Ledger>, targets: usize, window: Duration) {
+    let end = Instant::now() + window;
+    while Instant::now() < end {
+        if ledger.lock().expect("ledger").found.len() >= targets {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_frame_parses_back_as_our_own_question() {
+        let local = LocalNet {
+            interface: "eth0".into(),
+            ip: Ipv4Addr::new(10, 0, 0, 2),
+            net: "10.0.0.0/24".parse().unwrap(),
+            mac: None,
+        };
+        let mac = MacAddr([0x02, 0, 0, 0, 0, 2]);
+        let frame = request_frame(&local, mac, Ipv4Addr::new(10, 0, 0, 7));
+        assert_eq!(frame.len(), 42);
+        assert_eq!(&frame[..6], &BROADCAST);
+        assert_eq!(parse_sender(&frame), Some((local.ip, mac)));
+        // Target address sits in the last four bytes.
+        assert_eq!(&frame[38..], &[10, 0, 0, 7]);
+    }
+
+    #[test]
+    fn probes_and_garbage_name_no_sender() {
+        let local = LocalNet {
+            interface: "eth0".into(),
+            ip: Ipv4Addr::UNSPECIFIED,
+            net: "10.0.0.0/24".parse().unwrap(),
+            mac: None,
+        };
+        let probe = request_frame(
+            &local,
+            MacAddr([2, 0, 0, 0, 0, 3]),
+            Ipv4Addr::new(10, 0, 0, 7),
+        );
+        assert_eq!(parse_sender(&probe), None, "ARP probe from 0.0.0.0");
+        assert_eq!(parse_sender(&[0u8; 20]), None);
+        assert_eq!(parse_sender(&[]), None);
+    }
+}

@@ -1,0 +1,198 @@
+//! One scan from addresses to a classified `ScanReport`: discovery, then enrichment of the
+//! live hosts, with mDNS listening for the whole run; then the classifier.
+use super::discover::{self, DiscoveryOptions};
+use super::enrich::{self, Enrichment};
+use super::interfaces::{self, LocalNet};
+use super::mdns::{self, Announced};
+use super::progress::Progress;
+use crate::classify::{Classifier, Observed};
+use crate::model::{AssetObservation, PortSet, Privileges, ScanMethod, ScanReport};
+use chrono::Utc;
+use ipnet::IpNet;
+use std::collections::{BTreeMap, HashSet};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Everything a scan needs to know before it starts.
+#[derive(Clone, Debug)]
+pub struct ScanPlan {
+    /// The targets as the user wrote them, for display.
+    pub target_text: String,
+    /// Addresses to probe (expanded, exclusions removed).
+    pub addresses: Vec<IpAddr>,
+    pub ports: PortSet,
+    pub discovery: DiscoveryOptions,
+    /// How long to listen for mDNS announcements (zero: not at all).
+    pub mdns_window: Duration,
+    /// Hosts known to be fragile: probed gently.
+    pub fragile: HashSet<IpAddr>,
+}
+
+/// A finished scan and what it could not do.
+#[derive(Debug)]
+pub struct ScanOutcome {
+    pub report: ScanReport,
+    /// Engines or probes that failed (the exit code says so); when discovery itself failed
+    /// the report is also marked partial.
+    pub failures: Vec<String>,
+}
+
+/// The networks a scan covered completely: its addresses, aggregated into CIDR blocks.
+pub fn covered_networks(addresses: &[IpAddr]) -> Vec<IpNet> {
+    let singles: Vec<IpNet> = addresses.iter().map(|ip| IpNet::from(*ip)).collect();
+    IpNet::aggregate(&singles)
+}
+
+/// Interfaces on which targets sit on-link: where mDNS may listen and ask.
+fn mdns_interfaces(addresses: &[IpAddr], locals: &[LocalNet]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for ip in addresses {
+        if let IpAddr::V4(v4) = ip
+            && let Some(l) = interfaces::on_link(locals, *v4)
+            && !out.contains(&l.interface)
+        {
+            out.push(l.interface.clone());
+        }
+    }
+    out
+}
+
+/// Runs the scan.
+pub async fn run(
+    plan: &ScanPlan,
+    privs: &Privileges,
+    locals: &[LocalNet],
+    classifier: &Classifier,
+    progress: Arc<Progress>,
+) -> ScanOutcome {
+    let started_at = Utc::now();
+    let mut failures = Vec::new();
+    let mdns_job = {
+        let ifaces = mdns_interfaces(&plan.addresses, locals);
+        let wanted: HashSet<IpAddr> = plan.addresses.iter().copied().collect();
+        let window = plan.mdns_window;
+        (!ifaces.is_empty() && !window.is_zero())
+            .then(|| tokio::task::spawn_blocking(move || mdns::browse(&ifaces, &wanted, window)))
+    };
+    let found = discover::discover(
+        &plan.addresses,
+        locals,
+        privs,
+        &plan.discovery,
+        progress.clone(),
+    )
+    .await;
+    // Absence proves something only when discovery ran in full; enrichment failures cost
+    // details, not coverage.
+    let partial = !found.failures.is_empty();
+    failures.extend(found.failures);
+    let targets: Vec<enrich::Target> = found
+        .hosts
+        .iter()
+        .map(|(ip, h)| enrich::Target {
+            ip: *ip,
+            rtt: h.rtt,
+            fragile: plan.fragile.contains(ip),
+        })
+        .collect();
+    let enriched = enrich::enrich(
+        &targets,
+        &plan.ports,
+        &plan.discovery.probe,
+        progress.clone(),
+    )
+    .await;
+    let announced = match mdns_job {
+        Some(job) => match job.await {
+            Ok(Ok(a)) => a,
+            Ok(Err(e)) => {
+                failures.push(e);
+                BTreeMap::new()
+            }
+            Err(e) => {
+                failures.push(format!("mDNS: {e}"));
+                BTreeMap::new()
+            }
+        },
+        None => BTreeMap::new(),
+    };
+    let Enrichment {
+        mut open_ports,
+        mut services,
+        certificates,
+        failures: enrich_failures,
+    } = enriched;
+    failures.extend(enrich_failures);
+    let mut assets = Vec::with_capacity(found.hosts.len());
+    for (ip, host) in &found.hosts {
+        let mut obs = AssetObservation::new(*ip);
+        obs.mac = host.mac;
+        obs.open_ports = open_ports.remove(ip).unwrap_or_default();
+        obs.services = services.remove(ip).unwrap_or_default();
+        let mdns = announced
+            .get(ip)
+            .cloned()
+            .unwrap_or_else(Announced::default);
+        obs.hostname = host.hostname.clone().or(mdns.hostname);
+        obs.mdns_services = mdns.services.into_iter().collect();
+        let tls_subjects: Vec<String> = certificates
+            .iter()
+            .filter(|c| c.ip == *ip)
+            .flat_map(|c| c.subject_cn.iter().chain(c.sans.iter()).cloned())
+            .collect();
+        let verdict = classifier.classify(&Observed {
+            obs: &obs,
+            tls_subjects: &tls_subjects,
+            ttl: host.ttl,
+        });
+        verdict.apply_to(&mut obs);
+        assets.push(obs);
+    }
+    let report = ScanReport {
+        id: uuid::Uuid::new_v4(),
+        target: plan.target_text.clone(),
+        // A partial scan proves no absence: it claims no network as covered.
+        networks: if partial {
+            Vec::new()
+        } else {
+            covered_networks(&plan.addresses)
+        },
+        method: ScanMethod::Active,
+        started_at,
+        completed_at: Some(Utc::now()),
+        partial,
+        ports_probed: plan.ports.clone(),
+        privileges: privs.clone(),
+        scanner_version: env!("CARGO_PKG_VERSION").to_string(),
+        assets,
+        certificates,
+    };
+    ScanOutcome { report, failures }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_is_the_aggregate_of_the_probed_addresses() {
+        let ips: Vec<IpAddr> = (1..=254u8)
+            .map(|i| IpAddr::from([10, 0, 0, i]))
+            .filter(|ip| *ip != IpAddr::from([10, 0, 0, 100]))
+            .collect();
+        let nets = covered_networks(&ips);
+        assert!(
+            nets.iter()
+                .all(|n| !n.contains(&IpAddr::from([10, 0, 0, 100])))
+        );
+        assert!(
+            nets.iter()
+                .any(|n| n.contains(&IpAddr::from([10, 0, 0, 254])))
+        );
+        assert_eq!(
+            covered_networks(&["10.0.0.4".parse().unwrap(), "10.0.0.5".parse().unwrap()]),
+            ["10.0.0.4/31".parse::<IpNet>().unwrap()]
+        );
+    }
+}

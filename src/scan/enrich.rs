@@ -1,0 +1,217 @@
+//! Enrichment of live hosts: TCP connect scan (one global bound on sockets in flight, a
+//! connect timeout fitted to each host's round-trip time, fragile hosts probed gently), then
+//! banners on open ports and certificates on TLS ports.
+use super::banner;
+use super::progress::Progress;
+use super::tcp::{self, PortState, ProbeOptions};
+use super::tls;
+use crate::model::{CertificateObservation, PortSet, Service};
+use std::collections::{BTreeMap, HashSet};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinSet;
+
+/// Sockets in flight at once for one fragile host (printers and PLCs crash under load).
+pub const FRAGILE_IN_FLIGHT: usize = 2;
+
+/// Ports where a TLS handshake is expected; the certificate is read there.
+pub fn is_tls_port(port: u16) -> bool {
+    matches!(
+        port,
+        443 | 465
+            | 636
+            | 853
+            | 993
+            | 995
+            | 2376
+            | 4443
+            | 5001
+            | 5061
+            | 5986
+            | 6443
+            | 8006
+            | 8443
+            | 8883
+            | 9443
+            | 10443
+    )
+}
+
+/// The connect timeout for a host: generous multiples of its measured round trip, never
+/// below what a busy device needs to accept, never above the configured ceiling.
+pub fn connect_timeout(rtt: Option<Duration>, ceiling: Duration) -> Duration {
+    const FLOOR: Duration = Duration::from_millis(250);
+    match rtt {
+        Some(rtt) => (rtt * 10 + FLOOR).min(ceiling),
+        None => ceiling,
+    }
+}
+
+/// What enrichment learned.
+#[derive(Debug, Default)]
+pub struct Enrichment {
+    pub open_ports: BTreeMap<IpAddr, Vec<u16>>,
+    pub services: BTreeMap<IpAddr, Vec<Service>>,
+    pub certificates: Vec<CertificateObservation>,
+    pub failures: Vec<String>,
+}
+
+/// One live host to enrich.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub ip: IpAddr,
+    pub rtt: Option<Duration>,
+    pub fragile: bool,
+}
+
+/// Port scan, banners and certificates of `hosts`.
+pub async fn enrich(
+    hosts: &[Target],
+    ports: &PortSet,
+    probe: &ProbeOptions,
+    progress: Arc<Progress>,
+) -> Enrichment {
+    let mut out = Enrichment::default();
+    if ports.is_empty() || hosts.is_empty() {
+        return out;
+    }
+    let timed = |fragile: bool| -> Vec<(IpAddr, Duration)> {
+        hosts
+            .iter()
+            .filter(|h| h.fragile == fragile)
+            .map(|h| (h.ip, connect_timeout(h.rtt, probe.connect_timeout)))
+            .collect()
+    };
+    let (sturdy, fragile) = (timed(false), timed(true));
+    let on_open = |_: &tcp::PortResult| progress.port_open();
+    let gentle = ProbeOptions {
+        max_in_flight: FRAGILE_IN_FLIGHT,
+        ..probe.clone()
+    };
+    // Fragile hosts get their own tiny budget so the main scan never floods them.
+    let (mut results, gentle_results) =
+        tokio::join!(tcp::scan_timed(&sturdy, ports, probe, &on_open), async {
+            let mut all = Vec::new();
+            for host in &fragile {
+                all.extend(tcp::scan_timed(&[*host], ports, &gentle, &on_open).await);
+            }
+            all
+        });
+    results.extend(gentle_results);
+    for r in &results {
+        progress.probe();
+        if r.state == PortState::Open {
+            out.open_ports.entry(r.ip).or_default().push(r.port);
+        }
+    }
+    let fragile_ips: HashSet<IpAddr> = fragile.iter().map(|(ip, _)| *ip).collect();
+    let (services, certificates, failures) =
+        read_services(&out.open_ports, &fragile_ips, probe).await;
+    out.services = services;
+    out.certificates = certificates;
+    out.failures = failures;
+    out
+}
+
+type ServiceHarvest = (
+    BTreeMap<IpAddr, Vec<Service>>,
+    Vec<CertificateObservation>,
+    Vec<String>,
+);
+
+/// Banner of every open port and certificate of every TLS port, bounded like the scan.
+async fn read_services(
+    open: &BTreeMap<IpAddr, Vec<u16>>,
+    fragile: &HashSet<IpAddr>,
+    probe: &ProbeOptions,
+) -> ServiceHarvest {
+    let mut failures = Vec::new();
+    let tls_config = match tls::recording_config() {
+        Ok(c) => Some(c),
+        Err(e) => {
+            failures.push(e);
+            None
+        }
+    };
+    let mut jobs: Vec<(IpAddr, u16)> = open
+        .iter()
+        .flat_map(|(ip, ports)| ports.iter().map(move |p| (*ip, *p)))
+        .collect();
+    // Fragile hosts last, so their few connections are spread out behind everyone else's.
+    jobs.sort_by_key(|(ip, _)| fragile.contains(ip));
+    let mut pending = jobs.into_iter();
+    let mut running = JoinSet::new();
+    let mut services: BTreeMap<IpAddr, Vec<Service>> = BTreeMap::new();
+    let mut certificates = Vec::new();
+    // Each job holds at most two sockets (banner, then TLS).
+    let limit = (probe.max_in_flight / 2).max(1);
+    loop {
+        while running.len() < limit {
+            let Some((ip, port)) = pending.next() else {
+                break;
+            };
+            let (probe, tls_config) = (probe.clone(), tls_config.clone());
+            running.spawn(async move {
+                let (Some(config), true) = (tls_config, is_tls_port(port)) else {
+                    return (ip, tcp::grab(ip, port, &probe).await, None);
+                };
+                let name = tls_service_name(port);
+                let timeout = probe.connect_timeout + probe.read_timeout;
+                let seen = tls::probe(config, ip, port, name == "https", timeout).await;
+                let mut service = banner::parse(port, &seen.http_answer);
+                if seen.certificate.is_some() {
+                    service.tls = true;
+                    service.name = Some(name.to_string());
+                }
+                (ip, service, seen.certificate)
+            });
+        }
+        match running.join_next().await {
+            Some(Ok((ip, service, cert))) => {
+                services.entry(ip).or_default().push(service);
+                certificates.extend(cert);
+            }
+            Some(Err(e)) => failures.push(format!("banner task: {e}")),
+            None => break,
+        }
+    }
+    for list in services.values_mut() {
+        list.sort_by_key(|s| s.port);
+    }
+    certificates.sort_by_key(|c| (c.ip, c.port));
+    (services, certificates, failures)
+}
+
+fn tls_service_name(port: u16) -> &'static str {
+    match port {
+        993 => "imaps",
+        995 => "pop3s",
+        465 => "smtps",
+        636 => "ldaps",
+        853 => "dns-over-tls",
+        5061 => "sips",
+        8883 => "mqtts",
+        _ => "https",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeouts_follow_the_round_trip_within_bounds() {
+        let ceiling = Duration::from_millis(800);
+        assert_eq!(connect_timeout(None, ceiling), ceiling);
+        assert_eq!(
+            connect_timeout(Some(Duration::from_micros(100)), ceiling),
+            Duration::from_millis(251)
+        );
+        assert_eq!(
+            connect_timeout(Some(Duration::from_millis(300)), ceiling),
+            ceiling,
+            "a slow link is capped"
+        );
+    }
+}

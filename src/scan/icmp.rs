@@ -1,0 +1,102 @@
+//! ICMP echo sweep with surge-ping: the unprivileged ICMP socket when
+//! `net.ipv4.ping_group_range` allows it, else a raw socket (CAP_NET_RAW). Requests leave at
+//! a controlled rate; silent addresses are asked again, at most twice.
+use super::progress::Progress;
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::Duration;
+use surge_ping::{Client, Config, IcmpPacket, PingIdentifier, PingSequence};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+#[derive(Clone, Debug)]
+pub struct PingOptions {
+    /// Echo requests per second.
+    pub rate: u32,
+    /// Extra rounds for silent addresses (capped at 2).
+    pub retries: u32,
+    /// How long one request waits for its reply.
+    pub timeout: Duration,
+}
+
+impl Default for PingOptions {
+    fn default() -> Self {
+        PingOptions {
+            rate: 2000,
+            retries: 2,
+            timeout: Duration::from_millis(800),
+        }
+    }
+}
+
+/// An answered echo.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EchoReply {
+    pub rtt: Duration,
+    /// The reply's IP TTL (a hint of the OS); raw sockets see it, ICMP sockets may not.
+    pub ttl: Option<u8>,
+}
+
+/// An IPv4 echo client, or why this process cannot have one.
+pub fn client() -> Result<Client, String> {
+    Client::new(&Config::default()).map_err(|e| format!("ICMP socket: {e}"))
+}
+
+static IDENT: AtomicU16 = AtomicU16::new(1);
+
+/// Pings `targets` until each answered, its retries ran out, or `deadline` passed.
+pub async fn sweep(
+    client: &Client,
+    targets: &[Ipv4Addr],
+    opts: &PingOptions,
+    progress: &Progress,
+    deadline: Instant,
+) -> HashMap<Ipv4Addr, EchoReply> {
+    let mut found = HashMap::new();
+    let gap = Duration::from_secs_f64(1.0 / f64::from(opts.rate.max(1)));
+    for round in 0..=opts.retries.min(2) {
+        let mut running = JoinSet::new();
+        let mut next = Instant::now();
+        for ip in targets
+            .iter()
+            .filter(|ip| !found.contains_key(*ip))
+            .copied()
+        {
+            if next >= deadline {
+                break;
+            }
+            tokio::time::sleep_until(next).await;
+            next += gap;
+            let wait = opts
+                .timeout
+                .min(deadline.saturating_duration_since(Instant::now()));
+            let client = client.clone();
+            progress.probe();
+            running.spawn(async move {
+                let ident = PingIdentifier(IDENT.fetch_add(1, Ordering::Relaxed));
+                let mut pinger = client.pinger(IpAddr::V4(ip), ident).await;
+                pinger.timeout(wait);
+                match pinger.ping(PingSequence(round as u16), &[0u8; 16]).await {
+                    Ok((IcmpPacket::V4(reply), rtt)) => Some((
+                        ip,
+                        EchoReply {
+                            rtt,
+                            ttl: reply.get_ttl(),
+                        },
+                    )),
+                    _ => None,
+                }
+            });
+        }
+        while let Some(done) = running.join_next().await {
+            if let Ok(Some((ip, reply))) = done {
+                found.insert(ip, reply);
+            }
+        }
+        if found.len() == targets.len() || Instant::now() >= deadline {
+            break;
+        }
+    }
+    found
+}

@@ -1,0 +1,185 @@
+//! Services for the namespace lab's hosts: greeting TCP services, HTTP, HTTPS with chosen
+//! certificates, an mDNS responder, firewalls that drop instead of resetting, and packet
+//! loss. Each runs inside one host's namespace; sockets are created there and served by
+//! plain threads of the test process, which end with it.
+use crate::lab::Lab;
+use chrono::{Datelike, Utc};
+use rcgen::{CertificateParams, DnType, KeyPair, date_time_ymd};
+use rustls::pki_types::PrivateKeyDer;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::process::Command;
+use std::sync::Arc;
+
+/// A TCP service that sends `greeting` to every connection (SSH, JetDirect, RTSP…).
+pub fn serve_tcp(ns: &str, port: u16, greeting: &'static [u8]) {
+    let listener = listen(ns, port);
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let _ = conn.write_all(greeting);
+        }
+    });
+}
+
+/// An HTTP server answering every request with `Server` and a page `<title>`.
+pub fn serve_http(ns: &str, port: u16, server: &'static str, title: &'static str) {
+    let listener = listen(ns, port);
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let mut buf = [0u8; 1024];
+            let _ = conn.read(&mut buf);
+            let _ = conn.write_all(http_answer(server, title).as_bytes());
+        }
+    });
+}
+
+fn http_answer(server: &str, title: &str) -> String {
+    let body = format!("<html><head><title>{title}</title></head><body>lab</body></html>");
+    format!(
+        "HTTP/1.0 200 OK\r\nServer: {server}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+fn listen(ns: &str, port: u16) -> TcpListener {
+    Lab::in_ns(ns, move || {
+        TcpListener::bind(("0.0.0.0", port)).expect("bind in namespace")
+    })
+}
+
+/// The validity of a lab certificate, in days from today (negative: in the past).
+#[derive(Clone, Copy, Debug)]
+pub struct Validity {
+    pub from_days: i64,
+    pub until_days: i64,
+}
+
+fn set_validity(params: &mut CertificateParams, v: Validity) {
+    let ymd = |days: i64| (Utc::now() + chrono::Duration::days(days)).date_naive();
+    let (from, until) = (ymd(v.from_days), ymd(v.until_days));
+    params.not_before = date_time_ymd(from.year(), from.month() as u8, from.day() as u8);
+    params.not_after = date_time_ymd(until.year(), until.month() as u8, until.day() as u8);
+}
+
+/// An HTTPS server with a self-signed certificate for `cn`, valid as `validity` says, that
+/// answers requests like [`serve_http`].
+pub fn serve_https(ns: &str, port: u16, cn: &str, validity: Validity, title: &'static str) {
+    let key = KeyPair::generate().expect("key");
+    let mut params = CertificateParams::new(vec![cn.to_string()]).expect("params");
+    params.distinguished_name.push(DnType::CommonName, cn);
+    set_validity(&mut params, validity);
+    let cert = params.self_signed(&key).expect("self-signed");
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("versions")
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![cert.der().clone()],
+        PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+    )
+    .expect("server config");
+    let config = Arc::new(config);
+    let listener = listen(ns, port);
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            let config = config.clone();
+            std::thread::spawn(move || {
+                let Ok(session) = rustls::ServerConnection::new(config) else {
+                    return;
+                };
+                let mut tls = rustls::StreamOwned::new(session, conn);
+                let mut buf = [0u8; 1024];
+                if tls.read(&mut buf).is_ok() {
+                    let _ = tls.write_all(http_answer("lab-tls/1.0", title).as_bytes());
+                    tls.conn.send_close_notify();
+                    let _ = tls.flush();
+                }
+            });
+        }
+    });
+}
+
+fn nft(ns: &str, script: &str) {
+    let out = Command::new("ip")
+        .args(["netns", "exec", ns, "nft", "-f", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(script.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("nft runs");
+    assert!(
+        out.status.success(),
+        "nft in {ns}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Whether nftables is usable here (the firewall and loss helpers need it).
+pub fn have_nft() -> bool {
+    Command::new("nft")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A host firewall that silently drops every TCP port but `open` and every ICMP echo: closed
+/// ports look filtered, not reset, and ping gets no answer.
+pub fn drop_closed_ports(ns: &str, open: &[u16]) {
+    let allowed = if open.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = open.iter().map(u16::to_string).collect();
+        format!("tcp dport {{ {} }} accept\n", list.join(", "))
+    };
+    nft(
+        ns,
+        &format!(
+            "table inet labfw {{\n chain input {{\n  type filter hook input priority 0; policy accept;\n  {allowed}  meta l4proto tcp drop\n  icmp type echo-request drop\n }}\n}}\n"
+        ),
+    );
+}
+
+/// Drops `percent`% of every frame the scanner sends, at the bridge port it is plugged into
+/// (the kernel here has no `netem` qdisc; an nftables ingress hook with a random number
+/// does the same job).
+pub fn lose_scanner_packets(lab: &Lab, percent: u32) {
+    nft(
+        &lab.hub(),
+        &format!(
+            "table netdev labloss {{\n chain scanner {{\n  type filter hook ingress device vs priority 0;\n  numgen random mod 100 < {percent} drop\n }}\n}}\n"
+        ),
+    );
+}
+
+/// An mDNS responder in `ns` announcing `instance` of `service_type` (e.g. `_ipp._tcp`).
+/// Keep the returned daemon alive for as long as it should answer.
+pub fn mdns_responder(
+    ns: &str,
+    ip: std::net::Ipv4Addr,
+    host: &str,
+    instance: &str,
+    service_type: &str,
+    port: u16,
+) -> mdns_sd::ServiceDaemon {
+    let (host, instance) = (format!("{host}.local."), instance.to_string());
+    let ty = format!("{service_type}.local.");
+    Lab::in_ns(ns, move || {
+        // The daemon's thread starts here, so it lives in this namespace.
+        let daemon = mdns_sd::ServiceDaemon::new().expect("mdns daemon");
+        let info =
+            mdns_sd::ServiceInfo::new(&ty, &instance, &host, std::net::IpAddr::V4(ip), port, None)
+                .expect("service info");
+        daemon.register(info).expect("register");
+        daemon
+    })
+}
