@@ -114,6 +114,10 @@ pub struct ScanArgs {
     /// Do not listen for mDNS announcements
     #[arg(long)]
     pub no_mdns: bool,
+    /// Do not ask hosts for their SNMP system group (communities: config key
+    /// snmp_communities); registered switches are still polled
+    #[arg(long)]
+    pub no_snmp: bool,
 }
 
 #[derive(Debug, Args)]
@@ -241,6 +245,14 @@ pub enum SwitchesCommand {
     },
     /// List switches (without their communities)
     List(SiteListArgs),
+    /// Read the site's switches' MAC forwarding tables now and place assets on their ports
+    Poll {
+        #[arg(long, default_value = "local")]
+        site: String,
+        /// Every learned MAC with its port, as JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,7 +8,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Every key a user may set, in the file or as `BIGR_<KEY>`.
-pub const KEYS: [&str; 9] = [
+pub const KEYS: [&str; 10] = [
     "database_url",
     "db_connect_attempts",
     "db_max_connections",
@@ -17,6 +17,7 @@ pub const KEYS: [&str; 9] = [
     "log",
     "missing_after_scans",
     "missing_after_minutes",
+    "snmp_communities",
     "home",
 ];
 
@@ -39,6 +40,9 @@ pub struct Settings {
     pub missing_after_scans: u32,
     /// …and minutes since it was last seen (so sleeping phones do not flap).
     pub missing_after_minutes: u32,
+    /// SNMP v2c communities `bigr scan` tries for sysName/sysDescr, comma-separated. They are
+    /// secrets of a kind: `config show` counts them and never prints them.
+    pub snmp_communities: String,
 }
 
 /// The part of a config file: every key optional, unknown keys refused (typos fail loudly).
@@ -54,6 +58,7 @@ struct FileSettings {
     log: Option<String>,
     missing_after_scans: Option<u32>,
     missing_after_minutes: Option<u32>,
+    snmp_communities: Option<String>,
 }
 
 /// Values given on the command line; `None` leaves the lower layers in charge.
@@ -75,7 +80,18 @@ impl Settings {
             log: "warn".into(),
             missing_after_scans: 2,
             missing_after_minutes: 15,
+            snmp_communities: "public".into(),
         }
+    }
+
+    /// The configured SNMP communities, in order, without blanks.
+    pub fn snmp_communities(&self) -> Vec<String> {
+        self.snmp_communities
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect()
     }
 
     /// The database to open: the configured URL or the SQLite file in `home`.
@@ -263,6 +279,11 @@ pub fn show(settings: &Settings, figment: &Figment) -> Vec<ShownSetting> {
         obj.insert(
             "database_url".into(),
             serde_json::Value::String(redact_url(&settings.database_url())),
+        );
+        let n = settings.snmp_communities().len();
+        obj.insert(
+            "snmp_communities".into(),
+            serde_json::Value::String(format!("({n} set, not shown)")),
         );
     }
     let mut out = Vec::new();

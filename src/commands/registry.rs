@@ -1,4 +1,5 @@
-//! `subnets`, `switches`, `certs`.
+//! `subnets`, `switches` (with `switches poll`), `certs`.
+use super::exit::Exit;
 use super::output::{self, opt, opt_time};
 use crate::cli::{CertsCommand, PageArgs, SubnetsCommand, SwitchesCommand};
 use crate::store::certificates::{self, CertificateFilter, CertificateView};
@@ -91,8 +92,91 @@ pub async fn switches(db: &DatabaseConnection, cmd: SwitchesCommand) -> anyhow::
                     .collect(),
             );
         }
+        SwitchesCommand::Poll { site, json } => poll(db, &site, json).await?,
     }
     Ok(())
+}
+
+/// One switch's poll as `switches poll --json` prints it.
+#[derive(serde::Serialize)]
+struct PollView {
+    host: String,
+    ok: bool,
+    error: Option<String>,
+    macs: usize,
+    placed: u64,
+    entries: Vec<EntryView>,
+}
+
+#[derive(serde::Serialize)]
+struct EntryView {
+    mac: String,
+    port: String,
+    port_index: Option<u32>,
+    uplink: bool,
+}
+
+async fn poll(db: &DatabaseConnection, site: &str, json: bool) -> anyhow::Result<()> {
+    let polls = super::scan::poll_switches(db, site).await?;
+    if polls.is_empty() {
+        return Err(Exit::BadInput(format!(
+            "site '{site}' has no registered switches (bigr switches add HOST --community C)"
+        ))
+        .into());
+    }
+    let mut views = Vec::new();
+    for p in &polls {
+        let placed = match &p.table {
+            Ok(table) => {
+                switches::record_poll(db, site, &p.host, table.len(), &p.placements()).await?
+            }
+            Err(_) => 0,
+        };
+        let entries = p.table.as_ref().map(Vec::as_slice).unwrap_or_default();
+        views.push(PollView {
+            host: p.host.clone(),
+            ok: p.table.is_ok(),
+            error: p.table.as_ref().err().cloned(),
+            macs: entries.len(),
+            placed,
+            entries: entries
+                .iter()
+                .map(|e| EntryView {
+                    mac: e.mac.to_string(),
+                    port: e.port.clone(),
+                    port_index: e.port_index,
+                    uplink: e.uplink,
+                })
+                .collect(),
+        });
+    }
+    if json {
+        output::json(&views)?;
+    } else {
+        output::table(
+            &["SWITCH", "MACS", "ASSETS PLACED", "ERROR"],
+            views
+                .iter()
+                .map(|v| {
+                    vec![
+                        v.host.clone(),
+                        v.macs.to_string(),
+                        v.placed.to_string(),
+                        v.error.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        );
+    }
+    let failed: Vec<String> = views
+        .iter()
+        .filter_map(|v| v.error.as_ref().map(|e| format!("switch {}: {e}", v.host)))
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Exit::Partial(failed.join("; ")).into())
+    }
 }
 
 pub async fn certs(db: &DatabaseConnection, cmd: CertsCommand) -> anyhow::Result<()> {

@@ -8,6 +8,8 @@ use crate::scan::discover::DiscoveryOptions;
 use crate::scan::engine::{self, ScanPlan};
 use crate::scan::interfaces;
 use crate::scan::progress::Progress;
+use crate::scan::snmp::SnmpOptions;
+use crate::scan::switch_poll::{self, SwitchTarget};
 use crate::scan::targets::{self, Target};
 use crate::scan::{ports, privilege};
 use crate::store::{self, SaveOptions};
@@ -70,14 +72,31 @@ pub async fn run(settings: &Settings, args: ScanArgs) -> anyhow::Result<()> {
             MDNS_WINDOW
         },
         fragile,
+        snmp: (!args.no_snmp).then(|| SnmpOptions {
+            communities: settings.snmp_communities(),
+            ..SnmpOptions::default()
+        }),
     };
     let classifier = Classifier::load(Some(&settings.home)).map_err(anyhow::Error::msg)?;
     let progress = Arc::new(Progress::default());
     let bar = scan_output::progress_bar(plan.addresses.len(), progress.clone());
-    let outcome = engine::run(&plan, &privs, &locals, &classifier, progress).await;
+    let mut outcome = engine::run(&plan, &privs, &locals, &classifier, progress).await;
+    // After discovery: the sweep has made every live device talk, so switches have learned
+    // their MACs by now.
+    let polls = match &db {
+        Some(db) => poll_switches(db, &args.site).await?,
+        None => Vec::new(),
+    };
+    switch_poll::place(&mut outcome.report.assets, &polls);
     bar.finish();
     let diff = match &db {
-        Some(db) => Some(save_and_diff(db, settings, &args.site, &outcome.report).await?),
+        Some(db) => {
+            let diff = save_and_diff(db, settings, &args.site, &outcome.report).await?;
+            outcome
+                .failures
+                .extend(record_polls(db, &args.site, &polls).await?);
+            Some(diff)
+        }
         None => None,
     };
     scan_output::write(&args, &outcome.report, diff.as_deref())?;
@@ -85,6 +104,42 @@ pub async fn run(settings: &Settings, args: ScanArgs) -> anyhow::Result<()> {
         return Err(Exit::Partial(outcome.failures.join("; ")).into());
     }
     Ok(())
+}
+
+/// Forwarding tables of the site's registered switches.
+pub async fn poll_switches(
+    db: &DatabaseConnection,
+    site: &str,
+) -> anyhow::Result<Vec<switch_poll::SwitchPoll>> {
+    let targets: Vec<SwitchTarget> = store::switches::access(db, site)
+        .await?
+        .into_iter()
+        .map(|s| SwitchTarget {
+            host: s.host,
+            community: s.community,
+            snmp_version: s.snmp_version,
+        })
+        .collect();
+    Ok(switch_poll::poll_all(&targets, &SnmpOptions::default()).await)
+}
+
+/// Stores what each switch answered; returns one failure line per switch that did not.
+pub async fn record_polls(
+    db: &DatabaseConnection,
+    site: &str,
+    polls: &[switch_poll::SwitchPoll],
+) -> anyhow::Result<Vec<String>> {
+    let mut failures = Vec::new();
+    for poll in polls {
+        match &poll.table {
+            Ok(table) => {
+                store::switches::record_poll(db, site, &poll.host, table.len(), &poll.placements())
+                    .await?;
+            }
+            Err(e) => failures.push(format!("switch {}: {e}", poll.host)),
+        }
+    }
+    Ok(failures)
 }
 
 /// The targets as given, `--all`'s registered subnets, or the connected networks.

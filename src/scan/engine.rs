@@ -5,6 +5,7 @@ use super::enrich::{self, Enrichment};
 use super::interfaces::{self, LocalNet};
 use super::mdns::{self, Announced};
 use super::progress::Progress;
+use super::snmp::{self, SnmpOptions};
 use crate::classify::{Classifier, Observed};
 use crate::model::{AssetObservation, PortSet, Privileges, ScanMethod, ScanReport};
 use chrono::Utc;
@@ -27,7 +28,12 @@ pub struct ScanPlan {
     pub mdns_window: Duration,
     /// Hosts known to be fragile: probed gently.
     pub fragile: HashSet<IpAddr>,
+    /// SNMP system group of live hosts (None: not asked).
+    pub snmp: Option<SnmpOptions>,
 }
+
+/// SNMP agents asked at once.
+const SNMP_IN_FLIGHT: usize = 64;
 
 /// A finished scan and what it could not do.
 #[derive(Debug)]
@@ -96,13 +102,22 @@ pub async fn run(
             fragile: plan.fragile.contains(ip),
         })
         .collect();
-    let enriched = enrich::enrich(
-        &targets,
-        &plan.ports,
-        &plan.discovery.probe,
-        progress.clone(),
-    )
-    .await;
+    let live: Vec<IpAddr> = found.hosts.keys().copied().collect();
+    let snmp_job = async {
+        match &plan.snmp {
+            Some(opts) => snmp::sweep(&live, opts, SNMP_IN_FLIGHT).await,
+            None => BTreeMap::new(),
+        }
+    };
+    let (enriched, mut snmp_facts) = tokio::join!(
+        enrich::enrich(
+            &targets,
+            &plan.ports,
+            &plan.discovery.probe,
+            progress.clone(),
+        ),
+        snmp_job
+    );
     let announced = match mdns_job {
         Some(job) => match job.await {
             Ok(Ok(a)) => a,
@@ -134,7 +149,9 @@ pub async fn run(
             .get(ip)
             .cloned()
             .unwrap_or_else(Announced::default);
-        obs.hostname = host.hostname.clone().or(mdns.hostname);
+        obs.snmp = snmp_facts.remove(ip);
+        let sys_name = obs.snmp.as_ref().and_then(|s| s.sys_name.clone());
+        obs.hostname = host.hostname.clone().or(mdns.hostname).or(sys_name);
         obs.mdns_services = mdns.services.into_iter().collect();
         let tls_subjects: Vec<String> = certificates
             .iter()

@@ -15,6 +15,8 @@ pub mod ports;
 pub mod privilege;
 pub mod progress;
 pub mod rdns;
+pub mod snmp;
+pub mod switch_poll;
 pub mod targets;
 pub mod tcp;
 pub mod tls;

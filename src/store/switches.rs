@@ -1,9 +1,10 @@
 //! SNMP switches per site. The community is write-only: stored for the poller, never shown.
-use super::entity::switch;
+use super::entity::{asset, switch};
 use super::error::{StoreError, StoreResult};
 use super::sites;
+use crate::model::{MacAddr, SwitchPort};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 use uuid::Uuid;
@@ -123,4 +124,86 @@ pub async fn list<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult
             mac_count: s.mac_count,
         })
         .collect())
+}
+
+/// What the poller needs to reach a switch, community included. Never serialised: it exists
+/// only between the store and the SNMP client.
+#[derive(Clone)]
+pub struct SwitchAccess {
+    pub host: String,
+    pub community: String,
+    pub snmp_version: String,
+}
+
+impl std::fmt::Debug for SwitchAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SwitchAccess")
+            .field("host", &self.host)
+            .field("snmp_version", &self.snmp_version)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The switches of `site` with their communities, for polling. An unknown site has none.
+pub async fn access<C: ConnectionTrait>(db: &C, site: &str) -> StoreResult<Vec<SwitchAccess>> {
+    let Some(site) = sites::find(db, site).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(switch::Entity::find()
+        .filter(switch::Column::SiteId.eq(site.id))
+        .order_by_asc(switch::Column::Host)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| SwitchAccess {
+            host: s.host,
+            community: s.community,
+            snmp_version: s.snmp_version,
+        })
+        .collect())
+}
+
+/// Records one poll of `host`: how many MACs its table held, and for each placed MAC the
+/// port it sits on, written to the site's assets with that MAC. Returns the assets placed.
+pub async fn record_poll<C: ConnectionTrait>(
+    db: &C,
+    site: &str,
+    host: &str,
+    mac_count: usize,
+    placements: &[(MacAddr, SwitchPort)],
+) -> StoreResult<u64> {
+    let site = sites::require(db, site).await?;
+    let res = switch::Entity::update_many()
+        .col_expr(switch::Column::LastPolledAt, Expr::value(Utc::now()))
+        .col_expr(
+            switch::Column::MacCount,
+            Expr::value(i32::try_from(mac_count).unwrap_or(i32::MAX)),
+        )
+        .filter(switch::Column::SiteId.eq(site.id))
+        .filter(switch::Column::Host.eq(host.trim()))
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(StoreError::NotFound(format!(
+            "switch {} in site '{}'",
+            host.trim(),
+            site.name
+        )));
+    }
+    let mut placed = 0;
+    for (mac, port) in placements {
+        placed += asset::Entity::update_many()
+            .col_expr(asset::Column::SwitchHost, Expr::value(port.host.clone()))
+            .col_expr(asset::Column::SwitchPort, Expr::value(port.port.clone()))
+            .col_expr(
+                asset::Column::SwitchPortIndex,
+                Expr::value(port.port_index.and_then(|i| i32::try_from(i).ok())),
+            )
+            .filter(asset::Column::SiteId.eq(site.id))
+            .filter(asset::Column::Mac.eq(mac.to_string()))
+            .exec(db)
+            .await?
+            .rows_affected;
+    }
+    Ok(placed)
 }

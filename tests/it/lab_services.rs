@@ -183,3 +183,88 @@ pub fn mdns_responder(
         daemon
     })
 }
+
+/// The lab's switch made manageable: its bridge gets a management address and MAC (a Cisco
+/// OUI) and Debian's `snmpd` answers there with a known sysName, and with the bridge's real
+/// forwarding table through `tests/lab/bridge_mib.py`. Stopped on drop.
+pub struct SwitchAgent {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+    pub ip: std::net::Ipv4Addr,
+    pub mac: &'static str,
+    pub sys_name: &'static str,
+}
+
+impl Drop for SwitchAgent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Where Debian installs the agent (`/usr/sbin` is not on every PATH).
+pub fn snmpd_path() -> Option<&'static str> {
+    ["/usr/sbin/snmpd", "/usr/bin/snmpd"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+}
+
+pub fn switch_agent(lab: &Lab, community: &str) -> SwitchAgent {
+    let snmpd = snmpd_path().expect("snmpd is installed");
+    let (ip, mac, sys_name) = (
+        std::net::Ipv4Addr::new(10, 77, 0, 254),
+        "00:00:0c:77:00:fe",
+        "lab-switch-1",
+    );
+    let hub = lab.hub();
+    for args in [
+        vec!["-n", &hub, "link", "set", "br0", "address", mac],
+        vec!["-n", &hub, "addr", "add", "10.77.0.254/24", "dev", "br0"],
+        vec!["-n", &hub, "link", "set", "lo", "up"],
+    ] {
+        let st = Command::new("ip").args(&args).status().expect("ip");
+        assert!(st.success(), "ip {args:?}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/lab/bridge_mib.py");
+    let conf = dir.path().join("snmpd.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "agentAddress udp:{ip}:161\nrocommunity {community} 10.77.0.0/24\nsysName {sys_name}\n\
+             sysDescr Lab bridge switch, Linux kernel bridge br0\nsysObjectID .1.3.6.1.4.1.9.1.1208\n\
+             sysLocation lab rack 1\nsysContact lab\n\
+             pass_persist .1.3.6.1.2.1.17 /usr/bin/python3 {script} br0\n"
+        ),
+    )
+    .unwrap();
+    let child = Command::new("ip")
+        .args(["netns", "exec", &hub, snmpd, "-f", "-Lo", "-C", "-c"])
+        .arg(&conf)
+        .arg("-p")
+        .arg(dir.path().join("snmpd.pid"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start snmpd");
+    let agent = SwitchAgent {
+        child,
+        _dir: dir,
+        ip,
+        mac,
+        sys_name,
+    };
+    // Ready when it answers; bounded.
+    for _ in 0..50 {
+        let ok = Command::new("ip")
+            .args(["netns", "exec", &hub, "snmpget", "-v2c", "-c", community])
+            .args(["-t", "0.2", "-r", "0", "10.77.0.254", "1.3.6.1.2.1.1.5.0"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ok {
+            return agent;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("snmpd did not answer in the lab's hub namespace");
+}

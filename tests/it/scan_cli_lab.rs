@@ -72,6 +72,20 @@ fn report_of(out: &std::process::Output) -> ScanReport {
     ScanReport::from_json(&out.stdout).expect("stdout is one ScanReport")
 }
 
+/// The stored asset at `ip` in site `local` of the SQLite inventory in `home`.
+fn stored_asset(home: &std::path::Path, ip: &str) -> bigr::store::entity::asset::Model {
+    let url = format!("sqlite://{}?mode=rwc", home.join("bigr.db").display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let db = bigr::store::open(&url, &bigr::store::OpenOptions::default())
+            .await
+            .unwrap();
+        bigr::store::inventory::resolve(&db, ip, Some("local"))
+            .await
+            .unwrap()
+    })
+}
+
 fn home() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     // Unprivileged runs must be able to read (and, when saving, write) it.
@@ -92,8 +106,29 @@ fn a_root_scan_finds_every_host_port_banner_certificate_and_announcement() {
     }
     let Some(lab) = Lab::up(24) else { return };
     let (truth, _mdns) = furnish(&lab);
+    let switch = svc::switch_agent(&lab, "labsecret");
     let home = home();
     let h = home.path().to_str().unwrap();
+    // The agent answers only the second community: both are tried.
+    std::fs::write(
+        home.path().join("config.toml"),
+        "snmp_communities = \"public, labsecret\"\n",
+    )
+    .unwrap();
+    let added = lab.bigr(&[
+        "--home",
+        h,
+        "switches",
+        "add",
+        "10.77.0.254",
+        "-c",
+        "labsecret",
+    ]);
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
     let out = lab.bigr(&["--home", h, "scan", "10.77.0.0/24", "--json"]);
     let report = report_of(&out);
     let by_ip: BTreeMap<IpAddr, _> = report.assets.iter().map(|a| (a.ip, a)).collect();
@@ -118,15 +153,42 @@ fn a_root_scan_finds_every_host_port_banner_certificate_and_announcement() {
             a.hostname.as_deref(),
             Some(format!("labhost{i}.lab").as_str())
         );
+        // Placed on its bridge port by the switch's forwarding table.
+        let port = a
+            .switch_port
+            .as_ref()
+            .unwrap_or_else(|| panic!("host {i} not placed"));
+        assert_eq!(
+            (port.host.as_str(), port.port.clone()),
+            ("10.77.0.254", format!("v{i}"))
+        );
+        assert!(port.port_index.is_some());
     }
     for gap in &lab.gaps {
         assert!(!by_ip.contains_key(&IpAddr::V4(*gap)), "gap {gap} reported");
     }
     assert_eq!(
         report.assets.len(),
-        lab.hosts.len() + 1,
-        "lab hosts + scanner"
+        lab.hosts.len() + 2,
+        "lab hosts + switch + scanner"
     );
+    // The switch answers SNMP: system group, named by its sysName, classified by it.
+    let sw = by_ip[&IpAddr::V4(switch.ip)];
+    assert_eq!(sw.mac.unwrap().to_string(), switch.mac);
+    let facts = sw.snmp.as_ref().expect("SNMP facts of the switch");
+    assert_eq!(facts.sys_name.as_deref(), Some(switch.sys_name));
+    assert!(
+        facts
+            .sys_descr
+            .as_deref()
+            .unwrap()
+            .starts_with("Lab bridge switch")
+    );
+    assert_eq!(facts.sys_object_id.as_deref(), Some("1.3.6.1.4.1.9.1.1208"));
+    assert_eq!(sw.hostname.as_deref(), Some(switch.sys_name));
+    assert_eq!(sw.category, Category::AgVeSistemler, "{:?}", sw.evidence);
+    // No other host speaks SNMP.
+    assert_eq!(report.assets.iter().filter(|a| a.snmp.is_some()).count(), 1);
     let me = by_ip[&IpAddr::V4(lab.scanner_ip)];
     assert_eq!(me.mac.unwrap().to_string(), "02:00:00:00:00:02");
 
@@ -198,6 +260,86 @@ fn a_root_scan_finds_every_host_port_banner_certificate_and_announcement() {
         text.contains("vendor"),
         "evidence lists the vendor rule: {text}"
     );
+}
+
+#[test]
+fn switches_poll_places_assets_and_never_shows_the_community() {
+    if svc::snmpd_path().is_none() {
+        assert!(std::env::var("CI").is_err(), "CI must install snmpd");
+        eprintln!("NOTE: switch poll test SKIPPED: snmpd is not installed");
+        return;
+    }
+    let Some(lab) = Lab::up(5) else { return };
+    let switch = svc::switch_agent(&lab, "s3cret-community");
+    let home = home();
+    let h = home.path().to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--home", h];
+        all.extend_from_slice(args);
+        let out = lab.bigr(&all);
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!text.contains("s3cret"), "community leaked: {text}");
+        (out.status.code(), text)
+    };
+    // Nothing to poll yet: a clear bad-input error.
+    let (code, text) = run(&["switches", "poll"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("switches add"), "{text}");
+    // The inventory first (no SNMP asked: only the switch's table places the hosts).
+    let (code, text) = run(&["scan", "10.77.0.0/24", "--ports", "none", "--no-snmp", "-n"]);
+    assert_eq!(code, Some(0), "{text}");
+    run(&[
+        "switches",
+        "add",
+        &switch.ip.to_string(),
+        "-c",
+        "s3cret-community",
+    ]);
+    let (code, text) = run(&["switches", "poll", "--json"]);
+    assert_eq!(code, Some(0), "{text}");
+    let polls: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let poll = &polls[0];
+    assert_eq!(poll["ok"], true);
+    // Every lab host and the scanner are learned on their own ports and placed.
+    assert_eq!(poll["placed"], lab.hosts.len() + 1, "{poll}");
+    for (i, host) in lab.hosts.iter().enumerate() {
+        let entry = poll["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["mac"] == host.mac.as_str())
+            .unwrap_or_else(|| panic!("{} not in the table: {poll}", host.mac));
+        assert_eq!(entry["port"], format!("v{i}"));
+        assert_eq!(entry["uplink"], false);
+    }
+    // The inventory knows where each asset is plugged in; the list shows the poll.
+    let stored = stored_asset(home.path(), &lab.hosts[2].ip.to_string());
+    assert_eq!(
+        (stored.switch_host.as_deref(), stored.switch_port.as_deref()),
+        (Some("10.77.0.254"), Some("v2"))
+    );
+    let (_, text) = run(&["switches", "list", "--json"]);
+    let listed: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(listed[0]["mac_count"], poll["macs"]);
+    assert!(!listed[0]["last_polled_at"].is_null());
+    // A wrong community: exit 3 (partial), the reason named, the community not.
+    run(&[
+        "switches",
+        "add",
+        &switch.ip.to_string(),
+        "-c",
+        "wrong",
+        "--site",
+        "other",
+    ]);
+    let (code, text) = run(&["switches", "poll", "--site", "other"]);
+    assert_eq!(code, Some(3), "{text}");
+    assert!(text.contains("check the community"), "{text}");
+    assert!(!text.contains("wrong"), "{text}");
 }
 
 #[test]
