@@ -89,15 +89,35 @@ pub async fn enrich(
         max_in_flight: FRAGILE_IN_FLIGHT,
         ..probe.clone()
     };
-    // Fragile hosts get their own tiny budget so the main scan never floods them.
-    let (mut results, gentle_results) =
-        tokio::join!(tcp::scan_timed(&sturdy, ports, probe, &on_open), async {
+    // Fragile hosts get a tiny budget each so the main scan never floods them; they are
+    // scanned side by side, and the global bound is split so the sum stays within it.
+    let fragile_hosts_at_once = if fragile.is_empty() {
+        0
+    } else {
+        (probe.max_in_flight / 4 / FRAGILE_IN_FLIGHT).clamp(1, fragile.len())
+    };
+    let sturdy_opts = ProbeOptions {
+        max_in_flight: probe
+            .max_in_flight
+            .saturating_sub(fragile_hosts_at_once * FRAGILE_IN_FLIGHT)
+            .max(1),
+        ..probe.clone()
+    };
+    let (mut results, gentle_results) = tokio::join!(
+        tcp::scan_timed(&sturdy, ports, &sturdy_opts, &on_open),
+        async {
             let mut all = Vec::new();
-            for host in &fragile {
-                all.extend(tcp::scan_timed(&[*host], ports, &gentle, &on_open).await);
+            for group in fragile.chunks(fragile_hosts_at_once.max(1)) {
+                let scans = group.iter().map(|host| {
+                    tcp::scan_timed(std::slice::from_ref(host), ports, &gentle, &on_open)
+                });
+                for found in futures_util::future::join_all(scans).await {
+                    all.extend(found);
+                }
             }
             all
-        });
+        }
+    );
     results.extend(gentle_results);
     for r in &results {
         progress.probe();

@@ -2,6 +2,7 @@
 //! probe's outcome being data — open, closed or filtered — never an abort.
 use super::banner;
 use crate::model::{PortSet, Service};
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -81,9 +82,20 @@ pub async fn scan(hosts: &[IpAddr], ports: &PortSet, opts: &ProbeOptions) -> Vec
     scan_timed(&timed, ports, opts, &|_| {}).await
 }
 
+/// Silent ports of one host always retried, however many were probed.
+const ALWAYS_RETRY_UP_TO: usize = 8;
+
+/// Whether a host's silent ports deserve another try. A few silent ports among answering
+/// ones look like lost packets; a host silent on most of its ports is a firewall that drops,
+/// and asking again would only cost the timeout again (nmap's users know that wait).
+pub fn worth_retrying(silent: usize, probed: usize) -> bool {
+    silent <= ALWAYS_RETRY_UP_TO.max(probed / 2)
+}
+
 /// Like [`scan`], with a connect timeout per host (fitted to its round-trip time) and a
 /// callback for each open port found. Silent ports are tried again, up to `opts.retries`
-/// times; only ports that stay silent are reported filtered.
+/// times, on hosts where [`worth_retrying`] holds; only ports that stay silent are reported
+/// filtered.
 pub async fn scan_timed(
     hosts: &[(IpAddr, Duration)],
     ports: &PortSet,
@@ -95,10 +107,29 @@ pub async fn scan_timed(
         .flat_map(|(ip, t)| ports.iter().map(move |p| (*ip, p, *t)))
         .collect();
     let mut out = Vec::with_capacity(todo.len());
+    let probed = ports.len();
+    let mut retry_hosts: Option<HashSet<IpAddr>> = None;
     for attempt in 0..=opts.retries.min(2) {
         let results = probe_batch(std::mem::take(&mut todo), opts, on_open).await;
+        // Decided once, on the first pass: the only one that saw every port.
+        let retry = retry_hosts.get_or_insert_with(|| {
+            let mut silent: HashMap<IpAddr, usize> = HashMap::new();
+            for (r, _) in &results {
+                if r.state == PortState::Filtered {
+                    *silent.entry(r.ip).or_default() += 1;
+                }
+            }
+            silent
+                .into_iter()
+                .filter(|(_, n)| worth_retrying(*n, probed))
+                .map(|(ip, _)| ip)
+                .collect()
+        });
         for (r, timeout) in results {
-            if r.state == PortState::Filtered && attempt < opts.retries.min(2) {
+            if r.state == PortState::Filtered
+                && attempt < opts.retries.min(2)
+                && retry.contains(&r.ip)
+            {
                 todo.push((r.ip, r.port, timeout));
             } else {
                 out.push(r);
@@ -205,6 +236,19 @@ pub async fn grab(ip: IpAddr, port: u16, opts: &ProbeOptions) -> Service {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn silent_ports_are_retried_unless_the_host_drops_most_of_them() {
+        assert!(worth_retrying(3, 2), "a short list is always retried");
+        assert!(worth_retrying(8, 100));
+        assert!(worth_retrying(20, 100), "20% silent: lost packets");
+        assert!(worth_retrying(50, 100));
+        assert!(
+            !worth_retrying(51, 100),
+            "mostly silent: a dropping firewall"
+        );
+        assert!(!worth_retrying(99, 100));
+    }
     use tokio::net::TcpListener;
 
     /// A loopback listener that answers every connection with `reply` (tests only probe
