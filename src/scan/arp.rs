@@ -42,8 +42,16 @@ pub struct ArpReply {
 }
 
 const BROADCAST: [u8; 6] = [0xff; 6];
-/// How often the capture thread wakes up to check whether the sweep is over.
+/// The capture's read timeout (the handle is non-blocking; this only bounds the kernel's
+/// batching).
 const CAPTURE_POLL_MS: i32 = 20;
+/// Sleep of the capture thread when nothing is waiting: short, so the sweep's end is seen at
+/// once (a blocking read lingered up to 800 ms past the last window).
+const IDLE_SLEEP: Duration = Duration::from_millis(1);
+/// Shortest wait after a round: an Ethernet LAN answers ARP in well under a millisecond.
+const MIN_WINDOW: Duration = Duration::from_millis(25);
+/// Shortest wait after the last round, for the slow (Wi-Fi power-save) answers.
+const MIN_LAST_WINDOW: Duration = Duration::from_millis(100);
 
 /// Shared between the sender and the capture thread.
 #[derive(Default)]
@@ -106,7 +114,10 @@ pub fn sweep(
         .mac
         .ok_or_else(|| format!("{} has no Ethernet address", local.interface))?;
     let wanted: HashSet<Ipv4Addr> = targets.iter().copied().collect();
-    let mut receiver = open_capture(&local.interface)?;
+    let t0 = Instant::now();
+    let mut receiver = open_capture(&local.interface)?
+        .setnonblock()
+        .map_err(|e| format!("cannot capture on {}: {e}", local.interface))?;
     receiver
         .filter("arp", true)
         .map_err(|e| format!("ARP filter on {}: {e}", local.interface))?;
@@ -120,7 +131,10 @@ pub fn sweep(
             while !done.load(Ordering::Relaxed) {
                 let frame = match receiver.next_packet() {
                     Ok(p) => p.data.to_vec(),
-                    Err(pcap::Error::TimeoutExpired) => continue,
+                    Err(pcap::Error::TimeoutExpired) => {
+                        std::thread::sleep(IDLE_SLEEP);
+                        continue;
+                    }
                     Err(_) => break,
                 };
                 let Some((ip, mac)) = parse_sender(&frame) else {
@@ -135,9 +149,11 @@ pub fn sweep(
             }
         })
     };
+    tracing::debug!(ms = t0.elapsed().as_millis(), "ARP captures open");
     let gap = Duration::from_secs_f64(1.0 / f64::from(opts.rate.max(1)));
     let mut outcome = Ok(());
-    'rounds: for _round in 0..=opts.retries.min(2) {
+    let rounds = opts.retries.min(2) + 1;
+    'rounds: for round in 0..rounds {
         let pending: Vec<Ipv4Addr> = {
             let l = ledger.lock().expect("ledger");
             targets
@@ -167,13 +183,34 @@ pub fn sweep(
             }
             progress.probe();
         }
-        wait_window(&ledger, targets.len(), opts.window);
+        let window = fitted_window(&ledger, opts.window, round + 1 == rounds);
+        wait_window(&ledger, targets.len(), window);
+        tracing::debug!(ms = t0.elapsed().as_millis(), round, "ARP window closed");
     }
     done.store(true, Ordering::Relaxed);
     let _ = capture.join();
+    tracing::debug!(ms = t0.elapsed().as_millis(), "ARP capture joined");
     outcome?;
     let found = std::mem::take(&mut ledger.lock().expect("ledger").found);
     Ok(found)
+}
+
+/// How long to listen after a round: a multiple of the slowest answer seen so far, within
+/// [`MIN_WINDOW`] (or [`MIN_LAST_WINDOW`] after the last round) and the configured window.
+/// Before any answer the configured window holds: nothing is known about the link yet.
+fn fitted_window(ledger: &Mutex<Ledger>, configured: Duration, last: bool) -> Duration {
+    let slowest = ledger
+        .lock()
+        .expect("ledger")
+        .found
+        .values()
+        .filter_map(|r| r.rtt)
+        .max();
+    let floor = if last { MIN_LAST_WINDOW } else { MIN_WINDOW };
+    match slowest {
+        Some(rtt) => (rtt * if last { 8 } else { 4 }).clamp(floor, configured.max(floor)),
+        None => configured,
+    }
 }
 
 /// Listens for up to `window`, returning early once every target has answered.

@@ -83,6 +83,9 @@ pub struct Discovery {
     pub failures: Vec<String>,
 }
 
+/// How long on-link ICMP may run on once the ARP sweep of its link is over.
+const ON_LINK_ICMP_GRACE: Duration = Duration::from_millis(50);
+
 /// Splits targets into on-link groups that ARP can sweep and the rest.
 fn plan(
     targets: &[IpAddr],
@@ -142,6 +145,10 @@ pub async fn discover(
     // ARP per link, on blocking threads; ICMP over the same addresses within ARP's budget.
     let mut arp_jobs = Vec::new();
     let mut icmp_jobs = Vec::new();
+    // On-link, ARP finds every live host; ICMP there only adds TTL and round trips, so it
+    // ends shortly after ARP does, keeping what it heard.
+    let mut on_link_icmp = Vec::new();
+    let on_link_echoes: icmp::Replies = Default::default();
     for (link, ips) in by_link {
         let budget = arp_budget(ips.len(), &opts.arp);
         if let Some(client) = &pinger {
@@ -151,8 +158,9 @@ pub async fn discover(
                 opts.ping.clone(),
                 progress.clone(),
             );
-            icmp_jobs.push(tokio::spawn(async move {
-                icmp::sweep(&client, &ips, &popts, &progress, start + budget).await
+            let sink = on_link_echoes.clone();
+            on_link_icmp.push(tokio::spawn(async move {
+                icmp::sweep(&client, &ips, &popts, &progress, start + budget, sink).await
             }));
         }
         let (aopts, progress) = (opts.arp.clone(), progress.clone());
@@ -174,7 +182,15 @@ pub async fn discover(
         let (client, popts, progress) = (client.clone(), opts.ping.clone(), progress.clone());
         let deadline = start + Duration::from_secs(30);
         icmp_jobs.push(tokio::spawn(async move {
-            icmp::sweep(&client, &rest_v4, &popts, &progress, deadline).await
+            icmp::sweep(
+                &client,
+                &rest_v4,
+                &popts,
+                &progress,
+                deadline,
+                Default::default(),
+            )
+            .await
         }));
     }
     let tcp_job = {
@@ -197,17 +213,40 @@ pub async fn discover(
         }
         progress.set_hosts_found(out.hosts.len());
     }
+    tracing::debug!(
+        ms = start.elapsed().as_millis(),
+        hosts = out.hosts.len(),
+        "ARP done"
+    );
+    let grace = tokio::time::sleep(ON_LINK_ICMP_GRACE);
+    tokio::pin!(grace);
+    for mut job in on_link_icmp {
+        if tokio::time::timeout_at(grace.deadline(), &mut job)
+            .await
+            .is_err()
+        {
+            job.abort();
+        }
+    }
+    let echoes = std::mem::take(&mut *on_link_echoes.lock().expect("replies"));
+    let mut icmp_results = vec![echoes];
     for job in icmp_jobs {
         if let Ok(found) = job.await {
-            for (ip, reply) in found {
-                let h = out.hosts.entry(IpAddr::V4(ip)).or_default();
-                h.saw_rtt(Some(reply.rtt));
-                h.ttl = h.ttl.or(reply.ttl);
-                h.via.insert(Evidence::Icmp);
-            }
+            icmp_results.push(found);
         }
-        progress.set_hosts_found(out.hosts.len());
     }
+    for (ip, reply) in icmp_results.into_iter().flatten() {
+        let h = out.hosts.entry(IpAddr::V4(ip)).or_default();
+        h.saw_rtt(Some(reply.rtt));
+        h.ttl = h.ttl.or(reply.ttl);
+        h.via.insert(Evidence::Icmp);
+    }
+    progress.set_hosts_found(out.hosts.len());
+    tracing::debug!(
+        ms = start.elapsed().as_millis(),
+        hosts = out.hosts.len(),
+        "ICMP done"
+    );
     if let Ok(alive) = tcp_job.await {
         for ip in alive {
             out.hosts.entry(ip).or_default().via.insert(Evidence::Tcp);
@@ -221,6 +260,11 @@ pub async fn discover(
         }
     }
     progress.set_hosts_found(out.hosts.len());
+    tracing::debug!(
+        ms = start.elapsed().as_millis(),
+        hosts = out.hosts.len(),
+        "TCP ping done"
+    );
     if opts.reverse_dns {
         let ips: Vec<IpAddr> = out.hosts.keys().copied().collect();
         for (ip, name) in rdns::lookup_all(&ips, opts.dns_timeout).await {
@@ -228,6 +272,7 @@ pub async fn discover(
                 h.hostname = Some(name);
             }
         }
+        tracing::debug!(ms = start.elapsed().as_millis(), "reverse DNS done");
     }
     out
 }

@@ -5,6 +5,7 @@ use super::progress::Progress;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use surge_ping::{Client, Config, IcmpPacket, PingIdentifier, PingSequence};
 use tokio::task::JoinSet;
@@ -45,13 +46,19 @@ pub fn client() -> Result<Client, String> {
 
 static IDENT: AtomicU16 = AtomicU16::new(1);
 
-/// Pings `targets` until each answered, its retries ran out, or `deadline` passed.
+/// Replies as they arrive: readable while the sweep still runs, so a sweep cut short (the
+/// ARP sweep beside it has finished) keeps what it learned.
+pub type Replies = Arc<Mutex<HashMap<Ipv4Addr, EchoReply>>>;
+
+/// Pings `targets` until each answered, its retries ran out, or `deadline` passed; replies
+/// are also written to `sink` as they come.
 pub async fn sweep(
     client: &Client,
     targets: &[Ipv4Addr],
     opts: &PingOptions,
     progress: &Progress,
     deadline: Instant,
+    sink: Replies,
 ) -> HashMap<Ipv4Addr, EchoReply> {
     let mut found = HashMap::new();
     let gap = Duration::from_secs_f64(1.0 / f64::from(opts.rate.max(1)));
@@ -92,6 +99,7 @@ pub async fn sweep(
         while let Some(done) = running.join_next().await {
             if let Ok(Some((ip, reply))) = done {
                 found.insert(ip, reply);
+                sink.lock().expect("replies").insert(ip, reply);
             }
         }
         if found.len() == targets.len() || Instant::now() >= deadline {

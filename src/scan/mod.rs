@@ -1,7 +1,8 @@
-//! Discovery building blocks: the target grammar, the default port list, privilege
-//! detection, TCP connect probing with a bounded number in flight, banner reading and TLS
-//! certificate capture. The host-discovery engines (ARP, ICMP) and the `bigr scan` command
-//! that ties them together arrive with the scan issue.
+//! The scanner behind `bigr scan`: the target grammar, the default port list, privilege
+//! detection, host discovery (ARP through pcap, ICMP, TCP ping, the neighbour table,
+//! reverse DNS, mDNS), enrichment (TCP connect scan with a bounded number in flight,
+//! banners, TLS certificates, SNMP system group, switch forwarding tables) and the engine
+//! that runs them and hands the result to the classifier.
 pub mod arp;
 pub mod banner;
 pub mod discover;

@@ -466,4 +466,3 @@ fn twenty_percent_loss_still_finds_nearly_everything() {
     assert!(hosts >= 0.975, "found {:.1}% of hosts", hosts * 100.0);
     assert!(ports >= 0.9, "found {:.1}% of open ports", ports * 100.0);
 }
-

@@ -1,0 +1,351 @@
+//! `cargo bench --bench discovery`: `bigr scan` against its peers on the namespace lab, in
+//! the same run and on the same hosts. For 60 and 250 live hosts it prints wall time, hosts
+//! and open ports found against the lab's truth, the ratio to each peer, the scan's peak
+//! memory and the share of hosts found under 20% loss, then checks the targets.
+//! Needs root (network namespaces), nmap and arp-scan; says so and exits otherwise.
+#[allow(dead_code)]
+#[path = "../it/lab.rs"]
+mod lab;
+#[allow(dead_code)]
+#[path = "../it/lab_services.rs"]
+mod lab_services;
+
+use lab::Lab;
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Open ports the lab serves, all in both bigr's and nmap's top-100 lists.
+const SERVED: [&[u16]; 5] = [&[22], &[80], &[443], &[8080, 22], &[]];
+const NET: &str = "10.77.0.0/24";
+
+/// What one tool run found.
+struct Run {
+    wall: Duration,
+    hosts: BTreeSet<IpAddr>,
+    ports: BTreeMap<IpAddr, BTreeSet<u16>>,
+    peak_rss_kb: Option<u64>,
+}
+
+fn main() {
+    if nix::unistd::geteuid().as_raw() != 0 {
+        eprintln!("the discovery bench builds network namespaces: run it as root");
+        return;
+    }
+    for tool in ["nmap", "arp-scan"] {
+        if Command::new(tool).arg("--version").output().is_err() {
+            eprintln!("the bench compares with {tool}: apt-get install -y nmap arp-scan");
+            return;
+        }
+    }
+    let mut misses = Vec::new();
+    for n in [60, 250] {
+        misses.extend(bench(n));
+    }
+    println!();
+    if misses.is_empty() {
+        println!("every target held");
+    } else {
+        for m in &misses {
+            println!("MISSED: {m}");
+        }
+    }
+}
+
+fn bench(n: usize) -> Vec<String> {
+    // 250 hosts fill .3-.252 of the /24; 60 leave gaps (every fifth address from .10).
+    let lab = if n > 200 {
+        Lab::up_with(n, 3, 255)
+    } else {
+        Lab::up_with(n, 10, 5)
+    }
+    .expect("lab");
+    let mut truth_ports: BTreeMap<IpAddr, BTreeSet<u16>> = BTreeMap::new();
+    for (i, h) in lab.hosts.iter().enumerate() {
+        for port in SERVED[i % SERVED.len()] {
+            lab_services::serve_tcp(&h.ns, *port, b"");
+            truth_ports
+                .entry(IpAddr::V4(h.ip))
+                .or_default()
+                .insert(*port);
+        }
+    }
+    let truth_hosts: BTreeSet<IpAddr> = lab.hosts.iter().map(|h| IpAddr::V4(h.ip)).collect();
+    let open_total: usize = truth_ports.values().map(BTreeSet::len).sum();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path().to_str().unwrap().to_string();
+    let quiet = ["-n", "--no-mdns", "--no-snmp", "--no-save", "--json"];
+
+    let bigr_sweep = bigr(
+        &lab,
+        &[&["--home", &h, "scan", NET, "--ports", "none"], &quiet[..]].concat(),
+    );
+    let nmap_sweep = peer(
+        &lab,
+        "nmap",
+        &["-sn", "-PR", "-n", "-oG", "-", NET],
+        parse_nmap,
+    );
+    let arp_scan = peer(
+        &lab,
+        "arp-scan",
+        &["--localnet", "-I", "eth0", "-q", "-x"],
+        parse_arp_scan,
+    );
+    let bigr_ports = bigr(
+        &lab,
+        &[
+            &["--home", &h, "scan", NET, "--top-ports", "100"],
+            &quiet[..],
+        ]
+        .concat(),
+    );
+    let nmap_ports = peer(
+        &lab,
+        "nmap",
+        &["-sT", "--top-ports", "100", "-T4", "-n", "-oG", "-", NET],
+        parse_nmap,
+    );
+    lab_services::lose_scanner_packets(&lab, 20);
+    let bigr_lossy = bigr(
+        &lab,
+        &[&["--home", &h, "scan", NET, "--ports", "none"], &quiet[..]].concat(),
+    );
+    let nmap_lossy = peer(
+        &lab,
+        "nmap",
+        &["-sn", "-PR", "-n", "-oG", "-", NET],
+        parse_nmap,
+    );
+
+    let found = |r: &Run| {
+        let hosts = r.hosts.intersection(&truth_hosts).count();
+        format!("{hosts}/{}", truth_hosts.len())
+    };
+    let ports_found = |r: &Run| {
+        truth_ports
+            .iter()
+            .map(|(ip, want)| {
+                r.ports
+                    .get(ip)
+                    .map_or(0, |got| want.intersection(got).count())
+            })
+            .sum::<usize>()
+    };
+    let extra = |r: &Run| {
+        r.hosts
+            .difference(&truth_hosts)
+            .filter(|ip| **ip != IpAddr::V4(lab.scanner_ip))
+            .count()
+    };
+    println!("\n== {n} live hosts on {NET} (scanner in its own namespace, 2 cores)");
+    println!(
+        "{:<36} {:>9} {:>9} {:>9} {:>7}  ratio",
+        "run", "wall", "hosts", "ports", "extra"
+    );
+    let row = |name: &str, r: &Run, ports: bool, vs: Option<(&str, &Run)>| {
+        let ratio = vs
+            .map(|(peer, p)| format!("{:.2}x {peer}", r.wall.as_secs_f64() / p.wall.as_secs_f64()))
+            .unwrap_or_default();
+        println!(
+            "{:<36} {:>8.2}s {:>9} {:>9} {:>7}  {ratio}",
+            name,
+            r.wall.as_secs_f64(),
+            found(r),
+            if ports {
+                format!("{}/{open_total}", ports_found(r))
+            } else {
+                "-".into()
+            },
+            extra(r),
+        );
+    };
+    row(
+        "bigr scan --ports none",
+        &bigr_sweep,
+        false,
+        Some(("nmap -sn", &nmap_sweep)),
+    );
+    row("nmap -sn -PR", &nmap_sweep, false, None);
+    row("arp-scan --localnet", &arp_scan, false, None);
+    println!(
+        "{:<36} {:>46}",
+        "",
+        format!(
+            "bigr/arp-scan: {:.2}x",
+            bigr_sweep.wall.as_secs_f64() / arp_scan.wall.as_secs_f64()
+        )
+    );
+    row(
+        "bigr scan --top-ports 100",
+        &bigr_ports,
+        true,
+        Some(("nmap -sT", &nmap_ports)),
+    );
+    row("nmap -sT --top-ports 100 -T4", &nmap_ports, true, None);
+    row(
+        "20% loss: bigr scan --ports none",
+        &bigr_lossy,
+        false,
+        Some(("nmap -sn", &nmap_lossy)),
+    );
+    row("20% loss: nmap -sn -PR", &nmap_lossy, false, None);
+    let rss_mb = |r: &Run| {
+        r.peak_rss_kb
+            .map_or("?".into(), |kb| format!("{:.1} MB", kb as f64 / 1024.0))
+    };
+    println!(
+        "peak memory of bigr scan: {} (--ports none), {} (--top-ports 100)",
+        rss_mb(&bigr_sweep),
+        rss_mb(&bigr_ports)
+    );
+
+    // The targets, checked on the /24 with 250 hosts.
+    let mut misses = Vec::new();
+    if n < 250 {
+        return misses;
+    }
+    let share =
+        |r: &Run| r.hosts.intersection(&truth_hosts).count() as f64 / truth_hosts.len() as f64;
+    let ratio = |a: &Run, b: &Run| a.wall.as_secs_f64() / b.wall.as_secs_f64();
+    if share(&bigr_sweep) < 1.0 || ratio(&bigr_sweep, &nmap_sweep) > 0.5 {
+        misses.push(format!(
+            "discovery: {} hosts in {:.2}x nmap -sn's time (target: all, at most 0.5x)",
+            found(&bigr_sweep),
+            ratio(&bigr_sweep, &nmap_sweep)
+        ));
+    }
+    if ports_found(&bigr_ports) < open_total || ratio(&bigr_ports, &nmap_ports) > 1.0 / 3.0 {
+        misses.push(format!(
+            "top-100 ports: {}/{open_total} open ports in {:.2}x nmap -sT's time (target: all, at most 0.33x)",
+            ports_found(&bigr_ports),
+            ratio(&bigr_ports, &nmap_ports)
+        ));
+    }
+    if share(&bigr_lossy) < 0.99 {
+        misses.push(format!(
+            "20% loss: {:.1}% of hosts (target: 99%)",
+            share(&bigr_lossy) * 100.0
+        ));
+    }
+    for r in [&bigr_sweep, &bigr_ports] {
+        if r.peak_rss_kb.is_none_or(|kb| kb > 50 * 1024) {
+            misses.push(format!("peak memory {} (target: under 50 MB)", rss_mb(r)));
+        }
+    }
+    misses
+}
+
+/// Runs `bigr` in the scanner namespace, timing it and sampling its memory high-water mark.
+fn bigr(lab: &Lab, args: &[&str]) -> Run {
+    let mut cmd = Command::new("ip");
+    cmd.args(["netns", "exec", &lab.scanner_ns, env!("CARGO_BIN_EXE_bigr")])
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let (wall, out, peak) = timed(cmd);
+    let report = bigr::model::ScanReport::from_json(&out).expect("bigr prints one ScanReport");
+    let mut run = Run {
+        wall,
+        hosts: BTreeSet::new(),
+        ports: BTreeMap::new(),
+        peak_rss_kb: peak,
+    };
+    for a in report.assets {
+        run.hosts.insert(a.ip);
+        run.ports.insert(a.ip, a.open_ports.into_iter().collect());
+    }
+    run
+}
+
+fn peer(lab: &Lab, tool: &str, args: &[&str], parse: fn(&str, &mut Run)) -> Run {
+    let mut cmd = Command::new("ip");
+    cmd.args(["netns", "exec", &lab.scanner_ns, tool])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let (wall, out, _) = timed(cmd);
+    let mut run = Run {
+        wall,
+        hosts: BTreeSet::new(),
+        ports: BTreeMap::new(),
+        peak_rss_kb: None,
+    };
+    parse(&String::from_utf8_lossy(&out), &mut run);
+    run
+}
+
+/// Wall time, stdout and the peak resident set (VmHWM, sampled until exit; `ip netns exec`
+/// execs the tool, so the child's pid is the tool's).
+fn timed(mut cmd: Command) -> (Duration, Vec<u8>, Option<u64>) {
+    let started = Instant::now();
+    let mut child = cmd.spawn().expect("spawn");
+    let pid = child.id();
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut { stdout }, &mut buf).ok();
+        buf
+    });
+    let mut peak = None;
+    let deadline = started + Duration::from_secs(600);
+    loop {
+        if let Some(kb) = vm_hwm_kb(pid) {
+            peak = Some(peak.map_or(kb, |p: u64| p.max(kb)));
+        }
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{cmd:?} ran for more than 10 minutes");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let wall = started.elapsed();
+    (wall, reader.join().unwrap(), peak)
+}
+
+fn vm_hwm_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// nmap's grepable output: `Host: IP () Status: Up` and `Ports: 22/open/tcp//ssh///, …`.
+fn parse_nmap(text: &str, run: &mut Run) {
+    for line in text.lines().filter(|l| l.starts_with("Host: ")) {
+        let Some(ip) = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse::<IpAddr>().ok())
+        else {
+            continue;
+        };
+        if line.contains("Status: Up") || line.contains("Ports: ") {
+            run.hosts.insert(ip);
+        }
+        if let Some(ports) = line.split("Ports: ").nth(1) {
+            let open = ports
+                .split(", ")
+                .filter(|p| p.contains("/open/"))
+                .filter_map(|p| p.split('/').next()?.trim().parse::<u16>().ok());
+            run.ports.entry(ip).or_default().extend(open);
+        }
+    }
+}
+
+/// arp-scan's plain output (`-x -q`): `IP<TAB>MAC` per answer.
+fn parse_arp_scan(text: &str, run: &mut Run) {
+    for line in text.lines() {
+        if let Some(ip) = line
+            .split('\t')
+            .next()
+            .and_then(|s| s.parse::<IpAddr>().ok())
+        {
+            run.hosts.insert(ip);
+        }
+    }
+}
