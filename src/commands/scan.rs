@@ -11,7 +11,7 @@ use crate::scan::progress::Progress;
 use crate::scan::snmp::SnmpOptions;
 use crate::scan::switch_poll::{self, SwitchTarget};
 use crate::scan::targets::{self, Target};
-use crate::scan::{ports, privilege};
+use crate::scan::{limits, ports, privilege};
 use crate::store::{self, SaveOptions};
 use sea_orm::DatabaseConnection;
 use std::collections::HashSet;
@@ -58,7 +58,14 @@ pub async fn run(settings: &Settings, args: ScanArgs) -> anyhow::Result<()> {
     let mut discovery = DiscoveryOptions::default();
     discovery.arp.rate = args.rate;
     discovery.ping.rate = args.rate;
-    discovery.probe.max_in_flight = args.max_concurrency as usize;
+    let wanted = args.max_concurrency as usize;
+    discovery.probe.max_in_flight = limits::socket_budget(wanted);
+    if discovery.probe.max_in_flight < wanted {
+        eprintln!(
+            "note: the open-file limit allows {} sockets in flight, not {wanted} (raise it with ulimit -n)",
+            discovery.probe.max_in_flight
+        );
+    }
     discovery.probe.connect_timeout = Duration::from_millis(args.timeout_ms);
     discovery.reverse_dns = !args.no_dns;
     let plan = ScanPlan {

@@ -102,13 +102,19 @@ pub fn parse_sender(frame: &[u8]) -> Option<(Ipv4Addr, MacAddr)> {
         .then_some((ip, MacAddr(arp.sender_mac)))
 }
 
-/// Sweeps `targets` (all on `local`'s network) and returns who answered. Blocking: run it on
-/// a blocking thread.
+/// Who answered the first round, handed over while the retries still run: the port scan
+/// can start on them at once.
+pub type FirstAnswers = tokio::sync::mpsc::UnboundedSender<Vec<(Ipv4Addr, ArpReply)>>;
+
+/// Sweeps `targets` (all on `local`'s network) and returns who answered; the answers of the
+/// first round also go to `first` as soon as its window closes. Blocking: run it on a
+/// blocking thread.
 pub fn sweep(
     local: &LocalNet,
     targets: &[Ipv4Addr],
     opts: &ArpOptions,
     progress: &Progress,
+    first: Option<FirstAnswers>,
 ) -> Result<HashMap<Ipv4Addr, ArpReply>, String> {
     let own_mac = local
         .mac
@@ -186,6 +192,16 @@ pub fn sweep(
         let window = fitted_window(&ledger, opts.window, round + 1 == rounds);
         wait_window(&ledger, targets.len(), window);
         tracing::debug!(ms = t0.elapsed().as_millis(), round, "ARP window closed");
+        if round == 0
+            && let Some(first) = &first
+        {
+            let answered: Vec<(Ipv4Addr, ArpReply)> = {
+                let l = ledger.lock().expect("ledger");
+                l.found.iter().map(|(ip, r)| (*ip, *r)).collect()
+            };
+            // A closed receiver only means nobody wants them early.
+            let _ = first.send(answered);
+        }
     }
     done.store(true, Ordering::Relaxed);
     let _ = capture.join();

@@ -119,13 +119,15 @@ fn arp_budget(n: usize, opts: &ArpOptions) -> Duration {
     sending + opts.window * rounds
 }
 
-/// Finds the live hosts among `targets`.
+/// Finds the live hosts among `targets`. Hosts that answer the first ARP round also go to
+/// `early` while discovery goes on (the sender is dropped when discovery ends).
 pub async fn discover(
     targets: &[IpAddr],
     locals: &[LocalNet],
     privs: &Privileges,
     opts: &DiscoveryOptions,
     progress: Arc<Progress>,
+    early: Option<arp::FirstAnswers>,
 ) -> Discovery {
     let (by_link, rest) = plan(targets, locals, privs);
     let mut out = Discovery::default();
@@ -163,9 +165,9 @@ pub async fn discover(
                 icmp::sweep(&client, &ips, &popts, &progress, start + budget, sink).await
             }));
         }
-        let (aopts, progress) = (opts.arp.clone(), progress.clone());
+        let (aopts, progress, first) = (opts.arp.clone(), progress.clone(), early.clone());
         arp_jobs.push(tokio::task::spawn_blocking(move || {
-            arp::sweep(&link, &ips, &aopts, &progress)
+            arp::sweep(&link, &ips, &aopts, &progress, first)
         }));
     }
     // The rest: ICMP (if allowed) and TCP ping together.
@@ -218,6 +220,8 @@ pub async fn discover(
         hosts = out.hosts.len(),
         "ARP done"
     );
+    // Nothing more comes early: the consumer may move on.
+    drop(early);
     let grace = tokio::time::sleep(ON_LINK_ICMP_GRACE);
     tokio::pin!(grace);
     for mut job in on_link_icmp {

@@ -1,5 +1,6 @@
 //! One scan from addresses to a classified `ScanReport`: discovery, then enrichment of the
 //! live hosts, with mDNS listening for the whole run; then the classifier.
+use super::arp::ArpReply;
 use super::discover::{self, DiscoveryOptions};
 use super::enrich::{self, Enrichment};
 use super::interfaces::{self, LocalNet};
@@ -81,14 +82,49 @@ pub async fn run(
         (!ifaces.is_empty() && !window.is_zero())
             .then(|| tokio::task::spawn_blocking(move || mdns::browse(&ifaces, &wanted, window)))
     };
-    let found = discover::discover(
-        &plan.addresses,
-        locals,
-        privs,
-        &plan.discovery,
-        progress.clone(),
-    )
-    .await;
+    // Hosts that answer the first ARP round are port-scanned while discovery still runs;
+    // the TCP ping of off-link targets runs meanwhile, so the socket bound is split.
+    let wants_early = !plan.ports.is_empty();
+    let mut discovery_opts = plan.discovery.clone();
+    let mut early_probe = plan.discovery.probe.clone();
+    if wants_early {
+        discovery_opts.probe.max_in_flight = (early_probe.max_in_flight / 4).max(1);
+        early_probe.max_in_flight = early_probe
+            .max_in_flight
+            .saturating_sub(discovery_opts.probe.max_in_flight)
+            .max(1);
+    }
+    let (early_tx, mut early_rx) =
+        tokio::sync::mpsc::unbounded_channel::<Vec<(std::net::Ipv4Addr, ArpReply)>>();
+    let early_enrich = async {
+        let mut done = HashSet::new();
+        let mut enriched = Enrichment::default();
+        while let Some(batch) = early_rx.recv().await {
+            let targets: Vec<enrich::Target> = batch
+                .into_iter()
+                .filter(|(ip, _)| done.insert(IpAddr::V4(*ip)))
+                .map(|(ip, reply)| enrich::Target {
+                    ip: IpAddr::V4(ip),
+                    rtt: reply.rtt,
+                    fragile: plan.fragile.contains(&IpAddr::V4(ip)),
+                })
+                .collect();
+            let more = enrich::enrich(&targets, &plan.ports, &early_probe, progress.clone()).await;
+            enriched.absorb(more);
+        }
+        (done, enriched)
+    };
+    let (found, (early_done, mut enriched)) = tokio::join!(
+        discover::discover(
+            &plan.addresses,
+            locals,
+            privs,
+            &discovery_opts,
+            progress.clone(),
+            wants_early.then_some(early_tx),
+        ),
+        early_enrich
+    );
     // Absence proves something only when discovery ran in full; enrichment failures cost
     // details, not coverage.
     let partial = !found.failures.is_empty();
@@ -96,6 +132,7 @@ pub async fn run(
     let targets: Vec<enrich::Target> = found
         .hosts
         .iter()
+        .filter(|(ip, _)| !early_done.contains(*ip))
         .map(|(ip, h)| enrich::Target {
             ip: *ip,
             rtt: h.rtt,
@@ -109,7 +146,7 @@ pub async fn run(
             None => BTreeMap::new(),
         }
     };
-    let (enriched, mut snmp_facts) = tokio::join!(
+    let (rest, mut snmp_facts) = tokio::join!(
         enrich::enrich(
             &targets,
             &plan.ports,
@@ -118,6 +155,7 @@ pub async fn run(
         ),
         snmp_job
     );
+    enriched.absorb(rest);
     let announced = match mdns_job {
         Some(job) => match job.await {
             Ok(Ok(a)) => a,

@@ -57,6 +57,17 @@ pub struct Enrichment {
     pub failures: Vec<String>,
 }
 
+impl Enrichment {
+    /// Adds what another enrichment of other hosts learned.
+    pub fn absorb(&mut self, other: Enrichment) {
+        self.open_ports.extend(other.open_ports);
+        self.services.extend(other.services);
+        self.certificates.extend(other.certificates);
+        self.certificates.sort_by_key(|c| (c.ip, c.port));
+        self.failures.extend(other.failures);
+    }
+}
+
 /// One live host to enrich.
 #[derive(Clone, Debug)]
 pub struct Target {
@@ -119,6 +130,7 @@ pub async fn enrich(
         }
     );
     results.extend(gentle_results);
+    tracing::debug!(probes = results.len(), "port scan done");
     for r in &results {
         progress.probe();
         if r.state == PortState::Open {
@@ -128,6 +140,7 @@ pub async fn enrich(
     let fragile_ips: HashSet<IpAddr> = fragile.iter().map(|(ip, _)| *ip).collect();
     let (services, certificates, failures) =
         read_services(&out.open_ports, &fragile_ips, probe).await;
+    tracing::debug!(services = services.len(), "banners and certificates done");
     out.services = services;
     out.certificates = certificates;
     out.failures = failures;

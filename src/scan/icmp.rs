@@ -50,6 +50,12 @@ static IDENT: AtomicU16 = AtomicU16::new(1);
 /// ARP sweep beside it has finished) keeps what it learned.
 pub type Replies = Arc<Mutex<HashMap<Ipv4Addr, EchoReply>>>;
 
+/// ICMP type 0 (echo reply), sent by `ip`.
+fn is_echo_reply_from(packet: &surge_ping::Icmpv4Packet, ip: Ipv4Addr) -> bool {
+    const ECHO_REPLY: u8 = 0;
+    packet.get_icmp_type().0 == ECHO_REPLY && packet.get_source() == ip
+}
+
 /// Pings `targets` until each answered, its retries ran out, or `deadline` passed; replies
 /// are also written to `sink` as they come.
 pub async fn sweep(
@@ -85,7 +91,10 @@ pub async fn sweep(
                 let mut pinger = client.pinger(IpAddr::V4(ip), ident).await;
                 pinger.timeout(wait);
                 match pinger.ping(PingSequence(round as u16), &[0u8; 16]).await {
-                    Ok((IcmpPacket::V4(reply), rtt)) => Some((
+                    // surge-ping also hands over ICMP errors quoting our request (the
+                    // kernel's own "host unreachable" for an address whose ARP failed):
+                    // only an echo reply from the address itself proves a live host.
+                    Ok((IcmpPacket::V4(reply), rtt)) if is_echo_reply_from(&reply, ip) => Some((
                         ip,
                         EchoReply {
                             rtt,

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod enrich;
 pub mod icmp;
 pub mod interfaces;
+pub mod limits;
 pub mod mdns;
 pub mod neighbours;
 pub mod ports;

@@ -86,6 +86,16 @@ fn stored_asset(home: &std::path::Path, ip: &str) -> bigr::store::entity::asset:
     })
 }
 
+/// True (with the reason printed) when nftables is missing; CI must have it.
+fn nft_missing() -> bool {
+    if svc::have_nft() {
+        return false;
+    }
+    assert!(std::env::var("CI").is_err(), "CI must install nftables");
+    eprintln!("NOTE: lab scan test SKIPPED: nft is not installed");
+    true
+}
+
 fn home() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     // Unprivileged runs must be able to read (and, when saving, write) it.
@@ -99,9 +109,7 @@ fn home() -> tempfile::TempDir {
 
 #[test]
 fn a_root_scan_finds_every_host_port_banner_certificate_and_announcement() {
-    if !svc::have_nft() {
-        assert!(std::env::var("CI").is_err(), "CI must install nftables");
-        eprintln!("NOTE: lab scan test SKIPPED: nft is not installed");
+    if nft_missing() {
         return;
     }
     let Some(lab) = Lab::up(24) else { return };
@@ -344,8 +352,7 @@ fn switches_poll_places_assets_and_never_shows_the_community() {
 
 #[test]
 fn an_unprivileged_scan_finds_hosts_by_tcp_and_says_what_it_skipped() {
-    if !svc::have_nft() {
-        assert!(std::env::var("CI").is_err(), "CI must install nftables");
+    if nft_missing() {
         return;
     }
     let Some(lab) = Lab::up(6) else { return };
@@ -441,8 +448,7 @@ fn scan_under_loss(percent: u32) -> (f64, f64) {
 
 #[test]
 fn five_percent_loss_loses_nothing() {
-    if !svc::have_nft() {
-        assert!(std::env::var("CI").is_err(), "CI must install nftables");
+    if nft_missing() {
         return;
     }
     let (hosts, ports) = scan_under_loss(5);
@@ -451,8 +457,7 @@ fn five_percent_loss_loses_nothing() {
 
 #[test]
 fn twenty_percent_loss_still_finds_nearly_everything() {
-    if !svc::have_nft() {
-        assert!(std::env::var("CI").is_err(), "CI must install nftables");
+    if nft_missing() {
         return;
     }
     let (hosts, ports) = scan_under_loss(20);
@@ -465,4 +470,45 @@ fn twenty_percent_loss_still_finds_nearly_everything() {
     // 39 of 40 keeps the test honest without making it a coin toss.
     assert!(hosts >= 0.975, "found {:.1}% of hosts", hosts * 100.0);
     assert!(ports >= 0.9, "found {:.1}% of open ports", ports * 100.0);
+}
+
+#[test]
+fn a_router_answering_unreachable_reports_no_hosts() {
+    let Some(lab) = Lab::up(2) else { return };
+    // Lab host 0 routes 10.78.0.0/24 for the scanner and answers every packet for it with
+    // ICMP "host unreachable", as a real router does for a dead subnet.
+    let router = &lab.hosts[0];
+    let sh = |ns: &str, cmd: &str| {
+        let st = std::process::Command::new("ip")
+            .args(["netns", "exec", ns, "sh", "-c", cmd])
+            .status()
+            .unwrap();
+        assert!(st.success(), "{cmd}");
+    };
+    sh(
+        &router.ns,
+        "sysctl -qw net.ipv4.ip_forward=1 && ip route add unreachable 10.78.0.0/24",
+    );
+    sh(
+        &lab.scanner_ns,
+        &format!("ip route add 10.78.0.0/24 via {}", router.ip),
+    );
+    let home = home();
+    let out = lab.bigr(&[
+        "--home",
+        home.path().to_str().unwrap(),
+        "scan",
+        "10.78.0.0/28",
+        "--ports",
+        "22",
+        "--no-save",
+        "--json",
+        "-n",
+    ]);
+    let report = report_of(&out);
+    assert!(
+        report.assets.is_empty(),
+        "unreachable answers taken for hosts: {:?}",
+        report.assets.iter().map(|a| a.ip).collect::<Vec<_>>()
+    );
 }
