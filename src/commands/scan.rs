@@ -84,10 +84,15 @@ pub async fn run(settings: &Settings, args: ScanArgs) -> anyhow::Result<()> {
             ..SnmpOptions::default()
         }),
     };
-    let classifier = Classifier::load(Some(&settings.home)).map_err(anyhow::Error::msg)?;
+    // Loaded beside the first probes; a broken rules file still stops the scan at once.
+    let home = settings.home.clone();
+    let loading = tokio::task::spawn_blocking(move || Classifier::load(Some(&home)));
+    let classifier = async move { loading.await.map_err(|e| e.to_string())? };
     let progress = Arc::new(Progress::default());
     let bar = scan_output::progress_bar(plan.addresses.len(), progress.clone());
-    let mut outcome = engine::run(&plan, &privs, &locals, &classifier, progress).await;
+    let outcome = engine::run(&plan, &privs, &locals, classifier, progress).await;
+    bar.finish();
+    let mut outcome = outcome.map_err(anyhow::Error::msg)?;
     // After discovery: the sweep has made every live device talk, so switches have learned
     // their MACs by now.
     let polls = match &db {
@@ -95,7 +100,6 @@ pub async fn run(settings: &Settings, args: ScanArgs) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     switch_poll::place(&mut outcome.report.assets, &polls);
-    bar.finish();
     let diff = match &db {
         Some(db) => {
             let diff = save_and_diff(db, settings, &args.site, &outcome.report).await?;

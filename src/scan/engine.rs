@@ -65,14 +65,44 @@ fn mdns_interfaces(addresses: &[IpAddr], locals: &[LocalNet]) -> Vec<String> {
     out
 }
 
-/// Runs the scan.
-pub async fn run(
+/// Runs the scan. The classifier is still loading when the probes start (its rules take
+/// tens of milliseconds to compile); a classifier that fails to load stops the scan at once.
+pub async fn run<C>(
     plan: &ScanPlan,
     privs: &Privileges,
     locals: &[LocalNet],
-    classifier: &Classifier,
+    classifier: C,
     progress: Arc<Progress>,
-) -> ScanOutcome {
+) -> Result<ScanOutcome, String>
+where
+    C: Future<Output = Result<Classifier, String>>,
+{
+    let (classifier, gathered) = tokio::try_join!(classifier, async {
+        Ok(gather(plan, privs, locals, progress).await)
+    })?;
+    Ok(assemble(plan, privs, gathered, &classifier))
+}
+
+/// What the probes learned, before classification.
+struct Gathered {
+    started_at: chrono::DateTime<Utc>,
+    failures: Vec<String>,
+    partial: bool,
+    found: discover::Discovery,
+    open_ports: BTreeMap<IpAddr, Vec<u16>>,
+    services: BTreeMap<IpAddr, Vec<crate::model::Service>>,
+    certificates: Vec<crate::model::CertificateObservation>,
+    announced: BTreeMap<IpAddr, Announced>,
+    snmp_facts: BTreeMap<IpAddr, crate::model::SnmpFacts>,
+}
+
+/// Discovery, enrichment, mDNS and SNMP.
+async fn gather(
+    plan: &ScanPlan,
+    privs: &Privileges,
+    locals: &[LocalNet],
+    progress: Arc<Progress>,
+) -> Gathered {
     let started_at = Utc::now();
     let mut failures = Vec::new();
     let mdns_job = {
@@ -114,7 +144,7 @@ pub async fn run(
         }
         (done, enriched)
     };
-    let (found, (early_done, mut enriched)) = tokio::join!(
+    let (mut found, (early_done, mut enriched)) = tokio::join!(
         discover::discover(
             &plan.addresses,
             locals,
@@ -128,7 +158,7 @@ pub async fn run(
     // Absence proves something only when discovery ran in full; enrichment failures cost
     // details, not coverage.
     let partial = !found.failures.is_empty();
-    failures.extend(found.failures);
+    failures.append(&mut found.failures);
     let targets: Vec<enrich::Target> = found
         .hosts
         .iter()
@@ -146,7 +176,7 @@ pub async fn run(
             None => BTreeMap::new(),
         }
     };
-    let (rest, mut snmp_facts) = tokio::join!(
+    let (rest, snmp_facts) = tokio::join!(
         enrich::enrich(
             &targets,
             &plan.ports,
@@ -171,12 +201,43 @@ pub async fn run(
         None => BTreeMap::new(),
     };
     let Enrichment {
-        mut open_ports,
-        mut services,
+        open_ports,
+        services,
         certificates,
         failures: enrich_failures,
     } = enriched;
     failures.extend(enrich_failures);
+    Gathered {
+        started_at,
+        failures,
+        partial,
+        found,
+        open_ports,
+        services,
+        certificates,
+        announced,
+        snmp_facts,
+    }
+}
+
+/// The classified report.
+fn assemble(
+    plan: &ScanPlan,
+    privs: &Privileges,
+    g: Gathered,
+    classifier: &Classifier,
+) -> ScanOutcome {
+    let Gathered {
+        started_at,
+        failures,
+        partial,
+        found,
+        mut open_ports,
+        mut services,
+        certificates,
+        announced,
+        mut snmp_facts,
+    } = g;
     let mut assets = Vec::with_capacity(found.hosts.len());
     for (ip, host) in &found.hosts {
         let mut obs = AssetObservation::new(*ip);

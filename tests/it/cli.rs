@@ -439,3 +439,30 @@ fn db_status_and_migrate() {
     assert_eq!(s["schema"]["pending"], serde_json::json!([]));
     assert_eq!(s["rows"]["assets"], 0);
 }
+
+#[test]
+fn a_broken_rules_file_stops_a_scan_before_it_reports() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("rules")).unwrap();
+    std::fs::write(
+        home.path().join("rules/ports.toml"),
+        "[[rule]]\nid = \"x\"\ncategory = \"iot\"\nweight = \"heavy\"\n",
+    )
+    .unwrap();
+    // Loopback only: nothing leaves the machine.
+    let out = bigr(home.path())
+        .args(["scan", "127.0.0.1", "--ports", "22", "--no-save", "--json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert!(
+        out.stdout.is_empty(),
+        "no report from a scan that cannot classify"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ports.toml") && err.contains("line 4"),
+        "{err}"
+    );
+}
