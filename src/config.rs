@@ -42,6 +42,7 @@ pub struct Settings {
     pub missing_after_minutes: u32,
     /// SNMP v2c communities `bigr scan` tries for sysName/sysDescr, comma-separated. They are
     /// secrets of a kind: `config show` counts them and never prints them.
+    #[serde(deserialize_with = "any_text")]
     pub snmp_communities: String,
 }
 
@@ -58,7 +59,36 @@ struct FileSettings {
     log: Option<String>,
     missing_after_scans: Option<u32>,
     missing_after_minutes: Option<u32>,
-    snmp_communities: Option<String>,
+    // Any value here: the typed check happens once, without echoing the secret.
+    snmp_communities: Option<toml::Value>,
+}
+
+/// Text that may arrive as a number or boolean: the environment layer reads
+/// `BIGR_SNMP_COMMUNITIES=123456` as a number, and the usual type error would print it.
+fn any_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    struct Text;
+    impl serde::de::Visitor<'_> for Text {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("text")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+    }
+    d.deserialize_any(Text)
 }
 
 /// Values given on the command line; `None` leaves the lower layers in charge.

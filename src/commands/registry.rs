@@ -126,17 +126,20 @@ async fn poll(db: &DatabaseConnection, site: &str, json: bool) -> anyhow::Result
     }
     let mut views = Vec::new();
     for p in &polls {
-        let placed = match &p.table {
+        let (placed, error) = match &p.table {
             Ok(table) => {
-                switches::record_poll(db, site, &p.host, table.len(), &p.placements()).await?
+                match switches::record_poll(db, site, &p.host, table.len(), &p.placements()).await {
+                    Ok(placed) => (placed, None),
+                    Err(e) => (0, Some(format!("not recorded: {e}"))),
+                }
             }
-            Err(_) => 0,
+            Err(e) => (0, Some(e.clone())),
         };
         let entries = p.table.as_ref().map(Vec::as_slice).unwrap_or_default();
         views.push(PollView {
             host: p.host.clone(),
-            ok: p.table.is_ok(),
-            error: p.table.as_ref().err().cloned(),
+            ok: error.is_none(),
+            error,
             macs: entries.len(),
             placed,
             entries: entries

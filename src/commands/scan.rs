@@ -142,12 +142,19 @@ pub async fn record_polls(
 ) -> anyhow::Result<Vec<String>> {
     let mut failures = Vec::new();
     for poll in polls {
-        match &poll.table {
+        let recorded = match &poll.table {
             Ok(table) => {
                 store::switches::record_poll(db, site, &poll.host, table.len(), &poll.placements())
-                    .await?;
+                    .await
             }
-            Err(e) => failures.push(format!("switch {}: {e}", poll.host)),
+            Err(e) => {
+                failures.push(format!("switch {}: {e}", poll.host));
+                continue;
+            }
+        };
+        // Removed meanwhile, or the database refused: this switch's poll is lost, not the scan.
+        if let Err(e) = recorded {
+            failures.push(format!("switch {}: not recorded: {e}", poll.host));
         }
     }
     Ok(failures)

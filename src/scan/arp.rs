@@ -58,6 +58,16 @@ const MIN_LAST_WINDOW: Duration = Duration::from_millis(100);
 struct Ledger {
     sent: HashMap<Ipv4Addr, Instant>,
     found: HashMap<Ipv4Addr, ArpReply>,
+    /// Why the capture stopped listening early, if it did.
+    capture_error: Option<String>,
+}
+
+/// What a sweep found, and why it could not finish if it could not: hosts found before a
+/// failure are kept, and the failure makes the scan partial.
+#[derive(Debug, Default)]
+pub struct SweepResult {
+    pub found: HashMap<Ipv4Addr, ArpReply>,
+    pub error: Option<String>,
 }
 
 fn open_capture(interface: &str) -> Result<pcap::Capture<pcap::Active>, String> {
@@ -115,7 +125,23 @@ pub fn sweep(
     opts: &ArpOptions,
     progress: &Progress,
     first: Option<FirstAnswers>,
-) -> Result<HashMap<Ipv4Addr, ArpReply>, String> {
+) -> SweepResult {
+    match run_sweep(local, targets, opts, progress, first) {
+        Ok(result) => result,
+        Err(e) => SweepResult {
+            found: HashMap::new(),
+            error: Some(e),
+        },
+    }
+}
+
+fn run_sweep(
+    local: &LocalNet,
+    targets: &[Ipv4Addr],
+    opts: &ArpOptions,
+    progress: &Progress,
+    first: Option<FirstAnswers>,
+) -> Result<SweepResult, String> {
     let own_mac = local
         .mac
         .ok_or_else(|| format!("{} has no Ethernet address", local.interface))?;
@@ -133,6 +159,7 @@ pub fn sweep(
     let capture = {
         let (ledger, done) = (ledger.clone(), done.clone());
         let own_ip = local.ip;
+        let interface = local.interface.clone();
         std::thread::spawn(move || {
             while !done.load(Ordering::Relaxed) {
                 let frame = match receiver.next_packet() {
@@ -141,7 +168,11 @@ pub fn sweep(
                         std::thread::sleep(IDLE_SLEEP);
                         continue;
                     }
-                    Err(_) => break,
+                    Err(e) => {
+                        ledger.lock().expect("ledger").capture_error =
+                            Some(format!("ARP capture on {interface} stopped: {e}"));
+                        break;
+                    }
                 };
                 let Some((ip, mac)) = parse_sender(&frame) else {
                     continue;
@@ -206,9 +237,11 @@ pub fn sweep(
     done.store(true, Ordering::Relaxed);
     let _ = capture.join();
     tracing::debug!(ms = t0.elapsed().as_millis(), "ARP capture joined");
-    outcome?;
-    let found = std::mem::take(&mut ledger.lock().expect("ledger").found);
-    Ok(found)
+    let mut l = ledger.lock().expect("ledger");
+    Ok(SweepResult {
+        found: std::mem::take(&mut l.found),
+        error: outcome.err().or(l.capture_error.take()),
+    })
 }
 
 /// How long to listen after a round: a multiple of the slowest answer seen so far, within

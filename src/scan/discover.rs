@@ -119,6 +119,14 @@ fn arp_budget(n: usize, opts: &ArpOptions) -> Duration {
     sending + opts.window * rounds
 }
 
+/// The time an ICMP sweep of `n` addresses may take: every round sent at the rate, each
+/// followed by one reply timeout.
+fn icmp_budget(n: usize, opts: &PingOptions) -> Duration {
+    let rounds = opts.retries.min(2) + 1;
+    let sending = Duration::from_secs_f64(n as f64 / f64::from(opts.rate.max(1)));
+    (sending + opts.timeout) * rounds
+}
+
 /// Finds the live hosts among `targets`. Hosts that answer the first ARP round also go to
 /// `early` while discovery goes on (the sender is dropped when discovery ends).
 pub async fn discover(
@@ -182,7 +190,7 @@ pub async fn discover(
         && !rest_v4.is_empty()
     {
         let (client, popts, progress) = (client.clone(), opts.ping.clone(), progress.clone());
-        let deadline = start + Duration::from_secs(30);
+        let deadline = start + icmp_budget(rest_v4.len(), &opts.ping);
         icmp_jobs.push(tokio::spawn(async move {
             icmp::sweep(
                 &client,
@@ -202,15 +210,15 @@ pub async fn discover(
 
     for job in arp_jobs {
         match job.await {
-            Ok(Ok(found)) => {
-                for (ip, reply) in found {
+            Ok(swept) => {
+                for (ip, reply) in swept.found {
                     let h = out.hosts.entry(IpAddr::V4(ip)).or_default();
                     h.mac = Some(reply.mac);
                     h.saw_rtt(reply.rtt);
                     h.via.insert(Evidence::Arp);
                 }
+                out.failures.extend(swept.error);
             }
-            Ok(Err(e)) => out.failures.push(e),
             Err(e) => out.failures.push(format!("ARP sweep: {e}")),
         }
         progress.set_hosts_found(out.hosts.len());
@@ -235,8 +243,9 @@ pub async fn discover(
     let echoes = std::mem::take(&mut *on_link_echoes.lock().expect("replies"));
     let mut icmp_results = vec![echoes];
     for job in icmp_jobs {
-        if let Ok(found) = job.await {
-            icmp_results.push(found);
+        match job.await {
+            Ok(found) => icmp_results.push(found),
+            Err(e) => out.failures.push(format!("ICMP sweep: {e}")),
         }
     }
     for (ip, reply) in icmp_results.into_iter().flatten() {
@@ -251,10 +260,13 @@ pub async fn discover(
         hosts = out.hosts.len(),
         "ICMP done"
     );
-    if let Ok(alive) = tcp_job.await {
-        for ip in alive {
-            out.hosts.entry(ip).or_default().via.insert(Evidence::Tcp);
+    match tcp_job.await {
+        Ok(alive) => {
+            for ip in alive {
+                out.hosts.entry(ip).or_default().via.insert(Evidence::Tcp);
+            }
         }
+        Err(e) => out.failures.push(format!("TCP ping: {e}")),
     }
     add_neighbours(&mut out, &rest, neighbours::read());
     // This machine answers its own probes; its MAC comes from the interface, not from ARP.
@@ -271,7 +283,7 @@ pub async fn discover(
     );
     if opts.reverse_dns {
         let ips: Vec<IpAddr> = out.hosts.keys().copied().collect();
-        for (ip, name) in rdns::lookup_all(&ips, opts.dns_timeout).await {
+        for (ip, name) in rdns::lookup_all(&ips, opts.dns_timeout, opts.probe.max_in_flight).await {
             if let Some(h) = out.hosts.get_mut(&ip) {
                 h.hostname = Some(name);
             }

@@ -5,6 +5,7 @@ use super::discover::{self, DiscoveryOptions};
 use super::enrich::{self, Enrichment};
 use super::interfaces::{self, LocalNet};
 use super::mdns::{self, Announced};
+use super::neighbours;
 use super::progress::Progress;
 use super::snmp::{self, SnmpOptions};
 use crate::classify::{Classifier, Observed};
@@ -83,6 +84,22 @@ where
     Ok(assemble(plan, privs, gathered, &classifier))
 }
 
+/// The kernel keeps resolving neighbours while we probe; a host found before its entry was
+/// complete (TCP ping under load, unprivileged) gets its MAC from the table read now.
+fn fill_macs_from_neighbours(hosts: &mut BTreeMap<IpAddr, discover::Host>) {
+    if hosts.values().all(|h| h.mac.is_some()) {
+        return;
+    }
+    for n in neighbours::read() {
+        if let Some(h) = hosts.get_mut(&IpAddr::V4(n.ip))
+            && h.mac.is_none()
+        {
+            tracing::debug!(ip = %n.ip, "MAC from the neighbour table after probing");
+            h.mac = Some(n.mac);
+        }
+    }
+}
+
 /// What the probes learned, before classification.
 struct Gathered {
     started_at: chrono::DateTime<Utc>,
@@ -118,6 +135,7 @@ async fn gather(
     let mut discovery_opts = plan.discovery.clone();
     let mut early_probe = plan.discovery.probe.clone();
     if wants_early {
+        // The quarter serves the TCP ping, then the reverse DNS lookups after it.
         discovery_opts.probe.max_in_flight = (early_probe.max_in_flight / 4).max(1);
         early_probe.max_in_flight = early_probe
             .max_in_flight
@@ -170,22 +188,24 @@ async fn gather(
         })
         .collect();
     let live: Vec<IpAddr> = found.hosts.keys().copied().collect();
+    // SNMP's sockets come out of the same bound as the port scan beside it.
+    let mut rest_probe = plan.discovery.probe.clone();
+    let snmp_slots = (rest_probe.max_in_flight / 4).clamp(1, SNMP_IN_FLIGHT);
+    if plan.snmp.is_some() {
+        rest_probe.max_in_flight = rest_probe.max_in_flight.saturating_sub(snmp_slots).max(1);
+    }
     let snmp_job = async {
         match &plan.snmp {
-            Some(opts) => snmp::sweep(&live, opts, SNMP_IN_FLIGHT).await,
+            Some(opts) => snmp::sweep(&live, opts, snmp_slots).await,
             None => BTreeMap::new(),
         }
     };
     let (rest, snmp_facts) = tokio::join!(
-        enrich::enrich(
-            &targets,
-            &plan.ports,
-            &plan.discovery.probe,
-            progress.clone(),
-        ),
+        enrich::enrich(&targets, &plan.ports, &rest_probe, progress.clone()),
         snmp_job
     );
     enriched.absorb(rest);
+    fill_macs_from_neighbours(&mut found.hosts);
     let announced = match mdns_job {
         Some(job) => match job.await {
             Ok(Ok(a)) => a,

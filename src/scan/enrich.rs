@@ -6,7 +6,7 @@ use super::progress::Progress;
 use super::tcp::{self, PortState, ProbeOptions};
 use super::tls;
 use crate::model::{CertificateObservation, PortSet, Service};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -173,19 +173,29 @@ async fn read_services(
         .collect();
     // Fragile hosts last, so their few connections are spread out behind everyone else's.
     jobs.sort_by_key(|(ip, _)| fragile.contains(ip));
-    let mut pending = jobs.into_iter();
+    let mut pending: std::collections::VecDeque<(IpAddr, u16)> = jobs.into();
     let mut running = JoinSet::new();
+    // Connections open per fragile host: never more than FRAGILE_IN_FLIGHT.
+    let mut fragile_busy: HashMap<IpAddr, usize> = HashMap::new();
+    let mut ip_of_task = HashMap::new();
     let mut services: BTreeMap<IpAddr, Vec<Service>> = BTreeMap::new();
     let mut certificates = Vec::new();
     // Each job holds at most two sockets (banner, then TLS).
     let limit = (probe.max_in_flight / 2).max(1);
     loop {
         while running.len() < limit {
-            let Some((ip, port)) = pending.next() else {
+            let eligible = pending.iter().position(|(ip, _)| {
+                !fragile.contains(ip)
+                    || fragile_busy.get(ip).copied().unwrap_or(0) < FRAGILE_IN_FLIGHT
+            });
+            let Some((ip, port)) = eligible.and_then(|i| pending.remove(i)) else {
                 break;
             };
+            if fragile.contains(&ip) {
+                *fragile_busy.entry(ip).or_default() += 1;
+            }
             let (probe, tls_config) = (probe.clone(), tls_config.clone());
-            running.spawn(async move {
+            let handle = running.spawn(async move {
                 let (Some(config), true) = (tls_config, is_tls_port(port)) else {
                     return (ip, tcp::grab(ip, port, &probe).await, None);
                 };
@@ -199,14 +209,24 @@ async fn read_services(
                 }
                 (ip, service, seen.certificate)
             });
+            ip_of_task.insert(handle.id(), ip);
         }
-        match running.join_next().await {
-            Some(Ok((ip, service, cert))) => {
+        let (id, outcome) = match running.join_next_with_id().await {
+            Some(Ok((id, done))) => (id, Ok(done)),
+            Some(Err(e)) => (e.id(), Err(e)),
+            None => break,
+        };
+        if let Some(ip) = ip_of_task.remove(&id)
+            && let Some(busy) = fragile_busy.get_mut(&ip)
+        {
+            *busy = busy.saturating_sub(1);
+        }
+        match outcome {
+            Ok((ip, service, cert)) => {
                 services.entry(ip).or_default().push(service);
                 certificates.extend(cert);
             }
-            Some(Err(e)) => failures.push(format!("banner task: {e}")),
-            None => break,
+            Err(e) => failures.push(format!("banner task: {e}")),
         }
     }
     for list in services.values_mut() {

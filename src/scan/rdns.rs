@@ -7,8 +7,15 @@ use std::net::IpAddr;
 use std::time::Duration;
 use tokio::task::JoinSet;
 
+/// Lookups (UDP sockets) in flight at once.
+pub const DNS_IN_FLIGHT: usize = 32;
+
 /// Names by IP; hosts without a PTR record (or whose lookup timed out) are absent.
-pub async fn lookup_all(ips: &[IpAddr], timeout: Duration) -> HashMap<IpAddr, String> {
+pub async fn lookup_all(
+    ips: &[IpAddr],
+    timeout: Duration,
+    in_flight: usize,
+) -> HashMap<IpAddr, String> {
     let Ok(mut builder) = TokioResolver::builder_tokio() else {
         tracing::debug!("no resolver configuration: reverse DNS skipped");
         return HashMap::new();
@@ -20,8 +27,14 @@ pub async fn lookup_all(ips: &[IpAddr], timeout: Duration) -> HashMap<IpAddr, St
         return HashMap::new();
     };
     let mut lookups = JoinSet::new();
+    let mut out = HashMap::new();
     // Loopback always answers "localhost": nothing to learn, and no query leaves the host.
     for ip in ips.iter().copied().filter(|ip| !ip.is_loopback()) {
+        if lookups.len() >= in_flight.clamp(1, DNS_IN_FLIGHT)
+            && let Some(Ok(Some((ip, name)))) = lookups.join_next().await
+        {
+            out.insert(ip, name);
+        }
         let resolver = resolver.clone();
         lookups.spawn(async move {
             let answer = tokio::time::timeout(timeout * 2, resolver.reverse_lookup(ip)).await;
@@ -38,7 +51,6 @@ pub async fn lookup_all(ips: &[IpAddr], timeout: Duration) -> HashMap<IpAddr, St
             (!name.is_empty()).then_some((ip, name))
         });
     }
-    let mut out = HashMap::new();
     while let Some(done) = lookups.join_next().await {
         if let Ok(Some((ip, name))) = done {
             out.insert(ip, name);

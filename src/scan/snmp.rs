@@ -32,6 +32,8 @@ const MAX_WALK_ROWS: usize = 65_536;
 /// A port with more learned MACs than this is an uplink to another switch: it says where
 /// traffic goes, not where a device is plugged in.
 pub const UPLINK_MIN_MACS: usize = 16;
+/// Longest wait for a switch's name to resolve.
+const LOOKUP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How SNMP is spoken.
 #[derive(Clone, Debug)]
@@ -82,6 +84,11 @@ fn oid(components: &[u64]) -> Oid<'static> {
 }
 
 fn owned_rows(pdu: Pdu<'_>) -> Result<Rows, String> {
+    // noSuchName(2): how a v1 agent says a walk ran past the end of its MIB.
+    const NO_SUCH_NAME: u32 = 2;
+    if pdu.error_status == NO_SUCH_NAME {
+        return Ok(Vec::new());
+    }
     if pdu.error_status != 0 {
         return Err(format!("agent error status {}", pdu.error_status));
     }
@@ -177,7 +184,9 @@ pub async fn system_facts(ip: IpAddr, opts: &SnmpOptions) -> Option<SnmpFacts> {
     let (descr, object_id, name) = (oid(SYS_DESCR), oid(SYS_OBJECT_ID), oid(SYS_NAME));
     let wanted = [&descr, &object_id, &name];
     for community in &opts.communities {
-        let mut s = session(target, community, Version::V2C).await.ok()?;
+        let Ok(mut s) = session(target, community, Version::V2C).await else {
+            continue;
+        };
         let Ok(rows) = exchange(&mut s, &Request::Get(&wanted), opts).await else {
             continue;
         };
@@ -236,7 +245,10 @@ async fn walk(
 ) -> Result<Rows, String> {
     let mut out = Vec::new();
     let mut cursor = root.to_vec();
-    while out.len() < MAX_WALK_ROWS {
+    loop {
+        if out.len() >= MAX_WALK_ROWS {
+            return Err(format!("a table larger than {MAX_WALK_ROWS} rows"));
+        }
         let start = oid(&cursor);
         let rows = exchange(session, &Request::Next(&start), opts).await?;
         let mut advanced = false;
@@ -250,10 +262,14 @@ async fn walk(
             advanced = true;
         }
         if !advanced {
-            break;
+            return Ok(out);
         }
     }
-    Ok(out)
+}
+
+/// A walk that stopped half way: the table read so far would be wrong, not short.
+fn cut(host: &str) -> impl Fn(String) -> String + '_ {
+    move |e| format!("{host}: forwarding table cut short ({e})")
 }
 
 /// The index part of a row name below `root`.
@@ -286,8 +302,9 @@ pub async fn forwarding_table(
     version: &str,
     opts: &SnmpOptions,
 ) -> Result<Vec<ForwardingEntry>, String> {
-    let target = tokio::net::lookup_host((host, opts.port))
+    let target = timeout(LOOKUP_TIMEOUT, tokio::net::lookup_host((host, opts.port)))
         .await
+        .map_err(|_| format!("{host}: name lookup timed out"))?
         .map_err(|e| format!("{host}: {e}"))?
         .next()
         .ok_or_else(|| format!("{host}: no address"))?;
@@ -307,7 +324,7 @@ pub async fn forwarding_table(
     let mut names: HashMap<i64, String> = HashMap::new();
     for table in [IF_DESCR, IF_NAME] {
         // ifName wins over ifDescr: read second, it overwrites.
-        for (n, v) in walk(&mut s, table, opts).await.unwrap_or_default() {
+        for (n, v) in walk(&mut s, table, opts).await.map_err(cut(host))? {
             if let (Some(i), Some(name)) = (index(&n, table).first(), text(&v)) {
                 names.insert(*i as i64, name);
             }
@@ -321,11 +338,11 @@ pub async fn forwarding_table(
     {
         let status: HashMap<Vec<u64>, i64> = walk(&mut s, status_table, opts)
             .await
-            .unwrap_or_default()
+            .map_err(cut(host))?
             .into_iter()
             .filter_map(|(n, v)| Some((index(&n, status_table).to_vec(), int(&v)?)))
             .collect();
-        for (n, v) in walk(&mut s, port_table, opts).await.unwrap_or_default() {
+        for (n, v) in walk(&mut s, port_table, opts).await.map_err(cut(host))? {
             let idx = index(&n, port_table);
             let skip = status
                 .get(idx)

@@ -41,24 +41,32 @@ impl SwitchPoll {
     }
 }
 
-/// Polls every switch concurrently; each answers or fails on its own.
+/// Switches polled at once (each holds one UDP socket).
+const SWITCHES_AT_ONCE: usize = 8;
+
+/// Polls every switch, a few at a time; each answers or fails on its own, and every switch
+/// gets a result.
 pub async fn poll_all(switches: &[SwitchTarget], opts: &SnmpOptions) -> Vec<SwitchPoll> {
-    let mut jobs = JoinSet::new();
-    for sw in switches.iter().cloned() {
-        let opts = opts.clone();
-        jobs.spawn(async move {
-            let table =
-                snmp::forwarding_table(&sw.host, &sw.community, &sw.snmp_version, &opts).await;
-            SwitchPoll {
-                host: sw.host,
-                table,
-            }
-        });
-    }
     let mut out = Vec::with_capacity(switches.len());
-    while let Some(done) = jobs.join_next().await {
-        if let Ok(poll) = done {
-            out.push(poll);
+    for group in switches.chunks(SWITCHES_AT_ONCE) {
+        let mut jobs = JoinSet::new();
+        let mut host_of = HashMap::new();
+        for sw in group.iter().cloned() {
+            let opts = opts.clone();
+            let host = sw.host.clone();
+            let handle = jobs.spawn(async move {
+                snmp::forwarding_table(&sw.host, &sw.community, &sw.snmp_version, &opts).await
+            });
+            host_of.insert(handle.id(), host);
+        }
+        while let Some(done) = jobs.join_next_with_id().await {
+            let (id, table) = match done {
+                Ok((id, table)) => (id, table),
+                Err(e) => (e.id(), Err(format!("poll task failed: {e}"))),
+            };
+            if let Some(host) = host_of.remove(&id) {
+                out.push(SwitchPoll { host, table });
+            }
         }
     }
     out.sort_by(|a, b| a.host.cmp(&b.host));

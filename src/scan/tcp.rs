@@ -213,9 +213,13 @@ pub async fn grab(ip: IpAddr, port: u16, opts: &ProbeOptions) -> Service {
     }
     let mut buf = vec![0u8; 8192];
     let mut len = 0;
+    // Each read may wait `read_timeout`, all of them together twice that: a service that
+    // trickles a byte at a time cannot hold the socket (and its slot) for long.
+    let deadline = tokio::time::Instant::now() + opts.read_timeout * 2;
     // Read until the peer pauses, closes, or the buffer (8 KiB: headers and a <title>) is full.
     while len < buf.len() {
-        match tokio::time::timeout(opts.read_timeout, stream.read(&mut buf[len..])).await {
+        let until = deadline.min(tokio::time::Instant::now() + opts.read_timeout);
+        match tokio::time::timeout_at(until, stream.read(&mut buf[len..])).await {
             Ok(Ok(0)) | Ok(Err(_)) | Err(_) => break,
             Ok(Ok(n)) => {
                 len += n;

@@ -224,6 +224,28 @@ fn config_layers_and_redaction() {
     );
     assert_eq!(get("log")["value"], "debug");
     assert_eq!(get("missing_after_scans")["source"], "default");
+    // SNMP communities are counted, never printed.
+    let out = bigr(home.path())
+        .args(["config", "show", "--json"])
+        .env("BIGR_SNMP_COMMUNITIES", "s3cret-one, s3cret-two")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8_lossy(&out);
+    assert!(!text.contains("s3cret"), "{text}");
+    assert!(text.contains("2 set"), "{text}");
+    // A numeric community is a community, not a type error that prints it.
+    let out = bigr(home.path())
+        .args(["config", "show"])
+        .env("BIGR_SNMP_COMMUNITIES", "735194")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let text = format!("{out:?}");
+    assert!(!text.contains("735194"), "{text}");
     // The flag beats everything; a password never reaches the output.
     let out = bigr(home.path())
         .args([

@@ -383,9 +383,10 @@ fn an_unprivileged_scan_finds_hosts_by_tcp_and_says_what_it_skipped() {
             .find(|a| a.ip == IpAddr::V4(h.ip))
             .unwrap();
         assert_eq!(
-            a.mac.unwrap().to_string(),
-            h.mac,
-            "MAC from the neighbour table"
+            a.mac.map(|m| m.to_string()).as_deref(),
+            Some(h.mac.as_str()),
+            "MAC from the neighbour table: {a:?}\n{}",
+            String::from_utf8_lossy(&out.stderr)
         );
     }
     let ssh = report
