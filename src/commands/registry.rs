@@ -124,16 +124,12 @@ async fn poll(db: &DatabaseConnection, site: &str, json: bool) -> anyhow::Result
         ))
         .into());
     }
+    let recorded = super::scan::record_polls(db, site, &polls).await;
     let mut views = Vec::new();
-    for p in &polls {
-        let (placed, error) = match &p.table {
-            Ok(table) => {
-                match switches::record_poll(db, site, &p.host, table.len(), &p.placements()).await {
-                    Ok(placed) => (placed, None),
-                    Err(e) => (0, Some(format!("not recorded: {e}"))),
-                }
-            }
-            Err(e) => (0, Some(e.clone())),
+    for (p, outcome) in polls.iter().zip(recorded) {
+        let (placed, error) = match outcome {
+            Ok(placed) => (placed, None),
+            Err(e) => (0, Some(e)),
         };
         let entries = p.table.as_ref().map(Vec::as_slice).unwrap_or_default();
         views.push(PollView {

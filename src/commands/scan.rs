@@ -103,9 +103,10 @@ pub async fn run(settings: &Settings, args: ScanArgs) -> anyhow::Result<()> {
     let diff = match &db {
         Some(db) => {
             let diff = save_and_diff(db, settings, &args.site, &outcome.report).await?;
-            outcome
-                .failures
-                .extend(record_polls(db, &args.site, &polls).await?);
+            outcome.failures.extend(poll_failures(
+                &polls,
+                &record_polls(db, &args.site, &polls).await,
+            ));
             Some(diff)
         }
         None => None,
@@ -135,29 +136,37 @@ pub async fn poll_switches(
 }
 
 /// Stores what each switch answered; returns one failure line per switch that did not.
+/// Stores each switch's poll; per switch, the assets placed or why it failed. A switch
+/// removed meanwhile, or a write the database refused, loses that poll, not the others.
 pub async fn record_polls(
     db: &DatabaseConnection,
     site: &str,
     polls: &[switch_poll::SwitchPoll],
-) -> anyhow::Result<Vec<String>> {
-    let mut failures = Vec::new();
+) -> Vec<Result<u64, String>> {
+    let mut out = Vec::with_capacity(polls.len());
     for poll in polls {
-        let recorded = match &poll.table {
+        out.push(match &poll.table {
             Ok(table) => {
                 store::switches::record_poll(db, site, &poll.host, table.len(), &poll.placements())
                     .await
+                    .map_err(|e| format!("not recorded: {e}"))
             }
-            Err(e) => {
-                failures.push(format!("switch {}: {e}", poll.host));
-                continue;
-            }
-        };
-        // Removed meanwhile, or the database refused: this switch's poll is lost, not the scan.
-        if let Err(e) = recorded {
-            failures.push(format!("switch {}: not recorded: {e}", poll.host));
-        }
+            Err(e) => Err(e.clone()),
+        });
     }
-    Ok(failures)
+    out
+}
+
+/// One failure line per switch whose poll or record failed.
+fn poll_failures(
+    polls: &[switch_poll::SwitchPoll],
+    recorded: &[Result<u64, String>],
+) -> Vec<String> {
+    polls
+        .iter()
+        .zip(recorded)
+        .filter_map(|(p, r)| r.as_ref().err().map(|e| format!("switch {}: {e}", p.host)))
+        .collect()
 }
 
 /// The targets as given, `--all`'s registered subnets, or the connected networks.

@@ -85,6 +85,10 @@ pub async fn add<C: ConnectionTrait>(
         .ok_or_else(|| StoreError::NotFound(format!("switch {host}")))
 }
 
+fn not_registered(host: &str, site: &str) -> StoreError {
+    StoreError::NotFound(format!("switch {} in site '{site}'", host.trim()))
+}
+
 pub async fn remove<C: ConnectionTrait>(db: &C, site: &str, host: &str) -> StoreResult<()> {
     let site = sites::require(db, site).await?;
     let res = switch::Entity::delete_many()
@@ -93,11 +97,7 @@ pub async fn remove<C: ConnectionTrait>(db: &C, site: &str, host: &str) -> Store
         .exec(db)
         .await?;
     if res.rows_affected == 0 {
-        return Err(StoreError::NotFound(format!(
-            "switch {} in site '{}'",
-            host.trim(),
-            site.name
-        )));
+        return Err(not_registered(host, &site.name));
     }
     Ok(())
 }
@@ -184,11 +184,7 @@ pub async fn record_poll<C: ConnectionTrait>(
         .exec(db)
         .await?;
     if res.rows_affected == 0 {
-        return Err(StoreError::NotFound(format!(
-            "switch {} in site '{}'",
-            host.trim(),
-            site.name
-        )));
+        return Err(not_registered(host, &site.name));
     }
     let mut placed = 0;
     for (mac, port) in placements {
