@@ -46,6 +46,18 @@ pub enum Command {
     /// Dashboard users
     #[command(subcommand)]
     User(UserCommand),
+    /// Run the control plane: the JSON API and the dashboard
+    Serve(ServeArgs),
+    /// Ask a running server whether it is healthy (exit 0 when it is; for container checks)
+    Health(HealthArgs),
+    /// Compliance with the BİGR classification duty: score, grade, per site and subnet, to-dos
+    Compliance(SiteListArgs),
+    /// Risk per asset (CVEs, exposed ports, group, age, changes), highest first
+    Risk(RiskArgs),
+    /// Known CVEs of the products and versions seen in banners
+    Vulns(SiteListArgs),
+    /// Trends over the last days: assets, groups, new vs missing, scans, most changed
+    Analytics(AnalyticsArgs),
     /// Database schema and migration between databases
     #[command(subcommand)]
     Db(DbCommand),
@@ -118,6 +130,53 @@ pub struct ScanArgs {
     /// snmp_communities); registered switches are still polled
     #[arg(long)]
     pub no_snmp: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1, or 0.0.0.0 on Render]
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Port to listen on [default: 8090, or $PORT]
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Worker threads [default: one per core]
+    #[arg(long)]
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// The health endpoint to ask
+    #[arg(long, default_value = "http://127.0.0.1:8090/api/health")]
+    pub url: String,
+    /// Seconds to wait for the answer
+    #[arg(long, default_value_t = 5)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct RiskArgs {
+    /// Only this site
+    #[arg(long)]
+    pub site: Option<String>,
+    /// How many assets to list
+    #[arg(long, default_value_t = 20)]
+    pub top: u64,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyticsArgs {
+    /// Only this site
+    #[arg(long)]
+    pub site: Option<String>,
+    /// Window in days (1-366)
+    #[arg(long, default_value_t = 30)]
+    pub days: u32,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

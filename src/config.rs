@@ -8,8 +8,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Every key a user may set, in the file or as `BIGR_<KEY>`.
-pub const KEYS: [&str; 10] = [
+pub const KEYS: [&str; 14] = [
     "database_url",
+    "cors_origins",
+    "cookie_secure",
+    "session_hours",
+    "behind_proxy",
     "db_connect_attempts",
     "db_max_connections",
     "host",
@@ -44,6 +48,15 @@ pub struct Settings {
     /// secrets of a kind: `config show` counts them and never prints them.
     #[serde(deserialize_with = "any_text")]
     pub snmp_communities: String,
+    /// Origins (comma-separated) allowed to call the API from another site; empty means the
+    /// dashboard's own origin only.
+    pub cors_origins: String,
+    /// `auto` (Secure unless the server listens on loopback), `true` or `false`.
+    pub cookie_secure: String,
+    /// Lifetime of a dashboard login.
+    pub session_hours: u32,
+    /// Trust `X-Forwarded-For` for the client address (set behind Render's or any proxy).
+    pub behind_proxy: bool,
 }
 
 /// The part of a config file: every key optional, unknown keys refused (typos fail loudly).
@@ -61,6 +74,10 @@ struct FileSettings {
     missing_after_minutes: Option<u32>,
     // Any value here: the typed check happens once, without echoing the secret.
     snmp_communities: Option<toml::Value>,
+    cors_origins: Option<String>,
+    cookie_secure: Option<String>,
+    session_hours: Option<u32>,
+    behind_proxy: Option<bool>,
 }
 
 /// Text that may arrive as a number or boolean: the environment layer reads
@@ -105,13 +122,33 @@ impl Settings {
             database_url: String::new(),
             db_connect_attempts: 5,
             db_max_connections: 10,
-            host: "127.0.0.1".into(),
+            // On Render the service must listen on every interface.
+            host: if std::env::var_os("RENDER").is_some() {
+                "0.0.0.0".into()
+            } else {
+                "127.0.0.1".into()
+            },
             port: 8090,
             log: "warn".into(),
             missing_after_scans: 2,
             missing_after_minutes: 15,
             snmp_communities: "public".into(),
+            cors_origins: String::new(),
+            cookie_secure: "auto".into(),
+            session_hours: 12,
+            // Render sets RENDER=true and puts every service behind its proxy.
+            behind_proxy: std::env::var_os("RENDER").is_some(),
         }
+    }
+
+    /// The origins allowed by CORS, without blanks.
+    pub fn cors_origins(&self) -> Vec<String> {
+        self.cors_origins
+            .split(',')
+            .map(|o| o.trim().trim_end_matches('/'))
+            .filter(|o| !o.is_empty())
+            .map(str::to_string)
+            .collect()
     }
 
     /// The configured SNMP communities, in order, without blanks.
@@ -182,6 +219,15 @@ impl Settings {
                 "database_url must start with sqlite:, postgres:// or postgresql:// (got '{}')",
                 redact_url(&url)
             );
+        }
+        if !matches!(self.cookie_secure.as_str(), "auto" | "true" | "false") {
+            bail!(
+                "cookie_secure must be auto, true or false (got '{}')",
+                self.cookie_secure
+            );
+        }
+        if !(1..=24 * 30).contains(&self.session_hours) {
+            bail!("session_hours must be between 1 and 720");
         }
         if self.db_connect_attempts == 0 || self.db_max_connections == 0 {
             bail!("db_connect_attempts and db_max_connections must be at least 1");

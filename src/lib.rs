@@ -1,10 +1,13 @@
 //! bigr: network asset discovery and BİGR classification — scanner, site agent and control
 //! plane in one binary. `main.rs` only parses the command line and calls `commands`.
+pub mod analysis;
 pub mod classify;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod insights;
 pub mod model;
 pub mod password;
 pub mod scan;
+pub mod server;
 pub mod store;

@@ -2,11 +2,13 @@
 mod config_cmd;
 mod db;
 pub mod exit;
+mod insight;
 mod inventory;
 mod output;
 mod registry;
 mod scan;
 mod scan_output;
+mod serve;
 mod users;
 
 use crate::cli::{Cli, Command, DbCommand};
@@ -48,6 +50,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Switches(cmd) => registry::switches(&open(&settings).await?, cmd).await,
         Command::Certs(cmd) => registry::certs(&open(&settings).await?, cmd).await,
         Command::User(cmd) => users::run(&open(&settings).await?, cmd).await,
+        Command::Serve(args) => serve::run(&settings, args).await,
+        Command::Health(args) => serve::health(args).await,
+        Command::Compliance(args) => insight::compliance(&open(&settings).await?, args).await,
+        Command::Risk(args) => insight::risk(&open(&settings).await?, args).await,
+        Command::Vulns(args) => insight::vulns(&open(&settings).await?, args).await,
+        Command::Analytics(args) => insight::analytics(&open(&settings).await?, args).await,
         Command::Version(_) | Command::Completions { .. } => Ok(()),
     }
 }

@@ -27,11 +27,13 @@ pub async fn run(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<()
             username,
             password_stdin,
         } => {
-            if users::find(db, &username).await?.is_none() {
+            let Some(user) = users::find(db, &username).await? else {
                 bail!("user '{}' not found", username.trim());
-            }
+            };
             let hash = read_new_password(password_stdin)?;
             users::set_password(db, &username, &hash).await?;
+            // A changed password ends every session signed in with the old one.
+            crate::store::sessions::delete_for_user(db, user.id).await?;
             println!("password of {} changed", username.trim());
         }
         UserCommand::List(args) => {

@@ -232,6 +232,21 @@ impl ConfidenceLevel {
     }
 }
 
+impl FromStr for ConfidenceLevel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "high" => Ok(ConfidenceLevel::High),
+            "medium" => Ok(ConfidenceLevel::Medium),
+            "low" => Ok(ConfidenceLevel::Low),
+            "unclassified" => Ok(ConfidenceLevel::Unclassified),
+            other => Err(format!(
+                "unknown confidence level '{other}' (high, medium, low, unclassified)"
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

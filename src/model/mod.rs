@@ -1,12 +1,14 @@
 //! Types shared by scan, agent and server. The wire format lives here once; this module
 //! depends on no other module of the crate.
 mod category;
+mod facts;
 mod mac;
 mod ports;
 mod report;
 mod validate;
 
 pub use category::{Category, ConfidenceLevel, DeviceType, Sensitivity};
+pub use facts::{AssetFacts, DailyRows, MostChanged};
 pub use mac::MacAddr;
 pub use ports::PortSet;
 pub use report::{

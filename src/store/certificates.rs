@@ -96,7 +96,7 @@ pub fn expiry_status(days_left: Option<i64>) -> &'static str {
 }
 
 /// A certificate as the CLI and API show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CertificateView {
     pub id: Uuid,
     pub site: String,

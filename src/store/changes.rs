@@ -19,7 +19,7 @@ pub struct ChangeFilter {
     pub until: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ChangeView {
     pub id: Uuid,
     pub site: String,

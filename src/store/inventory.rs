@@ -67,7 +67,7 @@ pub struct AssetFilter {
 }
 
 /// An asset as lists show it. Field names are a stable contract (`--json`, API).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AssetView {
     pub id: Uuid,
     pub site: String,
@@ -137,7 +137,7 @@ pub fn view(a: &asset::Model, site: &str) -> AssetView {
 
 /// One page of the inventory plus the category counts of the whole filter (without its
 /// category criterion, so the summary cards stay meaningful while one is selected).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Inventory {
     #[serde(flatten)]
     pub page: Page<AssetView>,
@@ -311,7 +311,7 @@ pub async fn resolve<C: ConnectionTrait>(
 }
 
 /// One scan's snapshot of an asset.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct HistoryEntry {
     pub scan_id: Uuid,
     pub scanned_at: DateTime<Utc>,
@@ -364,13 +364,17 @@ pub async fn history<C: ConnectionTrait>(
 }
 
 /// Everything known about one asset, for `/api/assets/{id}`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AssetDetail {
     #[serde(flatten)]
     pub asset: AssetView,
+    #[schema(value_type = Object)]
     pub services: serde_json::Value,
+    #[schema(value_type = Object)]
     pub evidence: serde_json::Value,
+    #[schema(value_type = Object)]
     pub mdns_services: serde_json::Value,
+    #[schema(value_type = Option<Object>)]
     pub snmp: Option<serde_json::Value>,
     pub switch_port_index: Option<i32>,
     pub tagged_at: Option<DateTime<Utc>>,

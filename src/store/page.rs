@@ -67,7 +67,7 @@ impl PageRequest {
 }
 
 /// One page of results with the total count of the filter.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,

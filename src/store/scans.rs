@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 use serde::Serialize;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ScanView {
     pub id: Uuid,
     pub report_id: Uuid,
@@ -22,6 +22,7 @@ pub struct ScanView {
     pub asset_count: i32,
     pub change_count: i32,
     pub scanner_version: String,
+    #[schema(value_type = Object)]
     pub privileges: serde_json::Value,
 }
 

@@ -99,7 +99,7 @@ pub async fn require<C: ConnectionTrait>(db: &C, name: &str) -> StoreResult<site
 }
 
 /// A site with its inventory size and latest scan, for `/api/sites`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SiteSummary {
     pub id: Uuid,
     pub name: String,

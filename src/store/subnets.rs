@@ -32,7 +32,7 @@ pub fn parse_cidr(text: &str) -> StoreResult<IpNet> {
     Ok(net.trunc())
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct SubnetView {
     pub id: Uuid,
     pub site: String,

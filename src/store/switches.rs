@@ -10,7 +10,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 /// A switch as every reader sees it: no community string.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct SwitchView {
     pub id: Uuid,
     pub site: String,

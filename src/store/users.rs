@@ -37,7 +37,7 @@ impl std::str::FromStr for Role {
 }
 
 /// A user as listed: never the hash.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: Uuid,
     pub username: String,
@@ -117,6 +117,36 @@ pub async fn set_password<C: ConnectionTrait>(
     row.updated_at = Set(Utc::now());
     row.update(db).await?;
     Ok(())
+}
+
+/// Changes a user's role; the last admin cannot be demoted.
+pub async fn set_role<C: ConnectionTrait>(db: &C, username: &str, role: Role) -> StoreResult<()> {
+    let u = find(db, username)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("user '{}'", username.trim())))?;
+    if u.role == Role::Admin.as_str() && role != Role::Admin && admin_count(db).await? <= 1 {
+        return Err(StoreError::Conflict(format!(
+            "'{}' is the last admin and must stay one",
+            u.username
+        )));
+    }
+    let mut row: user::ActiveModel = u.into();
+    row.role = Set(role.as_str().to_string());
+    row.updated_at = Set(Utc::now());
+    row.update(db).await?;
+    Ok(())
+}
+
+async fn admin_count<C: ConnectionTrait>(db: &C) -> StoreResult<u64> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .count(db)
+        .await?)
+}
+
+/// How many users exist (the first start creates an admin only into an empty table).
+pub async fn count<C: ConnectionTrait>(db: &C) -> StoreResult<u64> {
+    Ok(user::Entity::find().count(db).await?)
 }
 
 pub async fn list<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<UserView>> {

@@ -1,0 +1,61 @@
+# bigr: one image for the control plane (`bigr serve`, the default command). The same binary
+# also runs `bigr scan` and `bigr agent`, but raw-socket discovery needs NET_RAW/NET_ADMIN and
+# host networking, which a hosted control plane does not have.
+#
+#   docker build -t bigr .
+#   docker run -p 8090:8090 -e DATABASE_URL=... -e BIGR_ADMIN_PASSWORD=... bigr
+#
+# Over plain HTTP (no TLS in front) set BIGR_COOKIE_SECURE=false, or the browser drops the
+# session cookie: the server listens on 0.0.0.0 here, so cookies default to Secure.
+
+# --- 1. the Vue SPA -> /src/web/dist --------------------------------------------------------
+FROM node:20-bookworm-slim AS web
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build
+
+# --- 2. the Rust binary ---------------------------------------------------------------------
+FROM rust:1.95-bookworm AS build
+# libpcap-dev: the pcap crate links -lpcap (ARP discovery). pkg-config finds it.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpcap-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# tests/ is needed even for a release build: Cargo.toml declares test and bench targets there,
+# and cargo refuses a manifest whose target paths are missing.
+COPY Cargo.toml Cargo.lock ./
+COPY src ./src
+COPY migration ./migration
+COPY assets ./assets
+COPY tests ./tests
+# The SPA is embedded into the binary at compile time.
+COPY --from=web /src/web/dist ./web/dist
+RUN cargo build --release --locked --bin bigr
+
+# --- 3. runtime -----------------------------------------------------------------------------
+FROM debian:bookworm-slim
+# libpcap0.8: runtime library of the pcap crate; ca-certificates: TLS to PostgreSQL (Neon).
+# Versions follow the bookworm point release of the base image rather than being pinned.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpcap0.8 ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && groupadd --gid 10001 bigr \
+    && useradd --no-log-init --create-home --home-dir /var/lib/bigr \
+        --uid 10001 --gid 10001 --shell /usr/sbin/nologin bigr
+COPY --from=build /src/target/release/bigr /usr/local/bin/bigr
+# Config file and the SQLite database (when DATABASE_URL is not set) live here; mount a
+# volume on it to keep a SQLite inventory across containers.
+ENV BIGR_HOME=/var/lib/bigr
+WORKDIR /var/lib/bigr
+# The bigr user, by number so that runtimes checking runAsNonRoot can verify it.
+USER 10001:10001
+EXPOSE 8090
+# Checks the default port. Render does its own check on healthCheckPath against $PORT.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["bigr", "health", "--url", "http://127.0.0.1:8090/api/health"]
+ENTRYPOINT ["bigr"]
+CMD ["serve", "--host", "0.0.0.0"]

@@ -1,0 +1,450 @@
+//! Known vulnerabilities of the products and versions seen in banners, matched against the
+//! CVE snapshot shipped in `assets/cve/` on product *and* version (never "every CVE of this
+//! vendor").
+use super::version;
+use crate::model::{AssetFacts, Service};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const EMBEDDED: &str = include_str!("../../assets/cve/snapshot.json");
+
+/// A version range of one CVE entry.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Affected {
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to_excluding: Option<String>,
+    #[serde(default)]
+    pub to_including: Option<String>,
+    #[serde(default)]
+    pub exact: Option<String>,
+}
+
+impl Affected {
+    fn contains(&self, v: &str) -> bool {
+        if let Some(exact) = &self.exact {
+            return version::compare(v, exact) == Ordering::Equal;
+        }
+        let above = self
+            .from
+            .as_deref()
+            .is_none_or(|f| version::compare(v, f) != Ordering::Less);
+        let below = match (&self.to_excluding, &self.to_including) {
+            (Some(t), _) => version::compare(v, t) == Ordering::Less,
+            (None, Some(t)) => version::compare(v, t) != Ordering::Greater,
+            // A range without an upper end would match every future release: refuse it.
+            (None, None) => false,
+        };
+        above && below
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cve {
+    pub id: String,
+    pub product: String,
+    pub affected: Vec<Affected>,
+    pub cvss: f64,
+    pub kev: bool,
+    pub summary: String,
+    #[serde(default)]
+    pub fixed_in: Option<String>,
+}
+
+/// The shipped snapshot, indexed by product.
+#[derive(Debug, Deserialize)]
+pub struct CveSnapshot {
+    pub snapshot_date: String,
+    pub source: String,
+    cves: Vec<Cve>,
+    #[serde(skip)]
+    by_product: HashMap<String, Vec<usize>>,
+}
+
+impl CveSnapshot {
+    pub fn parse(text: &str) -> Result<CveSnapshot, String> {
+        let mut s: CveSnapshot = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        for (i, c) in s.cves.iter().enumerate() {
+            if !(0.0..=10.0).contains(&c.cvss) || c.affected.is_empty() {
+                return Err(format!("{}: cvss out of range or no affected range", c.id));
+            }
+            s.by_product.entry(c.product.clone()).or_default().push(i);
+        }
+        Ok(s)
+    }
+
+    /// The snapshot compiled into the binary (parsed once per process).
+    pub fn embedded() -> Result<CveSnapshot, String> {
+        CveSnapshot::parse(EMBEDDED)
+    }
+
+    pub fn len(&self) -> usize {
+        self.cves.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cves.is_empty()
+    }
+
+    /// CVEs of `product` whose ranges contain `version`.
+    pub fn affecting<'a>(&'a self, product: &str, version: &str) -> impl Iterator<Item = &'a Cve> {
+        self.by_product
+            .get(product)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.cves[i])
+            .filter(move |c| c.affected.iter().any(|r| r.contains(version)))
+    }
+
+    /// Entries per severity, for the report header.
+    pub fn stats(&self) -> HashMap<&'static str, usize> {
+        let mut m = HashMap::new();
+        for c in &self.cves {
+            *m.entry(severity(c.cvss)).or_default() += 1;
+        }
+        m
+    }
+}
+
+/// CVSS to severity: ≥ 9 critical, ≥ 7 high, ≥ 4 medium, > 0 low.
+pub fn severity(cvss: f64) -> &'static str {
+    if cvss >= 9.0 {
+        "critical"
+    } else if cvss >= 7.0 {
+        "high"
+    } else if cvss >= 4.0 {
+        "medium"
+    } else if cvss > 0.0 {
+        "low"
+    } else {
+        "none"
+    }
+}
+
+/// A product and version read from one service.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ProductSeen {
+    pub product: String,
+    pub version: String,
+    pub port: u16,
+}
+
+/// Names as products print them → snapshot keys.
+fn product_key(name: &str) -> Option<&'static str> {
+    let n = name.trim().to_ascii_lowercase();
+    Some(match n.as_str() {
+        "openssh" => "openssh",
+        "dropbear" | "dropbear_ssh" => "dropbear",
+        "nginx" => "nginx",
+        "apache" | "apache httpd" | "httpd" => "apache_httpd",
+        "lighttpd" => "lighttpd",
+        "microsoft-iis" | "iis" => "microsoft_iis",
+        "vsftpd" => "vsftpd",
+        "proftpd" => "proftpd",
+        "pure-ftpd" | "pureftpd" => "pure_ftpd",
+        "exim" => "exim",
+        "openssl" => "openssl",
+        "mysql" => "mysql",
+        "mariadb" => "mariadb",
+        "postgresql" => "postgresql",
+        "redis" => "redis",
+        "samba" => "samba",
+        "boa" => "boa",
+        "goahead-webs" | "goahead" => "goahead",
+        "mini_httpd" => "mini_httpd",
+        "jetty" => "jetty",
+        "apache-coyote" | "tomcat" | "apache tomcat" => "apache_tomcat",
+        "squid" => "squid",
+        "dnsmasq" => "dnsmasq",
+        "mosquitto" => "mosquitto",
+        "php" => "php",
+        _ => return None,
+    })
+}
+
+fn banner_patterns() -> &'static [(regex::Regex, &'static str)] {
+    static P: OnceLock<Vec<(regex::Regex, &'static str)>> = OnceLock::new();
+    P.get_or_init(|| {
+        [
+            (r"(?i)\bvsFTPd (\d[\w.]*)", "vsftpd"),
+            (r"(?i)\bProFTPD (\d[\w.]*)", "proftpd"),
+            (r"(?i)\bPure-FTPd (\d[\w.]*)", "pure_ftpd"),
+            (r"(?i)\bExim (\d[\w.]*)", "exim"),
+            (r"(?i)\bSSH-[\d.]+-OpenSSH_(\d[\w.]*)", "openssh"),
+            (r"(?i)\bSSH-[\d.]+-dropbear_(\d[\w.]*)", "dropbear"),
+            (r"(?i)\bdnsmasq-(\d[\w.]*)", "dnsmasq"),
+            (r"(?i)\bmosquitto(?: version)? (\d[\w.]*)", "mosquitto"),
+        ]
+        .iter()
+        .filter_map(|(re, key)| regex::Regex::new(re).ok().map(|r| (r, *key)))
+        .collect()
+    })
+}
+
+/// `Server: Apache/2.4.49 (Unix) OpenSSL/1.0.1e PHP/7.4.3` → three products.
+fn server_header_products(header: &str, port: u16, out: &mut Vec<ProductSeen>) {
+    static TOKEN: OnceLock<Option<regex::Regex>> = OnceLock::new();
+    let Some(re) = TOKEN
+        .get_or_init(|| regex::Regex::new(r"([A-Za-z][\w.-]*)[/(](\d[\w.]*)").ok())
+        .as_ref()
+    else {
+        return;
+    };
+    for cap in re.captures_iter(header) {
+        if let Some(key) = product_key(&cap[1]) {
+            out.push(ProductSeen {
+                product: key.into(),
+                version: cap[2].trim_end_matches('.').to_string(),
+                port,
+            });
+        }
+    }
+}
+
+/// Every product with a version that one service shows.
+pub fn products_of(service: &Service) -> Vec<ProductSeen> {
+    let mut out = Vec::new();
+    if let (Some(p), Some(v)) = (&service.product, &service.version) {
+        // MySQL handshakes of MariaDB read `5.5.5-10.6.12-MariaDB`.
+        if let Some(mariadb) = v
+            .split('-')
+            .find(|s| version::is_version(s) && !s.starts_with("5.5.5"))
+            && v.to_ascii_lowercase().contains("mariadb")
+        {
+            out.push(ProductSeen {
+                product: "mariadb".into(),
+                version: mariadb.to_string(),
+                port: service.port,
+            });
+        } else if let Some(key) = product_key(p)
+            && version::is_version(v)
+        {
+            let v = v.split(['-', ' ']).next().unwrap_or(v);
+            out.push(ProductSeen {
+                product: key.into(),
+                version: v.to_string(),
+                port: service.port,
+            });
+        }
+    }
+    if let Some(h) = &service.http_server {
+        server_header_products(h, service.port, &mut out);
+    }
+    if let Some(b) = &service.banner {
+        for (re, key) in banner_patterns() {
+            if let Some(cap) = re.captures(b) {
+                out.push(ProductSeen {
+                    product: (*key).into(),
+                    version: cap[1].trim_end_matches('.').to_string(),
+                    port: service.port,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.product, &a.version).cmp(&(&b.product, &b.version)));
+    out.dedup_by(|a, b| a.product == b.product && a.version == b.version);
+    out
+}
+
+/// One CVE found on one asset.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct CveMatch {
+    pub cve_id: String,
+    pub product: String,
+    pub version: String,
+    pub port: u16,
+    pub cvss: f64,
+    pub severity: &'static str,
+    /// Listed in CISA's Known Exploited Vulnerabilities catalogue.
+    pub kev: bool,
+    pub summary: String,
+    pub fixed_in: Option<String>,
+}
+
+/// The CVEs of one asset, worst first.
+pub fn match_asset(snapshot: &CveSnapshot, asset: &AssetFacts) -> Vec<CveMatch> {
+    let mut out: Vec<CveMatch> = Vec::new();
+    for service in &asset.services {
+        for seen in products_of(service) {
+            for cve in snapshot.affecting(&seen.product, &seen.version) {
+                if out.iter().any(|m| m.cve_id == cve.id) {
+                    continue;
+                }
+                out.push(CveMatch {
+                    cve_id: cve.id.clone(),
+                    product: seen.product.clone(),
+                    version: seen.version.clone(),
+                    port: seen.port,
+                    cvss: cve.cvss,
+                    severity: severity(cve.cvss),
+                    kev: cve.kev,
+                    summary: cve.summary.clone(),
+                    fixed_in: cve.fixed_in.clone(),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        b.kev
+            .cmp(&a.kev)
+            .then(b.cvss.total_cmp(&a.cvss))
+            .then(a.cve_id.cmp(&b.cve_id))
+    });
+    out
+}
+
+/// One vulnerable asset in the report.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct AssetVulns {
+    pub asset_id: uuid::Uuid,
+    pub site: String,
+    pub ip: String,
+    pub hostname: Option<String>,
+    pub vendor: Option<String>,
+    pub max_cvss: f64,
+    pub kev_count: usize,
+    pub critical_count: usize,
+    pub high_count: usize,
+    pub medium_count: usize,
+    pub low_count: usize,
+    pub matches: Vec<CveMatch>,
+}
+
+/// `/api/vulnerabilities` and `bigr vulns`: vulnerable assets worst first, plus totals.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct VulnReport {
+    pub assets_scanned: usize,
+    pub vulnerable_assets: usize,
+    pub by_severity: std::collections::BTreeMap<String, usize>,
+    pub kev_assets: usize,
+    pub snapshot_date: String,
+    pub snapshot_entries: usize,
+    pub assets: Vec<AssetVulns>,
+}
+
+pub fn report(snapshot: &CveSnapshot, assets: &[AssetFacts]) -> VulnReport {
+    let mut out = Vec::new();
+    let mut by_severity = std::collections::BTreeMap::new();
+    for a in assets {
+        let matches = match_asset(snapshot, a);
+        if matches.is_empty() {
+            continue;
+        }
+        let count = |s: &str| matches.iter().filter(|m| m.severity == s).count();
+        for m in &matches {
+            *by_severity.entry(m.severity.to_string()).or_insert(0) += 1;
+        }
+        out.push(AssetVulns {
+            asset_id: a.id,
+            site: a.site.clone(),
+            ip: a.ip.clone(),
+            hostname: a.hostname.clone(),
+            vendor: a.vendor.clone(),
+            max_cvss: matches.iter().map(|m| m.cvss).fold(0.0, f64::max),
+            kev_count: matches.iter().filter(|m| m.kev).count(),
+            critical_count: count("critical"),
+            high_count: count("high"),
+            medium_count: count("medium"),
+            low_count: count("low"),
+            matches,
+        });
+    }
+    out.sort_by(|a, b| {
+        b.kev_count
+            .min(1)
+            .cmp(&a.kev_count.min(1))
+            .then(b.max_cvss.total_cmp(&a.max_cvss))
+            .then(a.ip.cmp(&b.ip))
+    });
+    VulnReport {
+        assets_scanned: assets.len(),
+        vulnerable_assets: out.len(),
+        kev_assets: out.iter().filter(|a| a.kev_count > 0).count(),
+        by_severity,
+        snapshot_date: snapshot.snapshot_date.clone(),
+        snapshot_entries: snapshot.len(),
+        assets: out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn svc(port: u16) -> Service {
+        serde_json::from_value(serde_json::json!({ "port": port })).unwrap()
+    }
+
+    #[test]
+    fn reads_products_from_headers_banners_and_fields() {
+        let mut http = svc(80);
+        http.http_server = Some("Apache/2.4.49 (Unix) OpenSSL/1.0.1e PHP/7.4.3".into());
+        let got: Vec<(String, String)> = products_of(&http)
+            .into_iter()
+            .map(|p| (p.product, p.version))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("apache_httpd".into(), "2.4.49".into()),
+                ("openssl".into(), "1.0.1e".into()),
+                ("php".into(), "7.4.3".into())
+            ]
+        );
+        let mut ftp = svc(21);
+        ftp.banner = Some("220 (vsFTPd 2.3.4)".into());
+        assert_eq!(products_of(&ftp)[0].version, "2.3.4");
+        let mut ssh = svc(22);
+        ssh.product = Some("OpenSSH".into());
+        ssh.version = Some("9.2p1".into());
+        assert_eq!(products_of(&ssh)[0].product, "openssh");
+        let mut db = svc(3306);
+        db.product = Some("MySQL".into());
+        db.version = Some("5.5.5-10.6.12-MariaDB".into());
+        assert_eq!(
+            (
+                products_of(&db)[0].product.as_str(),
+                products_of(&db)[0].version.as_str()
+            ),
+            ("mariadb", "10.6.12")
+        );
+        let mut vendor_only = svc(80);
+        vendor_only.http_server = Some("Hikvision-Webs".into());
+        assert!(products_of(&vendor_only).is_empty());
+    }
+
+    #[test]
+    fn matches_on_product_and_version_only() {
+        let snap = CveSnapshot::parse(
+            r#"{"snapshot_date":"2026-11-01","source":"t","cves":[
+              {"id":"CVE-A","product":"openssh","affected":[{"from":"8.5p1","to_excluding":"9.8p1"}],"cvss":8.1,"kev":false,"summary":"s"},
+              {"id":"CVE-B","product":"vsftpd","affected":[{"exact":"2.3.4"}],"cvss":9.8,"kev":true,"summary":"s"},
+              {"id":"CVE-C","product":"nginx","affected":[{"to_including":"1.20.0"}],"cvss":7.7,"kev":false,"summary":"s"}]}"#,
+        )
+        .unwrap();
+        let hit = |p: &str, v: &str| {
+            snap.affecting(p, v)
+                .map(|c| c.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(hit("openssh", "9.2p1"), vec!["CVE-A"]);
+        assert!(hit("openssh", "9.8p1").is_empty());
+        assert!(hit("openssh", "8.4p1").is_empty());
+        assert_eq!(hit("vsftpd", "2.3.4"), vec!["CVE-B"]);
+        assert!(hit("vsftpd", "3.0.3").is_empty());
+        assert_eq!(hit("nginx", "1.20.0"), vec!["CVE-C"]);
+        assert!(hit("nginx", "1.20.1").is_empty());
+        assert!(hit("dropbear", "2016.74").is_empty());
+    }
+
+    #[test]
+    fn the_shipped_snapshot_parses() {
+        let s = CveSnapshot::embedded().expect("snapshot");
+        assert!(s.len() >= 10, "only {} entries", s.len());
+    }
+}

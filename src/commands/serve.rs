@@ -1,0 +1,127 @@
+//! `bigr serve` (the control plane) and `bigr health` (a probe for container health checks).
+use crate::cli::{HealthArgs, ServeArgs};
+use crate::config::Settings;
+use crate::server::{self, ServerOptions};
+use crate::store::{self, users::Role};
+use anyhow::{Context, bail};
+use sea_orm::DatabaseConnection;
+use std::net::TcpListener;
+use std::time::Duration;
+
+/// Expired sessions are swept this often (they are refused when read regardless).
+const SESSION_SWEEP: Duration = Duration::from_secs(3600);
+
+pub async fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
+    let host = args.host.unwrap_or_else(|| settings.host.clone());
+    let port = args.port.unwrap_or(settings.port);
+    let db = super::open(settings).await?;
+    first_admin(&db).await?;
+    let options = options(settings, &host, args.workers.unwrap_or(0));
+    let listener = TcpListener::bind((host.as_str(), port))
+        .with_context(|| format!("cannot listen on {host}:{port}"))?;
+    let running =
+        server::start(listener, db.clone(), options).context("cannot start the HTTP server")?;
+    eprintln!(
+        "bigr serve: listening on http://{} (dashboard at /, API docs at /api/docs/); database {}",
+        running.addr,
+        crate::config::redact_url(&settings.database_url())
+    );
+    let sweeper = tokio::spawn(sweep_sessions(db));
+    // actix stops gracefully on SIGTERM/SIGINT: in-flight requests finish (10 s at most).
+    let result = running.server.await;
+    sweeper.abort();
+    result.context("the HTTP server failed")
+}
+
+fn options(settings: &Settings, host: &str, workers: usize) -> ServerOptions {
+    let loopback = matches!(host, "127.0.0.1" | "::1" | "localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    ServerOptions {
+        cors_origins: settings.cors_origins(),
+        cookie_secure: match settings.cookie_secure.as_str() {
+            "true" => true,
+            "false" => false,
+            _ => !loopback,
+        },
+        session_lifetime: chrono::Duration::hours(i64::from(settings.session_hours)),
+        behind_proxy: settings.behind_proxy,
+        metrics_token: std::env::var("BIGR_METRICS_TOKEN")
+            .ok()
+            .filter(|t| !t.trim().is_empty()),
+        workers,
+        ..ServerOptions::default()
+    }
+}
+
+/// Creates the first admin from `BIGR_ADMIN_PASSWORD` when there are no users yet.
+async fn first_admin(db: &DatabaseConnection) -> anyhow::Result<()> {
+    if store::users::count(db).await? > 0 {
+        return Ok(());
+    }
+    let Some(password) = std::env::var("BIGR_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+    else {
+        tracing::warn!(
+            "no dashboard users yet: set BIGR_ADMIN_PASSWORD or run `bigr user add NAME --role admin`"
+        );
+        return Ok(());
+    };
+    let username = std::env::var("BIGR_ADMIN_USER")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "admin".into());
+    crate::password::check_strength(&password)
+        .map_err(|e| anyhow::anyhow!("BIGR_ADMIN_PASSWORD: {e}"))?;
+    let hash = crate::password::hash(&password).map_err(anyhow::Error::msg)?;
+    match store::users::add(db, &username, &hash, Role::Admin).await {
+        Ok(u) => eprintln!("bigr serve: created the first admin '{}'", u.username),
+        // Another instance starting at the same moment created it first.
+        Err(store::StoreError::Conflict(_)) => {}
+        Err(e) => return Err(e).context("cannot create the first admin"),
+    }
+    Ok(())
+}
+
+async fn sweep_sessions(db: DatabaseConnection) {
+    loop {
+        match store::sessions::purge_expired(&db, chrono::Utc::now()).await {
+            Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("session sweep failed: {e}"),
+        }
+        tokio::time::sleep(SESSION_SWEEP).await;
+    }
+}
+
+/// GETs the health URL; Ok only for HTTP 200 with `"status": "ok"`.
+pub async fn health(args: HealthArgs) -> anyhow::Result<()> {
+    let url = args.url.clone();
+    let timeout = Duration::from_secs(args.timeout.clamp(1, 60));
+    let body = tokio::task::spawn_blocking(move || -> anyhow::Result<serde_json::Value> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut res = agent
+            .get(&url)
+            .call()
+            .with_context(|| format!("cannot reach {url}"))?;
+        let status = res.status().as_u16();
+        let body: serde_json::Value = res
+            .body_mut()
+            .read_json()
+            .with_context(|| format!("{url} did not answer JSON (HTTP {status})"))?;
+        Ok(body)
+    })
+    .await??;
+    let status = body["status"].as_str().unwrap_or("unknown");
+    println!("{status}");
+    if status != "ok" {
+        bail!("the server is {status}: {body}");
+    }
+    Ok(())
+}

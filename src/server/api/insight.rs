@@ -1,0 +1,113 @@
+//! Computed views over the inventory: compliance, risk, vulnerabilities, analytics, topology.
+use super::site_filter;
+use crate::analysis::{analytics, compliance, risk, topology, vulns};
+use crate::insights;
+use crate::server::body::{Paging, Params};
+use crate::server::error::{ApiError, ApiResult, ErrorBody};
+use crate::server::session::SignedIn;
+use crate::server::state::AppState;
+use actix_web::{get, web};
+use chrono::Utc;
+use serde::Deserialize;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SiteOnly {
+    pub site: Option<String>,
+}
+
+#[utoipa::path(tag = "analysis", params(SiteOnly), responses((status = 200, body = compliance::ComplianceReport), (status = 401, body = ErrorBody)))]
+#[get("/compliance")]
+pub async fn compliance_report(
+    state: web::Data<AppState>,
+    _who: SignedIn,
+    q: Params<SiteOnly>,
+) -> ApiResult<web::Json<compliance::ComplianceReport>> {
+    let site = site_filter(&q.0.site);
+    Ok(web::Json(
+        insights::compliance(&state.db, site.as_deref()).await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RiskQuery {
+    pub site: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+#[utoipa::path(tag = "analysis", params(RiskQuery), responses((status = 200, body = risk::RiskReport), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[get("/risk")]
+pub async fn risk_report(
+    state: web::Data<AppState>,
+    _who: SignedIn,
+    q: Params<RiskQuery>,
+) -> ApiResult<web::Json<risk::RiskReport>> {
+    let page = Paging {
+        page: q.0.page,
+        per_page: q.0.per_page,
+    }
+    .request()?;
+    let site = site_filter(&q.0.site);
+    Ok(web::Json(
+        insights::risk(&state.db, &state.cves, site.as_deref(), page, Utc::now()).await?,
+    ))
+}
+
+#[utoipa::path(tag = "analysis", params(SiteOnly), responses((status = 200, body = vulns::VulnReport), (status = 401, body = ErrorBody)))]
+#[get("/vulnerabilities")]
+pub async fn vulnerability_report(
+    state: web::Data<AppState>,
+    _who: SignedIn,
+    q: Params<SiteOnly>,
+) -> ApiResult<web::Json<vulns::VulnReport>> {
+    let site = site_filter(&q.0.site);
+    Ok(web::Json(
+        insights::vulnerabilities(&state.db, &state.cves, site.as_deref()).await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AnalyticsQuery {
+    pub site: Option<String>,
+    /// Window in days, 1-366 (default 30).
+    pub days: Option<u32>,
+}
+
+#[utoipa::path(tag = "analysis", params(AnalyticsQuery), responses((status = 200, body = analytics::AnalyticsReport), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[get("/analytics")]
+pub async fn analytics_report(
+    state: web::Data<AppState>,
+    _who: SignedIn,
+    q: Params<AnalyticsQuery>,
+) -> ApiResult<web::Json<analytics::AnalyticsReport>> {
+    let days = q.0.days.unwrap_or(30);
+    if !(1..=analytics::MAX_DAYS).contains(&days) {
+        return Err(ApiError::BadRequest(format!(
+            "invalid query parameter `days`: must be between 1 and {}",
+            analytics::MAX_DAYS
+        )));
+    }
+    let site = site_filter(&q.0.site);
+    Ok(web::Json(
+        insights::analytics(&state.db, site.as_deref(), days, Utc::now()).await?,
+    ))
+}
+
+#[utoipa::path(tag = "analysis", params(SiteOnly), responses((status = 200, body = topology::Topology), (status = 401, body = ErrorBody)))]
+#[get("/topology")]
+pub async fn topology_graph(
+    state: web::Data<AppState>,
+    _who: SignedIn,
+    q: Params<SiteOnly>,
+) -> ApiResult<web::Json<topology::Topology>> {
+    let site = site_filter(&q.0.site);
+    Ok(web::Json(
+        insights::topology(&state.db, site.as_deref()).await?,
+    ))
+}

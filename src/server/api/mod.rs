@@ -1,0 +1,35 @@
+//! The JSON API's handlers, grouped by what they serve. Each one is annotated for the
+//! OpenAPI document; routes are registered in `routes.rs`.
+pub mod auth;
+pub mod health;
+pub mod insight;
+pub mod inventory;
+pub mod records;
+pub mod registry;
+pub mod users;
+
+use super::error::ApiError;
+
+/// Parses an optional query value with `FromStr`, naming the parameter when it is wrong.
+pub fn parse_opt<T: std::str::FromStr<Err = String>>(
+    name: &str,
+    value: &Option<String>,
+) -> Result<Option<T>, ApiError> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            v.parse::<T>()
+                .map_err(|e| ApiError::BadRequest(format!("invalid query parameter `{name}`: {e}")))
+        })
+        .transpose()
+}
+
+/// A site filter: trimmed, empty means all sites.
+pub fn site_filter(site: &Option<String>) -> Option<String> {
+    site.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}

@@ -1,0 +1,124 @@
+//! Request extractors that name the offending field: `Body<T>` for JSON bodies (size-limited,
+//! unknown fields refused by the types) and `Params<T>` for query strings.
+use super::error::ApiError;
+use super::state::AppState;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+/// A JSON request body of type `T`.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<AppState>>()
+            .map_or(64 * 1024, |s| s.options.body_limit);
+        let is_json = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().starts_with("application/json"));
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::BadRequest(
+                    "send the body as JSON (Content-Type: application/json)".into(),
+                ));
+            }
+            let bytes = bytes.await.map_err(|e| {
+                if e.as_response_error().status_code() == 413 {
+                    ApiError::PayloadTooLarge(format!(
+                        "request body too large (limit {} KiB)",
+                        limit / 1024
+                    ))
+                } else {
+                    ApiError::BadRequest("cannot read the request body".into())
+                }
+            })?;
+            if bytes.len() > limit {
+                return Err(ApiError::PayloadTooLarge(format!(
+                    "request body too large (limit {} KiB)",
+                    limit / 1024
+                )));
+            }
+            parse_json(&bytes).map(Body)
+        })
+    }
+}
+
+/// Parses JSON, naming the field at fault: "field `role`: unknown variant …".
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let why = inner.to_string();
+        // serde_json appends " at line 1 column 9": noise for an API client.
+        let why = why.split(" at line ").next().unwrap_or(&why).to_string();
+        if inner.is_syntax() || inner.is_eof() {
+            ApiError::BadRequest(format!("malformed JSON: {why}"))
+        } else if path == "." || path.is_empty() {
+            ApiError::BadRequest(format!("invalid body: {why}"))
+        } else {
+            ApiError::BadRequest(format!("invalid field `{path}`: {why}"))
+        }
+    })
+}
+
+/// Query-string parameters of type `T`.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Params<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(parse_query(req.query_string()).map(Params))
+    }
+}
+
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let why = e.into_inner().to_string();
+        if path == "." || path.is_empty() {
+            ApiError::BadRequest(format!("invalid query: {why}"))
+        } else {
+            ApiError::BadRequest(format!("invalid query parameter `{path}`: {why}"))
+        }
+    })
+}
+
+/// `page`/`per_page` as every list takes them; checked into a store page request.
+#[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Paging {
+    /// 1-based page number.
+    pub page: Option<u64>,
+    /// Items per page, 1-500 (default 50).
+    pub per_page: Option<u64>,
+}
+
+impl Paging {
+    pub fn request(&self) -> Result<crate::store::PageRequest, ApiError> {
+        let page = self.page.unwrap_or(1);
+        let per_page = self.per_page.unwrap_or(50);
+        if page == 0 || page > 1_000_000 {
+            return Err(ApiError::BadRequest(
+                "invalid query parameter `page`: must be between 1 and 1000000".into(),
+            ));
+        }
+        if per_page == 0 || per_page > crate::store::page::MAX_PER_PAGE {
+            return Err(ApiError::BadRequest(format!(
+                "invalid query parameter `per_page`: must be between 1 and {}",
+                crate::store::page::MAX_PER_PAGE
+            )));
+        }
+        Ok(crate::store::PageRequest::new(page, per_page)?)
+    }
+}

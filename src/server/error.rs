@@ -1,0 +1,117 @@
+//! The one error type of the HTTP API and its single mapping to answers `{"error": "…"}`.
+//! Clients get a short, stable reason; the full cause goes to the log only.
+use crate::store::StoreError;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("login required")]
+    Unauthorized,
+    #[error("invalid username or password")]
+    InvalidLogin,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{0}")]
+    Unprocessable(String),
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
+    /// The database cannot be reached; the detail is logged, not shown.
+    #[error("the database is unavailable, try again shortly")]
+    Unavailable(String),
+    /// Anything unexpected; the detail is logged, not shown.
+    #[error("internal error")]
+    Internal(String),
+}
+
+/// The body of every error answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A short reason, safe to show a user.
+    pub error: String,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => ApiError::NotFound(format!("{what} not found")),
+            StoreError::Invalid(why) => ApiError::BadRequest(why),
+            StoreError::Conflict(why) => ApiError::Conflict(why),
+            StoreError::Report(e) => ApiError::Unprocessable(e.to_string()),
+            StoreError::Db(db) if is_unavailable(&db) => ApiError::Unavailable(db.to_string()),
+            StoreError::Connect(why) => ApiError::Unavailable(why),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Whether a database error means "cannot reach the database" rather than a bad query.
+pub fn is_unavailable(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::DbErr;
+    match e {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        other => {
+            let text = other.to_string().to_lowercase();
+            [
+                "connection",
+                "pool timed out",
+                "broken pipe",
+                "terminating",
+                "does not exist",
+            ]
+            .iter()
+            .any(|needle| text.contains(needle))
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized | ApiError::InvalidLogin => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            ApiError::Internal(detail) => tracing::error!(detail = %detail, "request failed"),
+            ApiError::Unavailable(detail) => {
+                tracing::warn!(detail = %detail, "database unavailable")
+            }
+            _ => {}
+        }
+        let mut answer = HttpResponse::build(self.status_code());
+        if let ApiError::TooManyRequests { retry_after, .. } = self {
+            answer.insert_header(("Retry-After", retry_after.to_string()));
+        }
+        answer.json(ErrorBody {
+            error: self.to_string(),
+        })
+    }
+}

@@ -1,0 +1,33 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite'
+import vue from '@vitejs/plugin-vue'
+
+// The built app lands in web/dist, which `bigr serve` embeds (rust-embed) and serves at `/`.
+// Asset names keep Vite's default content hashes (dist/assets/*-[hash].js|css), so the
+// server can cache them forever and only index.html must be revalidated.
+export default defineConfig({
+  base: '/',
+  plugins: [vue()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // Embedded in the binary: no source maps, and warn early if the bundle grows.
+    sourcemap: false,
+    chunkSizeWarningLimit: 250,
+  },
+  server: {
+    // `npm run dev`: the SPA on Vite's port, the API from a local `bigr serve`.
+    proxy: {
+      '/api': {
+        target: 'http://127.0.0.1:8090',
+        changeOrigin: false,
+      },
+    },
+  },
+  test: {
+    environment: 'happy-dom',
+    include: ['src/**/*.test.ts'],
+    restoreMocks: true,
+    unstubGlobals: true,
+  },
+})
