@@ -7,6 +7,8 @@ mod lab;
 mod lab_services;
 mod scan_cli_lab;
 mod scan_lab;
+mod server_api;
+mod server_support;
 mod store_changes;
 mod store_copy;
 mod store_migrations;

@@ -1,0 +1,223 @@
+//! A real `bigr serve` on 127.0.0.1:0 for black-box HTTP tests, over a fresh SQLite file or
+//! PostgreSQL database, and a small cookie-keeping client that speaks to it with ureq.
+use super::support::TestDb;
+use bigr::server::{self, ServerOptions};
+use bigr::store::{self, users::Role};
+use sea_orm::DatabaseConnection;
+use serde_json::Value;
+use std::net::TcpListener;
+
+pub const ADMIN: (&str, &str) = ("admin", "admin-password-1");
+pub const VIEWER: (&str, &str) = ("viewer", "viewer-password-1");
+
+pub struct TestServer {
+    pub rt: tokio::runtime::Runtime,
+    pub db: DatabaseConnection,
+    pub base: String,
+    handle: actix_web::dev::ServerHandle,
+    pub test_db: Option<TestDb>,
+}
+
+impl TestServer {
+    /// A server over `db` (already migrated) with an admin and a viewer.
+    pub fn over(
+        rt: tokio::runtime::Runtime,
+        test_db: Option<TestDb>,
+        db: DatabaseConnection,
+        options: ServerOptions,
+    ) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let running = rt
+            .block_on(async { server::start(listener, db.clone(), options) })
+            .expect("start");
+        let base = format!("http://{}", running.addr);
+        let handle = running.handle.clone();
+        rt.spawn(running.server);
+        TestServer {
+            rt,
+            db,
+            base,
+            handle,
+            test_db,
+        }
+    }
+
+    /// On SQLite or (when `postgres`) a fresh PostgreSQL database; None when PG is unavailable.
+    pub fn start(postgres: bool, options: ServerOptions) -> Option<TestServer> {
+        let rt = runtime();
+        let test_db = if postgres {
+            rt.block_on(TestDb::postgres())?
+        } else {
+            rt.block_on(TestDb::sqlite())
+        };
+        let db = test_db.db.clone();
+        let s = TestServer::over(rt, Some(test_db), db, options);
+        s.add_user(ADMIN.0, ADMIN.1, Role::Admin);
+        s.add_user(VIEWER.0, VIEWER.1, Role::Viewer);
+        Some(s)
+    }
+
+    pub fn backend(&self) -> &'static str {
+        self.test_db.as_ref().map_or("?", |t| t.backend)
+    }
+
+    pub fn add_user(&self, name: &str, password: &str, role: Role) {
+        let hash = bigr::password::hash(password).expect("hash");
+        self.rt
+            .block_on(store::users::add(&self.db, name, &hash, role))
+            .expect("add user");
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(&self.base)
+    }
+
+    /// A client signed in as `who`.
+    pub fn signed_in(&self, who: (&str, &str)) -> Client {
+        let mut c = self.client();
+        let r = c.login(who.0, who.1);
+        assert_eq!(r.status, 200, "login as {}: {}", who.0, r.body);
+        c
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.rt.block_on(self.handle.stop(false));
+    }
+}
+
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Runs `test` against a server on SQLite, then on PostgreSQL when available.
+pub fn on_each_server(test: impl Fn(&TestServer)) {
+    for postgres in [false, true] {
+        if let Some(s) = TestServer::start(postgres, ServerOptions::default()) {
+            test(&s);
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The `{"error"}` text of an error answer.
+    pub fn error(&self) -> String {
+        self.json()["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no error field: {}", self.body))
+            .to_string()
+    }
+}
+
+pub struct Client {
+    agent: ureq::Agent,
+    pub base: String,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Client {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(std::time::Duration::from_secs(30)))
+            .max_redirects(0)
+            .build()
+            .into();
+        Client {
+            agent,
+            base: base.to_string(),
+            cookie: None,
+            csrf: None,
+        }
+    }
+
+    pub fn login(&mut self, user: &str, password: &str) -> Resp {
+        let r = self.send(
+            "POST",
+            "/api/auth/login",
+            Some(&serde_json::json!({"username": user, "password": password}).to_string()),
+        );
+        if r.status == 200 {
+            let set = r.header("set-cookie").expect("session cookie").to_string();
+            self.cookie = Some(set.split(';').next().expect("cookie").to_string());
+            self.csrf = r.json()["csrf_token"].as_str().map(str::to_string);
+        }
+        r
+    }
+
+    pub fn get(&self, path: &str) -> Resp {
+        self.send("GET", path, None)
+    }
+
+    /// Sends a request; JSON bodies get the session's CSRF token like the dashboard sends it.
+    pub fn send(&self, method: &str, path: &str, body: Option<&str>) -> Resp {
+        self.raw(method, path, body, &[])
+    }
+
+    pub fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.header("Cookie", c);
+        }
+        if let Some(t) = &self.csrf
+            && method != "GET"
+        {
+            req = req.header("X-CSRF-Token", t);
+        }
+        let mut has_type = false;
+        for (k, v) in extra {
+            has_type |= k.eq_ignore_ascii_case("content-type");
+            req = req.header(*k, *v);
+        }
+        if body.is_some() && !has_type {
+            req = req.header("Content-Type", "application/json");
+        }
+        let res = match body {
+            Some(b) => self.agent.run(req.body(b.to_string()).expect("request")),
+            None => self.agent.run(req.body(()).expect("request")),
+        };
+        let mut res = res.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        Resp {
+            status: res.status().as_u16(),
+            headers,
+            body: res.body_mut().read_to_string().unwrap_or_default(),
+        }
+    }
+}
