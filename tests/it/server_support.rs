@@ -185,6 +185,18 @@ impl Client {
         body: Option<&str>,
         extra: &[(&str, &str)],
     ) -> Resp {
+        self.try_raw(method, path, body, extra)
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    /// Like `raw`, but a connection failure is an error instead of a panic.
+    pub fn try_raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        extra: &[(&str, &str)],
+    ) -> Result<Resp, ureq::Error> {
         let mut req = ureq::http::Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.base));
@@ -208,16 +220,16 @@ impl Client {
             Some(b) => self.agent.run(req.body(b.to_string()).expect("request")),
             None => self.agent.run(req.body(()).expect("request")),
         };
-        let mut res = res.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let mut res = res?;
         let headers = res
             .headers()
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
             .collect();
-        Resp {
+        Ok(Resp {
             status: res.status().as_u16(),
             headers,
             body: res.body_mut().read_to_string().unwrap_or_default(),
-        }
+        })
     }
 }

@@ -1,0 +1,200 @@
+//! The server as operators run it: the `bigr serve` binary (first admin from the environment,
+//! health probe, SIGTERM), several instances on one PostgreSQL, and a database that goes away.
+use super::server_support::{ADMIN, Client, TestServer, runtime};
+use super::support::PgDatabase;
+use bigr::server::ServerOptions;
+use bigr::store::{self, OpenOptions};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+struct Served(Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_healthy(base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let c = Client::new(base);
+    loop {
+        let up = c
+            .try_raw("GET", "/api/health", None, &[])
+            .map_or(0, |r| r.status);
+        if up == 200 {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "bigr serve did not come up at {base}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serve_binary_creates_the_first_admin_answers_health_and_stops_on_sigterm() {
+    let home = tempfile::tempdir().expect("home");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let child = Command::new(assert_cmd::cargo::cargo_bin!("bigr"))
+        .args([
+            "--home",
+            home.path().to_str().unwrap(),
+            "serve",
+            "--port",
+            &port.to_string(),
+        ])
+        .env("BIGR_ADMIN_PASSWORD", "first-admin-password")
+        .env("BIGR_ADMIN_USER", "root-admin")
+        .env_remove("DATABASE_URL")
+        .env_remove("PORT")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn bigr serve");
+    let mut served = Served(child);
+    wait_healthy(&base);
+    let mut c = Client::new(&base);
+    assert_eq!(c.login("root-admin", "first-admin-password").status, 200);
+    assert_eq!(c.get("/api/data").status, 200);
+
+    let probe = Command::new(assert_cmd::cargo::cargo_bin!("bigr"))
+        .args(["health", "--url", &format!("{base}/api/health")])
+        .output()
+        .expect("bigr health");
+    assert!(probe.status.success(), "{probe:?}");
+    assert_eq!(String::from_utf8_lossy(&probe.stdout).trim(), "ok");
+
+    // The same figures from the CLI as from the API (one database file).
+    let api = c.get("/api/compliance").json();
+    let cli = Command::new(assert_cmd::cargo::cargo_bin!("bigr"))
+        .args([
+            "--home",
+            home.path().to_str().unwrap(),
+            "compliance",
+            "--json",
+        ])
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("bigr compliance");
+    let cli: serde_json::Value = serde_json::from_slice(&cli.stdout).expect("compliance JSON");
+    assert_eq!(cli, api);
+
+    // SAFETY: kill(2) on our own child's pid has no memory effects.
+    assert_eq!(
+        unsafe { libc::kill(served.0.id() as i32, libc::SIGTERM) },
+        0
+    );
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(s) = served.0.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "bigr serve ignored SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    let mut log = String::new();
+    use std::io::Read;
+    served
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert!(
+        log.contains("created the first admin 'root-admin'"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("first-admin-password"),
+        "the password reached the log: {log}"
+    );
+    assert!(!log.contains("bigr_session="), "a cookie reached the log");
+    // The database file is not readable by others.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(home.path().join("bigr.db"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o077, 0, "bigr.db mode {mode:o}");
+
+    let down = Command::new(assert_cmd::cargo::cargo_bin!("bigr"))
+        .args([
+            "health",
+            "--url",
+            &format!("{base}/api/health"),
+            "--timeout",
+            "2",
+        ])
+        .output()
+        .expect("bigr health");
+    assert!(!down.status.success());
+}
+
+#[test]
+fn two_servers_on_one_postgres_share_sessions_and_migrate_once() {
+    let rt = runtime();
+    let Some(pg) = rt.block_on(PgDatabase::create()) else {
+        return;
+    };
+    // Both instances open (and migrate) the same empty database at the same moment.
+    let opts = OpenOptions::default();
+    let (a, b) = rt
+        .block_on(async { tokio::join!(store::open(&pg.url, &opts), store::open(&pg.url, &opts)) });
+    let (a, b) = (a.expect("instance a"), b.expect("instance b"));
+    let one = TestServer::over(runtime(), None, a, ServerOptions::default());
+    let two = TestServer::over(runtime(), None, b, ServerOptions::default());
+    one.add_user(ADMIN.0, ADMIN.1, store::users::Role::Admin);
+    let mut c = one.signed_in(ADMIN);
+    assert_eq!(c.get("/api/data").status, 200);
+    // The load balancer sends the next request to the other instance.
+    c.base = two.base.clone();
+    assert_eq!(c.get("/api/auth/me").json()["user"]["username"], "admin");
+    assert_eq!(
+        c.send("POST", "/api/subnets", Some(r#"{"cidr":"10.7.0.0/24"}"#))
+            .status,
+        201
+    );
+    assert_eq!(c.send("POST", "/api/auth/logout", None).status, 204);
+    c.base = one.base.clone();
+    assert_eq!(c.get("/api/data").status, 401, "logged out everywhere");
+    drop((one, two));
+    drop(pg);
+}
+
+#[test]
+fn health_reports_a_lost_database_as_degraded_and_the_api_as_unavailable() {
+    let rt = runtime();
+    let Some(pg) = rt.block_on(PgDatabase::create()) else {
+        return;
+    };
+    let db = rt
+        .block_on(store::open(&pg.url, &OpenOptions::default()))
+        .expect("open");
+    let s = TestServer::over(rt, None, db, ServerOptions::default());
+    s.add_user(ADMIN.0, ADMIN.1, store::users::Role::Admin);
+    let c = s.signed_in(ADMIN);
+    assert_eq!(c.get("/api/health").json()["status"], "ok");
+    drop(pg); // DROP DATABASE … WITH (FORCE): every connection is cut.
+    let h = c.get("/api/health");
+    assert_eq!(h.status, 503, "{}", h.body);
+    assert_eq!(h.json()["status"], "degraded");
+    assert_eq!(h.json()["database"]["reachable"], false);
+    let r = c.get("/api/data");
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert_eq!(r.error(), "the database is unavailable, try again shortly");
+    // Still serving.
+    assert_eq!(c.get("/api/openapi.json").status, 200);
+}
