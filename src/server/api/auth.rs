@@ -29,10 +29,10 @@ pub struct SessionInfo {
 
 /// The client's address: the peer, or the proxy's `X-Forwarded-For` when configured.
 pub fn client_addr(req: &HttpRequest, state: &AppState) -> String {
-    if state.options.behind_proxy {
-        if let Some(ip) = req.connection_info().realip_remote_addr() {
-            return ip.to_string();
-        }
+    if state.options.behind_proxy
+        && let Some(ip) = req.connection_info().realip_remote_addr()
+    {
+        return ip.to_string();
     }
     req.peer_addr()
         .map_or_else(|| "unknown".into(), |a| a.ip().to_string())
