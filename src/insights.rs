@@ -9,19 +9,23 @@ pub async fn compliance(
     db: &DatabaseConnection,
     site: Option<&str>,
 ) -> StoreResult<compliance::ComplianceReport> {
-    let assets = store::facts::load(db, site, false).await?;
-    let subnets = store::subnets::list(db, site)
-        .await?
-        .into_iter()
-        .filter_map(|s| {
-            Some(compliance::SubnetScope {
-                cidr: s.cidr.parse().ok()?,
-                site: s.site,
-                label: s.label,
-            })
-        })
-        .collect::<Vec<_>>();
-    Ok(compliance::report(&assets, &subnets))
+    let counts = store::facts::classification_counts(db, site, None).await?;
+    let mut subnets = Vec::new();
+    for s in store::subnets::list(db, site).await? {
+        let Ok(cidr) = s.cidr.parse::<ipnet::IpNet>() else {
+            continue;
+        };
+        let counts = store::facts::classification_counts(db, Some(&s.site), Some(&cidr)).await?;
+        subnets.push(compliance::SubnetScope {
+            cidr,
+            site: s.site,
+            label: s.label,
+            counts,
+        });
+    }
+    let (candidates, total) =
+        store::facts::action_candidates(db, site, compliance::MAX_ACTION_ITEMS as u64).await?;
+    Ok(compliance::report(&counts, &subnets, &candidates, total))
 }
 
 pub async fn risk(

@@ -1,7 +1,7 @@
 //! Compliance: how much of the inventory is classified under the BİG guide.
 //! score = (fully classified + manual + ½ partially) / total × 100; grade A–F in steps of 10.
 use super::round;
-use crate::model::{AssetFacts, Category};
+use crate::model::{AssetFacts, Category, ClassCount};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -21,16 +21,17 @@ pub struct Breakdown {
 }
 
 impl Breakdown {
-    pub fn add(&mut self, a: &AssetFacts) {
-        self.total_assets += 1;
-        if a.manual {
-            self.manual_overrides += 1;
-        } else if a.category == Category::Unclassified.as_str() || a.confidence < PARTIAL {
-            self.unclassified += 1;
-        } else if a.confidence >= FULL {
-            self.fully_classified += 1;
+    /// Adds `c.n` assets of one classification state.
+    pub fn add(&mut self, c: &ClassCount) {
+        self.total_assets += c.n;
+        if c.manual {
+            self.manual_overrides += c.n;
+        } else if c.category == Category::Unclassified.as_str() || c.band == 0 {
+            self.unclassified += c.n;
+        } else if c.band == 2 {
+            self.fully_classified += c.n;
         } else {
-            self.partially_classified += 1;
+            self.partially_classified += c.n;
         }
     }
 
@@ -94,11 +95,12 @@ pub struct ComplianceReport {
     pub action_items_total: u64,
 }
 
-/// A registered subnet to score separately.
+/// A registered subnet scored separately, with its counts.
 pub struct SubnetScope {
     pub site: String,
     pub cidr: ipnet::IpNet,
     pub label: String,
+    pub counts: Vec<ClassCount>,
 }
 
 fn scope(name: String, label: Option<String>, b: Breakdown) -> Scope {
@@ -112,61 +114,58 @@ fn scope(name: String, label: Option<String>, b: Breakdown) -> Scope {
     }
 }
 
-pub fn report(assets: &[AssetFacts], subnets: &[SubnetScope]) -> ComplianceReport {
-    let mut all = Breakdown::default();
-    let mut per_site: BTreeMap<&str, Breakdown> = BTreeMap::new();
-    let mut per_subnet: Vec<Breakdown> = vec![Breakdown::default(); subnets.len()];
-    let mut distribution: BTreeMap<String, u64> = Category::ALL
-        .iter()
-        .map(|c| (c.as_str().to_string(), 0))
-        .collect();
-    let mut items = Vec::new();
-    let mut items_total = 0u64;
-    for a in assets {
-        all.add(a);
-        per_site.entry(&a.site).or_default().add(a);
-        if let Ok(ip) = a.ip.parse::<std::net::IpAddr>() {
-            for (i, s) in subnets.iter().enumerate() {
-                if s.site == a.site && s.cidr.contains(&ip) {
-                    per_subnet[i].add(a);
-                }
-            }
-        }
-        *distribution.entry(a.category.clone()).or_insert(0) += 1;
-        if a.manual {
-            continue;
-        }
-        let item = if a.category == Category::Unclassified.as_str() || a.confidence < PARTIAL {
-            Some((
+/// The action item for one asset that is not fully classified, if it needs one.
+fn action_item(a: &AssetFacts) -> Option<ActionItem> {
+    let (kind, priority, reason) =
+        if a.category == Category::Unclassified.as_str() || a.confidence < PARTIAL {
+            (
                 "classify",
                 "critical",
                 format!("unclassified (confidence {:.2})", a.confidence),
-            ))
+            )
         } else if a.confidence < FULL {
-            Some((
+            (
                 "review",
                 "normal",
                 format!(
                     "low-confidence classification (confidence {:.2})",
                     a.confidence
                 ),
-            ))
+            )
         } else {
-            None
+            return None;
         };
-        if let Some((kind, priority, reason)) = item {
-            items_total += 1;
-            items.push(ActionItem {
-                kind,
-                priority,
-                asset_id: a.id,
-                site: a.site.clone(),
-                ip: a.ip.clone(),
-                hostname: a.hostname.clone(),
-                reason,
-            });
-        }
+    Some(ActionItem {
+        kind,
+        priority,
+        asset_id: a.id,
+        site: a.site.clone(),
+        ip: a.ip.clone(),
+        hostname: a.hostname.clone(),
+        reason,
+    })
+}
+
+/// `counts`: the whole scope; `candidates`: the first assets needing work (unclassified
+/// first), `candidates_total` how many there are in all.
+pub fn report(
+    counts: &[ClassCount],
+    subnets: &[SubnetScope],
+    candidates: &[AssetFacts],
+    candidates_total: u64,
+) -> ComplianceReport {
+    let mut all = Breakdown::default();
+    let mut per_site: BTreeMap<&str, Breakdown> = BTreeMap::new();
+    let mut distribution: BTreeMap<String, u64> = Category::ALL
+        .iter()
+        .map(|c| (c.as_str().to_string(), 0))
+        .collect();
+    for c in counts {
+        all.add(c);
+        per_site.entry(&c.site).or_default().add(c);
+        *distribution.entry(c.category.clone()).or_insert(0) += c.n;
     }
+    let mut items: Vec<ActionItem> = candidates.iter().filter_map(action_item).collect();
     items.sort_by(|x, y| {
         (x.priority != "critical")
             .cmp(&(y.priority != "critical"))
@@ -192,8 +191,9 @@ pub fn report(assets: &[AssetFacts], subnets: &[SubnetScope]) -> ComplianceRepor
             .collect(),
         subnets: subnets
             .iter()
-            .zip(per_subnet)
-            .map(|(s, b)| {
+            .map(|s| {
+                let mut b = Breakdown::default();
+                s.counts.iter().for_each(|c| b.add(c));
                 scope(
                     s.cidr.to_string(),
                     Some(format!("{} ({})", s.label, s.site)),
@@ -202,7 +202,7 @@ pub fn report(assets: &[AssetFacts], subnets: &[SubnetScope]) -> ComplianceRepor
             })
             .collect(),
         action_items: items,
-        action_items_total: items_total,
+        action_items_total: candidates_total,
     }
 }
 
@@ -210,26 +210,36 @@ pub fn report(assets: &[AssetFacts], subnets: &[SubnetScope]) -> ComplianceRepor
 mod tests {
     use super::*;
 
-    fn asset(category: &str, confidence: f64, manual: bool) -> AssetFacts {
+    fn count(site: &str, category: &str, manual: bool, band: u8, n: u64) -> ClassCount {
+        ClassCount {
+            site: site.into(),
+            category: category.into(),
+            manual,
+            band,
+            n,
+        }
+    }
+
+    fn asset(category: &str, confidence: f64) -> AssetFacts {
         AssetFacts {
             site: "hq".into(),
             ip: "10.0.0.1".into(),
             category: category.into(),
             confidence,
-            manual,
             ..Default::default()
         }
     }
 
     #[test]
     fn score_follows_the_formula_and_grades_in_steps_of_ten() {
-        let assets = vec![
-            asset("iot", 0.9, false),
-            asset("iot", 0.5, false),
-            asset("unclassified", 0.1, false),
-            asset("tasinabilir", 0.0, true),
+        let counts = [
+            count("hq", "iot", false, 2, 1),
+            count("hq", "iot", false, 1, 1),
+            count("hq", "unclassified", false, 0, 1),
+            count("hq", "tasinabilir", true, 0, 1),
         ];
-        let r = report(&assets, &[]);
+        let candidates = [asset("iot", 0.5), asset("unclassified", 0.1)];
+        let r = report(&counts, &[], &candidates, 2);
         // (1 full + 1 manual + 0.5 × 1 partial) / 4 = 62.5
         assert_eq!(r.compliance_score, 62.5);
         assert_eq!(r.grade, "D");
@@ -239,26 +249,33 @@ mod tests {
         assert_eq!(r.distribution["iot"], 2);
         assert_eq!(grade(90.0), "A");
         assert_eq!(grade(59.9), "F");
-        assert_eq!(report(&[], &[]).compliance_score, 100.0);
+        assert_eq!(report(&[], &[], &[], 0).compliance_score, 100.0);
     }
 
     #[test]
-    fn subnets_score_only_their_own_site_and_addresses() {
-        let mut a = asset("iot", 0.9, false);
-        a.ip = "10.0.1.5".into();
-        let mut b = asset("unclassified", 0.0, false);
-        b.ip = "10.0.2.5".into();
-        let mut other_site = asset("unclassified", 0.0, false);
-        other_site.site = "branch".into();
-        other_site.ip = "10.0.1.6".into();
+    fn an_unclassified_group_counts_as_unclassified_whatever_the_confidence() {
+        let r = report(&[count("hq", "unclassified", false, 2, 3)], &[], &[], 0);
+        assert_eq!(r.breakdown.unclassified, 3);
+        assert_eq!(r.compliance_score, 0.0);
+    }
+
+    #[test]
+    fn sites_and_subnets_are_scored_separately() {
+        let counts = [
+            count("hq", "iot", false, 2, 1),
+            count("branch", "unclassified", false, 0, 1),
+        ];
         let subnets = [SubnetScope {
             site: "hq".into(),
             cidr: "10.0.1.0/24".parse().unwrap(),
             label: "cams".into(),
+            counts: vec![count("hq", "iot", false, 2, 1)],
         }];
-        let r = report(&[a, b, other_site], &subnets);
+        let r = report(&counts, &subnets, &[], 1);
         assert_eq!(r.subnets[0].breakdown.total_assets, 1);
         assert_eq!(r.subnets[0].grade, "A");
         assert_eq!(r.sites.len(), 2);
+        assert_eq!(r.sites[0].name, "branch");
+        assert_eq!(r.sites[0].grade, "F");
     }
 }

@@ -109,7 +109,10 @@ pub struct RiskProfile {
 }
 
 pub fn profile(a: &AssetFacts, cves: &CveSnapshot, now: DateTime<Utc>) -> RiskProfile {
-    let matches = vulns::match_asset(cves, a);
+    profile_with(a, &vulns::match_asset(cves, a), now)
+}
+
+fn profile_with(a: &AssetFacts, matches: &[vulns::CveMatch], now: DateTime<Utc>) -> RiskProfile {
     let f = Factors {
         cve: matches.iter().map(|m| m.cvss).fold(0.0, f64::max) / 10.0,
         exposure: exposure(&a.open_ports),
@@ -172,6 +175,7 @@ pub struct RiskReport {
 }
 
 /// Profiles every asset and returns the summary with one page of profiles, highest first.
+/// Only the listed profiles are built in full; the rest contribute their score.
 pub fn report(
     assets: &[AssetFacts],
     cves: &CveSnapshot,
@@ -179,19 +183,24 @@ pub fn report(
     page: u64,
     per_page: u64,
 ) -> RiskReport {
-    let mut all: Vec<RiskProfile> = assets.iter().map(|a| profile(a, cves, now)).collect();
-    all.sort_by(|a, b| {
-        b.risk_score
-            .total_cmp(&a.risk_score)
-            .then(a.site.cmp(&b.site))
-            .then(a.ip.cmp(&b.ip))
+    let mut matcher = vulns::Matcher::new(cves);
+    let mut scored: Vec<(f64, usize)> = assets
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (profile_with(a, matcher.matches(a), now).risk_score, i))
+        .collect();
+    // Highest first; ties by site and address so pages are stable.
+    scored.sort_unstable_by(|(sa, ia), (sb, ib)| {
+        sb.total_cmp(sa)
+            .then_with(|| assets[*ia].site.cmp(&assets[*ib].site))
+            .then_with(|| assets[*ia].ip.cmp(&assets[*ib].ip))
     });
     let mut s = RiskSummary {
-        assets: all.len(),
+        assets: scored.len(),
         ..Default::default()
     };
-    for p in &all {
-        match p.risk_level {
+    for (score, _) in &scored {
+        match level(*score) {
             "critical" => s.critical_count += 1,
             "high" => s.high_count += 1,
             "medium" => s.medium_count += 1,
@@ -199,24 +208,27 @@ pub fn report(
             _ => s.info_count += 1,
         }
     }
-    if !all.is_empty() {
+    if let Some((max, _)) = scored.first() {
         s.average_risk = round(
-            all.iter().map(|p| p.risk_score).sum::<f64>() / all.len() as f64,
+            scored.iter().map(|(x, _)| x).sum::<f64>() / scored.len() as f64,
             2,
         );
-        s.max_risk = all[0].risk_score;
+        s.max_risk = *max;
     }
+    let mut build = |i: usize| profile_with(&assets[i], matcher.matches(&assets[i]), now);
     let start = ((page.max(1) - 1) * per_page) as usize;
+    let top_risks = scored.iter().take(TOP).map(|(_, i)| build(*i)).collect();
+    let profiles = scored
+        .iter()
+        .skip(start)
+        .take(per_page as usize)
+        .map(|(_, i)| build(*i))
+        .collect();
     RiskReport {
         summary: s,
-        top_risks: all.iter().take(TOP).cloned().collect(),
-        profiles: all
-            .iter()
-            .skip(start)
-            .take(per_page as usize)
-            .cloned()
-            .collect(),
-        total: all.len(),
+        top_risks,
+        profiles,
+        total: scored.len(),
         page,
         per_page,
     }

@@ -298,6 +298,29 @@ pub fn match_asset(snapshot: &CveSnapshot, asset: &AssetFacts) -> Vec<CveMatch> 
     out
 }
 
+/// Matches assets, remembering the answer per distinct service list: a fleet runs few
+/// distinct banners, and 100 000 assets must not mean 100 000 rounds of regexes.
+pub struct Matcher<'a> {
+    snapshot: &'a CveSnapshot,
+    seen: HashMap<&'a [Service], Vec<CveMatch>>,
+}
+
+impl<'a> Matcher<'a> {
+    pub fn new(snapshot: &'a CveSnapshot) -> Self {
+        Matcher {
+            snapshot,
+            seen: HashMap::new(),
+        }
+    }
+
+    pub fn matches(&mut self, asset: &'a AssetFacts) -> &[CveMatch] {
+        let snapshot = self.snapshot;
+        self.seen
+            .entry(asset.services.as_slice())
+            .or_insert_with(|| match_asset(snapshot, asset))
+    }
+}
+
 /// One vulnerable asset in the report.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct AssetVulns {
@@ -330,8 +353,9 @@ pub struct VulnReport {
 pub fn report(snapshot: &CveSnapshot, assets: &[AssetFacts]) -> VulnReport {
     let mut out = Vec::new();
     let mut by_severity = std::collections::BTreeMap::new();
+    let mut matcher = Matcher::new(snapshot);
     for a in assets {
-        let matches = match_asset(snapshot, a);
+        let matches = matcher.matches(a).to_vec();
         if matches.is_empty() {
             continue;
         }

@@ -52,3 +52,15 @@ pub struct MostChanged {
     pub change_count: i64,
     pub last_change: DateTime<Utc>,
 }
+
+/// How many assets share one classification state, for compliance counting in the database.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassCount {
+    pub site: String,
+    /// Effective group (the manual tag when there is one).
+    pub category: String,
+    pub manual: bool,
+    /// 2 = confidence ≥ 0.7, 1 = ≥ 0.3, 0 = below.
+    pub band: u8,
+    pub n: u64,
+}

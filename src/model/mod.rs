@@ -8,7 +8,7 @@ mod report;
 mod validate;
 
 pub use category::{Category, ConfidenceLevel, DeviceType, Sensitivity};
-pub use facts::{AssetFacts, DailyRows, MostChanged};
+pub use facts::{AssetFacts, ClassCount, DailyRows, MostChanged};
 pub use mac::MacAddr;
 pub use ports::PortSet;
 pub use report::{

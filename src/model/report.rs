@@ -134,7 +134,7 @@ impl AssetObservation {
 }
 
 /// A service found on an open port.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     pub port: u16,

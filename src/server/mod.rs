@@ -3,6 +3,7 @@
 mod api;
 mod body;
 mod error;
+mod facts_cache;
 mod metrics;
 mod routes;
 mod session;
@@ -42,6 +43,7 @@ pub fn start(
         options,
         throttle: Default::default(),
         metrics: Default::default(),
+        facts: Default::default(),
         cves,
     });
     let openapi = routes::openapi();

@@ -1,5 +1,6 @@
 //! What every handler can reach: the database, the server's options, and the in-process
 //! helpers (login throttle, metrics, the CVE snapshot).
+use super::facts_cache::FactsCache;
 use super::metrics::Metrics;
 use super::throttle::LoginThrottle;
 use crate::analysis::vulns::CveSnapshot;
@@ -42,5 +43,6 @@ pub struct AppState {
     pub options: ServerOptions,
     pub throttle: LoginThrottle,
     pub metrics: Metrics,
+    pub facts: FactsCache,
     pub cves: Arc<CveSnapshot>,
 }

@@ -2,7 +2,7 @@
 //! the columns it reads: compliance and topology skip services, risk and CVEs need them.
 use super::entity::asset;
 use super::error::StoreResult;
-use crate::model::AssetFacts;
+use crate::model::{AssetFacts, ClassCount};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
@@ -108,4 +108,118 @@ pub async fn load<C: ConnectionTrait>(
             switch_port: r.switch_port,
         })
         .collect())
+}
+
+fn ph(backend: sea_orm::DbBackend, n: usize) -> String {
+    match backend {
+        sea_orm::DbBackend::Postgres => format!("${n}"),
+        _ => "?".into(),
+    }
+}
+
+/// Assets counted by (site, group, manual, confidence band), optionally inside one site and
+/// address range: compliance without loading a row per asset.
+pub async fn classification_counts<C: ConnectionTrait>(
+    db: &C,
+    site: Option<&str>,
+    net: Option<&ipnet::IpNet>,
+) -> StoreResult<Vec<ClassCount>> {
+    let b = db.get_database_backend();
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut conds: Vec<String> = Vec::new();
+    if let Some(name) = site {
+        let s = super::sites::require(db, name).await?;
+        values.push(s.id.into());
+        conds.push(format!("site_id = {}", ph(b, values.len())));
+    }
+    if let Some(net) = net {
+        let (lo, hi) = super::identity::ip_sort_range(net);
+        values.push(lo.into());
+        let lo_ph = ph(b, values.len());
+        values.push(hi.into());
+        conds.push(format!(
+            "ip_sort BETWEEN {lo_ph} AND {}",
+            ph(b, values.len())
+        ));
+    }
+    let filter = if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT site_id, category, \
+         CASE WHEN manual_category IS NULL THEN 0 ELSE 1 END AS manual, \
+         CASE WHEN confidence >= 0.7 THEN 2 WHEN confidence >= 0.3 THEN 1 ELSE 0 END AS band, \
+         COUNT(*) AS n FROM assets {filter} GROUP BY 1, 2, 3, 4"
+    );
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(b, sql, values))
+        .await?;
+    let names = super::sites::names(db).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let site_id: Uuid = r.try_get("", "site_id")?;
+        let manual: i32 = r.try_get("", "manual")?;
+        let band: i32 = r.try_get("", "band")?;
+        let n: i64 = r.try_get("", "n")?;
+        out.push(ClassCount {
+            site: names.get(&site_id).cloned().unwrap_or_default(),
+            category: r.try_get("", "category")?,
+            manual: manual != 0,
+            band: band.clamp(0, 2) as u8,
+            n: n.max(0) as u64,
+        });
+    }
+    Ok(out)
+}
+
+/// Assets needing classification work (not tagged by hand; unclassified first, then low
+/// confidence), at most `limit`, with how many there are in all.
+pub async fn action_candidates<C: ConnectionTrait>(
+    db: &C,
+    site: Option<&str>,
+    limit: u64,
+) -> StoreResult<(Vec<AssetFacts>, u64)> {
+    use asset::Column as A;
+    use sea_orm::{Condition, PaginatorTrait};
+    let mut base = asset::Entity::find().filter(A::ManualCategory.is_null());
+    if let Some(name) = site {
+        let s = super::sites::require(db, name).await?;
+        base = base.filter(A::SiteId.eq(s.id));
+    }
+    let unclassified = Condition::any()
+        .add(A::Confidence.lt(0.3))
+        .add(A::Category.eq("unclassified"));
+    let review = Condition::all()
+        .add(A::Confidence.gte(0.3))
+        .add(A::Confidence.lt(0.7))
+        .add(A::Category.ne("unclassified"));
+    let names = super::sites::names(db).await?;
+    let mut out = Vec::new();
+    let mut total = 0;
+    for cond in [unclassified, review] {
+        let q = base.clone().filter(cond);
+        total += q.clone().count(db).await?;
+        let room = limit.saturating_sub(out.len() as u64);
+        if room == 0 {
+            continue;
+        }
+        let rows = q
+            .order_by_asc(A::SiteId)
+            .order_by_asc(A::IpSort)
+            .limit(room)
+            .all(db)
+            .await?;
+        out.extend(rows.into_iter().map(|a| AssetFacts {
+            id: a.id,
+            site: names.get(&a.site_id).cloned().unwrap_or_default(),
+            ip: a.ip,
+            hostname: a.hostname,
+            category: a.category,
+            confidence: a.confidence,
+            ..Default::default()
+        }));
+    }
+    Ok((out, total))
 }

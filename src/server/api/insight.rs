@@ -52,9 +52,13 @@ pub async fn risk_report(
     }
     .request()?;
     let site = site_filter(&q.0.site);
-    Ok(web::Json(
-        insights::risk(&state.db, &state.cves, site.as_deref(), page, Utc::now()).await?,
-    ))
+    let facts = state.facts.get(&state.db, site.as_deref()).await?;
+    let cves = state.cves.clone();
+    let report =
+        web::block(move || risk::report(&facts, &cves, Utc::now(), page.page, page.per_page))
+            .await
+            .map_err(|e| ApiError::Internal(format!("risk task failed: {e}")))?;
+    Ok(web::Json(report))
 }
 
 #[utoipa::path(tag = "analysis", params(SiteOnly), responses((status = 200, body = vulns::VulnReport), (status = 401, body = ErrorBody)))]
@@ -65,9 +69,12 @@ pub async fn vulnerability_report(
     q: Params<SiteOnly>,
 ) -> ApiResult<web::Json<vulns::VulnReport>> {
     let site = site_filter(&q.0.site);
-    Ok(web::Json(
-        insights::vulnerabilities(&state.db, &state.cves, site.as_deref()).await?,
-    ))
+    let facts = state.facts.get(&state.db, site.as_deref()).await?;
+    let cves = state.cves.clone();
+    let report = web::block(move || vulns::report(&cves, &facts))
+        .await
+        .map_err(|e| ApiError::Internal(format!("CVE task failed: {e}")))?;
+    Ok(web::Json(report))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -200,6 +200,7 @@ pub async fn tag(
         body.0.note.as_deref(),
     )
     .await?;
+    state.facts.invalidate();
     tracing::info!(user = %who.0.user.username, asset = %id, category = %category.as_str(), "tagged");
     Ok(web::Json(view))
 }
@@ -217,6 +218,7 @@ pub async fn untag(
 ) -> ApiResult<web::Json<inventory::AssetView>> {
     let id = parse_id(&id)?;
     let view = store::tags::untag(&state.db, &id.to_string(), None).await?;
+    state.facts.invalidate();
     tracing::info!(user = %who.0.user.username, asset = %id, "untagged");
     Ok(web::Json(view))
 }
