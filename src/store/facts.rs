@@ -33,7 +33,7 @@ struct Row {
 }
 
 /// Every asset of `site` (None: all sites), ordered by site and address.
-pub async fn load<C: ConnectionTrait>(
+pub async fn load<C: ConnectionTrait + sea_orm::StreamTrait>(
     db: &C,
     site: Option<&str>,
     with_services: bool,
@@ -50,6 +50,7 @@ pub async fn load<C: ConnectionTrait>(
         .order_by_asc(A::Id);
     // Without services, the small `open_ports` column stands in under that name so the
     // row type stays one (and rows are read in one consistent query).
+    let names = super::sites::names(db).await?;
     let services_col = if with_services {
         A::Services
     } else {
@@ -78,12 +79,15 @@ pub async fn load<C: ConnectionTrait>(
         ])
         .column_as(services_col, "services")
         .into_model::<Row>()
-        .all(db)
+        .stream(db)
         .await?;
-    let names = super::sites::names(db).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AssetFacts {
+    // Rows are turned into facts as they arrive, so the raw rows and their JSON trees are
+    // never all held at once next to the result.
+    let mut out = Vec::new();
+    let mut rows = std::pin::pin!(rows);
+    while let Some(r) = futures_util::StreamExt::next(&mut rows).await {
+        let r = r?;
+        out.push(AssetFacts {
             id: r.id,
             site: names.get(&r.site_id).cloned().unwrap_or_default(),
             ip: r.ip,
@@ -106,8 +110,10 @@ pub async fn load<C: ConnectionTrait>(
             change_count: r.change_count,
             switch_host: r.switch_host,
             switch_port: r.switch_port,
-        })
-        .collect())
+        });
+    }
+    out.shrink_to_fit();
+    Ok(out)
 }
 
 fn ph(backend: sea_orm::DbBackend, n: usize) -> String {

@@ -1,6 +1,6 @@
 //! Pagination shared by every list query.
 use super::error::{StoreError, StoreResult};
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, QuerySelect, Select};
+use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect, Select};
 use serde::Serialize;
 
 pub const MAX_PER_PAGE: u64 = 500;
@@ -30,7 +30,19 @@ impl PageRequest {
         E: EntityTrait,
         E::Model: Send + Sync,
     {
-        let total = query.clone().count(db).await?;
+        // COUNT(*) over the filter alone: counting the ordered, all-columns query would make
+        // the database sort every matching row just to count them.
+        let total = {
+            let mut q = query.clone();
+            sea_orm::QueryTrait::query(&mut q).clear_order_by();
+            let n: Option<i64> = q
+                .select_only()
+                .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
+                .into_tuple()
+                .one(db)
+                .await?;
+            n.unwrap_or(0).max(0) as u64
+        };
         let rows = query
             .offset(self.offset())
             .limit(self.per_page)

@@ -217,6 +217,9 @@ fn wrk(port: u16, cookie: &str, path: &str, connections: u32, seconds: u32) -> L
             &format!("-c{connections}"),
             &format!("-d{seconds}s"),
             "--latency",
+            // Slow answers are measured, not dropped (wrk's default gives up after 2 s).
+            "--timeout",
+            "10s",
             "-H",
             &format!("Cookie: {cookie}"),
             &format!("http://127.0.0.1:{port}{path}"),
