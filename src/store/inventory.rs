@@ -244,10 +244,18 @@ pub async fn list<C: ConnectionTrait>(
     } else {
         sea_orm::Order::Asc
     };
-    let query = query
-        .order_by(col, order)
-        .order_by_asc(asset::Column::IpSort)
-        .order_by_asc(asset::Column::Id);
+    // Ties break by address then id; sorting by address already is the first key, and
+    // repeating it would keep SQLite from walking the (ip_sort, id) index.
+    let query = if f.sort == AssetSort::Ip {
+        query
+            .order_by(col, order.clone())
+            .order_by(asset::Column::Id, order)
+    } else {
+        query
+            .order_by(col, order)
+            .order_by_asc(asset::Column::IpSort)
+            .order_by_asc(asset::Column::Id)
+    };
     let (rows, total) = page.fetch(db, query).await?;
     let names = super::sites::names(db).await?;
     let items = rows

@@ -141,6 +141,8 @@ fn serve(url: &str) -> Server {
         .stderr(Stdio::null())
         .spawn()
         .expect("bigr serve");
+    // Owned at once, so a failed start still kills and reaps it.
+    let server = Server(child, port);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
@@ -151,7 +153,7 @@ fn serve(url: &str) -> Server {
             .call()
             .is_ok_and(|r| r.status() == 200)
         {
-            return Server(child, port);
+            return server;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
