@@ -47,8 +47,18 @@ pub fn compare(a: &str, b: &str) -> Ordering {
             return o;
         }
     }
-    a.len().cmp(&b.len())
+    // One ran out: a following pre-release tag makes the longer one earlier (`9.0.0-M1` <
+    // `9.0.0`, `0.94.14rc21` < `0.94.14`); anything else makes it later (`1.0.1f` > `1.0.1`).
+    let is_pre = |s: Option<&Segment>| matches!(s, Some(Segment::Text(t)) if PRE_RELEASE.contains(&t.as_str()));
+    match a.len().cmp(&b.len()) {
+        Ordering::Greater if is_pre(a.get(b.len())) => Ordering::Less,
+        Ordering::Less if is_pre(b.get(a.len())) => Ordering::Greater,
+        other => other,
+    }
 }
+
+/// Tags that mark a release candidate or milestone before the release they name.
+const PRE_RELEASE: [&str; 6] = ["rc", "m", "alpha", "beta", "pre", "dev"];
 
 /// Whether the string holds at least one digit: "unknown" or "" is no version at all.
 pub fn is_version(v: &str) -> bool {
@@ -71,5 +81,9 @@ mod tests {
         assert_eq!(compare("2016.74", "2020.81"), Less);
         assert_eq!(compare("10.0", "9.99"), Greater);
         assert!(!is_version("unknown"));
+        assert_eq!(compare("0.94.14rc21", "0.94.14"), Less);
+        assert_eq!(compare("9.0.0-M1", "9.0.0"), Less);
+        assert_eq!(compare("9.0.0", "9.0.0.M1"), Greater);
+        assert_eq!(compare("1.0.1f", "1.0.1"), Greater);
     }
 }

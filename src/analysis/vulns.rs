@@ -206,8 +206,26 @@ fn server_header_products(header: &str, port: u16, out: &mut Vec<ProductSeen>) {
     }
 }
 
+/// Writes a version the way the snapshot does: OpenBSD's sshd prints `9.7` for what
+/// portable OpenSSH calls `9.7p1`; Jetty's `.v20210325` build date is not part of it.
+fn canonical(product: &str, version: &str) -> String {
+    match product {
+        "openssh" if !version.contains('p') => format!("{version}p1"),
+        "jetty" => version.split(".v").next().unwrap_or(version).to_string(),
+        _ => version.to_string(),
+    }
+}
+
 /// Every product with a version that one service shows.
 pub fn products_of(service: &Service) -> Vec<ProductSeen> {
+    let mut out = raw_products_of(service);
+    for p in &mut out {
+        p.version = canonical(&p.product, &p.version);
+    }
+    out
+}
+
+fn raw_products_of(service: &Service) -> Vec<ProductSeen> {
     let mut out = Vec::new();
     if let (Some(p), Some(v)) = (&service.product, &service.version) {
         // MySQL handshakes of MariaDB read `5.5.5-10.6.12-MariaDB`.
@@ -440,6 +458,12 @@ mod tests {
         let mut vendor_only = svc(80);
         vendor_only.http_server = Some("Hikvision-Webs".into());
         assert!(products_of(&vendor_only).is_empty());
+        let mut openbsd = svc(22);
+        openbsd.banner = Some("SSH-2.0-OpenSSH_9.7".into());
+        assert_eq!(products_of(&openbsd)[0].version, "9.7p1");
+        let mut jetty = svc(8080);
+        jetty.http_server = Some("Jetty(9.4.39.v20210325)".into());
+        assert_eq!(products_of(&jetty)[0].version, "9.4.39");
     }
 
     #[test]
