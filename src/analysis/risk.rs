@@ -112,7 +112,8 @@ pub fn profile(a: &AssetFacts, cves: &CveSnapshot, now: DateTime<Utc>) -> RiskPr
     profile_with(a, &vulns::match_asset(cves, a), now)
 }
 
-fn profile_with(a: &AssetFacts, matches: &[vulns::CveMatch], now: DateTime<Utc>) -> RiskProfile {
+/// The factors and the 0–10 score of one asset.
+fn score(a: &AssetFacts, matches: &[vulns::CveMatch], now: DateTime<Utc>) -> (Factors, f64) {
     let f = Factors {
         cve: matches.iter().map(|m| m.cvss).fold(0.0, f64::max) / 10.0,
         exposure: exposure(&a.open_ports),
@@ -125,7 +126,11 @@ fn profile_with(a: &AssetFacts, matches: &[vulns::CveMatch], now: DateTime<Utc>)
         + W_GROUP * f.classification
         + W_AGE * f.age
         + W_CHANGES * f.changes;
-    let score = round((raw * 10.0).clamp(0.0, 10.0), 2);
+    (f, round((raw * 10.0).clamp(0.0, 10.0), 2))
+}
+
+fn profile_with(a: &AssetFacts, matches: &[vulns::CveMatch], now: DateTime<Utc>) -> RiskProfile {
+    let (f, score) = score(a, matches, now);
     RiskProfile {
         asset_id: a.id,
         site: a.site.clone(),
@@ -187,7 +192,7 @@ pub fn report(
     let mut scored: Vec<(f64, usize)> = assets
         .iter()
         .enumerate()
-        .map(|(i, a)| (profile_with(a, matcher.matches(a), now).risk_score, i))
+        .map(|(i, a)| (score(a, matcher.matches(a), now).1, i))
         .collect();
     // Highest first; ties by site and address so pages are stable.
     scored.sort_unstable_by(|(sa, ia), (sb, ib)| {

@@ -116,13 +116,6 @@ pub async fn load<C: ConnectionTrait + sea_orm::StreamTrait>(
     Ok(out)
 }
 
-fn ph(backend: sea_orm::DbBackend, n: usize) -> String {
-    match backend {
-        sea_orm::DbBackend::Postgres => format!("${n}"),
-        _ => "?".into(),
-    }
-}
-
 /// Assets counted by (site, group, manual, confidence band), optionally inside one site and
 /// address range: compliance without loading a row per asset.
 pub async fn classification_counts<C: ConnectionTrait>(
@@ -136,16 +129,16 @@ pub async fn classification_counts<C: ConnectionTrait>(
     if let Some(name) = site {
         let s = super::sites::require(db, name).await?;
         values.push(s.id.into());
-        conds.push(format!("site_id = {}", ph(b, values.len())));
+        conds.push(format!("site_id = {}", super::placeholder(b, values.len())));
     }
     if let Some(net) = net {
         let (lo, hi) = super::identity::ip_sort_range(net);
         values.push(lo.into());
-        let lo_ph = ph(b, values.len());
+        let lo_ph = super::placeholder(b, values.len());
         values.push(hi.into());
         conds.push(format!(
             "ip_sort BETWEEN {lo_ph} AND {}",
-            ph(b, values.len())
+            super::placeholder(b, values.len())
         ));
     }
     let filter = if conds.is_empty() {

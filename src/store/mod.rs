@@ -46,6 +46,14 @@ pub(crate) fn rows_per_insert<E: sea_orm::EntityTrait>() -> usize {
     (MAX_PARAMS / E::Column::iter().count().max(1)).max(1)
 }
 
+/// The n-th bind placeholder of a raw statement: `$n` on PostgreSQL, `?` on SQLite.
+pub(crate) fn placeholder(backend: DbBackend, n: usize) -> String {
+    match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".into(),
+    }
+}
+
 /// Starts a transaction that holds the write lock from its first statement. On SQLite a
 /// deferred transaction that reads first and writes later fails at once with SQLITE_BUSY when
 /// another writer got in between (the busy timeout cannot help); taking the lock up front

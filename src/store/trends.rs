@@ -16,13 +16,6 @@ fn day(backend: DbBackend, col: &str) -> String {
 }
 
 /// `$1, $2` on PostgreSQL, `?` on SQLite.
-fn ph(backend: DbBackend, n: usize) -> String {
-    match backend {
-        DbBackend::Postgres => format!("${n}"),
-        _ => "?".into(),
-    }
-}
-
 pub async fn daily<C: ConnectionTrait>(
     db: &C,
     site: Option<Uuid>,
@@ -31,12 +24,13 @@ pub async fn daily<C: ConnectionTrait>(
     let b = db.get_database_backend();
     let mut values: Vec<Value> = vec![since.into()];
     let site_filter = |table: &str| match site {
-        Some(_) => format!(" AND {table}.site_id = {}", ph(b, 2)),
+        Some(_) => format!(" AND {table}.site_id = {}", super::placeholder(b, 2)),
         None => String::new(),
     };
     if let Some(id) = site {
         values.push(id.into());
     }
+    let p1 = super::placeholder(b, 1);
     let run = |sql: String| Statement::from_sql_and_values(b, sql, values.clone());
     let d = day(b, "sa.scanned_at");
     let seen_rows = db
@@ -44,7 +38,6 @@ pub async fn daily<C: ConnectionTrait>(
             "SELECT {d} AS day, sa.category AS category, COUNT(DISTINCT sa.asset_id) AS n \
              FROM scan_assets sa JOIN scans s ON s.id = sa.scan_id \
              WHERE sa.scanned_at >= {p1}{f} GROUP BY {d}, sa.category ORDER BY 1, 2",
-            p1 = ph(b, 1),
             f = site_filter("s"),
         )))
         .await?;
@@ -53,7 +46,6 @@ pub async fn daily<C: ConnectionTrait>(
             "SELECT {d} AS day, COUNT(DISTINCT sa.asset_id) AS n \
              FROM scan_assets sa JOIN scans s ON s.id = sa.scan_id \
              WHERE sa.scanned_at >= {p1}{f} GROUP BY {d} ORDER BY 1",
-            p1 = ph(b, 1),
             f = site_filter("s"),
         )))
         .await?;
@@ -62,7 +54,6 @@ pub async fn daily<C: ConnectionTrait>(
         .query_all_raw(run(format!(
             "SELECT {dc} AS day, c.change_type AS kind, COUNT(*) AS n FROM asset_changes c \
              WHERE c.detected_at >= {p1}{f} GROUP BY {dc}, c.change_type ORDER BY 1, 2",
-            p1 = ph(b, 1),
             f = site_filter("c"),
         )))
         .await?;
@@ -71,7 +62,6 @@ pub async fn daily<C: ConnectionTrait>(
         .query_all_raw(run(format!(
             "SELECT {ds} AS day, COUNT(*) AS n, COALESCE(SUM(s.asset_count), 0) AS assets \
              FROM scans s WHERE s.started_at >= {p1}{f} GROUP BY {ds} ORDER BY 1",
-            p1 = ph(b, 1),
             f = site_filter("s"),
         )))
         .await?;
@@ -82,7 +72,6 @@ pub async fn daily<C: ConnectionTrait>(
              FROM asset_changes c JOIN assets a ON a.id = c.asset_id JOIN sites st ON st.id = c.site_id \
              WHERE c.detected_at >= {p1}{f} \
              GROUP BY c.asset_id, a.ip, a.hostname, st.name ORDER BY n DESC, a.ip LIMIT 20",
-            p1 = ph(b, 1),
             f = site_filter("c"),
         )))
         .await?;
