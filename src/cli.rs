@@ -50,6 +50,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Ask a running server whether it is healthy (exit 0 when it is; for container checks)
     Health(HealthArgs),
+    /// The site agent: register with a server, then scan on an interval and deliver
+    #[command(subcommand)]
+    Agent(AgentCommand),
     /// Compliance with the BİGR classification duty: score, grade, per site and subnet, to-dos
     Compliance(SiteListArgs),
     /// Risk per asset (CVEs, exposed ports, group, age, changes), highest first
@@ -383,4 +386,76 @@ pub enum DbCommand {
 pub enum ConfigCommand {
     /// Effective settings, where each came from, secrets redacted
     Show(JsonArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// On the server: make a one-time enrollment token for a site (printed alone on the last line)
+    Enroll(EnrollArgs),
+    /// Register this machine's agent with a server; writes $BIGR_HOME/agent.yaml (mode 0600)
+    Register(RegisterArgs),
+    /// Run the agent: scan every interval and deliver to the server (detaches unless --foreground)
+    Start(AgentStartArgs),
+    /// Stop the running agent (it queues what it has and says goodbye to the server)
+    Stop(AgentStopArgs),
+    /// Show the agent's PID, state, last scan and delivery, queue depth and the server's health
+    Status(JsonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EnrollArgs {
+    /// The site the agent will report into (created if new)
+    #[arg(long)]
+    pub site: String,
+    /// How long the token stays valid: 30m, 24h, 7d (at most 30d)
+    #[arg(long, default_value = "24h")]
+    pub expires: String,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("credential").required(true).args(["enroll_token", "secret_file"])))]
+pub struct RegisterArgs {
+    /// The server, e.g. https://bigr.example.com
+    #[arg(long)]
+    pub api_url: String,
+    /// This agent's name, shown on the dashboard
+    #[arg(long)]
+    pub name: String,
+    /// The site this agent reports into
+    #[arg(long)]
+    pub site: String,
+    /// A one-time enrollment token (`bigr agent enroll` or the dashboard's "Add agent")
+    #[arg(long, env = "BIGR_ENROLL_TOKEN", hide_env_values = true)]
+    pub enroll_token: Option<String>,
+    /// A file holding the server's AGENT_REGISTRATION_SECRET (never on the command line)
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
+    /// Targets to scan (saved in agent.yaml) [default: the directly connected networks]
+    #[arg(long, value_delimiter = ',')]
+    pub targets: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AgentStartArgs {
+    /// Targets for this run, overriding agent.yaml
+    pub targets: Vec<String>,
+    /// Time between scans: 90s, 5m, 1h
+    #[arg(long)]
+    pub interval: Option<String>,
+    /// Time between heartbeats: 30s, 1m
+    #[arg(long)]
+    pub heartbeat: Option<String>,
+    /// Stay in the foreground (systemd, containers); logs go to stderr
+    #[arg(long)]
+    pub foreground: bool,
+    /// Run one cycle and exit: 0 delivered, 3 queued for later, 1 scan failed
+    #[arg(long)]
+    pub once: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AgentStopArgs {
+    /// Seconds to wait for the agent to finish
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
 }

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_initial;
 mod m20261124_000002_inventory_order_indexes;
+mod m20261125_000003_agent_ingest;
 
 pub struct Migrator;
 
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_initial::Migration),
             Box::new(m20261124_000002_inventory_order_indexes::Migration),
+            Box::new(m20261125_000003_agent_ingest::Migration),
         ]
     }
 }

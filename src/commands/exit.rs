@@ -10,14 +10,18 @@ pub enum Exit {
     /// The scan ran and its results were printed (and stored), but some probes could not.
     #[error("scan incomplete: {0}")]
     Partial(String),
+    /// The agent scanned, but its reports wait in the offline queue.
+    #[error("{0}")]
+    Undelivered(String),
 }
 
 impl Exit {
-    /// 2 for bad input (as for command-line usage errors), 3 for a partial scan.
+    /// 2 for bad input (as for command-line usage errors), 3 for a partial scan or reports
+    /// left undelivered.
     pub fn code(&self) -> ExitCode {
         match self {
             Exit::BadInput(_) => ExitCode::from(2),
-            Exit::Partial(_) => ExitCode::from(3),
+            Exit::Partial(_) | Exit::Undelivered(_) => ExitCode::from(3),
         }
     }
 }

@@ -1,4 +1,5 @@
 //! One function per subcommand: load what it needs, call the library, render the result.
+mod agent;
 mod config_cmd;
 mod db;
 pub mod exit;
@@ -11,7 +12,7 @@ mod scan_output;
 mod serve;
 mod users;
 
-use crate::cli::{Cli, Command, DbCommand};
+use crate::cli::{AgentCommand, Cli, Command, DbCommand};
 use crate::config::{FlagOverrides, Settings};
 use crate::store::{self, OpenOptions};
 use sea_orm::DatabaseConnection;
@@ -52,11 +53,35 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => users::run(&open(&settings).await?, cmd).await,
         Command::Serve(args) => serve::run(&settings, args).await,
         Command::Health(args) => serve::health(args).await,
+        Command::Agent(cmd) => match cmd {
+            AgentCommand::Enroll(args) => agent::enroll(&settings, args).await,
+            AgentCommand::Register(args) => agent::register(&settings, args).await,
+            AgentCommand::Start(args) => agent::start(&settings, args).await,
+            AgentCommand::Stop(args) => agent::stop(&settings, args),
+            AgentCommand::Status(args) => agent::status(&settings, args).await,
+        },
         Command::Compliance(args) => insight::compliance(&open(&settings).await?, args).await,
         Command::Risk(args) => insight::risk(&open(&settings).await?, args).await,
         Command::Vulns(args) => insight::vulns(&open(&settings).await?, args).await,
         Command::Analytics(args) => insight::analytics(&open(&settings).await?, args).await,
         Command::Version(_) | Command::Completions { .. } => Ok(()),
+    }
+}
+
+/// An agent cycle's scan: probes and classification, nothing stored or printed.
+pub async fn scan_observe(
+    settings: &Settings,
+    args: &crate::cli::ScanArgs,
+) -> anyhow::Result<crate::scan::engine::ScanOutcome> {
+    scan::observe(settings, args, None, false).await
+}
+
+/// The missing-asset rules of the settings, for every save (local scans and ingest).
+pub fn save_options(settings: &Settings) -> crate::store::SaveOptions {
+    crate::store::SaveOptions {
+        missing_after_scans: settings.missing_after_scans,
+        missing_after: chrono::Duration::minutes(i64::from(settings.missing_after_minutes)),
+        agent_id: None,
     }
 }
 

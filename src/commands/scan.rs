@@ -12,7 +12,7 @@ use crate::scan::snmp::SnmpOptions;
 use crate::scan::switch_poll::{self, SwitchTarget};
 use crate::scan::targets::{self, Target};
 use crate::scan::{limits, ports, privilege};
-use crate::store::{self, SaveOptions};
+use crate::store;
 use sea_orm::DatabaseConnection;
 use std::collections::HashSet;
 use std::net::IpAddr;
@@ -24,7 +24,6 @@ use std::time::Duration;
 const MDNS_WINDOW: Duration = Duration::from_millis(1500);
 
 pub async fn run(settings: &Settings, args: ScanArgs) -> anyhow::Result<()> {
-    let port_set = ports::select(args.ports.as_deref(), args.top_ports).map_err(Exit::BadInput)?;
     for ip in &args.explain {
         ip.parse::<IpAddr>()
             .map_err(|_| Exit::BadInput(format!("--explain wants an IP address, not '{ip}'")))?;
@@ -34,8 +33,43 @@ pub async fn run(settings: &Settings, args: ScanArgs) -> anyhow::Result<()> {
     } else {
         Some(super::open(settings).await?)
     };
+    let mut outcome = observe(settings, &args, db.as_ref(), true).await?;
+    // After discovery: the sweep has made every live device talk, so switches have learned
+    // their MACs by now.
+    let polls = match &db {
+        Some(db) => poll_switches(db, &args.site).await?,
+        None => Vec::new(),
+    };
+    switch_poll::place(&mut outcome.report.assets, &polls);
+    let diff = match &db {
+        Some(db) => {
+            let diff = save_and_diff(db, settings, &args.site, &outcome.report).await?;
+            outcome.failures.extend(poll_failures(
+                &polls,
+                &record_polls(db, &args.site, &polls).await,
+            ));
+            Some(diff)
+        }
+        None => None,
+    };
+    scan_output::write(&args, &outcome.report, diff.as_deref())?;
+    if !outcome.failures.is_empty() {
+        return Err(Exit::Partial(outcome.failures.join("; ")).into());
+    }
+    Ok(())
+}
+
+/// Probes and classifies what `args` names; nothing is stored or printed (the agent's scans
+/// are this too). `db` supplies the site's fragile hosts and registered subnets.
+pub async fn observe(
+    settings: &Settings,
+    args: &ScanArgs,
+    db: Option<&DatabaseConnection>,
+    show_progress: bool,
+) -> anyhow::Result<engine::ScanOutcome> {
+    let port_set = ports::select(args.ports.as_deref(), args.top_ports).map_err(Exit::BadInput)?;
     let locals = interfaces::list();
-    let (wanted, target_text) = gather_targets(&args, db.as_ref(), &locals).await?;
+    let (wanted, target_text) = gather_targets(args, db, &locals).await?;
     let exclude = args
         .exclude
         .iter()
@@ -44,7 +78,7 @@ pub async fn run(settings: &Settings, args: ScanArgs) -> anyhow::Result<()> {
         .map_err(|e| Exit::BadInput(e.to_string()))?;
     let addresses = targets::expand(&wanted, &exclude, args.force)
         .map_err(|e| Exit::BadInput(e.to_string()))?;
-    let fragile: HashSet<IpAddr> = match &db {
+    let fragile: HashSet<IpAddr> = match db {
         Some(db) => store::inventory::fragile_ips(db, &args.site)
             .await?
             .into_iter()
@@ -89,33 +123,13 @@ pub async fn run(settings: &Settings, args: ScanArgs) -> anyhow::Result<()> {
     let loading = tokio::task::spawn_blocking(move || Classifier::load(Some(&home)));
     let classifier = async move { loading.await.map_err(|e| e.to_string())? };
     let progress = Arc::new(Progress::default());
-    let bar = scan_output::progress_bar(plan.addresses.len(), progress.clone());
+    let bar =
+        show_progress.then(|| scan_output::progress_bar(plan.addresses.len(), progress.clone()));
     let outcome = engine::run(&plan, &privs, &locals, classifier, progress).await;
-    bar.finish();
-    let mut outcome = outcome.map_err(anyhow::Error::msg)?;
-    // After discovery: the sweep has made every live device talk, so switches have learned
-    // their MACs by now.
-    let polls = match &db {
-        Some(db) => poll_switches(db, &args.site).await?,
-        None => Vec::new(),
-    };
-    switch_poll::place(&mut outcome.report.assets, &polls);
-    let diff = match &db {
-        Some(db) => {
-            let diff = save_and_diff(db, settings, &args.site, &outcome.report).await?;
-            outcome.failures.extend(poll_failures(
-                &polls,
-                &record_polls(db, &args.site, &polls).await,
-            ));
-            Some(diff)
-        }
-        None => None,
-    };
-    scan_output::write(&args, &outcome.report, diff.as_deref())?;
-    if !outcome.failures.is_empty() {
-        return Err(Exit::Partial(outcome.failures.join("; ")).into());
+    if let Some(bar) = bar {
+        bar.finish();
     }
-    Ok(())
+    outcome.map_err(anyhow::Error::msg)
 }
 
 /// Forwarding tables of the site's registered switches.
@@ -238,12 +252,7 @@ async fn save_and_diff(
     site: &str,
     report: &crate::model::ScanReport,
 ) -> anyhow::Result<Vec<store::changes::ChangeView>> {
-    let opts = SaveOptions {
-        missing_after_scans: settings.missing_after_scans,
-        missing_after: chrono::Duration::minutes(i64::from(settings.missing_after_minutes)),
-        agent_id: None,
-    };
-    let saved = store::save_scan(db, report, site, &opts).await?;
+    let saved = store::save_scan(db, report, site, &super::save_options(settings)).await?;
     let filter = store::changes::ChangeFilter {
         site: Some(saved.site.clone()),
         scan_id: Some(saved.scan_id),

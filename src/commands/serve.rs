@@ -1,7 +1,7 @@
 //! `bigr serve` (the control plane) and `bigr health` (a probe for container health checks).
 use crate::cli::{HealthArgs, ServeArgs};
 use crate::config::Settings;
-use crate::server::{self, ServerOptions};
+use crate::server::{self, Secret, ServerOptions};
 use crate::store::{self, users::Role};
 use anyhow::{Context, bail};
 use sea_orm::DatabaseConnection;
@@ -47,12 +47,21 @@ fn options(settings: &Settings, host: &str, workers: usize) -> ServerOptions {
         },
         session_lifetime: chrono::Duration::hours(i64::from(settings.session_hours)),
         behind_proxy: settings.behind_proxy,
-        metrics_token: std::env::var("BIGR_METRICS_TOKEN")
-            .ok()
-            .filter(|t| !t.trim().is_empty()),
+        metrics_token: secret_from_env("BIGR_METRICS_TOKEN"),
+        registration_secret: secret_from_env("AGENT_REGISTRATION_SECRET"),
+        loopback_only: loopback,
+        save: super::save_options(settings),
         workers,
         ..ServerOptions::default()
     }
+}
+
+fn secret_from_env(name: &str) -> Option<Secret> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .map(Secret)
 }
 
 /// Creates the first admin from `BIGR_ADMIN_PASSWORD` when there are no users yet.

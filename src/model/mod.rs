@@ -5,6 +5,8 @@ mod facts;
 mod mac;
 mod ports;
 mod report;
+pub mod shield;
+pub mod token;
 mod validate;
 
 pub use category::{Category, ConfidenceLevel, DeviceType, Sensitivity};

@@ -35,11 +35,30 @@ impl fmt::Display for ReportError {
     }
 }
 
-fn err(field: impl Into<String>, reason: impl Into<String>) -> ReportError {
-    ReportError {
-        field: field.into(),
-        reason: reason.into(),
+impl ReportError {
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        ReportError {
+            field: field.into(),
+            reason: reason.into(),
+        }
     }
+
+    /// A serde error while parsing JSON, with the path serde_path_to_error found.
+    pub fn from_serde(e: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        let field = e.path().to_string();
+        let reason = e.into_inner().to_string();
+        // serde_json appends " at line X column Y"; the field path already locates it.
+        let reason = reason
+            .split(" at line ")
+            .next()
+            .unwrap_or(&reason)
+            .to_string();
+        ReportError::new(field, reason)
+    }
+}
+
+fn err(field: impl Into<String>, reason: impl Into<String>) -> ReportError {
+    ReportError::new(field, reason)
 }
 
 fn check_len(field: &str, value: &Option<String>, max: usize) -> Result<(), ReportError> {
@@ -62,17 +81,8 @@ impl ScanReport {
     /// Parses JSON and validates it; errors name the field (`assets[2].ip`).
     pub fn from_json(bytes: &[u8]) -> Result<ScanReport, ReportError> {
         let de = &mut serde_json::Deserializer::from_slice(bytes);
-        let mut report: ScanReport = serde_path_to_error::deserialize(de).map_err(|e| {
-            let field = e.path().to_string();
-            let reason = e.into_inner().to_string();
-            // serde_json appends " at line X column Y"; the field path already locates it.
-            let reason = reason
-                .split(" at line ")
-                .next()
-                .unwrap_or(&reason)
-                .to_string();
-            err(field, reason)
-        })?;
+        let mut report: ScanReport =
+            serde_path_to_error::deserialize(de).map_err(ReportError::from_serde)?;
         report.sanitize();
         report.validate()?;
         Ok(report)

@@ -13,6 +13,12 @@ pub enum ApiError {
     Unauthorized,
     #[error("invalid username or password")]
     InvalidLogin,
+    /// A missing, unknown, wrong or revoked agent token: one answer for all.
+    #[error("invalid or revoked agent token")]
+    AgentUnauthorized,
+    /// Credentials other than a login or agent token were refused (e.g. enrollment).
+    #[error("{0}")]
+    Unauthenticated(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -86,7 +92,10 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized | ApiError::InvalidLogin => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized
+            | ApiError::InvalidLogin
+            | ApiError::AgentUnauthorized
+            | ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
@@ -109,6 +118,9 @@ impl ResponseError for ApiError {
         let mut answer = HttpResponse::build(self.status_code());
         if let ApiError::TooManyRequests { retry_after, .. } = self {
             answer.insert_header(("Retry-After", retry_after.to_string()));
+        }
+        if let ApiError::AgentUnauthorized = self {
+            answer.insert_header(("WWW-Authenticate", "Bearer"));
         }
         answer.json(ErrorBody {
             error: self.to_string(),

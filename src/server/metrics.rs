@@ -14,7 +14,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
 use std::time::Instant;
-use subtle::ConstantTimeEq;
 
 /// Upper bounds of the latency histogram, in seconds.
 const BUCKETS: [f64; 10] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
@@ -130,7 +129,7 @@ async fn allowed(req: &HttpRequest, state: &AppState) -> bool {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or("");
-        if bool::from(sent.as_bytes().ct_eq(token.as_bytes())) {
+        if crate::model::token::secrets_equal(sent, &token.0) {
             return true;
         }
     }
@@ -165,7 +164,7 @@ pub async fn render(
         .all(&state.db)
         .await?;
     out.push_str("# HELP bigr_agents Site agents by state.\n# TYPE bigr_agents gauge\n");
-    for st in ["pending", "online", "stale", "offline"] {
+    for st in crate::store::agents::AgentState::ALL.map(|s| s.as_str()) {
         let n = agents.iter().find(|(s, _)| s == st).map_or(0, |(_, n)| *n);
         let _ = writeln!(out, "bigr_agents{{state=\"{st}\"}} {n}");
     }

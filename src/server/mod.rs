@@ -1,5 +1,7 @@
 //! `bigr serve`: the control plane's HTTP server. `start` takes a bound listener (tests bind
 //! port 0) and returns a handle; `routes` is the one route table main and tests share.
+mod agent_auth;
+mod agent_limit;
 mod api;
 mod body;
 mod error;
@@ -11,8 +13,9 @@ mod spa;
 mod state;
 mod throttle;
 
+pub use agent_limit::{AgentLimits, Rate};
 pub use error::{ApiError, ErrorBody};
-pub use state::ServerOptions;
+pub use state::{Secret, ServerOptions};
 
 use actix_web::{HttpServer, dev::ServerHandle, web};
 use sea_orm::DatabaseConnection;
@@ -44,8 +47,12 @@ pub fn start(
         throttle: Default::default(),
         metrics: Default::default(),
         facts: Default::default(),
+        agent_limiter: Default::default(),
         cves,
     });
+    tokio::spawn(sweep_agents(std::sync::Arc::downgrade(
+        &state.clone().into_inner(),
+    )));
     let openapi = routes::openapi();
     let mut server = HttpServer::new(move || routes::app(state.clone(), openapi.clone()))
         .listen(listener)?
@@ -59,4 +66,23 @@ pub fn start(
         handle: server.handle(),
         server,
     })
+}
+
+/// Moves silent agents to stale/offline in the database, so every reader (and every other
+/// instance) sees the same state. Ends when the server is gone.
+async fn sweep_agents(state: std::sync::Weak<state::AppState>) {
+    loop {
+        let every = match state.upgrade() {
+            Some(s) => {
+                match crate::store::agents::sweep(&s.db, chrono::Utc::now()).await {
+                    Ok(n) if n > 0 => tracing::info!(changed = n, "agent states swept"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!("agent sweep failed: {e}"),
+                }
+                s.options.sweep_every
+            }
+            None => return,
+        };
+        tokio::time::sleep(every).await;
+    }
 }

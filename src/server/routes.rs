@@ -1,6 +1,8 @@
 //! The one route table, used by `start` and by the OpenAPI document: `/api/*` (JSON, never the
 //! SPA), `/api/docs/` (Swagger UI, served from the binary), `/metrics`, and the dashboard.
-use super::api::{auth, health, insight, inventory, records, registry, users};
+use super::api::{
+    agent_calls, agents, auth, health, ingest, insight, inventory, records, registry, users,
+};
 use super::state::AppState;
 use super::{metrics, spa};
 use actix_cors::Cors;
@@ -24,10 +26,28 @@ use utoipa_swagger_ui::SwaggerUi;
     ),
     tags(
         (name = "auth"), (name = "health"), (name = "inventory"), (name = "records"),
-        (name = "registry"), (name = "analysis"), (name = "users")
-    )
+        (name = "registry"), (name = "analysis"), (name = "users"), (name = "agents"),
+        (name = "agent channel", description = "Called by agents with `Authorization: Bearer bigr_…`"),
+        (name = "shield")
+    ),
+    modifiers(&AgentTokenScheme)
 )]
 struct ApiDoc;
+
+/// Declares the agents' bearer token in the document.
+struct AgentTokenScheme;
+
+impl utoipa::Modify for AgentTokenScheme {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        doc.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "agent_token",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+    }
+}
 
 fn api() -> utoipa_actix_web::scope::Scope<
     impl ServiceFactory<
@@ -66,6 +86,20 @@ fn api() -> utoipa_actix_web::scope::Scope<
         .service(users::user_add)
         .service(users::user_change)
         .service(users::user_remove)
+        .service(agents::agent_list)
+        .service(agents::enrollment_add)
+        .service(agents::enrollment_list)
+        .service(agents::enrollment_remove)
+        .service(agents::agent_revoke)
+        .service(agents::agent_rotate)
+        .service(agents::agent_remove)
+        .service(agent_calls::register)
+        .service(agent_calls::heartbeat)
+        .service(agent_calls::rotate_own_token)
+        .service(ingest::discovery)
+        .service(ingest::shield)
+        .service(ingest::shield_scans)
+        .service(ingest::shield_findings)
         .default_service(web::to(spa::serve))
 }
 

@@ -1,11 +1,22 @@
 //! What every handler can reach: the database, the server's options, and the in-process
 //! helpers (login throttle, metrics, the CVE snapshot).
+use super::agent_limit::{AgentLimiter, AgentLimits};
 use super::facts_cache::FactsCache;
 use super::metrics::Metrics;
 use super::throttle::LoginThrottle;
 use crate::analysis::vulns::CveSnapshot;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
+
+/// A configured secret: compared, never printed (its Debug form is redacted).
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
 
 /// Options of one server, decided at start (from settings and environment).
 #[derive(Clone, Debug)]
@@ -17,7 +28,18 @@ pub struct ServerOptions {
     /// Take the client address from `X-Forwarded-For` (behind a proxy).
     pub behind_proxy: bool,
     /// Bearer token that lets a Prometheus scraper read `/metrics` without a session.
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<Secret>,
+    /// `AGENT_REGISTRATION_SECRET`: lets agents register without an enrollment token.
+    pub registration_secret: Option<Secret>,
+    /// The server listens on loopback only: agents may then register without either.
+    pub loopback_only: bool,
+    /// Largest report an agent may send, in bytes.
+    pub ingest_body_limit: usize,
+    pub agent_limits: AgentLimits,
+    /// How often silent agents are moved along their lifecycle.
+    pub sweep_every: std::time::Duration,
+    /// Missing-asset rules for ingested reports.
+    pub save: crate::store::SaveOptions,
     /// Largest JSON body accepted, in bytes.
     pub body_limit: usize,
     /// Worker threads (0 = one per core).
@@ -32,6 +54,12 @@ impl Default for ServerOptions {
             session_lifetime: chrono::Duration::hours(12),
             behind_proxy: false,
             metrics_token: None,
+            registration_secret: None,
+            loopback_only: false,
+            ingest_body_limit: 32 * 1024 * 1024,
+            agent_limits: AgentLimits::default(),
+            sweep_every: std::time::Duration::from_secs(15),
+            save: crate::store::SaveOptions::default(),
             body_limit: 64 * 1024,
             workers: 0,
         }
@@ -44,5 +72,6 @@ pub struct AppState {
     pub throttle: LoginThrottle,
     pub metrics: Metrics,
     pub facts: FactsCache,
+    pub agent_limiter: AgentLimiter,
     pub cves: Arc<CveSnapshot>,
 }

@@ -1,10 +1,12 @@
 //! The store: SeaORM entities and every query. Functions take a connection (or transaction);
 //! nothing here knows about HTTP, agents or the terminal.
+pub mod agents;
 mod apply;
 pub mod certificates;
 pub mod changes;
 mod connect;
 pub mod copy;
+pub mod enrollments;
 pub mod entity;
 mod error;
 pub mod facts;
@@ -16,6 +18,7 @@ pub mod page;
 mod save_scan;
 pub mod scans;
 pub mod sessions;
+pub mod shield;
 pub mod sites;
 mod state;
 pub mod subnets;

@@ -1,12 +1,15 @@
 /// <reference types="vite/client" />
 
 import 'vue-router'
+import type { MessageKey } from './i18n/en'
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** Reachable without a session (the login page). */
     public?: boolean
-    /** Document title for the page. */
-    title?: string
+    /** Only administrators may open it; others are sent to the overview. */
+    adminOnly?: boolean
+    /** i18n key of the page title (document title and heading). */
+    titleKey?: MessageKey
   }
 }

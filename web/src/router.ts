@@ -1,6 +1,14 @@
-import { createRouter, createWebHistory, type Router, type RouterHistory } from 'vue-router'
+import {
+  createRouter,
+  createWebHistory,
+  type RouteRecordRaw,
+  type Router,
+  type RouterHistory,
+} from 'vue-router'
 import type { ApiClient } from './api'
+import { queryString } from './lib/query'
 import { useSessionStore } from './stores/session'
+import { useSitesStore } from './stores/sites'
 
 /** Only same-app absolute paths are followed after login (no `//host` or `https:` escapes). */
 export function safeRedirect(value: unknown): string {
@@ -9,25 +17,108 @@ export function safeRedirect(value: unknown): string {
     : '/'
 }
 
+// Every page is its own chunk (lazy import), so the first load only fetches the shell.
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('./views/LoginView.vue'),
+    meta: { public: true, titleKey: 'nav.login' },
+  },
+  {
+    path: '/',
+    name: 'overview',
+    component: () => import('./views/OverviewView.vue'),
+    meta: { titleKey: 'nav.overview' },
+  },
+  {
+    path: '/assets',
+    name: 'assets',
+    component: () => import('./views/AssetsView.vue'),
+    meta: { titleKey: 'nav.assets' },
+  },
+  {
+    path: '/assets/:id',
+    name: 'asset',
+    component: () => import('./views/AssetDetailView.vue'),
+    meta: { titleKey: 'nav.asset' },
+  },
+  {
+    path: '/changes',
+    name: 'changes',
+    component: () => import('./views/ChangesView.vue'),
+    meta: { titleKey: 'nav.changes' },
+  },
+  {
+    path: '/topology',
+    name: 'topology',
+    component: () => import('./views/TopologyView.vue'),
+    meta: { titleKey: 'nav.topology' },
+  },
+  {
+    path: '/subnets',
+    name: 'subnets',
+    component: () => import('./views/SubnetsView.vue'),
+    meta: { titleKey: 'nav.subnets' },
+  },
+  {
+    path: '/switches',
+    name: 'switches',
+    component: () => import('./views/SwitchesView.vue'),
+    meta: { titleKey: 'nav.switches' },
+  },
+  {
+    path: '/certificates',
+    name: 'certificates',
+    component: () => import('./views/CertificatesView.vue'),
+    meta: { titleKey: 'nav.certificates' },
+  },
+  {
+    path: '/compliance',
+    name: 'compliance',
+    component: () => import('./views/ComplianceView.vue'),
+    meta: { titleKey: 'nav.compliance' },
+  },
+  {
+    path: '/risk',
+    name: 'risk',
+    component: () => import('./views/RiskView.vue'),
+    meta: { titleKey: 'nav.risk' },
+  },
+  {
+    path: '/vulnerabilities',
+    name: 'vulnerabilities',
+    component: () => import('./views/VulnerabilitiesView.vue'),
+    meta: { titleKey: 'nav.vulnerabilities' },
+  },
+  {
+    path: '/analytics',
+    name: 'analytics',
+    component: () => import('./views/AnalyticsView.vue'),
+    meta: { titleKey: 'nav.analytics' },
+  },
+  {
+    path: '/agents',
+    name: 'agents',
+    component: () => import('./views/AgentsView.vue'),
+    meta: { titleKey: 'nav.agents' },
+  },
+  {
+    path: '/users',
+    name: 'users',
+    component: () => import('./views/UsersView.vue'),
+    meta: { titleKey: 'nav.users', adminOnly: true },
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('./views/NotFoundView.vue'),
+    meta: { titleKey: 'nav.notFound' },
+  },
+]
+
 export function createAppRouter(history: RouterHistory = createWebHistory('/')): Router {
-  const router = createRouter({
-    history,
-    routes: [
-      {
-        path: '/login',
-        name: 'login',
-        component: () => import('./views/LoginView.vue'),
-        meta: { public: true, title: 'Sign in' },
-      },
-      {
-        path: '/',
-        name: 'inventory',
-        component: () => import('./views/InventoryView.vue'),
-        meta: { title: 'Inventory' },
-      },
-      { path: '/:pathMatch(.*)*', redirect: '/' },
-    ],
-  })
+  const router = createRouter({ history, routes })
 
   router.beforeEach(async (to) => {
     const session = useSessionStore()
@@ -42,11 +133,15 @@ export function createAppRouter(history: RouterHistory = createWebHistory('/')):
     if (to.name === 'login' && session.isLoggedIn) {
       return { path: safeRedirect(to.query.redirect), replace: true }
     }
+    if (to.meta.adminOnly && !session.isAdmin) {
+      return { name: 'overview', query: to.query.site ? { site: to.query.site } : {}, replace: true }
+    }
     return true
   })
 
+  // The URL is the source of truth for the global site filter; mirror it into the store.
   router.afterEach((to) => {
-    document.title = to.meta.title ? `${to.meta.title} · bigr` : 'bigr'
+    if (!to.meta.public) useSitesStore().select(queryString(to.query, 'site'))
   })
 
   return router
@@ -54,15 +149,15 @@ export function createAppRouter(history: RouterHistory = createWebHistory('/')):
 
 /**
  * Give the API client the store's CSRF token, and make any 401 outside login / me (the
- * session expired or was revoked) drop the user and go to the login page, coming back to the
- * same page afterwards.
+ * session expired or was revoked) drop the user and go to the login page, which explains
+ * what happened and comes back to the same page afterwards.
  */
 export function connectApi(client: ApiClient, router: Router): void {
   const session = useSessionStore()
   client.configure({
     csrfToken: () => session.csrfToken,
     onUnauthorized: () => {
-      session.clear()
+      session.markExpired()
       const current = router.currentRoute.value
       if (current.name !== 'login') {
         void router.replace({

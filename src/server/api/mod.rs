@@ -1,7 +1,10 @@
 //! The JSON API's handlers, grouped by what they serve. Each one is annotated for the
 //! OpenAPI document; routes are registered in `routes.rs`.
+pub mod agent_calls;
+pub mod agents;
 pub mod auth;
 pub mod health;
+pub mod ingest;
 pub mod insight;
 pub mod inventory;
 pub mod records;

@@ -21,6 +21,12 @@ pub struct Model {
     pub last_seen_at: Option<DateTimeUtc>,
     pub last_scan_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
+    /// What the agent said it was doing at its last heartbeat (idle, scanning, stopping).
+    pub activity: Option<String>,
+    /// The last problem the agent reported (queue full, disk full, scan failed).
+    pub last_error: Option<String>,
+    /// The agent's heartbeat period: three of them missed makes it stale.
+    pub heartbeat_seconds: i32,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,6 +20,9 @@ pub struct Model {
     #[sea_orm(column_type = "JsonBinary")]
     pub evidence: Json,
     pub created_at: DateTimeUtc,
+    pub cve_id: Option<String>,
+    pub cvss_score: Option<f64>,
+    pub attack_technique: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

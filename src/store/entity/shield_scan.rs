@@ -17,6 +17,8 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     pub score: Option<f64>,
     pub grade: Option<String>,
+    /// Chosen by the agent; a re-sent report is stored once.
+    pub report_id: Option<Uuid>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

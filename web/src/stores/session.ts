@@ -1,25 +1,28 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { api, ApiError, type Session, type User } from '../api'
+import { api, ApiError, type SessionInfo, type SessionUser } from '../api'
 
 /**
  * Who is logged in, and the CSRF token that goes with the (HttpOnly) session cookie.
  * Nothing is persisted in the browser: after a reload `ensureLoaded()` asks /api/auth/me.
  */
 export const useSessionStore = defineStore('session', () => {
-  const user = ref<User | null>(null)
+  const user = ref<SessionUser | null>(null)
   const csrfToken = ref<string | null>(null)
   /** True once /api/auth/me has answered (or a login/logout settled the question). */
   const checked = ref(false)
+  /** Set when the server ended the session under us (a 401), for the login page to explain. */
+  const expired = ref(false)
   let pending: Promise<void> | null = null
 
   const isLoggedIn = computed(() => user.value !== null)
   const isAdmin = computed(() => user.value?.role === 'admin')
 
-  function set(session: Session): void {
+  function set(session: SessionInfo): void {
     user.value = session.user
     csrfToken.value = session.csrf_token
     checked.value = true
+    expired.value = false
   }
 
   /** Forget the session locally (logout, or a 401 anywhere). */
@@ -27,6 +30,12 @@ export const useSessionStore = defineStore('session', () => {
     user.value = null
     csrfToken.value = null
     checked.value = true
+  }
+
+  /** A request got 401: the session expired or was revoked on the server. */
+  function markExpired(): void {
+    if (user.value) expired.value = true
+    clear()
   }
 
   async function login(username: string, password: string): Promise<void> {
@@ -42,6 +51,7 @@ export const useSessionStore = defineStore('session', () => {
       if (!(err instanceof ApiError)) throw err
     } finally {
       clear()
+      expired.value = false
     }
   }
 
@@ -58,5 +68,18 @@ export const useSessionStore = defineStore('session', () => {
     return pending
   }
 
-  return { user, csrfToken, checked, isLoggedIn, isAdmin, set, clear, login, logout, ensureLoaded }
+  return {
+    user,
+    csrfToken,
+    checked,
+    expired,
+    isLoggedIn,
+    isAdmin,
+    set,
+    clear,
+    markExpired,
+    login,
+    logout,
+    ensureLoaded,
+  }
 })

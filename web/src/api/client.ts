@@ -1,90 +1,57 @@
 // Typed client for the bigr HTTP API (same origin, cookie session).
 //
+// Every endpoint is called by its OpenAPI operationId: `api.call('data', { query })`. Paths,
+// methods, parameters, bodies and answers all come from the generated `Operations` table in
+// schema.ts (plus the hand-written agent table in agents.ts), so a change to openapi.json
+// that the dashboard does not follow fails `npm run build`.
+//
 // The session cookie is HttpOnly: this code never sees it. What it does see is the CSRF
 // token returned by login and /api/auth/me, which every state-changing request except the
 // login itself must echo in the X-CSRF-Token header. The token lives in the pinia session
 // store; the client reads it through the `csrfToken` getter given to `configure()`.
 
-export type Role = 'admin' | 'viewer'
+import { AGENT_OPERATIONS, type AgentOperations } from './agents'
+import { OPERATIONS, type Operations, type SessionInfo } from './schema'
 
-export interface User {
-  id: string
-  username: string
-  role: Role
+type AllOperations = Operations & AgentOperations
+export type OperationId = keyof AllOperations
+type Op<K extends OperationId> = AllOperations[K]
+export type OperationResponse<K extends OperationId> = Op<K>['response']
+export type OperationQuery<K extends OperationId> = Op<K>['query']
+
+/**
+ * Compile-time guard: once the server publishes an agent endpoint, the hand-written copy in
+ * agents.ts must go. These fail to compile while an operationId or a path is in both tables.
+ */
+type MustBeNever<T extends never> = T
+export type NoDuplicateOperationIds = MustBeNever<Extract<keyof AgentOperations, keyof Operations>>
+export type NoDuplicatePaths = MustBeNever<
+  Extract<AgentOperations[keyof AgentOperations]['path'], Operations[keyof Operations]['path']>
+>
+
+const ALL_OPERATIONS: { [K in OperationId]: { method: string; path: string } } = {
+  ...OPERATIONS,
+  ...AGENT_OPERATIONS,
 }
 
-/** Body of a successful POST /api/auth/login and GET /api/auth/me. */
-export interface Session {
-  user: User
-  csrf_token: string
-}
+type IsNever<T> = [T] extends [never] ? true : false
 
-export interface Site {
-  name: string
-  asset_count: number
-  [extra: string]: unknown
-}
+/** What `call()` takes besides the operationId: only the parts the operation has. */
+export type CallArgs<K extends OperationId> = (IsNever<Op<K>['pathParams']> extends true
+  ? unknown
+  : { path: Op<K>['pathParams'] }) &
+  (IsNever<Op<K>['query']> extends true ? unknown : { query?: Op<K>['query'] }) &
+  (IsNever<Op<K>['body']> extends true ? unknown : { body: Op<K>['body'] }) & {
+    signal?: AbortSignal
+  }
 
-export type ConfidenceLevel = 'high' | 'medium' | 'low' | 'unclassified'
-
-export interface AssetView {
-  id: string
-  site: string
-  ip: string
-  mac: string | null
-  hostname: string | null
-  vendor: string | null
-  os_hint: string | null
-  device_type: string
-  category: string
-  category_tr: string
-  computed_category: string
-  /** 0..1 */
-  confidence: number
-  confidence_level: ConfidenceLevel
-  sensitivity: string
-  open_ports: number[]
-  manual_category: string | null
-  manual_note: string | null
-  switch_host: string | null
-  switch_port: string | null
-  /** ISO 8601 */
-  first_seen: string
-  /** ISO 8601 */
-  last_seen: string
-  missing: boolean
-  missing_since: string | null
-  change_count: number
-}
-
-export const SORT_FIELDS = [
-  'ip',
-  'hostname',
-  'vendor',
-  'category',
-  'device_type',
-  'confidence',
-  'last_seen',
-] as const
-export type SortField = (typeof SORT_FIELDS)[number]
-export type SortOrder = 'asc' | 'desc'
-
-export interface DataQuery {
-  page?: number
-  per_page?: number
-  q?: string
-  site?: string
-  sort?: SortField
-  order?: SortOrder
-}
-
-export interface DataPage {
-  items: AssetView[]
-  total: number
-  page: number
-  per_page: number
-  category_summary: Record<string, number>
-}
+/** Optional when the operation needs neither path parameters nor a body. */
+type CallRest<K extends OperationId> =
+  IsNever<Op<K>['pathParams']> extends true
+    ? IsNever<Op<K>['body']> extends true
+      ? [args?: CallArgs<K>]
+      : [args: CallArgs<K>]
+    : [args: CallArgs<K>]
 
 /** A failed call: `status` is the HTTP status (0 when the server could not be reached). */
 export class ApiError extends Error {
@@ -102,17 +69,25 @@ export class ApiError extends Error {
 
 type QueryValue = string | number | boolean | null | undefined
 
-/**
- * `?a=1&b=x%20y` from the defined, non-empty values, in the given order; "" when none.
- */
-export function buildQuery(params: Record<string, QueryValue>): string {
+/** `?a=1&b=x%20y` from the defined, non-empty values, in the given order; "" when none. */
+export function buildQuery(params: object | undefined): string {
   const search = new URLSearchParams()
-  for (const [key, value] of Object.entries(params)) {
+  for (const [key, value] of Object.entries(params ?? {}) as [string, QueryValue][]) {
     if (value === undefined || value === null || value === '') continue
     search.append(key, String(value))
   }
   const text = search.toString()
   return text ? `?${text}` : ''
+}
+
+/** `/api/assets/{id}` + `{id: 'a b'}` → `/api/assets/a%20b`. Throws when a parameter is missing. */
+export function expandPath(template: string, params: object | undefined): string {
+  const values = (params ?? {}) as Record<string, string | number | undefined>
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = values[name]
+    if (value === undefined || value === '') throw new Error(`missing path parameter "${name}"`)
+    return encodeURIComponent(String(value))
+  })
 }
 
 export interface ApiClientOptions {
@@ -147,6 +122,7 @@ function parseRetryAfter(value: string | null): number | null {
   return Math.max(0, Math.ceil((date - Date.now()) / 1000))
 }
 
+/** The server's `{"error": "reason"}`, else the status line. */
 async function errorMessage(res: Response): Promise<string> {
   try {
     const body: unknown = await res.json()
@@ -170,6 +146,23 @@ export class ApiClient {
   /** Change options after creation (main.ts wires in the store and the router). */
   configure(options: ApiClientOptions): void {
     this.options = { ...this.options, ...options }
+  }
+
+  /** Calls one operation by its operationId, typed from the OpenAPI document. */
+  call<K extends OperationId>(id: K, ...rest: CallRest<K>): Promise<OperationResponse<K>> {
+    const args = (rest[0] ?? {}) as {
+      path?: object
+      query?: object
+      body?: unknown
+      signal?: AbortSignal
+    }
+    const { method, path } = ALL_OPERATIONS[id]
+    const url = expandPath(path, args.path) + buildQuery(args.query)
+    return this.request<OperationResponse<K>>(url, {
+      method,
+      body: args.body,
+      signal: args.signal,
+    })
   }
 
   async request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
@@ -218,12 +211,12 @@ export class ApiClient {
     }
   }
 
-  // --- auth -------------------------------------------------------------------------
+  // --- auth: the three calls whose 401 means something else than "session expired" -------
 
   /** Throws ApiError 401 on bad credentials (no onUnauthorized), 429 when throttled. */
-  login(username: string, password: string): Promise<Session> {
-    return this.request<Session>('/api/auth/login', {
-      method: 'POST',
+  login(username: string, password: string): Promise<SessionInfo> {
+    return this.request<SessionInfo>(OPERATIONS.login.path, {
+      method: OPERATIONS.login.method,
       body: { username, password },
       csrf: false,
       notifyUnauthorized: false,
@@ -231,36 +224,21 @@ export class ApiClient {
   }
 
   /** The current session, or null when not logged in (401). */
-  async me(): Promise<Session | null> {
+  async me(): Promise<SessionInfo | null> {
     try {
-      return await this.request<Session>('/api/auth/me', { notifyUnauthorized: false })
+      return await this.request<SessionInfo>(OPERATIONS.me.path, { notifyUnauthorized: false })
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return null
       throw err
     }
   }
 
+  /** A 401 here just means the session was already gone. */
   logout(): Promise<void> {
-    return this.request<void>('/api/auth/logout', { method: 'POST' })
-  }
-
-  // --- inventory --------------------------------------------------------------------
-
-  async sites(signal?: AbortSignal): Promise<Site[]> {
-    const body = await this.request<{ sites: Site[] }>('/api/sites', { signal })
-    return body.sites
-  }
-
-  data(query: DataQuery = {}, signal?: AbortSignal): Promise<DataPage> {
-    const qs = buildQuery({
-      page: query.page,
-      per_page: query.per_page,
-      q: query.q?.trim(),
-      site: query.site,
-      sort: query.sort,
-      order: query.order,
+    return this.request<void>(OPERATIONS.logout.path, {
+      method: OPERATIONS.logout.method,
+      notifyUnauthorized: false,
     })
-    return this.request<DataPage>(`/api/data${qs}`, { signal })
   }
 }
 

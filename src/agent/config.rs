@@ -1,0 +1,201 @@
+//! `$BIGR_HOME/agent.yaml`: where the agent reports and with which token. The file holds a
+//! secret, so it is written with mode 0600 and refused when group- or world-readable.
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Format, Yaml};
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+pub const FILE: &str = "agent.yaml";
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentConfig {
+    /// The server's base URL, e.g. https://bigr.example.com
+    pub api_url: String,
+    pub agent_id: Uuid,
+    pub name: String,
+    pub site: String,
+    /// `bigr_…`: never printed, never logged.
+    pub token: String,
+    /// What to scan; empty means the directly connected networks.
+    #[serde(default)]
+    pub targets: Vec<String>,
+    /// Extra `bigr scan` flags for every cycle, e.g. ["--top-ports", "100", "--no-mdns"].
+    #[serde(default)]
+    pub scan_options: Vec<String>,
+    #[serde(default = "default_interval")]
+    pub interval_seconds: u64,
+    #[serde(default = "default_heartbeat")]
+    pub heartbeat_seconds: u64,
+    /// Offline queue bounds: reports kept, total size, and age.
+    #[serde(default = "default_queue_reports")]
+    pub queue_max_reports: usize,
+    #[serde(default = "default_queue_mib")]
+    pub queue_max_mib: u64,
+    #[serde(default = "default_queue_days")]
+    pub queue_max_days: u64,
+}
+
+// The token must never reach a log line through `{:?}`.
+impl std::fmt::Debug for AgentConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentConfig")
+            .field("api_url", &self.api_url)
+            .field("agent_id", &self.agent_id)
+            .field("name", &self.name)
+            .field("site", &self.site)
+            .field("token", &"…")
+            .field("targets", &self.targets)
+            .finish_non_exhaustive()
+    }
+}
+
+fn default_interval() -> u64 {
+    300
+}
+fn default_heartbeat() -> u64 {
+    60
+}
+fn default_queue_reports() -> usize {
+    1000
+}
+fn default_queue_mib() -> u64 {
+    512
+}
+fn default_queue_days() -> u64 {
+    7
+}
+
+pub fn path(home: &Path) -> PathBuf {
+    home.join(FILE)
+}
+
+/// Normalises and checks a server URL: http(s) only, no trailing slash, no credentials.
+pub fn check_api_url(url: &str) -> anyhow::Result<String> {
+    let parsed =
+        url::Url::parse(url.trim()).with_context(|| format!("invalid --api-url '{url}'"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        bail!("--api-url must start with https:// (or http:// on a trusted network)");
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        bail!("--api-url must not contain credentials");
+    }
+    Ok(url.trim().trim_end_matches('/').to_string())
+}
+
+impl AgentConfig {
+    /// Reads the file, refusing it when others could read the token in it.
+    pub fn load(home: &Path) -> anyhow::Result<AgentConfig> {
+        let file = path(home);
+        let meta = std::fs::metadata(&file).with_context(|| {
+            format!(
+                "no agent configuration at {} (run `bigr agent register` first)",
+                file.display()
+            )
+        })?;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            bail!(
+                "{} is readable by other users (mode {mode:o}) and holds the agent token; run `chmod 600 {}` and rotate the token",
+                file.display(),
+                file.display()
+            );
+        }
+        let cfg: AgentConfig = Figment::from(Yaml::file(&file))
+            .extract()
+            .with_context(|| format!("invalid {}", file.display()))?;
+        if cfg.interval_seconds == 0 || cfg.heartbeat_seconds == 0 {
+            bail!(
+                "{}: interval_seconds and heartbeat_seconds must be above 0",
+                file.display()
+            );
+        }
+        Ok(cfg)
+    }
+
+    /// Writes the file atomically with mode 0600 (never briefly readable by others).
+    pub fn save(&self, home: &Path) -> anyhow::Result<PathBuf> {
+        std::fs::create_dir_all(home)
+            .with_context(|| format!("cannot create {}", home.display()))?;
+        let file = path(home);
+        let tmp = home.join(format!(".{FILE}.tmp"));
+        let text = serde_yaml::to_string(self).context("cannot encode the agent configuration")?;
+        let _ = std::fs::remove_file(&tmp);
+        let mut out = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+        out.write_all(
+            b"# bigr agent configuration: holds the agent token, keep it private (mode 0600)\n",
+        )?;
+        out.write_all(text.as_bytes())?;
+        out.sync_all()?;
+        std::fs::rename(&tmp, &file).with_context(|| format!("cannot write {}", file.display()))?;
+        Ok(file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> AgentConfig {
+        AgentConfig {
+            api_url: "https://bigr.example.com".into(),
+            agent_id: Uuid::now_v7(),
+            name: "edge-1".into(),
+            site: "istanbul".into(),
+            token: "bigr_0123456789abcdef_secret".into(),
+            targets: vec!["10.0.0.0/24".into()],
+            scan_options: Vec::new(),
+            interval_seconds: 300,
+            heartbeat_seconds: 60,
+            queue_max_reports: 1000,
+            queue_max_mib: 512,
+            queue_max_days: 7,
+        }
+    }
+
+    #[test]
+    fn saved_config_is_private_and_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = sample().save(dir.path()).unwrap();
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let back = AgentConfig::load(dir.path()).unwrap();
+        assert_eq!(back.token, sample().token);
+        assert_eq!(back.targets, sample().targets);
+        assert!(
+            !format!("{back:?}").contains("secret"),
+            "Debug hides the token"
+        );
+    }
+
+    #[test]
+    fn a_readable_config_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = sample().save(dir.path()).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = AgentConfig::load(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("readable by other users"), "{e}");
+    }
+
+    #[test]
+    fn api_urls_are_checked() {
+        assert_eq!(
+            check_api_url("https://x.example/ ").unwrap(),
+            "https://x.example"
+        );
+        assert!(check_api_url("ftp://x").is_err());
+        assert!(check_api_url("https://user:pw@x").is_err());
+        assert!(check_api_url("not a url").is_err());
+    }
+}

@@ -1,0 +1,44 @@
+//! `$BIGR_HOME/agent.state.json`: what the running agent last did, for `bigr agent status`
+//! (no secrets in it). Rewritten atomically after every step that changes it.
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub const FILE: &str = "agent.state.json";
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct AgentStatus {
+    pub pid: u32,
+    pub started_at: Option<DateTime<Utc>>,
+    /// idle, scanning or stopping.
+    pub activity: String,
+    pub cycles: u64,
+    pub last_scan_at: Option<DateTime<Utc>>,
+    pub last_delivery_at: Option<DateTime<Utc>>,
+    pub last_heartbeat_at: Option<DateTime<Utc>>,
+    pub server_reachable: Option<bool>,
+    pub queue_depth: usize,
+    pub last_error: Option<String>,
+}
+
+pub fn path(home: &Path) -> PathBuf {
+    home.join(FILE)
+}
+
+impl AgentStatus {
+    pub fn load(home: &Path) -> Option<AgentStatus> {
+        serde_json::from_slice(&std::fs::read(path(home)).ok()?).ok()
+    }
+
+    /// Best effort: a status file that cannot be written must not stop the agent.
+    pub fn save(&self, home: &Path) {
+        let tmp = home.join(format!(".{FILE}.tmp"));
+        let result = serde_json::to_vec_pretty(self)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| std::fs::write(&tmp, bytes))
+            .and_then(|()| std::fs::rename(&tmp, path(home)));
+        if let Err(e) = result {
+            tracing::debug!("cannot write the agent status file: {e}");
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! `bigr agent enroll|register|start|stop|status`.
+use super::exit::Exit;
+use crate::agent::client::ApiClient;
+use crate::agent::config::{self, AgentConfig};
+use crate::agent::daemon::{self, Finish, RunOptions};
+use crate::agent::{parse_duration, pidfile, status::AgentStatus};
+use crate::cli::{AgentStartArgs, AgentStopArgs, EnrollArgs, JsonArgs, RegisterArgs};
+use crate::config::Settings;
+use crate::store;
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use std::time::{Duration, Instant};
+
+/// A log file larger than this is moved to agent.log.1 when a detached agent starts.
+const LOG_ROTATE_BYTES: u64 = 10 * 1024 * 1024;
+
+pub async fn enroll(settings: &Settings, args: EnrollArgs) -> anyhow::Result<()> {
+    let lifetime = parse_duration(&args.expires).map_err(Exit::BadInput)?;
+    let lifetime =
+        chrono::Duration::from_std(lifetime).map_err(|e| Exit::BadInput(e.to_string()))?;
+    let db = super::open(settings).await?;
+    let made = store::enrollments::create(&db, &args.site, lifetime, None)
+        .await
+        .map_err(|e| Exit::BadInput(e.to_string()))?;
+    eprintln!(
+        "enrollment token for site '{}', valid until {} (one use). On the agent's machine run:\n  bigr agent register --api-url URL --name NAME --site '{}' --enroll-token TOKEN",
+        made.site,
+        made.expires_at.format("%Y-%m-%d %H:%M UTC"),
+        made.site
+    );
+    // Alone on the last line of stdout, for scripts.
+    println!("{}", made.token);
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct Registered {
+    agent_id: uuid::Uuid,
+    site: String,
+    token: String,
+}
+
+pub async fn register(settings: &Settings, args: RegisterArgs) -> anyhow::Result<()> {
+    let api_url =
+        config::check_api_url(&args.api_url).map_err(|e| Exit::BadInput(e.to_string()))?;
+    if let Some(pid) = pidfile::running(&settings.home) {
+        bail!("the agent is running (PID {pid}); stop it first (bigr agent stop)");
+    }
+    let secret = match &args.secret_file {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?
+                .trim()
+                .to_string(),
+        ),
+        None => None,
+    };
+    let body = serde_json::json!({
+        "name": args.name,
+        "site": args.site,
+        "enroll_token": args.enroll_token,
+        "secret": secret,
+        "version": env!("CARGO_PKG_VERSION"),
+        "subnets": args.targets.iter().filter(|t| t.parse::<ipnet::IpNet>().is_ok()).collect::<Vec<_>>(),
+    });
+    let client = ApiClient::new(&api_url, None);
+    let made: Registered =
+        tokio::task::spawn_blocking(move || client.post("/api/agents/register", &body))
+            .await?
+            .map_err(|e| anyhow::anyhow!("registration failed: {e}"))?;
+    let cfg = AgentConfig {
+        api_url,
+        agent_id: made.agent_id,
+        name: args.name.trim().to_string(),
+        site: made.site.clone(),
+        token: made.token,
+        targets: args.targets,
+        scan_options: Vec::new(),
+        interval_seconds: 300,
+        heartbeat_seconds: 60,
+        queue_max_reports: 1000,
+        queue_max_mib: 512,
+        queue_max_days: 7,
+    };
+    let file = cfg.save(&settings.home)?;
+    println!(
+        "registered agent '{}' ({}) in site '{}'; its token is in {} (mode 0600) and is not shown again",
+        cfg.name,
+        cfg.agent_id,
+        made.site,
+        file.display()
+    );
+    Ok(())
+}
+
+pub async fn start(settings: &Settings, args: AgentStartArgs) -> anyhow::Result<()> {
+    let cfg = AgentConfig::load(&settings.home)?;
+    let interval = match &args.interval {
+        Some(t) => parse_duration(t).map_err(Exit::BadInput)?,
+        None => Duration::from_secs(cfg.interval_seconds),
+    };
+    let heartbeat = match &args.heartbeat {
+        Some(t) => parse_duration(t).map_err(Exit::BadInput)?,
+        None => Duration::from_secs(cfg.heartbeat_seconds),
+    };
+    let targets = if args.targets.is_empty() {
+        cfg.targets.clone()
+    } else {
+        args.targets.clone()
+    };
+    // Refuse bad scan options now, not in the first cycle of a detached agent.
+    crate::agent::scan_args(&targets, &cfg.scan_options).map_err(Exit::BadInput)?;
+    if !args.foreground && !args.once {
+        return detach(settings, &args);
+    }
+    let opts = RunOptions {
+        targets,
+        scan_options: cfg.scan_options.clone(),
+        interval,
+        heartbeat,
+        once: args.once,
+    };
+    match daemon::run(settings, cfg, opts).await? {
+        Finish::Delivered | Finish::Stopped => Ok(()),
+        Finish::Queued(n) => Err(Exit::Undelivered(format!(
+            "the server did not take the report: {n} report(s) wait in the offline queue"
+        ))
+        .into()),
+        Finish::ScanFailed(e) => bail!("scan failed: {e}"),
+    }
+}
+
+/// Starts `bigr agent start --foreground` in its own process group, logging to agent.log,
+/// and returns once it holds the PID file.
+fn detach(settings: &Settings, args: &AgentStartArgs) -> anyhow::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::os::unix::process::CommandExt;
+    let home = &settings.home;
+    if let Some(pid) = pidfile::running(home) {
+        bail!("the agent is already running (PID {pid})");
+    }
+    let log_path = home.join("agent.log");
+    if std::fs::metadata(&log_path).is_ok_and(|m| m.len() > LOG_ROTATE_BYTES) {
+        let _ = std::fs::rename(&log_path, home.join("agent.log.1"));
+    }
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(&log_path)
+        .with_context(|| format!("cannot open {}", log_path.display()))?;
+    let mut cmd = std::process::Command::new(std::env::current_exe()?);
+    cmd.arg("--home")
+        .arg(home)
+        .args(["agent", "start", "--foreground"]);
+    for (flag, value) in [
+        ("--interval", &args.interval),
+        ("--heartbeat", &args.heartbeat),
+    ] {
+        if let Some(v) = value {
+            cmd.arg(flag).arg(v);
+        }
+    }
+    cmd.arg("--").args(&args.targets);
+    let child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        // Its own process group: a Ctrl-C in this terminal does not reach it.
+        .process_group(0)
+        .spawn()
+        .context("cannot start the agent process")?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if pidfile::read(home) == Some(child.id() as i32) {
+            println!(
+                "agent started (PID {}); log: {}",
+                child.id(),
+                log_path.display()
+            );
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    bail!("the agent did not start; see {}", log_path.display())
+}
+
+pub fn stop(settings: &Settings, args: AgentStopArgs) -> anyhow::Result<()> {
+    let Some(pid) = pidfile::running(&settings.home) else {
+        println!("the agent is not running");
+        return Ok(());
+    };
+    // SAFETY: kill(2) takes two integers and shares no memory with us.
+    if unsafe { libc::kill(pid, libc::SIGTERM) } != 0 {
+        bail!(
+            "cannot signal PID {pid}: {}",
+            std::io::Error::last_os_error()
+        );
+    }
+    let deadline = Instant::now() + Duration::from_secs(args.timeout.max(1));
+    while Instant::now() < deadline {
+        if !pidfile::is_agent_alive(pid) {
+            println!("agent stopped (PID {pid})");
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bail!(
+        "the agent (PID {pid}) is still running after {} s",
+        args.timeout
+    )
+}
+
+pub async fn status(settings: &Settings, args: JsonArgs) -> anyhow::Result<()> {
+    let home = &settings.home;
+    let cfg = AgentConfig::load(home).ok();
+    let pid = pidfile::running(home);
+    let last = AgentStatus::load(home);
+    let queue_depth = crate::agent::queue::Queue::open(
+        &home.join("queue"),
+        crate::agent::queue::Bounds {
+            max_reports: usize::MAX,
+            max_bytes: u64::MAX,
+            max_age: Duration::MAX,
+        },
+    )
+    .map(|q| q.depth())
+    .unwrap_or(0);
+    let server = match &cfg {
+        Some(c) => {
+            let client = ApiClient::new(&c.api_url, None);
+            let answer =
+                tokio::task::spawn_blocking(move || client.health(Duration::from_secs(5))).await?;
+            match answer {
+                Ok(body) => serde_json::json!({"reachable": true, "health": body}),
+                Err(e) => serde_json::json!({"reachable": false, "error": e.to_string()}),
+            }
+        }
+        None => serde_json::json!({"reachable": null, "error": "not registered"}),
+    };
+    let state = if pid.is_some() { "running" } else { "stopped" };
+    let doc = serde_json::json!({
+        "state": state,
+        "pid": pid,
+        "registered": cfg.is_some(),
+        "agent_id": cfg.as_ref().map(|c| c.agent_id),
+        "name": cfg.as_ref().map(|c| c.name.clone()),
+        "site": cfg.as_ref().map(|c| c.site.clone()),
+        "api_url": cfg.as_ref().map(|c| c.api_url.clone()),
+        "queue_depth": queue_depth,
+        "activity": last.as_ref().filter(|_| pid.is_some()).map(|s| s.activity.clone()),
+        "last_scan_at": last.as_ref().and_then(|s| s.last_scan_at),
+        "last_delivery_at": last.as_ref().and_then(|s| s.last_delivery_at),
+        "last_heartbeat_at": last.as_ref().and_then(|s| s.last_heartbeat_at),
+        "last_error": last.as_ref().and_then(|s| s.last_error.clone()),
+        "server": server,
+    });
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+        return Ok(());
+    }
+    let show = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => "-".to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let pid_text = pid.map(|p| format!(" (PID {p})")).unwrap_or_default();
+    println!("{:<18} {state}{pid_text}", "state:");
+    for key in [
+        "name",
+        "site",
+        "api_url",
+        "activity",
+        "last_scan_at",
+        "last_delivery_at",
+        "last_heartbeat_at",
+        "queue_depth",
+        "last_error",
+    ] {
+        println!("{:<18} {}", format!("{key}:"), show(&doc[key]));
+    }
+    let server_line = if doc["server"]["reachable"] == true {
+        "reachable".to_string()
+    } else {
+        format!("not reachable ({})", show(&doc["server"]["error"]))
+    };
+    println!("{:<18} {server_line}", "server:");
+    Ok(())
+}

@@ -1,0 +1,257 @@
+//! `ShieldReport`: what an agent's security checks found, as it travels to the server. Every
+//! field the agent sends has a column (the earlier system dropped `description`).
+use super::ReportError;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+use uuid::Uuid;
+
+/// Upper bounds on one shield report.
+pub mod limits {
+    pub const FINDINGS: usize = 10_000;
+    pub const MODULES: usize = 64;
+    pub const TITLE: usize = 512;
+    pub const TEXT: usize = 16_384;
+    pub const EVIDENCE_BYTES: usize = 16_384;
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    Quick,
+    Standard,
+    Deep,
+}
+
+impl Preset {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Preset::Quick => "quick",
+            Preset::Standard => "standard",
+            Preset::Deep => "deep",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShieldReport {
+    /// Chosen by the agent: a re-sent report is stored once.
+    pub id: Uuid,
+    pub target: String,
+    pub preset: Preset,
+    /// The modules that ran.
+    #[serde(default)]
+    pub modules: Vec<String>,
+    pub started_at: DateTime<Utc>,
+    #[serde(default)]
+    pub completed_at: Option<DateTime<Utc>>,
+    /// 0–100 over the modules that ran.
+    #[serde(default)]
+    pub score: Option<f64>,
+    #[serde(default)]
+    pub grade: Option<String>,
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    pub module: String,
+    pub severity: Severity,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub remediation: String,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub target_ip: Option<IpAddr>,
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Free-form details of what was seen (kept as JSON).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub evidence: serde_json::Value,
+    #[serde(default)]
+    pub cve_id: Option<String>,
+    #[serde(default)]
+    pub cvss_score: Option<f64>,
+    /// MITRE ATT&CK technique, e.g. T1190.
+    #[serde(default)]
+    pub attack_technique: Option<String>,
+}
+
+fn too_long(field: String, value: &str, max: usize) -> Result<(), ReportError> {
+    if value.chars().count() > max {
+        return Err(ReportError::new(
+            field,
+            format!("longer than {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
+impl ShieldReport {
+    /// Parses and validates; errors name the field (`findings[3].severity`).
+    pub fn from_json(bytes: &[u8]) -> Result<ShieldReport, ReportError> {
+        let de = &mut serde_json::Deserializer::from_slice(bytes);
+        let report: ShieldReport =
+            serde_path_to_error::deserialize(de).map_err(ReportError::from_serde)?;
+        report.validate()?;
+        Ok(report)
+    }
+
+    pub fn validate(&self) -> Result<(), ReportError> {
+        use limits::*;
+        if self.target.trim().is_empty() {
+            return Err(ReportError::new("target", "must not be empty"));
+        }
+        too_long("target".into(), &self.target, 1024)?;
+        if self.modules.len() > MODULES {
+            return Err(ReportError::new(
+                "modules",
+                format!("at most {MODULES} entries"),
+            ));
+        }
+        for (i, m) in self.modules.iter().enumerate() {
+            too_long(format!("modules[{i}]"), m, 32)?;
+        }
+        if self.findings.len() > FINDINGS {
+            return Err(ReportError::new(
+                "findings",
+                format!("at most {FINDINGS} entries"),
+            ));
+        }
+        if let Some(done) = self.completed_at
+            && done < self.started_at
+        {
+            return Err(ReportError::new(
+                "completed_at",
+                "is earlier than started_at",
+            ));
+        }
+        if let Some(s) = self.score
+            && !(s.is_finite() && (0.0..=100.0).contains(&s))
+        {
+            return Err(ReportError::new("score", "must be between 0 and 100"));
+        }
+        if let Some(g) = &self.grade {
+            too_long("grade".into(), g, 4)?;
+        }
+        for (i, f) in self.findings.iter().enumerate() {
+            let at = |name: &str| format!("findings[{i}].{name}");
+            if f.module.trim().is_empty() {
+                return Err(ReportError::new(at("module"), "must not be empty"));
+            }
+            too_long(at("module"), &f.module, 32)?;
+            too_long(at("title"), &f.title, TITLE)?;
+            too_long(at("description"), &f.description, TEXT)?;
+            too_long(at("remediation"), &f.remediation, TEXT)?;
+            if let Some(c) = &f.cve_id {
+                too_long(at("cve_id"), c, 32)?;
+            }
+            if let Some(t) = &f.attack_technique {
+                too_long(at("attack_technique"), t, 32)?;
+            }
+            if let Some(s) = f.cvss_score
+                && !(s.is_finite() && (0.0..=10.0).contains(&s))
+            {
+                return Err(ReportError::new(
+                    at("cvss_score"),
+                    "must be between 0 and 10",
+                ));
+            }
+            if f.port == Some(0) {
+                return Err(ReportError::new(at("port"), "port 0 is not a port"));
+            }
+            if serde_json::to_vec(&f.evidence).map_or(0, |v| v.len()) > EVIDENCE_BYTES {
+                return Err(ReportError::new(
+                    at("evidence"),
+                    format!("larger than {EVIDENCE_BYTES} bytes"),
+                ));
+            }
+            // PostgreSQL text cannot hold NUL; refuse rather than fail at the database.
+            if [&f.title, &f.description, &f.remediation, &f.module]
+                .iter()
+                .any(|s| s.contains('\0'))
+            {
+                return Err(ReportError::new(at("title"), "contains a NUL character"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> serde_json::Value {
+        serde_json::json!({
+            "id": "0193a1b2-0000-7000-8000-000000000001",
+            "target": "10.0.0.0/24",
+            "preset": "quick",
+            "modules": ["tls", "headers"],
+            "started_at": "2026-11-20T10:00:00Z",
+            "completed_at": "2026-11-20T10:01:00Z",
+            "score": 72.5,
+            "grade": "C",
+            "findings": [{
+                "module": "headers", "severity": "medium", "title": "CSP missing",
+                "description": "no Content-Security-Policy", "remediation": "add one",
+                "target_ip": "10.0.0.5", "port": 443, "evidence": {"header": null},
+                "attack_technique": "T1190"
+            }]
+        })
+    }
+
+    #[test]
+    fn a_full_report_parses_with_every_field() {
+        let r = ShieldReport::from_json(sample().to_string().as_bytes()).unwrap();
+        assert_eq!(r.findings[0].description, "no Content-Security-Policy");
+        assert_eq!(r.findings[0].port, Some(443));
+        assert_eq!(r.findings[0].attack_technique.as_deref(), Some("T1190"));
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let cases = [
+            (
+                "/findings/0/severity",
+                serde_json::json!("urgent"),
+                "findings[0].severity",
+            ),
+            (
+                "/findings/0/target_ip",
+                serde_json::json!("10.0.0"),
+                "findings[0].target_ip",
+            ),
+            ("/findings/0/port", serde_json::json!(0), "findings[0].port"),
+            (
+                "/findings/0/cvss_score",
+                serde_json::json!(11.0),
+                "findings[0].cvss_score",
+            ),
+            ("/score", serde_json::json!(-1), "score"),
+            ("/target", serde_json::json!(" "), "target"),
+        ];
+        for (pointer, value, field) in cases {
+            let mut doc = sample();
+            *doc.pointer_mut(pointer).unwrap() = value;
+            let e = ShieldReport::from_json(doc.to_string().as_bytes()).unwrap_err();
+            assert_eq!(e.field, field, "{pointer}: {e}");
+        }
+    }
+}

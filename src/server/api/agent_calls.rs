@@ -1,0 +1,210 @@
+//! What agents call with their own credentials: register (enrollment token or the shared
+//! secret), heartbeat, and rotate their own token.
+use crate::model::token::{self, TokenKind};
+use crate::server::agent_auth::AgentCaller;
+use crate::server::agent_limit::Action;
+use crate::server::body::Body;
+use crate::server::error::{ApiError, ApiResult, ErrorBody};
+use crate::server::state::AppState;
+use crate::store::agents::{self, AgentState, Authority, NewAgent, RegisterError, Registered};
+use crate::store::enrollments::Refusal;
+use actix_web::{HttpResponse, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    pub name: String,
+    /// The site to report into. With an enrollment token it must be the token's site (or
+    /// empty); with the shared secret it is created if new.
+    #[serde(default)]
+    pub site: String,
+    /// A one-time token from `bigr agent enroll` or the dashboard.
+    pub enroll_token: Option<String>,
+    /// The server's `AGENT_REGISTRATION_SECRET`.
+    pub secret: Option<String>,
+    pub version: Option<String>,
+    #[serde(default)]
+    pub subnets: Vec<String>,
+}
+
+fn refused(r: Refusal) -> ApiError {
+    match r {
+        Refusal::Invalid => ApiError::Unauthenticated(r.message().into()),
+        Refusal::Used | Refusal::Expired => ApiError::Forbidden(r.message().into()),
+    }
+}
+
+#[utoipa::path(tag = "agent channel", request_body = RegisterRequest, responses((status = 201, description = "The token is in this answer only", body = Registered), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+#[post("/agents/register")]
+pub async fn register(
+    state: web::Data<AppState>,
+    body: Body<RegisterRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.0;
+    if b.version.as_ref().is_some_and(|v| v.chars().count() > 64) {
+        return Err(ApiError::BadRequest(
+            "invalid field `version`: longer than 64 characters".into(),
+        ));
+    }
+    let presented = match &b.enroll_token {
+        Some(t) => {
+            Some(token::parse(TokenKind::Enrollment, t).ok_or_else(|| refused(Refusal::Invalid))?)
+        }
+        None => None,
+    };
+    let authority = match (&presented, &b.secret, &state.options.registration_secret) {
+        (Some(p), _, _) => Authority::Enrollment(p),
+        (None, Some(sent), Some(configured)) => {
+            if !token::secrets_equal(sent, &configured.0) {
+                return Err(ApiError::Unauthenticated(
+                    "invalid registration secret".into(),
+                ));
+            }
+            Authority::SharedSecret
+        }
+        (None, Some(_), None) => {
+            return Err(ApiError::Forbidden(
+                "this server takes no registration secret; use an enrollment token".into(),
+            ));
+        }
+        // Open registration only where nobody else can reach the server.
+        (None, None, None) if state.options.loopback_only => Authority::SharedSecret,
+        (None, None, _) => {
+            return Err(ApiError::Unauthenticated(
+                "registration needs an enrollment token (`bigr agent enroll`) or the registration secret"
+                    .into(),
+            ));
+        }
+    };
+    if matches!(authority, Authority::SharedSecret) && b.site.trim().is_empty() {
+        return Err(ApiError::BadRequest(
+            "invalid field `site`: required".into(),
+        ));
+    }
+    let new = NewAgent {
+        name: b.name,
+        site: b.site,
+        version: b.version,
+        subnets: b.subnets,
+    };
+    let made = agents::register(&state.db, &new, authority)
+        .await
+        .map_err(|e| match e {
+            RegisterError::Refused(r) => refused(r),
+            RegisterError::WrongSite(site) => {
+                ApiError::Forbidden(format!("this enrollment token is for site '{site}'"))
+            }
+            RegisterError::Store(e) => e.into(),
+        })?;
+    tracing::info!(agent = %made.agent_id, site = %made.site, "agent registered");
+    Ok(HttpResponse::Created()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(made))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HeartbeatRequest {
+    pub version: Option<String>,
+    /// idle, scanning or stopping (default idle); stopping marks the agent offline.
+    pub activity: Option<String>,
+    pub subnets: Option<Vec<String>>,
+    /// Reports waiting in the agent's offline queue.
+    #[serde(default)]
+    pub queue_depth: u32,
+    pub last_scan_at: Option<DateTime<Utc>>,
+    /// The agent's heartbeat period in seconds (default 60); three missed make it stale.
+    pub heartbeat_seconds: Option<i32>,
+    /// The agent's last problem, shown on the dashboard (at most 512 characters).
+    pub last_error: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct HeartbeatAnswer {
+    pub agent_id: Uuid,
+    pub state: AgentState,
+    pub server_time: DateTime<Utc>,
+}
+
+/// Takes one request from the agent's budget for `action`, or answers 429 with Retry-After.
+pub fn limit(state: &AppState, agent: Uuid, action: Action) -> Result<(), ApiError> {
+    let limits = state.options.agent_limits;
+    let rate = match action {
+        Action::Ingest => limits.ingest,
+        Action::Heartbeat => limits.heartbeat,
+    };
+    state
+        .agent_limiter
+        .take(agent, action, rate, std::time::Instant::now())
+        .map_err(|retry_after| ApiError::TooManyRequests {
+            message: "too many requests from this agent; retry later".into(),
+            retry_after,
+        })
+}
+
+#[utoipa::path(tag = "agent channel", request_body = HeartbeatRequest, responses((status = 200, body = HeartbeatAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)), security(("agent_token" = [])))]
+#[post("/agents/heartbeat")]
+pub async fn heartbeat(
+    state: web::Data<AppState>,
+    caller: AgentCaller,
+    body: Body<HeartbeatRequest>,
+) -> ApiResult<web::Json<HeartbeatAnswer>> {
+    let agent = caller.0;
+    limit(&state, agent.id, Action::Heartbeat)?;
+    let b = body.0;
+    let activity = b.activity.unwrap_or_else(|| "idle".into());
+    if !matches!(activity.as_str(), "idle" | "scanning" | "stopping") {
+        return Err(ApiError::BadRequest(format!(
+            "invalid field `activity`: '{activity}' (idle, scanning or stopping)"
+        )));
+    }
+    for (field, value, max) in [
+        ("version", &b.version, 64),
+        ("last_error", &b.last_error, 512),
+    ] {
+        if value.as_ref().is_some_and(|v| v.chars().count() > max) {
+            return Err(ApiError::BadRequest(format!(
+                "invalid field `{field}`: longer than {max} characters"
+            )));
+        }
+    }
+    let now = Utc::now();
+    let hb = agents::Heartbeat {
+        version: b.version,
+        activity,
+        subnets: b.subnets,
+        queue_depth: b.queue_depth,
+        last_scan_at: b
+            .last_scan_at
+            .filter(|t| *t <= now + chrono::Duration::minutes(10)),
+        heartbeat_seconds: b.heartbeat_seconds.unwrap_or(60),
+        last_error: b.last_error,
+    };
+    let state_after = agents::heartbeat(&state.db, agent.id, &hb, now)
+        .await
+        .map_err(|e| match e {
+            crate::store::StoreError::Invalid(why) => ApiError::BadRequest(why),
+            other => other.into(),
+        })?;
+    Ok(web::Json(HeartbeatAnswer {
+        agent_id: agent.id,
+        state: state_after,
+        server_time: now,
+    }))
+}
+
+#[utoipa::path(tag = "agent channel", responses((status = 200, description = "The new token; the old one stops working now", body = Registered), (status = 401, body = ErrorBody)), security(("agent_token" = [])))]
+#[post("/agents/rotate-token")]
+pub async fn rotate_own_token(
+    state: web::Data<AppState>,
+    caller: AgentCaller,
+) -> ApiResult<HttpResponse> {
+    let made = agents::rotate(&state.db, caller.0.id).await?;
+    tracing::info!(agent = %made.agent_id, "agent rotated its own token");
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(made))
+}

@@ -1,0 +1,185 @@
+//! Reports from agents: discovery scans and shield checks, each written into the agent's own
+//! site (a report cannot name another), idempotent on the report id, and the shield history
+//! for the dashboard.
+use super::agent_calls::limit;
+use super::site_filter;
+use crate::model::ScanReport;
+use crate::model::shield::ShieldReport;
+use crate::server::agent_auth::AgentCaller;
+use crate::server::agent_limit::Action;
+use crate::server::body::{Paging, Params};
+use crate::server::error::{ApiError, ApiResult, ErrorBody};
+use crate::server::session::SignedIn;
+use crate::server::state::AppState;
+use crate::store::shield::{FindingView, ShieldSaved, ShieldScanView};
+use crate::store::{self, Page, SaveOptions};
+use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Reads a JSON body of at most `limit` bytes, stopping as soon as it is larger.
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<web::BytesMut, ApiError> {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if !is_json {
+        return Err(ApiError::BadRequest(
+            "send the body as JSON (Content-Type: application/json)".into(),
+        ));
+    }
+    let too_large =
+        || ApiError::PayloadTooLarge(format!("report too large (limit {} MiB)", limit >> 20));
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|_| ApiError::BadRequest("cannot read the request body".into()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// What an ingest did.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct IngestAnswer {
+    pub scan_id: Uuid,
+    pub site: String,
+    /// True when this report id was stored before: nothing was written this time.
+    pub already_saved: bool,
+    pub asset_count: usize,
+    /// Change rows per change type.
+    pub changes: BTreeMap<String, usize>,
+}
+
+#[utoipa::path(tag = "agent channel", request_body(content = Object, description = "A ScanReport (the wire type of `bigr scan --json`)"), responses((status = 201, body = IngestAnswer), (status = 200, description = "Already stored: the original scan", body = IngestAnswer), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)), security(("agent_token" = [])))]
+#[post("/ingest/discovery")]
+pub async fn discovery(
+    state: web::Data<AppState>,
+    caller: AgentCaller,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let agent = caller.0;
+    limit(&state, agent.id, Action::Ingest)?;
+    let bytes = read_body(&req, payload, state.options.ingest_body_limit).await?;
+    let report =
+        ScanReport::from_json(&bytes).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    let site = store::sites::name_of(&state.db, agent.site_id).await?;
+    let opts = SaveOptions {
+        agent_id: Some(agent.id),
+        ..state.options.save.clone()
+    };
+    let saved = store::save_scan(&state.db, &report, &site, &opts).await?;
+    let now = chrono::Utc::now();
+    store::agents::record_delivery(&state.db, agent.id, report.observed_at().min(now), now).await?;
+    if !saved.already_saved {
+        state.facts.invalidate();
+    }
+    tracing::info!(agent = %agent.id, site = %saved.site, scan = %saved.scan_id, assets = saved.asset_count, again = saved.already_saved, "report ingested");
+    let answer = IngestAnswer {
+        scan_id: saved.scan_id,
+        site: saved.site,
+        already_saved: saved.already_saved,
+        asset_count: saved.asset_count,
+        changes: saved.changes,
+    };
+    Ok(if answer.already_saved {
+        HttpResponse::Ok().json(answer)
+    } else {
+        HttpResponse::Created().json(answer)
+    })
+}
+
+#[utoipa::path(tag = "agent channel", request_body = ShieldReport, responses((status = 201, body = ShieldSaved), (status = 200, description = "Already stored", body = ShieldSaved), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)), security(("agent_token" = [])))]
+#[post("/ingest/shield")]
+pub async fn shield(
+    state: web::Data<AppState>,
+    caller: AgentCaller,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let agent = caller.0;
+    limit(&state, agent.id, Action::Ingest)?;
+    let bytes = read_body(&req, payload, state.options.ingest_body_limit).await?;
+    let report =
+        ShieldReport::from_json(&bytes).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+    let site = store::sites::name_of(&state.db, agent.site_id).await?;
+    let saved = store::shield::save(&state.db, &report, &site, Some(agent.id)).await?;
+    let now = chrono::Utc::now();
+    store::agents::record_delivery(
+        &state.db,
+        agent.id,
+        report.completed_at.unwrap_or(report.started_at).min(now),
+        now,
+    )
+    .await?;
+    Ok(if saved.already_saved {
+        HttpResponse::Ok().json(saved)
+    } else {
+        HttpResponse::Created().json(saved)
+    })
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ShieldQuery {
+    pub site: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+#[utoipa::path(tag = "shield", params(ShieldQuery), responses((status = 200, body = Page<ShieldScanView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+#[get("/shield/scans")]
+pub async fn shield_scans(
+    state: web::Data<AppState>,
+    _who: SignedIn,
+    q: Params<ShieldQuery>,
+) -> ApiResult<web::Json<Page<ShieldScanView>>> {
+    let page = Paging {
+        page: q.0.page,
+        per_page: q.0.per_page,
+    }
+    .request()?;
+    let site = site_filter(&q.0.site);
+    Ok(web::Json(
+        store::shield::list(&state.db, site.as_deref(), page).await?,
+    ))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FindingList {
+    pub findings: Vec<FindingView>,
+}
+
+#[utoipa::path(tag = "shield", params(("id" = String, Path)), responses((status = 200, body = FindingList), (status = 404, body = ErrorBody)))]
+#[get("/shield/scans/{id}/findings")]
+pub async fn shield_findings(
+    state: web::Data<AppState>,
+    _who: SignedIn,
+    id: web::Path<String>,
+) -> ApiResult<web::Json<FindingList>> {
+    let id = Uuid::parse_str(id.trim())
+        .map_err(|_| ApiError::BadRequest(format!("invalid shield scan id '{}'", id.trim())))?;
+    Ok(web::Json(FindingList {
+        findings: store::shield::findings(&state.db, id).await?,
+    }))
+}

@@ -1,0 +1,461 @@
+//! Site agents: registration, bearer authentication, heartbeats and the lifecycle
+//! pending → online → stale → offline (→ revoked), which the server stores (see `sweep`).
+use super::entity::{agent, enrollment_token};
+use super::error::{StoreError, StoreResult};
+use super::{begin_write, enrollments, sites};
+use crate::model::token::{self, PresentedToken, TokenKind};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// Heartbeats an agent may miss before it counts as stale.
+pub const MISSED_HEARTBEATS: i64 = 3;
+/// Silence after which an agent counts as offline even though it never said so.
+pub const OFFLINE_AFTER: Duration = Duration::hours(24);
+/// Bounds on the heartbeat period an agent may announce.
+pub const HEARTBEAT_SECONDS: std::ops::RangeInclusive<i32> = 1..=3600;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AgentState {
+    /// Registered, never heard from.
+    Pending,
+    Online,
+    /// Three of its heartbeats missed.
+    Stale,
+    /// Said goodbye, or silent for a day.
+    Offline,
+    Revoked,
+}
+
+impl AgentState {
+    pub const ALL: [AgentState; 5] = [
+        AgentState::Pending,
+        AgentState::Online,
+        AgentState::Stale,
+        AgentState::Offline,
+        AgentState::Revoked,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentState::Pending => "pending",
+            AgentState::Online => "online",
+            AgentState::Stale => "stale",
+            AgentState::Offline => "offline",
+            AgentState::Revoked => "revoked",
+        }
+    }
+
+    fn parse(s: &str) -> AgentState {
+        AgentState::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .unwrap_or(AgentState::Pending)
+    }
+}
+
+/// An agent as the dashboard lists it: never its token or hash.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AgentView {
+    pub id: Uuid,
+    pub name: String,
+    pub site: String,
+    pub state: AgentState,
+    pub version: Option<String>,
+    pub subnets: Vec<String>,
+    pub queue_depth: i32,
+    /// What it said it was doing: idle, scanning or stopping.
+    pub activity: Option<String>,
+    /// The last problem it reported.
+    pub last_error: Option<String>,
+    pub heartbeat_seconds: i32,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    pub last_scan_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+fn view(a: agent::Model, site: String) -> AgentView {
+    AgentView {
+        id: a.id,
+        name: a.name,
+        site,
+        state: AgentState::parse(&a.status),
+        version: a.version,
+        subnets: serde_json::from_value(a.subnets).unwrap_or_default(),
+        queue_depth: a.queue_depth,
+        activity: a.activity,
+        last_error: a.last_error,
+        heartbeat_seconds: a.heartbeat_seconds,
+        created_at: a.created_at,
+        last_seen_at: a.last_seen_at,
+        last_scan_at: a.last_scan_at,
+        revoked_at: a.revoked_at,
+    }
+}
+
+/// What a registering agent tells about itself.
+#[derive(Debug, Clone)]
+pub struct NewAgent {
+    pub name: String,
+    pub site: String,
+    pub version: Option<String>,
+    pub subnets: Vec<String>,
+}
+
+/// How a registration is authorised.
+pub enum Authority<'a> {
+    /// A one-time enrollment token (its site wins over the one asked for).
+    Enrollment(&'a PresentedToken),
+    /// The shared registration secret, already checked by the caller.
+    SharedSecret,
+}
+
+/// The answer to a registration: the token is shown this once.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Registered {
+    pub agent_id: Uuid,
+    pub site: String,
+    pub token: String,
+}
+
+/// Why a registration was refused (beyond database errors).
+#[derive(Debug)]
+pub enum RegisterError {
+    Refused(enrollments::Refusal),
+    /// The enrollment token belongs to another site than the one asked for.
+    WrongSite(String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for RegisterError {
+    fn from(e: StoreError) -> Self {
+        RegisterError::Store(e)
+    }
+}
+
+impl From<sea_orm::DbErr> for RegisterError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        RegisterError::Store(e.into())
+    }
+}
+
+pub fn validate_name(name: &str) -> StoreResult<&str> {
+    let n = name.trim();
+    if n.is_empty() || n.chars().count() > 128 || n.chars().any(char::is_control) {
+        return Err(StoreError::Invalid(
+            "invalid agent name: 1-128 characters, no control characters".into(),
+        ));
+    }
+    Ok(n)
+}
+
+fn check_subnets(subnets: &[String]) -> StoreResult<()> {
+    if subnets.len() > 256 {
+        return Err(StoreError::Invalid("at most 256 subnets".into()));
+    }
+    for s in subnets {
+        super::subnets::parse_cidr(s)
+            .map_err(|e| StoreError::Invalid(format!("invalid subnet '{s}': {e}")))?;
+    }
+    Ok(())
+}
+
+/// Registers an agent in one transaction: the enrollment token is spent exactly once.
+pub async fn register(
+    db: &DatabaseConnection,
+    new: &NewAgent,
+    authority: Authority<'_>,
+) -> Result<Registered, RegisterError> {
+    let name = validate_name(&new.name)?.to_string();
+    check_subnets(&new.subnets)?;
+    let now = Utc::now();
+    let txn = begin_write(db).await?;
+    let enrollment: Option<enrollment_token::Model> = match authority {
+        Authority::Enrollment(presented) => {
+            let row = enrollments::check(&txn, presented, now)
+                .await?
+                .map_err(RegisterError::Refused)?;
+            let site = sites::name_of(&txn, row.site_id).await?;
+            if !new.site.trim().is_empty() && new.site.trim() != site {
+                return Err(RegisterError::WrongSite(site));
+            }
+            Some(row)
+        }
+        Authority::SharedSecret => None,
+    };
+    let site = match &enrollment {
+        Some(e) => sites::name_of(&txn, e.site_id).await?,
+        None => new.site.clone(),
+    };
+    let site = sites::ensure(&txn, &site).await?;
+    let issued = token::issue(TokenKind::Agent).map_err(StoreError::Invalid)?;
+    let id = Uuid::now_v7();
+    agent::Entity::insert(agent::ActiveModel {
+        id: Set(id),
+        site_id: Set(site.id),
+        name: Set(name),
+        token_id: Set(issued.id),
+        token_hash: Set(issued.hash),
+        status: Set(AgentState::Pending.as_str().into()),
+        version: Set(new.version.clone()),
+        subnets: Set(serde_json::json!(new.subnets)),
+        queue_depth: Set(0),
+        created_at: Set(now),
+        last_seen_at: Set(None),
+        last_scan_at: Set(None),
+        revoked_at: Set(None),
+        activity: Set(None),
+        last_error: Set(None),
+        heartbeat_seconds: Set(60),
+    })
+    .exec(&txn)
+    .await?;
+    if let Some(e) = &enrollment
+        && !enrollments::spend(&txn, e.id, id, now).await?
+    {
+        // Another registration spent it between our check and now; ours rolls back.
+        return Err(RegisterError::Refused(enrollments::Refusal::Used));
+    }
+    txn.commit().await?;
+    Ok(Registered {
+        agent_id: id,
+        site: site.name,
+        token: issued.text,
+    })
+}
+
+/// The live (not revoked) agent a bearer token belongs to.
+pub async fn authenticate<C: ConnectionTrait>(
+    db: &C,
+    bearer: &str,
+) -> StoreResult<Option<agent::Model>> {
+    let Some(presented) = token::parse(TokenKind::Agent, bearer) else {
+        return Ok(None);
+    };
+    let row = agent::Entity::find()
+        .filter(agent::Column::TokenId.eq(presented.id.as_str()))
+        .one(db)
+        .await?;
+    Ok(row.filter(|a| presented.matches(&a.token_hash) && a.revoked_at.is_none()))
+}
+
+/// What an agent says about itself every heartbeat.
+#[derive(Debug, Clone, Default)]
+pub struct Heartbeat {
+    pub version: Option<String>,
+    /// idle, scanning or stopping ("stopping" marks it offline at once).
+    pub activity: String,
+    pub subnets: Option<Vec<String>>,
+    pub queue_depth: u32,
+    pub last_scan_at: Option<DateTime<Utc>>,
+    pub heartbeat_seconds: i32,
+    pub last_error: Option<String>,
+}
+
+/// Records a heartbeat; returns the state it leaves the agent in.
+pub async fn heartbeat<C: ConnectionTrait>(
+    db: &C,
+    agent_id: Uuid,
+    hb: &Heartbeat,
+    now: DateTime<Utc>,
+) -> StoreResult<AgentState> {
+    if let Some(s) = &hb.subnets {
+        check_subnets(s)?;
+    }
+    if !HEARTBEAT_SECONDS.contains(&hb.heartbeat_seconds) {
+        return Err(StoreError::Invalid(format!(
+            "heartbeat_seconds must be between {} and {}",
+            HEARTBEAT_SECONDS.start(),
+            HEARTBEAT_SECONDS.end()
+        )));
+    }
+    let state = if hb.activity == "stopping" {
+        AgentState::Offline
+    } else {
+        AgentState::Online
+    };
+    let mut update = agent::Entity::update_many()
+        .col_expr(agent::Column::Status, Expr::value(state.as_str()))
+        .col_expr(agent::Column::LastSeenAt, Expr::value(now))
+        .col_expr(agent::Column::Activity, Expr::value(hb.activity.clone()))
+        .col_expr(agent::Column::LastError, Expr::value(hb.last_error.clone()))
+        .col_expr(
+            agent::Column::QueueDepth,
+            Expr::value(i32::try_from(hb.queue_depth).unwrap_or(i32::MAX)),
+        )
+        .col_expr(
+            agent::Column::HeartbeatSeconds,
+            Expr::value(hb.heartbeat_seconds),
+        );
+    if let Some(v) = &hb.version {
+        update = update.col_expr(agent::Column::Version, Expr::value(v.clone()));
+    }
+    if let Some(s) = &hb.subnets {
+        update = update.col_expr(agent::Column::Subnets, Expr::value(serde_json::json!(s)));
+    }
+    if let Some(t) = hb.last_scan_at {
+        update = update.col_expr(agent::Column::LastScanAt, Expr::value(t));
+    }
+    update
+        .filter(agent::Column::Id.eq(agent_id))
+        .filter(agent::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(state)
+}
+
+/// An ingest is proof of life and of a scan.
+pub async fn record_delivery<C: ConnectionTrait>(
+    db: &C,
+    agent_id: Uuid,
+    scanned_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let row = agent::Entity::find_by_id(agent_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("agent {agent_id}")))?;
+    let last_scan = row.last_scan_at.map_or(scanned_at, |t| t.max(scanned_at));
+    agent::Entity::update_many()
+        .col_expr(agent::Column::LastSeenAt, Expr::value(now))
+        .col_expr(agent::Column::LastScanAt, Expr::value(last_scan))
+        .col_expr(
+            agent::Column::Status,
+            Expr::value(AgentState::Online.as_str()),
+        )
+        .filter(agent::Column::Id.eq(agent_id))
+        .filter(agent::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// All agents, or one site's, by site then name.
+pub async fn list<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult<Vec<AgentView>> {
+    let mut q = agent::Entity::find();
+    if let Some(name) = site {
+        q = q.filter(agent::Column::SiteId.eq(sites::require(db, name).await?.id));
+    }
+    let names = sites::names(db).await?;
+    let mut out: Vec<AgentView> = q
+        .order_by_asc(agent::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let site = names.get(&a.site_id).cloned().unwrap_or_default();
+            view(a, site)
+        })
+        .collect();
+    out.sort_by(|a, b| a.site.cmp(&b.site).then_with(|| a.name.cmp(&b.name)));
+    Ok(out)
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<AgentView> {
+    let a = agent::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("agent {id}")))?;
+    let site = sites::name_of(db, a.site_id).await?;
+    Ok(view(a, site))
+}
+
+/// Revokes an agent: its token stops working at once; its site's data stays.
+pub async fn revoke<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<AgentView> {
+    let existing = get(db, id).await?;
+    if existing.revoked_at.is_none() {
+        agent::Entity::update_many()
+            .col_expr(agent::Column::RevokedAt, Expr::value(Utc::now()))
+            .col_expr(
+                agent::Column::Status,
+                Expr::value(AgentState::Revoked.as_str()),
+            )
+            .filter(agent::Column::Id.eq(id))
+            .exec(db)
+            .await?;
+    }
+    get(db, id).await
+}
+
+/// Gives an agent a new token; the old one stops working at once.
+pub async fn rotate(db: &DatabaseConnection, id: Uuid) -> StoreResult<Registered> {
+    let txn = db.begin().await?;
+    let row = agent::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("agent {id}")))?;
+    if row.revoked_at.is_some() {
+        return Err(StoreError::Conflict(
+            "this agent is revoked; register a new one instead".into(),
+        ));
+    }
+    let issued = token::issue(TokenKind::Agent).map_err(StoreError::Invalid)?;
+    let site = sites::name_of(&txn, row.site_id).await?;
+    let mut active: agent::ActiveModel = row.into();
+    active.token_id = Set(issued.id);
+    active.token_hash = Set(issued.hash);
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(Registered {
+        agent_id: id,
+        site,
+        token: issued.text,
+    })
+}
+
+/// Removes an agent; its scans stay (their agent reference is cleared).
+pub async fn delete<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<()> {
+    let res = agent::Entity::delete_by_id(id).exec(db).await?;
+    if res.rows_affected == 0 {
+        return Err(StoreError::NotFound(format!("agent {id}")));
+    }
+    Ok(())
+}
+
+/// Moves silent agents along the lifecycle; returns how many changed state. Conditional
+/// UPDATEs: a heartbeat landing at the same moment wins.
+pub async fn sweep<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> StoreResult<u64> {
+    let mut changed = agent::Entity::update_many()
+        .col_expr(
+            agent::Column::Status,
+            Expr::value(AgentState::Offline.as_str()),
+        )
+        .filter(
+            agent::Column::Status.is_in([AgentState::Online.as_str(), AgentState::Stale.as_str()]),
+        )
+        .filter(agent::Column::LastSeenAt.lt(now - OFFLINE_AFTER))
+        .exec(db)
+        .await?
+        .rows_affected;
+    // Staleness depends on each agent's own period; periods are few, so one UPDATE each.
+    let periods: Vec<i32> = agent::Entity::find()
+        .select_only()
+        .column(agent::Column::HeartbeatSeconds)
+        .distinct()
+        .filter(agent::Column::Status.eq(AgentState::Online.as_str()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for period in periods {
+        let cutoff = now - Duration::seconds(i64::from(period) * MISSED_HEARTBEATS);
+        changed += agent::Entity::update_many()
+            .col_expr(
+                agent::Column::Status,
+                Expr::value(AgentState::Stale.as_str()),
+            )
+            .filter(agent::Column::Status.eq(AgentState::Online.as_str()))
+            .filter(agent::Column::HeartbeatSeconds.eq(period))
+            .filter(agent::Column::LastSeenAt.lt(cutoff))
+            .exec(db)
+            .await?
+            .rows_affected;
+    }
+    Ok(changed)
+}

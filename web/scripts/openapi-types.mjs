@@ -1,0 +1,228 @@
+// Turns the server's OpenAPI 3.1 document (web/openapi.json) into TypeScript: one named type
+// per component schema, plus an `Operations` table (method, path, parameters, body and
+// success response of every operation) that the API client is typed against.
+//
+// Why a home-made generator: openapi-typescript needs TypeScript 5 as a peer and pulls in a
+// large dependency tree; the document only uses a small part of JSON Schema. Anything this
+// file does not understand throws, so a new construct in the spec fails `npm run gen:api`
+// (and the drift test) loudly instead of degrading to `unknown`.
+//
+// Pure function, no I/O: `scripts/gen-api-types.mjs` writes the file, and
+// `src/api/schema.test.ts` regenerates in memory and compares with the committed copy.
+
+const HEADER = `// GENERATED FILE: do not edit. Source: web/openapi.json (served at /api/openapi.json).
+// Regenerate with \`npm run gen:api\`; src/api/schema.test.ts fails when this file is stale.
+`
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch']
+
+/** `"foo-bar"` stays quoted, `foo_bar` does not. */
+function propertyKey(name) {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name)
+}
+
+function refName(ref) {
+  const prefix = '#/components/schemas/'
+  if (typeof ref !== 'string' || !ref.startsWith(prefix)) {
+    throw new Error(`unsupported $ref ${JSON.stringify(ref)} (only ${prefix}*)`)
+  }
+  return ref.slice(prefix.length)
+}
+
+/** A JSDoc block from a description, indented; "" when there is none. */
+function docComment(description, indent) {
+  if (typeof description !== 'string' || !description.trim()) return ''
+  const lines = description.trim().split('\n')
+  if (lines.length === 1) return `${indent}/** ${lines[0].replaceAll('*/', '*\\/')} */\n`
+  return `${indent}/**\n${lines.map((l) => `${indent} * ${l.replaceAll('*/', '*\\/')}`.trimEnd()).join('\n')}\n${indent} */\n`
+}
+
+/** Wraps unions and intersections in parentheses where `[]` would bind wrongly. */
+function arrayOf(inner) {
+  return /[|&]/.test(inner) ? `(${inner})[]` : `${inner}[]`
+}
+
+const SCALARS = { string: 'string', integer: 'number', number: 'number', boolean: 'boolean', null: 'null' }
+
+const KNOWN_KEYWORDS = new Set([
+  'type',
+  'format',
+  'description',
+  'minimum',
+  'maximum',
+  'properties',
+  'required',
+  'additionalProperties',
+  'propertyNames',
+  'items',
+  'allOf',
+  'oneOf',
+  'anyOf',
+  '$ref',
+  'enum',
+  'example',
+  'examples',
+  'default',
+  'title',
+])
+
+/** The TypeScript type of a JSON schema, at the given indentation (for object literals). */
+export function schemaToType(schema, indent = '') {
+  if (schema === true || schema === undefined) return 'unknown'
+  if (schema === false) return 'never'
+  if (typeof schema !== 'object' || schema === null) {
+    throw new Error(`unsupported schema ${JSON.stringify(schema)}`)
+  }
+  for (const key of Object.keys(schema)) {
+    if (!KNOWN_KEYWORDS.has(key)) throw new Error(`unsupported schema keyword "${key}"`)
+  }
+  if (schema.$ref) return refName(schema.$ref)
+  if (schema.allOf) return schema.allOf.map((s) => schemaToType(s, indent)).join(' & ')
+  if (schema.oneOf || schema.anyOf) {
+    return (schema.oneOf ?? schema.anyOf).map((s) => schemaToType(s, indent)).join(' | ')
+  }
+  if (schema.enum) return schema.enum.map((v) => JSON.stringify(v)).join(' | ')
+
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type]
+  if (types.length === 0 || types.some((t) => typeof t !== 'string')) {
+    throw new Error(`schema without a usable "type": ${JSON.stringify(schema)}`)
+  }
+  return types.map((t) => singleType(t, schema, indent)).join(' | ')
+}
+
+function singleType(type, schema, indent) {
+  if (type in SCALARS) return SCALARS[type]
+  if (type === 'array') return arrayOf(schemaToType(schema.items, indent))
+  if (type === 'object') return objectType(schema, indent)
+  throw new Error(`unsupported type "${type}"`)
+}
+
+function objectType(schema, indent) {
+  const props = schema.properties ?? {}
+  const required = new Set(schema.required ?? [])
+  const extra = schema.additionalProperties
+  const names = Object.keys(props)
+  if (names.length === 0) {
+    // A map (`additionalProperties: {schema}`), or a free-form object the spec leaves open.
+    if (extra && typeof extra === 'object') return `Record<string, ${schemaToType(extra, indent)}>`
+    return extra === false ? 'Record<string, never>' : 'Record<string, unknown>'
+  }
+  const inner = `${indent}  `
+  const lines = names.map((name) => {
+    const optional = required.has(name) ? '' : '?'
+    return `${docComment(props[name].description, inner)}${inner}${propertyKey(name)}${optional}: ${schemaToType(props[name], inner)}\n`
+  })
+  const literal = `{\n${lines.join('')}${indent}}`
+  if (extra && typeof extra === 'object') {
+    return `${literal} & Record<string, ${schemaToType(extra, indent)}>`
+  }
+  return literal
+}
+
+/** `export interface X {…}` for plain objects, `export type X = …` for everything else. */
+function namedSchema(name, schema) {
+  const doc = docComment(schema.description, '')
+  const type = schemaToType(schema, '')
+  const isPlainObject = type.startsWith('{') && type.endsWith('}') && !/^\{[\s\S]*\}\s*[&|]/.test(type)
+  return isPlainObject ? `${doc}export interface ${name} ${type}\n` : `${doc}export type ${name} = ${type}\n`
+}
+
+function jsonSchemaOf(content, where) {
+  if (!content) return undefined
+  const json = content['application/json']
+  if (!json) throw new Error(`${where}: only application/json content is supported`)
+  return json.schema
+}
+
+/** The success answer: the lowest 2xx with a JSON body, or `void` for 204-style answers. */
+function successType(operation, where) {
+  const codes = Object.keys(operation.responses ?? {})
+    .filter((c) => /^2\d\d$/.test(c))
+    .sort()
+  if (codes.length === 0) throw new Error(`${where}: no 2xx response`)
+  const schema = jsonSchemaOf(operation.responses[codes[0]].content, where)
+  return schema === undefined ? 'void' : schemaToType(schema, '    ')
+}
+
+function paramsType(params, location, indent) {
+  const list = params.filter((p) => p.in === location)
+  if (list.length === 0) return 'never'
+  const lines = list.map((p) => {
+    const optional = p.required ? '' : '?'
+    return `${docComment(p.description, `${indent}  `)}${indent}  ${propertyKey(p.name)}${optional}: ${schemaToType(p.schema, `${indent}  `)}\n`
+  })
+  return `{\n${lines.join('')}${indent}}`
+}
+
+function operationEntries(doc) {
+  const entries = []
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of HTTP_METHODS) {
+      const op = item[method]
+      if (!op) continue
+      const where = `${method.toUpperCase()} ${path}`
+      if (!op.operationId) throw new Error(`${where}: missing operationId`)
+      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])]
+      for (const p of params) {
+        if (p.$ref) throw new Error(`${where}: parameter $ref is not supported`)
+        if (!['path', 'query'].includes(p.in)) throw new Error(`${where}: ${p.in} parameters are not supported`)
+      }
+      const body = jsonSchemaOf(op.requestBody?.content, where)
+      entries.push({
+        id: op.operationId,
+        method: method.toUpperCase(),
+        path,
+        summary: op.summary ?? op.description,
+        pathParams: paramsType(params, 'path', '    '),
+        query: paramsType(params, 'query', '    '),
+        body: body === undefined ? 'never' : schemaToType(body, '    '),
+        response: successType(op, where),
+      })
+    }
+  }
+  const seen = new Set()
+  for (const e of entries) {
+    if (seen.has(e.id)) throw new Error(`duplicate operationId "${e.id}"`)
+    seen.add(e.id)
+  }
+  return entries
+}
+
+/** The whole generated module as text. Deterministic: same document, same bytes. */
+export function generateSchemaTypes(doc) {
+  if (typeof doc?.openapi !== 'string' || !doc.openapi.startsWith('3.')) {
+    throw new Error('not an OpenAPI 3 document')
+  }
+  const out = [HEADER]
+  out.push(`\n/** Version of the API document these types were generated from. */\n`)
+  out.push(`export const API_VERSION = ${JSON.stringify(doc.info?.version ?? '')}\n`)
+
+  out.push('\n// --- component schemas ---------------------------------------------------------\n\n')
+  for (const [name, schema] of Object.entries(doc.components?.schemas ?? {})) {
+    out.push(namedSchema(name, schema), '\n')
+  }
+
+  const ops = operationEntries(doc)
+  out.push('// --- operations ----------------------------------------------------------------\n\n')
+  out.push('/** Every operation by operationId: where it lives and what goes in and out. */\n')
+  out.push('export interface Operations {\n')
+  for (const op of ops) {
+    out.push(docComment(op.summary, '  '))
+    out.push(`  ${propertyKey(op.id)}: {\n`)
+    out.push(`    method: ${JSON.stringify(op.method)}\n`)
+    out.push(`    path: ${JSON.stringify(op.path)}\n`)
+    out.push(`    pathParams: ${op.pathParams}\n`)
+    out.push(`    query: ${op.query}\n`)
+    out.push(`    body: ${op.body}\n`)
+    out.push(`    response: ${op.response}\n`)
+    out.push('  }\n')
+  }
+  out.push('}\n\n')
+  out.push('/** Method and path template of every operation, for the client at run time. */\n')
+  out.push('export const OPERATIONS = {\n')
+  for (const op of ops) {
+    out.push(`  ${propertyKey(op.id)}: { method: ${JSON.stringify(op.method)}, path: ${JSON.stringify(op.path)} },\n`)
+  }
+  out.push('} as const satisfies { [K in keyof Operations]: { method: Operations[K][\'method\']; path: Operations[K][\'path\'] } }\n')
+  return out.join('')
+}

@@ -1,0 +1,34 @@
+// The pages in the main menu, in order. The router uses the same names; the menu links get
+// data-test="nav-<name>".
+import type { MessageKey } from './i18n'
+
+export type NavSection = 'inventory' | 'analysis' | 'admin'
+
+export interface NavItem {
+  name: string
+  titleKey: MessageKey
+  section: NavSection
+  adminOnly?: boolean
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { name: 'overview', titleKey: 'nav.overview', section: 'inventory' },
+  { name: 'assets', titleKey: 'nav.assets', section: 'inventory' },
+  { name: 'changes', titleKey: 'nav.changes', section: 'inventory' },
+  { name: 'topology', titleKey: 'nav.topology', section: 'inventory' },
+  { name: 'certificates', titleKey: 'nav.certificates', section: 'inventory' },
+  { name: 'compliance', titleKey: 'nav.compliance', section: 'analysis' },
+  { name: 'risk', titleKey: 'nav.risk', section: 'analysis' },
+  { name: 'vulnerabilities', titleKey: 'nav.vulnerabilities', section: 'analysis' },
+  { name: 'analytics', titleKey: 'nav.analytics', section: 'analysis' },
+  { name: 'agents', titleKey: 'nav.agents', section: 'admin' },
+  { name: 'subnets', titleKey: 'nav.subnets', section: 'admin' },
+  { name: 'switches', titleKey: 'nav.switches', section: 'admin' },
+  { name: 'users', titleKey: 'nav.users', section: 'admin', adminOnly: true },
+]
+
+export const NAV_SECTIONS: readonly { id: NavSection; titleKey: MessageKey }[] = [
+  { id: 'inventory', titleKey: 'nav.sectionInventory' },
+  { id: 'analysis', titleKey: 'nav.sectionAnalysis' },
+  { id: 'admin', titleKey: 'nav.sectionAdmin' },
+]
