@@ -1,5 +1,7 @@
 //! The one integration-test binary: black-box tests of the store (SQLite and PostgreSQL)
 //! and of the `bigr` command line.
+mod agent_api;
+mod agent_e2e;
 mod classify_corpus;
 mod cli;
 mod cli_data;

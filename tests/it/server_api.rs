@@ -24,6 +24,9 @@ const READS: &[&str] = &[
     "/api/risk",
     "/api/vulnerabilities",
     "/api/users",
+    "/api/agents",
+    "/api/agents/enrollments",
+    "/api/shield/scans",
 ];
 
 fn svc(port: u16) -> Service {
@@ -129,6 +132,16 @@ fn every_dashboard_endpoint_needs_a_session() {
             ("POST", "/api/switches"),
             ("POST", "/api/users"),
             ("DELETE", "/api/users/viewer"),
+            ("POST", "/api/agents/enrollments"),
+            (
+                "POST",
+                "/api/agents/00000000-0000-0000-0000-000000000000/revoke",
+            ),
+            (
+                "POST",
+                "/api/agents/00000000-0000-0000-0000-000000000000/rotate",
+            ),
+            ("DELETE", "/api/agents/00000000-0000-0000-0000-000000000000"),
         ] {
             let body = (method != "DELETE").then_some("{}");
             assert_eq!(anon.send(method, path, body).status, 401, "{method} {path}");
@@ -223,11 +236,14 @@ fn viewers_read_and_admins_write() {
         seed(s);
         let viewer = s.signed_in(VIEWER);
         let admin = s.signed_in(ADMIN);
-        for path in READS.iter().filter(|p| **p != "/api/users") {
+        let admin_only = ["/api/users", "/api/agents/enrollments"];
+        for path in READS.iter().filter(|p| !admin_only.contains(p)) {
             let r = viewer.get(path);
             assert_eq!(r.status, 200, "viewer GET {path}: {}", r.body);
         }
-        assert_eq!(viewer.get("/api/users").status, 403);
+        for path in admin_only {
+            assert_eq!(viewer.get(path).status, 403, "viewer GET {path}");
+        }
         let id = admin.get("/api/data?site=istanbul&q=cam-lobby").json()["items"][0]["id"]
             .as_str()
             .unwrap()
@@ -249,6 +265,7 @@ fn viewers_read_and_admins_write() {
                 Some(r#"{"username":"x","password":"long-enough-pw","role":"viewer"}"#),
             ),
             ("DELETE", "/api/users/admin", None),
+            ("POST", "/api/agents/enrollments", Some(r#"{"site":"x"}"#)),
         ] {
             assert_eq!(viewer.send(m, p, b).status, 403, "viewer {m} {p}");
         }
@@ -792,6 +809,15 @@ fn openapi_documents_every_endpoint() {
         "/api/topology",
         "/api/users",
         "/api/users/{username}",
+        "/api/agents",
+        "/api/agents/enrollments",
+        "/api/agents/register",
+        "/api/agents/heartbeat",
+        "/api/agents/rotate-token",
+        "/api/agents/{id}/revoke",
+        "/api/ingest/discovery",
+        "/api/ingest/shield",
+        "/api/shield/scans",
     ] {
         assert!(
             paths.contains_key(p),

@@ -1,45 +1,11 @@
 //! The server as operators run it: the `bigr serve` binary (first admin from the environment,
 //! health probe, SIGTERM), several instances on one PostgreSQL, and a database that goes away.
-use super::server_support::{ADMIN, Client, TestServer, runtime};
+use super::server_support::{ADMIN, Client, Served, TestServer, free_port, runtime, wait_healthy};
 use super::support::PgDatabase;
 use bigr::server::ServerOptions;
 use bigr::store::{self, OpenOptions};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-struct Served(Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn wait_healthy(base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let c = Client::new(base);
-    loop {
-        let up = c
-            .try_raw("GET", "/api/health", None, &[])
-            .map_or(0, |r| r.status);
-        if up == 200 {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "bigr serve did not come up at {base}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 #[test]
 fn serve_binary_creates_the_first_admin_answers_health_and_stops_on_sigterm() {

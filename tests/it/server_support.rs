@@ -6,6 +6,8 @@ use bigr::store::{self, users::Role};
 use sea_orm::DatabaseConnection;
 use serde_json::Value;
 use std::net::TcpListener;
+use std::process::Child;
+use std::time::{Duration, Instant};
 
 pub const ADMIN: (&str, &str) = ("admin", "admin-password-1");
 pub const VIEWER: (&str, &str) = ("viewer", "viewer-password-1");
@@ -231,5 +233,42 @@ impl Client {
             headers,
             body: res.body_mut().read_to_string().unwrap_or_default(),
         })
+    }
+}
+
+/// A free TCP port on loopback (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// A child process killed (and reaped) when dropped.
+pub struct Served(pub Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Waits (60 s at most) until `base` answers /api/health with 200.
+pub fn wait_healthy(base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let c = Client::new(base);
+    loop {
+        let up = c
+            .try_raw("GET", "/api/health", None, &[])
+            .map_or(0, |r| r.status);
+        if up == 200 {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "bigr serve did not come up at {base}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
