@@ -400,6 +400,27 @@ pub enum AgentCommand {
     Stop(AgentStopArgs),
     /// Show the agent's PID, state, last scan and delivery, queue depth and the server's health
     Status(JsonArgs),
+    /// Print a systemd unit that runs the agent unprivileged with only CAP_NET_RAW/CAP_NET_ADMIN
+    Install(AgentInstallArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AgentInstallArgs {
+    /// Make a systemd unit (the only kind so far)
+    #[arg(long, required = true)]
+    pub systemd: bool,
+    /// The unprivileged user the agent runs as
+    #[arg(long, default_value = "bigr")]
+    pub user: String,
+    /// The agent's home on the target machine
+    #[arg(long, default_value = "/var/lib/bigr")]
+    pub agent_home: PathBuf,
+    /// Where the bigr binary is installed
+    #[arg(long, default_value = "/usr/local/bin/bigr")]
+    pub exe: PathBuf,
+    /// Write the unit to FILE instead of stdout (e.g. /etc/systemd/system/bigr-agent.service)
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,9 @@ use crate::agent::client::ApiClient;
 use crate::agent::config::{self, AgentConfig};
 use crate::agent::daemon::{self, Finish, RunOptions};
 use crate::agent::{parse_duration, pidfile, status::AgentStatus};
-use crate::cli::{AgentStartArgs, AgentStopArgs, EnrollArgs, JsonArgs, RegisterArgs};
+use crate::cli::{
+    AgentInstallArgs, AgentStartArgs, AgentStopArgs, EnrollArgs, JsonArgs, RegisterArgs,
+};
 use crate::config::Settings;
 use crate::store;
 use anyhow::{Context, bail};
@@ -285,5 +287,44 @@ pub async fn status(settings: &Settings, args: JsonArgs) -> anyhow::Result<()> {
         format!("not reachable ({})", show(&doc["server"]["error"]))
     };
     println!("{:<18} {server_line}", "server:");
+    Ok(())
+}
+
+/// The systemd unit, with the user, home and binary filled in.
+pub fn install(args: AgentInstallArgs) -> anyhow::Result<()> {
+    let user = args.user.trim();
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+    };
+    let (home, exe) = (
+        args.agent_home.to_string_lossy(),
+        args.exe.to_string_lossy(),
+    );
+    if !plain(user) || user.contains('/') || !plain(&home) || !plain(&exe) {
+        return Err(Exit::BadInput(
+            "--user, --agent-home and --exe take plain names and absolute paths (no spaces)".into(),
+        )
+        .into());
+    }
+    if !args.agent_home.is_absolute() || !args.exe.is_absolute() {
+        return Err(Exit::BadInput("--agent-home and --exe must be absolute paths".into()).into());
+    }
+    let unit = include_str!("../../assets/systemd/bigr-agent.service")
+        .replace("{user}", user)
+        .replace("{home}", &home)
+        .replace("{exe}", &exe);
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, unit)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "wrote {}; then: useradd --system {user}; install -d -o {user} -m 700 {home}; systemctl daemon-reload; systemctl enable --now bigr-agent",
+                path.display()
+            );
+        }
+        None => print!("{unit}"),
+    }
     Ok(())
 }

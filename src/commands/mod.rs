@@ -59,6 +59,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             AgentCommand::Start(args) => agent::start(&settings, args).await,
             AgentCommand::Stop(args) => agent::stop(&settings, args),
             AgentCommand::Status(args) => agent::status(&settings, args).await,
+            AgentCommand::Install(args) => agent::install(args),
         },
         Command::Compliance(args) => insight::compliance(&open(&settings).await?, args).await,
         Command::Risk(args) => insight::risk(&open(&settings).await?, args).await,

@@ -544,3 +544,55 @@ fn a_full_or_read_only_queue_disk_is_reported_while_heartbeats_go_on() {
     let _ = agent.0.kill();
     let _ = agent.0.wait();
 }
+
+#[test]
+fn the_systemd_unit_runs_unprivileged_with_two_capabilities() {
+    let dir = tempfile::tempdir().unwrap();
+    let unit = dir.path().join("bigr-agent.service");
+    let out = bigr()
+        .args([
+            "agent",
+            "install",
+            "--systemd",
+            "--user",
+            "bigr-agent",
+            "--agent-home",
+            "/var/lib/bigr",
+            "--exe",
+            "/usr/bin/true",
+            "-o",
+        ])
+        .arg(&unit)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = std::fs::read_to_string(&unit).unwrap();
+    for line in [
+        "User=bigr-agent",
+        "ExecStart=/usr/bin/true --home /var/lib/bigr agent start --foreground",
+        "AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN",
+        "CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN",
+        "NoNewPrivileges=yes",
+        "ReadWritePaths=/var/lib/bigr",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing {line}:\n{text}");
+    }
+    assert!(!text.contains('{'), "every placeholder filled");
+    // systemd's own checker, where the machine has it.
+    if let Ok(v) = Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(&unit)
+        .output()
+    {
+        let err = String::from_utf8_lossy(&v.stderr);
+        assert!(
+            !err.contains("Unknown key") && !err.contains("Failed to parse"),
+            "{err}"
+        );
+    }
+    let bad = bigr()
+        .args(["agent", "install", "--systemd", "--user", "a b"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

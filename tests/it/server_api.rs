@@ -783,6 +783,25 @@ fn spa_fallback_rules_and_static_files() {
     );
 }
 
+/// The dashboard's TypeScript types are generated from `web/openapi.json`; this keeps that
+/// copy identical to what the server serves (`BIGR_UPDATE_OPENAPI=1` rewrites it).
+#[test]
+fn the_dashboards_openapi_copy_matches_the_server() {
+    let s = TestServer::start(false, Default::default()).expect("server");
+    let served = Client::new(&s.base).get("/api/openapi.json").json();
+    let copy_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web/openapi.json");
+    if std::env::var("BIGR_UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
+        let text = serde_json::to_string_pretty(&served).expect("json") + "\n";
+        std::fs::write(&copy_path, text).expect("write web/openapi.json");
+    }
+    let copy: Value = serde_json::from_slice(&std::fs::read(&copy_path).expect("web/openapi.json"))
+        .expect("web/openapi.json is JSON");
+    assert!(
+        copy == served,
+        "web/openapi.json differs from the served document: run `BIGR_UPDATE_OPENAPI=1 cargo test --test it the_dashboards_openapi_copy` then `npm run gen:api` in web/"
+    );
+}
+
 #[test]
 fn openapi_documents_every_endpoint() {
     let s = TestServer::start(false, Default::default()).expect("server");
