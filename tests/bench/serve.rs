@@ -9,10 +9,13 @@
 use bigr::model::{
     AssetObservation, Category, DeviceType, MacAddr, ScanMethod, ScanReport, Service,
 };
+#[path = "common.rs"]
+mod common;
+
 use bigr::store::{self, OpenOptions, SaveOptions};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{ConnectionTrait, Database};
-use std::process::{Child, Command, Stdio};
+use common::{PgBench, serve};
+use std::process::Command;
 use std::time::Instant;
 
 const SITES: u32 = 20;
@@ -109,55 +112,6 @@ async fn seed(url: &str) {
         SITES * PER_SITE,
         start.elapsed().as_secs_f64()
     );
-}
-
-struct Server(Child, u16);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(url: &str) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let home = tempfile::tempdir().unwrap().keep();
-    let child = Command::new(env!("CARGO_BIN_EXE_bigr"))
-        .args([
-            "--home",
-            home.to_str().unwrap(),
-            "--database-url",
-            url,
-            "serve",
-            "--port",
-            &port.to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("bigr serve");
-    // Owned at once, so a failed start still kills and reaps it.
-    let server = Server(child, port);
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    for _ in 0..600 {
-        if agent
-            .get(format!("http://127.0.0.1:{port}/api/health"))
-            .call()
-            .is_ok_and(|r| r.status() == 200)
-        {
-            return server;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    panic!("bigr serve did not start");
 }
 
 fn login(port: u16) -> String {
@@ -265,7 +219,7 @@ fn rss_mb(pid: u32) -> f64 {
 
 fn run(backend: &str, url: &str) -> bool {
     println!("\n== {backend}");
-    let server = serve(url);
+    let server = serve(url, &[]);
     let cookie = login(server.1);
     let id = get_json(
         server.1,
@@ -340,23 +294,13 @@ async fn main() {
     seed(&sqlite).await;
     let mut held = run("SQLite", &sqlite);
 
-    let admin = std::env::var("BIGR_BENCH_PG_URL")
-        .unwrap_or_else(|_| "postgres://root@127.0.0.1/test".into());
-    match Database::connect(&admin).await {
-        Ok(a) => {
-            let name = format!("bigr_bench_{}", uuid::Uuid::new_v4().simple());
-            a.execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("create");
-            let mut u = url::Url::parse(&admin).unwrap();
-            u.set_path(&format!("/{name}"));
-            seed(u.as_str()).await;
-            held &= run("PostgreSQL", u.as_str());
-            a.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await
-                .ok();
+    match PgBench::create().await {
+        Ok(pg) => {
+            seed(&pg.url).await;
+            held &= run("PostgreSQL", &pg.url);
+            pg.drop_database().await;
         }
-        Err(e) => println!("\nPostgreSQL skipped ({admin}: {e})"),
+        Err(e) => println!("\nPostgreSQL skipped ({e})"),
     }
     println!("\nall targets {}", if held { "held" } else { "NOT held" });
 }

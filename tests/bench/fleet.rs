@@ -1,0 +1,333 @@
+//! Fleet simulator: 1 000 agents against one release `bigr serve` on PostgreSQL. Each agent
+//! heartbeats every 60 s and delivers a 200-asset report every 5 minutes, time-compressed
+//! (`BIGR_FLEET_SPEEDUP`, default 10: every 6 s and every 30 s), for `BIGR_FLEET_SECONDS`
+//! (default 60). Prints sustained ingests/s, heartbeat and ingest latency, and the backlog
+//! (how late requests started against their schedule); then a saturation phase measures the
+//! most reports per second the server takes. `cargo bench --bench fleet`.
+//!
+//! Target (2 cores): heartbeat p99 < 100 ms and no ingest backlog. Peer: the earlier Python
+//! control plane computed agent state on every read and had no ingest limit.
+#[path = "common.rs"]
+mod common;
+
+use bigr::model::{AssetObservation, Category, DeviceType, MacAddr, ScanMethod, ScanReport};
+use chrono::{Duration as Span, Utc};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "fleet-bench-secret";
+const ASSETS: u32 = 200;
+const WORKERS: usize = 48;
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn http() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
+/// Agent `n`'s report: its own /24 (10.a.b.0) with 200 hosts, fresh id and times.
+fn report(n: u32) -> Vec<u8> {
+    let net = 0x0A00_0000 + n * 256;
+    let now = Utc::now() - Span::seconds(5);
+    let assets = (1..=ASSETS)
+        .map(|i| {
+            let mut o = AssetObservation::new(std::net::Ipv4Addr::from(net + i).into());
+            let b = (n * 1000 + i).to_be_bytes();
+            o.mac = Some(MacAddr([0x00, 0x1c, b[0], b[1], b[2], b[3]]));
+            o.hostname = Some(format!("dev-{n}-{i}.site.lan"));
+            o.open_ports = vec![22, 443];
+            o.category = [
+                Category::AgVeSistemler,
+                Category::Iot,
+                Category::Tasinabilir,
+            ][i as usize % 3];
+            o.device_type =
+                [DeviceType::Server, DeviceType::Camera, DeviceType::Laptop][i as usize % 3];
+            o.confidence = 0.8;
+            o
+        })
+        .collect();
+    let net = format!("{}/24", std::net::Ipv4Addr::from(net));
+    serde_json::to_vec(&ScanReport {
+        id: uuid::Uuid::now_v7(),
+        target: net.clone(),
+        networks: vec![net.parse().unwrap()],
+        method: ScanMethod::Hybrid,
+        started_at: now - Span::seconds(20),
+        completed_at: Some(now),
+        partial: false,
+        ports_probed: "22,80,443".parse().unwrap(),
+        privileges: Default::default(),
+        scanner_version: "fleet-bench".into(),
+        assets,
+        certificates: Vec::new(),
+    })
+    .unwrap()
+}
+
+/// Registers `count` agents (10 per site) with the shared secret; returns their tokens.
+fn register(port: u16, count: u32) -> Vec<String> {
+    let tokens = Arc::new(Mutex::new(vec![String::new(); count as usize]));
+    let next = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let threads: Vec<_> = (0..16)
+        .map(|_| {
+            let (tokens, next) = (tokens.clone(), next.clone());
+            std::thread::spawn(move || {
+                let agent = http();
+                loop {
+                    let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    if n >= count {
+                        return;
+                    }
+                    let mut res = agent
+                        .post(format!("http://127.0.0.1:{port}/api/agents/register"))
+                        .send_json(serde_json::json!({
+                            "name": format!("agent-{n:04}"), "site": format!("site-{:03}", n / 10),
+                            "secret": SECRET,
+                        }))
+                        .expect("register");
+                    assert_eq!(res.status(), 201);
+                    let v: serde_json::Value = res.body_mut().read_json().unwrap();
+                    tokens.lock().unwrap()[n as usize] = v["token"].as_str().unwrap().to_string();
+                }
+            })
+        })
+        .collect();
+    threads.into_iter().for_each(|t| t.join().unwrap());
+    Arc::try_unwrap(tokens).unwrap().into_inner().unwrap()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Heartbeat,
+    Ingest,
+}
+
+#[derive(Default)]
+struct Tally {
+    heartbeat_ms: Vec<f64>,
+    ingest_ms: Vec<f64>,
+    ingest_lag_ms: Vec<f64>,
+    heartbeat_lag_ms: Vec<f64>,
+    errors: std::collections::BTreeMap<u16, u32>,
+}
+
+fn call(agent: &ureq::Agent, port: u16, token: &str, kind: Kind, n: u32) -> u16 {
+    let (path, body) = match kind {
+        Kind::Heartbeat => (
+            "/api/agents/heartbeat",
+            serde_json::to_vec(&serde_json::json!({"activity": "idle", "heartbeat_seconds": 60}))
+                .unwrap(),
+        ),
+        Kind::Ingest => ("/api/ingest/discovery", report(n)),
+    };
+    agent
+        .post(format!("http://127.0.0.1:{port}{path}"))
+        .header("Authorization", format!("Bearer {token}"))
+        .header("Content-Type", "application/json")
+        .send(&body[..])
+        .map_or(0, |r| r.status().as_u16())
+}
+
+/// Runs the schedule for `seconds`; every agent's events are spread evenly over a period.
+fn simulate(port: u16, tokens: &[String], speedup: u64, seconds: u64) -> Tally {
+    let hb = Duration::from_secs_f64(60.0 / speedup as f64);
+    let ingest = Duration::from_secs_f64(300.0 / speedup as f64);
+    let start = Instant::now() + Duration::from_millis(200);
+    let n = tokens.len() as u32;
+    let mut heap = BinaryHeap::new();
+    for i in 0..n {
+        heap.push(Reverse((
+            start + hb.mul_f64(f64::from(i) / f64::from(n)),
+            Kind::Heartbeat,
+            i,
+        )));
+        heap.push(Reverse((
+            start + ingest.mul_f64(f64::from(i) / f64::from(n)),
+            Kind::Ingest,
+            i,
+        )));
+    }
+    let end = start + Duration::from_secs(seconds);
+    let heap = Arc::new(Mutex::new(heap));
+    let tally = Arc::new(Mutex::new(Tally::default()));
+    let tokens = Arc::new(tokens.to_vec());
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (heap, tally, tokens) = (heap.clone(), tally.clone(), tokens.clone());
+            std::thread::spawn(move || {
+                let agent = http();
+                loop {
+                    let Reverse((due, kind, i)) = {
+                        let mut h = heap.lock().unwrap();
+                        let Some(Reverse(top)) = h.peek().copied() else {
+                            return;
+                        };
+                        if top.0 >= end {
+                            return;
+                        }
+                        let now = Instant::now();
+                        if top.0 > now {
+                            drop(h);
+                            std::thread::sleep((top.0 - now).min(Duration::from_millis(20)));
+                            continue;
+                        }
+                        let e = h.pop().unwrap();
+                        let period = if kind_of(&e) == Kind::Heartbeat {
+                            hb
+                        } else {
+                            ingest
+                        };
+                        h.push(Reverse((e.0.0 + period, e.0.1, e.0.2)));
+                        e
+                    };
+                    let began = Instant::now();
+                    let status = call(&agent, port, &tokens[i as usize], kind, i);
+                    let took = began.elapsed().as_secs_f64() * 1000.0;
+                    let lag = (began - due).as_secs_f64() * 1000.0;
+                    let mut t = tally.lock().unwrap();
+                    if !(200..300).contains(&status) {
+                        *t.errors.entry(status).or_default() += 1;
+                    }
+                    match kind {
+                        Kind::Heartbeat => {
+                            t.heartbeat_ms.push(took);
+                            t.heartbeat_lag_ms.push(lag);
+                        }
+                        Kind::Ingest => {
+                            t.ingest_ms.push(took);
+                            t.ingest_lag_ms.push(lag);
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    workers.into_iter().for_each(|w| w.join().unwrap());
+    Arc::try_unwrap(tally).ok().unwrap().into_inner().unwrap()
+}
+
+fn kind_of(e: &Reverse<(Instant, Kind, u32)>) -> Kind {
+    e.0.1
+}
+
+fn pct(v: &mut [f64], p: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+/// Every worker delivers back to back for `seconds`: the most reports/s the server takes.
+fn saturate(port: u16, tokens: &[String], seconds: u64) -> f64 {
+    let end = Instant::now() + Duration::from_secs(seconds);
+    let done = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let next = Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let tokens = Arc::new(tokens.to_vec());
+    let started = Instant::now();
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (done, next, tokens) = (done.clone(), next.clone(), tokens.clone());
+            std::thread::spawn(move || {
+                let agent = http();
+                while Instant::now() < end {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+                        % tokens.len() as u32;
+                    if call(&agent, port, &tokens[i as usize], Kind::Ingest, i) == 201 {
+                        done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    }
+                }
+            })
+        })
+        .collect();
+    workers.into_iter().for_each(|w| w.join().unwrap());
+    done.load(std::sync::atomic::Ordering::SeqCst) as f64 / started.elapsed().as_secs_f64()
+}
+
+#[tokio::main]
+async fn main() {
+    let agents = env_u64("BIGR_FLEET_AGENTS", 1000) as u32;
+    let speedup = env_u64("BIGR_FLEET_SPEEDUP", 10).max(1);
+    let seconds = env_u64("BIGR_FLEET_SECONDS", 60);
+    let pg = match common::PgBench::create().await {
+        Ok(pg) => pg,
+        Err(e) => {
+            eprintln!("the fleet bench needs PostgreSQL: {e}");
+            std::process::exit(2);
+        }
+    };
+    println!(
+        "fleet benchmark: {agents} agents, {ASSETS}-asset reports, time x{speedup}, {seconds} s, one release `bigr serve` on PostgreSQL, {WORKERS} client threads"
+    );
+    let server = common::serve(&pg.url, &[("AGENT_REGISTRATION_SECRET", SECRET)]);
+    let began = Instant::now();
+    let tokens = register(server.1, agents);
+    println!(
+        "registered {agents} agents in {:.1} s",
+        began.elapsed().as_secs_f64()
+    );
+    let mut t = simulate(server.1, &tokens, speedup, seconds);
+    let ingests = t.ingest_ms.len();
+    let expected_ingests = f64::from(agents) * seconds as f64 / (300.0 / speedup as f64);
+    let hb_p99 = pct(&mut t.heartbeat_ms, 0.99);
+    let ingest_lag_p99 = pct(&mut t.ingest_lag_ms, 0.99);
+    println!(
+        "heartbeats: {} ({:.1}/s), p50 {:.1} ms, p99 {:.1} ms",
+        t.heartbeat_ms.len(),
+        t.heartbeat_ms.len() as f64 / seconds as f64,
+        pct(&mut t.heartbeat_ms, 0.5),
+        hb_p99
+    );
+    println!(
+        "ingests:    {ingests} of {expected_ingests:.0} scheduled ({:.1}/s, {:.0} assets/s), p50 {:.0} ms, p99 {:.0} ms",
+        ingests as f64 / seconds as f64,
+        ingests as f64 * f64::from(ASSETS) / seconds as f64,
+        pct(&mut t.ingest_ms, 0.5),
+        pct(&mut t.ingest_ms, 0.99)
+    );
+    println!(
+        "backlog:    start lag p99 {:.0} ms (ingest), {:.0} ms (heartbeat); errors {:?}",
+        ingest_lag_p99,
+        pct(&mut t.heartbeat_lag_ms, 0.99),
+        t.errors
+    );
+    let rss = std::fs::read_to_string(format!("/proc/{}/status", server.0.id()))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0);
+    println!("server peak RSS {rss:.0} MB");
+    let max = saturate(server.1, &tokens, 20);
+    println!(
+        "saturation: {max:.1} reports/s ({:.0} assets/s) sustained for 20 s",
+        max * f64::from(ASSETS)
+    );
+    let no_backlog = ingest_lag_p99 < 1000.0 && (ingests as f64) >= expected_ingests * 0.97;
+    println!(
+        "targets: heartbeat p99 < 100 ms {}; no ingest backlog {}",
+        if hb_p99 < 100.0 { "held" } else { "MISSED" },
+        if no_backlog { "held" } else { "MISSED" }
+    );
+    println!(
+        "1 000 real agents (one report / 5 min) need {:.1} reports/s: {:.0}x headroom at saturation",
+        f64::from(agents) / 300.0,
+        max / (f64::from(agents) / 300.0)
+    );
+    drop(server);
+    pg.drop_database().await;
+}
