@@ -4,7 +4,7 @@ import App from './App.vue'
 import { api } from './api'
 import { connectApi, createAppRouter } from './router'
 import { usePreferencesStore } from './stores/preferences'
-import './style.css'
+import './styles/index.css'
 
 const app = createApp(App)
 app.use(createPinia())

@@ -10,11 +10,12 @@ import { queryString } from './lib/query'
 import { useSessionStore } from './stores/session'
 import { useSitesStore } from './stores/sites'
 
-/** Only same-app absolute paths are followed after login (no `//host` or `https:` escapes). */
+/**
+ * Only same-app absolute paths are followed after login: no `//host`, `/\host` (browsers
+ * read a backslash as a slash) or `https:` escapes to another site.
+ */
 export function safeRedirect(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//')
-    ? value
-    : '/'
+  return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '/'
 }
 
 // Every page is its own chunk (lazy import), so the first load only fetches the shell.

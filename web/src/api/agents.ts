@@ -3,61 +3,70 @@
 // The server does not publish these in openapi.json yet. When it does, run `npm run gen:api`,
 // delete the matching entries here (the compile-time check at the bottom fails while an
 // operationId is defined in both places) and import the generated types instead.
-// The shapes follow the agent API brief: GET /api/agents, enrollments, revoke/rotate/delete.
+
+// Names and shapes mirror the server's Rust types (src/store/agents.rs, enrollments.rs,
+// src/server/api/agents.rs) as the generator will emit them: `Option<T>` fields are optional
+// and nullable, so switching to the generated types changes nothing for the views.
 
 export type AgentState = 'pending' | 'online' | 'stale' | 'offline' | 'revoked'
 
-export interface Agent {
+export interface AgentView {
   id: string
   name: string
   site: string
   state: AgentState
-  version: string | null
+  version?: string | null
   subnets: string[]
   queue_depth: number
+  /** What it said it was doing: idle, scanning or stopping. */
+  activity?: string | null
+  /** The last problem it reported. */
+  last_error?: string | null
+  heartbeat_seconds: number
   created_at: string
-  last_seen_at: string | null
-  last_scan_at: string | null
-  revoked_at: string | null
+  last_seen_at?: string | null
+  last_scan_at?: string | null
+  revoked_at?: string | null
 }
 
 export interface AgentList {
-  agents: Agent[]
+  agents: AgentView[]
 }
 
-export interface NewEnrollment {
-  site: string
-  /** 1–720 hours. */
-  expires_hours: number
+export interface EnrollmentRequest {
+  /** The site the agent will report into (created if new); `local` when absent. */
+  site?: string | null
+  /** Hours the token stays valid, 1-720 (default 24). */
+  expires_hours?: number | null
 }
 
 /** Answer to POST /api/agents/enrollments: the token is shown this once. */
-export interface CreatedEnrollment {
+export interface NewEnrollment {
   id: string
   site: string
   token: string
   expires_at: string
 }
 
-export type EnrollmentState = 'active' | 'used' | 'expired'
-
-export interface Enrollment {
+export interface EnrollmentView {
   id: string
   site: string
   created_at: string
   expires_at: string
-  used_at: string | null
-  agent_id: string | null
-  state: EnrollmentState
+  used_at?: string | null
+  agent_id?: string | null
+  /** active, used or expired. */
+  state: string
 }
 
 export interface EnrollmentList {
-  enrollments: Enrollment[]
+  enrollments: EnrollmentView[]
 }
 
 /** Answer to POST /api/agents/{id}/rotate: the new token is shown this once. */
-export interface RotatedToken {
+export interface Registered {
   agent_id: string
+  site: string
   token: string
 }
 
@@ -76,8 +85,8 @@ export interface AgentOperations {
     path: '/api/agents/enrollments'
     pathParams: never
     query: never
-    body: NewEnrollment
-    response: CreatedEnrollment
+    body: EnrollmentRequest
+    response: NewEnrollment
   }
   enrollment_list: {
     method: 'GET'
@@ -101,7 +110,7 @@ export interface AgentOperations {
     pathParams: { id: string }
     query: never
     body: never
-    response: Agent
+    response: AgentView
   }
   agent_rotate: {
     method: 'POST'
@@ -109,7 +118,7 @@ export interface AgentOperations {
     pathParams: { id: string }
     query: never
     body: never
-    response: RotatedToken
+    response: Registered
   }
   agent_remove: {
     method: 'DELETE'

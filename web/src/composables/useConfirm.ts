@@ -1,4 +1,4 @@
-import { ref, type Ref } from 'vue'
+import { reactive, ref, type Ref } from 'vue'
 import { useErrorMessage } from './useApiData'
 
 /**
@@ -37,7 +37,8 @@ export function useConfirm<T>() {
     }
   }
 
-  return { pending, busy, error, ask, cancel, run }
+  // reactive(): templates and scripts read `confirm.pending`, `confirm.busy` without .value.
+  return reactive({ pending, busy, error, ask, cancel, run })
 }
 
 /** Busy / error / done-message state of a form submission. */
@@ -64,5 +65,5 @@ export function useSubmit() {
     }
   }
 
-  return { busy, error, message, submit }
+  return reactive({ busy, error, message, submit })
 }

@@ -1,7 +1,7 @@
 // English messages. tr.ts must have exactly the same keys (TypeScript and i18n.test.ts check).
 // `{name}` marks a placeholder filled by t(key, { name }).
 // Keys built at run time: group.*, device.*, confidence.*, sensitivity.*, level.*,
-// change.*, agentState.*, enrollmentState.*, certStatus.*, factor.*, kind.*, role.*.
+// priority.*, change.*, agentState.*, enrollmentState.*, certStatus.*, factor.*, kind.*, role.*.
 
 export const en = {
   // --- shell --------------------------------------------------------------------------
@@ -48,18 +48,12 @@ export const en = {
   'state.empty': 'Nothing to show.',
   'state.unreachable': 'Cannot reach the bigr server.',
   'state.forbidden': 'Only administrators can do this.',
-  'state.notFound': 'Not found.',
 
   'common.cancel': 'Cancel',
   'common.close': 'Close',
   'common.save': 'Save',
-  'common.saving': 'Saving…',
   'common.add': 'Add',
   'common.remove': 'Remove',
-  'common.delete': 'Delete',
-  'common.confirm': 'Confirm',
-  'common.yes': 'yes',
-  'common.no': 'no',
   'common.copy': 'Copy',
   'common.copied': 'Copied',
   'common.copyFailed': 'Could not copy: select the text and copy it by hand.',
@@ -69,7 +63,6 @@ export const en = {
   'common.pageOf': 'Page {page} of {pages}',
   'common.pagination': 'Pagination',
   'common.perPage': 'Per page',
-  'common.viewAll': 'View all',
   'common.clearFilters': 'Clear filters',
   'common.never': 'never',
   'common.site': 'Site',
@@ -88,15 +81,12 @@ export const en = {
   'common.actions': 'Actions',
   'common.score': 'Score',
   'common.grade': 'Grade',
-  'common.count': 'Count',
-  'common.share': 'Share',
   'common.asset': 'Asset',
   'common.date': 'Date',
   'common.firstSeen': 'First seen',
   'common.lastSeen': 'Last seen',
   'common.missing': 'missing',
   'common.manual': 'manual',
-  'common.adminOnly': 'Administrators only',
 
   // --- login -------------------------------------------------------------------------
   'login.subtitle': 'Sign in to the asset inventory.',
@@ -168,6 +158,9 @@ export const en = {
   'level.low': 'low',
   'level.info': 'info',
 
+  'priority.critical': 'critical',
+  'priority.normal': 'normal',
+
   'change.new_asset': 'New asset',
   'change.ip_changed': 'IP changed',
   'change.field_changed': 'Field changed',
@@ -212,7 +205,6 @@ export const en = {
   'assets.presence': 'Presence',
   'assets.presentOnly': 'Present only',
   'assets.missingOnly': 'Missing only',
-  'assets.total': '{n} assets',
   'assets.unit': 'assets',
   'assets.export': 'Export CSV',
   'assets.exporting': 'Exporting {done} / {total}…',
@@ -289,7 +281,6 @@ export const en = {
   'subnets.empty': 'No subnets registered. Scanned addresses are grouped by /24 until you add one.',
   'subnets.removeTitle': 'Remove subnet {cidr}?',
   'subnets.removeBody': 'Its assets stay in the inventory; only the registration (label, VLAN) goes.',
-  'subnets.showAssets': 'Assets',
   'subnets.siteHelp': 'Created if it does not exist yet.',
   'subnets.added': 'Subnet {cidr} added.',
 
@@ -420,6 +411,7 @@ export const en = {
   'agents.lastScan': 'Last scan',
   'agents.queue': 'Queued reports',
   'agents.subnets': 'Subnets',
+  'agents.lastError': 'Last error: {error}',
   'agents.revoke': 'Revoke',
   'agents.rotate': 'Rotate token',
   'agents.delete': 'Delete',

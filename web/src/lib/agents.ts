@@ -1,5 +1,5 @@
 // Agent helpers: state order and colours, counts for the overview.
-import type { Agent, AgentState } from '../api'
+import type { AgentView, AgentState } from '../api'
 
 export const AGENT_STATES: readonly AgentState[] = ['online', 'stale', 'offline', 'pending', 'revoked']
 
@@ -12,7 +12,7 @@ export const AGENT_STATE_COLORS: Record<AgentState, string> = {
 }
 
 /** How many agents are in each state, every state listed (0 when none). */
-export function countByState(agents: readonly Pick<Agent, 'state'>[]): [AgentState, number][] {
+export function countByState(agents: readonly Pick<AgentView, 'state'>[]): [AgentState, number][] {
   return AGENT_STATES.map((state) => [state, agents.filter((a) => a.state === state).length])
 }
 

@@ -88,13 +88,20 @@ export function parseSnmp(value: unknown): SnmpFacts | null {
   return facts.sys_name || facts.sys_descr || facts.sys_object_id ? facts : null
 }
 
+/** An open port on which no service was identified. */
+export interface BarePort {
+  port: number
+  protocol: string
+  unknown: true
+}
+
 /**
  * Open ports with their service when one was identified: every open port appears once, even
  * when the scan found no service on it.
  */
-export function portsWithServices(openPorts: readonly number[], services: readonly Service[]): (Service | { port: number; protocol: string; unknown: true })[] {
+export function portsWithServices(openPorts: readonly number[], services: readonly Service[]): (Service | BarePort)[] {
   const byPort = new Map<number, Service[]>()
   for (const s of services) byPort.set(s.port, [...(byPort.get(s.port) ?? []), s])
   const ports = [...new Set([...openPorts, ...services.map((s) => s.port)])].sort((a, b) => a - b)
-  return ports.flatMap((port) => byPort.get(port) ?? [{ port, protocol: 'tcp', unknown: true as const }])
+  return ports.flatMap((port): (Service | BarePort)[] => byPort.get(port) ?? [{ port, protocol: 'tcp', unknown: true }])
 }

@@ -40,6 +40,21 @@ export function formatDate(iso: string | null | undefined, locale: string): stri
   return fmt.format(date)
 }
 
+const shortDayFormats = new Map<string, Intl.DateTimeFormat>()
+
+/**
+ * A calendar day "2026-11-17" as "17 Nov" / "17 Kas" for chart axes. The server's day strings
+ * are UTC days, so format them in UTC to avoid shifting them by the local offset.
+ */
+export function formatDay(day: string, locale: string): string {
+  const date = parseDate(/^\d{4}-\d{2}-\d{2}$/.test(day) ? `${day}T00:00:00Z` : day)
+  if (!date) return day
+  const fmt = cached(shortDayFormats, locale, () =>
+    new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }),
+  )
+  return fmt.format(date)
+}
+
 /** "5 minutes ago" / "5 dakika önce", in the largest whole unit; — for none. */
 export function formatRelative(iso: string | null | undefined, locale: string, now = Date.now()): string {
   const date = parseDate(iso)

@@ -269,3 +269,36 @@ export function radialLayout(
   }
   return { nodes, edges, radius: radii[radii.length - 1]! }
 }
+
+export interface MappedPort {
+  port: string
+  assetId: string | null
+  ip: string | null
+  label: string
+}
+
+/** Id of a switch node in /api/topology (see analysis/topology.rs). */
+export function switchNodeId(site: string, host: string): string {
+  return `switch:${site}/${host}`
+}
+
+/** Devices plugged into each switch (from the `port` edges), by switch node id, port order. */
+export function mappedPorts(topology: Pick<Topology, 'nodes' | 'edges'>): Map<string, MappedPort[]> {
+  const nodes = new Map(topology.nodes.map((n) => [n.id, n]))
+  const out = new Map<string, MappedPort[]>()
+  for (const e of topology.edges) {
+    if (e.kind !== 'port') continue
+    const device = nodes.get(e.target)
+    if (!device) continue
+    const list = out.get(e.source) ?? []
+    list.push({
+      port: e.label ?? device.switch_port ?? '',
+      assetId: device.asset_id ?? null,
+      ip: device.ip ?? null,
+      label: device.label,
+    })
+    out.set(e.source, list)
+  }
+  for (const list of out.values()) list.sort((a, b) => a.port.localeCompare(b.port, undefined, { numeric: true }))
+  return out
+}

@@ -1,0 +1,178 @@
+import { describe, expect, it, vi } from 'vitest'
+import { ApiClient, ApiError, buildQuery, expandPath } from './client'
+import { fakeApi, json, noContent, ADMIN } from '../test/fakeApi'
+
+/** A client over the fake server, with a CSRF token and a spy for the 401 hook. */
+function setup(routes: Parameters<typeof fakeApi>[0] = {}, csrf: string | null = 'tok-123') {
+  const onUnauthorized = vi.fn()
+  const client = new ApiClient({ csrfToken: () => csrf, onUnauthorized })
+  const server = fakeApi(routes, client)
+  return { client, server, onUnauthorized }
+}
+
+describe('buildQuery', () => {
+  it('encodes values and skips empty ones', () => {
+    expect(buildQuery({ page: 2, q: 'a b&c', site: '', sort: undefined, order: null })).toBe('?page=2&q=a+b%26c')
+  })
+
+  it('returns an empty string when nothing is set', () => {
+    expect(buildQuery({ q: '', site: undefined })).toBe('')
+    expect(buildQuery(undefined)).toBe('')
+  })
+
+  it('keeps zero and false', () => {
+    expect(buildQuery({ page: 0, missing: false })).toBe('?page=0&missing=false')
+  })
+})
+
+describe('expandPath', () => {
+  it('fills and encodes path parameters', () => {
+    expect(expandPath('/api/users/{username}', { username: 'ayşe k/1' })).toBe('/api/users/ay%C5%9Fe%20k%2F1')
+  })
+
+  it('refuses a missing parameter rather than calling a wrong URL', () => {
+    expect(() => expandPath('/api/assets/{id}', {})).toThrow(/id/)
+  })
+})
+
+describe('ApiClient.call', () => {
+  it('uses the operation table: path, query string and answer', async () => {
+    const page = { items: [], total: 0, page: 3, per_page: 50, category_summary: {} }
+    const { client, server } = setup({ 'GET /api/data': page })
+    const result = await client.call('data', {
+      query: { page: 3, per_page: 50, q: 'printer', site: 'istanbul ofis', sort: 'last_seen', order: 'desc', missing: false },
+    })
+    expect(result).toEqual(page)
+    const [req] = server.calls
+    expect(req!.path).toBe('/api/data')
+    expect(Object.fromEntries(req!.query)).toEqual({
+      page: '3',
+      per_page: '50',
+      q: 'printer',
+      site: 'istanbul ofis',
+      sort: 'last_seen',
+      order: 'desc',
+      missing: 'false',
+    })
+  })
+
+  it('substitutes path parameters and sends the JSON body with the CSRF header', async () => {
+    const { client, server } = setup({ 'PUT /api/assets/abc/tag': { id: 'abc' } })
+    await client.call('tag', { path: { id: 'abc' }, body: { category: 'iot', note: 'kamera' } })
+    const [req] = server.calls
+    expect(req!.method).toBe('PUT')
+    expect(req!.body).toEqual({ category: 'iot', note: 'kamera' })
+    expect(req!.headers.get('X-CSRF-Token')).toBe('tok-123')
+    expect(req!.headers.get('Content-Type')).toBe('application/json')
+  })
+
+  it('calls the hand-written agent endpoints the same way', async () => {
+    const { client, server } = setup({ 'POST /api/agents/a1/rotate': { agent_id: 'a1', token: 'bigr_new' } })
+    await expect(client.call('agent_rotate', { path: { id: 'a1' } })).resolves.toEqual({ agent_id: 'a1', token: 'bigr_new' })
+    expect(server.calls[0]!.headers.get('X-CSRF-Token')).toBe('tok-123')
+  })
+
+  it('resolves 204 answers to undefined', async () => {
+    const { client } = setup({ 'DELETE /api/subnets': noContent() })
+    await expect(client.call('subnet_remove', { query: { site: 'hq', cidr: '10.0.0.0/24' } })).resolves.toBeUndefined()
+  })
+
+  it('does not send X-CSRF-Token on GET', async () => {
+    const { client, server } = setup({ 'GET /api/sites': { sites: [] } })
+    await client.call('site_list')
+    expect(server.calls[0]!.method).toBe('GET')
+    expect(server.calls[0]!.headers.has('X-CSRF-Token')).toBe(false)
+  })
+
+  it('turns an {"error"} body into an ApiError with status and message', async () => {
+    const { client } = setup({ 'GET /api/sites': json(500, { error: 'database unavailable' }) })
+    const err = await client.call('site_list').catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ApiError)
+    expect(err).toMatchObject({ status: 500, message: 'database unavailable' })
+  })
+
+  it('falls back to the status line when the error body is not JSON', async () => {
+    const { client } = setup({
+      'GET /api/sites': new Response('<html>Bad Gateway</html>', { status: 502, statusText: 'Bad Gateway' }),
+    })
+    await expect(client.call('site_list')).rejects.toMatchObject({ status: 502, message: '502 Bad Gateway' })
+  })
+
+  it('calls onUnauthorized on a 401 and still throws', async () => {
+    const { client, onUnauthorized } = setup({ 'GET /api/data': json(401, { error: 'login required' }) })
+    await expect(client.call('data')).rejects.toMatchObject({ status: 401, message: 'login required' })
+    expect(onUnauthorized).toHaveBeenCalledTimes(1)
+  })
+
+  it('does not call onUnauthorized on 403 (a viewer trying an admin action)', async () => {
+    const { client, onUnauthorized } = setup({ 'DELETE /api/agents/x': json(403, { error: 'admin role required' }) })
+    await expect(client.call('agent_remove', { path: { id: 'x' } })).rejects.toMatchObject({ status: 403 })
+    expect(onUnauthorized).not.toHaveBeenCalled()
+  })
+
+  it('reports an unreachable server as status 0 and lets aborts through', async () => {
+    const { client } = setup({
+      'GET /api/sites': () => {
+        throw new TypeError('fetch failed')
+      },
+    })
+    await expect(client.call('site_list')).rejects.toMatchObject({ status: 0 })
+
+    const controller = new AbortController()
+    controller.abort()
+    await expect(client.call('site_list', { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' })
+  })
+
+  it('rejects an answer that is not JSON', async () => {
+    const { client } = setup({ 'GET /api/sites': new Response('<html>', { status: 200 }) })
+    await expect(client.call('site_list')).rejects.toMatchObject({ status: 200 })
+  })
+
+  it('uses the global fetch when none is given', async () => {
+    const stub = vi.fn(async () => json(200, { sites: [] }))
+    vi.stubGlobal('fetch', stub)
+    await expect(new ApiClient().call('site_list')).resolves.toEqual({ sites: [] })
+    expect(stub).toHaveBeenCalledOnce()
+  })
+})
+
+describe('ApiClient auth calls', () => {
+  it('logs in with a JSON body and without X-CSRF-Token', async () => {
+    const { client, server } = setup({ 'POST /api/auth/login': ADMIN })
+    await expect(client.login('admin', 'pw"{')).resolves.toEqual(ADMIN)
+    const [req] = server.calls
+    expect(req!.body).toEqual({ username: 'admin', password: 'pw"{' })
+    expect(req!.headers.has('X-CSRF-Token')).toBe(false)
+    expect(server.fetch.mock.calls[0]![1].credentials).toBe('same-origin')
+  })
+
+  it('does not treat bad credentials at login as an expired session', async () => {
+    const { client, onUnauthorized } = setup({
+      'POST /api/auth/login': json(401, { error: 'invalid username or password' }),
+    })
+    await expect(client.login('admin', 'wrong')).rejects.toMatchObject({ status: 401, message: 'invalid username or password' })
+    expect(onUnauthorized).not.toHaveBeenCalled()
+  })
+
+  it('reports Retry-After on 429', async () => {
+    const { client } = setup({
+      'POST /api/auth/login': json(429, { error: 'too many login attempts' }, { 'Retry-After': '30' }),
+    })
+    await expect(client.login('admin', 'x')).rejects.toMatchObject({ status: 429, retryAfter: 30 })
+  })
+
+  it('me() returns the session, or null on 401 without calling onUnauthorized', async () => {
+    const ok = setup({ 'GET /api/auth/me': ADMIN })
+    await expect(ok.client.me()).resolves.toEqual(ADMIN)
+
+    const out = setup({ 'GET /api/auth/me': json(401, { error: 'login required' }) })
+    await expect(out.client.me()).resolves.toBeNull()
+    expect(out.onUnauthorized).not.toHaveBeenCalled()
+  })
+
+  it('logout sends the CSRF token', async () => {
+    const { client, server } = setup({ 'POST /api/auth/logout': noContent() })
+    await client.logout()
+    expect(server.calls[0]!.headers.get('X-CSRF-Token')).toBe('tok-123')
+  })
+})

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest'
+// ?raw: the files' exact text, read by Vite (no Node typings needed in the app's tsconfig).
+import specText from '../../openapi.json?raw'
+import committed from './schema.ts?raw'
+import { generateSchemaTypes, schemaToType } from '../../scripts/openapi-types.mjs'
+
+describe('generated API types (contract drift guard)', () => {
+  it('src/api/schema.ts is exactly what openapi.json generates (run `npm run gen:api`)', () => {
+    const fresh = generateSchemaTypes(JSON.parse(specText))
+    // A plain equality check prints a useless 20 kB diff; point at the first difference.
+    if (fresh !== committed) {
+      const lines = fresh.split('\n')
+      const old = committed.split('\n')
+      const at = lines.findIndex((line, i) => line !== old[i])
+      expect.fail(
+        `schema.ts is stale at line ${at + 1}: expected ${JSON.stringify(lines[at])}, found ${JSON.stringify(old[at])}. Run \`npm run gen:api\`.`,
+      )
+    }
+  })
+
+  it('covers every operation of openapi.json', () => {
+    const spec = JSON.parse(specText) as { paths: Record<string, Record<string, { operationId: string }>> }
+    const ids = Object.values(spec.paths).flatMap((item) => Object.values(item).map((op) => op.operationId))
+    for (const id of ids) expect(committed).toContain(`  ${id}: { method: `)
+  })
+})
+
+describe('schemaToType', () => {
+  it('maps scalars, nullable types and arrays', () => {
+    expect(schemaToType({ type: 'string', format: 'uuid' })).toBe('string')
+    expect(schemaToType({ type: 'integer', minimum: 0 })).toBe('number')
+    expect(schemaToType({ type: ['string', 'null'] })).toBe('string | null')
+    expect(schemaToType({ type: 'array', items: { type: 'integer' } })).toBe('number[]')
+    expect(schemaToType({ type: 'array', items: { type: ['string', 'null'] } })).toBe('(string | null)[]')
+  })
+
+  it('marks properties outside `required` optional and keeps descriptions', () => {
+    const type = schemaToType({
+      type: 'object',
+      required: ['id'],
+      properties: { id: { type: 'string' }, note: { type: ['string', 'null'], description: 'Free text.' } },
+    })
+    expect(type).toBe('{\n  id: string\n  /** Free text. */\n  note?: string | null\n}')
+  })
+
+  it('turns maps, refs and allOf into Record, names and intersections', () => {
+    expect(schemaToType({ type: 'object', additionalProperties: { type: 'integer' } })).toBe('Record<string, number>')
+    expect(schemaToType({ type: 'object' })).toBe('Record<string, unknown>')
+    expect(schemaToType({ $ref: '#/components/schemas/AssetView' })).toBe('AssetView')
+    expect(schemaToType({ allOf: [{ $ref: '#/components/schemas/A' }, { $ref: '#/components/schemas/B' }] })).toBe('A & B')
+    expect(schemaToType({ enum: ['asc', 'desc'] })).toBe('"asc" | "desc"')
+  })
+
+  it('refuses what it does not understand instead of guessing', () => {
+    expect(() => schemaToType({ type: 'string', pattern: '^a' })).toThrow(/pattern/)
+    expect(() => schemaToType({ $ref: 'other.json#/X' })).toThrow(/\$ref/)
+    expect(() => schemaToType({ type: 'tuple' })).toThrow(/tuple/)
+  })
+})
+
+describe('generateSchemaTypes', () => {
+  const doc = {
+    openapi: '3.1.0',
+    info: { version: '9.9.9' },
+    paths: {
+      '/api/things/{id}': {
+        put: {
+          operationId: 'thing_put',
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+            { name: 'dry', in: 'query', required: false, schema: { type: 'boolean' } },
+          ],
+          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } },
+          responses: { '204': {}, '400': {} },
+        },
+      },
+    },
+    components: { schemas: { Thing: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } },
+  }
+
+  it('emits schemas, the typed operation table and the runtime table', () => {
+    const out = generateSchemaTypes(doc)
+    expect(out).toContain('export const API_VERSION = "9.9.9"')
+    expect(out).toContain('export interface Thing {\n  name: string\n}')
+    expect(out).toContain('pathParams: {\n      id: string\n    }')
+    expect(out).toContain('query: {\n      dry?: boolean\n    }')
+    expect(out).toContain('body: Thing')
+    expect(out).toContain('response: void')
+    expect(out).toContain('thing_put: { method: "PUT", path: "/api/things/{id}" },')
+  })
+
+  it('is deterministic', () => {
+    expect(generateSchemaTypes(doc)).toBe(generateSchemaTypes(structuredClone(doc)))
+  })
+
+  it('rejects operations without an operationId and non-OpenAPI input', () => {
+    const bad = structuredClone(doc) as { paths: Record<string, Record<string, { operationId?: string }>> }
+    delete bad.paths['/api/things/{id}']!.put!.operationId
+    expect(() => generateSchemaTypes(bad)).toThrow(/operationId/)
+    expect(() => generateSchemaTypes({ swagger: '2.0' })).toThrow(/OpenAPI 3/)
+  })
+})

@@ -1,0 +1,105 @@
+import { describe, expect, it, vi } from 'vitest'
+import { mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import AsyncState from './AsyncState.vue'
+import CopyableText from './CopyableText.vue'
+import PagerNav from './PagerNav.vue'
+import ScoreGauge from './ScoreGauge.vue'
+import SortHeader from './SortHeader.vue'
+import { ringSegments } from './topology/ringSegments'
+import { GROUP_COLORS } from '../lib/groups'
+
+const plugins = () => ({ global: { plugins: [createPinia()] } })
+
+function state(patch: Partial<{ data: unknown; error: string; loading: boolean }> = {}) {
+  return { data: null, error: '', loading: false, reload: vi.fn(), ...patch }
+}
+
+describe('AsyncState', () => {
+  it('shows loading, then error with retry, then empty, then content', async () => {
+    setActivePinia(createPinia())
+    const slots = { default: '<p class="content">rows</p>' }
+    const loading = mount(AsyncState, { props: { state: state({ loading: true }) }, slots, ...plugins() })
+    expect(loading.find('[data-test="state-loading"]').exists()).toBe(true)
+    expect(loading.find('.content').exists()).toBe(false)
+
+    const failed = state({ error: 'database unavailable' })
+    const error = mount(AsyncState, { props: { state: failed }, slots, ...plugins() })
+    expect(error.get('[role="alert"]').text()).toContain('database unavailable')
+    await error.get('button').trigger('click')
+    expect(failed.reload).toHaveBeenCalledOnce()
+
+    const empty = mount(AsyncState, { props: { state: state({ data: [] }), empty: true, emptyText: 'No rows.' }, slots, ...plugins() })
+    expect(empty.get('[data-test="state-empty"]').text()).toBe('No rows.')
+
+    const content = mount(AsyncState, { props: { state: state({ data: [1], loading: true }) }, slots, ...plugins() })
+    expect(content.find('.content').exists()).toBe(true)
+    expect(content.get('.state-content').classes()).toContain('stale') // reload keeps rows, dimmed
+  })
+})
+
+describe('SortHeader', () => {
+  it('exposes the order with aria-sort and emits its field', async () => {
+    const header = mount(SortHeader, { props: { label: 'IP', field: 'ip', sortedBy: 'ip', order: 'desc' } })
+    expect(header.get('th').attributes('aria-sort')).toBe('descending')
+    await header.get('button').trigger('click')
+    expect(header.emitted('sort')).toEqual([['ip']])
+    await header.setProps({ sortedBy: 'vendor' })
+    expect(header.get('th').attributes('aria-sort')).toBe('none')
+  })
+})
+
+describe('PagerNav', () => {
+  it('disables the ends and never emits a page out of range', async () => {
+    setActivePinia(createPinia())
+    const pager = mount(PagerNav, { props: { page: 1, perPage: 50, total: 120 }, ...plugins() })
+    expect(pager.get('[data-test="prev-page"]').attributes('disabled')).toBeDefined()
+    expect(pager.text()).toContain('Page 1 of 3')
+    await pager.get('[data-test="next-page"]').trigger('click')
+    expect(pager.emitted('go')).toEqual([[2]])
+    await pager.setProps({ page: 3 })
+    expect(pager.get('[data-test="next-page"]').attributes('disabled')).toBeDefined()
+  })
+})
+
+describe('CopyableText', () => {
+  it('copies the text and says so, or asks the user to copy by hand', async () => {
+    setActivePinia(createPinia())
+    const writeText = vi.fn(async () => undefined)
+    vi.spyOn(navigator, 'clipboard', 'get').mockReturnValue({ writeText } as unknown as Clipboard)
+    const box = mount(CopyableText, { props: { text: 'bigr agent register x', testId: 'cmd' }, ...plugins() })
+    expect(box.get('[data-test="cmd"]').text()).toBe('bigr agent register x')
+    await box.get('[data-test="copy"]').trigger('click')
+    await vi.waitFor(() => expect(box.get('[role="status"]').text()).toBe('Copied'))
+    expect(writeText).toHaveBeenCalledWith('bigr agent register x')
+
+    writeText.mockRejectedValueOnce(new Error('denied'))
+    Object.defineProperty(document, 'execCommand', { value: () => false, configurable: true })
+    await box.get('[data-test="copy"]').trigger('click')
+    await vi.waitFor(() => expect(box.get('[role="status"]').text()).toContain('copy it by hand'))
+  })
+})
+
+describe('ScoreGauge', () => {
+  it('fills the arc in proportion to the score', () => {
+    const gauge = mount(ScoreGauge, { props: { score: 50, grade: 'F', label: 'score 50' } })
+    const arc = gauge.get('.gauge-value')
+    const [filled, rest] = arc.attributes('stroke-dasharray')!.split(' ').map(Number)
+    expect(filled).toBeCloseTo(rest! / 2)
+    expect(gauge.get('figure').attributes('aria-label')).toBe('score 50')
+  })
+})
+
+describe('ringSegments', () => {
+  it('splits the ring by group share, end to end', () => {
+    const r = 10
+    const c = 2 * Math.PI * r
+    const segments = ringSegments({ iot: 3, ag_ve_sistemler: 1 }, r)
+    expect(segments.map((s) => s.color)).toEqual([GROUP_COLORS.ag_ve_sistemler, GROUP_COLORS.iot])
+    const lengths = segments.map((s) => Number(s.dasharray.split(' ')[0]))
+    expect(lengths[0]).toBeCloseTo(c / 4)
+    expect(lengths[1]).toBeCloseTo((3 * c) / 4)
+    expect(segments[1]!.dashoffset).toBeCloseTo(-c / 4)
+    expect(ringSegments({}, r)).toEqual([])
+  })
+})

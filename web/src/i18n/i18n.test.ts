@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest'
+import { en } from './en'
+import { tr } from './tr'
+import { detectLocale, interpolate, translate, translateDynamic } from './locales'
+import { CHANGE_TYPES } from '../lib/changes'
+import { CONFIDENCE_LEVELS, DEVICE_TYPES, GROUPS, RISK_LEVELS } from '../lib/groups'
+import { AGENT_STATES } from '../lib/agents'
+import { NAV_ITEMS } from '../navigation'
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+
+describe('dictionaries', () => {
+  it('have exactly the same keys in English and Turkish', () => {
+    expect(Object.keys(tr).sort()).toEqual(Object.keys(en).sort())
+  })
+
+  it('have no empty messages', () => {
+    for (const [key, text] of [...Object.entries(en), ...Object.entries(tr)]) {
+      expect(text.trim(), key).not.toBe('')
+    }
+  })
+
+  it('use the same placeholders in both languages', () => {
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      expect(placeholders(tr[key]), key).toEqual(placeholders(en[key]))
+    }
+  })
+
+  it('label every value the server sends for the run-time keys', () => {
+    const dynamic = [
+      ...GROUPS.map((g) => `group.${g}`),
+      ...DEVICE_TYPES.map((d) => `device.${d}`),
+      ...CONFIDENCE_LEVELS.map((c) => `confidence.${c}`),
+      ...RISK_LEVELS.map((l) => `level.${l}`),
+      ...CHANGE_TYPES.map((c) => `change.${c}`),
+      ...AGENT_STATES.map((s) => `agentState.${s}`),
+      ...['fragile', 'cautious', 'safe'].map((s) => `sensitivity.${s}`),
+      ...['active', 'used', 'expired'].map((s) => `enrollmentState.${s}`),
+      ...['expired', 'critical', 'warning', 'ok', 'unknown'].map((s) => `certStatus.${s}`),
+      ...['admin', 'viewer'].map((r) => `role.${r}`),
+    ]
+    for (const key of dynamic) {
+      expect(en, key).toHaveProperty([key])
+      expect(tr, key).toHaveProperty([key])
+    }
+  })
+
+  it('name every menu page', () => {
+    for (const item of NAV_ITEMS) expect(en).toHaveProperty([item.titleKey])
+  })
+
+  it('use the BİGR group names of the issue', () => {
+    expect(tr['group.ag_ve_sistemler']).toBe('Ağ ve Sistemler')
+    expect(tr['group.tasinabilir']).toBe('Taşınabilir')
+    expect(tr['group.unclassified']).toBe('Sınıflandırılmamış')
+    expect(en['group.ag_ve_sistemler']).toBe('Network & systems')
+  })
+})
+
+describe('translate', () => {
+  it('fills placeholders in the chosen language', () => {
+    expect(translate('en', 'changes.total', { n: 5 })).toBe('5 changes')
+    expect(translate('tr', 'changes.total', { n: 5 })).toBe('5 değişiklik')
+  })
+
+  it('leaves unknown placeholders visible instead of dropping text', () => {
+    expect(interpolate('{a} and {b}', { a: 1 })).toBe('1 and {b}')
+  })
+
+  it('falls back for run-time keys the dictionary does not have', () => {
+    expect(translateDynamic('tr', 'group.iot', 'x')).toBe('IoT')
+    expect(translateDynamic('tr', 'device.quantum_fridge', 'quantum fridge')).toBe('quantum fridge')
+  })
+})
+
+describe('detectLocale', () => {
+  it('picks the first supported browser language', () => {
+    expect(detectLocale(['tr-TR', 'en-US'])).toBe('tr')
+    expect(detectLocale(['de-DE', 'en-GB'])).toBe('en')
+    expect(detectLocale(['TR'])).toBe('tr')
+  })
+
+  it('defaults to English', () => {
+    expect(detectLocale([])).toBe('en')
+    expect(detectLocale(['fr'])).toBe('en')
+  })
+})
+
+describe('dictionary hygiene', () => {
+  // Every source file's text, to find the keys the app really uses.
+  const sources = Object.values(
+    import.meta.glob(['../**/*.vue', '../**/*.ts', '!../**/*.test.ts', '!../i18n/en.ts', '!../i18n/tr.ts'], {
+      query: '?raw',
+      import: 'default',
+      eager: true,
+    }),
+  ).join('\n') as string
+
+  // Keys built at run time (`label('device', …)`) are used through their prefix.
+  const DYNAMIC = /^(group|device|confidence|sensitivity|level|priority|change|agentState|enrollmentState|certStatus|factor|kind|role)\./
+
+  it('has no unused messages', () => {
+    const unused = Object.keys(en).filter((key) => !DYNAMIC.test(key) && !sources.includes(`'${key}'`))
+    expect(unused).toEqual([])
+  })
+})

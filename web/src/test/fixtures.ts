@@ -1,0 +1,123 @@
+// Realistic API answers for tests, shaped by the generated schema types.
+import type { AgentView, AssetPage, AssetView, ChangeView, Inventory, SiteSummary } from '../api'
+
+export function uuid(i: number): string {
+  return `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`
+}
+
+export function asset(i: number, patch: Partial<AssetView> = {}): AssetView {
+  return {
+    id: uuid(i),
+    site: 'hq',
+    ip: `10.0.0.${i}`,
+    mac: null,
+    hostname: null,
+    vendor: null,
+    os_hint: null,
+    device_type: 'unknown',
+    category: 'unclassified',
+    category_tr: 'Sınıflandırılmamış',
+    computed_category: 'unclassified',
+    confidence: 0.2,
+    confidence_level: 'unclassified',
+    sensitivity: 'safe',
+    open_ports: [],
+    manual_category: null,
+    manual_note: null,
+    switch_host: null,
+    switch_port: null,
+    first_seen: '2026-11-01T10:00:00Z',
+    last_seen: '2026-11-20T10:00:00Z',
+    missing: false,
+    missing_since: null,
+    change_count: 0,
+    ...patch,
+  }
+}
+
+export function inventory(items: AssetView[], total = items.length, page = 1, perPage = 50): Inventory {
+  return { items, total, page, per_page: perPage, category_summary: { unclassified: total } }
+}
+
+export function site(name: string, patch: Partial<SiteSummary> = {}): SiteSummary {
+  return {
+    id: uuid(900 + name.length),
+    name,
+    asset_count: 0,
+    missing_count: 0,
+    scan_count: 0,
+    last_scan_at: null,
+    created_at: '2026-11-01T10:00:00Z',
+    ...patch,
+  }
+}
+
+export function change(i: number, patch: Partial<ChangeView> = {}): ChangeView {
+  return {
+    id: uuid(500 + i),
+    site: 'hq',
+    asset_id: uuid(i),
+    ip: `10.0.0.${i}`,
+    scan_id: uuid(800),
+    change_type: 'new_asset',
+    detected_at: '2026-11-20T10:00:00Z',
+    field: null,
+    old_value: null,
+    new_value: null,
+    hostname: null,
+    mac: null,
+    ...patch,
+  }
+}
+
+export function assetPage(i: number, patch: Partial<AssetPage> = {}): AssetPage {
+  return {
+    ...asset(i),
+    services: [] as unknown as Record<string, unknown>,
+    evidence: [] as unknown as Record<string, unknown>,
+    mdns_services: [] as unknown as Record<string, unknown>,
+    snmp: null,
+    switch_port_index: null,
+    tagged_at: null,
+    certificates: [],
+    history: [],
+    changes: [],
+    risk: {
+      asset_id: uuid(i),
+      site: 'hq',
+      ip: `10.0.0.${i}`,
+      category: 'unclassified',
+      risk_score: 3.2,
+      risk_level: 'low',
+      factors: { cve: 0, exposure: 0.3, classification: 0.9, age: 0.1, changes: 0 },
+      cve_count: 0,
+      top_cve: null,
+      open_ports: [],
+      hostname: null,
+      mac: null,
+      vendor: null,
+    },
+    vulnerabilities: [],
+    ...patch,
+  }
+}
+
+export function agent(i: number, patch: Partial<AgentView> = {}): AgentView {
+  return {
+    id: uuid(700 + i),
+    name: `agent-${i}`,
+    site: 'hq',
+    state: 'online',
+    version: '0.1.0',
+    subnets: ['10.0.0.0/24'],
+    queue_depth: 0,
+    activity: 'idle',
+    last_error: null,
+    heartbeat_seconds: 60,
+    created_at: '2026-11-01T10:00:00Z',
+    last_seen_at: '2026-11-23T10:00:00Z',
+    last_scan_at: '2026-11-23T09:00:00Z',
+    revoked_at: null,
+    ...patch,
+  }
+}

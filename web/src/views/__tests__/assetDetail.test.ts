@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest'
+import { ADMIN, VIEWER, json } from '../../test/fakeApi'
+import { asset, assetPage, change, uuid } from '../../test/fixtures'
+import { mountApp, settle } from '../../test/mountApp'
+
+const ID = uuid(7)
+const PATH = `/api/assets/${ID}`
+
+function detail(patch: Parameters<typeof assetPage>[1] = {}) {
+  return assetPage(7, {
+    hostname: 'cam-<script>',
+    evidence: [
+      { rule: 'vendor:hikvision', value: '<b>Hikvision</b>', category: 'iot', device_type: 'camera', weight: 0.9 },
+    ] as unknown as Record<string, unknown>,
+    services: [{ port: 80, protocol: 'tcp', name: 'http', http_title: '<img src=x onerror=alert(1)>' }] as unknown as Record<
+      string,
+      unknown
+    >,
+    open_ports: [80, 554],
+    changes: [change(7, { change_type: 'field_changed', field: 'hostname', old_value: 'a', new_value: 'cam' })],
+    ...patch,
+  })
+}
+
+describe('AssetDetailView', () => {
+  it('shows identity, evidence, services and history as text', async () => {
+    const { wrapper } = await mountApp(`/assets/${ID}`, { session: VIEWER, routes: { [`GET ${PATH}`]: detail() } })
+    const page = wrapper.get('[data-test="asset-detail"]')
+    expect(page.attributes('data-asset-id')).toBe(ID)
+    expect(wrapper.get('h1').text()).toBe('cam-<script> (10.0.0.7)')
+    expect(wrapper.get('[data-test="evidence-row"]').text()).toContain('<b>Hikvision</b>')
+    const services = wrapper.findAll('[data-test="service-row"]')
+    expect(services.map((r) => r.get('td').text())).toEqual(['80', '554'])
+    expect(services[0]!.text()).toContain('<img src=x onerror=alert(1)>')
+    expect(page.find('img').exists()).toBe(false)
+    expect(page.find('b').exists()).toBe(false)
+    expect(wrapper.get('[data-test="change-row"]').text()).toContain('hostname: a → cam')
+    expect(wrapper.get('[data-test="asset-sensitivity"]').text()).toBe('safe')
+  })
+
+  it('hides the tag form from viewers', async () => {
+    const { wrapper } = await mountApp(`/assets/${ID}`, { session: VIEWER, routes: { [`GET ${PATH}`]: detail() } })
+    expect(wrapper.find('[data-test="tag-category"]').exists()).toBe(false)
+    expect(wrapper.find('[data-test="tag-submit"]').exists()).toBe(false)
+  })
+
+  it('lets an admin tag with a note (PUT per TagRequest, CSRF) and then reloads', async () => {
+    let tagged = false
+    const { wrapper, server } = await mountApp(`/assets/${ID}`, {
+      session: ADMIN,
+      routes: {
+        [`GET ${PATH}`]: () =>
+          tagged ? detail({ manual_category: 'iot', category: 'iot', manual_note: 'lobby camera' }) : detail(),
+        [`PUT ${PATH}/tag`]: () => {
+          tagged = true
+          return asset(7, { manual_category: 'iot' })
+        },
+      },
+    })
+    await wrapper.get('[data-test="tag-category"]').setValue('iot')
+    await wrapper.get('[data-test="tag-note"]').setValue('  lobby camera ')
+    await wrapper.get('[data-test="tag-submit"]').trigger('submit')
+    await settle()
+    const [put] = server.callsTo(`PUT ${PATH}/tag`)
+    expect(put!.body).toEqual({ category: 'iot', note: 'lobby camera' })
+    expect(put!.headers.get('X-CSRF-Token')).toBe('csrf-admin')
+    expect(server.callsTo(`GET ${PATH}`)).toHaveLength(2)
+    expect(wrapper.get('[data-test="tag-current"]').text()).toContain('IoT')
+    expect(wrapper.find('[data-test="untag"]').exists()).toBe(true)
+  })
+
+  it('untags with DELETE and shows a refusal from the server', async () => {
+    const { wrapper, server } = await mountApp(`/assets/${ID}`, {
+      session: ADMIN,
+      routes: {
+        [`GET ${PATH}`]: detail({ manual_category: 'iot' }),
+        [`DELETE ${PATH}/tag`]: json(403, { error: 'admin role required' }),
+      },
+    })
+    await wrapper.get('[data-test="untag"]').trigger('click')
+    await settle()
+    expect(server.callsTo(`DELETE ${PATH}/tag`)).toHaveLength(1)
+    expect(wrapper.get('[data-test="tag-error"]').text()).toBe('Only administrators can do this.')
+  })
+
+  it('shows a 404 as an error state, not a blank page', async () => {
+    const { wrapper } = await mountApp(`/assets/${ID}`, {
+      session: VIEWER,
+      routes: { [`GET ${PATH}`]: json(404, { error: `asset ${ID} not found` }) },
+    })
+    expect(wrapper.get('[data-test="state-error"]').text()).toContain('not found')
+    expect(wrapper.get('[data-page="asset"]').attributes('data-ready')).toBe('true')
+  })
+})
