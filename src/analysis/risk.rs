@@ -179,15 +179,17 @@ pub struct RiskReport {
     pub per_page: u64,
 }
 
-/// Profiles every asset and returns the summary with one page of profiles, highest first.
-/// Only the listed profiles are built in full; the rest contribute their score.
-pub fn report(
-    assets: &[AssetFacts],
-    cves: &CveSnapshot,
-    now: DateTime<Utc>,
-    page: u64,
-    per_page: u64,
-) -> RiskReport {
+/// Every asset's score, highest first, with the summary: the costly part of a risk report,
+/// which the server keeps while the facts it came from are current.
+#[derive(Clone, Debug)]
+pub struct Ranking {
+    /// (score, index into the facts), highest first; ties by site and address.
+    scored: Vec<(f64, usize)>,
+    summary: RiskSummary,
+}
+
+/// Scores every asset. Only scores are kept; profiles are built for the listed ones.
+pub fn rank(assets: &[AssetFacts], cves: &CveSnapshot, now: DateTime<Utc>) -> Ranking {
     let mut matcher = vulns::Matcher::new(cves);
     let mut scored: Vec<(f64, usize)> = assets
         .iter()
@@ -220,23 +222,53 @@ pub fn report(
         );
         s.max_risk = *max;
     }
+    Ranking { scored, summary: s }
+}
+
+/// Builds the report page of a ranking made from the same `assets`.
+pub fn page_of(
+    ranking: &Ranking,
+    assets: &[AssetFacts],
+    cves: &CveSnapshot,
+    now: DateTime<Utc>,
+    page: u64,
+    per_page: u64,
+) -> RiskReport {
+    let mut matcher = vulns::Matcher::new(cves);
     let mut build = |i: usize| profile_with(&assets[i], matcher.matches(&assets[i]), now);
     let start = ((page.max(1) - 1) * per_page) as usize;
-    let top_risks = scored.iter().take(TOP).map(|(_, i)| build(*i)).collect();
-    let profiles = scored
+    let top_risks = ranking
+        .scored
+        .iter()
+        .take(TOP)
+        .map(|(_, i)| build(*i))
+        .collect();
+    let profiles = ranking
+        .scored
         .iter()
         .skip(start)
         .take(per_page as usize)
         .map(|(_, i)| build(*i))
         .collect();
     RiskReport {
-        summary: s,
+        summary: ranking.summary.clone(),
         top_risks,
         profiles,
-        total: scored.len(),
+        total: ranking.scored.len(),
         page,
         per_page,
     }
+}
+
+/// Profiles every asset and returns the summary with one page of profiles, highest first.
+pub fn report(
+    assets: &[AssetFacts],
+    cves: &CveSnapshot,
+    now: DateTime<Utc>,
+    page: u64,
+    per_page: u64,
+) -> RiskReport {
+    page_of(&rank(assets, cves, now), assets, cves, now, page, per_page)
 }
 
 #[cfg(test)]

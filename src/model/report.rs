@@ -64,7 +64,7 @@ impl ScanMethod {
 }
 
 /// What the scanner was allowed to do, so a thin result can be explained.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Privileges {
     #[serde(default)]
@@ -134,7 +134,7 @@ impl AssetObservation {
 }
 
 /// A service found on an open port.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     pub port: u16,
@@ -161,7 +161,7 @@ fn tcp() -> String {
 }
 
 /// One reason behind a classification decision.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
     /// The rule or signal that fired, e.g. `vendor:hikvision` or `port:9100`.
@@ -169,14 +169,16 @@ pub struct Evidence {
     /// The observed value it matched.
     pub value: String,
     #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub category: Option<Category>,
     #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub device_type: Option<DeviceType>,
     #[serde(default)]
     pub weight: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SnmpFacts {
     #[serde(default)]

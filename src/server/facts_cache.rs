@@ -1,29 +1,54 @@
-//! Per-asset facts (with services) for risk and CVE views, loaded once and shared for a few
-//! seconds. One load runs at a time, so a burst of dashboard requests over 100 000 assets costs
-//! one query, not one each (and memory stays bounded). A write through this server (a tag)
-//! drops the cache at once; another instance's writes show within the TTL.
+//! Per-asset facts (with services) for risk and CVE views, shared for a few seconds together
+//! with the risk ranking computed from them (see `swr` for how entries age). One load of
+//! 100 000 rows serves every request in the window, and the ranking is computed once.
+use super::swr::Swr;
+use crate::analysis::risk::{self, Ranking};
+use crate::analysis::vulns::CveSnapshot;
 use crate::model::AssetFacts;
 use crate::store::{self, StoreResult};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::sync::OnceCell;
 
 pub const TTL: Duration = Duration::from_secs(15);
 /// Site filters remembered at once (all sites + a few single sites).
 const SLOTS: usize = 4;
 
-struct Slot {
-    site: Option<String>,
-    generation: u64,
-    loaded: Instant,
-    facts: Arc<Vec<AssetFacts>>,
+/// One site filter's facts and, once asked for, their risk ranking.
+#[derive(Clone)]
+pub struct Cached {
+    pub facts: Arc<Vec<AssetFacts>>,
+    ranking: Arc<OnceCell<Arc<Ranking>>>,
 }
 
-#[derive(Default)]
+impl Cached {
+    /// The risk ranking of these facts, computed by the first caller (off the async workers).
+    pub async fn ranking(&self, cves: &Arc<CveSnapshot>) -> Arc<Ranking> {
+        self.ranking
+            .get_or_init(|| async {
+                let (facts, cves) = (self.facts.clone(), cves.clone());
+                let now = chrono::Utc::now();
+                let ranked = tokio::task::spawn_blocking(move || risk::rank(&facts, &cves, now))
+                    .await
+                    .expect("risk ranking task");
+                Arc::new(ranked)
+            })
+            .await
+            .clone()
+    }
+}
+
 pub struct FactsCache {
-    slots: tokio::sync::Mutex<Vec<Slot>>,
-    generation: AtomicU64,
+    entries: Arc<Swr<Cached>>,
+}
+
+impl Default for FactsCache {
+    fn default() -> Self {
+        FactsCache {
+            entries: Arc::new(Swr::new(TTL, SLOTS)),
+        }
+    }
 }
 
 impl FactsCache {
@@ -31,31 +56,28 @@ impl FactsCache {
         &self,
         db: &DatabaseConnection,
         site: Option<&str>,
-    ) -> StoreResult<Arc<Vec<AssetFacts>>> {
-        let mut slots = self.slots.lock().await;
-        let generation = self.generation.load(Ordering::SeqCst);
-        if let Some(s) = slots.iter().find(|s| {
-            s.site.as_deref() == site && s.generation == generation && s.loaded.elapsed() < TTL
-        }) {
-            return Ok(s.facts.clone());
-        }
-        let facts = Arc::new(store::facts::load(db, site, true).await?);
-        slots.retain(|s| s.site.as_deref() != site && s.generation == generation);
-        if slots.len() >= SLOTS {
-            slots.sort_by_key(|s| s.loaded);
-            slots.remove(0);
-        }
-        slots.push(Slot {
-            site: site.map(str::to_string),
-            generation,
-            loaded: Instant::now(),
-            facts: facts.clone(),
-        });
-        Ok(facts)
+        cves: &Arc<CveSnapshot>,
+    ) -> StoreResult<Cached> {
+        let (db, owned_site, cves) = (db.clone(), site.map(str::to_string), cves.clone());
+        let key = site.unwrap_or("*").to_string();
+        self.entries
+            .get(key, move |old| async move {
+                let entry = Cached {
+                    facts: Arc::new(store::facts::load(&db, owned_site.as_deref(), true).await?),
+                    ranking: Arc::default(),
+                };
+                // A reload in the background also redoes what readers used, so they never
+                // wait for it.
+                if old.is_some_and(|o| o.ranking.initialized()) {
+                    entry.ranking(&cves).await;
+                }
+                Ok(entry)
+            })
+            .await
     }
 
     /// Forget everything: the inventory changed.
     pub fn invalidate(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.entries.invalidate();
     }
 }

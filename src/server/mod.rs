@@ -11,6 +11,7 @@ mod routes;
 mod session;
 mod spa;
 mod state;
+mod swr;
 mod throttle;
 
 pub use agent_limit::{AgentLimits, Rate};
@@ -47,6 +48,8 @@ pub fn start(
         throttle: Default::default(),
         metrics: Default::default(),
         facts: Default::default(),
+        counts: Arc::new(swr::Swr::new(std::time::Duration::from_secs(10), 256)),
+        compliance: Arc::new(swr::Swr::new(std::time::Duration::from_secs(10), 32)),
         agent_limiter: Default::default(),
         cves,
     });

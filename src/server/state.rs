@@ -3,9 +3,11 @@
 use super::agent_limit::{AgentLimiter, AgentLimits};
 use super::facts_cache::FactsCache;
 use super::metrics::Metrics;
+use super::swr::Swr;
 use super::throttle::LoginThrottle;
 use crate::analysis::vulns::CveSnapshot;
 use sea_orm::DatabaseConnection;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A configured secret: compared, never printed (its Debug form is redacted).
@@ -72,6 +74,19 @@ pub struct AppState {
     pub throttle: LoginThrottle,
     pub metrics: Metrics,
     pub facts: FactsCache,
+    /// The inventory's group counts per filter (the costly part of a page of `/api/data`).
+    pub counts: Arc<Swr<Arc<BTreeMap<String, u64>>>>,
+    /// Compliance per site filter, counted over the whole inventory.
+    pub compliance: Arc<Swr<Arc<crate::analysis::compliance::ComplianceReport>>>,
     pub agent_limiter: AgentLimiter,
     pub cves: Arc<CveSnapshot>,
+}
+
+impl AppState {
+    /// The inventory changed through this server: cached facts and counts are stale.
+    pub fn inventory_changed(&self) {
+        self.facts.invalidate();
+        self.counts.invalidate();
+        self.compliance.invalidate();
+    }
 }

@@ -204,27 +204,44 @@ async fn base_condition<C: ConnectionTrait>(db: &C, f: &AssetFilter) -> StoreRes
     Ok(cond)
 }
 
-pub async fn list<C: ConnectionTrait>(
+/// Assets per group under the filter without its category criterion (so the summary cards
+/// stay meaningful while one group is selected). The filter's total follows from it.
+pub async fn summary<C: ConnectionTrait>(
     db: &C,
     f: &AssetFilter,
-    page: PageRequest,
-) -> StoreResult<Inventory> {
+) -> StoreResult<BTreeMap<String, u64>> {
     let base = base_condition(db, f).await?;
-    let summary_rows: Vec<(String, i64)> = asset::Entity::find()
+    let rows: Vec<(String, i64)> = asset::Entity::find()
         .select_only()
         .column(asset::Column::Category)
         // COUNT(*), not COUNT(id): the (category, site_id) index answers it without the table.
         .column_as(Expr::cust("COUNT(*)"), "n")
-        .filter(base.clone())
+        .filter(base)
         .group_by(asset::Column::Category)
         .into_tuple()
         .all(db)
         .await?;
-    let category_summary = summary_rows
+    Ok(rows
         .into_iter()
-        .map(|(c, n)| (c, n as u64))
-        .collect();
-    let mut cond = base;
+        .map(|(c, n)| (c, u64::try_from(n).unwrap_or(0)))
+        .collect())
+}
+
+/// How many assets the whole filter matches, from its group summary: no second count.
+pub fn total_of(summary: &BTreeMap<String, u64>, f: &AssetFilter) -> u64 {
+    match f.category {
+        Some(c) => summary.get(c.as_str()).copied().unwrap_or(0),
+        None => summary.values().sum(),
+    }
+}
+
+/// One page of the filter, in its order.
+pub async fn rows<C: ConnectionTrait>(
+    db: &C,
+    f: &AssetFilter,
+    page: PageRequest,
+) -> StoreResult<Vec<AssetView>> {
+    let mut cond = base_condition(db, f).await?;
     if let Some(c) = f.category {
         cond = cond.add(asset::Column::Category.eq(c.as_str()));
     }
@@ -256,16 +273,45 @@ pub async fn list<C: ConnectionTrait>(
             .order_by_asc(asset::Column::IpSort)
             .order_by_asc(asset::Column::Id)
     };
-    let (rows, total) = page.fetch(db, query).await?;
+    let found = query
+        .offset(page.offset())
+        .limit(page.per_page)
+        .all(db)
+        .await?;
     let names = super::sites::names(db).await?;
-    let items = rows
+    Ok(found
         .iter()
         .map(|a| view(a, names.get(&a.site_id).map_or("", |s| s)))
-        .collect();
+        .collect())
+}
+
+/// One page of the inventory with the filter's group counts and total.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    f: &AssetFilter,
+    page: PageRequest,
+) -> StoreResult<Inventory> {
+    let category_summary = summary(db, f).await?;
+    let items = rows(db, f, page).await?;
     Ok(Inventory {
-        page: page.wrap(items, total),
+        page: page.wrap(items, total_of(&category_summary, f)),
         category_summary,
     })
+}
+
+impl AssetFilter {
+    /// What the group counts depend on (not the category, sort or order): a cache key.
+    pub fn counts_key(&self) -> String {
+        format!(
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            self.site,
+            self.subnet,
+            self.device_type,
+            self.confidence,
+            self.missing,
+            self.q.as_deref().map(|q| q.trim().to_lowercase())
+        )
+    }
 }
 
 /// Finds the one asset a user means by an id, a MAC or an IP (optionally inside one site).
@@ -377,13 +423,14 @@ pub async fn history<C: ConnectionTrait>(
 pub struct AssetDetail {
     #[serde(flatten)]
     pub asset: AssetView,
-    #[schema(value_type = Object)]
+    /// Stored as JSON; the schema says what it holds.
+    #[schema(value_type = Vec<crate::model::Service>)]
     pub services: serde_json::Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<crate::model::Evidence>)]
     pub evidence: serde_json::Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<String>)]
     pub mdns_services: serde_json::Value,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<crate::model::SnmpFacts>)]
     pub snmp: Option<serde_json::Value>,
     pub switch_port_index: Option<i32>,
     pub tagged_at: Option<DateTime<Utc>>,

@@ -22,7 +22,7 @@ pub struct ScanView {
     pub asset_count: i32,
     pub change_count: i32,
     pub scanner_version: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::model::Privileges)]
     pub privileges: serde_json::Value,
 }
 

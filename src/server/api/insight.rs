@@ -25,9 +25,17 @@ pub async fn compliance_report(
     q: Params<SiteOnly>,
 ) -> ApiResult<web::Json<compliance::ComplianceReport>> {
     let site = site_filter(&q.0.site);
-    Ok(web::Json(
-        insights::compliance(&state.db, site.as_deref()).await?,
-    ))
+    let db = state.db.clone();
+    let key = site.clone().unwrap_or_else(|| "*".into());
+    let report = state
+        .compliance
+        .get(key, move |_| async move {
+            Ok(std::sync::Arc::new(
+                insights::compliance(&db, site.as_deref()).await?,
+            ))
+        })
+        .await?;
+    Ok(web::Json((*report).clone()))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -52,12 +60,24 @@ pub async fn risk_report(
     }
     .request()?;
     let site = site_filter(&q.0.site);
-    let facts = state.facts.get(&state.db, site.as_deref()).await?;
+    let cached = state
+        .facts
+        .get(&state.db, site.as_deref(), &state.cves)
+        .await?;
+    let ranking = cached.ranking(&state.cves).await;
     let cves = state.cves.clone();
-    let report =
-        web::block(move || risk::report(&facts, &cves, Utc::now(), page.page, page.per_page))
-            .await
-            .map_err(|e| ApiError::Internal(format!("risk task failed: {e}")))?;
+    let report = web::block(move || {
+        risk::page_of(
+            &ranking,
+            &cached.facts,
+            &cves,
+            Utc::now(),
+            page.page,
+            page.per_page,
+        )
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("risk task failed: {e}")))?;
     Ok(web::Json(report))
 }
 
@@ -69,7 +89,11 @@ pub async fn vulnerability_report(
     q: Params<SiteOnly>,
 ) -> ApiResult<web::Json<vulns::VulnReport>> {
     let site = site_filter(&q.0.site);
-    let facts = state.facts.get(&state.db, site.as_deref()).await?;
+    let facts = state
+        .facts
+        .get(&state.db, site.as_deref(), &state.cves)
+        .await?
+        .facts;
     let cves = state.cves.clone();
     let report = web::block(move || vulns::report(&cves, &facts))
         .await

@@ -10,6 +10,7 @@ use crate::store::{self, inventory};
 use actix_web::{delete, get, put, web};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Longest search text accepted.
@@ -102,7 +103,18 @@ pub async fn data(
     }
     .request()?;
     let filter = q.filter()?;
-    Ok(web::Json(inventory::list(&state.db, &filter, page).await?))
+    let (db, f) = (state.db.clone(), filter.clone());
+    let summary = state
+        .counts
+        .get(filter.counts_key(), move |_| async move {
+            Ok(Arc::new(inventory::summary(&db, &f).await?))
+        })
+        .await?;
+    let items = inventory::rows(&state.db, &filter, page).await?;
+    Ok(web::Json(inventory::Inventory {
+        page: page.wrap(items, inventory::total_of(&summary, &filter)),
+        category_summary: (*summary).clone(),
+    }))
 }
 
 /// One asset with its history, certificates, changes, risk and CVEs.
@@ -200,7 +212,7 @@ pub async fn tag(
         body.0.note.as_deref(),
     )
     .await?;
-    state.facts.invalidate();
+    state.inventory_changed();
     tracing::info!(user = %who.0.user.username, asset = %id, category = %category.as_str(), "tagged");
     Ok(web::Json(view))
 }
@@ -218,7 +230,7 @@ pub async fn untag(
 ) -> ApiResult<web::Json<inventory::AssetView>> {
     let id = parse_id(&id)?;
     let view = store::tags::untag(&state.db, &id.to_string(), None).await?;
-    state.facts.invalidate();
+    state.inventory_changed();
     tracing::info!(user = %who.0.user.username, asset = %id, "untagged");
     Ok(web::Json(view))
 }

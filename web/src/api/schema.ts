@@ -18,6 +18,32 @@ export interface ActionItem {
   site: string
 }
 
+export interface AgentList {
+  agents: AgentView[]
+}
+
+export type AgentState = "pending" | "online" | "stale" | "offline" | "revoked"
+
+/** An agent as the dashboard lists it: never its token or hash. */
+export interface AgentView {
+  /** What it said it was doing: idle, scanning or stopping. */
+  activity?: string | null
+  created_at: string
+  heartbeat_seconds: number
+  id: string
+  /** The last problem it reported. */
+  last_error?: string | null
+  last_scan_at?: string | null
+  last_seen_at?: string | null
+  name: string
+  queue_depth: number
+  revoked_at?: string | null
+  site: string
+  state: AgentState
+  subnets: string[]
+  version?: string | null
+}
+
 export interface AnalyticsReport {
   asset_count_trend: Series
   category_trends: Series[]
@@ -32,11 +58,12 @@ export interface AnalyticsReport {
 export type AssetDetail = AssetView & {
   certificates: CertificateView[]
   changes: ChangeView[]
-  evidence: Record<string, unknown>
+  evidence: Evidence[]
   history: HistoryEntry[]
-  mdns_services: Record<string, unknown>
-  services: Record<string, unknown>
-  snmp?: Record<string, unknown> | null
+  mdns_services: string[]
+  /** Stored as JSON; the schema says what it holds. */
+  services: Service[]
+  snmp?: SnmpFacts | null
   switch_port_index?: number | null
   tagged_at?: string | null
 }
@@ -187,10 +214,43 @@ export interface Edge {
   target: string
 }
 
+export interface EnrollmentList {
+  enrollments: EnrollmentView[]
+}
+
+export interface EnrollmentRequest {
+  /** Hours the token stays valid, 1-720 (default 24). */
+  expires_hours?: number | null
+  /** The site the agent will report into (created if new); `local` when absent. */
+  site?: string | null
+}
+
+export interface EnrollmentView {
+  agent_id?: string | null
+  created_at: string
+  expires_at: string
+  id: string
+  site: string
+  /** active, used or expired. */
+  state: string
+  used_at?: string | null
+}
+
 /** The body of every error answer. */
 export interface ErrorBody {
   /** A short reason, safe to show a user. */
   error: string
+}
+
+/** One reason behind a classification decision. */
+export interface Evidence {
+  category?: string | null
+  device_type?: string | null
+  /** The rule or signal that fired, e.g. `vendor:hikvision` or `port:9100`. */
+  rule: string
+  /** The observed value it matched. */
+  value: string
+  weight?: number
 }
 
 export interface Factors {
@@ -201,11 +261,66 @@ export interface Factors {
   exposure: number
 }
 
+export interface Finding {
+  /** MITRE ATT&CK technique, e.g. T1190. */
+  attack_technique?: string | null
+  cve_id?: string | null
+  cvss_score?: number | null
+  description?: string
+  /** Free-form details of what was seen (kept as JSON). */
+  evidence?: Record<string, unknown>
+  module: string
+  port?: number | null
+  remediation?: string
+  severity: Severity
+  target_ip?: string | null
+  title: string
+}
+
+export interface FindingList {
+  findings: FindingView[]
+}
+
+export interface FindingView {
+  attack_technique?: string | null
+  cve_id?: string | null
+  cvss_score?: number | null
+  description: string
+  evidence: Record<string, unknown>
+  id: string
+  module: string
+  port?: number | null
+  remediation: string
+  severity: string
+  target_ip?: string | null
+  title: string
+}
+
 export interface Health {
   database: DatabaseHealth
   /** `ok` or `degraded`. */
   status: string
   version: string
+}
+
+export interface HeartbeatAnswer {
+  agent_id: string
+  server_time: string
+  state: AgentState
+}
+
+export interface HeartbeatRequest {
+  /** idle, scanning or stopping (default idle); stopping marks the agent offline. */
+  activity?: string | null
+  /** The agent's heartbeat period in seconds (default 60); three missed make it stale. */
+  heartbeat_seconds?: number | null
+  /** The agent's last problem, shown on the dashboard (at most 512 characters). */
+  last_error?: string | null
+  last_scan_at?: string | null
+  /** Reports waiting in the agent's offline queue. */
+  queue_depth?: number
+  subnets?: string[] | null
+  version?: string | null
 }
 
 /** One scan's snapshot of an asset. */
@@ -219,6 +334,17 @@ export interface HistoryEntry {
   scan_id: string
   scanned_at: string
   target: string
+}
+
+/** What an ingest did. */
+export interface IngestAnswer {
+  /** True when this report id was stored before: nothing was written this time. */
+  already_saved: boolean
+  asset_count: number
+  /** Change rows per change type. */
+  changes: Record<string, number>
+  scan_id: string
+  site: string
 }
 
 /**
@@ -241,6 +367,14 @@ export interface MostChanged {
   ip: string
   last_change: string
   site: string
+}
+
+/** A new enrollment: `token` is shown once and never again. */
+export interface NewEnrollment {
+  expires_at: string
+  id: string
+  site: string
+  token: string
 }
 
 export interface NewSubnet {
@@ -383,7 +517,7 @@ export interface Page_ScanView {
     id: string
     method: string
     partial: boolean
-    privileges: Record<string, unknown>
+    privileges: Privileges
     report_id: string
     scanner_version: string
     site: string
@@ -393,6 +527,58 @@ export interface Page_ScanView {
   page: number
   per_page: number
   total: number
+}
+
+/** One page of results with the total count of the filter. */
+export interface Page_ShieldScanView {
+  items: ({
+    agent_id?: string | null
+    completed_at?: string | null
+    grade?: string | null
+    id: string
+    modules: string[]
+    preset: string
+    score?: number | null
+    /** Findings per severity. */
+    severity_counts: Record<string, number>
+    site: string
+    started_at: string
+    target: string
+  })[]
+  page: number
+  per_page: number
+  total: number
+}
+
+export type Preset = "quick" | "standard" | "deep"
+
+/** What the scanner was allowed to do, so a thin result can be explained. */
+export interface Privileges {
+  arp?: boolean
+  icmp?: boolean
+  raw_sockets?: boolean
+}
+
+export interface RegisterRequest {
+  /** A one-time token from `bigr agent enroll` or the dashboard. */
+  enroll_token?: string | null
+  name: string
+  /** The server's `AGENT_REGISTRATION_SECRET`. */
+  secret?: string | null
+  /**
+   * The site to report into. With an enrollment token it must be the token's site (or
+   * empty); with the shared secret it is created if new.
+   */
+  site?: string
+  subnets?: string[]
+  version?: string | null
+}
+
+/** The answer to a registration: the token is shown this once. */
+export interface Registered {
+  agent_id: string
+  site: string
+  token: string
 }
 
 export interface RiskProfile {
@@ -447,7 +633,7 @@ export interface ScanView {
   id: string
   method: string
   partial: boolean
-  privileges: Record<string, unknown>
+  privileges: Privileges
   report_id: string
   scanner_version: string
   site: string
@@ -469,6 +655,19 @@ export interface Series {
   points: DayPoint[]
 }
 
+/** A service found on an open port. */
+export interface Service {
+  banner?: string | null
+  http_server?: string | null
+  http_title?: string | null
+  name?: string | null
+  port: number
+  product?: string | null
+  protocol?: string
+  tls?: boolean
+  version?: string | null
+}
+
 /** The session as the dashboard needs it: who, and the token to send on writes. */
 export interface SessionInfo {
   /** Send as `X-CSRF-Token` on every POST, PUT and DELETE. */
@@ -485,6 +684,46 @@ export interface SessionUser {
   username: string
 }
 
+export type Severity = "critical" | "high" | "medium" | "low" | "info"
+
+export interface ShieldReport {
+  completed_at?: string | null
+  findings?: Finding[]
+  grade?: string | null
+  /** Chosen by the agent: a re-sent report is stored once. */
+  id: string
+  /** The modules that ran. */
+  modules?: string[]
+  preset: Preset
+  /** 0–100 over the modules that ran. */
+  score?: number | null
+  started_at: string
+  target: string
+}
+
+/** What a shield save did. */
+export interface ShieldSaved {
+  already_saved: boolean
+  findings: number
+  shield_scan_id: string
+  site: string
+}
+
+export interface ShieldScanView {
+  agent_id?: string | null
+  completed_at?: string | null
+  grade?: string | null
+  id: string
+  modules: string[]
+  preset: string
+  score?: number | null
+  /** Findings per severity. */
+  severity_counts: Record<string, number>
+  site: string
+  started_at: string
+  target: string
+}
+
 export interface SiteList {
   sites: SiteSummary[]
 }
@@ -498,6 +737,12 @@ export interface SiteSummary {
   missing_count: number
   name: string
   scan_count: number
+}
+
+export interface SnmpFacts {
+  sys_descr?: string | null
+  sys_name?: string | null
+  sys_object_id?: string | null
 }
 
 export interface SubnetList {
@@ -579,6 +824,96 @@ export interface VulnReport {
 
 /** Every operation by operationId: where it lives and what goes in and out. */
 export interface Operations {
+  agent_list: {
+    method: "GET"
+    path: "/api/agents"
+    pathParams: never
+    query: {
+      site?: string
+    }
+    body: never
+    response: AgentList
+  }
+  enrollment_list: {
+    method: "GET"
+    path: "/api/agents/enrollments"
+    pathParams: never
+    query: never
+    body: never
+    response: EnrollmentList
+  }
+  enrollment_add: {
+    method: "POST"
+    path: "/api/agents/enrollments"
+    pathParams: never
+    query: never
+    body: EnrollmentRequest
+    response: NewEnrollment
+  }
+  enrollment_remove: {
+    method: "DELETE"
+    path: "/api/agents/enrollments/{id}"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: never
+    response: void
+  }
+  heartbeat: {
+    method: "POST"
+    path: "/api/agents/heartbeat"
+    pathParams: never
+    query: never
+    body: HeartbeatRequest
+    response: HeartbeatAnswer
+  }
+  register: {
+    method: "POST"
+    path: "/api/agents/register"
+    pathParams: never
+    query: never
+    body: RegisterRequest
+    response: Registered
+  }
+  rotate_own_token: {
+    method: "POST"
+    path: "/api/agents/rotate-token"
+    pathParams: never
+    query: never
+    body: never
+    response: Registered
+  }
+  agent_remove: {
+    method: "DELETE"
+    path: "/api/agents/{id}"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: never
+    response: void
+  }
+  agent_revoke: {
+    method: "POST"
+    path: "/api/agents/{id}/revoke"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: never
+    response: AgentView
+  }
+  agent_rotate: {
+    method: "POST"
+    path: "/api/agents/{id}/rotate"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: never
+    response: Registered
+  }
   analytics_report: {
     method: "GET"
     path: "/api/analytics"
@@ -727,6 +1062,22 @@ export interface Operations {
     body: never
     response: Health
   }
+  discovery: {
+    method: "POST"
+    path: "/api/ingest/discovery"
+    pathParams: never
+    query: never
+    body: Record<string, unknown>
+    response: IngestAnswer
+  }
+  shield: {
+    method: "POST"
+    path: "/api/ingest/shield"
+    pathParams: never
+    query: never
+    body: ShieldReport
+    response: ShieldSaved
+  }
   risk_report: {
     method: "GET"
     path: "/api/risk"
@@ -750,6 +1101,28 @@ export interface Operations {
     }
     body: never
     response: Page_ScanView
+  }
+  shield_scans: {
+    method: "GET"
+    path: "/api/shield/scans"
+    pathParams: never
+    query: {
+      site?: string
+      page?: number
+      per_page?: number
+    }
+    body: never
+    response: Page_ShieldScanView
+  }
+  shield_findings: {
+    method: "GET"
+    path: "/api/shield/scans/{id}/findings"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: never
+    response: FindingList
   }
   site_list: {
     method: "GET"
@@ -877,6 +1250,16 @@ export interface Operations {
 
 /** Method and path template of every operation, for the client at run time. */
 export const OPERATIONS = {
+  agent_list: { method: "GET", path: "/api/agents" },
+  enrollment_list: { method: "GET", path: "/api/agents/enrollments" },
+  enrollment_add: { method: "POST", path: "/api/agents/enrollments" },
+  enrollment_remove: { method: "DELETE", path: "/api/agents/enrollments/{id}" },
+  heartbeat: { method: "POST", path: "/api/agents/heartbeat" },
+  register: { method: "POST", path: "/api/agents/register" },
+  rotate_own_token: { method: "POST", path: "/api/agents/rotate-token" },
+  agent_remove: { method: "DELETE", path: "/api/agents/{id}" },
+  agent_revoke: { method: "POST", path: "/api/agents/{id}/revoke" },
+  agent_rotate: { method: "POST", path: "/api/agents/{id}/rotate" },
   analytics_report: { method: "GET", path: "/api/analytics" },
   asset: { method: "GET", path: "/api/assets/{id}" },
   tag: { method: "PUT", path: "/api/assets/{id}/tag" },
@@ -889,8 +1272,12 @@ export const OPERATIONS = {
   compliance_report: { method: "GET", path: "/api/compliance" },
   data: { method: "GET", path: "/api/data" },
   health: { method: "GET", path: "/api/health" },
+  discovery: { method: "POST", path: "/api/ingest/discovery" },
+  shield: { method: "POST", path: "/api/ingest/shield" },
   risk_report: { method: "GET", path: "/api/risk" },
   scan_list: { method: "GET", path: "/api/scans" },
+  shield_scans: { method: "GET", path: "/api/shield/scans" },
+  shield_findings: { method: "GET", path: "/api/shield/scans/{id}/findings" },
   site_list: { method: "GET", path: "/api/sites" },
   subnet_list: { method: "GET", path: "/api/subnets" },
   subnet_add: { method: "POST", path: "/api/subnets" },
