@@ -2,37 +2,20 @@
 //
 // Every endpoint is called by its OpenAPI operationId: `api.call('data', { query })`. Paths,
 // methods, parameters, bodies and answers all come from the generated `Operations` table in
-// schema.ts (plus the hand-written agent table in agents.ts), so a change to openapi.json
-// that the dashboard does not follow fails `npm run build`.
+// schema.ts, so a change to openapi.json that the dashboard does not follow fails
+// `npm run build`.
 //
 // The session cookie is HttpOnly: this code never sees it. What it does see is the CSRF
 // token returned by login and /api/auth/me, which every state-changing request except the
 // login itself must echo in the X-CSRF-Token header. The token lives in the pinia session
 // store; the client reads it through the `csrfToken` getter given to `configure()`.
 
-import { AGENT_OPERATIONS, type AgentOperations } from './agents'
 import { OPERATIONS, type Operations, type SessionInfo } from './schema'
 
-type AllOperations = Operations & AgentOperations
-export type OperationId = keyof AllOperations
-type Op<K extends OperationId> = AllOperations[K]
+export type OperationId = keyof Operations
+type Op<K extends OperationId> = Operations[K]
 export type OperationResponse<K extends OperationId> = Op<K>['response']
 export type OperationQuery<K extends OperationId> = Op<K>['query']
-
-/**
- * Compile-time guard: once the server publishes an agent endpoint, the hand-written copy in
- * agents.ts must go. These fail to compile while an operationId or a path is in both tables.
- */
-type MustBeNever<T extends never> = T
-export type NoDuplicateOperationIds = MustBeNever<Extract<keyof AgentOperations, keyof Operations>>
-export type NoDuplicatePaths = MustBeNever<
-  Extract<AgentOperations[keyof AgentOperations]['path'], Operations[keyof Operations]['path']>
->
-
-const ALL_OPERATIONS: { [K in OperationId]: { method: string; path: string } } = {
-  ...OPERATIONS,
-  ...AGENT_OPERATIONS,
-}
 
 type IsNever<T> = [T] extends [never] ? true : false
 
@@ -156,7 +139,7 @@ export class ApiClient {
       body?: unknown
       signal?: AbortSignal
     }
-    const { method, path } = ALL_OPERATIONS[id]
+    const { method, path } = OPERATIONS[id]
     const url = expandPath(path, args.path) + buildQuery(args.query)
     return this.request<OperationResponse<K>>(url, {
       method,

@@ -1,4 +1,3 @@
-// The API layer: the typed client, the generated OpenAPI types and the hand-written agent types.
+// The API layer: the typed client and the types generated from openapi.json.
 export * from './client'
 export type * from './schema'
-export * from './agents'

@@ -1,42 +1,39 @@
 import { describe, expect, it } from 'vitest'
-import { parseEvidence, parseMdns, parseServices, parseSnmp, portsWithServices } from './assetDetail'
+import { knownSnmp, portsWithServices, sortEvidence } from './assetDetail'
 
 describe('asset detail JSON', () => {
-  it('reads evidence, strongest first, skipping junk', () => {
-    const evidence = parseEvidence([
+  it('orders evidence strongest first, a missing weight last', () => {
+    const evidence = sortEvidence([
       { rule: 'port:9100', value: '9100', category: 'uygulamalar', device_type: 'printer', weight: 0.4 },
+      { rule: 'mdns:_ipp._tcp', value: '_ipp._tcp' },
       { rule: 'vendor:hikvision', value: 'Hikvision', category: 'iot', weight: 0.9 },
-      'garbage',
-      { weight: 1 },
     ])
-    expect(evidence.map((e) => e.rule)).toEqual(['vendor:hikvision', 'port:9100'])
-    expect(evidence[0]).toEqual({ rule: 'vendor:hikvision', value: 'Hikvision', category: 'iot', device_type: null, weight: 0.9 })
-    expect(parseEvidence({})).toEqual([]) // what the OpenAPI type claims; not a list
+    expect(evidence.map((e) => e.rule)).toEqual(['vendor:hikvision', 'port:9100', 'mdns:_ipp._tcp'])
   })
 
-  it('reads services by port with defaults', () => {
-    const services = parseServices([
-      { port: 443, name: 'https', tls: true, http_title: '<script>alert(1)</script>' },
-      { port: 22, protocol: 'tcp', product: 'OpenSSH', version: '9.6' },
-      { port: 'x' },
+  it('lists every open port once, with or without a service, by port then protocol', () => {
+    const rows = portsWithServices(
+      [22, 80, 443],
+      [
+        { port: 443, name: 'https', tls: true, http_title: '<script>alert(1)</script>' },
+        { port: 161, protocol: 'udp', name: 'snmp' },
+        { port: 22, protocol: 'tcp', product: 'OpenSSH', version: '9.6' },
+      ],
+    )
+    expect(rows.map((r) => [r.port, r.protocol, 'unknown' in r])).toEqual([
+      [22, 'tcp', false],
+      [80, 'tcp', true],
+      [161, 'udp', false],
+      [443, 'tcp', false],
     ])
-    expect(services.map((s) => s.port)).toEqual([22, 443])
-    expect(services[1]).toMatchObject({ protocol: 'tcp', tls: true, http_title: '<script>alert(1)</script>' })
+    expect(rows[3]).toMatchObject({ tls: true, http_title: '<script>alert(1)</script>' })
   })
 
-  it('lists every open port once, with or without a service', () => {
-    const rows = portsWithServices([22, 80, 443], parseServices([{ port: 443, name: 'https' }]))
-    expect(rows.map((r) => [r.port, 'unknown' in r])).toEqual([
-      [22, true],
-      [80, true],
-      [443, false],
-    ])
-  })
-
-  it('reads mDNS names and SNMP facts', () => {
-    expect(parseMdns(['_ipp._tcp', 5, null, 'printer.local'])).toEqual(['_ipp._tcp', '5', 'printer.local'])
-    expect(parseSnmp({ sys_name: 'sw1', sys_descr: 'Cisco IOS' })).toEqual({ sys_name: 'sw1', sys_descr: 'Cisco IOS', sys_object_id: null })
-    expect(parseSnmp({})).toBeNull()
-    expect(parseSnmp(null)).toBeNull()
+  it('keeps SNMP facts only when one is known', () => {
+    expect(knownSnmp({ sys_name: 'sw1', sys_descr: 'Cisco IOS' })).toEqual({ sys_name: 'sw1', sys_descr: 'Cisco IOS' })
+    expect(knownSnmp({ sys_name: null, sys_descr: '' })).toBeNull()
+    expect(knownSnmp({})).toBeNull()
+    expect(knownSnmp(null)).toBeNull()
+    expect(knownSnmp(undefined)).toBeNull()
   })
 })

@@ -73,9 +73,9 @@ export function change(i: number, patch: Partial<ChangeView> = {}): ChangeView {
 export function assetPage(i: number, patch: Partial<AssetPage> = {}): AssetPage {
   return {
     ...asset(i),
-    services: [] as unknown as Record<string, unknown>,
-    evidence: [] as unknown as Record<string, unknown>,
-    mdns_services: [] as unknown as Record<string, unknown>,
+    services: [],
+    evidence: [],
+    mdns_services: [],
     snmp: null,
     switch_port_index: null,
     tagged_at: null,

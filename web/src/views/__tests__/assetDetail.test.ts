@@ -9,13 +9,10 @@ const PATH = `/api/assets/${ID}`
 function detail(patch: Parameters<typeof assetPage>[1] = {}) {
   return assetPage(7, {
     hostname: 'cam-<script>',
-    evidence: [
-      { rule: 'vendor:hikvision', value: '<b>Hikvision</b>', category: 'iot', device_type: 'camera', weight: 0.9 },
-    ] as unknown as Record<string, unknown>,
-    services: [{ port: 80, protocol: 'tcp', name: 'http', http_title: '<img src=x onerror=alert(1)>' }] as unknown as Record<
-      string,
-      unknown
-    >,
+    evidence: [{ rule: 'vendor:hikvision', value: '<b>Hikvision</b>', category: 'iot', device_type: 'camera', weight: 0.9 }],
+    services: [{ port: 80, protocol: 'tcp', name: 'http', http_title: '<img src=x onerror=alert(1)>' }],
+    mdns_services: ['<i>printer</i>._ipp._tcp.local'],
+    snmp: { sys_name: '<u>cam-1</u>', sys_descr: 'Hikvision DS-2CD', sys_object_id: null },
     open_ports: [80, 554],
     changes: [change(7, { change_type: 'field_changed', field: 'hostname', old_value: 'a', new_value: 'cam' })],
     ...patch,
@@ -34,6 +31,11 @@ describe('AssetDetailView', () => {
     expect(services[0]!.text()).toContain('<img src=x onerror=alert(1)>')
     expect(page.find('img').exists()).toBe(false)
     expect(page.find('b').exists()).toBe(false)
+    expect(page.text()).toContain('<i>printer</i>._ipp._tcp.local')
+    expect(page.text()).toContain('<u>cam-1</u>')
+    expect(page.text()).toContain('Hikvision DS-2CD')
+    expect(page.find('i').exists()).toBe(false)
+    expect(page.find('u').exists()).toBe(false)
     expect(wrapper.get('[data-test="change-row"]').text()).toContain('hostname: a → cam')
     expect(wrapper.get('[data-test="asset-sensitivity"]').text()).toBe('safe')
   })

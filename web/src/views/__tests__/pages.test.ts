@@ -167,6 +167,9 @@ describe('TopologyView', () => {
     expect(wrapper.findAll('[data-test="topology-device"]')).toHaveLength(0)
     const subnet = wrapper.get('[data-node="subnet:hq/10.0.0.0/24"]')
     expect(subnet.attributes('aria-expanded')).toBe('false')
+    // axe label-content-name-mismatch: the accessible name starts with the visible text.
+    expect(subnet.findAll('text').map((el) => el.text())).toEqual(['10.0.0.0/24']) // the count is drawn outside
+    expect(subnet.attributes('aria-label')).toMatch(/^10\.0\.0\.0\/24 \(Subnet\): \d+ devices/)
     await subnet.trigger('keydown', { key: 'Enter' })
     const device = wrapper.get('[data-test="topology-device"]')
     expect(device.attributes('href')).toBe(`/assets/${uuid(5)}`)
