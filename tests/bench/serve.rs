@@ -254,11 +254,16 @@ fn run(backend: &str, url: &str) -> bool {
         "endpoint", "p50 ms", "p99 ms", "req/s"
     );
     for (label, path, conns, secs, target) in &cases {
+        // One request first, as on a server in use: the cold load of a cache is not the
+        // steady state (it is reported apart).
+        let cold = Instant::now();
+        get_json(server.1, &cookie, path);
+        let cold_ms = cold.elapsed().as_secs_f64() * 1000.0;
         let l = wrk(server.1, &cookie, path, *conns, *secs);
         let ok = l.p99_ms < *target;
         held &= ok;
         println!(
-            "{label:<20} {:>9.1} {:>9.1} {:>9.0}  < {target} ms: {}",
+            "{label:<20} {:>9.1} {:>9.1} {:>9.0}  < {target} ms: {}  (first request {cold_ms:.0} ms)",
             l.p50_ms,
             l.p99_ms,
             l.rps,
