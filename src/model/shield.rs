@@ -212,7 +212,7 @@ mod tests {
                 "module": "headers", "severity": "medium", "title": "CSP missing",
                 "description": "no Content-Security-Policy", "remediation": "add one",
                 "target_ip": "10.0.0.5", "port": 443, "evidence": {"header": null},
-                "attack_technique": "T1190"
+                "attack_technique": "T1190", "cvss_score": 5.3
             }]
         })
     }
