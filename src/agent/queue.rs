@@ -89,6 +89,30 @@ fn parse_name(name: &str) -> Option<(SystemTime, Kind)> {
     Some((UNIX_EPOCH + Duration::from_nanos(nanos), kind))
 }
 
+/// The reports queued in `dir`, oldest first, read without touching anything (a running
+/// agent may be writing there).
+pub fn entries(dir: &Path) -> Vec<Entry> {
+    let Ok(list) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Entry> = list
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let (queued_at, kind) = parse_name(&name)?;
+            let meta = e.metadata().ok().filter(|m| m.is_file())?;
+            Some(Entry {
+                path: e.path(),
+                kind,
+                queued_at,
+                bytes: meta.len(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
 impl Queue {
     /// Opens (creating) the queue folder and clears temp files a crash left half-written:
     /// those were never acknowledged as queued.
@@ -138,25 +162,7 @@ impl Queue {
 
     /// Queued reports, oldest first.
     pub fn pending(&self) -> Vec<Entry> {
-        let Ok(list) = fs::read_dir(&self.dir) else {
-            return Vec::new();
-        };
-        let mut out: Vec<Entry> = list
-            .flatten()
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                let (queued_at, kind) = parse_name(&name)?;
-                let meta = e.metadata().ok().filter(|m| m.is_file())?;
-                Some(Entry {
-                    path: e.path(),
-                    kind,
-                    queued_at,
-                    bytes: meta.len(),
-                })
-            })
-            .collect();
-        out.sort_by(|a, b| a.path.cmp(&b.path));
-        out
+        entries(&self.dir)
     }
 
     pub fn depth(&self) -> usize {

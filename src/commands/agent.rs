@@ -218,16 +218,8 @@ pub async fn status(settings: &Settings, args: JsonArgs) -> anyhow::Result<()> {
     let cfg = AgentConfig::load(home).ok();
     let pid = pidfile::running(home);
     let last = AgentStatus::load(home);
-    let queue_depth = crate::agent::queue::Queue::open(
-        &home.join("queue"),
-        crate::agent::queue::Bounds {
-            max_reports: usize::MAX,
-            max_bytes: u64::MAX,
-            max_age: Duration::MAX,
-        },
-    )
-    .map(|q| q.depth())
-    .unwrap_or(0);
+    // Read-only: opening the queue would clear temp files a running agent is writing.
+    let queue_depth = crate::agent::queue::entries(&home.join("queue")).len();
     let server = match &cfg {
         Some(c) => {
             let client = ApiClient::new(&c.api_url, None);

@@ -24,18 +24,17 @@ pub struct Cached {
 
 impl Cached {
     /// The risk ranking of these facts, computed by the first caller (off the async workers).
-    pub async fn ranking(&self, cves: &Arc<CveSnapshot>) -> Arc<Ranking> {
+    pub async fn ranking(&self, cves: &Arc<CveSnapshot>) -> Result<Arc<Ranking>, String> {
         self.ranking
-            .get_or_init(|| async {
+            .get_or_try_init(|| async {
                 let (facts, cves) = (self.facts.clone(), cves.clone());
                 let now = chrono::Utc::now();
-                let ranked = tokio::task::spawn_blocking(move || risk::rank(&facts, &cves, now))
+                tokio::task::spawn_blocking(move || Arc::new(risk::rank(&facts, &cves, now)))
                     .await
-                    .expect("risk ranking task");
-                Arc::new(ranked)
+                    .map_err(|e| format!("risk ranking task failed: {e}"))
             })
             .await
-            .clone()
+            .cloned()
     }
 }
 
@@ -68,8 +67,10 @@ impl FactsCache {
                 };
                 // A reload in the background also redoes what readers used, so they never
                 // wait for it.
-                if old.is_some_and(|o| o.ranking.initialized()) {
-                    entry.ranking(&cves).await;
+                if old.is_some_and(|o| o.ranking.initialized())
+                    && let Err(e) = entry.ranking(&cves).await
+                {
+                    tracing::warn!("{e}");
                 }
                 Ok(entry)
             })

@@ -64,7 +64,10 @@ pub async fn risk_report(
         .facts
         .get(&state.db, site.as_deref(), &state.cves)
         .await?;
-    let ranking = cached.ranking(&state.cves).await;
+    let ranking = cached
+        .ranking(&state.cves)
+        .await
+        .map_err(ApiError::Internal)?;
     let cves = state.cves.clone();
     let report = web::block(move || {
         risk::page_of(
