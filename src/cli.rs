@@ -58,7 +58,7 @@ pub enum Command {
     /// Risk per asset (CVEs, exposed ports, group, age, changes), highest first
     Risk(RiskArgs),
     /// Known CVEs of the products and versions seen in banners
-    Vulns(SiteListArgs),
+    Vulns(VulnsArgs),
     /// Trends over the last days: assets, groups, new vs missing, scans, most changed
     Analytics(AnalyticsArgs),
     /// Database schema and migration between databases
@@ -165,6 +165,21 @@ pub struct RiskArgs {
     pub site: Option<String>,
     /// How many assets to list
     #[arg(long, default_value_t = 20)]
+    pub top: u64,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VulnsArgs {
+    /// Only this site
+    #[arg(long)]
+    pub site: Option<String>,
+    /// Only assets with an actively exploited (CISA KEV) CVE
+    #[arg(long)]
+    pub kev: bool,
+    /// How many assets to list, worst first
+    #[arg(long, default_value_t = 50)]
     pub top: u64,
     #[arg(long)]
     pub json: bool,

@@ -28,6 +28,37 @@ pub async fn compliance(
     Ok(compliance::report(&counts, &subnets, &candidates, total))
 }
 
+/// Every asset of `site` scored and ordered, streamed from the store (the costly part).
+pub async fn risk_ranking(
+    db: &DatabaseConnection,
+    cves: &vulns::CveSnapshot,
+    site: Option<&str>,
+    now: DateTime<Utc>,
+) -> StoreResult<risk::Ranking> {
+    let mut ranker = risk::Ranker::new(cves, now);
+    store::facts::for_each(db, site, true, |a| ranker.add(&a)).await?;
+    Ok(ranker.finish())
+}
+
+/// One page of a ranking, from the few assets it lists.
+pub async fn risk_page(
+    db: &DatabaseConnection,
+    cves: &vulns::CveSnapshot,
+    ranking: &risk::Ranking,
+    page: store::PageRequest,
+    now: DateTime<Utc>,
+) -> StoreResult<risk::RiskReport> {
+    let listed = store::facts::by_ids(db, &ranking.ids_for(page.page, page.per_page)).await?;
+    Ok(risk::page_of(
+        ranking,
+        &listed,
+        cves,
+        now,
+        page.page,
+        page.per_page,
+    ))
+}
+
 pub async fn risk(
     db: &DatabaseConnection,
     cves: &vulns::CveSnapshot,
@@ -35,17 +66,40 @@ pub async fn risk(
     page: store::PageRequest,
     now: DateTime<Utc>,
 ) -> StoreResult<risk::RiskReport> {
-    let assets = store::facts::load(db, site, true).await?;
-    Ok(risk::report(&assets, cves, now, page.page, page.per_page))
+    let ranking = risk_ranking(db, cves, site, now).await?;
+    risk_page(db, cves, &ranking, page, now).await
+}
+
+/// Every vulnerable asset of `site` in order, with the totals, streamed from the store.
+pub async fn vuln_index(
+    db: &DatabaseConnection,
+    cves: &vulns::CveSnapshot,
+    site: Option<&str>,
+) -> StoreResult<vulns::VulnIndex> {
+    let mut indexer = vulns::VulnIndexer::new(cves);
+    store::facts::for_each(db, site, true, |a| indexer.add(&a)).await?;
+    Ok(indexer.finish())
+}
+
+/// One page of a vulnerability index, from the few assets it lists.
+pub async fn vuln_page(
+    db: &DatabaseConnection,
+    cves: &vulns::CveSnapshot,
+    index: &vulns::VulnIndex,
+    listing: vulns::VulnListing,
+) -> StoreResult<vulns::VulnReport> {
+    let listed = store::facts::by_ids(db, &index.ids_for(listing)).await?;
+    Ok(vulns::page_of(index, &listed, cves, listing))
 }
 
 pub async fn vulnerabilities(
     db: &DatabaseConnection,
     cves: &vulns::CveSnapshot,
     site: Option<&str>,
+    listing: vulns::VulnListing,
 ) -> StoreResult<vulns::VulnReport> {
-    let assets = store::facts::load(db, site, true).await?;
-    Ok(vulns::report(cves, &assets))
+    let index = vuln_index(db, cves, site).await?;
+    vuln_page(db, cves, &index, listing).await
 }
 
 pub async fn analytics(

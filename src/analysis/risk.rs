@@ -1,11 +1,14 @@
 //! Risk 0–10 per asset = 10 × Σ factor × weight, every factor fed from stored data:
 //! CVEs (max CVSS / 10, weight 0.35), exposure of risky open ports (0.25), the asset group
 //! (0.20), age since first seen (0.10) and how often it changed (0.10).
+use super::ranked::{self, Place, Places};
 use super::round;
 use super::vulns::{self, CveSnapshot};
 use crate::model::AssetFacts;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::collections::HashMap;
+use uuid::Uuid;
 
 const W_CVE: f64 = 0.35;
 const W_EXPOSURE: f64 = 0.25;
@@ -180,34 +183,53 @@ pub struct RiskReport {
 }
 
 /// Every asset's score, highest first, with the summary: the costly part of a risk report,
-/// which the server keeps while the facts it came from are current.
-#[derive(Clone, Debug)]
+/// which the server keeps while the inventory it came from is current. It holds places, not
+/// assets; a page is built from the assets it lists (`ids_for`, then `page_of`).
+#[derive(Clone, Debug, Default)]
 pub struct Ranking {
-    /// (score, index into the facts), highest first; ties by site and address.
-    scored: Vec<(f64, usize)>,
+    places: Places<f64>,
     summary: RiskSummary,
 }
 
-/// Scores every asset. Only scores are kept; profiles are built for the listed ones.
-pub fn rank(assets: &[AssetFacts], cves: &CveSnapshot, now: DateTime<Utc>) -> Ranking {
-    let mut matcher = vulns::Matcher::new(cves);
-    let mut scored: Vec<(f64, usize)> = assets
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (score(a, matcher.matches(a), now).1, i))
-        .collect();
-    // Highest first; ties by site and address so pages are stable.
-    scored.sort_unstable_by(|(sa, ia), (sb, ib)| {
-        sb.total_cmp(sa)
-            .then_with(|| assets[*ia].site.cmp(&assets[*ib].site))
-            .then_with(|| assets[*ia].ip.cmp(&assets[*ib].ip))
-    });
-    let mut s = RiskSummary {
-        assets: scored.len(),
-        ..Default::default()
-    };
-    for (score, _) in &scored {
-        match level(*score) {
+/// Builds a ranking from assets streamed past it one at a time.
+pub struct Ranker<'a> {
+    matcher: vulns::Matcher<'a>,
+    now: DateTime<Utc>,
+    places: Places<f64>,
+}
+
+impl<'a> Ranker<'a> {
+    pub fn new(cves: &'a CveSnapshot, now: DateTime<Utc>) -> Self {
+        Ranker {
+            matcher: vulns::Matcher::new(cves),
+            now,
+            places: Places::default(),
+        }
+    }
+
+    pub fn add(&mut self, a: &AssetFacts) {
+        let score = score(a, self.matcher.matches(a), self.now).1;
+        self.places.push(score, &a.site, &a.ip, a.id);
+    }
+
+    pub fn finish(mut self) -> Ranking {
+        self.places.sort(|a, b| b.total_cmp(a));
+        let summary = summarise(self.places.all().iter().map(|p| p.key));
+        Ranking {
+            places: self.places,
+            summary,
+        }
+    }
+}
+
+fn summarise(scores: impl Iterator<Item = f64>) -> RiskSummary {
+    let mut s = RiskSummary::default();
+    let mut sum = 0.0;
+    for score in scores {
+        s.assets += 1;
+        sum += score;
+        s.max_risk = s.max_risk.max(score);
+        match level(score) {
             "critical" => s.critical_count += 1,
             "high" => s.high_count += 1,
             "medium" => s.medium_count += 1,
@@ -215,17 +237,38 @@ pub fn rank(assets: &[AssetFacts], cves: &CveSnapshot, now: DateTime<Utc>) -> Ra
             _ => s.info_count += 1,
         }
     }
-    if let Some((max, _)) = scored.first() {
-        s.average_risk = round(
-            scored.iter().map(|(x, _)| x).sum::<f64>() / scored.len() as f64,
-            2,
-        );
-        s.max_risk = *max;
+    if s.assets > 0 {
+        s.average_risk = round(sum / s.assets as f64, 2);
     }
-    Ranking { scored, summary: s }
+    s
 }
 
-/// Builds the report page of a ranking made from the same `assets`.
+/// Scores every asset of a slice (tests and small inputs; the server streams into a `Ranker`).
+pub fn rank(assets: &[AssetFacts], cves: &CveSnapshot, now: DateTime<Utc>) -> Ranking {
+    let mut ranker = Ranker::new(cves, now);
+    for a in assets {
+        ranker.add(a);
+    }
+    ranker.finish()
+}
+
+impl Ranking {
+    fn top(&self) -> &[Place<f64>] {
+        self.places.page(self.places.len(), 1, TOP as u64)
+    }
+
+    fn listed(&self, page: u64, per_page: u64) -> &[Place<f64>] {
+        self.places.page(self.places.len(), page, per_page)
+    }
+
+    /// The assets a page shows: the top risks and the page itself.
+    pub fn ids_for(&self, page: u64, per_page: u64) -> Vec<Uuid> {
+        ranked::ids_of(&[self.top(), self.listed(page, per_page)])
+    }
+}
+
+/// Builds one report page of `ranking` from the assets it lists (`Ranking::ids_for`, in any
+/// order). An asset deleted since the ranking was made is left out.
 pub fn page_of(
     ranking: &Ranking,
     assets: &[AssetFacts],
@@ -234,27 +277,20 @@ pub fn page_of(
     page: u64,
     per_page: u64,
 ) -> RiskReport {
+    let by_id: HashMap<Uuid, &AssetFacts> = assets.iter().map(|a| (a.id, a)).collect();
     let mut matcher = vulns::Matcher::new(cves);
-    let mut build = |i: usize| profile_with(&assets[i], matcher.matches(&assets[i]), now);
-    let start = ((page.max(1) - 1) * per_page) as usize;
-    let top_risks = ranking
-        .scored
-        .iter()
-        .take(TOP)
-        .map(|(_, i)| build(*i))
-        .collect();
-    let profiles = ranking
-        .scored
-        .iter()
-        .skip(start)
-        .take(per_page as usize)
-        .map(|(_, i)| build(*i))
-        .collect();
+    let mut build = |listed: &[Place<f64>]| -> Vec<RiskProfile> {
+        listed
+            .iter()
+            .filter_map(|p| by_id.get(&p.id))
+            .map(|a| profile_with(a, matcher.matches(a), now))
+            .collect()
+    };
     RiskReport {
         summary: ranking.summary.clone(),
-        top_risks,
-        profiles,
-        total: ranking.scored.len(),
+        top_risks: build(ranking.top()),
+        profiles: build(ranking.listed(page, per_page)),
+        total: ranking.places.len(),
         page,
         per_page,
     }
@@ -320,6 +356,7 @@ mod tests {
         let now = Utc::now();
         let assets: Vec<AssetFacts> = (0..30)
             .map(|i| AssetFacts {
+                id: Uuid::from_u128(i as u128 + 1),
                 ip: format!("10.0.0.{i}"),
                 category: "iot".into(),
                 open_ports: (0..i as u16).map(|p| 20 + p).collect(),
@@ -333,5 +370,22 @@ mod tests {
         assert_eq!(r.top_risks.len(), TOP);
         assert!(r.top_risks[0].risk_score >= r.profiles[0].risk_score);
         assert_eq!(r.summary.max_risk, r.top_risks[0].risk_score);
+        // The same page from only the assets it lists (what the server loads by id).
+        let ranking = rank(&assets, &snap(), now);
+        let ids = ranking.ids_for(2, 10);
+        assert_eq!(ids.len(), TOP + 10);
+        let listed: Vec<AssetFacts> = assets
+            .iter()
+            .filter(|a| ids.contains(&a.id))
+            .cloned()
+            .collect();
+        let from_listed = page_of(&ranking, &listed, &snap(), now, 2, 10);
+        let ips = |r: &RiskReport| r.profiles.iter().map(|p| p.ip.clone()).collect::<Vec<_>>();
+        assert_eq!(ips(&from_listed), ips(&r));
+        assert_eq!(from_listed.summary.assets, 30);
+        // Past the end: an empty page, the same totals.
+        let past = page_of(&ranking, &listed, &snap(), now, 9, 10);
+        assert!(past.profiles.is_empty());
+        assert_eq!(past.total, 30);
     }
 }

@@ -1,6 +1,7 @@
 //! Known vulnerabilities of the products and versions seen in banners, matched against the
 //! CVE snapshot shipped in `assets/cve/` on product *and* version (never "every CVE of this
 //! vendor").
+use super::ranked::{self, Place, Places};
 use super::version;
 use crate::model::{AssetFacts, Service};
 use serde::{Deserialize, Serialize};
@@ -316,11 +317,16 @@ pub fn match_asset(snapshot: &CveSnapshot, asset: &AssetFacts) -> Vec<CveMatch> 
     out
 }
 
+/// Distinct service lists remembered at once; past it the memory starts afresh, so a
+/// network of unique banners costs rounds of matching, not unbounded memory.
+const MATCHER_MEMORY: usize = 4096;
+
 /// Matches assets, remembering the answer per distinct service list: a fleet runs few
-/// distinct banners, and 100 000 assets must not mean 100 000 rounds of regexes.
+/// distinct banners, and 100 000 assets must not mean 100 000 rounds of regexes. It owns what
+/// it remembers, so assets can stream past it one at a time.
 pub struct Matcher<'a> {
     snapshot: &'a CveSnapshot,
-    seen: HashMap<&'a [Service], Vec<CveMatch>>,
+    seen: HashMap<Vec<Service>, Vec<CveMatch>>,
 }
 
 impl<'a> Matcher<'a> {
@@ -331,11 +337,16 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    pub fn matches(&mut self, asset: &'a AssetFacts) -> &[CveMatch] {
-        let snapshot = self.snapshot;
-        self.seen
-            .entry(asset.services.as_slice())
-            .or_insert_with(|| match_asset(snapshot, asset))
+    pub fn matches(&mut self, asset: &AssetFacts) -> &[CveMatch] {
+        let key = asset.services.as_slice();
+        if !self.seen.contains_key(key) {
+            if self.seen.len() >= MATCHER_MEMORY {
+                self.seen.clear();
+            }
+            let found = match_asset(self.snapshot, asset);
+            self.seen.insert(key.to_vec(), found);
+        }
+        &self.seen[key]
     }
 }
 
@@ -356,62 +367,173 @@ pub struct AssetVulns {
     pub matches: Vec<CveMatch>,
 }
 
-/// `/api/vulnerabilities` and `bigr vulns`: vulnerable assets worst first, plus totals.
+/// `/api/vulnerabilities` and `bigr vulns`: totals over the whole inventory plus one page of
+/// vulnerable assets, worst first (actively exploited first, then highest CVSS).
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct VulnReport {
     pub assets_scanned: usize,
     pub vulnerable_assets: usize,
+    /// Matches per severity over every vulnerable asset.
     pub by_severity: std::collections::BTreeMap<String, usize>,
     pub kev_assets: usize,
     pub snapshot_date: String,
     pub snapshot_entries: usize,
+    /// One page of the listed assets (all vulnerable ones, or only those with KEV entries).
     pub assets: Vec<AssetVulns>,
+    /// How many assets the listing has in all.
+    pub total: usize,
+    pub page: u64,
+    pub per_page: u64,
 }
 
-pub fn report(snapshot: &CveSnapshot, assets: &[AssetFacts]) -> VulnReport {
-    let mut out = Vec::new();
-    let mut by_severity = std::collections::BTreeMap::new();
-    let mut matcher = Matcher::new(snapshot);
-    for a in assets {
-        let matches = matcher.matches(a).to_vec();
-        if matches.is_empty() {
-            continue;
+/// How a vulnerable asset ranks: exploited ones first, then by the worst CVSS.
+#[derive(Clone, Copy, Debug)]
+pub struct Worst {
+    kev: bool,
+    max_cvss: f64,
+}
+
+/// Every vulnerable asset's place, worst first, with the totals: what the server keeps while
+/// the inventory is current. Pages are built from the assets they list (`ids_for`, `page_of`).
+#[derive(Clone, Debug, Default)]
+pub struct VulnIndex {
+    places: Places<Worst>,
+    assets_scanned: usize,
+    by_severity: std::collections::BTreeMap<String, usize>,
+    kev_assets: usize,
+}
+
+/// Builds a `VulnIndex` from assets streamed past it one at a time.
+pub struct VulnIndexer<'a> {
+    matcher: Matcher<'a>,
+    index: VulnIndex,
+}
+
+impl<'a> VulnIndexer<'a> {
+    pub fn new(snapshot: &'a CveSnapshot) -> Self {
+        VulnIndexer {
+            matcher: Matcher::new(snapshot),
+            index: VulnIndex::default(),
         }
-        let count = |s: &str| matches.iter().filter(|m| m.severity == s).count();
-        for m in &matches {
-            *by_severity.entry(m.severity.to_string()).or_insert(0) += 1;
-        }
-        out.push(AssetVulns {
-            asset_id: a.id,
-            site: a.site.clone(),
-            ip: a.ip.clone(),
-            hostname: a.hostname.clone(),
-            vendor: a.vendor.clone(),
-            max_cvss: matches.iter().map(|m| m.cvss).fold(0.0, f64::max),
-            kev_count: matches.iter().filter(|m| m.kev).count(),
-            critical_count: count("critical"),
-            high_count: count("high"),
-            medium_count: count("medium"),
-            low_count: count("low"),
-            matches,
-        });
     }
-    out.sort_by(|a, b| {
-        b.kev_count
-            .min(1)
-            .cmp(&a.kev_count.min(1))
-            .then(b.max_cvss.total_cmp(&a.max_cvss))
-            .then(a.ip.cmp(&b.ip))
-    });
+
+    pub fn add(&mut self, a: &AssetFacts) {
+        let index = &mut self.index;
+        index.assets_scanned += 1;
+        let matches = self.matcher.matches(a);
+        if matches.is_empty() {
+            return;
+        }
+        for m in matches {
+            *index.by_severity.entry(m.severity.to_string()).or_insert(0) += 1;
+        }
+        let kev = matches.iter().any(|m| m.kev);
+        index.kev_assets += usize::from(kev);
+        let max_cvss = matches.iter().map(|m| m.cvss).fold(0.0, f64::max);
+        index
+            .places
+            .push(Worst { kev, max_cvss }, &a.site, &a.ip, a.id);
+    }
+
+    pub fn finish(mut self) -> VulnIndex {
+        self.index.places.sort(|a, b| {
+            b.kev
+                .cmp(&a.kev)
+                .then_with(|| b.max_cvss.total_cmp(&a.max_cvss))
+        });
+        self.index
+    }
+}
+
+/// Which vulnerable assets a report lists, and which page of them.
+#[derive(Clone, Copy, Debug)]
+pub struct VulnListing {
+    /// Only assets with an actively exploited (KEV) CVE.
+    pub kev_only: bool,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl VulnIndex {
+    /// Exploited assets sort first, so the KEV-only listing is a prefix of the whole one.
+    fn listed_len(&self, kev_only: bool) -> usize {
+        if kev_only {
+            self.kev_assets
+        } else {
+            self.places.len()
+        }
+    }
+
+    fn listed(&self, l: VulnListing) -> &[Place<Worst>] {
+        self.places
+            .page(self.listed_len(l.kev_only), l.page, l.per_page)
+    }
+
+    /// The assets a page shows, to load by id.
+    pub fn ids_for(&self, l: VulnListing) -> Vec<uuid::Uuid> {
+        ranked::ids_of(&[self.listed(l)])
+    }
+}
+
+/// One vulnerable asset as the report shows it.
+fn asset_vulns(a: &AssetFacts, matches: &[CveMatch]) -> AssetVulns {
+    let count = |s: &str| matches.iter().filter(|m| m.severity == s).count();
+    AssetVulns {
+        asset_id: a.id,
+        site: a.site.clone(),
+        ip: a.ip.clone(),
+        hostname: a.hostname.clone(),
+        vendor: a.vendor.clone(),
+        max_cvss: matches.iter().map(|m| m.cvss).fold(0.0, f64::max),
+        kev_count: matches.iter().filter(|m| m.kev).count(),
+        critical_count: count("critical"),
+        high_count: count("high"),
+        medium_count: count("medium"),
+        low_count: count("low"),
+        matches: matches.to_vec(),
+    }
+}
+
+/// Builds one report page of `index` from the assets it lists (`VulnIndex::ids_for`, in any
+/// order). An asset deleted or fixed since the index was made is left out.
+pub fn page_of(
+    index: &VulnIndex,
+    assets: &[AssetFacts],
+    snapshot: &CveSnapshot,
+    l: VulnListing,
+) -> VulnReport {
+    let by_id: HashMap<uuid::Uuid, &AssetFacts> = assets.iter().map(|a| (a.id, a)).collect();
+    let mut matcher = Matcher::new(snapshot);
+    let listed = index
+        .listed(l)
+        .iter()
+        .filter_map(|p| by_id.get(&p.id))
+        .filter_map(|a| {
+            let matches = matcher.matches(a);
+            (!matches.is_empty()).then(|| asset_vulns(a, matches))
+        })
+        .collect();
     VulnReport {
-        assets_scanned: assets.len(),
-        vulnerable_assets: out.len(),
-        kev_assets: out.iter().filter(|a| a.kev_count > 0).count(),
-        by_severity,
+        assets_scanned: index.assets_scanned,
+        vulnerable_assets: index.places.len(),
+        by_severity: index.by_severity.clone(),
+        kev_assets: index.kev_assets,
         snapshot_date: snapshot.snapshot_date.clone(),
         snapshot_entries: snapshot.len(),
-        assets: out,
+        assets: listed,
+        total: index.listed_len(l.kev_only),
+        page: l.page,
+        per_page: l.per_page,
     }
+}
+
+/// The report over a slice of assets (tests and small inputs; the server streams).
+pub fn report(snapshot: &CveSnapshot, assets: &[AssetFacts], l: VulnListing) -> VulnReport {
+    let mut indexer = VulnIndexer::new(snapshot);
+    for a in assets {
+        indexer.add(a);
+    }
+    page_of(&indexer.finish(), assets, snapshot, l)
 }
 
 #[cfg(test)]
@@ -488,6 +610,67 @@ mod tests {
         assert_eq!(hit("nginx", "1.20.0"), vec!["CVE-C"]);
         assert!(hit("nginx", "1.20.1").is_empty());
         assert!(hit("dropbear", "2016.74").is_empty());
+    }
+
+    #[test]
+    fn the_report_lists_exploited_assets_first_and_pages_from_the_listed_ones() {
+        let snap = CveSnapshot::parse(
+            r#"{"snapshot_date":"2026-11-01","source":"t","cves":[
+              {"id":"CVE-A","product":"openssh","affected":[{"from":"8.5p1","to_excluding":"9.8p1"}],"cvss":8.1,"kev":false,"summary":"s"},
+              {"id":"CVE-B","product":"vsftpd","affected":[{"exact":"2.3.4"}],"cvss":9.8,"kev":true,"summary":"s"},
+              {"id":"CVE-C","product":"nginx","affected":[{"to_including":"1.20.0"}],"cvss":7.7,"kev":false,"summary":"s"}]}"#,
+        )
+        .unwrap();
+        let asset = |n: u128, ip: &str, product: &str, version: &str| {
+            let mut s = svc(21);
+            s.product = Some(product.into());
+            s.version = Some(version.into());
+            AssetFacts {
+                id: uuid::Uuid::from_u128(n),
+                site: "hq".into(),
+                ip: ip.into(),
+                services: vec![s],
+                ..Default::default()
+            }
+        };
+        let assets = vec![
+            asset(1, "10.0.0.2", "OpenSSH", "9.2p1"),
+            asset(2, "10.0.0.10", "vsftpd", "2.3.4"),
+            asset(3, "10.0.0.3", "OpenSSH", "9.8p1"),
+            asset(4, "10.0.0.9", "nginx", "1.20.0"),
+        ];
+        let all = |kev_only, page, per_page| VulnListing {
+            kev_only,
+            page,
+            per_page,
+        };
+        let r = report(&snap, &assets, all(false, 1, 10));
+        let ips: Vec<&str> = r.assets.iter().map(|a| a.ip.as_str()).collect();
+        assert_eq!(ips, ["10.0.0.10", "10.0.0.2", "10.0.0.9"]);
+        assert_eq!(
+            (r.assets_scanned, r.vulnerable_assets, r.kev_assets),
+            (4, 3, 1)
+        );
+        assert_eq!(r.by_severity.get("critical"), Some(&1));
+        assert_eq!(r.by_severity.get("high"), Some(&2));
+        let kev = report(&snap, &assets, all(true, 1, 10));
+        assert_eq!((kev.total, kev.assets.len()), (1, 1));
+        assert_eq!(kev.assets[0].kev_count, 1);
+        // A page is built from the assets it lists alone.
+        let mut indexer = VulnIndexer::new(&snap);
+        assets.iter().for_each(|a| indexer.add(a));
+        let index = indexer.finish();
+        let second = all(false, 2, 2);
+        let ids = index.ids_for(second);
+        assert_eq!(ids, vec![uuid::Uuid::from_u128(4)]);
+        let listed: Vec<AssetFacts> = assets
+            .iter()
+            .filter(|a| ids.contains(&a.id))
+            .cloned()
+            .collect();
+        let page = page_of(&index, &listed, &snap, second);
+        assert_eq!((page.total, page.assets.len()), (3, 1));
+        assert_eq!(page.assets[0].ip, "10.0.0.9");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `bigr compliance|risk|vulns|analytics`: the figures the API serves, for the terminal.
 use super::output::{self, opt};
+use crate::analysis::vulns::VulnListing;
 use crate::analysis::{analytics::MAX_DAYS, vulns::CveSnapshot};
-use crate::cli::{AnalyticsArgs, RiskArgs, SiteListArgs};
+use crate::cli::{AnalyticsArgs, RiskArgs, SiteListArgs, VulnsArgs};
 use crate::insights;
 use crate::store::PageRequest;
 use anyhow::bail;
@@ -101,9 +102,14 @@ pub async fn risk(db: &DatabaseConnection, args: RiskArgs) -> anyhow::Result<()>
     Ok(())
 }
 
-pub async fn vulns(db: &DatabaseConnection, args: SiteListArgs) -> anyhow::Result<()> {
+pub async fn vulns(db: &DatabaseConnection, args: VulnsArgs) -> anyhow::Result<()> {
     let cves = CveSnapshot::embedded().map_err(anyhow::Error::msg)?;
-    let r = insights::vulnerabilities(db, &cves, args.site.as_deref()).await?;
+    let listing = VulnListing {
+        kev_only: args.kev,
+        page: 1,
+        per_page: args.top.clamp(1, crate::store::page::MAX_PER_PAGE),
+    };
+    let r = insights::vulnerabilities(db, &cves, args.site.as_deref(), listing).await?;
     if args.json {
         return output::json(&r);
     }
@@ -139,6 +145,13 @@ pub async fn vulns(db: &DatabaseConnection, args: SiteListArgs) -> anyhow::Resul
         ],
         rows,
     );
+    if r.total > r.assets.len() {
+        println!(
+            "({} of {} listed assets shown, worst first; --top N for more)",
+            r.assets.len(),
+            r.total
+        );
+    }
     Ok(())
 }
 

@@ -5,7 +5,6 @@ mod agent_limit;
 mod api;
 mod body;
 mod error;
-mod facts_cache;
 mod metrics;
 mod routes;
 mod session;
@@ -22,6 +21,9 @@ use actix_web::{HttpServer, dev::ServerHandle, web};
 use sea_orm::DatabaseConnection;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
+
+/// How long a risk ranking or CVE index is served before one background reload redoes it.
+const ANALYSIS_TTL: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// A started server: its address, a handle to stop it, and the future that runs it.
 pub struct RunningServer {
@@ -47,7 +49,8 @@ pub fn start(
         options,
         throttle: Default::default(),
         metrics: Default::default(),
-        facts: Default::default(),
+        risk: Arc::new(swr::Swr::new(ANALYSIS_TTL, 8)),
+        vulns: Arc::new(swr::Swr::new(ANALYSIS_TTL, 8)),
         counts: Arc::new(swr::Swr::new(std::time::Duration::from_secs(10), 256)),
         compliance: Arc::new(swr::Swr::new(std::time::Duration::from_secs(10), 32)),
         agent_limiter: Default::default(),

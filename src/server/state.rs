@@ -1,7 +1,6 @@
 //! What every handler can reach: the database, the server's options, and the in-process
 //! helpers (login throttle, metrics, the CVE snapshot).
 use super::agent_limit::{AgentLimiter, AgentLimits};
-use super::facts_cache::FactsCache;
 use super::metrics::Metrics;
 use super::swr::Swr;
 use super::throttle::LoginThrottle;
@@ -73,7 +72,10 @@ pub struct AppState {
     pub options: ServerOptions,
     pub throttle: LoginThrottle,
     pub metrics: Metrics,
-    pub facts: FactsCache,
+    /// Risk rankings per site filter: every asset scored (a stream over the inventory).
+    pub risk: Arc<Swr<Arc<crate::analysis::risk::Ranking>>>,
+    /// Vulnerable assets in order per site filter, with the totals.
+    pub vulns: Arc<Swr<Arc<crate::analysis::vulns::VulnIndex>>>,
     /// The inventory's group counts per filter (the costly part of a page of `/api/data`).
     pub counts: Arc<Swr<Arc<BTreeMap<String, u64>>>>,
     /// Compliance per site filter, counted over the whole inventory.
@@ -83,10 +85,21 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The inventory changed through this server: cached facts and counts are stale.
+    /// Someone changed the inventory through this server (a tag): every figure is reloaded
+    /// before the next answer, so they see their change at once.
     pub fn inventory_changed(&self) {
-        self.facts.invalidate();
+        self.risk.invalidate();
+        self.vulns.invalidate();
+        self.inventory_grew();
+    }
+
+    /// An agent's report arrived: counts are cheap and reloaded before the next answer; risk
+    /// and CVE views (a pass over every asset) are served stale while one reload runs, so a
+    /// busy fleet's steady ingest does not make every dashboard read wait for that pass.
+    pub fn inventory_grew(&self) {
         self.counts.invalidate();
         self.compliance.invalidate();
+        self.risk.mark_stale();
+        self.vulns.mark_stale();
     }
 }

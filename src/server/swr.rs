@@ -111,6 +111,18 @@ impl<V: Clone + Send + 'static> Swr<V> {
     pub fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
+
+    /// Every entry counts as expired: the next read of each is answered from it while one
+    /// reload runs.
+    pub fn mark_stale(&self) {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let expired = Instant::now().checked_sub(self.ttl);
+        for e in map.values_mut() {
+            if let Some(at) = expired {
+                e.loaded = e.loaded.min(at);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -157,6 +169,23 @@ mod tests {
         assert_eq!(
             cache.get("k".into(), loader(loads.clone())).await.unwrap(),
             3
+        );
+        // An agent's report: the next read is answered from the old value at once, and
+        // starts one reload.
+        cache.mark_stale();
+        assert_eq!(
+            cache.get("k".into(), loader(loads.clone())).await.unwrap(),
+            3
+        );
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        assert_eq!(
+            loads.load(Ordering::SeqCst),
+            4,
+            "reloaded in the background"
+        );
+        assert_eq!(
+            cache.get("k".into(), loader(loads.clone())).await.unwrap(),
+            4
         );
     }
 }

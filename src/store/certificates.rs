@@ -5,7 +5,9 @@ use super::page::{Page, PageRequest};
 use crate::model::CertificateObservation;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -129,6 +131,64 @@ pub struct CertificateFilter {
     pub self_signed: Option<bool>,
 }
 
+fn view(c: certificate::Model, site: String, now: DateTime<Utc>) -> CertificateView {
+    // Floor, so a certificate that expired an hour ago reads -1 day, not 0.
+    let days = c
+        .not_after
+        .map(|t| (t - now).num_seconds().div_euclid(86_400));
+    CertificateView {
+        id: c.id,
+        site,
+        asset_id: c.asset_id,
+        ip: c.ip,
+        port: c.port as u16,
+        subject_cn: c.subject_cn,
+        sans: serde_json::from_value(c.sans).unwrap_or_default(),
+        issuer: c.issuer,
+        serial: c.serial,
+        not_before: c.not_before,
+        not_after: c.not_after,
+        days_until_expiry: days,
+        expiry_status: expiry_status(days),
+        key_type: c.key_type,
+        key_bits: c.key_bits,
+        signature_algorithm: c.signature_algorithm,
+        fingerprint_sha256: c.fingerprint_sha256,
+        self_signed: c.self_signed,
+        first_seen: c.first_seen,
+        last_seen: c.last_seen,
+    }
+}
+
+/// Most certificates one asset's page lists.
+const PER_ASSET: u64 = 500;
+
+/// The certificates of one asset: recorded for it, or seen on its address in its site.
+pub async fn of_asset<C: ConnectionTrait>(
+    db: &C,
+    site_id: Uuid,
+    site: &str,
+    asset_id: Uuid,
+    ip: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Vec<CertificateView>> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::SiteId.eq(site_id))
+        .filter(
+            Condition::any()
+                .add(certificate::Column::AssetId.eq(asset_id))
+                .add(certificate::Column::Ip.eq(ip)),
+        )
+        .order_by_desc(certificate::Column::LastSeen)
+        .order_by_asc(certificate::Column::Id)
+        .limit(PER_ASSET)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| view(c, site.to_string(), now))
+        .collect())
+}
+
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     filter: &CertificateFilter,
@@ -159,32 +219,8 @@ pub async fn list<C: ConnectionTrait>(
     let items = rows
         .into_iter()
         .map(|c| {
-            // Floor, so a certificate that expired an hour ago reads -1 day, not 0.
-            let days = c
-                .not_after
-                .map(|t| (t - now).num_seconds().div_euclid(86_400));
-            CertificateView {
-                id: c.id,
-                site: names.get(&c.site_id).cloned().unwrap_or_default(),
-                asset_id: c.asset_id,
-                ip: c.ip,
-                port: c.port as u16,
-                subject_cn: c.subject_cn,
-                sans: serde_json::from_value(c.sans).unwrap_or_default(),
-                issuer: c.issuer,
-                serial: c.serial,
-                not_before: c.not_before,
-                not_after: c.not_after,
-                days_until_expiry: days,
-                expiry_status: expiry_status(days),
-                key_type: c.key_type,
-                key_bits: c.key_bits,
-                signature_algorithm: c.signature_algorithm,
-                fingerprint_sha256: c.fingerprint_sha256,
-                self_signed: c.self_signed,
-                first_seen: c.first_seen,
-                last_seen: c.last_seen,
-            }
+            let site = names.get(&c.site_id).cloned().unwrap_or_default();
+            view(c, site, now)
         })
         .collect();
     Ok(page.wrap(items, total))

@@ -3,7 +3,9 @@ use super::entity::{asset, asset_change};
 use super::error::{StoreError, StoreResult};
 use super::page::{Page, PageRequest};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -33,6 +35,47 @@ pub struct ChangeView {
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub detected_at: DateTime<Utc>,
+}
+
+/// What a change shows of its asset: IP, MAC, hostname.
+type Shown = (String, Option<String>, Option<String>);
+
+fn view(c: asset_change::Model, site: String, asset: Option<&Shown>) -> ChangeView {
+    ChangeView {
+        id: c.id,
+        site,
+        asset_id: c.asset_id,
+        // The IP at the time of an ip_changed is its new value; otherwise the current one.
+        ip: asset.map(|a| a.0.clone()).unwrap_or_default(),
+        mac: asset.and_then(|a| a.1.clone()),
+        hostname: asset.and_then(|a| a.2.clone()),
+        scan_id: c.scan_id,
+        change_type: c.change_type,
+        field: c.field_name,
+        old_value: c.old_value,
+        new_value: c.new_value,
+        detected_at: c.detected_at,
+    }
+}
+
+/// The newest `limit` changes of one asset (its detail page): one query, no count.
+pub async fn of_asset<C: ConnectionTrait>(
+    db: &C,
+    a: &asset::Model,
+    site: &str,
+    limit: u64,
+) -> StoreResult<Vec<ChangeView>> {
+    let shown: Shown = (a.ip.clone(), a.mac.clone(), a.hostname.clone());
+    Ok(asset_change::Entity::find()
+        .filter(asset_change::Column::AssetId.eq(a.id))
+        .order_by_desc(asset_change::Column::DetectedAt)
+        .order_by_desc(asset_change::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| view(c, site.to_string(), Some(&shown)))
+        .collect())
 }
 
 /// Changes, newest first.
@@ -73,33 +116,29 @@ pub async fn list<C: ConnectionTrait>(
         .order_by_desc(asset_change::Column::Id);
     let (rows, total) = page.fetch(db, q).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.asset_id).collect();
-    let assets: HashMap<Uuid, asset::Model> = asset::Entity::find()
+    // Only what a change shows of its asset, not the asset's documents.
+    let assets: HashMap<Uuid, Shown> = asset::Entity::find()
+        .select_only()
+        .columns([
+            asset::Column::Id,
+            asset::Column::Ip,
+            asset::Column::Mac,
+            asset::Column::Hostname,
+        ])
         .filter(asset::Column::Id.is_in(ids))
+        .into_tuple::<(Uuid, String, Option<String>, Option<String>)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|a| (a.id, a))
+        .map(|(id, ip, mac, hostname)| (id, (ip, mac, hostname)))
         .collect();
     let names = super::sites::names(db).await?;
     let items = rows
         .into_iter()
         .map(|c| {
-            let a = assets.get(&c.asset_id);
-            ChangeView {
-                id: c.id,
-                site: names.get(&c.site_id).cloned().unwrap_or_default(),
-                asset_id: c.asset_id,
-                // The IP at the time of an ip_changed is its new value; otherwise the current one.
-                ip: a.map(|a| a.ip.clone()).unwrap_or_default(),
-                mac: a.and_then(|a| a.mac.clone()),
-                hostname: a.and_then(|a| a.hostname.clone()),
-                scan_id: c.scan_id,
-                change_type: c.change_type,
-                field: c.field_name,
-                old_value: c.old_value,
-                new_value: c.new_value,
-                detected_at: c.detected_at,
-            }
+            let site = names.get(&c.site_id).cloned().unwrap_or_default();
+            let shown = assets.get(&c.asset_id);
+            view(c, site, shown)
         })
         .collect();
     Ok(page.wrap(items, total))

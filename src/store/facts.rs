@@ -8,6 +8,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect,
 };
+use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(FromQueryResult)]
@@ -32,32 +33,19 @@ struct Row {
     services: serde_json::Value,
 }
 
-/// Every asset of `site` (None: all sites), ordered by site and address.
-pub async fn load<C: ConnectionTrait + sea_orm::StreamTrait>(
-    db: &C,
-    site: Option<&str>,
+/// The columns facts are made of; without services, the small `open_ports` column stands in
+/// under that name so the row type stays one.
+fn select_facts(
+    q: sea_orm::Select<asset::Entity>,
     with_services: bool,
-) -> StoreResult<Vec<AssetFacts>> {
+) -> sea_orm::Selector<sea_orm::SelectModel<Row>> {
     use asset::Column as A;
-    let mut q = asset::Entity::find();
-    if let Some(name) = site {
-        let s = super::sites::require(db, name).await?;
-        q = q.filter(A::SiteId.eq(s.id));
-    }
-    let q = q
-        .order_by_asc(A::SiteId)
-        .order_by_asc(A::IpSort)
-        .order_by_asc(A::Id);
-    // Without services, the small `open_ports` column stands in under that name so the
-    // row type stays one (and rows are read in one consistent query).
-    let names = super::sites::names(db).await?;
     let services_col = if with_services {
         A::Services
     } else {
         A::OpenPorts
     };
-    let rows = q
-        .select_only()
+    q.select_only()
         .columns([
             A::Id,
             A::SiteId,
@@ -79,40 +67,87 @@ pub async fn load<C: ConnectionTrait + sea_orm::StreamTrait>(
         ])
         .column_as(services_col, "services")
         .into_model::<Row>()
-        .stream(db)
-        .await?;
-    // Rows are turned into facts as they arrive, so the raw rows and their JSON trees are
-    // never all held at once next to the result.
-    let mut out = Vec::new();
+}
+
+fn facts_of(r: Row, names: &HashMap<Uuid, String>, with_services: bool) -> AssetFacts {
+    AssetFacts {
+        id: r.id,
+        site: names.get(&r.site_id).cloned().unwrap_or_default(),
+        ip: r.ip,
+        mac: r.mac,
+        hostname: r.hostname,
+        vendor: r.vendor,
+        category: r.category,
+        device_type: r.device_type,
+        confidence: r.confidence,
+        manual: r.manual_category.is_some(),
+        open_ports: serde_json::from_value(r.open_ports).unwrap_or_default(),
+        services: if with_services {
+            serde_json::from_value(r.services).unwrap_or_default()
+        } else {
+            Vec::new()
+        },
+        first_seen: r.first_seen,
+        last_seen: r.last_seen,
+        missing: r.missing,
+        change_count: r.change_count,
+        switch_host: r.switch_host,
+        switch_port: r.switch_port,
+    }
+}
+
+/// Hands every asset of `site` (None: all sites) to `each`, ordered by site and address,
+/// one row at a time: 100 000 assets are never all in memory at once.
+pub async fn for_each<C: ConnectionTrait + sea_orm::StreamTrait>(
+    db: &C,
+    site: Option<&str>,
+    with_services: bool,
+    mut each: impl FnMut(AssetFacts),
+) -> StoreResult<()> {
+    use asset::Column as A;
+    let mut q = asset::Entity::find();
+    if let Some(name) = site {
+        let s = super::sites::require(db, name).await?;
+        q = q.filter(A::SiteId.eq(s.id));
+    }
+    let q = q
+        .order_by_asc(A::SiteId)
+        .order_by_asc(A::IpSort)
+        .order_by_asc(A::Id);
+    let names = super::sites::names(db).await?;
+    let rows = select_facts(q, with_services).stream(db).await?;
     let mut rows = std::pin::pin!(rows);
     while let Some(r) = futures_util::StreamExt::next(&mut rows).await {
-        let r = r?;
-        out.push(AssetFacts {
-            id: r.id,
-            site: names.get(&r.site_id).cloned().unwrap_or_default(),
-            ip: r.ip,
-            mac: r.mac,
-            hostname: r.hostname,
-            vendor: r.vendor,
-            category: r.category,
-            device_type: r.device_type,
-            confidence: r.confidence,
-            manual: r.manual_category.is_some(),
-            open_ports: serde_json::from_value(r.open_ports).unwrap_or_default(),
-            services: if with_services {
-                serde_json::from_value(r.services).unwrap_or_default()
-            } else {
-                Vec::new()
-            },
-            first_seen: r.first_seen,
-            last_seen: r.last_seen,
-            missing: r.missing,
-            change_count: r.change_count,
-            switch_host: r.switch_host,
-            switch_port: r.switch_port,
-        });
+        each(facts_of(r?, &names, with_services));
     }
+    Ok(())
+}
+
+/// Every asset of `site` (None: all sites), ordered by site and address.
+pub async fn load<C: ConnectionTrait + sea_orm::StreamTrait>(
+    db: &C,
+    site: Option<&str>,
+    with_services: bool,
+) -> StoreResult<Vec<AssetFacts>> {
+    let mut out = Vec::new();
+    for_each(db, site, with_services, |a| out.push(a)).await?;
     out.shrink_to_fit();
+    Ok(out)
+}
+
+/// Bound parameters per `IN (…)` list, well under every backend's limit.
+const IDS_PER_QUERY: usize = 500;
+
+/// The facts (with services) of the assets with these ids; unknown ids are skipped.
+pub async fn by_ids<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> StoreResult<Vec<AssetFacts>> {
+    let names = super::sites::names(db).await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(IDS_PER_QUERY) {
+        let q = asset::Entity::find().filter(asset::Column::Id.is_in(chunk.iter().copied()));
+        for r in select_facts(q, true).all(db).await? {
+            out.push(facts_of(r, &names, true));
+        }
+    }
     Ok(out)
 }
 

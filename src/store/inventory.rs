@@ -1,5 +1,5 @@
 //! Inventory reads: the filtered, sorted, paginated asset list and one asset in detail.
-use super::certificates::{self, CertificateFilter};
+use super::certificates;
 use super::entity::{asset, scan, scan_asset};
 use super::error::{StoreError, StoreResult};
 use super::identity::ip_sort_range;
@@ -95,44 +95,126 @@ pub struct AssetView {
     pub change_count: i32,
 }
 
-pub fn view(a: &asset::Model, site: &str) -> AssetView {
-    let category: Category = a.category.parse().unwrap_or_default();
-    AssetView {
-        id: a.id,
-        site: site.to_string(),
-        ip: a.ip.clone(),
-        mac: a.mac.clone(),
-        hostname: a.hostname.clone(),
-        vendor: a.vendor.clone(),
-        os_hint: a.os_hint.clone(),
-        device_type: a.device_type.clone(),
-        category: a.category.clone(),
-        category_tr: category.label_tr().to_string(),
-        computed_category: a.computed_category.clone(),
-        // A manual tag is certain; the computed value stays stored for `untag`.
-        confidence: if a.manual_category.is_some() {
-            1.0
-        } else {
-            a.confidence
-        },
-        // A manual tag is certain by definition.
-        confidence_level: if a.manual_category.is_some() {
-            "high"
-        } else {
-            ConfidenceLevel::from_score(a.confidence).as_str()
-        },
-        sensitivity: a.sensitivity.clone(),
-        open_ports: serde_json::from_value(a.open_ports.clone()).unwrap_or_default(),
-        manual_category: a.manual_category.clone(),
-        manual_note: a.manual_note.clone(),
-        switch_host: a.switch_host.clone(),
-        switch_port: a.switch_port.clone(),
-        first_seen: a.first_seen,
-        last_seen: a.last_seen,
-        missing: a.missing,
-        missing_since: a.missing_since,
-        change_count: a.change_count,
+/// The columns a list row shows: the inventory reads only these, not the services,
+/// evidence and SNMP documents of every asset on the page.
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub(crate) struct ListedRow {
+    id: Uuid,
+    site_id: Uuid,
+    ip: String,
+    mac: Option<String>,
+    hostname: Option<String>,
+    vendor: Option<String>,
+    os_hint: Option<String>,
+    device_type: String,
+    category: String,
+    computed_category: String,
+    confidence: f64,
+    sensitivity: String,
+    open_ports: serde_json::Value,
+    manual_category: Option<String>,
+    manual_note: Option<String>,
+    switch_host: Option<String>,
+    switch_port: Option<String>,
+    first_seen: DateTime<Utc>,
+    last_seen: DateTime<Utc>,
+    missing: bool,
+    missing_since: Option<DateTime<Utc>>,
+    change_count: i32,
+}
+
+impl ListedRow {
+    const COLUMNS: [asset::Column; 22] = [
+        asset::Column::Id,
+        asset::Column::SiteId,
+        asset::Column::Ip,
+        asset::Column::Mac,
+        asset::Column::Hostname,
+        asset::Column::Vendor,
+        asset::Column::OsHint,
+        asset::Column::DeviceType,
+        asset::Column::Category,
+        asset::Column::ComputedCategory,
+        asset::Column::Confidence,
+        asset::Column::Sensitivity,
+        asset::Column::OpenPorts,
+        asset::Column::ManualCategory,
+        asset::Column::ManualNote,
+        asset::Column::SwitchHost,
+        asset::Column::SwitchPort,
+        asset::Column::FirstSeen,
+        asset::Column::LastSeen,
+        asset::Column::Missing,
+        asset::Column::MissingSince,
+        asset::Column::ChangeCount,
+    ];
+
+    fn of(a: &asset::Model) -> ListedRow {
+        ListedRow {
+            id: a.id,
+            site_id: a.site_id,
+            ip: a.ip.clone(),
+            mac: a.mac.clone(),
+            hostname: a.hostname.clone(),
+            vendor: a.vendor.clone(),
+            os_hint: a.os_hint.clone(),
+            device_type: a.device_type.clone(),
+            category: a.category.clone(),
+            computed_category: a.computed_category.clone(),
+            confidence: a.confidence,
+            sensitivity: a.sensitivity.clone(),
+            open_ports: a.open_ports.clone(),
+            manual_category: a.manual_category.clone(),
+            manual_note: a.manual_note.clone(),
+            switch_host: a.switch_host.clone(),
+            switch_port: a.switch_port.clone(),
+            first_seen: a.first_seen,
+            last_seen: a.last_seen,
+            missing: a.missing,
+            missing_since: a.missing_since,
+            change_count: a.change_count,
+        }
     }
+
+    fn into_view(self, site: String) -> AssetView {
+        let category: Category = self.category.parse().unwrap_or_default();
+        let manual = self.manual_category.is_some();
+        AssetView {
+            id: self.id,
+            site,
+            ip: self.ip,
+            mac: self.mac,
+            hostname: self.hostname,
+            vendor: self.vendor,
+            os_hint: self.os_hint,
+            device_type: self.device_type,
+            category_tr: category.label_tr().to_string(),
+            category: self.category,
+            computed_category: self.computed_category,
+            // A manual tag is certain; the computed value stays stored for `untag`.
+            confidence: if manual { 1.0 } else { self.confidence },
+            confidence_level: if manual {
+                "high"
+            } else {
+                ConfidenceLevel::from_score(self.confidence).as_str()
+            },
+            sensitivity: self.sensitivity,
+            open_ports: serde_json::from_value(self.open_ports).unwrap_or_default(),
+            manual_category: self.manual_category,
+            manual_note: self.manual_note,
+            switch_host: self.switch_host,
+            switch_port: self.switch_port,
+            first_seen: self.first_seen,
+            last_seen: self.last_seen,
+            missing: self.missing,
+            missing_since: self.missing_since,
+            change_count: self.change_count,
+        }
+    }
+}
+
+pub fn view(a: &asset::Model, site: &str) -> AssetView {
+    ListedRow::of(a).into_view(site.to_string())
 }
 
 /// One page of the inventory plus the category counts of the whole filter (without its
@@ -274,14 +356,20 @@ pub async fn rows<C: ConnectionTrait>(
             .order_by_asc(asset::Column::Id)
     };
     let found = query
+        .select_only()
+        .columns(ListedRow::COLUMNS)
         .offset(page.offset())
         .limit(page.per_page)
+        .into_model::<ListedRow>()
         .all(db)
         .await?;
     let names = super::sites::names(db).await?;
     Ok(found
-        .iter()
-        .map(|a| view(a, names.get(&a.site_id).map_or("", |s| s)))
+        .into_iter()
+        .map(|a| {
+            let site = names.get(&a.site_id).cloned().unwrap_or_default();
+            a.into_view(site)
+        })
         .collect())
 }
 
@@ -379,34 +467,38 @@ pub struct HistoryEntry {
     pub open_ports: Vec<u16>,
 }
 
-/// Snapshots of one asset, newest first.
-pub async fn history<C: ConnectionTrait>(
-    db: &C,
-    asset_id: Uuid,
-    page: PageRequest,
-) -> StoreResult<Page<HistoryEntry>> {
-    let q = scan_asset::Entity::find()
+fn snapshots_of(asset_id: Uuid) -> sea_orm::Select<scan_asset::Entity> {
+    scan_asset::Entity::find()
         .filter(scan_asset::Column::AssetId.eq(asset_id))
         .order_by_desc(scan_asset::Column::ScannedAt)
-        .order_by_desc(scan_asset::Column::ScanId);
-    let (snaps, total) = page.fetch(db, q).await?;
+        .order_by_desc(scan_asset::Column::ScanId)
+}
+
+/// History entries for snapshots, with what their scans were.
+async fn entries<C: ConnectionTrait>(
+    db: &C,
+    snaps: Vec<scan_asset::Model>,
+) -> StoreResult<Vec<HistoryEntry>> {
     let scan_ids: Vec<Uuid> = snaps.iter().map(|s| s.scan_id).collect();
-    let scans: HashMap<Uuid, scan::Model> = scan::Entity::find()
+    let scans: HashMap<Uuid, (String, String)> = scan::Entity::find()
+        .select_only()
+        .columns([scan::Column::Id, scan::Column::Target, scan::Column::Method])
         .filter(scan::Column::Id.is_in(scan_ids))
+        .into_tuple::<(Uuid, String, String)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|s| (s.id, s))
+        .map(|(id, target, method)| (id, (target, method)))
         .collect();
-    let items = snaps
+    Ok(snaps
         .into_iter()
         .filter_map(|s| {
-            let sc = scans.get(&s.scan_id)?;
+            let (target, method) = scans.get(&s.scan_id)?;
             Some(HistoryEntry {
                 scan_id: s.scan_id,
                 scanned_at: s.scanned_at,
-                target: sc.target.clone(),
-                method: sc.method.clone(),
+                target: target.clone(),
+                method: method.clone(),
                 ip: s.ip,
                 hostname: s.hostname,
                 category: s.category,
@@ -414,8 +506,17 @@ pub async fn history<C: ConnectionTrait>(
                 open_ports: serde_json::from_value(s.open_ports).unwrap_or_default(),
             })
         })
-        .collect();
-    Ok(page.wrap(items, total))
+        .collect())
+}
+
+/// Snapshots of one asset, newest first.
+pub async fn history<C: ConnectionTrait>(
+    db: &C,
+    asset_id: Uuid,
+    page: PageRequest,
+) -> StoreResult<Page<HistoryEntry>> {
+    let (snaps, total) = page.fetch(db, snapshots_of(asset_id)).await?;
+    Ok(page.wrap(entries(db, snaps).await?, total))
 }
 
 /// Everything known about one asset, for `/api/assets/{id}`.
@@ -439,6 +540,10 @@ pub struct AssetDetail {
     pub changes: Vec<super::changes::ChangeView>,
 }
 
+/// Snapshots and changes an asset's page shows (the newest; the CLI pages through all).
+const DETAIL_HISTORY: u64 = 50;
+const DETAIL_CHANGES: u64 = 100;
+
 pub async fn detail<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
@@ -448,33 +553,11 @@ pub async fn detail<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("asset {id}")))?;
-    let names = super::sites::names(db).await?;
-    let site = names.get(&a.site_id).cloned().unwrap_or_default();
-    let certs = certificates::list(
-        db,
-        &CertificateFilter {
-            site: Some(site.clone()),
-            ..Default::default()
-        },
-        PageRequest::new(1, 500)?,
-        now,
-    )
-    .await?
-    .items
-    .into_iter()
-    .filter(|c| c.asset_id == Some(a.id) || c.ip == a.ip)
-    .collect();
-    let history = history(db, a.id, PageRequest::new(1, 50)?).await?.items;
-    let changes = super::changes::list(
-        db,
-        &super::changes::ChangeFilter {
-            asset_id: Some(a.id),
-            ..Default::default()
-        },
-        PageRequest::new(1, 100)?,
-    )
-    .await?
-    .items;
+    let site = super::sites::name_of(db, a.site_id).await?;
+    let certificates = certificates::of_asset(db, a.site_id, &site, a.id, &a.ip, now).await?;
+    let snaps = snapshots_of(a.id).limit(DETAIL_HISTORY).all(db).await?;
+    let history = entries(db, snaps).await?;
+    let changes = super::changes::of_asset(db, &a, &site, DETAIL_CHANGES).await?;
     Ok(AssetDetail {
         asset: view(&a, &site),
         services: a.services,
@@ -483,7 +566,7 @@ pub async fn detail<C: ConnectionTrait>(
         snmp: a.snmp,
         switch_port_index: a.switch_port_index,
         tagged_at: a.tagged_at,
-        certificates: certs,
+        certificates,
         history,
         changes,
     })

@@ -65,16 +65,33 @@ pub struct PgBench {
 
 impl PgBench {
     pub async fn create() -> Result<PgBench, String> {
+        Self::named(&format!("bigr_bench_{}", uuid::Uuid::new_v4().simple())).await
+    }
+
+    /// The database `name`, created if it does not exist yet (to keep seeded data between
+    /// runs while tuning).
+    pub async fn named(name: &str) -> Result<PgBench, String> {
         let admin_url = std::env::var("BIGR_BENCH_PG_URL")
             .unwrap_or_else(|_| "postgres://root@127.0.0.1/test".into());
         let admin = Database::connect(&admin_url)
             .await
             .map_err(|e| format!("{admin_url}: {e}"))?;
-        let name = format!("bigr_bench_{}", uuid::Uuid::new_v4().simple());
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        let name = name.to_string();
+        let exists = admin
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                "SELECT 1 AS one FROM pg_database WHERE datname = $1",
+                [name.clone().into()],
+            ))
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string())?
+            .is_some();
+        if !exists {
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .map_err(|e| e.to_string())?;
+        }
         let mut u = url::Url::parse(&admin_url).map_err(|e| e.to_string())?;
         u.set_path(&format!("/{name}"));
         Ok(PgBench {

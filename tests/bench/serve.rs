@@ -114,6 +114,16 @@ async fn seed(url: &str) {
     );
 }
 
+/// Whether a reused database already holds the bench's data.
+async fn seeded(url: &str) -> bool {
+    let Ok(db) = store::open(url, &OpenOptions::default()).await else {
+        return false;
+    };
+    let n = store::users::list(&db).await.map(|u| u.len()).unwrap_or(0);
+    db.close().await.ok();
+    n > 0
+}
+
 fn login(port: u16) -> String {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -291,21 +301,40 @@ async fn main() {
         "bigr serve benchmark: {} assets in {SITES} sites (release build, wrk on loopback)",
         SITES * PER_SITE
     );
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("bench.db").display()
-    );
-    seed(&sqlite).await;
-    let mut held = run("SQLite", &sqlite);
-
-    match PgBench::create().await {
-        Ok(pg) => {
-            seed(&pg.url).await;
-            held &= run("PostgreSQL", &pg.url);
-            pg.drop_database().await;
+    // BIGR_BENCH_REUSE=DIR keeps the seeded databases (DIR/bench.db and the PostgreSQL
+    // database bigr_bench_reuse) between runs while tuning; BIGR_BENCH_ONLY=sqlite|postgres
+    // runs one backend.
+    let reuse = std::env::var_os("BIGR_BENCH_REUSE").map(std::path::PathBuf::from);
+    let only = std::env::var("BIGR_BENCH_ONLY").unwrap_or_default();
+    let temp = tempfile::tempdir().unwrap();
+    let dir = reuse.clone().unwrap_or_else(|| temp.path().to_path_buf());
+    let mut held = true;
+    if only.is_empty() || only == "sqlite" {
+        let file = dir.join("bench.db");
+        let fresh = !file.exists();
+        let sqlite = format!("sqlite://{}?mode=rwc", file.display());
+        if fresh {
+            seed(&sqlite).await;
         }
-        Err(e) => println!("\nPostgreSQL skipped ({e})"),
+        held &= run("SQLite", &sqlite);
+    }
+    if only.is_empty() || only == "postgres" {
+        let pg = match &reuse {
+            Some(_) => PgBench::named("bigr_bench_reuse").await,
+            None => PgBench::create().await,
+        };
+        match pg {
+            Ok(pg) => {
+                if !seeded(&pg.url).await {
+                    seed(&pg.url).await;
+                }
+                held &= run("PostgreSQL", &pg.url);
+                if reuse.is_none() {
+                    pg.drop_database().await;
+                }
+            }
+            Err(e) => println!("\nPostgreSQL skipped ({e})"),
+        }
     }
     println!("\nall targets {}", if held { "held" } else { "NOT held" });
 }

@@ -269,8 +269,20 @@ fn viewers_read_and_admins_write() {
         ] {
             assert_eq!(viewer.send(m, p, b).status, 403, "viewer {m} {p}");
         }
+        let group_factor = || {
+            viewer.get("/api/risk?per_page=500").json()["profiles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["asset_id"] == id.as_str())
+                .expect("the camera is ranked")["factors"]["classification"]
+                .clone()
+        };
+        assert_eq!(group_factor(), 0.8, "an IoT device");
         let tagged = admin.send("PUT", &format!("/api/assets/{id}/tag"), Some(&tag));
         assert_eq!(tagged.status, 200, "{}", tagged.body);
+        // The cached ranking does not outlive the tag.
+        assert_eq!(group_factor(), 0.3, "network & systems after the tag");
         assert_eq!(tagged.json()["category"], "ag_ve_sistemler");
         assert_eq!(tagged.json()["manual_note"], "NVR, not a camera");
         let detail = viewer.get(&format!("/api/assets/{id}")).json();
@@ -452,9 +464,32 @@ fn asset_detail_records_and_analysis_with_data() {
         assert_eq!(risk["assets"], 4);
         assert_eq!(risk["top_risks"][0]["ip"], "10.1.0.10");
         assert_eq!(risk["top_risks"][0]["site"], "istanbul");
+        // Pages of the ranking join up to the whole ranking, in the same order.
+        let whole = c.get("/api/risk?per_page=4").json();
+        let mut paged = Vec::new();
+        for page in 1..=3 {
+            let r = c.get(&format!("/api/risk?per_page=2&page={page}")).json();
+            assert_eq!(r["total"], 4);
+            paged.extend(r["profiles"].as_array().unwrap().iter().cloned());
+        }
+        assert_eq!(&paged, whole["profiles"].as_array().unwrap());
+        assert_eq!(whole["profiles"][0], risk["top_risks"][0]);
         let vulns = c.get("/api/vulnerabilities").json();
         assert_eq!(vulns["vulnerable_assets"], 1);
         assert_eq!(vulns["kev_assets"], 1);
+        assert_eq!(vulns["assets_scanned"], 4);
+        assert_eq!(vulns["total"], 1);
+        assert_eq!(vulns["assets"][0]["ip"], "10.1.0.10");
+        assert!(vulns["assets"][0]["kev_count"].as_u64().unwrap() >= 1);
+        let kev = c.get("/api/vulnerabilities?kev=true&site=istanbul").json();
+        assert_eq!(kev["total"], 1);
+        assert_eq!(kev["assets"][0]["asset_id"], vulns["assets"][0]["asset_id"]);
+        let past = c.get("/api/vulnerabilities?page=2&per_page=1").json();
+        assert_eq!(past["total"], 1);
+        assert_eq!(past["assets"].as_array().unwrap().len(), 0);
+        let other_site = c.get("/api/vulnerabilities?site=ankara").json();
+        assert_eq!(other_site["vulnerable_assets"], 0);
+        assert_eq!(other_site["assets_scanned"], 1);
         let analytics = c.get("/api/analytics?days=7").json();
         let points = analytics["asset_count_trend"]["points"].as_array().unwrap();
         assert_eq!(points.len(), 7);

@@ -91,7 +91,7 @@ pub async fn discovery(
     let now = chrono::Utc::now();
     store::agents::record_delivery(&state.db, agent.id, report.observed_at().min(now), now).await?;
     if !saved.already_saved {
-        state.inventory_changed();
+        state.inventory_grew();
     }
     tracing::info!(agent = %agent.id, site = %saved.site, scan = %saved.scan_id, assets = saved.asset_count, again = saved.already_saved, "report ingested");
     let answer = IngestAnswer {

@@ -9,6 +9,7 @@ use crate::server::state::AppState;
 use actix_web::{get, web};
 use chrono::Utc;
 use serde::Deserialize;
+use std::sync::Arc;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -60,48 +61,63 @@ pub async fn risk_report(
     }
     .request()?;
     let site = site_filter(&q.0.site);
-    let cached = state
-        .facts
-        .get(&state.db, site.as_deref(), &state.cves)
+    let key = site.clone().unwrap_or_else(|| "*".into());
+    let (db, cves) = (state.db.clone(), state.cves.clone());
+    let ranking = state
+        .risk
+        .get(key, move |_| async move {
+            Ok(Arc::new(
+                insights::risk_ranking(&db, &cves, site.as_deref(), Utc::now()).await?,
+            ))
+        })
         .await?;
-    let ranking = cached
-        .ranking(&state.cves)
-        .await
-        .map_err(ApiError::Internal)?;
-    let cves = state.cves.clone();
-    let report = web::block(move || {
-        risk::page_of(
-            &ranking,
-            &cached.facts,
-            &cves,
-            Utc::now(),
-            page.page,
-            page.per_page,
-        )
-    })
-    .await
-    .map_err(|e| ApiError::Internal(format!("risk task failed: {e}")))?;
-    Ok(web::Json(report))
+    Ok(web::Json(
+        insights::risk_page(&state.db, &state.cves, &ranking, page, Utc::now()).await?,
+    ))
 }
 
-#[utoipa::path(tag = "analysis", params(SiteOnly), responses((status = 200, body = vulns::VulnReport), (status = 401, body = ErrorBody)))]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct VulnQuery {
+    pub site: Option<String>,
+    /// Only assets with an actively exploited (CISA KEV) CVE.
+    pub kev: Option<bool>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+#[utoipa::path(tag = "analysis", params(VulnQuery), responses((status = 200, body = vulns::VulnReport), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 #[get("/vulnerabilities")]
 pub async fn vulnerability_report(
     state: web::Data<AppState>,
     _who: SignedIn,
-    q: Params<SiteOnly>,
+    q: Params<VulnQuery>,
 ) -> ApiResult<web::Json<vulns::VulnReport>> {
+    let page = Paging {
+        page: q.0.page,
+        per_page: q.0.per_page,
+    }
+    .request()?;
+    let listing = vulns::VulnListing {
+        kev_only: q.0.kev.unwrap_or(false),
+        page: page.page,
+        per_page: page.per_page,
+    };
     let site = site_filter(&q.0.site);
-    let facts = state
-        .facts
-        .get(&state.db, site.as_deref(), &state.cves)
-        .await?
-        .facts;
-    let cves = state.cves.clone();
-    let report = web::block(move || vulns::report(&cves, &facts))
-        .await
-        .map_err(|e| ApiError::Internal(format!("CVE task failed: {e}")))?;
-    Ok(web::Json(report))
+    let key = site.clone().unwrap_or_else(|| "*".into());
+    let (db, cves) = (state.db.clone(), state.cves.clone());
+    let index = state
+        .vulns
+        .get(key, move |_| async move {
+            Ok(Arc::new(
+                insights::vuln_index(&db, &cves, site.as_deref()).await?,
+            ))
+        })
+        .await?;
+    Ok(web::Json(
+        insights::vuln_page(&state.db, &state.cves, &index, listing).await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -809,14 +809,23 @@ export interface UserView {
   username: string
 }
 
-/** `/api/vulnerabilities` and `bigr vulns`: vulnerable assets worst first, plus totals. */
+/**
+ * `/api/vulnerabilities` and `bigr vulns`: totals over the whole inventory plus one page of
+ * vulnerable assets, worst first (actively exploited first, then highest CVSS).
+ */
 export interface VulnReport {
+  /** One page of the listed assets (all vulnerable ones, or only those with KEV entries). */
   assets: AssetVulns[]
   assets_scanned: number
+  /** Matches per severity over every vulnerable asset. */
   by_severity: Record<string, number>
   kev_assets: number
+  page: number
+  per_page: number
   snapshot_date: string
   snapshot_entries: number
+  /** How many assets the listing has in all. */
+  total: number
   vulnerable_assets: number
 }
 
@@ -1242,6 +1251,10 @@ export interface Operations {
     pathParams: never
     query: {
       site?: string
+      /** Only assets with an actively exploited (CISA KEV) CVE. */
+      kev?: boolean
+      page?: number
+      per_page?: number
     }
     body: never
     response: VulnReport

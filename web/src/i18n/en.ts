@@ -379,6 +379,7 @@ export const en = {
   'vulns.kevHelp': "Listed in CISA's Known Exploited Vulnerabilities catalogue",
   'vulns.kevOnly': 'Only assets with KEV entries',
   'vulns.empty': 'No known vulnerabilities on the checked assets.',
+  'vulns.emptyKev': 'No checked asset has an actively exploited (KEV) CVE.',
   'vulns.cve': 'CVE',
   'vulns.product': 'Product',
   'vulns.cvss': 'CVSS',

@@ -377,6 +377,7 @@ export const tr: Record<MessageKey, string> = {
   'vulns.kevHelp': 'CISA Bilinen İstismar Edilen Zafiyetler kataloğunda',
   'vulns.kevOnly': 'Yalnızca KEV kaydı olan varlıklar',
   'vulns.empty': 'Denetlenen varlıklarda bilinen zafiyet yok.',
+  'vulns.emptyKev': 'Denetlenen varlıkların hiçbirinde istismar edilen (KEV) CVE yok.',
   'vulns.cve': 'CVE',
   'vulns.product': 'Ürün',
   'vulns.cvss': 'CVSS',

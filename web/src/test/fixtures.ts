@@ -1,5 +1,15 @@
 // Realistic API answers for tests, shaped by the generated schema types.
-import type { AgentView, AssetPage, AssetView, ChangeView, Inventory, SiteSummary } from '../api'
+import type {
+  AgentView,
+  AssetPage,
+  AssetVulns,
+  AssetView,
+  ChangeView,
+  CveMatch,
+  Inventory,
+  SiteSummary,
+  VulnReport,
+} from '../api'
 
 export function uuid(i: number): string {
   return `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`
@@ -118,6 +128,64 @@ export function agent(i: number, patch: Partial<AgentView> = {}): AgentView {
     last_seen_at: '2026-11-23T10:00:00Z',
     last_scan_at: '2026-11-23T09:00:00Z',
     revoked_at: null,
+    ...patch,
+  }
+}
+
+export function cveMatch(i: number, patch: Partial<CveMatch> = {}): CveMatch {
+  return {
+    cve_id: `CVE-2026-${String(1000 + i)}`,
+    cvss: 7.5,
+    fixed_in: '2.4.60',
+    kev: false,
+    port: 443,
+    product: 'apache httpd',
+    severity: 'high',
+    summary: 'A flaw in request handling.',
+    version: '2.4.58',
+    ...patch,
+  }
+}
+
+/** A vulnerable asset: one high CVE, or one critical KEV CVE when `kev` is set. */
+export function assetVulns(i: number, patch: Partial<AssetVulns> = {}, kev = false): AssetVulns {
+  const matches = [kev ? cveMatch(i, { kev: true, cvss: 9.8, severity: 'critical' }) : cveMatch(i)]
+  return {
+    asset_id: uuid(i),
+    site: 'hq',
+    ip: `10.0.0.${i}`,
+    hostname: null,
+    vendor: null,
+    matches,
+    max_cvss: matches[0]!.cvss,
+    kev_count: kev ? 1 : 0,
+    critical_count: kev ? 1 : 0,
+    high_count: kev ? 0 : 1,
+    medium_count: 0,
+    low_count: 0,
+    ...patch,
+  }
+}
+
+/** A page of the vulnerability report; the totals stay the whole inventory's. */
+export function vulnReport(
+  assets: AssetVulns[],
+  total = assets.length,
+  page = 1,
+  perPage = 50,
+  patch: Partial<VulnReport> = {},
+): VulnReport {
+  return {
+    assets_scanned: 200,
+    vulnerable_assets: total,
+    kev_assets: assets.filter((a) => a.kev_count > 0).length,
+    by_severity: { critical: 3, high: 12, medium: 4, low: 1 },
+    snapshot_date: '2026-11-20',
+    snapshot_entries: 1234,
+    assets,
+    total,
+    page,
+    per_page: perPage,
     ...patch,
   }
 }
