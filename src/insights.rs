@@ -36,7 +36,7 @@ pub async fn risk_ranking(
     now: DateTime<Utc>,
 ) -> StoreResult<risk::Ranking> {
     let mut ranker = risk::Ranker::new(cves, now);
-    store::facts::for_each(db, site, true, |a| ranker.add(&a)).await?;
+    store::facts::for_each_scoring(db, site, |a, services| ranker.add_stored(a, services)).await?;
     Ok(ranker.finish())
 }
 
@@ -77,7 +77,7 @@ pub async fn vuln_index(
     site: Option<&str>,
 ) -> StoreResult<vulns::VulnIndex> {
     let mut indexer = vulns::VulnIndexer::new(cves);
-    store::facts::for_each(db, site, true, |a| indexer.add(&a)).await?;
+    store::facts::for_each_scoring(db, site, |a, services| indexer.add_stored(a, services)).await?;
     Ok(indexer.finish())
 }
 

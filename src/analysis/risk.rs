@@ -212,6 +212,12 @@ impl<'a> Ranker<'a> {
         self.places.push(score, &a.site, &a.ip, a.id);
     }
 
+    /// `add` for an asset read without its services, given as their stored JSON.
+    pub fn add_stored(&mut self, a: &AssetFacts, services_json: &str) {
+        let score = score(a, self.matcher.matches_json(services_json), self.now).1;
+        self.places.push(score, &a.site, &a.ip, a.id);
+    }
+
     pub fn finish(mut self) -> Ranking {
         self.places.sort(|a, b| b.total_cmp(a));
         let summary = summarise(self.places.all().iter().map(|p| p.key));

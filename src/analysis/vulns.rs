@@ -287,8 +287,13 @@ pub struct CveMatch {
 
 /// The CVEs of one asset, worst first.
 pub fn match_asset(snapshot: &CveSnapshot, asset: &AssetFacts) -> Vec<CveMatch> {
+    match_services(snapshot, &asset.services)
+}
+
+/// The CVEs of a list of services, worst first.
+pub fn match_services(snapshot: &CveSnapshot, services: &[Service]) -> Vec<CveMatch> {
     let mut out: Vec<CveMatch> = Vec::new();
-    for service in &asset.services {
+    for service in services {
         for seen in products_of(service) {
             for cve in snapshot.affecting(&seen.product, &seen.version) {
                 if out.iter().any(|m| m.cve_id == cve.id) {
@@ -327,6 +332,8 @@ const MATCHER_MEMORY: usize = 4096;
 pub struct Matcher<'a> {
     snapshot: &'a CveSnapshot,
     seen: HashMap<Vec<Service>, Vec<CveMatch>>,
+    /// By the services' stored JSON: a repeated list is not even parsed again.
+    seen_json: HashMap<String, Vec<CveMatch>>,
 }
 
 impl<'a> Matcher<'a> {
@@ -334,6 +341,7 @@ impl<'a> Matcher<'a> {
         Matcher {
             snapshot,
             seen: HashMap::new(),
+            seen_json: HashMap::new(),
         }
     }
 
@@ -347,6 +355,19 @@ impl<'a> Matcher<'a> {
             self.seen.insert(key.to_vec(), found);
         }
         &self.seen[key]
+    }
+
+    /// The matches of a service list given as its stored JSON (unreadable JSON: none).
+    pub fn matches_json(&mut self, json: &str) -> &[CveMatch] {
+        if !self.seen_json.contains_key(json) {
+            if self.seen_json.len() >= MATCHER_MEMORY {
+                self.seen_json.clear();
+            }
+            let services: Vec<Service> = serde_json::from_str(json).unwrap_or_default();
+            let found = match_services(self.snapshot, &services);
+            self.seen_json.insert(json.to_string(), found);
+        }
+        &self.seen_json[json]
     }
 }
 
@@ -418,9 +439,18 @@ impl<'a> VulnIndexer<'a> {
     }
 
     pub fn add(&mut self, a: &AssetFacts) {
-        let index = &mut self.index;
-        index.assets_scanned += 1;
         let matches = self.matcher.matches(a);
+        Self::count(&mut self.index, a, matches);
+    }
+
+    /// `add` for an asset read without its services, given as their stored JSON.
+    pub fn add_stored(&mut self, a: &AssetFacts, services_json: &str) {
+        let matches = self.matcher.matches_json(services_json);
+        Self::count(&mut self.index, a, matches);
+    }
+
+    fn count(index: &mut VulnIndex, a: &AssetFacts, matches: &[CveMatch]) {
+        index.assets_scanned += 1;
         if matches.is_empty() {
             return;
         }

@@ -1,14 +1,18 @@
 //! A small keyed cache for expensive dashboard reads over the whole inventory: an entry
 //! younger than the TTL is served as is; an older one is still served while one background
 //! task reloads it (stale-while-revalidate), so no request waits for a reload of 100 000
-//! rows; a write through this server (`invalidate`) makes the next read wait for fresh data.
-//! Another instance's writes show within TTL + one reload.
+//! rows; a write through this server (`invalidate`) makes the next read wait for fresh data,
+//! an agent's report (`mark_stale`) starts a reload. Another instance's writes show within
+//! TTL + one reload; an entry unread for `STALE_LIMIT` TTLs is reloaded before it is served.
 use crate::store::StoreResult;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
+
+/// Past this many TTLs an entry is not served even stale.
+const STALE_LIMIT: u32 = 20;
 
 struct Entry<V> {
     value: V,
@@ -41,6 +45,11 @@ impl<V: Clone + Send + 'static> Swr<V> {
         let generation = self.generation.load(Ordering::SeqCst);
         let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let e = map.get_mut(key).filter(|e| e.generation == generation)?;
+        // Stale-while-revalidate is for a busy dashboard; after a quiet spell the first read
+        // waits for fresh figures rather than showing old ones.
+        if e.loaded.elapsed() >= self.ttl * STALE_LIMIT {
+            return None;
+        }
         let stale = e.loaded.elapsed() >= self.ttl && !e.refreshing;
         if stale {
             e.refreshing = true;
@@ -186,6 +195,12 @@ mod tests {
         assert_eq!(
             cache.get("k".into(), loader(loads.clone())).await.unwrap(),
             4
+        );
+        // Long unread: not served stale, the read waits for a fresh value.
+        tokio::time::sleep(Duration::from_millis(50) * STALE_LIMIT).await;
+        assert_eq!(
+            cache.get("k".into(), loader(loads.clone())).await.unwrap(),
+            5
         );
     }
 }

@@ -4,6 +4,7 @@ use super::entity::asset;
 use super::error::StoreResult;
 use crate::model::{AssetFacts, ClassCount};
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect,
@@ -23,27 +24,29 @@ struct Row {
     device_type: String,
     confidence: f64,
     manual_category: Option<String>,
-    open_ports: serde_json::Value,
+    /// JSON documents are read as text and parsed once, straight into their types (not into
+    /// a `serde_json::Value` tree first): the cost of a pass over 100 000 assets.
+    open_ports: String,
     first_seen: DateTime<Utc>,
     last_seen: DateTime<Utc>,
     missing: bool,
     change_count: i32,
     switch_host: Option<String>,
     switch_port: Option<String>,
-    services: serde_json::Value,
+    services: String,
 }
 
-/// The columns facts are made of; without services, the small `open_ports` column stands in
-/// under that name so the row type stays one.
+/// The columns facts are made of; without services, an empty list stands in under that name
+/// so the row type stays one.
 fn select_facts(
     q: sea_orm::Select<asset::Entity>,
     with_services: bool,
 ) -> sea_orm::Selector<sea_orm::SelectModel<Row>> {
     use asset::Column as A;
-    let services_col = if with_services {
-        A::Services
+    let services = if with_services {
+        "CAST(services AS TEXT)"
     } else {
-        A::OpenPorts
+        "'[]'"
     };
     q.select_only()
         .columns([
@@ -57,7 +60,6 @@ fn select_facts(
             A::DeviceType,
             A::Confidence,
             A::ManualCategory,
-            A::OpenPorts,
             A::FirstSeen,
             A::LastSeen,
             A::Missing,
@@ -65,7 +67,8 @@ fn select_facts(
             A::SwitchHost,
             A::SwitchPort,
         ])
-        .column_as(services_col, "services")
+        .column_as(Expr::cust("CAST(open_ports AS TEXT)"), "open_ports")
+        .column_as(Expr::cust(services), "services")
         .into_model::<Row>()
 }
 
@@ -81,9 +84,9 @@ fn facts_of(r: Row, names: &HashMap<Uuid, String>, with_services: bool) -> Asset
         device_type: r.device_type,
         confidence: r.confidence,
         manual: r.manual_category.is_some(),
-        open_ports: serde_json::from_value(r.open_ports).unwrap_or_default(),
+        open_ports: serde_json::from_str(&r.open_ports).unwrap_or_default(),
         services: if with_services {
-            serde_json::from_value(r.services).unwrap_or_default()
+            serde_json::from_str(&r.services).unwrap_or_default()
         } else {
             Vec::new()
         },
@@ -119,6 +122,67 @@ pub async fn for_each<C: ConnectionTrait + sea_orm::StreamTrait>(
     let mut rows = std::pin::pin!(rows);
     while let Some(r) = futures_util::StreamExt::next(&mut rows).await {
         each(facts_of(r?, &names, with_services));
+    }
+    Ok(())
+}
+
+/// What scoring an asset reads: less than its facts, and the services as stored JSON.
+#[derive(FromQueryResult)]
+struct ScoringRow {
+    id: Uuid,
+    site_id: Uuid,
+    ip: String,
+    category: String,
+    open_ports: String,
+    first_seen: DateTime<Utc>,
+    change_count: i32,
+    services: String,
+}
+
+/// Hands every asset of `site` (None: all sites) to `each` with only what risk and CVE
+/// matching read (id, site, address, group, ports, first seen, change count) and its services
+/// as stored JSON, so repeated service lists are matched without being parsed again.
+pub async fn for_each_scoring<C: ConnectionTrait + sea_orm::StreamTrait>(
+    db: &C,
+    site: Option<&str>,
+    mut each: impl FnMut(&AssetFacts, &str),
+) -> StoreResult<()> {
+    use asset::Column as A;
+    let mut q = asset::Entity::find();
+    if let Some(name) = site {
+        let s = super::sites::require(db, name).await?;
+        q = q.filter(A::SiteId.eq(s.id));
+    }
+    let names = super::sites::names(db).await?;
+    let rows = q
+        .select_only()
+        .columns([
+            A::Id,
+            A::SiteId,
+            A::Ip,
+            A::Category,
+            A::FirstSeen,
+            A::ChangeCount,
+        ])
+        .column_as(Expr::cust("CAST(open_ports AS TEXT)"), "open_ports")
+        .column_as(Expr::cust("CAST(services AS TEXT)"), "services")
+        .into_model::<ScoringRow>()
+        .stream(db)
+        .await?;
+    let mut rows = std::pin::pin!(rows);
+    while let Some(r) = futures_util::StreamExt::next(&mut rows).await {
+        let r = r?;
+        let facts = AssetFacts {
+            id: r.id,
+            site: names.get(&r.site_id).cloned().unwrap_or_default(),
+            ip: r.ip,
+            category: r.category,
+            open_ports: serde_json::from_str(&r.open_ports).unwrap_or_default(),
+            first_seen: r.first_seen,
+            change_count: r.change_count,
+            ..Default::default()
+        };
+        each(&facts, &r.services);
     }
     Ok(())
 }
