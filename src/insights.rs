@@ -121,7 +121,6 @@ pub async fn topology(
     db: &DatabaseConnection,
     site: Option<&str>,
 ) -> StoreResult<topology::Topology> {
-    let assets = store::facts::load(db, site, false).await?;
     let subnets: Vec<topology::KnownSubnet> = store::subnets::list(db, site)
         .await?
         .into_iter()
@@ -138,5 +137,7 @@ pub async fn topology(
         .into_iter()
         .map(|s| (s.site, s.host))
         .collect();
-    Ok(topology::build(&assets, &subnets, &switches))
+    let mut builder = topology::TopologyBuilder::new(&subnets, &switches);
+    store::facts::for_each(db, site, |a| builder.add(&a)).await?;
+    Ok(builder.finish())
 }

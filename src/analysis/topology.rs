@@ -4,7 +4,7 @@
 use crate::model::AssetFacts;
 use ipnet::IpNet;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::IpAddr;
 
 /// Devices drawn at most; the stats still count every asset.
@@ -66,20 +66,22 @@ fn is_gateway(a: &AssetFacts, ip: IpAddr) -> bool {
     routing || (a.category == "ag_ve_sistemler" && matches!(last, 1 | 254))
 }
 
-pub fn build(
-    assets: &[AssetFacts],
-    subnets: &[KnownSubnet],
-    switches: &[(String, String)],
-) -> Topology {
-    let mut nodes: Vec<Node> = Vec::new();
-    let mut edges: Vec<Edge> = Vec::new();
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut add_node = |nodes: &mut Vec<Node>, n: Node| {
-        if seen.insert(n.id.clone()) {
-            nodes.push(n);
-        }
-    };
-    let blank = |id: String, kind: &'static str, label: String, site: &str| Node {
+/// Builds the graph from assets streamed past it one at a time: only the drawn devices (at
+/// most `MAX_DEVICES`) and the subnet, switch and site nodes are held.
+pub struct TopologyBuilder<'a> {
+    subnets: &'a [KnownSubnet],
+    sites: BTreeSet<String>,
+    /// Every node but the sites (they lead the list, in name order, when finished).
+    nodes: Vec<Node>,
+    edges: Vec<Edge>,
+    seen: HashSet<String>,
+    assets: usize,
+    drawn: usize,
+    omitted: usize,
+}
+
+fn blank(id: String, kind: &'static str, label: String, site: &str) -> Node {
+    Node {
         id,
         kind,
         label,
@@ -89,138 +91,164 @@ pub fn build(
         category: None,
         device_type: None,
         switch_port: None,
-    };
-    let mut sites: BTreeSet<&str> = assets.iter().map(|a| a.site.as_str()).collect();
-    sites.extend(subnets.iter().map(|s| s.site.as_str()));
-    sites.extend(switches.iter().map(|(site, _)| site.as_str()));
-    for site in &sites {
-        add_node(
-            &mut nodes,
-            blank(format!("site:{site}"), "site", site.to_string(), site),
-        );
     }
-    for s in subnets {
-        let id = format!("subnet:{}/{}", s.site, s.net);
-        let label = if s.label.is_empty() {
-            s.net.to_string()
-        } else {
-            format!("{} ({})", s.net, s.label)
+}
+
+impl<'a> TopologyBuilder<'a> {
+    /// Starts with the registered subnets and switches (site, host).
+    pub fn new(subnets: &'a [KnownSubnet], switches: &[(String, String)]) -> Self {
+        let mut b = TopologyBuilder {
+            subnets,
+            sites: BTreeSet::new(),
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            seen: HashSet::new(),
+            assets: 0,
+            drawn: 0,
+            omitted: 0,
         };
-        add_node(&mut nodes, blank(id.clone(), "subnet", label, &s.site));
-        edges.push(Edge {
-            source: format!("site:{}", s.site),
-            target: id,
-            kind: "contains",
-            label: None,
-        });
+        for s in subnets {
+            let label = if s.label.is_empty() {
+                s.net.to_string()
+            } else {
+                format!("{} ({})", s.net, s.label)
+            };
+            b.contained(
+                format!("subnet:{}/{}", s.site, s.net),
+                "subnet",
+                label,
+                &s.site,
+            );
+        }
+        for (site, host) in switches {
+            b.switch(site, host);
+        }
+        b
     }
-    for (site, host) in switches {
+
+    /// Adds a node hanging off its site, once.
+    fn contained(&mut self, id: String, kind: &'static str, label: String, site: &str) {
+        if !self.sites.contains(site) {
+            self.sites.insert(site.to_string());
+        }
+        if self.seen.insert(id.clone()) {
+            self.edges.push(Edge {
+                source: format!("site:{site}"),
+                target: id.clone(),
+                kind: if kind == "switch" {
+                    "uplink"
+                } else {
+                    "contains"
+                },
+                label: None,
+            });
+            self.nodes.push(blank(id, kind, label, site));
+        }
+    }
+
+    fn switch(&mut self, site: &str, host: &str) -> String {
         let id = format!("switch:{site}/{host}");
-        add_node(&mut nodes, blank(id.clone(), "switch", host.clone(), site));
-        edges.push(Edge {
-            source: format!("site:{site}"),
-            target: id,
-            kind: "uplink",
-            label: None,
-        });
+        self.contained(id.clone(), "switch", host.to_string(), site);
+        id
     }
-    let mut drawn = 0usize;
-    let mut omitted = 0usize;
-    for a in assets {
+
+    pub fn add(&mut self, a: &AssetFacts) {
+        self.assets += 1;
+        if !self.sites.contains(&a.site) {
+            self.sites.insert(a.site.clone());
+        }
         let Ok(ip) = a.ip.parse::<IpAddr>() else {
-            continue;
+            return;
         };
-        let net = subnets
+        let net = self
+            .subnets
             .iter()
             .filter(|s| s.site == a.site && s.net.contains(&ip))
             .max_by_key(|s| s.net.prefix_len())
             .map_or_else(|| implied_subnet(ip), |s| s.net);
         let subnet_id = format!("subnet:{}/{}", a.site, net);
-        if !nodes.iter().any(|n| n.id == subnet_id) {
-            add_node(
-                &mut nodes,
-                blank(subnet_id.clone(), "subnet", net.to_string(), &a.site),
-            );
-            edges.push(Edge {
-                source: format!("site:{}", a.site),
-                target: subnet_id.clone(),
-                kind: "contains",
-                label: None,
-            });
+        self.contained(subnet_id.clone(), "subnet", net.to_string(), &a.site);
+        if self.drawn >= MAX_DEVICES {
+            self.omitted += 1;
+            return;
         }
-        if drawn >= MAX_DEVICES {
-            omitted += 1;
-            continue;
-        }
-        drawn += 1;
-        let gateway = is_gateway(a, ip);
         let id = format!("asset:{}", a.id);
+        if !self.seen.insert(id.clone()) {
+            return;
+        }
+        self.drawn += 1;
+        let gateway = is_gateway(a, ip);
         let label = a
             .hostname
             .clone()
             .or_else(|| a.vendor.clone())
             .unwrap_or_else(|| a.ip.clone());
-        add_node(
-            &mut nodes,
-            Node {
-                id: id.clone(),
-                kind: if gateway { "gateway" } else { "device" },
-                label,
-                site: a.site.clone(),
-                asset_id: Some(a.id),
-                ip: Some(a.ip.clone()),
-                category: Some(a.category.clone()),
-                device_type: Some(a.device_type.clone()),
-                switch_port: a.switch_port.clone(),
+        self.nodes.push(Node {
+            id: id.clone(),
+            kind: if gateway { "gateway" } else { "device" },
+            label,
+            site: a.site.clone(),
+            asset_id: Some(a.id),
+            ip: Some(a.ip.clone()),
+            category: Some(a.category.clone()),
+            device_type: Some(a.device_type.clone()),
+            switch_port: a.switch_port.clone(),
+        });
+        let edge = match (&a.switch_host, gateway) {
+            (Some(host), false) => Edge {
+                source: self.switch(&a.site, host),
+                target: id,
+                kind: "port",
+                label: a.switch_port.clone(),
             },
-        );
-        match (&a.switch_host, gateway) {
-            (Some(host), false) => {
-                let sw = format!("switch:{}/{}", a.site, host);
-                if !nodes.iter().any(|n| n.id == sw) {
-                    add_node(
-                        &mut nodes,
-                        blank(sw.clone(), "switch", host.clone(), &a.site),
-                    );
-                    edges.push(Edge {
-                        source: format!("site:{}", a.site),
-                        target: sw.clone(),
-                        kind: "uplink",
-                        label: None,
-                    });
-                }
-                edges.push(Edge {
-                    source: sw,
-                    target: id,
-                    kind: "port",
-                    label: a.switch_port.clone(),
-                });
-            }
-            (_, true) => edges.push(Edge {
+            (_, true) => Edge {
                 source: subnet_id,
                 target: id,
                 kind: "gateway",
                 label: Some("gateway".into()),
-            }),
-            _ => edges.push(Edge {
+            },
+            _ => Edge {
                 source: subnet_id,
                 target: id,
                 kind: "contains",
                 label: None,
-            }),
+            },
+        };
+        self.edges.push(edge);
+    }
+
+    pub fn finish(self) -> Topology {
+        let mut nodes: Vec<Node> = self
+            .sites
+            .iter()
+            .map(|site| blank(format!("site:{site}"), "site", site.clone(), site))
+            .collect();
+        nodes.extend(self.nodes);
+        let mut node_kinds = BTreeMap::new();
+        for n in &nodes {
+            *node_kinds.entry(n.kind.to_string()).or_insert(0) += 1;
+        }
+        Topology {
+            nodes,
+            edges: self.edges,
+            node_kinds,
+            assets: self.assets,
+            devices_omitted: self.omitted,
         }
     }
-    let mut node_kinds = BTreeMap::new();
-    for n in &nodes {
-        *node_kinds.entry(n.kind.to_string()).or_insert(0) += 1;
+}
+
+/// The graph of a slice of assets (tests and small inputs; the server streams).
+pub fn build(
+    assets: &[AssetFacts],
+    subnets: &[KnownSubnet],
+    switches: &[(String, String)],
+) -> Topology {
+    let mut b = TopologyBuilder::new(subnets, switches);
+    for a in assets {
+        b.add(a);
     }
-    Topology {
-        nodes,
-        edges,
-        node_kinds,
-        assets: assets.len(),
-        devices_omitted: omitted,
-    }
+    b.finish()
 }
 
 #[cfg(test)]
@@ -275,5 +303,32 @@ mod tests {
             && e.label.as_deref() == Some("Gi0/3")));
         // Same IP in another site is another node in another subnet.
         assert!(t.nodes.iter().any(|n| n.id == "subnet:branch/10.0.0.0/24"));
+        // Sites lead the list, in name order.
+        assert_eq!(t.nodes[0].id, "site:branch");
+        assert_eq!(t.nodes[1].id, "site:hq");
+        // Every edge joins two nodes of the graph.
+        let ids: HashSet<&str> = t.nodes.iter().map(|n| n.id.as_str()).collect();
+        for e in &t.edges {
+            assert!(
+                ids.contains(e.source.as_str()) && ids.contains(e.target.as_str()),
+                "{e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn draws_at_most_max_devices_and_counts_the_rest() {
+        let mut b = TopologyBuilder::new(&[], &[]);
+        let extra = 7;
+        for i in 0..MAX_DEVICES + extra {
+            let ip = std::net::Ipv4Addr::from(0x0A00_0000 + i as u32);
+            b.add(&asset("hq", &ip.to_string(), "camera", None));
+        }
+        let t = b.finish();
+        assert_eq!(t.assets, MAX_DEVICES + extra);
+        assert_eq!(t.devices_omitted, extra);
+        assert_eq!(t.node_kinds["device"], MAX_DEVICES);
+        // The omitted devices' subnets are still drawn: 5 007 addresses span 20 /24s.
+        assert_eq!(t.node_kinds["subnet"], (MAX_DEVICES + extra).div_ceil(256));
     }
 }

@@ -1,5 +1,6 @@
-//! Loads what analysis needs about every asset of a site (or all sites) in one query, only
-//! the columns it reads: compliance and topology skip services, risk and CVEs need them.
+//! What analysis reads about the assets of a site (or all sites): streamed one row at a time
+//! with only the columns it needs (topology skips services; risk and CVE matching get them
+//! as stored JSON), counted in SQL (compliance), or loaded by id for the page being shown.
 use super::entity::asset;
 use super::error::StoreResult;
 use crate::model::{AssetFacts, ClassCount};
@@ -99,12 +100,11 @@ fn facts_of(r: Row, names: &HashMap<Uuid, String>, with_services: bool) -> Asset
     }
 }
 
-/// Hands every asset of `site` (None: all sites) to `each`, ordered by site and address,
-/// one row at a time: 100 000 assets are never all in memory at once.
+/// Hands every asset of `site` (None: all sites), without its services, to `each`, ordered
+/// by site and address, one row at a time: 100 000 assets are never all in memory at once.
 pub async fn for_each<C: ConnectionTrait + sea_orm::StreamTrait>(
     db: &C,
     site: Option<&str>,
-    with_services: bool,
     mut each: impl FnMut(AssetFacts),
 ) -> StoreResult<()> {
     use asset::Column as A;
@@ -118,10 +118,10 @@ pub async fn for_each<C: ConnectionTrait + sea_orm::StreamTrait>(
         .order_by_asc(A::IpSort)
         .order_by_asc(A::Id);
     let names = super::sites::names(db).await?;
-    let rows = select_facts(q, with_services).stream(db).await?;
+    let rows = select_facts(q, false).stream(db).await?;
     let mut rows = std::pin::pin!(rows);
     while let Some(r) = futures_util::StreamExt::next(&mut rows).await {
-        each(facts_of(r?, &names, with_services));
+        each(facts_of(r?, &names, false));
     }
     Ok(())
 }
@@ -185,18 +185,6 @@ pub async fn for_each_scoring<C: ConnectionTrait + sea_orm::StreamTrait>(
         each(&facts, &r.services);
     }
     Ok(())
-}
-
-/// Every asset of `site` (None: all sites), ordered by site and address.
-pub async fn load<C: ConnectionTrait + sea_orm::StreamTrait>(
-    db: &C,
-    site: Option<&str>,
-    with_services: bool,
-) -> StoreResult<Vec<AssetFacts>> {
-    let mut out = Vec::new();
-    for_each(db, site, with_services, |a| out.push(a)).await?;
-    out.shrink_to_fit();
-    Ok(out)
 }
 
 /// Bound parameters per `IN (…)` list, well under every backend's limit.
