@@ -51,6 +51,7 @@ pub fn start(
         metrics: Default::default(),
         risk: Arc::new(swr::Swr::new(ANALYSIS_TTL, 8)),
         vulns: Arc::new(swr::Swr::new(ANALYSIS_TTL, 8)),
+        topology: Arc::new(swr::Swr::new(ANALYSIS_TTL, 8)),
         counts: Arc::new(swr::Swr::new(std::time::Duration::from_secs(10), 256)),
         compliance: Arc::new(swr::Swr::new(std::time::Duration::from_secs(10), 32)),
         agent_limiter: Default::default(),

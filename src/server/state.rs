@@ -76,6 +76,8 @@ pub struct AppState {
     pub risk: Arc<Swr<Arc<crate::analysis::risk::Ranking>>>,
     /// Vulnerable assets in order per site filter, with the totals.
     pub vulns: Arc<Swr<Arc<crate::analysis::vulns::VulnIndex>>>,
+    /// The network graph per site filter (a pass over every asset).
+    pub topology: Arc<Swr<Arc<crate::analysis::topology::Topology>>>,
     /// The inventory's group counts per filter (the costly part of a page of `/api/data`).
     pub counts: Arc<Swr<Arc<BTreeMap<String, u64>>>>,
     /// Compliance per site filter, counted over the whole inventory.
@@ -90,6 +92,7 @@ impl AppState {
     pub fn inventory_changed(&self) {
         self.risk.invalidate();
         self.vulns.invalidate();
+        self.topology.invalidate();
         self.inventory_grew();
     }
 
@@ -101,5 +104,6 @@ impl AppState {
         self.compliance.invalidate();
         self.risk.mark_stale();
         self.vulns.mark_stale();
+        self.topology.mark_stale();
     }
 }

@@ -24,19 +24,17 @@ pub async fn compliance_report(
     state: web::Data<AppState>,
     _who: SignedIn,
     q: Params<SiteOnly>,
-) -> ApiResult<web::Json<compliance::ComplianceReport>> {
+) -> ApiResult<web::Json<Arc<compliance::ComplianceReport>>> {
     let site = site_filter(&q.0.site);
     let db = state.db.clone();
     let key = site.clone().unwrap_or_else(|| "*".into());
     let report = state
         .compliance
         .get(key, move |_| async move {
-            Ok(std::sync::Arc::new(
-                insights::compliance(&db, site.as_deref()).await?,
-            ))
+            Ok(Arc::new(insights::compliance(&db, site.as_deref()).await?))
         })
         .await?;
-    Ok(web::Json((*report).clone()))
+    Ok(web::Json(report))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -155,9 +153,15 @@ pub async fn topology_graph(
     state: web::Data<AppState>,
     _who: SignedIn,
     q: Params<SiteOnly>,
-) -> ApiResult<web::Json<topology::Topology>> {
+) -> ApiResult<web::Json<Arc<topology::Topology>>> {
     let site = site_filter(&q.0.site);
-    Ok(web::Json(
-        insights::topology(&state.db, site.as_deref()).await?,
-    ))
+    let key = site.clone().unwrap_or_else(|| "*".into());
+    let db = state.db.clone();
+    let graph = state
+        .topology
+        .get(key, move |_| async move {
+            Ok(Arc::new(insights::topology(&db, site.as_deref()).await?))
+        })
+        .await?;
+    Ok(web::Json(graph))
 }
