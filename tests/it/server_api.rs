@@ -518,6 +518,50 @@ fn asset_detail_records_and_analysis_with_data() {
 }
 
 #[test]
+fn the_cli_prints_the_figures_the_api_serves() {
+    on_each_server(|s| {
+        seed(s);
+        let c = s.signed_in(VIEWER);
+        let url = &s.test_db.as_ref().expect("a test database").url;
+        let home = tempfile::tempdir().expect("home");
+        let cli = |args: &[&str]| -> Value {
+            let out = std::process::Command::new(assert_cmd::cargo::cargo_bin!("bigr"))
+                .args([
+                    "--home",
+                    home.path().to_str().unwrap(),
+                    "--database-url",
+                    url,
+                ])
+                .args(args)
+                .env_remove("DATABASE_URL")
+                .output()
+                .expect("bigr");
+            assert!(out.status.success(), "{args:?}: {out:?}");
+            serde_json::from_slice(&out.stdout).expect("JSON")
+        };
+        for (args, path) in [
+            (vec!["compliance", "--json"], "/api/compliance"),
+            (vec!["risk", "--top", "3", "--json"], "/api/risk?per_page=3"),
+            (
+                vec!["risk", "--site", "istanbul", "--json"],
+                "/api/risk?site=istanbul&per_page=20",
+            ),
+            (vec!["vulns", "--json"], "/api/vulnerabilities"),
+            (
+                vec!["vulns", "--kev", "--top", "1", "--json"],
+                "/api/vulnerabilities?kev=true&per_page=1",
+            ),
+            (
+                vec!["analytics", "--days", "7", "--json"],
+                "/api/analytics?days=7",
+            ),
+        ] {
+            assert_eq!(cli(&args), c.get(path).json(), "bigr {args:?} vs {path}");
+        }
+    });
+}
+
+#[test]
 fn empty_inventory_answers_every_endpoint() {
     on_each_server(|s| {
         let c = s.signed_in(ADMIN);
