@@ -618,15 +618,20 @@ mod tests {
         assert_eq!(products_of(&jetty)[0].version, "9.4.39");
     }
 
-    #[test]
-    fn matches_on_product_and_version_only() {
-        let snap = CveSnapshot::parse(
+    /// OpenSSH 8.5p1–9.8p1 (8.1), vsftpd 2.3.4 (9.8, KEV), nginx ≤ 1.20.0 (7.7).
+    fn three_cves() -> CveSnapshot {
+        CveSnapshot::parse(
             r#"{"snapshot_date":"2026-11-01","source":"t","cves":[
               {"id":"CVE-A","product":"openssh","affected":[{"from":"8.5p1","to_excluding":"9.8p1"}],"cvss":8.1,"kev":false,"summary":"s"},
               {"id":"CVE-B","product":"vsftpd","affected":[{"exact":"2.3.4"}],"cvss":9.8,"kev":true,"summary":"s"},
               {"id":"CVE-C","product":"nginx","affected":[{"to_including":"1.20.0"}],"cvss":7.7,"kev":false,"summary":"s"}]}"#,
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn matches_on_product_and_version_only() {
+        let snap = three_cves();
         let hit = |p: &str, v: &str| {
             snap.affecting(p, v)
                 .map(|c| c.id.clone())
@@ -644,13 +649,7 @@ mod tests {
 
     #[test]
     fn the_report_lists_exploited_assets_first_and_pages_from_the_listed_ones() {
-        let snap = CveSnapshot::parse(
-            r#"{"snapshot_date":"2026-11-01","source":"t","cves":[
-              {"id":"CVE-A","product":"openssh","affected":[{"from":"8.5p1","to_excluding":"9.8p1"}],"cvss":8.1,"kev":false,"summary":"s"},
-              {"id":"CVE-B","product":"vsftpd","affected":[{"exact":"2.3.4"}],"cvss":9.8,"kev":true,"summary":"s"},
-              {"id":"CVE-C","product":"nginx","affected":[{"to_including":"1.20.0"}],"cvss":7.7,"kev":false,"summary":"s"}]}"#,
-        )
-        .unwrap();
+        let snap = three_cves();
         let asset = |n: u128, ip: &str, product: &str, version: &str| {
             let mut s = svc(21);
             s.product = Some(product.into());
