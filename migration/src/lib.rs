@@ -5,6 +5,9 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_initial;
 mod m20261124_000002_inventory_order_indexes;
 mod m20261125_000003_agent_ingest;
+mod m20261126_000004_asset_search_trigram;
+
+pub use m20261126_000004_asset_search_trigram::SEARCH_TEXT;
 
 pub struct Migrator;
 
@@ -14,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_initial::Migration),
             Box::new(m20261124_000002_inventory_order_indexes::Migration),
             Box::new(m20261125_000003_agent_ingest::Migration),
+            Box::new(m20261126_000004_asset_search_trigram::Migration),
         ]
     }
 }

@@ -240,27 +240,67 @@ fn run(backend: &str, url: &str) -> bool {
         .as_str()
         .expect("an asset")
         .to_string();
-    let cases: [(&str, String, u32, u32, f64); 7] = [
+    // (label, path, connections, seconds, p99 target; None: measured and reported only)
+    let cases: [(&str, String, u32, u32, Option<f64>); 8] = [
         (
             "paged inventory",
             "/api/data?per_page=100".into(),
             8,
             10,
-            50.0,
+            Some(50.0),
         ),
         (
             "site + search",
             "/api/data?site=site-07&q=host-7-12".into(),
             8,
             10,
-            50.0,
+            Some(50.0),
         ),
-        ("asset detail", format!("/api/assets/{id}"), 8, 10, 50.0),
-        ("compliance (100k)", "/api/compliance".into(), 2, 15, 500.0),
-        ("risk (100k)", "/api/risk?per_page=50".into(), 2, 15, 500.0),
+        // Every site, a rare word: 111 matches among 100 000 (the trigram index on PG, a
+        // scan on SQLite). Beyond the targets: reported, not held to one.
+        (
+            "all-sites search",
+            "/api/data?q=host-7-12".into(),
+            8,
+            10,
+            None,
+        ),
+        (
+            "asset detail",
+            format!("/api/assets/{id}"),
+            8,
+            10,
+            Some(50.0),
+        ),
+        (
+            "compliance (100k)",
+            "/api/compliance".into(),
+            2,
+            15,
+            Some(500.0),
+        ),
+        (
+            "risk (100k)",
+            "/api/risk?per_page=50".into(),
+            2,
+            15,
+            Some(500.0),
+        ),
         // Not among the targets; the same whole-inventory class, held to its bound.
-        ("CVEs (100k)", "/api/vulnerabilities".into(), 2, 10, 500.0),
-        ("topology (100k)", "/api/topology".into(), 2, 10, 500.0),
+        (
+            "CVEs (100k)",
+            "/api/vulnerabilities".into(),
+            2,
+            10,
+            Some(500.0),
+        ),
+        (
+            "topology (100k)",
+            "/api/topology".into(),
+            2,
+            10,
+            Some(500.0),
+        ),
     ];
     let mut held = true;
     println!(
@@ -274,14 +314,17 @@ fn run(backend: &str, url: &str) -> bool {
         get_json(server.1, &cookie, path);
         let cold_ms = cold.elapsed().as_secs_f64() * 1000.0;
         let l = wrk(server.1, &cookie, path, *conns, *secs);
-        let ok = l.p99_ms < *target;
-        held &= ok;
+        let verdict = match target {
+            Some(t) => {
+                let ok = l.p99_ms < *t;
+                held &= ok;
+                format!("< {t} ms: {}", if ok { "held" } else { "MISSED" })
+            }
+            None => "(no target)".to_string(),
+        };
         println!(
-            "{label:<20} {:>9.1} {:>9.1} {:>9.0}  < {target} ms: {}  (first request {cold_ms:.0} ms)",
-            l.p50_ms,
-            l.p99_ms,
-            l.rps,
-            if ok { "held" } else { "MISSED" }
+            "{label:<20} {:>9.1} {:>9.1} {:>9.0}  {verdict}  (first request {cold_ms:.0} ms)",
+            l.p50_ms, l.p99_ms, l.rps
         );
     }
     let rss = rss_mb(server.0.id());

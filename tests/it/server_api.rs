@@ -356,6 +356,26 @@ fn inventory_filters_pages_and_never_leaks_another_site() {
             ips(&c.get("/api/data?q=LOBBY").json()),
             ["istanbul/10.1.0.10"]
         );
+        // Search text is data, never SQL or a pattern: quotes, backslashes, % and _ match
+        // themselves, and a match never spans two fields (address, MAC, hostname, vendor).
+        for q in [
+            "%27%3B%20DROP%20TABLE%20assets%3B%20--",
+            "%5C",
+            "%5C%27",
+            "cam%25lobby",
+            "cam_lobby",
+            "10.1.0.10%20cam",
+            "lobby00:11",
+        ] {
+            let r = c.get(&format!("/api/data?q={q}"));
+            assert_eq!(r.status, 200, "q={q}: {}", r.body);
+            assert_eq!(r.json()["total"], 0, "q={q}");
+        }
+        assert_eq!(c.get("/api/data").json()["total"], 4, "nothing was dropped");
+        assert_eq!(
+            ips(&c.get("/api/data?q=M-LOB").json()),
+            ["istanbul/10.1.0.10"]
+        );
         assert_eq!(
             ips(&c.get("/api/data?category=iot").json()),
             ["istanbul/10.1.0.10"]

@@ -25,6 +25,19 @@ async fn fresh_database_is_fully_migrated_and_rerun_is_a_no_op() {
         assert_eq!(migrate::status(&again).await.unwrap().applied, s.applied);
         assert_eq!(t.count("seaql_migrations").await as usize, known());
         again.close().await.ok();
+        if t.backend == "postgres" {
+            // Inventory search over every site has its trigram index.
+            let found =
+                t.db.query_one_raw(Statement::from_string(
+                    DbBackend::Postgres,
+                    "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_assets_search_trgm'",
+                ))
+                .await
+                .unwrap()
+                .expect("the trigram index");
+            let def: String = found.try_get("", "indexdef").unwrap();
+            assert!(def.contains("gin_trgm_ops"), "{def}");
+        }
     })
     .await;
 }
