@@ -100,6 +100,21 @@ fn facts_of(r: Row, names: &HashMap<Uuid, String>, with_services: bool) -> Asset
     }
 }
 
+/// The assets of `site` (None: all sites); an unknown site is an error, not an empty list.
+async fn assets_of<C: ConnectionTrait>(
+    db: &C,
+    site: Option<&str>,
+) -> StoreResult<sea_orm::Select<asset::Entity>> {
+    let q = asset::Entity::find();
+    Ok(match site {
+        Some(name) => {
+            let s = super::sites::require(db, name).await?;
+            q.filter(asset::Column::SiteId.eq(s.id))
+        }
+        None => q,
+    })
+}
+
 /// Hands every asset of `site` (None: all sites), without its services, to `each`, ordered
 /// by site and address, one row at a time: 100 000 assets are never all in memory at once.
 pub async fn for_each<C: ConnectionTrait + sea_orm::StreamTrait>(
@@ -108,11 +123,7 @@ pub async fn for_each<C: ConnectionTrait + sea_orm::StreamTrait>(
     mut each: impl FnMut(AssetFacts),
 ) -> StoreResult<()> {
     use asset::Column as A;
-    let mut q = asset::Entity::find();
-    if let Some(name) = site {
-        let s = super::sites::require(db, name).await?;
-        q = q.filter(A::SiteId.eq(s.id));
-    }
+    let q = assets_of(db, site).await?;
     let q = q
         .order_by_asc(A::SiteId)
         .order_by_asc(A::IpSort)
@@ -148,11 +159,7 @@ pub async fn for_each_scoring<C: ConnectionTrait + sea_orm::StreamTrait>(
     mut each: impl FnMut(&AssetFacts, &str),
 ) -> StoreResult<()> {
     use asset::Column as A;
-    let mut q = asset::Entity::find();
-    if let Some(name) = site {
-        let s = super::sites::require(db, name).await?;
-        q = q.filter(A::SiteId.eq(s.id));
-    }
+    let q = assets_of(db, site).await?;
     let names = super::sites::names(db).await?;
     let rows = q
         .select_only()
