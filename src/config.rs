@@ -8,12 +8,16 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Every key a user may set, in the file or as `BIGR_<KEY>`.
-pub const KEYS: [&str; 14] = [
+pub const KEYS: [&str; 18] = [
     "database_url",
     "cors_origins",
     "cookie_secure",
     "session_hours",
+    "session_idle_minutes",
     "behind_proxy",
+    "trusted_proxies",
+    "allow_open_registration",
+    "max_site_assets",
     "db_connect_attempts",
     "db_max_connections",
     "host",
@@ -51,12 +55,25 @@ pub struct Settings {
     /// Origins (comma-separated) allowed to call the API from another site; empty means the
     /// dashboard's own origin only.
     pub cors_origins: String,
-    /// `auto` (Secure unless the server listens on loopback), `true` or `false`.
+    /// `auto` (Secure unless the server listens on loopback), `true` or `false`. Booleans are
+    /// taken too: `BIGR_COOKIE_SECURE=true` arrives as one.
+    #[serde(deserialize_with = "any_text")]
     pub cookie_secure: String,
     /// Lifetime of a dashboard login.
     pub session_hours: u32,
+    /// A login unused this long ends before its lifetime is over.
+    pub session_idle_minutes: u32,
     /// Trust `X-Forwarded-For` for the client address (set behind Render's or any proxy).
     pub behind_proxy: bool,
+    /// Reverse proxies in front of the server when `behind_proxy` (Render: 1). The client is
+    /// the `X-Forwarded-For` entry that many hops from the right; entries left of it are
+    /// whatever the client wrote.
+    pub trusted_proxies: u32,
+    /// Agents may register with no enrollment token and no secret. For a lab only; refused
+    /// together with `behind_proxy`, and such an agent can only create a new site.
+    pub allow_open_registration: bool,
+    /// Assets one site may hold; a report that would grow a site past it is refused.
+    pub max_site_assets: u64,
 }
 
 /// The part of a config file: every key optional, unknown keys refused (typos fail loudly).
@@ -75,9 +92,22 @@ struct FileSettings {
     // Any value here: the typed check happens once, without echoing the secret.
     snmp_communities: Option<toml::Value>,
     cors_origins: Option<String>,
-    cookie_secure: Option<String>,
+    cookie_secure: Option<BoolOrText>,
     session_hours: Option<u32>,
+    session_idle_minutes: Option<u32>,
     behind_proxy: Option<bool>,
+    trusted_proxies: Option<u32>,
+    allow_open_registration: Option<bool>,
+    max_site_assets: Option<u64>,
+}
+
+/// `cookie_secure = true` and `cookie_secure = "auto"` are both fine in the file.
+#[derive(Deserialize)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum BoolOrText {
+    Bool(bool),
+    Text(String),
 }
 
 /// Text that may arrive as a number or boolean: the environment layer reads
@@ -136,8 +166,12 @@ impl Settings {
             cors_origins: String::new(),
             cookie_secure: "auto".into(),
             session_hours: 12,
+            session_idle_minutes: 120,
             // Render sets RENDER=true and puts every service behind its proxy.
             behind_proxy: std::env::var_os("RENDER").is_some(),
+            trusted_proxies: 1,
+            allow_open_registration: false,
+            max_site_assets: 250_000,
         }
     }
 
@@ -149,6 +183,16 @@ impl Settings {
             .filter(|o| !o.is_empty())
             .map(str::to_string)
             .collect()
+    }
+
+    /// `auto`, `true` or `false`, whatever case or quotes it was written with.
+    pub fn cookie_secure(&self) -> &str {
+        match self.cookie_secure.trim().to_ascii_lowercase().as_str() {
+            "true" => "true",
+            "false" => "false",
+            "auto" => "auto",
+            _ => "invalid",
+        }
     }
 
     /// The configured SNMP communities, in order, without blanks.
@@ -220,14 +264,29 @@ impl Settings {
                 redact_url(&url)
             );
         }
-        if !matches!(self.cookie_secure.as_str(), "auto" | "true" | "false") {
+        if !matches!(self.cookie_secure(), "auto" | "true" | "false") {
             bail!(
                 "cookie_secure must be auto, true or false (got '{}')",
-                self.cookie_secure
+                self.cookie_secure.trim()
             );
         }
         if !(1..=24 * 30).contains(&self.session_hours) {
             bail!("session_hours must be between 1 and 720");
+        }
+        if !(5..=24 * 30 * 60).contains(&self.session_idle_minutes) {
+            bail!("session_idle_minutes must be between 5 and 43200");
+        }
+        if !(1..=8).contains(&self.trusted_proxies) {
+            bail!("trusted_proxies must be between 1 and 8");
+        }
+        if self.allow_open_registration && self.behind_proxy {
+            bail!(
+                "allow_open_registration cannot be used with behind_proxy: anyone the proxy \
+                 lets in could register an agent; use enrollment tokens (`bigr agent enroll`)"
+            );
+        }
+        if self.max_site_assets == 0 {
+            bail!("max_site_assets must be at least 1");
         }
         if self.db_connect_attempts == 0 || self.db_max_connections == 0 {
             bail!("db_connect_attempts and db_max_connections must be at least 1");

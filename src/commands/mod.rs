@@ -83,6 +83,7 @@ pub fn save_options(settings: &Settings) -> crate::store::SaveOptions {
         missing_after_scans: settings.missing_after_scans,
         missing_after: chrono::Duration::minutes(i64::from(settings.missing_after_minutes)),
         agent_id: None,
+        max_site_assets: Some(settings.max_site_assets),
     }
 }
 

@@ -26,7 +26,8 @@ pub async fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
         running.addr,
         crate::config::redact_url(&settings.database_url())
     );
-    let sweeper = tokio::spawn(sweep_sessions(db));
+    let idle = chrono::Duration::minutes(i64::from(settings.session_idle_minutes));
+    let sweeper = tokio::spawn(sweep_sessions(db, idle));
     // actix stops gracefully on SIGTERM/SIGINT: in-flight requests finish (10 s at most).
     let result = running.server.await;
     sweeper.abort();
@@ -40,16 +41,18 @@ fn options(settings: &Settings, host: &str, workers: usize) -> ServerOptions {
             .is_ok_and(|ip| ip.is_loopback());
     ServerOptions {
         cors_origins: settings.cors_origins(),
-        cookie_secure: match settings.cookie_secure.as_str() {
+        cookie_secure: match settings.cookie_secure() {
             "true" => true,
             "false" => false,
             _ => !loopback,
         },
         session_lifetime: chrono::Duration::hours(i64::from(settings.session_hours)),
+        session_idle: chrono::Duration::minutes(i64::from(settings.session_idle_minutes)),
         behind_proxy: settings.behind_proxy,
+        trusted_proxies: settings.trusted_proxies as usize,
         metrics_token: secret_from_env("BIGR_METRICS_TOKEN"),
         registration_secret: secret_from_env("AGENT_REGISTRATION_SECRET"),
-        loopback_only: loopback,
+        open_registration: settings.allow_open_registration,
         save: super::save_options(settings),
         workers,
         ..ServerOptions::default()
@@ -94,9 +97,9 @@ async fn first_admin(db: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn sweep_sessions(db: DatabaseConnection) {
+async fn sweep_sessions(db: DatabaseConnection, idle: chrono::Duration) {
     loop {
-        match store::sessions::purge_expired(&db, chrono::Utc::now()).await {
+        match store::sessions::purge_expired(&db, chrono::Utc::now(), idle).await {
             Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
             Ok(_) => {}
             Err(e) => tracing::warn!("session sweep failed: {e}"),

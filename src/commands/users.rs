@@ -27,13 +27,12 @@ pub async fn run(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<()
             username,
             password_stdin,
         } => {
-            let Some(user) = users::find(db, &username).await? else {
+            if users::find(db, &username).await?.is_none() {
                 bail!("user '{}' not found", username.trim());
-            };
+            }
             let hash = read_new_password(password_stdin)?;
-            users::set_password(db, &username, &hash).await?;
             // A changed password ends every session signed in with the old one.
-            crate::store::sessions::delete_for_user(db, user.id).await?;
+            users::change(db, &username, None, Some(&hash)).await?;
             println!("password of {} changed", username.trim());
         }
         UserCommand::List(args) => {

@@ -3,6 +3,7 @@
 mod category;
 mod facts;
 mod mac;
+pub mod nul;
 mod ports;
 mod report;
 pub mod shield;

@@ -108,7 +108,12 @@ impl ShieldReport {
     pub fn from_json(bytes: &[u8]) -> Result<ShieldReport, ReportError> {
         let de = &mut serde_json::Deserializer::from_slice(bytes);
         let report: ShieldReport =
-            serde_path_to_error::deserialize(de).map_err(ReportError::from_serde)?;
+            serde_path_to_error::deserialize(&mut *de).map_err(ReportError::from_serde)?;
+        de.end()
+            .map_err(|_| ReportError::new(".", "data after the JSON value"))?;
+        if let Some(field) = super::nul::nul_field(bytes) {
+            return Err(ReportError::new(field, "contains a NUL character"));
+        }
         report.validate()?;
         Ok(report)
     }

@@ -82,8 +82,19 @@ impl ScanReport {
     pub fn from_json(bytes: &[u8]) -> Result<ScanReport, ReportError> {
         let de = &mut serde_json::Deserializer::from_slice(bytes);
         let mut report: ScanReport =
-            serde_path_to_error::deserialize(de).map_err(ReportError::from_serde)?;
+            serde_path_to_error::deserialize(&mut *de).map_err(ReportError::from_serde)?;
+        de.end()
+            .map_err(|_| ReportError::new(".", "data after the JSON value"))?;
         report.sanitize();
+        if super::nul::has_nul_escape(bytes) {
+            // Network-sourced text had its NULs replaced above; any left is in a field the
+            // sender wrote itself, and is refused by name.
+            let value = serde_json::to_value(&report)
+                .map_err(|e| err(".", format!("cannot re-read the report: {e}")))?;
+            if let Some(field) = super::nul::nul_path(&value) {
+                return Err(err(field, "contains a NUL character"));
+            }
+        }
         report.validate()?;
         Ok(report)
     }

@@ -6,6 +6,21 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
+/// Longest wait for the next piece of a body.
+pub const IDLE: std::time::Duration = std::time::Duration::from_secs(20);
+/// Slowest upload allowed once the first 30 s are over, in bytes per second.
+const MIN_RATE: usize = 16 * 1024;
+
+/// How long a body of `len` bytes may take to arrive: 30 s, plus what `len` needs at the
+/// slowest allowed rate. A client that trickles bytes is cut off; a slow site uplink is not.
+pub fn deadline(len: usize) -> std::time::Duration {
+    std::time::Duration::from_secs(30 + (len / MIN_RATE) as u64)
+}
+
+pub fn too_slow() -> ApiError {
+    ApiError::RequestTimeout("the request body arrived too slowly".into())
+}
+
 /// A JSON request body of type `T`.
 pub struct Body<T>(pub T);
 
@@ -17,11 +32,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
         let limit = req
             .app_data::<web::Data<AppState>>()
             .map_or(64 * 1024, |s| s.options.body_limit);
-        let is_json = req
-            .headers()
-            .get(actix_web::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.trim_start().starts_with("application/json"));
+        let is_json = is_json(req);
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !is_json {
@@ -29,16 +40,19 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
                     "send the body as JSON (Content-Type: application/json)".into(),
                 ));
             }
-            let bytes = bytes.await.map_err(|e| {
-                if e.as_response_error().status_code() == 413 {
-                    ApiError::PayloadTooLarge(format!(
-                        "request body too large (limit {} KiB)",
-                        limit / 1024
-                    ))
-                } else {
-                    ApiError::BadRequest("cannot read the request body".into())
-                }
-            })?;
+            let bytes = tokio::time::timeout(deadline(limit), bytes)
+                .await
+                .map_err(|_| too_slow())?
+                .map_err(|e| {
+                    if e.as_response_error().status_code() == 413 {
+                        ApiError::PayloadTooLarge(format!(
+                            "request body too large (limit {} KiB)",
+                            limit / 1024
+                        ))
+                    } else {
+                        ApiError::BadRequest("cannot read the request body".into())
+                    }
+                })?;
             if bytes.len() > limit {
                 return Err(ApiError::PayloadTooLarge(format!(
                     "request body too large (limit {} KiB)",
@@ -50,10 +64,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
     }
 }
 
-/// Parses JSON, naming the field at fault: "field `role`: unknown variant …".
+/// Parses JSON, naming the field at fault: "field `role`: unknown variant …". The body must
+/// end after the value, and no string may hold a NUL (the store could not keep it).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let why = inner.to_string();
@@ -66,7 +81,24 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         } else {
             ApiError::BadRequest(format!("invalid field `{path}`: {why}"))
         }
-    })
+    })?;
+    de.end()
+        .map_err(|_| ApiError::BadRequest("malformed JSON: data after the JSON value".into()))?;
+    if let Some(field) = crate::model::nul::nul_field(bytes) {
+        return Err(ApiError::BadRequest(format!(
+            "invalid field `{field}`: contains a NUL character"
+        )));
+    }
+    Ok(value)
+}
+
+/// Whether a Content-Type is JSON: exactly `application/json`, parameters allowed.
+pub fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// Query-string parameters of type `T`.
@@ -82,6 +114,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for Params<T> {
 }
 
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    if let Some((key, _)) =
+        form_urlencoded::parse(query.as_bytes()).find(|(k, v)| k.contains('\0') || v.contains('\0'))
+    {
+        return Err(ApiError::BadRequest(format!(
+            "invalid query parameter `{}`: contains a NUL character",
+            key.replace('\0', "\\0")
+        )));
+    }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

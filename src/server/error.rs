@@ -28,9 +28,14 @@ pub enum ApiError {
     #[error("{0}")]
     PayloadTooLarge(String),
     #[error("{0}")]
+    RequestTimeout(String),
+    #[error("{0}")]
     Unprocessable(String),
     #[error("{message}")]
     TooManyRequests { message: String, retry_after: u64 },
+    /// The server is at a bound it keeps (password checks, ingests at once): come back later.
+    #[error("{message}")]
+    Busy { message: String, retry_after: u64 },
     /// The database cannot be reached; the detail is logged, not shown.
     #[error("the database is unavailable, try again shortly")]
     Unavailable(String),
@@ -78,6 +83,10 @@ pub fn is_unavailable(e: &sea_orm::DbErr) -> bool {
             [
                 "connection",
                 "pool timed out",
+                // SQLite: another writer holds the file; the client should retry.
+                "database is locked",
+                "database is busy",
+                "database table is locked",
                 "broken pipe",
                 "terminating",
                 "does not exist",
@@ -100,9 +109,10 @@ impl ResponseError for ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -116,8 +126,14 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut answer = HttpResponse::build(self.status_code());
-        if let ApiError::TooManyRequests { retry_after, .. } = self {
-            answer.insert_header(("Retry-After", retry_after.to_string()));
+        match self {
+            ApiError::TooManyRequests { retry_after, .. } | ApiError::Busy { retry_after, .. } => {
+                answer.insert_header(("Retry-After", retry_after.to_string()));
+            }
+            ApiError::Unavailable(_) => {
+                answer.insert_header(("Retry-After", "5"));
+            }
+            _ => {}
         }
         if let ApiError::AgentUnauthorized = self {
             answer.insert_header(("WWW-Authenticate", "Bearer"));

@@ -25,18 +25,32 @@ struct Series {
     buckets: [u64; BUCKETS.len()],
 }
 
+/// Series kept at most. Methods come from a fixed set and routes are patterns, so a normal
+/// server stays far below; past it, new combinations are counted under one `other` series.
+const MAX_SERIES: usize = 2048;
+
 /// Request counters keyed by (method, route pattern, status).
 #[derive(Default)]
 pub struct Metrics {
-    series: Mutex<BTreeMap<(String, String, u16), Series>>,
+    series: Mutex<BTreeMap<(&'static str, String, u16), Series>>,
+}
+
+/// The label of a method: one of a fixed set, whatever the client sent.
+fn method_label(method: &actix_web::http::Method) -> &'static str {
+    super::guard::METHODS
+        .iter()
+        .find(|m| *m == method)
+        .map_or("other", |m| m.as_str())
 }
 
 impl Metrics {
-    fn record(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    fn record(&self, method: &'static str, route: &str, status: u16, seconds: f64) {
         let mut map = self.series.lock().unwrap_or_else(|p| p.into_inner());
-        let s = map
-            .entry((method.to_string(), route.to_string(), status))
-            .or_default();
+        let mut key = (method, route.to_string(), status);
+        if map.len() >= MAX_SERIES && !map.contains_key(&key) {
+            key = ("other", "other".into(), 0);
+        }
+        let s = map.entry(key).or_default();
         s.count += 1;
         s.sum += seconds;
         for (i, b) in BUCKETS.iter().enumerate() {
@@ -62,7 +76,7 @@ impl Metrics {
         // Aggregate over status codes: latency per route is what dashboards plot.
         let mut per_route: BTreeMap<(&str, &str), Series> = BTreeMap::new();
         for ((m, r, _), s) in map.iter() {
-            let agg = per_route.entry((m, r)).or_default();
+            let agg = per_route.entry((*m, r.as_str())).or_default();
             agg.count += s.count;
             agg.sum += s.sum;
             for i in 0..BUCKETS.len() {
@@ -103,7 +117,7 @@ pub async fn track(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let res = next.call(req).await?;
     let route = res
@@ -112,7 +126,7 @@ pub async fn track(
         .unwrap_or_else(|| "unmatched".into());
     if let Some(state) = state {
         state.metrics.record(
-            &method,
+            method,
             &route,
             res.status().as_u16(),
             started.elapsed().as_secs_f64(),
@@ -147,6 +161,13 @@ pub async fn render(
     }
     let mut out = String::new();
     state.metrics.render(&mut out);
+    out.push_str("# HELP bigr_http_connections_open Client connections open now.\n");
+    out.push_str("# TYPE bigr_http_connections_open gauge\n");
+    let _ = writeln!(
+        out,
+        "bigr_http_connections_open {}",
+        state.connections.count()
+    );
     let assets = asset::Entity::find().count(&state.db).await?;
     let missing = asset::Entity::find()
         .filter(asset::Column::Missing.eq(true))

@@ -4,7 +4,10 @@ mod agent_auth;
 mod agent_limit;
 mod api;
 mod body;
+mod client_addr;
+mod connections;
 mod error;
+mod guard;
 mod metrics;
 mod routes;
 mod session;
@@ -44,6 +47,24 @@ pub fn start(
             .map_err(|e| std::io::Error::other(format!("CVE snapshot: {e}")))?,
     );
     let workers = options.workers;
+    let fd_limit = connections::raise_fd_limit();
+    let max_connections = match options.max_connections {
+        0 => connections::connection_limit(fd_limit),
+        n => n,
+    };
+    let worker_count = match workers {
+        0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        n => n,
+    };
+    let open_connections = Arc::new(connections::Connections::default());
+    let permits = |n: usize| Arc::new(tokio::sync::Semaphore::new(n.max(1)));
+    let password_checks = permits(options.password_checks);
+    let ingests = permits(options.ingest_concurrency);
+    let ingest_bytes = permits(
+        options
+            .ingest_bytes
+            .min(tokio::sync::Semaphore::MAX_PERMITS),
+    );
     let state = web::Data::new(state::AppState {
         db,
         options,
@@ -56,12 +77,21 @@ pub fn start(
         compliance: Arc::new(swr::Swr::new(std::time::Duration::from_secs(10), 32)),
         agent_limiter: Default::default(),
         cves,
+        password_checks,
+        ingests,
+        ingest_bytes,
+        connections: open_connections.clone(),
     });
     tokio::spawn(sweep_agents(std::sync::Arc::downgrade(
         &state.clone().into_inner(),
     )));
     let openapi = routes::openapi();
     let mut server = HttpServer::new(move || routes::app(state.clone(), openapi.clone()))
+        .on_connect(move |_, ext| {
+            ext.insert(open_connections.open(max_connections));
+        })
+        // actix counts per worker; together they stay within what the descriptors allow.
+        .max_connections((max_connections / worker_count).max(16))
         .listen(listener)?
         .shutdown_timeout(10);
     if workers > 0 {

@@ -4,7 +4,7 @@ use super::api::{
     agent_calls, agents, auth, health, ingest, insight, inventory, records, registry, users,
 };
 use super::state::AppState;
-use super::{metrics, spa};
+use super::{guard, metrics, spa};
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -181,4 +181,5 @@ pub fn app(
         .wrap(security_headers(secure))
         .wrap(middleware::Compress::default())
         .wrap(tracing_actix_web::TracingLogger::default())
+        .wrap(middleware::from_fn(guard::guard))
 }

@@ -104,6 +104,11 @@ async fn authenticate(req: HttpRequest) -> Result<SignedIn, ApiError> {
     let live = store::sessions::find(&state.db, &key, now)
         .await?
         .ok_or(ApiError::Unauthorized)?;
+    // Activity is written at most once a minute, so idleness is known to within that minute.
+    if now - live.last_seen_at > state.options.session_idle {
+        store::sessions::delete(&state.db, &key).await?;
+        return Err(ApiError::Unauthorized);
+    }
     if is_write(req.method()) {
         let sent = req
             .headers()

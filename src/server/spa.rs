@@ -55,10 +55,18 @@ fn respond(req: &HttpRequest, path: &str, file: rust_embed::EmbeddedFile) -> Htt
         .body(file.data.into_owned())
 }
 
+/// Any spelling of `/api…` (other case, `%2f` for the slash): a JSON 404, never the page, so
+/// a client or a cache never takes HTML for an API answer.
+fn looks_like_api(path: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let lower = decoded.trim_start_matches('/').to_ascii_lowercase();
+    lower == "api" || lower.starts_with("api/") || lower.starts_with("api\\")
+}
+
 /// The app's default service: everything no route claimed.
 pub async fn serve(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let path = req.path().trim_start_matches('/');
-    if path == "api" || path.starts_with("api/") {
+    if looks_like_api(path) {
         return Err(ApiError::NotFound("no such API endpoint".into()));
     }
     if !matches!(*req.method(), Method::GET | Method::HEAD) {

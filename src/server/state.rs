@@ -32,8 +32,6 @@ pub struct ServerOptions {
     pub metrics_token: Option<Secret>,
     /// `AGENT_REGISTRATION_SECRET`: lets agents register without an enrollment token.
     pub registration_secret: Option<Secret>,
-    /// The server listens on loopback only: agents may then register without either.
-    pub loopback_only: bool,
     /// Largest report an agent may send, in bytes.
     pub ingest_body_limit: usize,
     pub agent_limits: AgentLimits,
@@ -45,6 +43,21 @@ pub struct ServerOptions {
     pub body_limit: usize,
     /// Worker threads (0 = one per core).
     pub workers: usize,
+    /// Password verifies (argon2id, ~19 MiB each) allowed at once; more logins get 503.
+    pub password_checks: usize,
+    /// A session unused this long ends, whatever its lifetime says.
+    pub session_idle: chrono::Duration,
+    /// Number of reverse proxies in front of the server when `behind_proxy` (Render: 1): the
+    /// client is the address that many hops from the right of `X-Forwarded-For`.
+    pub trusted_proxies: usize,
+    /// Agents may register with no credential at all (a lab or a single-host install).
+    pub open_registration: bool,
+    /// Agent reports parsed and saved at once; more get 503 with Retry-After.
+    pub ingest_concurrency: usize,
+    /// Bytes of agent reports held at once (read, parsed or being saved).
+    pub ingest_bytes: usize,
+    /// Connections open at once (0 = what the descriptor limit allows, at most 25 000).
+    pub max_connections: usize,
 }
 
 impl Default for ServerOptions {
@@ -56,15 +69,25 @@ impl Default for ServerOptions {
             behind_proxy: false,
             metrics_token: None,
             registration_secret: None,
-            loopback_only: false,
             ingest_body_limit: 32 * 1024 * 1024,
             agent_limits: AgentLimits::default(),
             sweep_every: std::time::Duration::from_secs(15),
             save: crate::store::SaveOptions::default(),
             body_limit: 64 * 1024,
             workers: 0,
+            password_checks: 2 * cores(),
+            session_idle: chrono::Duration::hours(2),
+            trusted_proxies: 1,
+            open_registration: false,
+            ingest_concurrency: 2 * cores(),
+            ingest_bytes: 96 * 1024 * 1024,
+            max_connections: 0,
         }
     }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 pub struct AppState {
@@ -84,6 +107,13 @@ pub struct AppState {
     pub compliance: Arc<Swr<Arc<crate::analysis::compliance::ComplianceReport>>>,
     pub agent_limiter: AgentLimiter,
     pub cves: Arc<CveSnapshot>,
+    /// Permits for password verifies (`ServerOptions::password_checks`).
+    pub password_checks: Arc<tokio::sync::Semaphore>,
+    /// Permits for agent reports in flight, and for the bytes they hold.
+    pub ingests: Arc<tokio::sync::Semaphore>,
+    pub ingest_bytes: Arc<tokio::sync::Semaphore>,
+    /// Connections open now (for `/metrics`).
+    pub connections: Arc<super::connections::Connections>,
 }
 
 impl AppState {

@@ -1,5 +1,7 @@
 //! Login throttling per account and per client address: after too many failures in a window
-//! the key is refused (429 with Retry-After) until the window has passed. The counters live
+//! the key is refused (429 with Retry-After) until the window has passed. An attempt is
+//! counted *before* its password is verified (`begin`), so a burst of simultaneous logins
+//! gets at most the limit of verifies, not one per request in flight. The counters live
 //! in this process; behind several instances each one throttles on its own, which still
 //! bounds guessing to instances × limit per window.
 use std::collections::HashMap;
@@ -34,8 +36,18 @@ fn address_key(addr: &str) -> String {
 
 impl LoginThrottle {
     /// Seconds to wait when either key is over its limit, else None.
+    #[cfg(test)]
     pub fn blocked(&self, username: &str, addr: &str, now: Instant) -> Option<u64> {
         let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        Self::wait(&map, username, addr, now)
+    }
+
+    fn wait(
+        map: &HashMap<String, Failures>,
+        username: &str,
+        addr: &str,
+        now: Instant,
+    ) -> Option<u64> {
         [
             (account_key(username), ACCOUNT_LIMIT),
             (address_key(addr), ADDRESS_LIMIT),
@@ -49,20 +61,15 @@ impl LoginThrottle {
         .max()
     }
 
-    pub fn record_failure(&self, username: &str, addr: &str, now: Instant) {
+    /// Starts an attempt: refused (seconds to wait) when either key is at its limit, else
+    /// counted at once, under the same lock, as if it had failed. `succeeded` or `cancel`
+    /// takes the count back.
+    pub fn begin(&self, username: &str, addr: &str, now: Instant) -> Result<(), u64> {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= MAX_KEYS {
-            map.retain(|_, f| now.duration_since(f.first) < WINDOW);
-            if map.len() >= MAX_KEYS {
-                let oldest = map
-                    .iter()
-                    .min_by_key(|(_, f)| f.first)
-                    .map(|(k, _)| k.clone());
-                if let Some(k) = oldest {
-                    map.remove(&k);
-                }
-            }
+        if let Some(wait) = Self::wait(&map, username, addr, now) {
+            return Err(wait);
         }
+        Self::make_room(&mut map, now);
         for key in [account_key(username), address_key(addr)] {
             let f = map.entry(key).or_insert(Failures {
                 first: now,
@@ -76,12 +83,50 @@ impl LoginThrottle {
             }
             f.count += 1;
         }
+        Ok(())
     }
 
-    /// A successful login clears the account's count (not the address's).
-    pub fn record_success(&self, username: &str) {
+    /// Counts a failure without an attempt in flight.
+    #[cfg(test)]
+    pub fn record_failure(&self, username: &str, addr: &str, now: Instant) {
+        // A refused `begin` counts nothing, which is what a failure at the limit should do.
+        let _ = self.begin(username, addr, now);
+    }
+
+    fn make_room(map: &mut HashMap<String, Failures>, now: Instant) {
+        if map.len() < MAX_KEYS {
+            return;
+        }
+        map.retain(|_, f| now.duration_since(f.first) < WINDOW);
+        if map.len() >= MAX_KEYS {
+            let oldest = map
+                .iter()
+                .min_by_key(|(_, f)| f.first)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                map.remove(&k);
+            }
+        }
+    }
+
+    /// An attempt that was never verified (the server was too busy): its count is returned.
+    pub fn cancel(&self, username: &str, addr: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        for key in [account_key(username), address_key(addr)] {
+            if let Some(f) = map.get_mut(&key) {
+                f.count = f.count.saturating_sub(1);
+            }
+        }
+    }
+
+    /// A successful login clears the account's count and returns its attempt to the address
+    /// (an office behind one NAT address is not locked out by its own good logins).
+    pub fn succeeded(&self, username: &str, addr: &str) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         map.remove(&account_key(username));
+        if let Some(f) = map.get_mut(&address_key(addr)) {
+            f.count = f.count.saturating_sub(1);
+        }
     }
 }
 
@@ -121,7 +166,32 @@ mod tests {
         for _ in 0..ACCOUNT_LIMIT {
             t.record_failure("bob", "1.1.1.1", t0);
         }
-        t.record_success("bob");
+        t.succeeded("bob", "1.1.1.1");
         assert_eq!(t.blocked("bob", "2.2.2.2", t0), None);
+    }
+
+    #[test]
+    fn attempts_in_flight_count_before_they_are_verified() {
+        let t = LoginThrottle::default();
+        let t0 = Instant::now();
+        let admitted = (0..50)
+            .filter(|_| t.begin("carol", "10.1.1.1", t0).is_ok())
+            .count();
+        assert_eq!(admitted, ACCOUNT_LIMIT as usize);
+        // A cancelled attempt (never verified) gives its place back.
+        t.cancel("carol", "10.1.1.1");
+        assert!(t.begin("carol", "10.1.1.1", t0).is_ok());
+        assert!(t.begin("carol", "10.1.1.1", t0).is_err());
+    }
+
+    #[test]
+    fn good_logins_do_not_lock_out_a_shared_address() {
+        let t = LoginThrottle::default();
+        let t0 = Instant::now();
+        for i in 0..(ADDRESS_LIMIT * 3) {
+            let user = format!("user{i}");
+            assert!(t.begin(&user, "192.0.2.1", t0).is_ok(), "attempt {i}");
+            t.succeeded(&user, "192.0.2.1");
+        }
     }
 }

@@ -115,6 +115,9 @@ pub enum Authority<'a> {
     Enrollment(&'a PresentedToken),
     /// The shared registration secret, already checked by the caller.
     SharedSecret,
+    /// No credential (the server opted in to open registration): may only create a new site,
+    /// never join one that holds someone's inventory.
+    Open,
 }
 
 /// The answer to a registration: the token is shown this once.
@@ -131,6 +134,8 @@ pub enum RegisterError {
     Refused(enrollments::Refusal),
     /// The enrollment token belongs to another site than the one asked for.
     WrongSite(String),
+    /// An open (credential-less) registration named a site that already exists.
+    SiteTaken(String),
     Store(StoreError),
 }
 
@@ -189,6 +194,12 @@ pub async fn register(
             Some(row)
         }
         Authority::SharedSecret => None,
+        Authority::Open => {
+            if sites::find(&txn, new.site.trim()).await?.is_some() {
+                return Err(RegisterError::SiteTaken(new.site.trim().to_string()));
+            }
+            None
+        }
     };
     let site = match &enrollment {
         Some(e) => sites::name_of(&txn, e.site_id).await?,

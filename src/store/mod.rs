@@ -24,6 +24,7 @@ mod state;
 pub mod subnets;
 pub mod switches;
 pub mod tags;
+mod touched;
 pub mod trends;
 pub mod users;
 

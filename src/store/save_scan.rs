@@ -8,7 +8,9 @@ use super::{begin_write, certificates, rows_per_insert, sites, subnets};
 use crate::model::{ReportError, ScanReport};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, Iterable, QueryFilter, Set};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, Iterable, PaginatorTrait, QueryFilter, Set,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -22,6 +24,8 @@ pub struct SaveOptions {
     pub missing_after: chrono::Duration,
     /// The agent that sent the report, when it came through ingest.
     pub agent_id: Option<Uuid>,
+    /// Assets the site may hold after the save; more is refused, naming the limit.
+    pub max_site_assets: Option<u64>,
 }
 
 impl Default for SaveOptions {
@@ -30,6 +34,7 @@ impl Default for SaveOptions {
             missing_after_scans: 2,
             missing_after: chrono::Duration::minutes(15),
             agent_id: None,
+            max_site_assets: None,
         }
     }
 }
@@ -136,13 +141,38 @@ async fn save_once(
     let scan_id = Uuid::now_v7();
     let now = report.observed_at();
 
-    let existing = asset::Entity::find()
-        .filter(asset::Column::SiteId.eq(site.id))
-        .all(&txn)
-        .await?;
-    let mut state = SiteState::new(site.id, scan_id, now, existing);
     let merged = merge_observations(&report.assets);
+    let touched = super::touched::Touched {
+        observations: &merged,
+        extra_ips: report
+            .certificates
+            .iter()
+            .map(|c| c.ip.to_string())
+            .collect(),
+        networks: &report.networks,
+    };
+    let existing = super::touched::load(&txn, site.id, &touched).await?;
+    let mut state = SiteState::new(site.id, scan_id, now, existing);
     let targets = state.resolve_all(&merged);
+    let new_assets = targets.iter().filter(|t| t.is_none()).count() as u64;
+    if new_assets > 0
+        && let Some(cap) = opts.max_site_assets
+    {
+        let held = asset::Entity::find()
+            .filter(asset::Column::SiteId.eq(site.id))
+            .count(&txn)
+            .await?;
+        if held + new_assets > cap {
+            return Err(ReportError {
+                field: "assets".into(),
+                reason: format!(
+                    "site '{site_name}' holds {held} assets and this report adds {new_assets}: \
+                     more than its limit of {cap} (max_site_assets)"
+                ),
+            }
+            .into());
+        }
+    }
     let mut snapshots = Vec::with_capacity(merged.len());
     for ((key, obs), target) in merged.iter().zip(targets) {
         if let Some(asset_id) =
@@ -216,7 +246,7 @@ async fn save_once(
     }
     certificates::upsert_observed(&txn, site.id, now, &report.certificates, &state.ip_owners())
         .await?;
-    subnets::record_scan(&txn, site.id, now, &report.networks, &state.live_ips()).await?;
+    subnets::record_scan(&txn, site.id, now, &report.networks).await?;
     txn.commit().await?;
     Ok(SaveOutcome {
         scan_id,

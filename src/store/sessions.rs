@@ -4,7 +4,8 @@ use super::entity::{session, user};
 use super::error::StoreResult;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -98,10 +99,18 @@ pub async fn delete_for_user<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Store
         .rows_affected)
 }
 
-/// Removes expired sessions; returns how many.
-pub async fn purge_expired<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> StoreResult<u64> {
+/// Removes expired sessions and those unused for `idle`; returns how many.
+pub async fn purge_expired<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    idle: Duration,
+) -> StoreResult<u64> {
     Ok(session::Entity::delete_many()
-        .filter(session::Column::ExpiresAt.lte(now))
+        .filter(
+            Condition::any()
+                .add(session::Column::ExpiresAt.lte(now))
+                .add(session::Column::LastSeenAt.lte(now - idle)),
+        )
         .exec(db)
         .await?
         .rows_affected)

@@ -7,7 +7,8 @@ use super::{begin_write, rows_per_insert, sites};
 use crate::model::shield::ShieldReport;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -30,30 +31,63 @@ pub async fn save(
     agent_id: Option<Uuid>,
 ) -> StoreResult<ShieldSaved> {
     report.validate()?;
+    match save_once(db, report, site, agent_id).await {
+        Ok(saved) => Ok(saved),
+        // Two deliveries of one report raced (PostgreSQL lets both reach the INSERT, and the
+        // loser hits the unique report id): the loser answers with the winner's row.
+        Err(StoreError::Db(e)) => {
+            let site = sites::validate_name(site)?;
+            match already_saved(db, report, site).await? {
+                Some(saved) => Ok(saved),
+                None => Err(StoreError::Db(e)),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The stored copy of this report, if any; a conflict when another site holds it.
+async fn already_saved<C: ConnectionTrait>(
+    db: &C,
+    report: &ShieldReport,
+    site_name: &str,
+) -> StoreResult<Option<ShieldSaved>> {
+    let Some(existing) = shield_scan::Entity::find()
+        .filter(shield_scan::Column::ReportId.eq(report.id))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let owner = sites::name_of(db, existing.site_id).await?;
+    if owner != site_name {
+        return Err(StoreError::Conflict(format!(
+            "shield report {} was already stored for another site",
+            report.id
+        )));
+    }
+    let findings = shield_finding::Entity::find()
+        .filter(shield_finding::Column::ShieldScanId.eq(existing.id))
+        .count(db)
+        .await? as usize;
+    Ok(Some(ShieldSaved {
+        shield_scan_id: existing.id,
+        site: owner,
+        already_saved: true,
+        findings,
+    }))
+}
+
+async fn save_once(
+    db: &DatabaseConnection,
+    report: &ShieldReport,
+    site: &str,
+    agent_id: Option<Uuid>,
+) -> StoreResult<ShieldSaved> {
     let txn = begin_write(db).await?;
     let site = sites::ensure(&txn, site).await?;
-    if let Some(existing) = shield_scan::Entity::find()
-        .filter(shield_scan::Column::ReportId.eq(report.id))
-        .one(&txn)
-        .await?
-    {
-        if existing.site_id != site.id {
-            return Err(StoreError::Conflict(format!(
-                "shield report {} was already stored for another site",
-                report.id
-            )));
-        }
-        let findings = shield_finding::Entity::find()
-            .filter(shield_finding::Column::ShieldScanId.eq(existing.id))
-            .all(&txn)
-            .await?
-            .len();
-        return Ok(ShieldSaved {
-            shield_scan_id: existing.id,
-            site: site.name,
-            already_saved: true,
-            findings,
-        });
+    if let Some(saved) = already_saved(&txn, report, &site.name).await? {
+        return Ok(saved);
     }
     let id = Uuid::now_v7();
     shield_scan::Entity::insert(shield_scan::ActiveModel {

@@ -6,7 +6,6 @@ use crate::model::AssetObservation;
 use chrono::{DateTime, Utc};
 use sea_orm::Set;
 use std::collections::HashMap;
-use std::net::IpAddr;
 use uuid::Uuid;
 
 pub struct SiteState {
@@ -173,14 +172,5 @@ impl SiteState {
             owners.entry(a.ip.clone()).or_insert(a.id);
         }
         owners
-    }
-
-    /// IPs of assets currently present (not missing), for subnet counts.
-    pub fn live_ips(&self) -> Vec<IpAddr> {
-        self.assets
-            .iter()
-            .filter(|a| !a.missing)
-            .filter_map(|a| a.ip.parse().ok())
-            .collect()
     }
 }

@@ -1,12 +1,13 @@
 //! Registered subnets per site: what `scan --all` sweeps and what compliance groups by.
-use super::entity::subnet;
+use super::entity::{asset, subnet};
 use super::error::{StoreError, StoreResult};
 use super::sites;
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use serde::Serialize;
 use std::net::IpAddr;
@@ -156,7 +157,6 @@ pub async fn record_scan<C: ConnectionTrait>(
     site_id: Uuid,
     now: DateTime<Utc>,
     networks: &[IpNet],
-    live_ips: &[IpAddr],
 ) -> StoreResult<()> {
     let subnets = subnet::Entity::find()
         .filter(subnet::Column::SiteId.eq(site_id))
@@ -169,7 +169,14 @@ pub async fn record_scan<C: ConnectionTrait>(
         // Covered by this scan, and not already marked by a later one (late reports).
         let covered = networks.iter().any(|n| n.contains(&net) || net.contains(n))
             && s.last_scanned_at.is_none_or(|t| t < now);
-        let count = live_ips.iter().filter(|ip| net.contains(*ip)).count() as i32;
+        // Counted in the database: the save holds only the assets its report touched.
+        let (lo, hi) = super::identity::ip_sort_range(&net);
+        let count = asset::Entity::find()
+            .filter(asset::Column::SiteId.eq(site_id))
+            .filter(asset::Column::Missing.eq(false))
+            .filter(asset::Column::IpSort.between(lo, hi))
+            .count(db)
+            .await? as i32;
         if !covered && count == s.asset_count {
             continue;
         }

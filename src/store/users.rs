@@ -3,8 +3,8 @@ use super::entity::user;
 use super::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, Statement,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -104,36 +104,57 @@ pub async fn add<C: ConnectionTrait>(
     Ok(view(row.insert(db).await?))
 }
 
-pub async fn set_password<C: ConnectionTrait>(
-    db: &C,
+/// Changes a user's role and/or password and ends their sessions, all in one transaction.
+/// The last admin cannot be demoted: admins are locked first, so two admins demoting each
+/// other at once cannot both succeed.
+pub async fn change(
+    db: &DatabaseConnection,
     username: &str,
-    password_hash: &str,
-) -> StoreResult<()> {
-    let u = find(db, username)
+    role: Option<Role>,
+    password_hash: Option<&str>,
+) -> StoreResult<UserView> {
+    let txn = super::begin_write(db).await?;
+    lock_admins(&txn).await?;
+    let u = find(&txn, username)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("user '{}'", username.trim())))?;
-    let mut row: user::ActiveModel = u.into();
-    row.password_hash = Set(password_hash.to_string());
-    row.updated_at = Set(Utc::now());
-    row.update(db).await?;
-    Ok(())
-}
-
-/// Changes a user's role; the last admin cannot be demoted.
-pub async fn set_role<C: ConnectionTrait>(db: &C, username: &str, role: Role) -> StoreResult<()> {
-    let u = find(db, username)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("user '{}'", username.trim())))?;
-    if u.role == Role::Admin.as_str() && role != Role::Admin && admin_count(db).await? <= 1 {
+    if let Some(role) = role
+        && u.role == Role::Admin.as_str()
+        && role != Role::Admin
+        && admin_count(&txn).await? <= 1
+    {
         return Err(StoreError::Conflict(format!(
             "'{}' is the last admin and must stay one",
             u.username
         )));
     }
+    let user_id = u.id;
     let mut row: user::ActiveModel = u.into();
-    row.role = Set(role.as_str().to_string());
+    if let Some(role) = role {
+        row.role = Set(role.as_str().to_string());
+    }
+    if let Some(hash) = password_hash {
+        row.password_hash = Set(hash.to_string());
+    }
     row.updated_at = Set(Utc::now());
-    row.update(db).await?;
+    let updated = row.update(&txn).await?;
+    super::sessions::delete_for_user(&txn, user_id).await?;
+    txn.commit().await?;
+    Ok(view(updated))
+}
+
+/// Holds every admin row until the transaction ends. On PostgreSQL a concurrent demotion
+/// waits here and then counts the admins as they are after ours; on SQLite `begin_write`
+/// already holds the single write lock.
+async fn lock_admins<C: ConnectionTrait>(db: &C) -> StoreResult<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT id FROM users WHERE role = $1 FOR UPDATE",
+            [Role::Admin.as_str().into()],
+        ))
+        .await?;
+    }
     Ok(())
 }
 
@@ -159,23 +180,22 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<UserView>> {
         .collect())
 }
 
-/// Removes a user; the last admin cannot be removed (nobody could administer the server).
-pub async fn remove<C: ConnectionTrait>(db: &C, username: &str) -> StoreResult<()> {
-    let u = find(db, username)
+/// Removes a user and their sessions; the last admin cannot be removed (nobody could
+/// administer the server). Race-free like `change`.
+pub async fn remove(db: &DatabaseConnection, username: &str) -> StoreResult<()> {
+    let txn = super::begin_write(db).await?;
+    lock_admins(&txn).await?;
+    let u = find(&txn, username)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("user '{}'", username.trim())))?;
-    if u.role == Role::Admin.as_str() {
-        let admins = user::Entity::find()
-            .filter(user::Column::Role.eq(Role::Admin.as_str()))
-            .count(db)
-            .await?;
-        if admins <= 1 {
-            return Err(StoreError::Conflict(format!(
-                "'{}' is the last admin and cannot be removed",
-                u.username
-            )));
-        }
+    if u.role == Role::Admin.as_str() && admin_count(&txn).await? <= 1 {
+        return Err(StoreError::Conflict(format!(
+            "'{}' is the last admin and cannot be removed",
+            u.username
+        )));
     }
-    user::Entity::delete_by_id(u.id).exec(db).await?;
+    super::sessions::delete_for_user(&txn, u.id).await?;
+    user::Entity::delete_by_id(u.id).exec(&txn).await?;
+    txn.commit().await?;
     Ok(())
 }

@@ -203,18 +203,34 @@ fn shared_secret_and_open_registration_follow_the_configuration() {
     );
     assert_eq!(r.status, 403);
     drop(closed);
-    // Loopback only: nobody else can reach it, so registration is open.
-    let local = TestServer::start(
+    // Open registration only on the operator's opt-in, and only into a new site.
+    let open = TestServer::start(
         false,
         ServerOptions {
-            loopback_only: true,
+            open_registration: true,
             ..Default::default()
         },
     )
     .expect("server");
     assert_eq!(
-        register_with(&local, json!({"name": "a", "site": "lab"})).status,
+        register_with(&open, json!({"name": "a", "site": "lab"})).status,
         201
+    );
+    // The site exists now: a second credential-less agent may not join it.
+    let r = register_with(&open, json!({"name": "b", "site": "lab"}));
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.error().contains("enrollment token"), "{}", r.body);
+    // Nor a site an admin made (with its inventory).
+    let admin = open.signed_in(ADMIN);
+    let made = admin.send(
+        "POST",
+        "/api/subnets",
+        Some(&json!({"cidr": "10.0.0.0/24", "site": "istanbul"}).to_string()),
+    );
+    assert!(made.status < 300, "{}", made.body);
+    assert_eq!(
+        register_with(&open, json!({"name": "c", "site": "istanbul"})).status,
+        403
     );
 }
 

@@ -556,7 +556,9 @@ async fn users_are_unique_and_the_last_admin_stays() {
         users::add(&t.db, "ops", &hash, Role::Admin).await.unwrap();
         users::remove(&t.db, "admin").await.unwrap();
         let new_hash = bigr::password::hash("another long one").unwrap();
-        users::set_password(&t.db, "ops", &new_hash).await.unwrap();
+        users::change(&t.db, "ops", None, Some(&new_hash))
+            .await
+            .unwrap();
         let stored = users::find(&t.db, "ops").await.unwrap().unwrap();
         assert!(bigr::password::verify(
             "another long one",
@@ -564,6 +566,41 @@ async fn users_are_unique_and_the_last_admin_stays() {
         ));
         let json = serde_json::to_string(&users::list(&t.db).await.unwrap()).unwrap();
         assert!(!json.contains("argon2"), "{json}");
+    })
+    .await;
+}
+
+/// Two admins demoting each other at the same moment: one wins, one is refused, and an
+/// admin is always left (before, PostgreSQL let both through about once in twelve).
+#[tokio::test]
+async fn concurrent_demotions_leave_an_admin() {
+    on_each_backend(async |t: &TestDb| {
+        let hash = bigr::password::hash("a long password").unwrap();
+        for round in 0..12 {
+            let (a, b) = (format!("a{round}"), format!("b{round}"));
+            users::add(&t.db, &a, &hash, Role::Admin).await.unwrap();
+            users::add(&t.db, &b, &hash, Role::Admin).await.unwrap();
+            // Leave exactly these two admins.
+            for u in users::list(&t.db).await.unwrap() {
+                if u.username != a && u.username != b && u.role == "admin" {
+                    users::change(&t.db, &u.username, Some(Role::Viewer), None)
+                        .await
+                        .unwrap();
+                }
+            }
+            let (ra, rb) = tokio::join!(
+                users::change(&t.db, &a, Some(Role::Viewer), None),
+                users::change(&t.db, &b, Some(Role::Viewer), None),
+            );
+            let admins = users::list(&t.db)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|u| u.role == "admin")
+                .count();
+            assert_eq!(admins, 1, "round {round} on {}: {ra:?} {rb:?}", t.backend);
+            assert!(ra.is_ok() != rb.is_ok(), "round {round}: {ra:?} {rb:?}");
+        }
     })
     .await;
 }

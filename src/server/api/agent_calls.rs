@@ -70,8 +70,8 @@ pub async fn register(
                 "this server takes no registration secret; use an enrollment token".into(),
             ));
         }
-        // Open registration only where nobody else can reach the server.
-        (None, None, None) if state.options.loopback_only => Authority::SharedSecret,
+        // Only on the operator's explicit opt-in (never together with a proxy in front).
+        (None, None, None) if state.options.open_registration => Authority::Open,
         (None, None, _) => {
             return Err(ApiError::Unauthenticated(
                 "registration needs an enrollment token (`bigr agent enroll`) or the registration secret"
@@ -79,7 +79,7 @@ pub async fn register(
             ));
         }
     };
-    if matches!(authority, Authority::SharedSecret) && b.site.trim().is_empty() {
+    if matches!(authority, Authority::SharedSecret | Authority::Open) && b.site.trim().is_empty() {
         return Err(ApiError::BadRequest(
             "invalid field `site`: required".into(),
         ));
@@ -97,6 +97,9 @@ pub async fn register(
             RegisterError::WrongSite(site) => {
                 ApiError::Forbidden(format!("this enrollment token is for site '{site}'"))
             }
+            RegisterError::SiteTaken(site) => ApiError::Forbidden(format!(
+                "site '{site}' exists: joining it needs an enrollment token (`bigr agent enroll --site {site}`)"
+            )),
             RegisterError::Store(e) => e.into(),
         })?;
     tracing::info!(agent = %made.agent_id, site = %made.site, "agent registered");

@@ -27,15 +27,13 @@ pub struct SessionInfo {
     pub expires_at: DateTime<Utc>,
 }
 
-/// The client's address: the peer, or the proxy's `X-Forwarded-For` when configured.
+/// The client's address: the peer, or the trusted proxies' `X-Forwarded-For` entry.
 pub fn client_addr(req: &HttpRequest, state: &AppState) -> String {
-    if state.options.behind_proxy
-        && let Some(ip) = req.connection_info().realip_remote_addr()
-    {
-        return ip.to_string();
-    }
-    req.peer_addr()
-        .map_or_else(|| "unknown".into(), |a| a.ip().to_string())
+    crate::server::client_addr::client_addr(
+        req,
+        state.options.behind_proxy,
+        state.options.trusted_proxies,
+    )
 }
 
 /// A real hash to verify against when the user does not exist (same cost as a wrong password).
@@ -44,13 +42,35 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| crate::password::hash("decoy password, never valid").unwrap_or_default())
 }
 
+/// The user when the password is theirs. Unknown users are verified against a decoy hash,
+/// so both failures take the same time.
+async fn check_password(
+    state: &AppState,
+    username: &str,
+    password: String,
+) -> ApiResult<Option<store::entity::user::Model>> {
+    let user = if username.len() <= 64 {
+        store::users::find(&state.db, username).await?
+    } else {
+        None
+    };
+    let hash = user
+        .as_ref()
+        .map_or_else(|| decoy_hash().to_string(), |u| u.password_hash.clone());
+    let ok = web::block(move || crate::password::verify(&password, &hash))
+        .await
+        .map_err(|e| ApiError::Internal(format!("password check failed: {e}")))?;
+    Ok(user.filter(|_| ok))
+}
+
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = SessionInfo),
         (status = 401, body = ErrorBody),
-        (status = 429, description = "Too many failures; see Retry-After", body = ErrorBody)
+        (status = 429, description = "Too many failures; see Retry-After", body = ErrorBody),
+        (status = 503, description = "Too many logins at once; see Retry-After", body = ErrorBody)
     )
 )]
 #[post("/auth/login")]
@@ -61,7 +81,7 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let LoginRequest { username, password } = body.0;
     let addr = client_addr(&req, &state);
-    if let Some(wait) = state.throttle.blocked(&username, &addr, Instant::now()) {
+    if let Err(wait) = state.throttle.begin(&username, &addr, Instant::now()) {
         tracing::warn!(%addr, "login refused: too many failures");
         return Err(ApiError::TooManyRequests {
             message: format!(
@@ -71,25 +91,29 @@ pub async fn login(
             retry_after: wait,
         });
     }
-    let user = if username.len() <= 64 {
-        store::users::find(&state.db, &username).await?
-    } else {
-        None
+    // Each verify holds ~19 MiB for a few hundred ms: a fixed number run at once, the rest
+    // are told to come back (the attempt they were counted for is given back).
+    let Ok(permit) = state.password_checks.clone().try_acquire_owned() else {
+        state.throttle.cancel(&username, &addr);
+        return Err(ApiError::Busy {
+            message: "too many logins at once; try again in a moment".into(),
+            retry_after: 1,
+        });
     };
-    let hash = user
-        .as_ref()
-        .map_or_else(|| decoy_hash().to_string(), |u| u.password_hash.clone());
-    let ok = web::block(move || crate::password::verify(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(format!("password check failed: {e}")))?;
-    let Some(user) = user.filter(|_| ok) else {
-        state
-            .throttle
-            .record_failure(&username, &addr, Instant::now());
-        tracing::warn!(%addr, "login failed");
-        return Err(ApiError::InvalidLogin);
+    let checked = check_password(&state, &username, password).await;
+    drop(permit);
+    let user = match checked {
+        Ok(Some(user)) => user,
+        Ok(None) => {
+            tracing::warn!(%addr, "login failed");
+            return Err(ApiError::InvalidLogin);
+        }
+        Err(e) => {
+            state.throttle.cancel(&username, &addr);
+            return Err(e);
+        }
     };
-    state.throttle.record_success(&username);
+    state.throttle.succeeded(&username, &addr);
     let cookie_value = session::random_token()?;
     let csrf = session::random_token()?;
     let now = Utc::now();

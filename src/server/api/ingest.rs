@@ -19,18 +19,22 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// Reads a JSON body of at most `limit` bytes, stopping as soon as it is larger.
+/// A report read into memory with the byte permits it holds (released when dropped).
+struct HeldBody {
+    bytes: web::BytesMut,
+    _permits: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+/// Reads a JSON body of at most `limit` bytes, stopping as soon as it is larger, taking a
+/// permit per byte from the server's ingest budget (503 when it is spent), and within a
+/// deadline that allows a slow uplink but not a client that trickles bytes forever.
 async fn read_body(
     req: &HttpRequest,
+    state: &AppState,
     mut payload: web::Payload,
     limit: usize,
-) -> Result<web::BytesMut, ApiError> {
-    let is_json = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().starts_with("application/json"));
-    if !is_json {
+) -> Result<HeldBody, ApiError> {
+    if !crate::server::body::is_json(req) {
         return Err(ApiError::BadRequest(
             "send the body as JSON (Content-Type: application/json)".into(),
         ));
@@ -45,16 +49,65 @@ async fn read_body(
     if declared.is_some_and(|n| n > limit) {
         return Err(too_large());
     }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|_| ApiError::BadRequest("cannot read the request body".into()))?;
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
+    let busy = || ApiError::Busy {
+        message: "the server is taking in other reports; retry shortly".into(),
+        retry_after: 5,
+    };
+    let take = |n: usize| {
+        let n = u32::try_from(n).map_err(|_| too_large())?;
+        state
+            .ingest_bytes
+            .clone()
+            .try_acquire_many_owned(n)
+            .map_err(|_| busy())
+    };
+    let mut permits = match declared {
+        Some(n) if n > 0 => Some(take(n)?),
+        _ => None,
+    };
+    let deadline = crate::server::body::deadline(declared.unwrap_or(limit));
+    let read = async {
+        let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0));
+        while let Some(chunk) = tokio::time::timeout(crate::server::body::IDLE, payload.next())
+            .await
+            .map_err(|_| crate::server::body::too_slow())?
+        {
+            let chunk =
+                chunk.map_err(|_| ApiError::BadRequest("cannot read the request body".into()))?;
+            if body.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            if body.len() + chunk.len() > declared.unwrap_or(0) {
+                // Chunked (or longer than declared): pay for the bytes as they come.
+                let more = take(chunk.len())?;
+                match permits.as_mut() {
+                    Some(p) => p.merge(more),
+                    None => permits = Some(more),
+                }
+            }
+            body.extend_from_slice(&chunk);
         }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+        Ok(body)
+    };
+    let bytes = tokio::time::timeout(deadline, read)
+        .await
+        .map_err(|_| crate::server::body::too_slow())??;
+    Ok(HeldBody {
+        bytes,
+        _permits: permits,
+    })
+}
+
+/// One report at a time per permit: beyond the bound, 503 with Retry-After (agents back off).
+fn ingest_slot(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+    state
+        .ingests
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::Busy {
+            message: "the server is taking in other reports; retry shortly".into(),
+            retry_after: 5,
+        })
 }
 
 /// What an ingest did.
@@ -69,7 +122,7 @@ pub struct IngestAnswer {
     pub changes: BTreeMap<String, usize>,
 }
 
-#[utoipa::path(tag = "agent channel", request_body(content = Object, description = "A ScanReport (the wire type of `bigr scan --json`)"), responses((status = 201, body = IngestAnswer), (status = 200, description = "Already stored: the original scan", body = IngestAnswer), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)), security(("agent_token" = [])))]
+#[utoipa::path(tag = "agent channel", request_body(content = Object, description = "A ScanReport (the wire type of `bigr scan --json`)"), responses((status = 201, body = IngestAnswer), (status = 200, description = "Already stored: the original scan", body = IngestAnswer), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, description = "Busy; see Retry-After", body = ErrorBody)), security(("agent_token" = [])))]
 #[post("/ingest/discovery")]
 pub async fn discovery(
     state: web::Data<AppState>,
@@ -79,9 +132,10 @@ pub async fn discovery(
 ) -> ApiResult<HttpResponse> {
     let agent = caller.0;
     limit(&state, agent.id, Action::Ingest)?;
-    let bytes = read_body(&req, payload, state.options.ingest_body_limit).await?;
+    let _slot = ingest_slot(&state)?;
+    let body = read_body(&req, &state, payload, state.options.ingest_body_limit).await?;
     let report =
-        ScanReport::from_json(&bytes).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+        ScanReport::from_json(&body.bytes).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
     let site = store::sites::name_of(&state.db, agent.site_id).await?;
     let opts = SaveOptions {
         agent_id: Some(agent.id),
@@ -108,7 +162,7 @@ pub async fn discovery(
     })
 }
 
-#[utoipa::path(tag = "agent channel", request_body = ShieldReport, responses((status = 201, body = ShieldSaved), (status = 200, description = "Already stored", body = ShieldSaved), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)), security(("agent_token" = [])))]
+#[utoipa::path(tag = "agent channel", request_body = ShieldReport, responses((status = 201, body = ShieldSaved), (status = 200, description = "Already stored", body = ShieldSaved), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, description = "Busy; see Retry-After", body = ErrorBody)), security(("agent_token" = [])))]
 #[post("/ingest/shield")]
 pub async fn shield(
     state: web::Data<AppState>,
@@ -118,9 +172,10 @@ pub async fn shield(
 ) -> ApiResult<HttpResponse> {
     let agent = caller.0;
     limit(&state, agent.id, Action::Ingest)?;
-    let bytes = read_body(&req, payload, state.options.ingest_body_limit).await?;
+    let _slot = ingest_slot(&state)?;
+    let body = read_body(&req, &state, payload, state.options.ingest_body_limit).await?;
     let report =
-        ShieldReport::from_json(&bytes).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
+        ShieldReport::from_json(&body.bytes).map_err(|e| ApiError::Unprocessable(e.to_string()))?;
     let site = store::sites::name_of(&state.db, agent.site_id).await?;
     let saved = store::shield::save(&state.db, &report, &site, Some(agent.id)).await?;
     let now = chrono::Utc::now();

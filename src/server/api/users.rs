@@ -81,23 +81,14 @@ pub async fn user_change(
             "nothing to change: send `role` and/or `password`".into(),
         ));
     }
-    let user = store::users::find(&state.db, &username)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("user '{}' not found", username.trim())))?;
-    if let Some(r) = &b.role {
-        store::users::set_role(&state.db, &user.username, role(r)?).await?;
-    }
-    if let Some(p) = b.password {
-        let hash = hashed(p).await?;
-        store::users::set_password(&state.db, &user.username, &hash).await?;
-    }
-    store::sessions::delete_for_user(&state.db, user.id).await?;
-    tracing::info!(by = %who.0.user.username, user = %user.username, "user changed");
-    let view = store::users::list(&state.db)
-        .await?
-        .into_iter()
-        .find(|u| u.id == user.id)
-        .ok_or_else(|| ApiError::NotFound(format!("user '{}' not found", user.username)))?;
+    // Everything that can be refused is checked before anything changes.
+    let role = b.role.as_deref().map(role).transpose()?;
+    let hash = match b.password {
+        Some(p) => Some(hashed(p).await?),
+        None => None,
+    };
+    let view = store::users::change(&state.db, &username, role, hash.as_deref()).await?;
+    tracing::info!(by = %who.0.user.username, user = %view.username, "user changed");
     Ok(web::Json(view))
 }
 
