@@ -449,7 +449,7 @@ pub struct EnrollArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("credential").required(true).args(["enroll_token", "secret_file"])))]
+#[command(group(clap::ArgGroup::new("credential").required(true).args(["enroll_token", "enroll_token_file", "secret_file"])))]
 pub struct RegisterArgs {
     /// The server, e.g. https://bigr.example.com
     #[arg(long)]
@@ -460,9 +460,13 @@ pub struct RegisterArgs {
     /// The site this agent reports into
     #[arg(long)]
     pub site: String,
-    /// A one-time enrollment token (`bigr agent enroll` or the dashboard's "Add agent")
+    /// A one-time enrollment token (`bigr agent enroll` or the dashboard's "Add agent").
+    /// Visible to other users in `ps`: prefer --enroll-token-file or BIGR_ENROLL_TOKEN
     #[arg(long, env = "BIGR_ENROLL_TOKEN", hide_env_values = true)]
     pub enroll_token: Option<String>,
+    /// A file holding the one-time enrollment token (`-` reads it from stdin)
+    #[arg(long, value_name = "FILE")]
+    pub enroll_token_file: Option<PathBuf>,
     /// A file holding the server's AGENT_REGISTRATION_SECRET (never on the command line)
     #[arg(long, value_name = "FILE")]
     pub secret_file: Option<PathBuf>,

@@ -119,8 +119,7 @@ impl AgentConfig {
 
     /// Writes the file atomically with mode 0600 (never briefly readable by others).
     pub fn save(&self, home: &Path) -> anyhow::Result<PathBuf> {
-        std::fs::create_dir_all(home)
-            .with_context(|| format!("cannot create {}", home.display()))?;
+        super::private::dir(home).with_context(|| format!("cannot create {}", home.display()))?;
         let file = path(home);
         let tmp = home.join(format!(".{FILE}.tmp"));
         let text = serde_yaml::to_string(self).context("cannot encode the agent configuration")?;

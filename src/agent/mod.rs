@@ -6,6 +6,7 @@ pub mod client;
 pub mod config;
 pub mod daemon;
 pub mod pidfile;
+pub mod private;
 pub mod queue;
 pub mod status;
 

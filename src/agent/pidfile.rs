@@ -61,11 +61,7 @@ impl PidFile {
         let file = path(home);
         let pid = std::process::id() as i32;
         for _ in 0..2 {
-            match std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&file)
-            {
+            match super::private::create_new(&file) {
                 Ok(mut f) => {
                     writeln!(f, "{pid}")
                         .map_err(|e| format!("cannot write {}: {e}", file.display()))?;

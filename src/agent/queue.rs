@@ -5,7 +5,7 @@
 //! count, size and age; the oldest go first, with a warning. A file that cannot be read back
 //! is moved to `corrupt/`, a report the server refuses for good to `rejected/`: set aside for a
 //! person to look at, never silently deleted.
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -117,7 +117,7 @@ impl Queue {
     /// Opens (creating) the queue folder and clears temp files a crash left half-written:
     /// those were never acknowledged as queued.
     pub fn open(dir: &Path, bounds: Bounds) -> Result<Queue, String> {
-        fs::create_dir_all(dir)
+        super::private::dir(dir)
             .map_err(|e| io_context(e, "cannot create the queue folder", dir))?;
         if let Ok(list) = fs::read_dir(dir) {
             for e in list.flatten() {
@@ -146,7 +146,7 @@ impl Queue {
         let name = format!("{nanos:020}-{}-{id}.json", kind.as_str());
         let tmp = self.dir.join(format!(".{name}.tmp"));
         let write = || -> std::io::Result<()> {
-            let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+            let mut f = super::private::create_new(&tmp)?;
             f.write_all(body)?;
             f.sync_all()?;
             fs::rename(&tmp, self.dir.join(&name))?;
@@ -188,7 +188,7 @@ impl Queue {
             SetAside::Corrupt => "corrupt",
             SetAside::Rejected => "rejected",
         });
-        fs::create_dir_all(&folder).map_err(|e| io_context(e, "cannot create", &folder))?;
+        super::private::dir(&folder).map_err(|e| io_context(e, "cannot create", &folder))?;
         let to = folder.join(entry.name());
         fs::rename(&entry.path, &to).map_err(|e| io_context(e, "cannot move", &entry.path))?;
         Ok(to)

@@ -35,8 +35,7 @@ impl AgentStatus {
         let tmp = home.join(format!(".{FILE}.tmp"));
         let result = serde_json::to_vec_pretty(self)
             .map_err(std::io::Error::other)
-            .and_then(|bytes| std::fs::write(&tmp, bytes))
-            .and_then(|()| std::fs::rename(&tmp, path(home)));
+            .and_then(|bytes| super::private::write_atomic(&path(home), &tmp, &bytes));
         if let Err(e) = result {
             tracing::debug!("cannot write the agent status file: {e}");
         }

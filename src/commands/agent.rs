@@ -42,6 +42,24 @@ struct Registered {
     token: String,
 }
 
+/// A secret kept in a file (or `-`: the first line of stdin), trimmed.
+fn read_secret(path: &std::path::Path) -> anyhow::Result<String> {
+    let text = if path.as_os_str() == "-" {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the token from stdin")?;
+        line
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?
+    };
+    let text = text.trim().to_string();
+    if text.is_empty() {
+        return Err(Exit::BadInput(format!("{} is empty", path.display())).into());
+    }
+    Ok(text)
+}
+
 pub async fn register(settings: &Settings, args: RegisterArgs) -> anyhow::Result<()> {
     let api_url =
         config::check_api_url(&args.api_url).map_err(|e| Exit::BadInput(e.to_string()))?;
@@ -49,18 +67,17 @@ pub async fn register(settings: &Settings, args: RegisterArgs) -> anyhow::Result
         bail!("the agent is running (PID {pid}); stop it first (bigr agent stop)");
     }
     let secret = match &args.secret_file {
-        Some(path) => Some(
-            std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?
-                .trim()
-                .to_string(),
-        ),
+        Some(path) => Some(read_secret(path)?),
         None => None,
+    };
+    let enroll_token = match (&args.enroll_token_file, &args.enroll_token) {
+        (Some(path), _) => Some(read_secret(path)?),
+        (None, token) => token.clone(),
     };
     let body = serde_json::json!({
         "name": args.name,
         "site": args.site,
-        "enroll_token": args.enroll_token,
+        "enroll_token": enroll_token,
         "secret": secret,
         "version": env!("CARGO_PKG_VERSION"),
         "subnets": args.targets.iter().filter(|t| t.parse::<ipnet::IpNet>().is_ok()).collect::<Vec<_>>(),

@@ -103,9 +103,16 @@ fn open_options(settings: &Settings, migrate: bool) -> OpenOptions {
 fn init_tracing(level: &str) {
     use tracing_subscriber::EnvFilter;
     // The driver logs every statement at INFO: keep it quiet unless asked for by name.
-    let filter = EnvFilter::try_from_env("RUST_LOG")
+    let mut filter = EnvFilter::try_from_env("RUST_LOG")
         .or_else(|_| EnvFilter::try_new(format!("{level},sqlx=warn,sea_orm_migration=warn")))
         .unwrap_or_else(|_| EnvFilter::new("warn"));
+    // ureq's trace output dumps requests byte by byte, the agent's bearer token included:
+    // off whatever the filter says.
+    for quiet in ["ureq=off", "ureq_proto=off"] {
+        if let Ok(directive) = quiet.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))

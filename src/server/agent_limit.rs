@@ -18,6 +18,8 @@ pub struct Rate {
 pub struct AgentLimits {
     pub ingest: Rate,
     pub heartbeat: Rate,
+    /// Self-rotation of the agent's token: rare by nature, each one a database write.
+    pub rotate: Rate,
 }
 
 impl Default for AgentLimits {
@@ -32,6 +34,10 @@ impl Default for AgentLimits {
                 burst: 6,
                 per_minute: 12,
             },
+            rotate: Rate {
+                burst: 3,
+                per_minute: 1,
+            },
         }
     }
 }
@@ -40,6 +46,7 @@ impl Default for AgentLimits {
 pub enum Action {
     Ingest,
     Heartbeat,
+    Rotate,
 }
 
 struct Bucket {

@@ -421,6 +421,41 @@ pub async fn rotate(db: &DatabaseConnection, id: Uuid) -> StoreResult<Registered
     })
 }
 
+/// An agent replaces its own token, if `presented_token_id` is still its token (a
+/// conditional update: two rotations at once give one winner and one `Conflict`).
+pub async fn rotate_own(
+    db: &DatabaseConnection,
+    id: Uuid,
+    presented_token_id: &str,
+) -> StoreResult<Registered> {
+    let issued = token::issue(TokenKind::Agent).map_err(StoreError::Invalid)?;
+    let txn = db.begin().await?;
+    let res = agent::Entity::update_many()
+        .col_expr(agent::Column::TokenId, Expr::value(issued.id.clone()))
+        .col_expr(agent::Column::TokenHash, Expr::value(issued.hash.clone()))
+        .filter(agent::Column::Id.eq(id))
+        .filter(agent::Column::TokenId.eq(presented_token_id))
+        .filter(agent::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(StoreError::Conflict(
+            "this token was already rotated or revoked; use the newest token".into(),
+        ));
+    }
+    let row = agent::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("agent {id}")))?;
+    let site = sites::name_of(&txn, row.site_id).await?;
+    txn.commit().await?;
+    Ok(Registered {
+        agent_id: id,
+        site,
+        token: issued.text,
+    })
+}
+
 /// Removes an agent; its scans stay (their agent reference is cleared).
 pub async fn delete<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<()> {
     let res = agent::Entity::delete_by_id(id).exec(db).await?;

@@ -8,7 +8,7 @@ use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
 /// An enrollment token for `site`, made by the admin.
-fn enroll(admin: &Client, site: &str) -> String {
+pub fn enroll(admin: &Client, site: &str) -> String {
     let r = admin.send(
         "POST",
         "/api/agents/enrollments",
@@ -25,7 +25,7 @@ fn register_with(s: &TestServer, body: Value) -> Resp {
 }
 
 /// Registers `name` in `site` with a fresh enrollment; returns (agent id, token).
-fn new_agent(s: &TestServer, admin: &Client, site: &str, name: &str) -> (String, String) {
+pub fn new_agent(s: &TestServer, admin: &Client, site: &str, name: &str) -> (String, String) {
     let token = enroll(admin, site);
     let r = register_with(
         s,
@@ -40,7 +40,7 @@ fn new_agent(s: &TestServer, admin: &Client, site: &str, name: &str) -> (String,
     )
 }
 
-fn as_agent(s: &TestServer, token: &str, method: &str, path: &str, body: &str) -> Resp {
+pub fn as_agent(s: &TestServer, token: &str, method: &str, path: &str, body: &str) -> Resp {
     s.client().raw(
         method,
         path,
@@ -49,7 +49,7 @@ fn as_agent(s: &TestServer, token: &str, method: &str, path: &str, body: &str) -
     )
 }
 
-fn report_json(ips: &[&str]) -> Value {
+pub fn report_json(ips: &[&str]) -> Value {
     let at = Utc::now() - Duration::minutes(1);
     let hosts = ips
         .iter()
@@ -487,6 +487,7 @@ fn agents_are_rate_limited_with_retry_after() {
                 burst: 3,
                 per_minute: 1,
             },
+            ..Default::default()
         },
         ..Default::default()
     };

@@ -138,6 +138,7 @@ pub fn limit(state: &AppState, agent: Uuid, action: Action) -> Result<(), ApiErr
     let rate = match action {
         Action::Ingest => limits.ingest,
         Action::Heartbeat => limits.heartbeat,
+        Action::Rotate => limits.rotate,
     };
     state
         .agent_limiter
@@ -199,13 +200,16 @@ pub async fn heartbeat(
     }))
 }
 
-#[utoipa::path(tag = "agent channel", responses((status = 200, description = "The new token; the old one stops working now", body = Registered), (status = 401, body = ErrorBody)), security(("agent_token" = [])))]
+#[utoipa::path(tag = "agent channel", responses((status = 200, description = "The new token; the old one stops working now", body = Registered), (status = 401, body = ErrorBody), (status = 409, description = "The token was rotated by another request meanwhile", body = ErrorBody), (status = 429, body = ErrorBody)), security(("agent_token" = [])))]
 #[post("/agents/rotate-token")]
 pub async fn rotate_own_token(
     state: web::Data<AppState>,
     caller: AgentCaller,
 ) -> ApiResult<HttpResponse> {
-    let made = agents::rotate(&state.db, caller.0.id).await?;
+    limit(&state, caller.0.id, Action::Rotate)?;
+    // Only the token this request presented is replaced: of two rotations at once, one wins
+    // and the other is told so, instead of both answering with a token only one can use.
+    let made = agents::rotate_own(&state.db, caller.0.id, &caller.0.token_id).await?;
     tracing::info!(agent = %made.agent_id, "agent rotated its own token");
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
