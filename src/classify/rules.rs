@@ -288,7 +288,9 @@ impl RuleSet {
     }
 }
 
-struct Parsed {
+/// One rules file, compiled.
+#[doc(hidden)]
+pub struct Parsed {
     replace: bool,
     rules: Vec<Rule>,
 }
@@ -297,7 +299,9 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
-fn parse_file(label: &str, text: &str) -> Result<Parsed, String> {
+/// Parses and compiles one rules file's text; errors name `label` and the line at fault.
+#[doc(hidden)]
+pub fn parse_file(label: &str, text: &str) -> Result<Parsed, String> {
     let raw: RawFile = toml::from_str(text).map_err(|e| {
         let at = e
             .span()

@@ -69,8 +69,9 @@ pub struct ForwardingEntry {
 }
 
 /// A value read from an agent, owned so it outlives the session's receive buffer.
+#[doc(hidden)]
 #[derive(Clone, Debug, PartialEq)]
-enum Val {
+pub enum Val {
     Int(i64),
     Text(Vec<u8>),
     Oid(String),
@@ -83,7 +84,9 @@ fn oid(components: &[u64]) -> Oid<'static> {
     Oid::from(components).expect("OID constants are valid")
 }
 
-fn owned_rows(pdu: Pdu<'_>) -> Result<Rows, String> {
+/// The rows of an agent's answer, owned; an error status other than noSuchName is an error.
+#[doc(hidden)]
+pub fn owned_rows(pdu: Pdu<'_>) -> Result<Rows, String> {
     // noSuchName(2): how a v1 agent says a walk ran past the end of its MIB.
     const NO_SUCH_NAME: u32 = 2;
     if pdu.error_status == NO_SUCH_NAME {
@@ -163,7 +166,9 @@ async fn session(
     made.map_err(|e| format!("SNMP socket: {e}"))
 }
 
-fn text(v: &Val) -> Option<String> {
+/// The text of a value: an OCTET STRING trimmed of NULs and blanks, or an OID.
+#[doc(hidden)]
+pub fn text(v: &Val) -> Option<String> {
     match v {
         Val::Text(b) => {
             let s = String::from_utf8_lossy(b)
@@ -277,7 +282,9 @@ fn index<'a>(name: &'a [u64], root: &[u64]) -> &'a [u64] {
     &name[root.len().min(name.len())..]
 }
 
-fn mac_of(octets: &[u64]) -> Option<MacAddr> {
+/// The MAC address spelled by a six-octet row index.
+#[doc(hidden)]
+pub fn mac_of(octets: &[u64]) -> Option<MacAddr> {
     let bytes: Vec<u8> = octets
         .iter()
         .map(|o| u8::try_from(*o).ok())

@@ -162,7 +162,9 @@ fn connect_options(url: &str, opts: &OpenOptions) -> ConnectOptions {
     o.sqlx_logging(false)
         .max_connections(opts.max_connections)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30))
+        // A database that went away is a 503 within seconds, not a client held for half a
+        // minute while the pool retries (the pool keeps reconnecting on its own).
+        .acquire_timeout(Duration::from_secs(8))
         // Neon closes idle connections; recycle before it does.
         .idle_timeout(Duration::from_secs(240))
         .map_sqlx_sqlite_opts(|o| {

@@ -106,17 +106,21 @@ impl Server {
 }
 
 /// One agent's home.
-struct AgentHome {
+pub struct AgentHome {
     dir: tempfile::TempDir,
 }
 
 impl AgentHome {
     /// Registers with a fresh enrollment token and sets quick scan options.
     fn register(server: &Server, api_url: &str, site: &str, name: &str) -> AgentHome {
+        AgentHome::register_with(api_url, site, name, &server.enroll(site))
+    }
+
+    /// Registers with `token` (an enrollment token) and sets quick scan options.
+    pub fn register_with(api_url: &str, site: &str, name: &str, token: &str) -> AgentHome {
         let home = AgentHome {
             dir: tempfile::tempdir().expect("agent home"),
         };
-        let token = server.enroll(site);
         let out = home.run(&[
             "agent",
             "register",
@@ -127,7 +131,7 @@ impl AgentHome {
             "--site",
             site,
             "--enroll-token",
-            &token,
+            token,
         ]);
         assert!(out.status.success(), "{out:?}");
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -145,7 +149,7 @@ impl AgentHome {
         home
     }
 
-    fn path(&self) -> &Path {
+    pub fn path(&self) -> &Path {
         self.dir.path()
     }
 
@@ -162,7 +166,7 @@ impl AgentHome {
         c
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("bigr agent")
     }
 
@@ -171,7 +175,7 @@ impl AgentHome {
     }
 
     /// A foreground agent process (killed when the guard drops).
-    fn foreground(&self, interval: &str) -> Served {
+    pub fn foreground(&self, interval: &str) -> Served {
         Served(
             self.command(&[
                 "agent",
@@ -190,7 +194,7 @@ impl AgentHome {
         )
     }
 
-    fn queued(&self) -> Vec<PathBuf> {
+    pub fn queued(&self) -> Vec<PathBuf> {
         let mut v: Vec<PathBuf> = std::fs::read_dir(self.queue())
             .map(|d| {
                 d.flatten()
@@ -210,7 +214,7 @@ impl AgentHome {
     }
 }
 
-fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+pub fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + limit;
     while !done() {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");

@@ -10,6 +10,7 @@ mod lab_services;
 mod scan_cli_lab;
 mod scan_lab;
 mod server_api;
+mod server_chaos;
 mod server_hardening;
 mod server_ops;
 mod server_support;

@@ -1,0 +1,34 @@
+"""Schemathesis hooks for tests/api_schema/run.sh (loaded through SCHEMATHESIS_HOOKS).
+
+The run signs in once as `admin` and once as `viewer` and reuses those sessions for every
+request. Schemathesis learns usernames from GET /api/users and feeds them back into
+PUT/DELETE /api/users/{username}, so without this guard a pass could change the password
+or role of, or delete, the very user whose session it is using, ending that session (a
+password change or removal drops the user's sessions) and turning every later answer
+into a 401. The guard rewrites such a username to one that does not exist, so the
+operation is still exercised (404 / 400 path) but never against the run's own accounts.
+"""
+
+import os
+
+import schemathesis
+
+# Comma-separated; run.sh sets it to the users it signed in as.
+PROTECTED = {
+    name.strip().lower()
+    for name in os.environ.get("BIGR_ST_PROTECTED_USERS", "admin,viewer").split(",")
+    if name.strip()
+}
+STAND_IN = "st-guarded-user"
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    if case.operation.path != "/api/users/{username}" or case.method.upper() == "GET":
+        return
+    params = case.path_parameters or {}
+    name = params.get("username")
+    # The server trims usernames before looking them up, so " admin" is still the admin;
+    # case is folded too, to stay safe whatever the database's collation does.
+    if isinstance(name, str) and name.strip().lower() in PROTECTED:
+        params["username"] = STAND_IN
