@@ -6,6 +6,7 @@ mod m20261123_000001_initial;
 mod m20261124_000002_inventory_order_indexes;
 mod m20261125_000003_agent_ingest;
 mod m20261126_000004_asset_search_trigram;
+mod m20261203_000005_asset_search_fts;
 
 pub use m20261126_000004_asset_search_trigram::SEARCH_TEXT;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_inventory_order_indexes::Migration),
             Box::new(m20261125_000003_agent_ingest::Migration),
             Box::new(m20261126_000004_asset_search_trigram::Migration),
+            Box::new(m20261203_000005_asset_search_fts::Migration),
         ]
     }
 }

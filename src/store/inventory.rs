@@ -286,8 +286,19 @@ async fn base_condition<C: ConnectionTrait>(db: &C, f: &AssetFilter) -> StoreRes
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = format!("%{}%", escape_like(q));
         let like = || LikeExpr::new(pattern.clone()).escape('\\');
-        let postgres = db.get_database_backend() == DbBackend::Postgres;
-        cond = cond.add(if postgres && f.site.is_none() && f.subnet.is_none() {
+        let backend = db.get_database_backend();
+        let everywhere = f.site.is_none() && f.subnet.is_none();
+        let plain = !q.contains(['%', '_', '\\', '\u{1f}']);
+        cond = cond.add(if backend == DbBackend::Sqlite && everywhere && plain {
+            // Over every site on SQLite: the FTS5 trigram index of migration 5. Its LIKE is
+            // case-insensitive and takes no ESCAPE, so patterns holding a wildcard character
+            // take the column-by-column path below.
+            Condition::all().add(Expr::cust_with_values(
+                "\"assets\".\"id\" IN (SELECT k.asset_id FROM asset_search s \
+                 JOIN asset_search_keys k ON k.n = s.rowid WHERE s.text LIKE ?)",
+                [format!("%{}%", q.to_lowercase())],
+            ))
+        } else if backend == DbBackend::Postgres && everywhere {
             // Over every site: the expression of the trigram index (migration 4), and the
             // pattern as a literal. A bound pattern gets a generic plan after a few runs,
             // which either walks the trigram index for a common word (25 000 rows, sorted)

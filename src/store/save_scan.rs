@@ -144,11 +144,7 @@ async fn save_once(
     let merged = merge_observations(&report.assets);
     let touched = super::touched::Touched {
         observations: &merged,
-        extra_ips: report
-            .certificates
-            .iter()
-            .map(|c| c.ip.to_string())
-            .collect(),
+        extra_ips: report.certificates.iter().map(|c| c.ip).collect(),
         networks: &report.networks,
     };
     let existing = super::touched::load(&txn, site.id, &touched).await?;

@@ -3,7 +3,7 @@
 //! absent). A report's cost then grows with the report, not with the site.
 use super::entity::asset;
 use super::error::StoreResult;
-use super::identity::ip_sort_range;
+use super::identity::{ip_sort_key, ip_sort_range};
 use crate::model::AssetObservation;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::{BTreeSet, HashSet};
@@ -17,7 +17,7 @@ const RANGES_PER_QUERY: usize = 200;
 /// What a report names, and the networks it covered.
 pub struct Touched<'a> {
     pub observations: &'a [(String, AssetObservation)],
-    pub extra_ips: Vec<String>,
+    pub extra_ips: Vec<std::net::IpAddr>,
     pub networks: &'a [ipnet::IpNet],
 }
 
@@ -32,12 +32,14 @@ pub async fn load<C: ConnectionTrait>(
         .iter()
         .map(|(k, _)| k.as_str())
         .collect();
+    // By `ip_sort` (the address as the (site_id, ip_sort) index holds it), not by `ip`,
+    // which no index of the site covers: that filter read every asset of the site.
     let mut ips: BTreeSet<String> = touched
         .observations
         .iter()
-        .map(|(_, o)| o.ip.to_string())
+        .map(|(_, o)| ip_sort_key(o.ip))
         .collect();
-    ips.extend(touched.extra_ips.iter().cloned());
+    ips.extend(touched.extra_ips.iter().map(|ip| ip_sort_key(*ip)));
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let mut keep = |rows: Vec<asset::Model>, out: &mut Vec<asset::Model>| {
@@ -58,7 +60,7 @@ pub async fn load<C: ConnectionTrait>(
     let ips: Vec<String> = ips.into_iter().collect();
     for chunk in ips.chunks(PER_QUERY) {
         let rows = in_site(site_id)
-            .filter(asset::Column::Ip.is_in(chunk.iter().cloned()))
+            .filter(asset::Column::IpSort.is_in(chunk.iter().cloned()))
             .all(db)
             .await?;
         keep(rows, &mut out);

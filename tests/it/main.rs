@@ -5,6 +5,7 @@ mod agent_e2e;
 mod classify_corpus;
 mod cli;
 mod cli_data;
+mod fuzz;
 mod lab;
 mod lab_services;
 mod scan_cli_lab;

@@ -604,3 +604,49 @@ async fn concurrent_demotions_leave_an_admin() {
     })
     .await;
 }
+
+/// Search over every site follows the inventory as it changes (on SQLite through the FTS5
+/// index its triggers keep, on PostgreSQL through the trigram expression).
+#[tokio::test]
+async fn search_over_every_site_follows_renames_and_ignores_wildcards() {
+    on_each_backend(async |t: &TestDb| {
+        let mut cam = host("10.5.0.7", Some("00:1b:21:aa:bb:01"), &[554]);
+        cam.hostname = Some("Alpha-Cam.lan".into());
+        let first = report(t0(), &["10.5.0.0/24"], "554", vec![cam.clone()]);
+        save_scan(&t.db, &first, "izmir", &SaveOptions::default())
+            .await
+            .unwrap();
+        let mut other = host("10.5.0.7", None, &[22]);
+        other.hostname = Some("alpha-nas".into());
+        let elsewhere = report(t0(), &["10.5.0.0/24"], "22", vec![other]);
+        save_scan(&t.db, &elsewhere, "bursa", &SaveOptions::default())
+            .await
+            .unwrap();
+        let q = |text: &str| AssetFilter {
+            q: Some(text.into()),
+            ..Default::default()
+        };
+        let mut found = ips(t, q("ALPHA")).await;
+        found.sort();
+        assert_eq!(found, ["10.5.0.7", "10.5.0.7"], "{}", t.backend);
+        assert_eq!(ips(t, q("aa:bb:01")).await, ["10.5.0.7"]);
+        cam.hostname = Some("beta-cam.lan".into());
+        let renamed = report(t0() + minutes(5), &["10.5.0.0/24"], "554", vec![cam]);
+        save_scan(&t.db, &renamed, "izmir", &SaveOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            ips(t, q("alpha-cam")).await,
+            Vec::<String>::new(),
+            "{}",
+            t.backend
+        );
+        assert_eq!(ips(t, q("beta-cam")).await, ["10.5.0.7"]);
+        // Wildcards are text: no asset holds a '%' or '_'.
+        assert!(ips(t, q("a%c")).await.is_empty());
+        assert!(ips(t, q("beta_cam")).await.is_empty());
+        // A match never spans two fields.
+        assert!(ips(t, q("10.5.0.700")).await.is_empty());
+    })
+    .await;
+}

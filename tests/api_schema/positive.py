@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""The success paths schemathesis rarely reaches, each answer checked against the document.
+
+    <venv>/bin/python positive.py BASE_URL SESSIONS_ENV
+
+Schemathesis makes up ids, so it almost never gets a 2xx from operations that need an
+existing object (GET /api/assets/{id}, the findings of a shield scan, an agent's rotate),
+and the server is stricter than the schema on some bodies (a user's password length, a
+subnet's CIDR), so it seldom creates one either; the agent channel is mostly rate limited.
+This walks those paths once with real ids and valid bodies, and checks each answer: the
+status code is the one expected, the operation documents it, and the body matches the
+documented schema (JSON Schema 2020-12 with formats, via jsonschema_rs, which ships with
+schemathesis; hence the venv's python).
+
+Exit status 0 when every answer is as expected, 1 otherwise.
+"""
+
+import datetime as dt
+import json
+import os
+import sys
+import uuid
+from urllib.parse import quote
+
+import jsonschema_rs
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from probes import load_env  # noqa: E402
+from setup_server import Api, iso, istanbul_assets, scan_report  # noqa: E402
+
+
+class Walk:
+    def __init__(self, base, doc):
+        self.api = Api(base)
+        self.doc = doc
+        self.bad = []
+        self.count = 0
+
+    def call(self, method, template, want, params=None, query="", body=None, **auth):
+        path = template
+        for key, value in (params or {}).items():
+            path = path.replace("{" + key + "}", quote(str(value), safe=""))
+        path += ("?" + query) if query else ""
+        status, _, raw = self.api.call(method, path, body=body, **auth)
+        self.count += 1
+        label = f"{method} {template}"
+        op = self.doc["paths"].get(template, {}).get(method.lower())
+        problems = []
+        if op is None:
+            problems.append("operation not in the document")
+        elif str(status) not in op["responses"]:
+            problems.append(f"status {status} undocumented (documented: {', '.join(sorted(op['responses']))})")
+        if want is not None and status != want:
+            problems.append(f"expected {want}")
+        data = None
+        if raw:
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                problems.append("body is not JSON")
+        if op is not None and str(status) in op["responses"] and data is not None:
+            schema = (op["responses"][str(status)].get("content", {})
+                      .get("application/json", {}).get("schema"))
+            if schema is None:
+                problems.append("a body where the document has none")
+            else:
+                root = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                        "components": self.doc["components"], "allOf": [schema]}
+                errors = list(jsonschema_rs.Draft202012Validator(root, validate_formats=True).iter_errors(data))
+                problems += ["schema: " + str(e).split("\n\n")[0] + f" at {list(e.instance_path)}" for e in errors[:5]]
+        if problems:
+            self.bad.append((label, status, path, body, "; ".join(problems), raw[:300]))
+        return data
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    base, env_file = sys.argv[1:]
+    env = load_env(env_file)
+    admin = {"cookie": env["ADMIN_COOKIE"], "csrf": env["ADMIN_CSRF"]}
+    viewer = {"cookie": env["VIEWER_COOKIE"]}
+    w = Walk(base, json.loads(Api(base).call("GET", "/api/openapi.json")[2]))
+
+    # Every GET on the seeded site: lists with real objects in them. As the admin they must
+    # all answer 200; as the viewer, whatever is documented (some lists are admin-only).
+    for template, ops in w.doc["paths"].items():
+        op = ops.get("get")
+        if op and "{" not in template:
+            site = any(p["name"] == "site" for p in op.get("parameters", []))
+            w.call("GET", template, 200, query="site=istanbul" if site else "", **admin)
+            w.call("GET", template, None, query="site=istanbul" if site else "", **viewer)
+    w.call("GET", "/api/vulnerabilities", 200, query="kev=true", **viewer)
+    w.call("GET", "/api/certificates", 200, query="expiring_days=30&self_signed=true", **viewer)
+
+    # Each seeded asset's page, and each shield scan's findings.
+    inv = w.call("GET", "/api/data", 200, query="per_page=100", **viewer) or {"items": []}
+    for a in inv["items"]:
+        w.call("GET", "/api/assets/{id}", 200, params={"id": a["id"]}, **viewer)
+    scans = w.call("GET", "/api/shield/scans", 200, **viewer) or {"items": []}
+    for s in scans["items"]:
+        w.call("GET", "/api/shield/scans/{id}/findings", 200, params={"id": s["id"]}, **viewer)
+
+    # Tags, users, subnets and switches: create, change, remove.
+    if inv["items"]:
+        aid = {"id": inv["items"][0]["id"]}
+        w.call("PUT", "/api/assets/{id}/tag", 200, params=aid, body={"category": "tasinabilir", "note": "st"}, **admin)
+        w.call("DELETE", "/api/assets/{id}/tag", 200, params=aid, **admin)
+    user = {"username": "st-positive"}
+    w.call("POST", "/api/users", 201, body={"username": "st-positive", "password": "st-positive-password-1",
+                                           "role": "viewer"}, **admin)
+    w.call("PUT", "/api/users/{username}", 200, params=user, body={"role": "admin"}, **admin)
+    w.call("PUT", "/api/users/{username}", 200, params=user, body={"password": "st-positive-password-2"}, **admin)
+    w.call("DELETE", "/api/users/{username}", 204, params=user, **admin)
+    w.call("POST", "/api/subnets", 201, body={"cidr": "10.3.0.0/24", "label": "st", "site": "st-positive",
+                                             "vlan_id": 3}, **admin)
+    w.call("DELETE", "/api/subnets", 204, query="cidr=10.3.0.0/24&site=st-positive", **admin)
+    w.call("POST", "/api/switches", 201, body={"host": "st-positive-sw", "community": "c", "site": "st-positive",
+                                              "snmp_version": "1"}, **admin)
+    w.call("DELETE", "/api/switches", 204, query="host=st-positive-sw&site=st-positive", **admin)
+
+    # An agent's life: enrol, register, report, rotate, revoke, remove.
+    enr = w.call("POST", "/api/agents/enrollments", 201, body={"site": "st-positive", "expires_hours": 1}, **admin)
+    spare = w.call("POST", "/api/agents/enrollments", 201, body={}, **admin)
+    w.call("GET", "/api/agents/enrollments", 200, **admin)
+    if spare:
+        w.call("DELETE", "/api/agents/enrollments/{id}", 204, params={"id": spare["id"]}, **admin)
+    reg = enr and w.call("POST", "/api/agents/register", 201, body={
+        "name": "st-positive-agent", "site": "st-positive", "enroll_token": enr["token"],
+        "version": "st", "subnets": ["10.1.0.0/24"]})
+    if reg:
+        bearer = {"bearer": reg["token"]}
+        now = dt.datetime.now(dt.timezone.utc)
+        w.call("POST", "/api/agents/heartbeat", 200, body={
+            "activity": "scanning", "heartbeat_seconds": 30, "queue_depth": 2, "last_error": "st",
+            "last_scan_at": iso(now), "subnets": ["10.1.0.0/24"], "version": "st"}, **bearer)
+        report = scan_report(now, istanbul_assets(True), [])
+        w.call("POST", "/api/ingest/discovery", 201, body=report, **bearer)
+        w.call("POST", "/api/ingest/discovery", 200, body=report, **bearer)  # the same report again
+        shield = {"id": str(uuid.uuid4()), "target": "10.1.0.1", "preset": "standard",
+                  "started_at": iso(now), "findings": [{"module": "ports", "severity": "medium", "title": "telnet"}]}
+        w.call("POST", "/api/ingest/shield", 201, body=shield, **bearer)
+        w.call("POST", "/api/ingest/shield", 200, body=shield, **bearer)
+        w.call("POST", "/api/agents/rotate-token", 200, **bearer)
+        agent = {"id": reg["agent_id"]}
+        w.call("POST", "/api/agents/{id}/rotate", 200, params=agent, **admin)
+        w.call("POST", "/api/agents/{id}/revoke", 200, params=agent, **admin)
+        w.call("POST", "/api/agents/{id}/rotate", None, params=agent, **admin)  # revoked: only documented
+        w.call("DELETE", "/api/agents/{id}", 204, params=agent, **admin)
+        w.call("DELETE", "/api/agents/{id}", 404, params=agent, **admin)
+    w.call("GET", "/api/agents", 200, **admin)
+
+    if not w.bad:
+        print(f"positive: {w.count} answers, every one as expected")
+        return 0
+    print(f"positive: {len(w.bad)} of {w.count} answers not as expected")
+    for label, status, path, body, why, raw in w.bad:
+        print(f"  {label}: HTTP {status}: {why}")
+        print(f"      {path} {json.dumps(body)[:200] if body is not None else ''}")
+        print(f"      answer: {raw.decode('utf-8', 'replace')}")
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
