@@ -80,9 +80,9 @@ pub struct Finding {
     pub target_ip: Option<IpAddr>,
     #[serde(default)]
     pub port: Option<u16>,
-    /// Free-form details of what was seen (kept as JSON).
+    /// Free-form details of what was seen: a JSON object, or absent.
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub evidence: serde_json::Value,
     #[serde(default)]
     pub cve_id: Option<String>,
@@ -180,6 +180,9 @@ impl ShieldReport {
             }
             if f.port == Some(0) {
                 return Err(ReportError::new(at("port"), "port 0 is not a port"));
+            }
+            if !(f.evidence.is_object() || f.evidence.is_null()) {
+                return Err(ReportError::new(at("evidence"), "must be a JSON object"));
             }
             if serde_json::to_vec(&f.evidence).map_or(0, |v| v.len()) > EVIDENCE_BYTES {
                 return Err(ReportError::new(

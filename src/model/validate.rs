@@ -99,53 +99,65 @@ impl ScanReport {
         Ok(report)
     }
 
-    /// Replaces NUL characters in network-sourced text: PostgreSQL cannot store them and a
-    /// banner that contains one must not cost the whole report.
+    /// Makes network-sourced text storable: NUL characters (PostgreSQL cannot store them)
+    /// are replaced, and text longer than its field allows is cut to the limit. A device
+    /// that sends a 300-character `<title>` or a 9 KB key must not cost the whole report;
+    /// what the sender wrote itself (target, version, ids) is still checked, not cut.
     pub fn sanitize(&mut self) {
-        fn clean(s: &mut String) {
+        use limits::*;
+        fn clean(s: &mut String, max: usize) {
             if s.contains('\0') {
                 *s = s.replace('\0', "\u{FFFD}");
             }
+            if s.len() > max
+                && let Some((cut, _)) = s.char_indices().nth(max)
+            {
+                s.truncate(cut);
+            }
         }
-        fn clean_opt(s: &mut Option<String>) {
+        fn clean_opt(s: &mut Option<String>, max: usize) {
             if let Some(s) = s {
-                clean(s)
+                clean(s, max)
             }
         }
         for a in &mut self.assets {
-            clean_opt(&mut a.hostname);
-            clean_opt(&mut a.vendor);
-            clean_opt(&mut a.os_hint);
-            a.mdns_services.iter_mut().for_each(clean);
+            clean_opt(&mut a.hostname, HOSTNAME);
+            clean_opt(&mut a.vendor, SHORT_TEXT);
+            clean_opt(&mut a.os_hint, 128);
+            a.mdns_services
+                .iter_mut()
+                .for_each(|m| clean(m, SHORT_TEXT));
             for s in &mut a.services {
                 for f in [
                     &mut s.name,
                     &mut s.product,
                     &mut s.version,
-                    &mut s.banner,
                     &mut s.http_title,
                     &mut s.http_server,
                 ] {
-                    clean_opt(f);
+                    clean_opt(f, SHORT_TEXT);
                 }
+                clean_opt(&mut s.banner, BANNER);
             }
             for e in &mut a.evidence {
-                clean(&mut e.value);
+                clean(&mut e.value, BANNER);
             }
             if let Some(snmp) = &mut a.snmp {
-                for f in [
-                    &mut snmp.sys_name,
-                    &mut snmp.sys_descr,
-                    &mut snmp.sys_object_id,
-                ] {
-                    clean_opt(f);
-                }
+                clean_opt(&mut snmp.sys_name, SHORT_TEXT);
+                clean_opt(&mut snmp.sys_descr, BANNER);
+                clean_opt(&mut snmp.sys_object_id, SHORT_TEXT);
             }
         }
         for c in &mut self.certificates {
-            clean_opt(&mut c.subject_cn);
-            clean_opt(&mut c.issuer);
-            c.sans.iter_mut().for_each(clean);
+            clean_opt(&mut c.subject_cn, SHORT_TEXT);
+            clean_opt(&mut c.issuer, TARGET);
+            clean_opt(&mut c.serial, 128);
+            clean_opt(&mut c.key_type, 32);
+            clean_opt(&mut c.signature_algorithm, 64);
+            c.sans.iter_mut().for_each(|s| clean(s, HOSTNAME));
+            if c.key_bits.is_some_and(|b| b > 65_536) {
+                c.key_bits = None;
+            }
         }
     }
 
@@ -279,6 +291,36 @@ mod tests {
         ScanReport::from_json(v.to_string().as_bytes())
     }
 
+    /// Found by the fuzz harness: a device's long `<title>` or product string, or a huge
+    /// key, used to cost the whole report (422); they are cut to their field's limit instead.
+    #[test]
+    fn long_network_text_is_cut_not_refused() {
+        let mut v = minimal();
+        v["assets"][0]["services"] = serde_json::json!([{
+            "port": 80, "protocol": "tcp",
+            "http_title": "é".repeat(300), "product": "x".repeat(1024),
+            "version": "v".repeat(8000), "banner": "b".repeat(5000)
+        }]);
+        v["assets"][0]["hostname"] = serde_json::json!("h".repeat(400));
+        let r = parse(v).expect("accepted");
+        let s = &r.assets[0].services[0];
+        assert_eq!(
+            s.http_title.as_ref().unwrap().chars().count(),
+            limits::SHORT_TEXT
+        );
+        assert_eq!(s.product.as_ref().unwrap().len(), limits::SHORT_TEXT);
+        assert_eq!(s.version.as_ref().unwrap().len(), limits::SHORT_TEXT);
+        assert_eq!(s.banner.as_ref().unwrap().len(), limits::BANNER);
+        assert_eq!(
+            r.assets[0].hostname.as_ref().unwrap().len(),
+            limits::HOSTNAME
+        );
+        // What the sender wrote itself is still refused by name.
+        let mut v = minimal();
+        v["scanner_version"] = serde_json::json!("s".repeat(100));
+        assert_eq!(parse(v).unwrap_err().field, "scanner_version");
+    }
+
     #[test]
     fn accepts_a_minimal_report() {
         let r = parse(minimal()).unwrap();
@@ -309,9 +351,9 @@ mod tests {
                 "assets[0].confidence",
             ),
             (
-                "/assets/0/hostname",
-                serde_json::json!("x".repeat(300)),
-                "assets[0].hostname",
+                "/assets/0/switch_port",
+                serde_json::json!({"host": "x".repeat(300), "port": "1"}),
+                "assets[0].switch_port.host",
             ),
             (
                 "/assets/0/category",

@@ -59,6 +59,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
                     limit / 1024
                 )));
             }
+            // Every body of this API is an object; serde would also fill a struct from an
+            // array in field order, which is no documented form of any request.
+            if bytes.trim_ascii_start().first() != Some(&b'{') {
+                return Err(ApiError::BadRequest(
+                    "invalid body: expected a JSON object".into(),
+                ));
+            }
             parse_json(&bytes).map(Body)
         })
     }

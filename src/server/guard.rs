@@ -1,5 +1,6 @@
 //! The outermost middleware: what no route should ever see. Methods outside the fixed set
-//! (actix takes any token as a method), CONNECT and TRACE are answered here, before the
+//! (actix takes any token as a method), CONNECT and TRACE get 405 with `Allow` here (a 4xx:
+//! the client's mistake, not a server error), before the
 //! logger, compression and metrics spend anything on them; a NUL anywhere in the path or
 //! query is refused as the store could not hold it. API answers are marked `no-store`.
 use super::error::ErrorBody;
@@ -22,7 +23,7 @@ pub const METHODS: [Method; 7] = [
 
 fn refusal(status: StatusCode, why: &str) -> HttpResponse {
     let mut answer = HttpResponse::build(status);
-    if status == StatusCode::METHOD_NOT_ALLOWED || status == StatusCode::NOT_IMPLEMENTED {
+    if status == StatusCode::METHOD_NOT_ALLOWED {
         answer.insert_header((
             header::ALLOW,
             "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS",

@@ -2,6 +2,7 @@
 //! port 0) and returns a handle; `routes` is the one route table main and tests share.
 mod agent_auth;
 mod agent_limit;
+mod answers;
 mod api;
 mod body;
 mod client_addr;

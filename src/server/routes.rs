@@ -105,12 +105,14 @@ fn api() -> utoipa_actix_web::scope::Scope<
 
 /// The OpenAPI document of every `/api` handler.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    App::new()
+    let mut doc = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(api())
         .split_for_parts()
-        .1
+        .1;
+    super::answers::document(&mut doc);
+    doc
 }
 
 fn cors(origins: &[String]) -> Cors {

@@ -175,7 +175,8 @@ pub struct FindingView {
     pub remediation: String,
     pub target_ip: Option<String>,
     pub port: Option<i32>,
-    #[schema(value_type = Object)]
+    /// Whatever the check recorded (an object, or null when it recorded nothing).
+    #[schema(value_type = Option<Object>)]
     pub evidence: serde_json::Value,
     pub cve_id: Option<String>,
     pub cvss_score: Option<f64>,

@@ -267,8 +267,8 @@ export interface Finding {
   cve_id?: string | null
   cvss_score?: number | null
   description?: string
-  /** Free-form details of what was seen (kept as JSON). */
-  evidence?: Record<string, unknown>
+  /** Free-form details of what was seen: a JSON object, or absent. */
+  evidence?: Record<string, unknown> | null
   module: string
   port?: number | null
   remediation?: string
@@ -286,7 +286,8 @@ export interface FindingView {
   cve_id?: string | null
   cvss_score?: number | null
   description: string
-  evidence: Record<string, unknown>
+  /** Whatever the check recorded (an object, or null when it recorded nothing). */
+  evidence?: Record<string, unknown> | null
   id: string
   module: string
   port?: number | null
