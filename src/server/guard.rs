@@ -1,8 +1,8 @@
 //! The outermost middleware: what no route should ever see. Methods outside the fixed set
-//! (actix takes any token as a method), CONNECT and TRACE get 405 with `Allow` here (a 4xx:
-//! the client's mistake, not a server error), before the
-//! logger, compression and metrics spend anything on them; a NUL anywhere in the path or
-//! query is refused as the store could not hold it. API answers are marked `no-store`.
+//! (actix takes any token as a method), CONNECT and TRACE get 405 with `Allow` here (the
+//! client's mistake, not a server error) before the logger, compression and metrics spend
+//! anything on them; a NUL in the path is refused, as the store could not hold it. API
+//! answers are marked `no-store`.
 use super::error::ErrorBody;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -45,8 +45,8 @@ fn refused(req: &ServiceRequest) -> Option<HttpResponse> {
     }
     if !METHODS.contains(method) {
         return Some(refusal(
-            StatusCode::NOT_IMPLEMENTED,
-            "method not implemented",
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method not allowed",
         ));
     }
     let uri = req.uri();
