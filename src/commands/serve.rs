@@ -53,6 +53,8 @@ fn options(settings: &Settings, host: &str, workers: usize) -> ServerOptions {
         metrics_token: secret_from_env("BIGR_METRICS_TOKEN"),
         registration_secret: secret_from_env("AGENT_REGISTRATION_SECRET"),
         open_registration: settings.allow_open_registration,
+        // Three quarters of the pool: ingests never take the connections dashboard reads need.
+        ingest_concurrency: (settings.db_max_connections as usize * 3 / 4).max(2),
         save: super::save_options(settings),
         workers,
         ..ServerOptions::default()

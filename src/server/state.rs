@@ -79,7 +79,8 @@ impl Default for ServerOptions {
             session_idle: chrono::Duration::hours(2),
             trusted_proxies: 1,
             open_registration: false,
-            ingest_concurrency: 2 * cores(),
+            // Each ingest holds a pooled connection for its transaction; keep some for reads.
+            ingest_concurrency: 8,
             ingest_bytes: 96 * 1024 * 1024,
             max_connections: 0,
         }

@@ -7,6 +7,8 @@
 //!
 //! Target (2 cores): heartbeat p99 < 100 ms and no ingest backlog. Peer: the earlier Python
 //! control plane computed agent state on every read and had no ingest limit.
+#[path = "abuse.rs"]
+mod abuse;
 #[path = "common.rs"]
 mod common;
 
@@ -300,6 +302,39 @@ async fn main() {
         })
         .map_or(f64::NAN, |kb| kb / 1024.0);
     println!("server peak RSS {rss:.0} MB");
+    // The same fleet for 20 s more while hostile clients run a login burst, made-up methods
+    // and a thousand slow bodies.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = Arc::new(abuse::Attack::default());
+    let attackers = abuse::start(server.1, stop.clone(), seen.clone());
+    let mut under = simulate(server.1, &tokens, speedup, 20);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    attackers.into_iter().for_each(|t| {
+        let _ = t.join();
+    });
+    let rss_abuse = std::fs::read_to_string(format!("/proc/{}/status", server.0.id()))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0);
+    println!(
+        "under abuse: heartbeat p99 {:.1} ms, ingest p99 {:.0} ms, {} ingests, errors {:?}; peak RSS {rss_abuse:.0} MB",
+        pct(&mut under.heartbeat_ms, 0.99),
+        pct(&mut under.ingest_ms, 0.99),
+        under.ingest_ms.len(),
+        under.errors
+    );
+    println!(
+        "  attackers: {} logins ({} verified), {} made-up methods, {} slow bodies held",
+        seen.logins.load(std::sync::atomic::Ordering::Relaxed),
+        seen.logins_verified
+            .load(std::sync::atomic::Ordering::Relaxed),
+        seen.garbage.load(std::sync::atomic::Ordering::Relaxed),
+        seen.slow_open.load(std::sync::atomic::Ordering::Relaxed)
+    );
     let max = saturate(server.1, &tokens, 20);
     println!(
         "saturation: {max:.1} reports/s ({:.0} assets/s) sustained for 20 s",
