@@ -293,14 +293,7 @@ async fn main() {
         pct(&mut t.heartbeat_lag_ms, 0.99),
         t.errors
     );
-    let rss = std::fs::read_to_string(format!("/proc/{}/status", server.0.id()))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0);
+    let rss = common::peak_rss_mb(server.0.id());
     println!("server peak RSS {rss:.0} MB");
     // The same fleet for 20 s more while hostile clients run a login burst, made-up methods
     // and a thousand slow bodies.
@@ -312,14 +305,7 @@ async fn main() {
     attackers.into_iter().for_each(|t| {
         let _ = t.join();
     });
-    let rss_abuse = std::fs::read_to_string(format!("/proc/{}/status", server.0.id()))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0);
+    let rss_abuse = common::peak_rss_mb(server.0.id());
     println!(
         "under abuse: heartbeat p99 {:.1} ms, ingest p99 {:.0} ms, {} ingests, errors {:?}; peak RSS {rss_abuse:.0} MB",
         pct(&mut under.heartbeat_ms, 0.99),

@@ -97,17 +97,6 @@ fn register(port: u16, cookie: &str, csrf: &str, name: &str) -> String {
     made["token"].as_str().expect("token").to_string()
 }
 
-fn rss_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
 fn run(backend: &str, url: &str) -> bool {
     let server = serve(url, &[]);
     let port = server.1;
@@ -192,7 +181,7 @@ fn run(backend: &str, url: &str) -> bool {
         .collect();
     let worst = results.iter().map(|r| r.1).fold(0.0, f64::max);
     let all_ok = results.iter().all(|r| r.0 == 201);
-    let rss = rss_mb(server.0.id());
+    let rss = common::peak_rss_mb(server.0.id());
     let held = all_ok && worst < 1.0 && rss < 400.0;
     println!("\n== {backend}");
     for (i, (status, secs, tries)) in results.iter().enumerate() {

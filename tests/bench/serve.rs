@@ -217,19 +217,6 @@ fn wrk(port: u16, cookie: &str, path: &str, connections: u32, seconds: u32) -> L
     }
 }
 
-fn rss_mb(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .and_then(|v| v.parse::<f64>().ok())
-            })
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
 fn run(backend: &str, url: &str) -> bool {
     println!("\n== {backend}");
     let server = serve(url, &[]);
@@ -329,7 +316,7 @@ fn run(backend: &str, url: &str) -> bool {
             l.p50_ms, l.p99_ms, l.rps
         );
     }
-    let rss = rss_mb(server.0.id());
+    let rss = common::peak_rss_mb(server.0.id());
     let ok = rss < 150.0;
     held &= ok;
     println!(
@@ -357,7 +344,7 @@ fn abuse_phase(pid: u32, port: u16, cookie: &str) -> bool {
     attackers.into_iter().for_each(|t| {
         let _ = t.join();
     });
-    let rss = rss_mb(pid);
+    let rss = common::peak_rss_mb(pid);
     let ok = l.p99_ms < 250.0 && rss < 300.0;
     println!(
         "under abuse: paged inventory p50 {:.1} ms, p99 {:.1} ms, {:.0} req/s; peak RSS {rss:.0} MB \
