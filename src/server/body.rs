@@ -21,8 +21,17 @@ pub fn too_slow() -> ApiError {
     ApiError::RequestTimeout("the request body arrived too slowly".into())
 }
 
-/// A JSON request body of type `T`.
-pub struct Body<T>(pub T);
+/// A JSON request body of type `T`, or why it could not be read. actix resolves a handler's
+/// extractors together, so a body error would otherwise race the session, role and CSRF
+/// checks; held here, it is answered (`into_inner()?`) only once those have passed, and a
+/// refused caller learns nothing about how its body would have been validated.
+pub struct Body<T>(Result<T, ApiError>);
+
+impl<T> Body<T> {
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
 
 impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
     type Error = ApiError;
@@ -34,41 +43,47 @@ impl<T: DeserializeOwned + 'static> FromRequest for Body<T> {
             .map_or(64 * 1024, |s| s.options.body_limit);
         let is_json = is_json(req);
         let bytes = web::Bytes::from_request(req, payload);
-        Box::pin(async move {
-            if !is_json {
-                return Err(ApiError::BadRequest(
-                    "send the body as JSON (Content-Type: application/json)".into(),
-                ));
-            }
-            let bytes = tokio::time::timeout(deadline(limit), bytes)
-                .await
-                .map_err(|_| too_slow())?
-                .map_err(|e| {
-                    if e.as_response_error().status_code() == 413 {
-                        ApiError::PayloadTooLarge(format!(
-                            "request body too large (limit {} KiB)",
-                            limit / 1024
-                        ))
-                    } else {
-                        ApiError::BadRequest("cannot read the request body".into())
-                    }
-                })?;
-            if bytes.len() > limit {
-                return Err(ApiError::PayloadTooLarge(format!(
+        Box::pin(async move { Ok(Body(read_json(is_json, limit, bytes).await)) })
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(
+    is_json: bool,
+    limit: usize,
+    bytes: impl std::future::Future<Output = Result<web::Bytes, actix_web::Error>>,
+) -> Result<T, ApiError> {
+    if !is_json {
+        return Err(ApiError::BadRequest(
+            "send the body as JSON (Content-Type: application/json)".into(),
+        ));
+    }
+    let bytes = tokio::time::timeout(deadline(limit), bytes)
+        .await
+        .map_err(|_| too_slow())?
+        .map_err(|e| {
+            if e.as_response_error().status_code() == 413 {
+                ApiError::PayloadTooLarge(format!(
                     "request body too large (limit {} KiB)",
                     limit / 1024
-                )));
+                ))
+            } else {
+                ApiError::BadRequest("cannot read the request body".into())
             }
-            // Every body of this API is an object; serde would also fill a struct from an
-            // array in field order, which is no documented form of any request.
-            if bytes.trim_ascii_start().first() != Some(&b'{') {
-                return Err(ApiError::BadRequest(
-                    "invalid body: expected a JSON object".into(),
-                ));
-            }
-            parse_json(&bytes).map(Body)
-        })
+        })?;
+    if bytes.len() > limit {
+        return Err(ApiError::PayloadTooLarge(format!(
+            "request body too large (limit {} KiB)",
+            limit / 1024
+        )));
     }
+    // Every body of this API is an object; serde would also fill a struct from an
+    // array in field order, which is no documented form of any request.
+    if bytes.trim_ascii_start().first() != Some(&b'{') {
+        return Err(ApiError::BadRequest(
+            "invalid body: expected a JSON object".into(),
+        ));
+    }
+    parse_json(&bytes)
 }
 
 /// Parses JSON, naming the field at fault: "field `role`: unknown variant …". The body must

@@ -14,9 +14,7 @@ any other code means something other than the refusal decided the answer):
   no-csrf *      admin session, a write without X-CSRF-Token              -> 403
   viewer-write * viewer session and CSRF token, a valid write             -> 403
   auth-order *   viewer session and CSRF token, a write with an invalid
-                 body: refused either way, nothing written               -> 403 or 400
-                 (actix resolves the role and the body together; which
-                 refusal comes first is a race, and known)
+                 body: the role is checked before the body               -> 403 (not 400)
   unknown-site   ?site=st-no-such-site on operations that take a site (admin)
   unknown-query  ?st_unknown=1 on every operation (admin)
   bad-id         a path id that is not a UUID (admin)
@@ -148,7 +146,7 @@ def main():
                 p.probe("viewer-write", label, m, url(), documented, expected=403, cookie=viewer,
                         csrf=viewer_csrf, body=body, who="VIEWER_COOKIE")
                 if body is not None:
-                    p.probe("auth-order", label, m, url(), documented, expected={400, 403}, cookie=viewer,
+                    p.probe("auth-order", label, m, url(), documented, expected=403, cookie=viewer,
                             csrf=viewer_csrf, body=b'{"st_bogus": 1}', who="VIEWER_COOKIE")
             if any(q["name"] == "site" for q in query):
                 p.probe("unknown-site", label, m, url(["site=st-no-such-site"]), documented, body=body,

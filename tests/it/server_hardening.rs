@@ -722,3 +722,37 @@ fn agent_files_are_private_and_the_token_stays_out_of_a_trace_log() {
         "the enrollment token is in the trace log"
     );
 }
+
+#[test]
+fn the_role_and_csrf_are_checked_before_the_body() {
+    on_each_server(|s| {
+        let viewer = s.signed_in(VIEWER);
+        let mut no_csrf = s.signed_in(ADMIN);
+        no_csrf.csrf = None;
+        for _ in 0..10 {
+            for (path, method) in [("/api/subnets", "POST"), ("/api/users/viewer", "PUT")] {
+                let r = viewer.send(method, path, Some(r#"{"bogus": 1}"#));
+                assert_eq!(
+                    r.status,
+                    403,
+                    "{} viewer {method} {path}: {}",
+                    s.backend(),
+                    r.body
+                );
+                let r = no_csrf.send(method, path, Some("not json"));
+                assert_eq!(
+                    r.status,
+                    403,
+                    "{} no CSRF {method} {path}: {}",
+                    s.backend(),
+                    r.body
+                );
+            }
+        }
+        // An admin with the token still learns what is wrong with the body.
+        let admin = s.signed_in(ADMIN);
+        let r = admin.send("POST", "/api/subnets", Some(r#"{"bogus": 1}"#));
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert!(r.error().contains("bogus"), "{}", r.body);
+    });
+}

@@ -43,7 +43,7 @@ pub async fn register(
     state: web::Data<AppState>,
     body: Body<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
-    let b = body.0;
+    let b = body.into_inner()?;
     if b.version.as_ref().is_some_and(|v| v.chars().count() > 64) {
         return Err(ApiError::BadRequest(
             "invalid field `version`: longer than 64 characters".into(),
@@ -157,8 +157,9 @@ pub async fn heartbeat(
     body: Body<HeartbeatRequest>,
 ) -> ApiResult<web::Json<HeartbeatAnswer>> {
     let agent = caller.0;
+    // A malformed heartbeat is refused without spending the agent's budget.
+    let b = body.into_inner()?;
     limit(&state, agent.id, Action::Heartbeat)?;
-    let b = body.0;
     let activity = b.activity.unwrap_or_else(|| "idle".into());
     if !matches!(activity.as_str(), "idle" | "scanning" | "stopping") {
         return Err(ApiError::BadRequest(format!(

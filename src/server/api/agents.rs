@@ -53,7 +53,7 @@ pub async fn enrollment_add(
     who: Admin,
     body: Body<EnrollmentRequest>,
 ) -> ApiResult<HttpResponse> {
-    let b = body.0;
+    let b = body.into_inner()?;
     let site = site_filter(&b.site).unwrap_or_else(|| DEFAULT_SITE.to_string());
     let hours = b.expires_hours.unwrap_or(24);
     if !(1..=720).contains(&hours) {

@@ -79,7 +79,7 @@ pub async fn login(
     req: HttpRequest,
     body: Body<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    let LoginRequest { username, password } = body.0;
+    let LoginRequest { username, password } = body.into_inner()?;
     let addr = client_addr(&req, &state);
     if let Err(wait) = state.throttle.begin(&username, &addr, Instant::now()) {
         tracing::warn!(%addr, "login refused: too many failures");

@@ -199,8 +199,8 @@ pub async fn tag(
     body: Body<TagRequest>,
 ) -> ApiResult<web::Json<inventory::AssetView>> {
     let id = parse_id(&id)?;
+    let body = body.into_inner()?;
     let category: Category = body
-        .0
         .category
         .parse()
         .map_err(|e| ApiError::BadRequest(format!("invalid field `category`: {e}")))?;
@@ -209,7 +209,7 @@ pub async fn tag(
         &id.to_string(),
         None,
         category,
-        body.0.note.as_deref(),
+        body.note.as_deref(),
     )
     .await?;
     state.inventory_changed();

@@ -52,7 +52,7 @@ pub async fn subnet_add(
     _who: Admin,
     body: Body<NewSubnet>,
 ) -> ApiResult<HttpResponse> {
-    let b = body.0;
+    let b = body.into_inner()?;
     let site = site_filter(&b.site).unwrap_or_else(|| DEFAULT_SITE.to_string());
     let view = store::subnets::add(&state.db, &site, &b.cidr, &b.label, b.vlan_id).await?;
     Ok(HttpResponse::Created().json(view))
@@ -116,7 +116,7 @@ pub async fn switch_add(
     _who: Admin,
     body: Body<NewSwitch>,
 ) -> ApiResult<HttpResponse> {
-    let b = body.0;
+    let b = body.into_inner()?;
     let site = site_filter(&b.site).unwrap_or_else(|| DEFAULT_SITE.to_string());
     let version = b.snmp_version.unwrap_or_else(|| "2c".into());
     let view =

@@ -52,7 +52,7 @@ pub async fn user_add(
     who: Admin,
     body: Body<NewUser>,
 ) -> ApiResult<HttpResponse> {
-    let b = body.0;
+    let b = body.into_inner()?;
     let role = role(&b.role)?;
     let hash = hashed(b.password).await?;
     let view = store::users::add(&state.db, &b.username, &hash, role).await?;
@@ -75,7 +75,7 @@ pub async fn user_change(
     username: web::Path<String>,
     body: Body<UserChange>,
 ) -> ApiResult<web::Json<UserView>> {
-    let b = body.0;
+    let b = body.into_inner()?;
     if b.role.is_none() && b.password.is_none() {
         return Err(ApiError::BadRequest(
             "nothing to change: send `role` and/or `password`".into(),
