@@ -123,3 +123,27 @@ pub fn peak_rss_mb(pid: u32) -> f64 {
         })
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
+
+/// Signs in as `admin` on the server at `port`: the session cookie (`name=value`) and the
+/// CSRF token writes must send.
+#[allow(dead_code)] // the fleet bench registers with the shared secret and never signs in
+pub fn login(port: u16, password: &str) -> (String, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut res = agent
+        .post(format!("http://127.0.0.1:{port}/api/auth/login"))
+        .send_json(serde_json::json!({"username": "admin", "password": password}))
+        .expect("login");
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("session cookie")
+        .to_string();
+    let session: serde_json::Value = res.body_mut().read_json().expect("session");
+    let csrf = session["csrf_token"].as_str().expect("csrf").to_string();
+    (cookie, csrf)
+}

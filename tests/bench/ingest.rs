@@ -100,19 +100,7 @@ fn register(port: u16, cookie: &str, csrf: &str, name: &str) -> String {
 fn run(backend: &str, url: &str) -> bool {
     let server = serve(url, &[]);
     let port = server.1;
-    let mut res = agent()
-        .post(format!("http://127.0.0.1:{port}/api/auth/login"))
-        .send_json(serde_json::json!({"username": "admin", "password": PASSWORD}))
-        .expect("login");
-    let cookie = res
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .expect("cookie")
-        .to_string();
-    let session: serde_json::Value = res.body_mut().read_json().expect("session");
-    let csrf = session["csrf_token"].as_str().expect("csrf").to_string();
+    let (cookie, csrf) = common::login(port, PASSWORD);
     let tokens: Vec<String> = (0..8)
         .map(|i| register(port, &cookie, &csrf, &format!("edge-{i}")))
         .collect();

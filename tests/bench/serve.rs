@@ -127,24 +127,6 @@ async fn seeded(url: &str) -> bool {
     n > 0
 }
 
-fn login(port: u16) -> String {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let res = agent
-        .post(format!("http://127.0.0.1:{port}/api/auth/login"))
-        .send_json(serde_json::json!({"username": "admin", "password": PASSWORD}))
-        .expect("login");
-    let cookie = res
-        .headers()
-        .get("set-cookie")
-        .expect("cookie")
-        .to_str()
-        .unwrap();
-    cookie.split(';').next().unwrap().to_string()
-}
-
 fn get_json(port: u16, cookie: &str, path: &str) -> serde_json::Value {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -220,7 +202,7 @@ fn wrk(port: u16, cookie: &str, path: &str, connections: u32, seconds: u32) -> L
 fn run(backend: &str, url: &str) -> bool {
     println!("\n== {backend}");
     let server = serve(url, &[]);
-    let cookie = login(server.1);
+    let (cookie, _) = common::login(server.1, PASSWORD);
     let id = get_json(
         server.1,
         &cookie,
