@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
-import { useSitesStore } from './sites'
+import { SERVER_DEFAULT_SITE, useSitesStore } from './sites'
 import { fakeApi, json } from '../test/fakeApi'
 import { site } from '../test/fixtures'
 
@@ -40,5 +40,19 @@ describe('sites store', () => {
     server.set({ 'GET /api/sites': json(500, { error: 'database unavailable' }) })
     await s.refresh()
     expect(s.names).toEqual(['hq'])
+  })
+
+  it('picks the default site for new subnets, switches and agents: selected, first known, or the server default', async () => {
+    const server = fakeApi({ 'GET /api/sites': { sites: [] } })
+    const s = useSitesStore()
+    await s.refresh()
+    expect(s.defaultSite).toBe(SERVER_DEFAULT_SITE)
+    server.set({ 'GET /api/sites': { sites: [site('hq'), site('branch')] } })
+    await s.refresh()
+    expect(s.defaultSite).toBe('hq')
+    s.select('branch')
+    expect(s.defaultSite).toBe('branch')
+    s.select('')
+    expect(s.defaultSite).toBe('hq')
   })
 })

@@ -2,6 +2,9 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { api, type SiteSummary } from '../api'
 
+/** The site a plain `bigr scan` writes into (DEFAULT_SITE in src/store/sites.rs). */
+export const SERVER_DEFAULT_SITE = 'local'
+
 /**
  * The global site filter. The URL query `?site=` is the source of truth (links and reloads
  * keep it); the router copies it here after every navigation so any component can read it.
@@ -19,6 +22,12 @@ export const useSitesStore = defineStore('sites', () => {
     if (selected.value && !list.includes(selected.value)) list.push(selected.value)
     return list
   })
+
+  /**
+   * Where a new subnet, switch or agent goes unless the admin names a site: the selected one,
+   * else the first known site, else the server's own default.
+   */
+  const defaultSite = computed(() => selected.value || names.value[0] || SERVER_DEFAULT_SITE)
 
   /** The selected site's summary, or every site's when "All sites" is selected. */
   const inScope = computed(() =>
@@ -55,5 +64,5 @@ export const useSitesStore = defineStore('sites', () => {
     loaded.value = false
   }
 
-  return { sites, selected, loaded, names, inScope, refresh, ensureLoaded, select, reset }
+  return { sites, selected, loaded, names, defaultSite, inScope, refresh, ensureLoaded, select, reset }
 })
