@@ -61,7 +61,7 @@ export async function waitReady(page, name, timeout = WAIT_MS) {
     return 'data-ready'
   } catch (err) {
     if ((await page.locator(`[data-page="${name}"]`).count()) > 0) {
-      throw new Error(`page "${name}" never became ready (${ready}) within ${timeout} ms; url ${page.url()}`)
+      throw new Error(`page "${name}" never became ready (${ready}) within ${timeout} ms; url ${page.url()}`, { cause: err })
     }
     await page.waitForLoadState('networkidle', { timeout }).catch(() => {
       throw err

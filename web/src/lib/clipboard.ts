@@ -27,14 +27,12 @@ function copyWithTextarea(text: string, doc: Document): boolean {
   const previous = doc.activeElement as HTMLElement | null
   doc.body.append(area)
   area.select()
-  let ok = false
   try {
-    ok = typeof doc.execCommand === 'function' && doc.execCommand('copy')
+    return typeof doc.execCommand === 'function' && doc.execCommand('copy')
   } catch {
-    ok = false
+    return false
   } finally {
     area.remove()
     previous?.focus?.()
   }
-  return ok
 }
