@@ -155,7 +155,11 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await page.goto('/assets')
     await waitReady(page, 'assets')
     const { istanbulOnly: ist, ankaraOnly: ank } = SMALL
-    await waitRows(page, 'both sites listed', (rows, total) => total === all && rows.some((r) => r.includes(ist)) && rows.some((r) => r.includes(ank)))
+    await waitRows(
+      page,
+      'both sites listed',
+      (rows, total) => total === all && rows.some((r) => r.includes(ist)) && rows.some((r) => r.includes(ank)),
+    )
 
     await byTest(page, 'site-select').selectOption('ankara')
     await page.waitForURL((u) => u.searchParams.get('site') === 'ankara')
@@ -171,7 +175,10 @@ describe('dashboard', { timeout: 600_000 }, () => {
     )
     // The shared IP is ankara's device here, not istanbul's camera.
     const overlap = await byTest(page, 'asset-row').filter({ hasText: SMALL.overlapIp }).allInnerTexts()
-    assert.ok(overlap.every((r) => !r.includes('cam-lobby')), `ankara shows istanbul's ${SMALL.overlapIp}: ${overlap}`)
+    assert.ok(
+      overlap.every((r) => !r.includes('cam-lobby')),
+      `ankara shows istanbul's ${SMALL.overlapIp}: ${overlap}`,
+    )
 
     await byTest(page, 'site-select').selectOption('istanbul')
     await page.waitForURL((u) => u.searchParams.get('site') === 'istanbul')
@@ -198,7 +205,11 @@ describe('dashboard', { timeout: 600_000 }, () => {
 
   step('open an asset and tag it; the tag persists', async () => {
     await byTest(page, 'search').fill(SMALL.tagHost)
-    await waitRows(page, `search "${SMALL.tagHost}"`, (rows, total) => total === 1 && rows.length === 1 && rows[0].includes(SMALL.tagHost))
+    await waitRows(
+      page,
+      `search "${SMALL.tagHost}"`,
+      (rows, total) => total === 1 && rows.length === 1 && rows[0].includes(SMALL.tagHost),
+    )
     await byTest(page, 'asset-link').first().click()
     await page.waitForURL((u) => u.pathname.startsWith('/assets/'))
     await waitReady(page, 'asset')
@@ -311,7 +322,10 @@ describe('dashboard', { timeout: 600_000 }, () => {
 
   step('theme toggle changes the theme', async () => {
     const look = () =>
-      page.evaluate(() => ({ theme: document.documentElement.dataset.theme, bg: getComputedStyle(document.documentElement).backgroundColor }))
+      page.evaluate(() => ({
+        theme: document.documentElement.dataset.theme,
+        bg: getComputedStyle(document.documentElement).backgroundColor,
+      }))
     const start = await look()
     await byTest(page, 'theme-toggle').click()
     await page.waitForFunction((t) => document.documentElement.dataset.theme !== t, start.theme)
@@ -339,7 +353,11 @@ describe('dashboard', { timeout: 600_000 }, () => {
       await byTest(p, 'asset-row').first().waitFor()
       await screenshot(p, 'assets-phone')
       assert.deepEqual((await audit(p, 'assets (phone)')).critical, [], 'assets, phone width')
-      assert.deepEqual(phoneErrors.take().filter((e) => !expectedError(e)), [], 'assets (phone): console errors')
+      assert.deepEqual(
+        phoneErrors.take().filter((e) => !expectedError(e)),
+        [],
+        'assets (phone): console errors',
+      )
     } finally {
       await phone.close()
     }
@@ -410,7 +428,9 @@ describe('budget: 100,000 assets', { skip: process.env.E2E_SKIP_BUDGET === '1' &
     summary.initialJs = await initialJsSize(srv.url)
     const { files, bytes } = summary.initialJs
     assert.ok(files.length > 0, 'index.html loads no script')
-    console.log(`initial JS: ${(bytes / 1000).toFixed(1)} kB gzip (${files.map((f) => `${f.path} ${(f.gzip / 1000).toFixed(1)} kB`).join(', ')})`)
+    console.log(
+      `initial JS: ${(bytes / 1000).toFixed(1)} kB gzip (${files.map((f) => `${f.path} ${(f.gzip / 1000).toFixed(1)} kB`).join(', ')})`,
+    )
   })
 
   test('inventory renders 100 rows within the budget after login', { timeout: 300_000 }, async () => {
@@ -421,48 +441,58 @@ describe('budget: 100,000 assets', { skip: process.env.E2E_SKIP_BUDGET === '1' &
       const page = await context.newPage()
       const errors = watchErrors(page)
       try {
-        await withFailShot(`budget-${run}`, () => page, async () => {
-          await page.goto(`/login?redirect=${encodeURIComponent('/assets?per_page=100')}`)
-          await waitReady(page, 'login')
-          await byTest(page, 'login-username').fill(ADMIN_USER)
-          await byTest(page, 'login-password').fill(srv.password)
-          // The clock starts in the page when the form is submitted.
-          await page.evaluate(() => {
-            document.querySelector('[data-test="login-submit"]').form.addEventListener(
-              'submit',
+        await withFailShot(
+          `budget-${run}`,
+          () => page,
+          async () => {
+            await page.goto(`/login?redirect=${encodeURIComponent('/assets?per_page=100')}`)
+            await waitReady(page, 'login')
+            await byTest(page, 'login-username').fill(ADMIN_USER)
+            await byTest(page, 'login-password').fill(srv.password)
+            // The clock starts in the page when the form is submitted.
+            await page.evaluate(() => {
+              document.querySelector('[data-test="login-submit"]').form.addEventListener(
+                'submit',
+                () => {
+                  window.__e2eSubmitAt = performance.now()
+                },
+                { capture: true, once: true },
+              )
+            })
+            await byTest(page, 'login-submit').click()
+            const handle = await page.waitForFunction(
               () => {
-                window.__e2eSubmitAt = performance.now()
+                if (window.__e2eSubmitAt === undefined) return false
+                const rows = document.querySelectorAll('[data-test="asset-row"]').length
+                const total = Number((document.querySelector('[data-test="asset-total"]')?.textContent ?? '').replace(/\D/g, ''))
+                return rows === 100 && total >= 99_000
+                  ? { ms: performance.now() - window.__e2eSubmitAt, at: window.__e2eSubmitAt, total }
+                  : false
               },
-              { capture: true, once: true },
+              null,
+              { polling: 'raf', timeout: 30_000 },
             )
-          })
-          await byTest(page, 'login-submit').click()
-          const handle = await page.waitForFunction(
-            () => {
-              if (window.__e2eSubmitAt === undefined) return false
-              const rows = document.querySelectorAll('[data-test="asset-row"]').length
-              const total = Number((document.querySelector('[data-test="asset-total"]')?.textContent ?? '').replace(/\D/g, ''))
-              return rows === 100 && total >= 99_000
-                ? { ms: performance.now() - window.__e2eSubmitAt, at: window.__e2eSubmitAt, total }
-                : false
-            },
-            null,
-            { polling: 'raf', timeout: 30_000 },
-          )
-          const got = await handle.jsonValue()
-          runs.push(Math.round(got.ms))
-          total = got.total
-          console.log(`run ${run}: ${Math.round(got.ms)} ms — ${await breakdown(page, got.at, got.ms)}`)
-          if (run === 1) await screenshot(page, 'assets-100k')
-          assert.deepEqual(errors.take().filter((e) => !expectedError(e)), [], 'console errors')
-        })
+            const got = await handle.jsonValue()
+            runs.push(Math.round(got.ms))
+            total = got.total
+            console.log(`run ${run}: ${Math.round(got.ms)} ms — ${await breakdown(page, got.at, got.ms)}`)
+            if (run === 1) await screenshot(page, 'assets-100k')
+            assert.deepEqual(
+              errors.take().filter((e) => !expectedError(e)),
+              [],
+              'console errors',
+            )
+          },
+        )
       } finally {
         await context.close()
       }
     }
     const median = [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)]
     summary.render = { runs, median, total }
-    console.log(`inventory: 100 rows of ${total} assets rendered in ${median} ms after login (median of ${runs.length}: ${runs.join(', ')} ms)`)
+    console.log(
+      `inventory: 100 rows of ${total} assets rendered in ${median} ms after login (median of ${runs.length}: ${runs.join(', ')} ms)`,
+    )
     assert.ok(median <= BIG.budgetMs, `inventory render ${median} ms is over the ${BIG.budgetMs} ms budget`)
   })
 })

@@ -223,6 +223,6 @@ export function generateSchemaTypes(doc) {
   for (const op of ops) {
     out.push(`  ${propertyKey(op.id)}: { method: ${JSON.stringify(op.method)}, path: ${JSON.stringify(op.path)} },\n`)
   }
-  out.push('} as const satisfies { [K in keyof Operations]: { method: Operations[K][\'method\']; path: Operations[K][\'path\'] } }\n')
+  out.push("} as const satisfies { [K in keyof Operations]: { method: Operations[K]['method']; path: Operations[K]['path'] } }\n")
   return out.join('')
 }

@@ -8,7 +8,15 @@ describe('safeRedirect', () => {
   })
 
   it('refuses anything that could leave the site', () => {
-    for (const bad of ['//evil.example/x', '/\\evil.example', 'https://evil.example', 'javascript:alert(1)', '', undefined, ['/a']]) {
+    for (const bad of [
+      '//evil.example/x',
+      '/\\evil.example',
+      'https://evil.example',
+      'javascript:alert(1)',
+      '',
+      undefined,
+      ['/a'],
+    ]) {
       expect(safeRedirect(bad)).toBe('/')
     }
   })

@@ -1,10 +1,4 @@
-import {
-  createRouter,
-  createWebHistory,
-  type RouteRecordRaw,
-  type Router,
-  type RouterHistory,
-} from 'vue-router'
+import { createRouter, createWebHistory, type RouteRecordRaw, type Router, type RouterHistory } from 'vue-router'
 import type { ApiClient } from './api'
 import { queryString } from './lib/query'
 import { useSessionStore } from './stores/session'

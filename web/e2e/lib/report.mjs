@@ -11,7 +11,12 @@ mkdirSync(ARTIFACTS, { recursive: true })
 for (const f of readdirSync(ARTIFACTS)) if (/\.(png|log)$/.test(f)) rmSync(join(ARTIFACTS, f))
 
 /** A file-name-safe form of a test name. */
-export const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60)
+export const slug = (s) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60)
 
 export const summary = {
   pages: [], // { name, ready, axe: { critical, serious, other }, errors }
@@ -50,7 +55,9 @@ export function printSummary() {
     lines.push(`initial JS: ${(summary.initialJs.bytes / 1000).toFixed(1)} kB gzip in ${summary.initialJs.files.length} files`)
   }
   if (summary.render) {
-    lines.push(`render: 100 rows of ${summary.render.total} assets in ${summary.render.median} ms (runs: ${summary.render.runs.join(', ')} ms)`)
+    lines.push(
+      `render: 100 rows of ${summary.render.total} assets in ${summary.render.median} ms (runs: ${summary.render.runs.join(', ')} ms)`,
+    )
   } else {
     lines.push(`render: not measured${process.env.E2E_SKIP_BUDGET === '1' ? ' (E2E_SKIP_BUDGET=1)' : ''}`)
   }

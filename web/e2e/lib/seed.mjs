@@ -87,7 +87,11 @@ function istanbulAssets({ second }) {
   const a = [
     asset('10.1.0.1', mac(oui, 0x0101), 'core-router-ist', 'Cisco Systems', 'router', 'ag_ve_sistemler', 0.92, [22, 443], {
       services: [{ port: 22, protocol: 'tcp', name: 'ssh', product: 'OpenSSH', version: '7.4', banner: 'SSH-2.0-OpenSSH_7.4' }],
-      snmp: { sys_name: 'core-router-ist', sys_descr: 'Cisco IOS Software, Version 15.2(4)M', sys_object_id: '1.3.6.1.4.1.9.1.1' },
+      snmp: {
+        sys_name: 'core-router-ist',
+        sys_descr: 'Cisco IOS Software, Version 15.2(4)M',
+        sys_object_id: '1.3.6.1.4.1.9.1.1',
+      },
       evidence: [ev('vendor:cisco', 'Cisco Systems', 'ag_ve_sistemler', 'router', 0.5), ev('port:22', '22', null, null, 0.1)],
     }),
     asset('10.1.0.2', mac(oui, 0x0102), 'sw-ist-floor1', 'Cisco Systems', 'switch', 'ag_ve_sistemler', 0.85, [22, 80]),
@@ -109,17 +113,34 @@ function istanbulAssets({ second }) {
     const ports = second && i === 0 ? [80, 443, 8080] : [80, 443]
     a.push(
       asset(`10.1.0.${30 + i}`, mac('00:50:56', 0x0130 + i), `ist-web-${i}`, 'VMware', 'vm', 'uygulamalar', 0.7, ports, {
-        services: [{ port: 80, protocol: 'tcp', name: 'http', product: 'Apache httpd', version: '2.4.49', http_server: 'Apache/2.4.49' }],
+        services: [
+          { port: 80, protocol: 'tcp', name: 'http', product: 'Apache httpd', version: '2.4.49', http_server: 'Apache/2.4.49' },
+        ],
         os_hint: 'Linux',
       }),
     )
   }
-  a.push(asset('10.1.0.40', mac('00:11:32', 0x0140), SMALL.istanbulOnly, 'Synology', 'nas', 'ag_ve_sistemler', 0.88, [80, 443, 445]))
+  a.push(
+    asset('10.1.0.40', mac('00:11:32', 0x0140), SMALL.istanbulOnly, 'Synology', 'nas', 'ag_ve_sistemler', 0.88, [80, 443, 445]),
+  )
   for (let i = 0; i < 4; i++) {
-    a.push(asset(`10.1.0.${50 + i}`, mac('3c:d9:2b', 0x0150 + i), `ist-printer-${i}`, 'HP', 'printer', 'iot', 0.72, [80, 515, 631, 9100]))
+    a.push(
+      asset(
+        `10.1.0.${50 + i}`,
+        mac('3c:d9:2b', 0x0150 + i),
+        `ist-printer-${i}`,
+        'HP',
+        'printer',
+        'iot',
+        0.72,
+        [80, 515, 631, 9100],
+      ),
+    )
   }
   for (let i = 0; i < 3; i++) {
-    a.push(asset(`10.1.0.${60 + i}`, mac('00:e0:4c', 0x0160 + i), `ist-unknown-${i}`, 'Realtek', 'unknown', 'unclassified', 0.2, []))
+    a.push(
+      asset(`10.1.0.${60 + i}`, mac('00:e0:4c', 0x0160 + i), `ist-unknown-${i}`, 'Realtek', 'unknown', 'unclassified', 0.2, []),
+    )
   }
   if (second) a.push(asset('10.1.0.70', mac('3c:22:fb', 0x0170), 'ist-new-tablet', 'Apple', 'tablet', 'tasinabilir', 0.65, []))
   return a
@@ -133,7 +154,9 @@ function ankaraAssets() {
     asset('10.1.0.40', mac('00:50:56', 0x0240), SMALL.ankaraOnly, 'VMware', 'hypervisor', 'ag_ve_sistemler', 0.9, [443, 902]),
   ]
   for (let i = 0; i < 8; i++) {
-    a.push(asset(`10.1.0.${20 + i}`, mac('f4:8e:38', 0x0220 + i), `ank-desktop-${i}`, 'Dell', 'desktop', 'tasinabilir', 0.55, [3389]))
+    a.push(
+      asset(`10.1.0.${20 + i}`, mac('f4:8e:38', 0x0220 + i), `ank-desktop-${i}`, 'Dell', 'desktop', 'tasinabilir', 0.55, [3389]),
+    )
   }
   for (let i = 0; i < 5; i++) {
     a.push(asset(`10.1.0.${30 + i}`, mac('00:04:f2', 0x0230 + i), `ank-voip-${i}`, 'Polycom', 'voip', 'iot', 0.7, [80, 5060]))

@@ -68,7 +68,11 @@ describe('ApiClient.call', () => {
 
   it('calls the agent endpoints from the generated table', async () => {
     const { client, server } = setup({ 'POST /api/agents/a1/rotate': { agent_id: 'a1', site: 'hq', token: 'bigr_new' } })
-    await expect(client.call('agent_rotate', { path: { id: 'a1' } })).resolves.toEqual({ agent_id: 'a1', site: 'hq', token: 'bigr_new' })
+    await expect(client.call('agent_rotate', { path: { id: 'a1' } })).resolves.toEqual({
+      agent_id: 'a1',
+      site: 'hq',
+      token: 'bigr_new',
+    })
     expect(server.calls[0]!.headers.get('X-CSRF-Token')).toBe('tok-123')
   })
 

@@ -29,7 +29,11 @@ describe('AsyncState', () => {
     await error.get('button').trigger('click')
     expect(failed.reload).toHaveBeenCalledOnce()
 
-    const empty = mount(AsyncState, { props: { state: state({ data: [] }), empty: true, emptyText: 'No rows.' }, slots, ...plugins() })
+    const empty = mount(AsyncState, {
+      props: { state: state({ data: [] }), empty: true, emptyText: 'No rows.' },
+      slots,
+      ...plugins(),
+    })
     expect(empty.get('[data-test="state-empty"]').text()).toBe('No rows.')
 
     const content = mount(AsyncState, { props: { state: state({ data: [1], loading: true }) }, slots, ...plugins() })

@@ -35,9 +35,7 @@ describe('useApiData', () => {
 
   it('aborts an older load so a slow answer never overwrites a newer one', async () => {
     const pending: { value: number; signal: AbortSignal; resolve: (s: string) => void }[] = []
-    const { source, data } = await harness(
-      (value, signal) => new Promise((resolve) => pending.push({ value, signal, resolve })),
-    )
+    const { source, data } = await harness((value, signal) => new Promise((resolve) => pending.push({ value, signal, resolve })))
     source.value = 2
     await nextTick()
     expect(pending[0]!.signal.aborted).toBe(true)

@@ -34,10 +34,7 @@ export function useErrorMessage() {
  * in-flight request is aborted when the component goes away. While the route is leaving this
  * page (e.g. to /login after a 401) changes of `source` are ignored.
  */
-export function useApiData<T, S>(
-  source: WatchSource<S>,
-  load: (value: S, signal: AbortSignal) => Promise<T>,
-): ApiData<T> {
+export function useApiData<T, S>(source: WatchSource<S>, load: (value: S, signal: AbortSignal) => Promise<T>): ApiData<T> {
   const route = useRoute()
   const routeName = route.name
   const describe = useErrorMessage()

@@ -7,11 +7,7 @@ import { useSitesStore } from '../stores/sites'
  */
 export function useSiteLink() {
   const sites = useSitesStore()
-  return (
-    name: string,
-    query: Record<string, string | undefined> = {},
-    params?: Record<string, string>,
-  ): RouteLocationRaw => {
+  return (name: string, query: Record<string, string | undefined> = {}, params?: Record<string, string>): RouteLocationRaw => {
     const merged: Record<string, string> = {}
     if (sites.selected) merged.site = sites.selected
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') merged[k] = v

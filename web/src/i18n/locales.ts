@@ -30,9 +30,7 @@ export function detectLocale(languages: readonly string[]): Locale {
 /** `{name}` placeholders filled from `params`; unknown placeholders are left as they are. */
 export function interpolate(text: string, params?: MessageParams): string {
   if (!params) return text
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  )
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
 }
 
 export function translate(locale: Locale, key: MessageKey, params?: MessageParams): string {

@@ -3,9 +3,9 @@ import { registerCommand, shellQuote } from './agentCommand'
 
 describe('registerCommand', () => {
   it('is exactly the documented command', () => {
-    expect(
-      registerCommand({ apiUrl: 'http://10.0.0.5:8090', name: 'edge-1', site: 'hq', token: 'bigr_enr_abc123' }),
-    ).toBe('bigr agent register --api-url http://10.0.0.5:8090 --name edge-1 --site hq --enroll-token bigr_enr_abc123')
+    expect(registerCommand({ apiUrl: 'http://10.0.0.5:8090', name: 'edge-1', site: 'hq', token: 'bigr_enr_abc123' })).toBe(
+      'bigr agent register --api-url http://10.0.0.5:8090 --name edge-1 --site hq --enroll-token bigr_enr_abc123',
+    )
   })
 
   it('quotes names with spaces or shell characters so the paste still works', () => {

@@ -25,9 +25,13 @@ describe('fetchAllAssets', () => {
   it('walks pages of 500 until the total, keeping the filter', async () => {
     const { client, fake } = server(1203)
     const progress: number[] = []
-    const items = await fetchAllAssets(client, { site: 'hq', category: 'iot', sort: 'ip' }, {
-      onProgress: (done) => progress.push(done),
-    })
+    const items = await fetchAllAssets(
+      client,
+      { site: 'hq', category: 'iot', sort: 'ip' },
+      {
+        onProgress: (done) => progress.push(done),
+      },
+    )
     expect(items).toHaveLength(1203)
     expect(fake.calls.map((c) => c.query.get('page'))).toEqual(['1', '2', '3'])
     for (const c of fake.calls) {
@@ -47,9 +51,7 @@ describe('fetchAllAssets', () => {
 
 describe('assetsToCsv', () => {
   it('writes one row per asset with a header, quoting and formula protection', () => {
-    const csv = assetsToCsv([
-      asset(1, { hostname: '=cmd|calc', vendor: 'Acme, Inc.', open_ports: [22, 80], category: 'iot' }),
-    ])
+    const csv = assetsToCsv([asset(1, { hostname: '=cmd|calc', vendor: 'Acme, Inc.', open_ports: [22, 80], category: 'iot' })])
     const [header, row] = csv.replace('\uFEFF', '').trimEnd().split('\r\n')
     expect(header!.split(',').slice(0, 5)).toEqual(['ip', 'mac', 'vendor', 'hostname', 'group'])
     expect(row).toContain('10.0.0.1,,"Acme, Inc.",\'=cmd|calc,iot')

@@ -38,10 +38,13 @@ describe('csvCell', () => {
 
 describe('toCsv', () => {
   it('writes a BOM, the header and CRLF-separated rows', () => {
-    const text = toCsv(['ip', 'hostname'], [
-      ['10.0.0.1', 'gw, core'],
-      ['10.0.0.2', null],
-    ])
+    const text = toCsv(
+      ['ip', 'hostname'],
+      [
+        ['10.0.0.1', 'gw, core'],
+        ['10.0.0.2', null],
+      ],
+    )
     expect(text).toBe('\uFEFFip,hostname\r\n10.0.0.1,"gw, core"\r\n10.0.0.2,\r\n')
   })
 

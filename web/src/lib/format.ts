@@ -26,9 +26,7 @@ function parseDate(iso: string | null | undefined): Date | null {
 export function formatDateTime(iso: string | null | undefined, locale: string): string {
   const date = parseDate(iso)
   if (!date) return iso || EMPTY
-  const fmt = cached(dateTimeFormats, locale, () =>
-    new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }),
-  )
+  const fmt = cached(dateTimeFormats, locale, () => new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' }))
   return fmt.format(date)
 }
 
@@ -49,8 +47,10 @@ const shortDayFormats = new Map<string, Intl.DateTimeFormat>()
 export function formatDay(day: string, locale: string): string {
   const date = parseDate(/^\d{4}-\d{2}-\d{2}$/.test(day) ? `${day}T00:00:00Z` : day)
   if (!date) return day
-  const fmt = cached(shortDayFormats, locale, () =>
-    new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }),
+  const fmt = cached(
+    shortDayFormats,
+    locale,
+    () => new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }),
   )
   return fmt.format(date)
 }
@@ -83,9 +83,7 @@ const percentFormats = new Map<string, Intl.NumberFormat>()
 /** 0..1 → "42%" (en) / "%42" (tr), clamped to 0..1. */
 export function percent(fraction: number, locale: string): string {
   if (!Number.isFinite(fraction)) return EMPTY
-  const fmt = cached(percentFormats, locale, () =>
-    new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }),
-  )
+  const fmt = cached(percentFormats, locale, () => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }))
   return fmt.format(Math.min(1, Math.max(0, fraction)))
 }
 

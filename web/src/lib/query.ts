@@ -15,12 +15,7 @@ export function queryInt(query: LocationQuery, key: string, fallback: number, ma
 }
 
 /** One of `allowed`, else `fallback`. */
-export function queryChoice<T extends string>(
-  query: LocationQuery,
-  key: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
+export function queryChoice<T extends string>(query: LocationQuery, key: string, allowed: readonly T[], fallback: T): T {
   const value = queryString(query, key)
   return (allowed as readonly string[]).includes(value) ? (value as T) : fallback
 }

@@ -74,7 +74,10 @@ describe('buildTree', () => {
   it('orders devices by address numerically', () => {
     const t: Topology = {
       ...sample(0),
-      nodes: [node('site:hq', 'site'), ...['10.0.0.10', '10.0.0.9', '10.0.0.100'].map((ip) => node(`asset:${ip}`, 'device', { ip }))],
+      nodes: [
+        node('site:hq', 'site'),
+        ...['10.0.0.10', '10.0.0.9', '10.0.0.100'].map((ip) => node(`asset:${ip}`, 'device', { ip })),
+      ],
       edges: ['10.0.0.10', '10.0.0.9', '10.0.0.100'].map((ip) => edge('site:hq', `asset:${ip}`)),
     }
     expect(buildTree(t).children[0]!.children.map((c) => c.ip)).toEqual(['10.0.0.9', '10.0.0.10', '10.0.0.100'])
@@ -139,7 +142,10 @@ describe('radialLayout', () => {
   it('keeps neighbours on a crowded ring at least minSpacing apart', () => {
     const root = buildTree(sample(2000))
     const layout = radialLayout(root, allContainers(root), { ringGap: 50, minSpacing: 12 })
-    const ring = layout.nodes.filter((p) => p.depth === 2).map((p) => Math.atan2(p.y, p.x)).sort((a, b) => a - b)
+    const ring = layout.nodes
+      .filter((p) => p.depth === 2)
+      .map((p) => Math.atan2(p.y, p.x))
+      .sort((a, b) => a - b)
     const radius = Math.hypot(layout.nodes.find((p) => p.depth === 2)!.x, layout.nodes.find((p) => p.depth === 2)!.y)
     let minGap = Infinity
     for (let i = 1; i < ring.length; i++) minGap = Math.min(minGap, ring[i]! - ring[i - 1]!)
@@ -162,16 +168,19 @@ describe('radialLayout', () => {
     const layout = radialLayout(root, defaultExpanded(root))
     expect(layout.nodes[0]!.node.id).toBe(ROOT_ID)
     expect(layout.nodes[0]!.node.label).toBe('All sites')
-    expect(layout.nodes.filter((p) => p.depth === 1).map((p) => p.node.id).sort()).toEqual(['site:branch', 'site:hq'])
+    expect(
+      layout.nodes
+        .filter((p) => p.depth === 1)
+        .map((p) => p.node.id)
+        .sort(),
+    ).toEqual(['site:branch', 'site:hq'])
   })
 })
 
 describe('mappedPorts', () => {
   it('lists the devices on each switch port', () => {
     const ports = mappedPorts(sample())
-    expect(ports.get(switchNodeId('hq', 'sw1'))).toEqual([
-      { port: 'Gi0/3', assetId: 'cam', ip: '10.0.0.50', label: 'asset:cam' },
-    ])
+    expect(ports.get(switchNodeId('hq', 'sw1'))).toEqual([{ port: 'Gi0/3', assetId: 'cam', ip: '10.0.0.50', label: 'asset:cam' }])
   })
 })
 

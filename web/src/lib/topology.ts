@@ -194,11 +194,7 @@ export interface LayoutOptions {
  * Radial layout of the visible tree. The root sits at the centre; when it has a single child
  * (one site selected), that child takes the centre instead and the empty root is skipped.
  */
-export function radialLayout(
-  root: TreeNode,
-  expanded: ReadonlySet<string>,
-  options: LayoutOptions = {},
-): Layout {
+export function radialLayout(root: TreeNode, expanded: ReadonlySet<string>, options: LayoutOptions = {}): Layout {
   const ringGap = options.ringGap ?? 110
   const minSpacing = options.minSpacing ?? 16
   const center = root.children.length === 1 ? root.children[0]! : root

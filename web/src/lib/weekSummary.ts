@@ -16,8 +16,7 @@ export interface WeekSummary {
  * without a request per change type.
  */
 export function weekSummary(report: Pick<AnalyticsReport, 'new_vs_missing'>, changesInWindow: number): WeekSummary {
-  const sum = (key: 'new' | 'missing' | 'returned') =>
-    report.new_vs_missing.reduce((total, day) => total + day[key], 0)
+  const sum = (key: 'new' | 'missing' | 'returned') => report.new_vs_missing.reduce((total, day) => total + day[key], 0)
   const result = { new: sum('new'), missing: sum('missing'), returned: sum('returned') }
   return { ...result, changed: Math.max(0, changesInWindow - result.new - result.missing - result.returned) }
 }

@@ -35,9 +35,7 @@ function systemTheme(): Theme {
  */
 export const usePreferencesStore = defineStore('preferences', () => {
   const storedLocale = readStorage(LOCALE_KEY)
-  const locale = ref<Locale>(
-    isLocale(storedLocale) ? storedLocale : detectLocale(globalThis.navigator?.languages ?? []),
-  )
+  const locale = ref<Locale>(isLocale(storedLocale) ? storedLocale : detectLocale(globalThis.navigator?.languages ?? []))
   const storedTheme = readStorage(THEME_KEY)
   const theme = ref<Theme>(storedTheme === 'dark' || storedTheme === 'light' ? storedTheme : systemTheme())
 

@@ -30,9 +30,7 @@ export const useSitesStore = defineStore('sites', () => {
   const defaultSite = computed(() => selected.value || names.value[0] || SERVER_DEFAULT_SITE)
 
   /** The selected site's summary, or every site's when "All sites" is selected. */
-  const inScope = computed(() =>
-    selected.value ? sites.value.filter((s) => s.name === selected.value) : sites.value,
-  )
+  const inScope = computed(() => (selected.value ? sites.value.filter((s) => s.name === selected.value) : sites.value))
 
   /** (Re)load the list, e.g. after adding a subnet created a site. Failures keep the old list. */
   function refresh(): Promise<void> {

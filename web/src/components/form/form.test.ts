@@ -106,11 +106,17 @@ describe('SubmitStatus', () => {
     reactive({ busy: false, error: '', message: '', ...patch })
 
   it('shows nothing before a submission', () => {
-    expect(mount(SubmitStatus, { props: { state: state() } }).find('p').exists()).toBe(false)
+    expect(
+      mount(SubmitStatus, { props: { state: state() } })
+        .find('p')
+        .exists(),
+    ).toBe(false)
   })
 
   it('reports an error as an alert, with the given data-test', () => {
-    const status = mount(SubmitStatus, { props: { state: state({ error: 'name taken', message: 'old' }), errorTestId: 'x-error' } })
+    const status = mount(SubmitStatus, {
+      props: { state: state({ error: 'name taken', message: 'old' }), errorTestId: 'x-error' },
+    })
     const line = status.get('p')
     expect(line.attributes('role')).toBe('alert')
     expect(line.classes()).toContain('error')

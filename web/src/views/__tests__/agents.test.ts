@@ -4,7 +4,13 @@ import { agent, site } from '../../test/fixtures'
 import { mountApp, settle } from '../../test/mountApp'
 
 const AGENTS = {
-  'GET /api/agents': { agents: [agent(1), agent(2, { state: 'stale', queue_depth: 4, last_error: '<b>queue disk full</b>' }), agent(3, { state: 'revoked' })] },
+  'GET /api/agents': {
+    agents: [
+      agent(1),
+      agent(2, { state: 'stale', queue_depth: 4, last_error: '<b>queue disk full</b>' }),
+      agent(3, { state: 'revoked' }),
+    ],
+  },
   'GET /api/agents/enrollments': { enrollments: [] },
   'GET /api/sites': { sites: [site('hq'), site('branch')] },
 }

@@ -64,7 +64,10 @@ describe('OverviewView', () => {
     expect(iot.text()).toContain('60%')
     expect(iot.attributes('href')).toBe('/assets?category=iot')
     // 9 changes in the window − 4 new − 1 missing − 1 returned = 3 changed
-    const week = wrapper.get('[data-test="week-stats"]').findAll('a').map((a) => a.text().replace(/\s+/g, ' '))
+    const week = wrapper
+      .get('[data-test="week-stats"]')
+      .findAll('a')
+      .map((a) => a.text().replace(/\s+/g, ' '))
     expect(week).toEqual(['4 New', '3 Changed', '1 Went missing'])
     const windowCall = server.callsTo('GET /api/changes').find((c) => c.query.get('per_page') === '1')
     expect(windowCall!.query.get('since')).toBe('2026-11-17T00:00:00Z')
@@ -148,7 +151,15 @@ describe('TopologyView', () => {
     nodes: [
       { id: 'site:hq', kind: 'site', label: 'hq', site: 'hq' },
       { id: 'subnet:hq/10.0.0.0/24', kind: 'subnet', label: '10.0.0.0/24', site: 'hq' },
-      { id: `asset:${uuid(5)}`, kind: 'device', label: 'printer', site: 'hq', asset_id: uuid(5), ip: '10.0.0.5', category: 'uygulamalar' },
+      {
+        id: `asset:${uuid(5)}`,
+        kind: 'device',
+        label: 'printer',
+        site: 'hq',
+        asset_id: uuid(5),
+        ip: '10.0.0.5',
+        category: 'uygulamalar',
+      },
     ],
     edges: [
       { source: 'site:hq', target: 'subnet:hq/10.0.0.0/24', kind: 'contains' },

@@ -15,10 +15,7 @@ function params(req: FakeRequest | undefined): Record<string, string> {
 describe('VulnerabilitiesView', () => {
   it('shows the totals, the severity chart and the page of assets exactly as the server sent it', async () => {
     // A KEV asset and a plain one, in the server's order; the totals are the inventory's.
-    const assets = [
-      assetVulns(1, { hostname: '<b>web</b>' }, true),
-      assetVulns(2, { vendor: 'Acme' }),
-    ]
+    const assets = [assetVulns(1, { hostname: '<b>web</b>' }, true), assetVulns(2, { vendor: 'Acme' })]
     const { wrapper, server } = await mountVulns(
       '/vulnerabilities',
       vulnReport(assets, 2, 1, 50, { assets_scanned: 321, vulnerable_assets: 2, kev_assets: 1 }),
@@ -105,9 +102,13 @@ describe('VulnerabilitiesView', () => {
   })
 
   it('goes back to page 1 when the site changes, keeping the KEV filter', async () => {
-    const { wrapper, router, server } = await mountVulns('/vulnerabilities?kev=1&page=2', vulnReport([assetVulns(1, {}, true)], 120, 2), {
-      'GET /api/sites': { sites: [site('hq'), site('branch')] },
-    })
+    const { wrapper, router, server } = await mountVulns(
+      '/vulnerabilities?kev=1&page=2',
+      vulnReport([assetVulns(1, {}, true)], 120, 2),
+      {
+        'GET /api/sites': { sites: [site('hq'), site('branch')] },
+      },
+    )
     await wrapper.get('[data-test="site-select"]').setValue('branch')
     await settle()
     expect(router.currentRoute.value.query).toEqual({ kev: '1', site: 'branch' })
