@@ -1,6 +1,7 @@
 //! The agent's HTTP client: one ureq agent (rustls, timeouts on connect and on the whole
 //! exchange, proxy from HTTPS_PROXY/HTTP_PROXY/NO_PROXY), and every failure sorted into a
 //! class the daemon can act on and a person can read.
+use crate::model::agent_api::ErrorBody;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
@@ -33,6 +34,14 @@ pub enum CallError {
 }
 
 impl CallError {
+    /// Whether the server itself answered (as opposed to DNS, network, TLS or a timeout).
+    pub fn server_answered(&self) -> bool {
+        !matches!(
+            self,
+            CallError::Dns(_) | CallError::Unreachable(_) | CallError::Tls(_) | CallError::Timeout
+        )
+    }
+
     /// Whether sending the same thing later may work.
     pub fn is_retryable(&self) -> bool {
         !matches!(self, CallError::Rejected { .. } | CallError::Unauthorized)
@@ -72,12 +81,11 @@ fn classify(e: ureq::Error) -> CallError {
     }
 }
 
-/// The `{"error"}` of an answer, or its first 200 characters.
+/// The `ErrorBody` of an answer, or its first 200 characters.
 fn reason(body: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
-        .unwrap_or_else(|| body.chars().take(200).collect())
+    serde_json::from_str::<ErrorBody>(body)
+        .map(|b| b.error)
+        .unwrap_or_else(|_| body.chars().take(200).collect())
 }
 
 impl ApiClient {

@@ -1,5 +1,7 @@
 //! `$BIGR_HOME/agent.yaml`: where the agent reports and with which token. The file holds a
 //! secret, so it is written with mode 0600 and refused when group- or world-readable.
+use super::error::AgentError;
+use crate::scan::request::ScanSettings;
 use anyhow::{Context, bail};
 use figment::Figment;
 use figment::providers::{Format, Yaml};
@@ -24,8 +26,12 @@ pub struct AgentConfig {
     /// What to scan; empty means the directly connected networks.
     #[serde(default)]
     pub targets: Vec<String>,
-    /// Extra `bigr scan` flags for every cycle, e.g. ["--top-ports", "100", "--no-mdns"].
+    /// How every cycle scans: ports, exclusions, rate, DNS, mDNS and SNMP on or off.
     #[serde(default)]
+    pub scan: ScanSettings,
+    /// The pre-0.2 form of `scan`: `bigr scan` flags as strings. Read once, turned into
+    /// `scan`, and dropped when the file is rewritten.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scan_options: Vec<String>,
     #[serde(default = "default_interval")]
     pub interval_seconds: u64,
@@ -50,6 +56,7 @@ impl std::fmt::Debug for AgentConfig {
             .field("site", &self.site)
             .field("token", &"…")
             .field("targets", &self.targets)
+            .field("scan", &self.scan)
             .finish_non_exhaustive()
     }
 }
@@ -105,9 +112,15 @@ impl AgentConfig {
                 file.display()
             );
         }
-        let cfg: AgentConfig = Figment::from(Yaml::file(&file))
+        let mut cfg: AgentConfig = Figment::from(Yaml::file(&file))
             .extract()
             .with_context(|| format!("invalid {}", file.display()))?;
+        if !cfg.scan_options.is_empty() {
+            cfg.upgrade_scan_options(home)?;
+        }
+        cfg.scan
+            .check()
+            .with_context(|| format!("invalid scan settings in {}", file.display()))?;
         if cfg.interval_seconds == 0 || cfg.heartbeat_seconds == 0 {
             bail!(
                 "{}: interval_seconds and heartbeat_seconds must be above 0",
@@ -115,6 +128,28 @@ impl AgentConfig {
             );
         }
         Ok(cfg)
+    }
+
+    /// Turns the legacy flag strings into the typed `scan` section and rewrites the file, so
+    /// an agent registered by an older bigr keeps its settings.
+    fn upgrade_scan_options(&mut self, home: &Path) -> anyhow::Result<()> {
+        let file = path(home);
+        if self.scan != ScanSettings::default() {
+            bail!(
+                "{}: give either `scan` or the older `scan_options`, not both",
+                file.display()
+            );
+        }
+        self.scan = super::legacy::settings_from_flags(&self.scan_options).map_err(|reason| {
+            AgentError::ScanOptions {
+                path: file.clone(),
+                reason,
+            }
+        })?;
+        self.scan_options.clear();
+        self.save(home)?;
+        tracing::info!(file = %file.display(), "scan_options rewritten as the typed scan section");
+        Ok(())
     }
 
     /// Writes the file atomically with mode 0600 (never briefly readable by others).
@@ -152,6 +187,7 @@ mod tests {
             site: "istanbul".into(),
             token: "bigr_0123456789abcdef_secret".into(),
             targets: vec!["10.0.0.0/24".into()],
+            scan: ScanSettings::default(),
             scan_options: Vec::new(),
             interval_seconds: 300,
             heartbeat_seconds: 60,
@@ -185,6 +221,31 @@ mod tests {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
         let e = AgentConfig::load(dir.path()).unwrap_err().to_string();
         assert!(e.contains("readable by other users"), "{e}");
+    }
+
+    #[test]
+    fn legacy_scan_flags_are_read_once_and_rewritten_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut old = sample();
+        old.scan_options = ["--top-ports", "10", "--no-mdns", "--timeout-ms", "300"]
+            .map(String::from)
+            .to_vec();
+        old.save(dir.path()).unwrap();
+        let cfg = AgentConfig::load(dir.path()).unwrap();
+        assert_eq!(cfg.scan.top_ports, Some(10));
+        assert!(!cfg.scan.mdns && cfg.scan.snmp);
+        assert_eq!(cfg.scan.timeout_ms, 300);
+        let text = std::fs::read_to_string(path(dir.path())).unwrap();
+        assert!(
+            !text.contains("scan_options") && text.contains("top_ports: 10"),
+            "{text}"
+        );
+        assert_eq!(AgentConfig::load(dir.path()).unwrap().scan, cfg.scan);
+
+        old.scan_options = vec!["--json".into()];
+        old.save(dir.path()).unwrap();
+        let e = format!("{:#}", AgentConfig::load(dir.path()).unwrap_err());
+        assert!(e.contains("scan_options") && e.contains("--json"), "{e}");
     }
 
     #[test]

@@ -1,37 +1,23 @@
 //! The site agent: `bigr agent register|start|stop|status`. It scans like `bigr scan`, keeps
 //! every report in a durable offline queue until the server has it, and heartbeats on its
-//! own timer. The server side (enrollment, ingest) lives in `server` and `store`.
+//! own timer. It shares the scan library (`scan::request`) and the wire types
+//! (`model::agent_api`) with the rest, and never imports the command line. The server side
+//! (enrollment, ingest) lives in `server` and `store`.
 pub mod backoff;
+pub mod beat;
 pub mod client;
 pub mod config;
+pub mod cycle;
 pub mod daemon;
+pub mod error;
+mod legacy;
 pub mod pidfile;
 pub mod private;
 pub mod queue;
+pub mod register;
 pub mod status;
 
-use crate::cli::ScanArgs;
-use clap::Parser;
 use std::time::Duration;
-
-#[derive(Parser)]
-#[command(no_binary_name = true)]
-struct ScanLine {
-    #[command(flatten)]
-    scan: ScanArgs,
-}
-
-/// The `bigr scan` arguments of an agent cycle: its targets and extra flags, never stored
-/// locally (the server stores).
-pub fn scan_args(targets: &[String], options: &[String]) -> Result<ScanArgs, String> {
-    let mut line: Vec<String> = options.to_vec();
-    line.push("--no-save".into());
-    line.push("--".into());
-    line.extend(targets.iter().cloned());
-    ScanLine::try_parse_from(&line)
-        .map(|l| l.scan)
-        .map_err(|e| format!("invalid scan options {options:?}: {}", e.kind()))
-}
 
 /// Parses `90s`, `5m`, `1h`, `7d` (a bare number is seconds).
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
@@ -68,20 +54,5 @@ mod tests {
         for bad in ["", "0s", "5x", "m", "-5m", "1.5h"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn scan_args_take_targets_and_options_but_never_save() {
-        let a = scan_args(
-            &["127.0.0.1".into()],
-            &["--top-ports".into(), "20".into(), "--no-mdns".into()],
-        )
-        .unwrap();
-        assert_eq!(a.targets, vec!["127.0.0.1"]);
-        assert_eq!(a.top_ports, Some(20));
-        assert!(a.no_mdns && a.no_save);
-        // A target that looks like a flag stays a target.
-        assert!(scan_args(&["--json".into()], &[]).unwrap().targets == vec!["--json"]);
-        assert!(scan_args(&[], &["--bogus".into()]).is_err());
     }
 }

@@ -1,5 +1,6 @@
 //! `$BIGR_HOME/agent.pid`: one agent per home. A PID file whose process is gone (or is not a
 //! bigr) is stale and is replaced; the file is removed when the agent stops.
+use super::error::AgentError;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -57,26 +58,29 @@ pub struct PidFile {
 }
 
 impl PidFile {
-    pub fn acquire(home: &Path) -> Result<PidFile, String> {
+    pub fn acquire(home: &Path) -> Result<PidFile, AgentError> {
         let file = path(home);
         let pid = std::process::id() as i32;
         for _ in 0..2 {
             match super::private::create_new(&file) {
                 Ok(mut f) => {
-                    writeln!(f, "{pid}")
-                        .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+                    writeln!(f, "{pid}").map_err(|e| AgentError::file("cannot write", &file, e))?;
                     return Ok(PidFile { path: file, pid });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     if let Some(other) = running(home) {
-                        return Err(format!("the agent is already running (PID {other})"));
+                        return Err(AgentError::Running(other));
                     }
                     // `running` removed the stale file: try again.
                 }
-                Err(e) => return Err(format!("cannot create {}: {e}", file.display())),
+                Err(e) => return Err(AgentError::file("cannot create", &file, e)),
             }
         }
-        Err(format!("cannot claim {}", file.display()))
+        Err(AgentError::File {
+            what: "cannot claim",
+            path: file,
+            reason: "another process keeps recreating it".into(),
+        })
     }
 }
 

@@ -5,6 +5,8 @@
 //! count, size and age; the oldest go first, with a warning. A file that cannot be read back
 //! is moved to `corrupt/`, a report the server refuses for good to `rejected/`: set aside for a
 //! person to look at, never silently deleted.
+use super::error::AgentError;
+use crate::model::agent_api::paths;
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,8 +30,8 @@ impl Kind {
     /// The ingest endpoint of this kind of report.
     pub fn endpoint(self) -> &'static str {
         match self {
-            Kind::Discovery => "/api/ingest/discovery",
-            Kind::Shield => "/api/ingest/shield",
+            Kind::Discovery => paths::INGEST,
+            Kind::Shield => paths::INGEST_SHIELD,
         }
     }
 }
@@ -71,8 +73,8 @@ pub struct Queue {
     bounds: Bounds,
 }
 
-fn io_context(e: std::io::Error, what: &str, path: &Path) -> String {
-    format!("{what} {}: {e}", path.display())
+fn io_context(e: std::io::Error, what: &'static str, path: &Path) -> AgentError {
+    AgentError::file(what, path, e)
 }
 
 /// Parses `<nanos>-<kind>-<uuid>.json`.
@@ -116,7 +118,7 @@ pub fn entries(dir: &Path) -> Vec<Entry> {
 impl Queue {
     /// Opens (creating) the queue folder and clears temp files a crash left half-written:
     /// those were never acknowledged as queued.
-    pub fn open(dir: &Path, bounds: Bounds) -> Result<Queue, String> {
+    pub fn open(dir: &Path, bounds: Bounds) -> Result<Queue, AgentError> {
         super::private::dir(dir)
             .map_err(|e| io_context(e, "cannot create the queue folder", dir))?;
         if let Ok(list) = fs::read_dir(dir) {
@@ -138,7 +140,7 @@ impl Queue {
     }
 
     /// Writes one report durably; returns the names of reports dropped to stay in bounds.
-    pub fn push(&self, kind: Kind, id: Uuid, body: &[u8]) -> Result<Vec<String>, String> {
+    pub fn push(&self, kind: Kind, id: Uuid, body: &[u8]) -> Result<Vec<String>, AgentError> {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default()
@@ -169,12 +171,12 @@ impl Queue {
         self.pending().len()
     }
 
-    pub fn read(&self, entry: &Entry) -> Result<Vec<u8>, String> {
+    pub fn read(&self, entry: &Entry) -> Result<Vec<u8>, AgentError> {
         fs::read(&entry.path).map_err(|e| io_context(e, "cannot read", &entry.path))
     }
 
     /// The server has the report: forget it.
-    pub fn remove(&self, entry: &Entry) -> Result<(), String> {
+    pub fn remove(&self, entry: &Entry) -> Result<(), AgentError> {
         match fs::remove_file(&entry.path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -183,7 +185,7 @@ impl Queue {
     }
 
     /// Moves a report out of the queue into `corrupt/` or `rejected/`.
-    pub fn set_aside(&self, entry: &Entry, why: SetAside) -> Result<PathBuf, String> {
+    pub fn set_aside(&self, entry: &Entry, why: SetAside) -> Result<PathBuf, AgentError> {
         let folder = self.dir.join(match why {
             SetAside::Corrupt => "corrupt",
             SetAside::Rejected => "rejected",

@@ -1,5 +1,6 @@
 //! `$BIGR_HOME/agent.state.json`: what the running agent last did, for `bigr agent status`
 //! (no secrets in it). Rewritten atomically after every step that changes it.
+use crate::model::agent_api::Activity;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -10,8 +11,7 @@ pub const FILE: &str = "agent.state.json";
 pub struct AgentStatus {
     pub pid: u32,
     pub started_at: Option<DateTime<Utc>>,
-    /// idle, scanning or stopping.
-    pub activity: String,
+    pub activity: Activity,
     pub cycles: u64,
     pub last_scan_at: Option<DateTime<Utc>>,
     pub last_delivery_at: Option<DateTime<Utc>>,

@@ -7,9 +7,12 @@
 //! group's strength minus half of the strongest competitor's, so one weak hint stays low,
 //! agreeing signals climb towards 1, and contradictions pull it down. Below 0.3 the asset is
 //! `unclassified`: no evidence is never a guess.
+mod error;
 mod matcher;
 pub mod rules;
 pub mod vendor;
+
+pub use error::LoadError;
 
 use crate::model::{AssetObservation, Category, DeviceType, Evidence, Sensitivity};
 use rules::{RuleSet, Signal};
@@ -81,7 +84,7 @@ pub struct Classifier {
 
 impl Classifier {
     /// Embedded rules and registry, with the user's additions from `home` when given.
-    pub fn load(home: Option<&Path>) -> Result<Classifier, String> {
+    pub fn load(home: Option<&Path>) -> Result<Classifier, LoadError> {
         Ok(Classifier {
             rules: RuleSet::load(home)?,
             vendors: vendor::VendorLookup::load(home)?,

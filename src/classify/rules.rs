@@ -1,6 +1,7 @@
 //! Classification rules as data: `assets/rules/*.toml`, embedded in the binary, extended or
 //! replaced by same-named files in `$BIGR_HOME/rules/`. A rule fires when all its matchers
 //! match; it then adds its weight for a group, a device type and/or an OS.
+use super::error::LoadError;
 use super::group_of;
 use crate::model::{Category, DeviceType};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
@@ -183,7 +184,7 @@ impl LiteralIndex {
     fn build(
         rules: &[Rule],
         needles: impl Fn(&Rule) -> &[String],
-    ) -> Result<Option<LiteralIndex>, String> {
+    ) -> Result<Option<LiteralIndex>, LoadError> {
         let (rule_of, words): (Vec<usize>, Vec<&str>) = rules
             .iter()
             .enumerate()
@@ -194,7 +195,7 @@ impl LiteralIndex {
         }
         aho_corasick::AhoCorasick::new(words)
             .map(|automaton| Some(LiteralIndex { automaton, rule_of }))
-            .map_err(|e| format!("cannot index rule literals: {e}"))
+            .map_err(|e| LoadError::Index(format!("rule literals: {e}")))
     }
 
     /// Calls `hit` with the rule of every needle found in `haystack`.
@@ -215,7 +216,7 @@ impl RuleSet {
             .map(|(set, rules)| (set, rules.as_slice()))
     }
 
-    fn build_index(&mut self) -> Result<(), String> {
+    fn build_index(&mut self) -> Result<(), LoadError> {
         self.index = TEXT_FIELDS
             .iter()
             .map(|field| {
@@ -233,7 +234,7 @@ impl RuleSet {
                     .size_limit(64 << 20)
                     .build()
                     .map(|set| Some((set, rules)))
-                    .map_err(|e| format!("cannot combine the {field:?} patterns: {e}"))
+                    .map_err(|e| LoadError::Index(format!("the {field:?} patterns: {e}")))
             })
             .collect::<Result<_, _>>()?;
         self.vendor_index = LiteralIndex::build(&self.rules, |r| &r.m.vendor)?;
@@ -241,7 +242,7 @@ impl RuleSet {
         Ok(())
     }
 
-    pub fn load(home: Option<&Path>) -> Result<RuleSet, String> {
+    pub fn load(home: Option<&Path>) -> Result<RuleSet, LoadError> {
         let mut files: Vec<(String, String, String)> = EMBEDDED
             .iter()
             .map(|(name, text)| {
@@ -254,15 +255,14 @@ impl RuleSet {
             .collect();
         if let Some(dir) = home.map(|h| h.join("rules")).filter(|d| d.is_dir()) {
             let mut user: Vec<_> = std::fs::read_dir(&dir)
-                .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+                .map_err(|e| unreadable(&dir, e))?
                 .filter_map(Result::ok)
                 .map(|e| e.path())
                 .filter(|p| p.extension().is_some_and(|x| x == "toml"))
                 .collect();
             user.sort();
             for path in user {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let text = std::fs::read_to_string(&path).map_err(|e| unreadable(&path, e))?;
                 let name = path
                     .file_stem()
                     .map(|s| s.to_string_lossy().to_string())
@@ -288,6 +288,13 @@ impl RuleSet {
     }
 }
 
+fn unreadable(path: &Path, e: std::io::Error) -> LoadError {
+    LoadError::Unreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
 /// One rules file, compiled.
 #[doc(hidden)]
 pub struct Parsed {
@@ -301,20 +308,21 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// Parses and compiles one rules file's text; errors name `label` and the line at fault.
 #[doc(hidden)]
-pub fn parse_file(label: &str, text: &str) -> Result<Parsed, String> {
-    let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let at = e
-            .span()
-            .map(|s| format!(", line {}", line_of(text, s.start)))
-            .unwrap_or_default();
-        format!("rules file {label}{at}: {}", e.message().trim())
+pub fn parse_file(label: &str, text: &str) -> Result<Parsed, LoadError> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| LoadError::Rules {
+        file: label.to_string(),
+        line: e.span().map(|s| line_of(text, s.start)),
+        reason: e.message().trim().to_string(),
     })?;
     let mut rules = Vec::with_capacity(raw.rule.len());
     for spanned in raw.rule {
         let line = line_of(text, spanned.span().start);
-        let rule = compile(spanned.into_inner(), text).map_err(|(at, why)| {
-            format!("rules file {label}, line {}: {why}", at.unwrap_or(line))
-        })?;
+        let rule =
+            compile(spanned.into_inner(), text).map_err(|(at, reason)| LoadError::Rules {
+                file: label.to_string(),
+                line: Some(at.unwrap_or(line)),
+                reason,
+            })?;
         rules.push(rule);
     }
     Ok(Parsed {
@@ -468,19 +476,25 @@ mod tests {
         let bad_regex =
             "[[rule]]\nid = \"x.a\"\ncategory = \"iot\"\nweight = 0.5\nbanner = \"(unclosed\"\n";
         let e = parse_file("mine.toml", bad_regex).err().unwrap();
+        assert!(matches!(&e, LoadError::Rules { file, line: Some(5), .. } if file == "mine.toml"));
+        let e = e.to_string();
         assert!(
             e.contains("mine.toml, line 5") && e.contains("bad pattern"),
             "{e}"
         );
         let bad_category =
             "[[rule]]\nid = \"x.a\"\ncategory = \"toasters\"\nweight = 0.5\nports_any = [1]\n";
-        let e = parse_file("mine.toml", bad_category).err().unwrap();
+        let e = parse_file("mine.toml", bad_category)
+            .err()
+            .unwrap()
+            .to_string();
         assert!(e.contains("line 3") && e.contains("toasters"), "{e}");
         let mismatch = "[[rule]]\nid = \"x.a\"\ncategory = \"iot\"\ndevice_type = \"router\"\nweight = 0.5\nports_any = [1]\n";
         assert!(
             parse_file("m.toml", mismatch)
                 .err()
                 .unwrap()
+                .to_string()
                 .contains("does not belong")
         );
         let empty_vendor = "[[rule]]\nid = \"x.a\"\ncategory = \"iot\"\nweight = 0.5\nvendor = [\"Tech Co Ltd\"]\n";
@@ -488,6 +502,7 @@ mod tests {
             parse_file("m.toml", empty_vendor)
                 .err()
                 .unwrap()
+                .to_string()
                 .contains("no distinctive word")
         );
         let no_matcher = "[[rule]]\nid = \"x.a\"\ncategory = \"iot\"\nweight = 0.5\n";
@@ -495,6 +510,7 @@ mod tests {
             parse_file("m.toml", no_matcher)
                 .err()
                 .unwrap()
+                .to_string()
                 .contains("no matcher")
         );
     }

@@ -1,6 +1,7 @@
 //! Vendor names from the IEEE registries (MA-L, MA-M, MA-S, CID, IAB), embedded as
 //! `assets/oui/registry.txt` (each organisation stored once, ~1.6 MB) and parsed on first
 //! use, plus a user override file.
+use super::error::LoadError;
 use crate::model::MacAddr;
 use std::collections::HashMap;
 use std::path::Path;
@@ -123,7 +124,7 @@ pub struct VendorLookup {
 impl VendorLookup {
     /// Reads `$BIGR_HOME/oui-overrides.csv` (`PREFIX,Organisation` per line; `#` comments)
     /// when it exists. A malformed line is an error naming the line.
-    pub fn load(home: Option<&Path>) -> Result<Self, String> {
+    pub fn load(home: Option<&Path>) -> Result<Self, LoadError> {
         let mut lookup = VendorLookup::default();
         let Some(path) = home.map(|h| h.join("oui-overrides.csv")) else {
             return Ok(lookup);
@@ -131,19 +132,22 @@ impl VendorLookup {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(lookup),
-            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+            Err(e) => {
+                return Err(LoadError::Unreadable {
+                    reason: e.to_string(),
+                    path,
+                });
+            }
         };
         for (n, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let bad = || {
-                format!(
-                    "{}, line {}: expected PREFIX,Organisation (PREFIX = 6, 7 or 9 hex digits)",
-                    path.display(),
-                    n + 1
-                )
+            let bad = || LoadError::Vendors {
+                path: path.clone(),
+                line: n + 1,
+                reason: "expected PREFIX,Organisation (PREFIX = 6, 7 or 9 hex digits)".into(),
             };
             let (prefix, org) = line.split_once(',').ok_or_else(bad)?;
             let prefix: String = prefix
@@ -229,6 +233,7 @@ mod tests {
         assert!(
             VendorLookup::load(Some(dir.path()))
                 .unwrap_err()
+                .to_string()
                 .contains("line 1")
         );
     }

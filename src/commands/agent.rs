@@ -3,14 +3,15 @@ use super::exit::Exit;
 use crate::agent::client::ApiClient;
 use crate::agent::config::{self, AgentConfig};
 use crate::agent::daemon::{self, Finish, RunOptions};
+use crate::agent::register;
 use crate::agent::{parse_duration, pidfile, status::AgentStatus};
 use crate::cli::{
     AgentInstallArgs, AgentStartArgs, AgentStopArgs, EnrollArgs, JsonArgs, RegisterArgs,
 };
 use crate::config::Settings;
+use crate::scan::request::{ScanRequest, ScanSettings};
 use crate::store;
 use anyhow::{Context, bail};
-use serde::Deserialize;
 use std::time::{Duration, Instant};
 
 /// A log file larger than this is moved to agent.log.1 when a detached agent starts.
@@ -33,13 +34,6 @@ pub async fn enroll(settings: &Settings, args: EnrollArgs) -> anyhow::Result<()>
     // Alone on the last line of stdout, for scripts.
     println!("{}", made.token);
     Ok(())
-}
-
-#[derive(Deserialize)]
-struct Registered {
-    agent_id: uuid::Uuid,
-    site: String,
-    token: String,
 }
 
 /// A secret kept in a file (or `-`: the first line of stdin), trimmed.
@@ -74,19 +68,10 @@ pub async fn register(settings: &Settings, args: RegisterArgs) -> anyhow::Result
         (Some(path), _) => Some(read_secret(path)?),
         (None, token) => token.clone(),
     };
-    let body = serde_json::json!({
-        "name": args.name,
-        "site": args.site,
-        "enroll_token": enroll_token,
-        "secret": secret,
-        "version": env!("CARGO_PKG_VERSION"),
-        "subnets": args.targets.iter().filter(|t| t.parse::<ipnet::IpNet>().is_ok()).collect::<Vec<_>>(),
-    });
-    let client = ApiClient::new(&api_url, None);
-    let made: Registered =
-        tokio::task::spawn_blocking(move || client.post("/api/agents/register", &body))
-            .await?
-            .map_err(|e| anyhow::anyhow!("registration failed: {e}"))?;
+    let body = register::request(&args.name, &args.site, enroll_token, secret, &args.targets);
+    let made = register::register(&api_url, body)
+        .await
+        .map_err(|e| anyhow::anyhow!("registration failed: {e}"))?;
     let cfg = AgentConfig {
         api_url,
         agent_id: made.agent_id,
@@ -94,6 +79,7 @@ pub async fn register(settings: &Settings, args: RegisterArgs) -> anyhow::Result
         site: made.site.clone(),
         token: made.token,
         targets: args.targets,
+        scan: ScanSettings::default(),
         scan_options: Vec::new(),
         interval_seconds: 300,
         heartbeat_seconds: 60,
@@ -127,19 +113,26 @@ pub async fn start(settings: &Settings, args: AgentStartArgs) -> anyhow::Result<
     } else {
         args.targets.clone()
     };
-    // Refuse bad scan options now, not in the first cycle of a detached agent.
-    crate::agent::scan_args(&targets, &cfg.scan_options).map_err(Exit::BadInput)?;
+    // Refuse bad targets now, not in the first cycle of a detached agent.
+    for t in &targets {
+        crate::scan::targets::parse(t).map_err(|e| Exit::BadInput(e.to_string()))?;
+    }
     if !args.foreground && !args.once {
         return detach(settings, &args);
     }
     let opts = RunOptions {
-        targets,
-        scan_options: cfg.scan_options.clone(),
+        request: ScanRequest {
+            targets,
+            settings: cfg.scan.clone(),
+            fragile: Default::default(),
+            snmp_communities: settings.snmp_communities(),
+            rules_home: Some(settings.home.clone()),
+        },
         interval,
         heartbeat,
         once: args.once,
     };
-    match daemon::run(settings, cfg, opts).await? {
+    match daemon::run(&settings.home, cfg, opts).await? {
         Finish::Delivered | Finish::Stopped => Ok(()),
         Finish::Queued(n) => Err(Exit::Undelivered(format!(
             "the server did not take the report: {n} report(s) wait in the offline queue"
@@ -259,7 +252,7 @@ pub async fn status(settings: &Settings, args: JsonArgs) -> anyhow::Result<()> {
         "site": cfg.as_ref().map(|c| c.site.clone()),
         "api_url": cfg.as_ref().map(|c| c.api_url.clone()),
         "queue_depth": queue_depth,
-        "activity": last.as_ref().filter(|_| pid.is_some()).map(|s| s.activity.clone()),
+        "activity": last.as_ref().filter(|_| pid.is_some()).map(|s| s.activity.as_str()),
         "last_scan_at": last.as_ref().and_then(|s| s.last_scan_at),
         "last_delivery_at": last.as_ref().and_then(|s| s.last_delivery_at),
         "last_heartbeat_at": last.as_ref().and_then(|s| s.last_heartbeat_at),

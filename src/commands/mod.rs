@@ -69,14 +69,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// An agent cycle's scan: probes and classification, nothing stored or printed.
-pub async fn scan_observe(
-    settings: &Settings,
-    args: &crate::cli::ScanArgs,
-) -> anyhow::Result<crate::scan::engine::ScanOutcome> {
-    scan::observe(settings, args, None, false).await
-}
-
 /// The missing-asset rules of the settings, for every save (local scans and ingest).
 pub fn save_options(settings: &Settings) -> crate::store::SaveOptions {
     crate::store::SaveOptions {

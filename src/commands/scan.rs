@@ -1,27 +1,18 @@
 //! `bigr scan`: targets → discovery → enrichment → classification → store → output.
 use super::exit::Exit;
 use super::scan_output;
-use crate::classify::Classifier;
 use crate::cli::ScanArgs;
 use crate::config::Settings;
-use crate::scan::discover::DiscoveryOptions;
-use crate::scan::engine::{self, ScanPlan};
-use crate::scan::interfaces;
+use crate::scan::engine;
 use crate::scan::progress::Progress;
+use crate::scan::request::{self, ScanError, ScanRequest, ScanSettings};
 use crate::scan::snmp::SnmpOptions;
 use crate::scan::switch_poll::{self, SwitchTarget};
-use crate::scan::targets::{self, Target};
-use crate::scan::{limits, ports, privilege};
 use crate::store;
 use sea_orm::DatabaseConnection;
 use std::collections::HashSet;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Duration;
-
-/// How long mDNS listens: long enough for responders' randomised answer delays and one
-/// re-query, short enough not to outlast the scan of a small network.
-const MDNS_WINDOW: Duration = Duration::from_millis(1500);
 
 pub async fn run(settings: &Settings, args: ScanArgs) -> anyhow::Result<()> {
     for ip in &args.explain {
@@ -33,7 +24,7 @@ pub async fn run(settings: &Settings, args: ScanArgs) -> anyhow::Result<()> {
     } else {
         Some(super::open(settings).await?)
     };
-    let mut outcome = observe(settings, &args, db.as_ref(), true).await?;
+    let mut outcome = observe(settings, &args, db.as_ref()).await?;
     // After discovery: the sweep has made every live device talk, so switches have learned
     // their MACs by now.
     let polls = match &db {
@@ -59,25 +50,46 @@ pub async fn run(settings: &Settings, args: ScanArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Probes and classifies what `args` names; nothing is stored or printed (the agent's scans
-/// are this too). `db` supplies the site's fragile hosts and registered subnets.
-pub async fn observe(
+/// Probes and classifies what `args` names; nothing is stored. `db` supplies the site's
+/// fragile hosts and registered subnets. The planner's notes go to stderr.
+async fn observe(
     settings: &Settings,
     args: &ScanArgs,
     db: Option<&DatabaseConnection>,
-    show_progress: bool,
 ) -> anyhow::Result<engine::ScanOutcome> {
-    let port_set = ports::select(args.ports.as_deref(), args.top_ports).map_err(Exit::BadInput)?;
-    let locals = interfaces::list();
-    let (wanted, target_text) = gather_targets(args, db, &locals).await?;
-    let exclude = args
-        .exclude
-        .iter()
-        .map(|t| targets::parse(t))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Exit::BadInput(e.to_string()))?;
-    let addresses = targets::expand(&wanted, &exclude, args.force)
-        .map_err(|e| Exit::BadInput(e.to_string()))?;
+    let request = scan_request(settings, args, db).await?;
+    let planned = request::plan(&request).await.map_err(scan_error)?;
+    for note in &planned.notes {
+        eprintln!("note: {note}");
+    }
+    let progress = Arc::new(Progress::default());
+    let bar = scan_output::progress_bar(planned.plan.addresses.len(), progress.clone());
+    let outcome = request::execute(planned, request.rules_home.clone(), progress).await;
+    bar.finish();
+    outcome.map_err(scan_error)
+}
+
+/// A bad request is bad input (exit 2); a broken rules file is the machine's problem.
+fn scan_error(e: ScanError) -> anyhow::Error {
+    if e.is_bad_input() {
+        Exit::BadInput(e.to_string()).into()
+    } else {
+        anyhow::Error::new(e)
+    }
+}
+
+/// `bigr scan`'s flags as a library request: `--all` becomes the registered subnets, and the
+/// store adds the site's fragile hosts.
+async fn scan_request(
+    settings: &Settings,
+    args: &ScanArgs,
+    db: Option<&DatabaseConnection>,
+) -> anyhow::Result<ScanRequest> {
+    let targets = if args.all {
+        registered_subnets(db, &args.site).await?
+    } else {
+        args.targets.clone()
+    };
     let fragile: HashSet<IpAddr> = match db {
         Some(db) => store::inventory::fragile_ips(db, &args.site)
             .await?
@@ -85,51 +97,42 @@ pub async fn observe(
             .collect(),
         None => HashSet::new(),
     };
-    let privs = privilege::detect();
-    if let Some(message) = privilege::explain(&privs) {
-        eprintln!("note: {message}");
-    }
-    let mut discovery = DiscoveryOptions::default();
-    discovery.arp.rate = args.rate;
-    discovery.ping.rate = args.rate;
-    let wanted = args.max_concurrency as usize;
-    discovery.probe.max_in_flight = limits::socket_budget(wanted);
-    if discovery.probe.max_in_flight < wanted {
-        eprintln!(
-            "note: the open-file limit allows {} sockets in flight, not {wanted} (raise it with ulimit -n)",
-            discovery.probe.max_in_flight
-        );
-    }
-    discovery.probe.connect_timeout = Duration::from_millis(args.timeout_ms);
-    discovery.reverse_dns = !args.no_dns;
-    let plan = ScanPlan {
-        target_text,
-        addresses,
-        ports: port_set,
-        discovery,
-        mdns_window: if args.no_mdns {
-            Duration::ZERO
-        } else {
-            MDNS_WINDOW
+    Ok(ScanRequest {
+        targets,
+        settings: ScanSettings {
+            ports: args.ports.clone(),
+            top_ports: args.top_ports,
+            exclude: args.exclude.clone(),
+            force: args.force,
+            rate: args.rate,
+            max_concurrency: args.max_concurrency,
+            timeout_ms: args.timeout_ms,
+            reverse_dns: !args.no_dns,
+            mdns: !args.no_mdns,
+            snmp: !args.no_snmp,
         },
         fragile,
-        snmp: (!args.no_snmp).then(|| SnmpOptions {
-            communities: settings.snmp_communities(),
-            ..SnmpOptions::default()
-        }),
+        snmp_communities: settings.snmp_communities(),
+        rules_home: Some(settings.home.clone()),
+    })
+}
+
+/// `--all`: the site's registered subnets, which needs the database.
+async fn registered_subnets(
+    db: Option<&DatabaseConnection>,
+    site: &str,
+) -> anyhow::Result<Vec<String>> {
+    let Some(db) = db else {
+        return Err(Exit::BadInput("--all reads registered subnets; drop --no-save".into()).into());
     };
-    // Loaded beside the first probes; a broken rules file still stops the scan at once.
-    let home = settings.home.clone();
-    let loading = tokio::task::spawn_blocking(move || Classifier::load(Some(&home)));
-    let classifier = async move { loading.await.map_err(|e| e.to_string())? };
-    let progress = Arc::new(Progress::default());
-    let bar =
-        show_progress.then(|| scan_output::progress_bar(plan.addresses.len(), progress.clone()));
-    let outcome = engine::run(&plan, &privs, &locals, classifier, progress).await;
-    if let Some(bar) = bar {
-        bar.finish();
+    let subnets = store::subnets::list(db, Some(site)).await?;
+    if subnets.is_empty() {
+        return Err(Exit::BadInput(format!(
+            "site '{site}' has no registered subnets (bigr subnets add CIDR)"
+        ))
+        .into());
     }
-    outcome.map_err(anyhow::Error::msg)
+    Ok(subnets.into_iter().map(|s| s.cidr).collect())
 }
 
 /// Forwarding tables of the site's registered switches.
@@ -181,68 +184,6 @@ fn poll_failures(
         .zip(recorded)
         .filter_map(|(p, r)| r.as_ref().err().map(|e| format!("switch {}: {e}", p.host)))
         .collect()
-}
-
-/// The targets as given, `--all`'s registered subnets, or the connected networks.
-async fn gather_targets(
-    args: &ScanArgs,
-    db: Option<&DatabaseConnection>,
-    locals: &[interfaces::LocalNet],
-) -> anyhow::Result<(Vec<Target>, String)> {
-    let texts: Vec<String> = if args.all {
-        let Some(db) = db else {
-            return Err(
-                Exit::BadInput("--all reads registered subnets; drop --no-save".into()).into(),
-            );
-        };
-        let subnets = store::subnets::list(db, Some(&args.site)).await?;
-        if subnets.is_empty() {
-            return Err(Exit::BadInput(format!(
-                "site '{}' has no registered subnets (bigr subnets add CIDR)",
-                args.site
-            ))
-            .into());
-        }
-        subnets.into_iter().map(|s| s.cidr).collect()
-    } else if args.targets.is_empty() {
-        let nets = interfaces::connected_networks(locals);
-        if nets.is_empty() {
-            return Err(Exit::BadInput(
-                "no connected IPv4 network found; name a target (bigr scan 192.168.1.0/24)".into(),
-            )
-            .into());
-        }
-        nets.iter().map(ToString::to_string).collect()
-    } else {
-        args.targets.clone()
-    };
-    let mut out = Vec::new();
-    for text in &texts {
-        match targets::parse(text).map_err(|e| Exit::BadInput(e.to_string()))? {
-            Target::Host(name) => out.extend(resolve(&name).await?),
-            t => out.push(t),
-        }
-    }
-    Ok((out, texts.join(" ")))
-}
-
-/// A host name's addresses (IPv4 first), or a bad-input error naming it.
-async fn resolve(name: &str) -> anyhow::Result<Vec<Target>> {
-    let lookup = tokio::time::timeout(
-        Duration::from_secs(5),
-        tokio::net::lookup_host(format!("{name}:0")),
-    )
-    .await;
-    let mut ips: Vec<IpAddr> = match lookup {
-        Ok(Ok(addrs)) => addrs.map(|a| a.ip()).collect(),
-        _ => Vec::new(),
-    };
-    if ips.is_empty() {
-        return Err(Exit::BadInput(format!("cannot resolve host name '{name}'")).into());
-    }
-    ips.sort_by_key(|ip| ip.is_ipv6());
-    ips.dedup();
-    Ok(ips.into_iter().map(Target::Ip).collect())
 }
 
 /// Stores the report and returns the changes this scan recorded.

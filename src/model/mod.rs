@@ -1,5 +1,6 @@
 //! Types shared by scan, agent and server. The wire format lives here once; this module
 //! depends on no other module of the crate.
+pub mod agent_api;
 mod category;
 mod facts;
 mod mac;

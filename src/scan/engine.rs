@@ -8,7 +8,7 @@ use super::mdns::{self, Announced};
 use super::neighbours;
 use super::progress::Progress;
 use super::snmp::{self, SnmpOptions};
-use crate::classify::{Classifier, Observed};
+use crate::classify::{Classifier, LoadError, Observed};
 use crate::model::{AssetObservation, PortSet, Privileges, ScanMethod, ScanReport};
 use chrono::Utc;
 use ipnet::IpNet;
@@ -44,6 +44,9 @@ pub struct ScanOutcome {
     /// Engines or probes that failed (the exit code says so); when discovery itself failed
     /// the report is also marked partial.
     pub failures: Vec<String>,
+    /// What the person who asked should know (fewer privileges, a lowered socket budget):
+    /// the caller decides whether to print or log them.
+    pub notes: Vec<String>,
 }
 
 /// The networks a scan covered completely: its addresses, aggregated into CIDR blocks.
@@ -74,9 +77,9 @@ pub async fn run<C>(
     locals: &[LocalNet],
     classifier: C,
     progress: Arc<Progress>,
-) -> Result<ScanOutcome, String>
+) -> Result<ScanOutcome, LoadError>
 where
-    C: Future<Output = Result<Classifier, String>>,
+    C: Future<Output = Result<Classifier, LoadError>>,
 {
     let (classifier, gathered) = tokio::try_join!(classifier, async {
         Ok(gather(plan, privs, locals, progress).await)
@@ -304,7 +307,11 @@ fn assemble(
         assets,
         certificates,
     };
-    ScanOutcome { report, failures }
+    ScanOutcome {
+        report,
+        failures,
+        notes: Vec::new(),
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod ports;
 pub mod privilege;
 pub mod progress;
 pub mod rdns;
+pub mod request;
 pub mod snmp;
 pub mod switch_poll;
 pub mod targets;

@@ -3,7 +3,6 @@
 use crate::store::StoreError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -44,12 +43,7 @@ pub enum ApiError {
     Internal(String),
 }
 
-/// The body of every error answer.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ErrorBody {
-    /// A short reason, safe to show a user.
-    pub error: String,
-}
+pub use crate::model::agent_api::ErrorBody;
 
 pub type ApiResult<T> = Result<T, ApiError>;
 

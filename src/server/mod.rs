@@ -18,6 +18,8 @@ mod swr;
 mod throttle;
 
 pub use agent_limit::{AgentLimits, Rate};
+/// How the server reads every JSON body (for tests that prove both sides agree).
+pub use body::parse_json;
 pub use error::{ApiError, ErrorBody};
 pub use state::{Secret, ServerOptions};
 

@@ -20,45 +20,7 @@ pub const OFFLINE_AFTER: Duration = Duration::hours(24);
 /// Bounds on the heartbeat period an agent may announce.
 pub const HEARTBEAT_SECONDS: std::ops::RangeInclusive<i32> = 1..=3600;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum AgentState {
-    /// Registered, never heard from.
-    Pending,
-    Online,
-    /// Three of its heartbeats missed.
-    Stale,
-    /// Said goodbye, or silent for a day.
-    Offline,
-    Revoked,
-}
-
-impl AgentState {
-    pub const ALL: [AgentState; 5] = [
-        AgentState::Pending,
-        AgentState::Online,
-        AgentState::Stale,
-        AgentState::Offline,
-        AgentState::Revoked,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgentState::Pending => "pending",
-            AgentState::Online => "online",
-            AgentState::Stale => "stale",
-            AgentState::Offline => "offline",
-            AgentState::Revoked => "revoked",
-        }
-    }
-
-    fn parse(s: &str) -> AgentState {
-        AgentState::ALL
-            .into_iter()
-            .find(|a| a.as_str() == s)
-            .unwrap_or(AgentState::Pending)
-    }
-}
+pub use crate::model::agent_api::{AgentState, Registered};
 
 /// An agent as the dashboard lists it: never its token or hash.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -118,14 +80,6 @@ pub enum Authority<'a> {
     /// No credential (the server opted in to open registration): may only create a new site,
     /// never join one that holds someone's inventory.
     Open,
-}
-
-/// The answer to a registration: the token is shown this once.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Registered {
-    pub agent_id: Uuid,
-    pub site: String,
-    pub token: String,
 }
 
 /// Why a registration was refused (beyond database errors).

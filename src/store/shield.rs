@@ -14,14 +14,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// What a shield save did.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ShieldSaved {
-    pub shield_scan_id: Uuid,
-    pub site: String,
-    pub already_saved: bool,
-    pub findings: usize,
-}
+pub use crate::model::agent_api::ShieldSaved;
 
 /// Stores a shield report for `site` in one transaction.
 pub async fn save(

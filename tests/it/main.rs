@@ -1,6 +1,7 @@
 //! The one integration-test binary: black-box tests of the store (SQLite and PostgreSQL)
 //! and of the `bigr` command line.
 mod agent_api;
+mod agent_cycle;
 mod agent_e2e;
 mod classify_corpus;
 mod cli;
@@ -8,6 +9,7 @@ mod cli_data;
 mod fuzz;
 mod lab;
 mod lab_services;
+mod layers;
 mod scan_cli_lab;
 mod scan_lab;
 mod server_api;

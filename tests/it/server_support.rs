@@ -17,6 +17,7 @@ pub struct TestServer {
     pub db: DatabaseConnection,
     pub base: String,
     handle: actix_web::dev::ServerHandle,
+    options: ServerOptions,
     pub test_db: Option<TestDb>,
 }
 
@@ -30,7 +31,7 @@ impl TestServer {
     ) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let running = rt
-            .block_on(async { server::start(listener, db.clone(), options) })
+            .block_on(async { server::start(listener, db.clone(), options.clone()) })
             .expect("start");
         let base = format!("http://{}", running.addr);
         let handle = running.handle.clone();
@@ -40,8 +41,26 @@ impl TestServer {
             db,
             base,
             handle,
+            options,
             test_db,
         }
+    }
+
+    /// Stops answering: connections to its port are refused until `restart`.
+    pub fn stop(&self) {
+        self.rt.block_on(self.handle.stop(false));
+    }
+
+    /// Serves again on the same port over the same database.
+    pub fn restart(&mut self) {
+        let addr = self.base.trim_start_matches("http://");
+        let listener = TcpListener::bind(addr).expect("rebind the same port");
+        let running = self
+            .rt
+            .block_on(async { server::start(listener, self.db.clone(), self.options.clone()) })
+            .expect("restart");
+        self.handle = running.handle.clone();
+        self.rt.spawn(running.server);
     }
 
     /// On SQLite or (when `postgres`) a fresh PostgreSQL database; None when PG is unavailable.

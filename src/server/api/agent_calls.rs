@@ -1,34 +1,17 @@
 //! What agents call with their own credentials: register (enrollment token or the shared
 //! secret), heartbeat, and rotate their own token.
+pub use crate::model::agent_api::{HeartbeatAnswer, HeartbeatRequest, RegisterRequest};
 use crate::model::token::{self, TokenKind};
 use crate::server::agent_auth::AgentCaller;
 use crate::server::agent_limit::Action;
 use crate::server::body::Body;
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::state::AppState;
-use crate::store::agents::{self, AgentState, Authority, NewAgent, RegisterError, Registered};
+use crate::store::agents::{self, Authority, NewAgent, RegisterError, Registered};
 use crate::store::enrollments::Refusal;
 use actix_web::{HttpResponse, post, web};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::Utc;
 use uuid::Uuid;
-
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RegisterRequest {
-    pub name: String,
-    /// The site to report into. With an enrollment token it must be the token's site (or
-    /// empty); with the shared secret it is created if new.
-    #[serde(default)]
-    pub site: String,
-    /// A one-time token from `bigr agent enroll` or the dashboard.
-    pub enroll_token: Option<String>,
-    /// The server's `AGENT_REGISTRATION_SECRET`.
-    pub secret: Option<String>,
-    pub version: Option<String>,
-    #[serde(default)]
-    pub subnets: Vec<String>,
-}
 
 fn refused(r: Refusal) -> ApiError {
     match r {
@@ -108,30 +91,6 @@ pub async fn register(
         .json(made))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HeartbeatRequest {
-    pub version: Option<String>,
-    /// idle, scanning or stopping (default idle); stopping marks the agent offline.
-    pub activity: Option<String>,
-    pub subnets: Option<Vec<String>>,
-    /// Reports waiting in the agent's offline queue.
-    #[serde(default)]
-    pub queue_depth: u32,
-    pub last_scan_at: Option<DateTime<Utc>>,
-    /// The agent's heartbeat period in seconds (default 60); three missed make it stale.
-    pub heartbeat_seconds: Option<i32>,
-    /// The agent's last problem, shown on the dashboard (at most 512 characters).
-    pub last_error: Option<String>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct HeartbeatAnswer {
-    pub agent_id: Uuid,
-    pub state: AgentState,
-    pub server_time: DateTime<Utc>,
-}
-
 /// Takes one request from the agent's budget for `action`, or answers 429 with Retry-After.
 pub fn limit(state: &AppState, agent: Uuid, action: Action) -> Result<(), ApiError> {
     let limits = state.options.agent_limits;
@@ -160,12 +119,7 @@ pub async fn heartbeat(
     // A malformed heartbeat is refused without spending the agent's budget.
     let b = body.into_inner()?;
     limit(&state, agent.id, Action::Heartbeat)?;
-    let activity = b.activity.unwrap_or_else(|| "idle".into());
-    if !matches!(activity.as_str(), "idle" | "scanning" | "stopping") {
-        return Err(ApiError::BadRequest(format!(
-            "invalid field `activity`: '{activity}' (idle, scanning or stopping)"
-        )));
-    }
+    let activity = b.activity.unwrap_or_default().as_str().to_string();
     for (field, value, max) in [
         ("version", &b.version, 64),
         ("last_error", &b.last_error, 512),

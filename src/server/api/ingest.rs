@@ -16,7 +16,6 @@ use crate::store::{self, Page, SaveOptions};
 use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// A report read into memory with the byte permits it holds (released when dropped).
@@ -110,17 +109,7 @@ fn ingest_slot(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, Ap
         })
 }
 
-/// What an ingest did.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct IngestAnswer {
-    pub scan_id: Uuid,
-    pub site: String,
-    /// True when this report id was stored before: nothing was written this time.
-    pub already_saved: bool,
-    pub asset_count: usize,
-    /// Change rows per change type.
-    pub changes: BTreeMap<String, usize>,
-}
+pub use crate::model::agent_api::IngestAnswer;
 
 #[utoipa::path(tag = "agent channel", request_body(content = Object, description = "A ScanReport (the wire type of `bigr scan --json`)"), responses((status = 201, body = IngestAnswer), (status = 200, description = "Already stored: the original scan", body = IngestAnswer), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, description = "Busy; see Retry-After", body = ErrorBody)), security(("agent_token" = [])))]
 #[post("/ingest/discovery")]

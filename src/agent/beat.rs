@@ -1,0 +1,81 @@
+//! Heartbeats: what the agent tells the server about itself, built from its status as the
+//! shared `HeartbeatRequest` and answered with a typed `HeartbeatAnswer`.
+use super::client::{ApiClient, CallError};
+use super::cycle::lock;
+use super::status::AgentStatus;
+use crate::model::agent_api::{Activity, HeartbeatAnswer, HeartbeatRequest, paths};
+use chrono::Utc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The server keeps at most this much of an agent's last error.
+const LAST_ERROR_CHARS: usize = 500;
+
+/// What every heartbeat announces besides the status: the networks scanned and the period.
+#[derive(Clone, Debug)]
+pub struct Announce {
+    pub subnets: Vec<String>,
+    pub period: Duration,
+}
+
+impl Announce {
+    /// The targets that are networks (single hosts and names are not subnets).
+    pub fn new(targets: &[String], period: Duration) -> Announce {
+        Announce {
+            subnets: targets
+                .iter()
+                .filter(|t| t.parse::<ipnet::IpNet>().is_ok())
+                .cloned()
+                .collect(),
+            period,
+        }
+    }
+
+    pub fn request(&self, status: &AgentStatus, activity: Activity) -> HeartbeatRequest {
+        HeartbeatRequest {
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+            activity: Some(activity),
+            subnets: Some(self.subnets.clone()),
+            queue_depth: u32::try_from(status.queue_depth).unwrap_or(u32::MAX),
+            last_scan_at: status.last_scan_at,
+            heartbeat_seconds: Some(self.period.as_secs().clamp(1, 3600) as i32),
+            last_error: status
+                .last_error
+                .as_deref()
+                .map(|e| e.chars().take(LAST_ERROR_CHARS).collect()),
+        }
+    }
+}
+
+/// Sends one heartbeat; true when the server answered it.
+pub async fn send(
+    client: &Arc<ApiClient>,
+    status: &Arc<Mutex<AgentStatus>>,
+    body: HeartbeatRequest,
+) -> bool {
+    let c = client.clone();
+    let sent =
+        tokio::task::spawn_blocking(move || c.post::<_, HeartbeatAnswer>(paths::HEARTBEAT, &body))
+            .await;
+    let mut s = lock(status);
+    match sent {
+        Ok(Ok(answer)) => {
+            tracing::debug!(state = answer.state.as_str(), "heartbeat answered");
+            s.last_heartbeat_at = Some(Utc::now());
+            s.server_reachable = Some(true);
+            true
+        }
+        Ok(Err(e)) => {
+            tracing::warn!("heartbeat failed: {e}");
+            s.server_reachable = Some(matches!(
+                e,
+                CallError::Unauthorized | CallError::RateLimited(_) | CallError::Rejected { .. }
+            ));
+            false
+        }
+        Err(e) => {
+            tracing::warn!("heartbeat task failed: {e}");
+            false
+        }
+    }
+}

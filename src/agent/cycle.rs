@@ -1,0 +1,339 @@
+//! One agent cycle, callable on its own: send what waits, scan through the injected
+//! `Scanner`, queue the report durably before any send, and send again. It returns what it
+//! did. The daemon's loop (timers, signals) only calls it; tests call it in-process with a
+//! canned scanner and no PID file.
+use super::backoff::Backoff;
+use super::beat;
+use super::client::{ApiClient, CallError};
+use super::config::AgentConfig;
+use super::error::AgentError;
+use super::queue::{self, Kind, Queue, SetAside};
+use super::status::AgentStatus;
+use crate::model::agent_api::{Activity, IngestAnswer};
+use crate::scan::engine::ScanOutcome;
+use crate::scan::request::{self, ScanError, ScanRequest};
+use chrono::Utc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use uuid::Uuid;
+
+/// First retry after a failed delivery; later ones double up to the cap.
+const RETRY_BASE: Duration = Duration::from_secs(2);
+
+/// What produces a cycle's report: the real scanner, or a canned one in tests.
+pub trait Scanner: Send + Sync {
+    fn scan(&self) -> impl Future<Output = Result<ScanOutcome, ScanError>> + Send;
+}
+
+/// The scanner of a running agent: the library scan with the agent's request.
+pub struct LiveScanner(pub ScanRequest);
+
+impl Scanner for LiveScanner {
+    async fn scan(&self) -> Result<ScanOutcome, ScanError> {
+        request::run(&self.0).await
+    }
+}
+
+/// How a cycle's scan ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scanned {
+    /// The report is in the queue (and may have been delivered since).
+    Queued {
+        report: Uuid,
+        assets: usize,
+    },
+    /// The queue's disk refused it; one direct send was tried (`delivered` says how it went).
+    Unqueued {
+        report: Uuid,
+        delivered: bool,
+    },
+    Failed(String),
+    /// A stop request cut the scan short; nothing was queued.
+    Abandoned,
+}
+
+/// What one cycle did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CycleReport {
+    pub scanned: Scanned,
+    /// Reports the server took during this cycle (older queued ones included).
+    pub delivered: usize,
+    /// Reports still in the queue afterwards.
+    pub waiting: usize,
+    /// Why a delivery stopped, when one did.
+    pub delivery_error: Option<CallError>,
+}
+
+/// An agent's state between cycles: its queue, client, status and retry timer.
+pub struct Agent<S> {
+    home: PathBuf,
+    scanner: S,
+    client: Arc<ApiClient>,
+    queue: Arc<Queue>,
+    status: Arc<Mutex<AgentStatus>>,
+    backoff: Backoff,
+    stop: watch::Receiver<bool>,
+}
+
+pub fn lock(status: &Mutex<AgentStatus>) -> std::sync::MutexGuard<'_, AgentStatus> {
+    status.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl<S: Scanner> Agent<S> {
+    /// Opens the queue under `home`. `retry_cap` bounds the delivery backoff; a `true` on
+    /// `stop` abandons a running scan.
+    pub fn new(
+        cfg: &AgentConfig,
+        home: &Path,
+        scanner: S,
+        retry_cap: Duration,
+        stop: watch::Receiver<bool>,
+    ) -> Result<Agent<S>, AgentError> {
+        let bounds = queue::Bounds {
+            max_reports: cfg.queue_max_reports.max(1),
+            max_bytes: cfg.queue_max_mib.max(1) << 20,
+            max_age: Duration::from_secs(cfg.queue_max_days.max(1) * 86_400),
+        };
+        let queue = Arc::new(Queue::open(&home.join("queue"), bounds)?);
+        let status = Arc::new(Mutex::new(AgentStatus {
+            pid: std::process::id(),
+            started_at: Some(Utc::now()),
+            activity: Activity::Idle,
+            queue_depth: queue.depth(),
+            ..Default::default()
+        }));
+        Ok(Agent {
+            home: home.to_path_buf(),
+            scanner,
+            client: Arc::new(ApiClient::new(&cfg.api_url, Some(cfg.token.clone()))),
+            queue,
+            status,
+            backoff: Backoff::new(RETRY_BASE, retry_cap.max(RETRY_BASE)),
+            stop,
+        })
+    }
+
+    pub fn client(&self) -> Arc<ApiClient> {
+        self.client.clone()
+    }
+    pub fn queue(&self) -> Arc<Queue> {
+        self.queue.clone()
+    }
+    pub fn status(&self) -> Arc<Mutex<AgentStatus>> {
+        self.status.clone()
+    }
+    /// When the backoff allows the next delivery attempt (None: no failure pending).
+    pub fn next_attempt(&self) -> Option<Instant> {
+        self.backoff.next_attempt()
+    }
+
+    /// Drains, scans and queues, drains again.
+    pub async fn cycle(&mut self) -> CycleReport {
+        let mut delivered = 0;
+        let mut delivery_error = None;
+        let mut note = |sent: Result<usize, CallError>| match sent {
+            Ok(n) => delivered += n,
+            Err(e) => delivery_error = Some(e),
+        };
+        note(self.drain(true).await);
+        let scanned = self.scan_and_queue().await;
+        if scanned != Scanned::Abandoned {
+            note(self.drain(true).await);
+        }
+        let waiting = self.queue.depth();
+        {
+            let mut s = lock(&self.status);
+            s.cycles += 1;
+            s.queue_depth = waiting;
+            s.save(&self.home);
+        }
+        CycleReport {
+            scanned,
+            delivered,
+            waiting,
+            delivery_error,
+        }
+    }
+
+    /// Sends queued reports oldest first until one fails. Not before the backoff says so,
+    /// unless `forced` (a new cycle, or the server just answered a heartbeat).
+    pub async fn drain(&mut self, forced: bool) -> Result<usize, CallError> {
+        if self.queue.depth() == 0 || !(forced || self.backoff.due(Instant::now())) {
+            return Ok(0);
+        }
+        let (queue, client, status) =
+            (self.queue.clone(), self.client.clone(), self.status.clone());
+        let result = tokio::task::spawn_blocking(move || send_queue(&queue, &client, &status))
+            .await
+            .unwrap_or_else(|e| {
+                Err(CallError::Server {
+                    status: 0,
+                    message: format!("delivery task failed: {e}"),
+                })
+            });
+        match &result {
+            Ok(sent) => {
+                if *sent > 0 {
+                    tracing::info!(sent, "queued reports delivered");
+                }
+                self.backoff.succeeded();
+            }
+            Err(e) => {
+                let at_least = match e {
+                    CallError::RateLimited(s) => Some(Duration::from_secs(*s)),
+                    _ => None,
+                };
+                let wait = self.backoff.failed(Instant::now(), at_least);
+                tracing::warn!(
+                    "delivery failed, {} report(s) wait; next try in {} s: {e}",
+                    self.queue.depth(),
+                    wait.as_secs()
+                );
+                let mut s = lock(&self.status);
+                s.last_error = Some(e.to_string());
+                s.server_reachable = Some(e.server_answered());
+            }
+        }
+        let mut s = lock(&self.status);
+        s.queue_depth = self.queue.depth();
+        s.save(&self.home);
+        result
+    }
+
+    /// Scans; the report goes to the queue before any send.
+    async fn scan_and_queue(&mut self) -> Scanned {
+        lock(&self.status).activity = Activity::Scanning;
+        let mut stop = self.stop.clone();
+        let outcome = tokio::select! {
+            r = self.scanner.scan() => r,
+            _ = stop.wait_for(|stopping| *stopping) => {
+                tracing::info!("scan abandoned: stopping");
+                return Scanned::Abandoned;
+            }
+        };
+        lock(&self.status).activity = Activity::Idle;
+        let outcome = match outcome {
+            Ok(o) => o,
+            Err(e) => {
+                tracing::error!("scan failed: {e}");
+                lock(&self.status).last_error = Some(format!("scan failed: {e}"));
+                return Scanned::Failed(e.to_string());
+            }
+        };
+        for note in &outcome.notes {
+            tracing::info!("{note}");
+        }
+        for f in &outcome.failures {
+            tracing::warn!("scan incomplete: {f}");
+        }
+        let report = outcome.report;
+        let assets = report.assets.len();
+        tracing::info!(report = %report.id, assets, "scan finished");
+        lock(&self.status).last_scan_at = Some(Utc::now());
+        let body = match serde_json::to_vec(&report) {
+            Ok(b) => b,
+            Err(e) => return Scanned::Failed(format!("cannot encode the report: {e}")),
+        };
+        match self.queue.push(Kind::Discovery, report.id, &body) {
+            Ok(dropped) => {
+                if !dropped.is_empty() {
+                    lock(&self.status).last_error = Some(format!(
+                        "offline queue full: dropped {} oldest report(s)",
+                        dropped.len()
+                    ));
+                }
+                Scanned::Queued {
+                    report: report.id,
+                    assets,
+                }
+            }
+            Err(e) => {
+                // Disk full or read-only: say so, and still try to hand the report over.
+                tracing::error!("{e}");
+                lock(&self.status).last_error = Some(e.to_string());
+                let delivered = self.send_unqueued(body).await;
+                Scanned::Unqueued {
+                    report: report.id,
+                    delivered,
+                }
+            }
+        }
+    }
+
+    /// A report that could not be queued: one direct attempt, lost if it fails (said so).
+    async fn send_unqueued(&mut self, body: Vec<u8>) -> bool {
+        let c = self.client.clone();
+        let sent = tokio::task::spawn_blocking(move || {
+            c.post_bytes::<IngestAnswer>(Kind::Discovery.endpoint(), &body)
+        })
+        .await;
+        match sent {
+            Ok(Ok(_)) => {
+                tracing::info!("report delivered without queueing");
+                lock(&self.status).last_delivery_at = Some(Utc::now());
+                true
+            }
+            Ok(Err(e)) => {
+                tracing::error!("report could neither be queued nor delivered: {e}");
+                false
+            }
+            Err(e) => {
+                tracing::error!("delivery task failed: {e}");
+                false
+            }
+        }
+    }
+
+    /// One heartbeat with the agent's current status.
+    pub async fn heartbeat(&self, announce: &beat::Announce, activity: Activity) -> bool {
+        let body = {
+            let mut s = lock(&self.status);
+            s.activity = activity;
+            s.queue_depth = self.queue.depth();
+            announce.request(&s, activity)
+        };
+        let ok = beat::send(&self.client, &self.status, body).await;
+        lock(&self.status).save(&self.home);
+        ok
+    }
+}
+
+/// Sends the queue in order; returns how many went, or the error that stopped it.
+fn send_queue(
+    queue: &Queue,
+    client: &ApiClient,
+    status: &Mutex<AgentStatus>,
+) -> Result<usize, CallError> {
+    let mut sent = 0;
+    for entry in queue.pending() {
+        let body = match queue.read(&entry) {
+            Ok(b) if serde_json::from_slice::<serde_json::Value>(&b).is_ok() => b,
+            _ => {
+                match queue.set_aside(&entry, SetAside::Corrupt) {
+                    Ok(to) => tracing::warn!("unreadable queued report moved to {}", to.display()),
+                    Err(e) => tracing::error!("{e}"),
+                }
+                continue;
+            }
+        };
+        match client.post_bytes::<serde_json::Value>(entry.kind.endpoint(), &body) {
+            Ok(_) => {
+                if let Err(e) = queue.remove(&entry) {
+                    // Sent but still on disk: it will be sent again and stored once.
+                    tracing::warn!("{e}");
+                }
+                sent += 1;
+                lock(status).last_delivery_at = Some(Utc::now());
+            }
+            Err(e @ CallError::Rejected { .. }) => {
+                tracing::error!(report = %entry.name(), "the server refuses this report for good: {e}");
+                let _ = queue.set_aside(&entry, SetAside::Rejected);
+                lock(status).last_error = Some(e.to_string());
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(sent)
+}
