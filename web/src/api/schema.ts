@@ -18,10 +18,14 @@ export interface ActionItem {
   site: string
 }
 
+/** What an agent is doing as it heartbeats. */
+export type Activity = "idle" | "scanning" | "stopping"
+
 export interface AgentList {
   agents: AgentView[]
 }
 
+/** An agent's lifecycle state as the server sees it. */
 export type AgentState = "pending" | "online" | "stale" | "offline" | "revoked"
 
 /** An agent as the dashboard lists it: never its token or hash. */
@@ -236,7 +240,7 @@ export interface EnrollmentView {
   used_at?: string | null
 }
 
-/** The body of every error answer. */
+/** The body of every error answer, on this channel and the others. */
 export interface ErrorBody {
   /** A short reason, safe to show a user. */
   error: string
@@ -304,15 +308,16 @@ export interface Health {
   version: string
 }
 
+/** The answer to a heartbeat. */
 export interface HeartbeatAnswer {
   agent_id: string
   server_time: string
   state: AgentState
 }
 
+/** `POST /api/agents/heartbeat`. */
 export interface HeartbeatRequest {
-  /** idle, scanning or stopping (default idle); stopping marks the agent offline. */
-  activity?: string | null
+  activity?: Activity | null
   /** The agent's heartbeat period in seconds (default 60); three missed make it stale. */
   heartbeat_seconds?: number | null
   /** The agent's last problem, shown on the dashboard (at most 512 characters). */
@@ -337,7 +342,7 @@ export interface HistoryEntry {
   target: string
 }
 
-/** What an ingest did. */
+/** The answer to `POST /api/ingest/discovery` (the body is a `ScanReport`). */
 export interface IngestAnswer {
   /** True when this report id was stored before: nothing was written this time. */
   already_saved: boolean
@@ -560,6 +565,7 @@ export interface Privileges {
   raw_sockets?: boolean
 }
 
+/** `POST /api/agents/register`. */
 export interface RegisterRequest {
   /** A one-time token from `bigr agent enroll` or the dashboard. */
   enroll_token?: string | null
@@ -575,7 +581,7 @@ export interface RegisterRequest {
   version?: string | null
 }
 
-/** The answer to a registration: the token is shown this once. */
+/** The answer to a registration or a token rotation: the token is shown this once. */
 export interface Registered {
   agent_id: string
   site: string
@@ -702,7 +708,7 @@ export interface ShieldReport {
   target: string
 }
 
-/** What a shield save did. */
+/** The answer to `POST /api/ingest/shield` (the body is a `ShieldReport`). */
 export interface ShieldSaved {
   already_saved: boolean
   findings: number
