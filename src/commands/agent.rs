@@ -32,7 +32,7 @@ pub async fn enroll(settings: &Settings, args: EnrollArgs) -> anyhow::Result<()>
         made.site
     );
     // Alone on the last line of stdout, for scripts.
-    println!("{}", made.token);
+    outln!("{}", made.token);
     Ok(())
 }
 
@@ -88,7 +88,7 @@ pub async fn register(settings: &Settings, args: RegisterArgs) -> anyhow::Result
         queue_max_days: 7,
     };
     let file = cfg.save(&settings.home)?;
-    println!(
+    outln!(
         "registered agent '{}' ({}) in site '{}'; its token is in {} (mode 0600) and is not shown again",
         cfg.name,
         cfg.agent_id,
@@ -185,7 +185,7 @@ fn detach(settings: &Settings, args: &AgentStartArgs) -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         if pidfile::read(home) == Some(child.id() as i32) {
-            println!(
+            outln!(
                 "agent started (PID {}); log: {}",
                 child.id(),
                 log_path.display()
@@ -199,7 +199,7 @@ fn detach(settings: &Settings, args: &AgentStartArgs) -> anyhow::Result<()> {
 
 pub fn stop(settings: &Settings, args: AgentStopArgs) -> anyhow::Result<()> {
     let Some(pid) = pidfile::running(&settings.home) else {
-        println!("the agent is not running");
+        outln!("the agent is not running");
         return Ok(());
     };
     // SAFETY: kill(2) takes two integers and shares no memory with us.
@@ -212,7 +212,7 @@ pub fn stop(settings: &Settings, args: AgentStopArgs) -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(args.timeout.max(1));
     while Instant::now() < deadline {
         if !pidfile::is_agent_alive(pid) {
-            println!("agent stopped (PID {pid})");
+            outln!("agent stopped (PID {pid})");
             return Ok(());
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -260,7 +260,7 @@ pub async fn status(settings: &Settings, args: JsonArgs) -> anyhow::Result<()> {
         "server": server,
     });
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&doc)?);
+        outln!("{}", serde_json::to_string_pretty(&doc)?);
         return Ok(());
     }
     let show = |v: &serde_json::Value| match v {
@@ -269,7 +269,7 @@ pub async fn status(settings: &Settings, args: JsonArgs) -> anyhow::Result<()> {
         other => other.to_string(),
     };
     let pid_text = pid.map(|p| format!(" (PID {p})")).unwrap_or_default();
-    println!("{:<18} {state}{pid_text}", "state:");
+    outln!("{:<18} {state}{pid_text}", "state:");
     for key in [
         "name",
         "site",
@@ -281,14 +281,14 @@ pub async fn status(settings: &Settings, args: JsonArgs) -> anyhow::Result<()> {
         "queue_depth",
         "last_error",
     ] {
-        println!("{:<18} {}", format!("{key}:"), show(&doc[key]));
+        outln!("{:<18} {}", format!("{key}:"), show(&doc[key]));
     }
     let server_line = if doc["server"]["reachable"] == true {
         "reachable".to_string()
     } else {
         format!("not reachable ({})", show(&doc["server"]["error"]))
     };
-    println!("{:<18} {server_line}", "server:");
+    outln!("{:<18} {server_line}", "server:");
     Ok(())
 }
 
@@ -326,7 +326,7 @@ pub fn install(args: AgentInstallArgs) -> anyhow::Result<()> {
                 path.display()
             );
         }
-        None => print!("{unit}"),
+        None => out!("{unit}"),
     }
     Ok(())
 }

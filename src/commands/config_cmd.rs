@@ -7,7 +7,7 @@ pub fn show(settings: &Settings, figment: &figment::Figment, as_json: bool) -> a
     if as_json {
         return output::json(&shown);
     }
-    println!(
+    outln!(
         "config file: {}",
         Settings::config_file(&settings.home).display()
     );
@@ -23,6 +23,6 @@ pub fn show(settings: &Settings, figment: &figment::Figment, as_json: bool) -> a
                 vec![s.key, value, s.source]
             })
             .collect(),
-    );
+    )?;
     Ok(())
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let db = super::open(settings).await?;
     let s = migrate::status(&db).await?;
-    println!(
+    outln!(
         "schema up to date: {} migration(s), version {}",
         s.applied.len(),
         s.version.unwrap_or_default()
@@ -57,18 +57,18 @@ pub async fn status(settings: &Settings, as_json: bool) -> anyhow::Result<()> {
     if as_json {
         return output::json(&status);
     }
-    println!("database: {} ({})", status.url, status.backend);
-    println!(
+    outln!("database: {} ({})", status.url, status.backend);
+    outln!(
         "schema:   {} ({} applied, {} pending)",
         status.schema.version.as_deref().unwrap_or("empty"),
         status.schema.applied.len(),
         status.schema.pending.len()
     );
     for p in &status.schema.pending {
-        println!("pending:  {p}");
+        outln!("pending:  {p}");
     }
     for (table, n) in &status.rows {
-        println!("{table:<14}{n}");
+        outln!("{table:<14}{n}");
     }
     Ok(())
 }
@@ -114,8 +114,8 @@ pub async fn copy(settings: &Settings, from: &str, to: &str) -> anyhow::Result<(
                 ]
             })
             .collect(),
-    );
-    println!(
+    )?;
+    outln!(
         "copied {inserted} of {total} rows from {} to {}",
         redact_url(from),
         redact_url(to)

@@ -14,7 +14,7 @@ pub async fn compliance(db: &DatabaseConnection, args: SiteListArgs) -> anyhow::
         return output::json(&r);
     }
     let b = &r.breakdown;
-    println!(
+    outln!(
         "compliance {:.1} (grade {}) — {} assets: {} fully classified, {} partially, {} unclassified, {} tagged by hand",
         r.compliance_score,
         r.grade,
@@ -38,9 +38,9 @@ pub async fn compliance(db: &DatabaseConnection, args: SiteListArgs) -> anyhow::
                 ]
             })
             .collect(),
-    );
+    )?;
     if r.action_items_total > 0 {
-        println!("\n{} to do:", r.action_items_total);
+        outln!("\n{} to do:", r.action_items_total);
         output::table(
             &["PRIORITY", "SITE", "IP", "HOSTNAME", "WHY"],
             r.action_items
@@ -56,7 +56,7 @@ pub async fn compliance(db: &DatabaseConnection, args: SiteListArgs) -> anyhow::
                     ]
                 })
                 .collect(),
-        );
+        )?;
     }
     Ok(())
 }
@@ -69,7 +69,7 @@ pub async fn risk(db: &DatabaseConnection, args: RiskArgs) -> anyhow::Result<()>
         return output::json(&r);
     }
     let s = &r.summary;
-    println!(
+    outln!(
         "{} assets, average risk {:.2}, max {:.2}: {} critical, {} high, {} medium, {} low",
         s.assets,
         s.average_risk,
@@ -98,7 +98,7 @@ pub async fn risk(db: &DatabaseConnection, args: RiskArgs) -> anyhow::Result<()>
                 ]
             })
             .collect(),
-    );
+    )?;
     Ok(())
 }
 
@@ -113,9 +113,13 @@ pub async fn vulns(db: &DatabaseConnection, args: VulnsArgs) -> anyhow::Result<(
     if args.json {
         return output::json(&r);
     }
-    println!(
+    outln!(
         "{} of {} assets run a product version with known CVEs ({} with actively exploited ones); snapshot {} ({} entries)",
-        r.vulnerable_assets, r.assets_scanned, r.kev_assets, r.snapshot_date, r.snapshot_entries
+        r.vulnerable_assets,
+        r.assets_scanned,
+        r.kev_assets,
+        r.snapshot_date,
+        r.snapshot_entries
     );
     let mut rows = Vec::new();
     for a in &r.assets {
@@ -144,9 +148,9 @@ pub async fn vulns(db: &DatabaseConnection, args: VulnsArgs) -> anyhow::Result<(
             "FIXED IN",
         ],
         rows,
-    );
+    )?;
     if r.total > r.assets.len() {
-        println!(
+        outln!(
             "({} of {} listed assets shown, worst first; --top N for more)",
             r.assets.len(),
             r.total
@@ -184,9 +188,9 @@ pub async fn analytics(db: &DatabaseConnection, args: AnalyticsArgs) -> anyhow::
     output::table(
         &["DAY", "ASSETS", "NEW", "MISSING", "RETURNED", "SCANS"],
         rows,
-    );
+    )?;
     if !r.most_changed_assets.is_empty() {
-        println!("\nmost changed:");
+        outln!("\nmost changed:");
         output::table(
             &["SITE", "IP", "HOSTNAME", "CHANGES"],
             r.most_changed_assets
@@ -200,7 +204,7 @@ pub async fn analytics(db: &DatabaseConnection, args: AnalyticsArgs) -> anyhow::
                     ]
                 })
                 .collect(),
-        );
+        )?;
     }
     Ok(())
 }

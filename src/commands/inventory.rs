@@ -16,7 +16,7 @@ fn print_asset(a: &AssetView, as_json: bool, verb: &str) -> anyhow::Result<()> {
     if as_json {
         return output::json(a);
     }
-    println!(
+    outln!(
         "{verb} {} ({}, site {}): {}",
         a.ip,
         opt(&a.mac),
@@ -64,7 +64,7 @@ pub async fn tags(db: &DatabaseConnection, args: SiteListArgs) -> anyhow::Result
                 ]
             })
             .collect(),
-    );
+    )?;
     Ok(())
 }
 
@@ -77,7 +77,7 @@ pub async fn history(db: &DatabaseConnection, args: HistoryArgs) -> anyhow::Resu
             return output::json(&h);
         }
         let site = crate::store::sites::name_of(db, a.site_id).await?;
-        println!("asset {} ({}) in site {site}", a.ip, opt(&a.mac),);
+        outln!("asset {} ({}) in site {site}", a.ip, opt(&a.mac),);
         output::table(
             &[
                 "SCANNED",
@@ -100,8 +100,8 @@ pub async fn history(db: &DatabaseConnection, args: HistoryArgs) -> anyhow::Resu
                     ]
                 })
                 .collect(),
-        );
-        output::page_footer(h.page, h.per_page, h.total);
+        )?;
+        output::page_footer(h.page, h.per_page, h.total)?;
         return Ok(());
     }
     let list = scans::list(db, args.site.as_deref(), page).await?;
@@ -129,8 +129,8 @@ pub async fn history(db: &DatabaseConnection, args: HistoryArgs) -> anyhow::Resu
                 ]
             })
             .collect(),
-    );
-    output::page_footer(list.page, list.per_page, list.total);
+    )?;
+    output::page_footer(list.page, list.per_page, list.total)?;
     Ok(())
 }
 
@@ -199,8 +199,8 @@ pub async fn changes(db: &DatabaseConnection, args: ChangesArgs) -> anyhow::Resu
                 ]
             })
             .collect(),
-    );
-    output::page_footer(list.page, list.per_page, list.total);
+    )?;
+    output::page_footer(list.page, list.per_page, list.total)?;
     Ok(())
 }
 

@@ -1,4 +1,22 @@
 //! One function per subcommand: load what it needs, call the library, render the result.
+
+/// `println!` that returns the write error instead of panicking, so `bigr risk | head -1`
+/// ends quietly when the reader goes away (`main` treats a broken pipe as success).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+/// `print!` with the same rule as `outln!`.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 mod agent;
 mod config_cmd;
 mod db;

@@ -4,18 +4,19 @@ use comfy_table::{Table, presets};
 use serde::Serialize;
 
 pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    outln!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
 /// A borderless table like `docker ps`, easy to read and to grep.
-pub fn table(headers: &[&str], rows: Vec<Vec<String>>) {
+pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> std::io::Result<()> {
     let mut t = Table::new();
     t.load_preset(presets::NOTHING).set_header(headers.to_vec());
     for r in rows {
         t.add_row(r);
     }
-    println!("{t}");
+    outln!("{t}");
+    Ok(())
 }
 
 pub fn opt(v: &Option<String>) -> String {
@@ -35,11 +36,12 @@ pub fn ports(p: &[u16]) -> String {
 }
 
 /// "page 1 of 3 (120 rows)" under a paginated table, when there is more than one page.
-pub fn page_footer(page: u64, per_page: u64, total: u64) {
+pub fn page_footer(page: u64, per_page: u64, total: u64) -> std::io::Result<()> {
     let pages = total.div_ceil(per_page.max(1));
     if pages > 1 {
-        println!("page {page} of {pages} ({total} rows); use --page to see more");
+        outln!("page {page} of {pages} ({total} rows); use --page to see more");
     }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -60,7 +62,7 @@ pub fn version(as_json: bool) -> anyhow::Result<()> {
     if as_json {
         return json(&info);
     }
-    println!(
+    outln!(
         "bigr {} (schema {})",
         info.version,
         info.schema.unwrap_or_default()
@@ -70,6 +72,8 @@ pub fn version(as_json: bool) -> anyhow::Result<()> {
 
 pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<()> {
     let mut cmd = crate::cli::Cli::command();
-    clap_complete::generate(shell, &mut cmd, "bigr", &mut std::io::stdout());
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "bigr", &mut script);
+    std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
     Ok(())
 }

@@ -16,11 +16,11 @@ pub async fn subnets(db: &DatabaseConnection, cmd: SubnetsCommand) -> anyhow::Re
             site,
         } => {
             let s = subnets::add(db, &site, &cidr, &label, vlan).await?;
-            println!("subnet {} registered in site {}", s.cidr, s.site);
+            outln!("subnet {} registered in site {}", s.cidr, s.site);
         }
         SubnetsCommand::Remove { cidr, site } => {
             subnets::remove(db, &site, &cidr).await?;
-            println!(
+            outln!(
                 "subnet {} removed from site {site}",
                 subnets::parse_cidr(&cidr)?
             );
@@ -46,7 +46,7 @@ pub async fn subnets(db: &DatabaseConnection, cmd: SubnetsCommand) -> anyhow::Re
                         ]
                     })
                     .collect(),
-            );
+            )?;
         }
     }
     Ok(())
@@ -62,14 +62,16 @@ pub async fn switches(db: &DatabaseConnection, cmd: SwitchesCommand) -> anyhow::
             site,
         } => {
             let s = switches::add(db, &site, &host, &community, &snmp_version, &label).await?;
-            println!(
+            outln!(
                 "switch {} registered in site {} (SNMP v{})",
-                s.host, s.site, s.snmp_version
+                s.host,
+                s.site,
+                s.snmp_version
             );
         }
         SwitchesCommand::Remove { host, site } => {
             switches::remove(db, &site, &host).await?;
-            println!("switch {} removed from site {site}", host.trim());
+            outln!("switch {} removed from site {site}", host.trim());
         }
         SwitchesCommand::List(args) => {
             let list = switches::list(db, args.site.as_deref()).await?;
@@ -90,7 +92,7 @@ pub async fn switches(db: &DatabaseConnection, cmd: SwitchesCommand) -> anyhow::
                         ]
                     })
                     .collect(),
-            );
+            )?;
         }
         SwitchesCommand::Poll { site, json } => poll(db, &site, json).await?,
     }
@@ -165,7 +167,7 @@ async fn poll(db: &DatabaseConnection, site: &str, json: bool) -> anyhow::Result
                     ]
                 })
                 .collect(),
-        );
+        )?;
     }
     let failed: Vec<String> = views
         .iter()
@@ -237,8 +239,8 @@ pub async fn certs(db: &DatabaseConnection, cmd: CertsCommand) -> anyhow::Result
             "KEY",
         ],
         list.items.iter().map(cert_row).collect(),
-    );
-    output::page_footer(list.page, list.per_page, list.total);
+    )?;
+    output::page_footer(list.page, list.per_page, list.total)?;
     Ok(())
 }
 

@@ -133,7 +133,7 @@ pub async fn health(args: HealthArgs) -> anyhow::Result<()> {
     })
     .await??;
     let status = body["status"].as_str().unwrap_or("unknown");
-    println!("{status}");
+    outln!("{status}");
     if status != "ok" {
         bail!("the server is {status}: {body}");
     }

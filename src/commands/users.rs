@@ -21,7 +21,7 @@ pub async fn run(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<()
             }
             let hash = read_new_password(password_stdin)?;
             let u = users::add(db, &username, &hash, role).await?;
-            println!("user {} added ({})", u.username, u.role);
+            outln!("user {} added ({})", u.username, u.role);
         }
         UserCommand::Passwd {
             username,
@@ -33,7 +33,7 @@ pub async fn run(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<()
             let hash = read_new_password(password_stdin)?;
             // A changed password ends every session signed in with the old one.
             users::change(db, &username, None, Some(&hash)).await?;
-            println!("password of {} changed", username.trim());
+            outln!("password of {} changed", username.trim());
         }
         UserCommand::List(args) => {
             let list = users::list(db).await?;
@@ -52,11 +52,11 @@ pub async fn run(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<()
                         ]
                     })
                     .collect(),
-            );
+            )?;
         }
         UserCommand::Remove { username } => {
             users::remove(db, &username).await?;
-            println!("user {} removed", username.trim());
+            outln!("user {} removed", username.trim());
         }
     }
     Ok(())

@@ -489,3 +489,28 @@ fn a_broken_rules_file_stops_a_scan_before_it_reports() {
         "{err}"
     );
 }
+
+/// A reader that goes away (`bigr risk --json | head -1`) ends the command quietly with 0.
+#[test]
+fn a_closed_pipe_exits_zero_without_a_panic() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["completions", "bash"][..],
+        &["risk", "--json"],
+        &["vulns"],
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("bigr"))
+            .env("BIGR_HOME", home.path())
+            .env_remove("DATABASE_URL")
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
