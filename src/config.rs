@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// Every key a user may set, in the file or as `BIGR_<KEY>`.
-pub const KEYS: [&str; 18] = [
+/// Every key a user may set, in the file or as `BIGR_<KEY>`. A test checks that this list,
+/// `Settings` and `FileSettings` name the same keys.
+pub const KEYS: [&str; 22] = [
     "database_url",
     "cors_origins",
     "cookie_secure",
@@ -26,7 +27,19 @@ pub const KEYS: [&str; 18] = [
     "missing_after_scans",
     "missing_after_minutes",
     "snmp_communities",
+    "metrics_token",
+    "agent_registration_secret",
+    "admin_user",
+    "admin_password",
     "home",
+];
+
+/// Secrets that also come from `<NAME>_FILE` (a container secret mounted as a file), and the
+/// environment variable each is known by.
+const SECRET_FILES: [(&str, &str); 3] = [
+    ("metrics_token", "BIGR_METRICS_TOKEN"),
+    ("agent_registration_secret", "AGENT_REGISTRATION_SECRET"),
+    ("admin_password", "BIGR_ADMIN_PASSWORD"),
 ];
 
 /// The effective configuration of one bigr process. Travels as a value, never a global.
@@ -55,10 +68,8 @@ pub struct Settings {
     /// Origins (comma-separated) allowed to call the API from another site; empty means the
     /// dashboard's own origin only.
     pub cors_origins: String,
-    /// `auto` (Secure unless the server listens on loopback), `true` or `false`. Booleans are
-    /// taken too: `BIGR_COOKIE_SECURE=true` arrives as one.
-    #[serde(deserialize_with = "any_text")]
-    pub cookie_secure: String,
+    /// Whether the session cookie is marked Secure.
+    pub cookie_secure: CookieSecure,
     /// Lifetime of a dashboard login.
     pub session_hours: u32,
     /// A login unused this long ends before its lifetime is over.
@@ -74,6 +85,81 @@ pub struct Settings {
     pub allow_open_registration: bool,
     /// Assets one site may hold; a report that would grow a site past it is refused.
     pub max_site_assets: u64,
+    /// Bearer token that may read `/metrics` from anywhere (`BIGR_METRICS_TOKEN`).
+    pub metrics_token: Redacted,
+    /// Lets agents register without an enrollment token (`AGENT_REGISTRATION_SECRET`).
+    pub agent_registration_secret: Redacted,
+    /// The first admin, created at start when there are no users (`BIGR_ADMIN_USER`).
+    pub admin_user: String,
+    /// Its password (`BIGR_ADMIN_PASSWORD`); unused once any user exists.
+    pub admin_password: Redacted,
+}
+
+/// `auto` (Secure unless the server listens on loopback), `true` or `false`; booleans and
+/// any case are taken (`BIGR_COOKIE_SECURE=true` arrives as a boolean).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CookieSecure {
+    #[default]
+    Auto,
+    #[serde(rename = "true")]
+    Always,
+    #[serde(rename = "false")]
+    Never,
+}
+
+impl<'de> Deserialize<'de> for CookieSecure {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = any_text(d)?;
+        match text.trim().trim_matches('"').to_ascii_lowercase().as_str() {
+            "auto" => Ok(CookieSecure::Auto),
+            "true" => Ok(CookieSecure::Always),
+            "false" => Ok(CookieSecure::Never),
+            _ => Err(serde::de::Error::custom(format!(
+                "cookie_secure must be auto, true or false (got '{}')",
+                text.trim()
+            ))),
+        }
+    }
+}
+
+impl CookieSecure {
+    /// Whether cookies get `Secure` on a server listening on `loopback` or not.
+    pub fn applies(self, loopback: bool) -> bool {
+        match self {
+            CookieSecure::Always => true,
+            CookieSecure::Never => false,
+            CookieSecure::Auto => !loopback,
+        }
+    }
+}
+
+/// A secret setting: empty means unset; never printed by `Debug` or `config show`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Redacted(String);
+
+impl<'de> Deserialize<'de> for Redacted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        any_text(d).map(|t| Redacted(t.trim().to_string()))
+    }
+}
+
+impl Redacted {
+    /// The value, when one is set.
+    pub fn get(&self) -> Option<&str> {
+        Some(self.0.as_str()).filter(|v| !v.is_empty())
+    }
+}
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "(not set)"
+        } else {
+            "(set)"
+        })
+    }
 }
 
 /// The part of a config file: every key optional, unknown keys refused (typos fail loudly).
@@ -92,22 +178,17 @@ struct FileSettings {
     // Any value here: the typed check happens once, without echoing the secret.
     snmp_communities: Option<toml::Value>,
     cors_origins: Option<String>,
-    cookie_secure: Option<BoolOrText>,
+    cookie_secure: Option<toml::Value>,
     session_hours: Option<u32>,
     session_idle_minutes: Option<u32>,
     behind_proxy: Option<bool>,
     trusted_proxies: Option<u32>,
     allow_open_registration: Option<bool>,
     max_site_assets: Option<u64>,
-}
-
-/// `cookie_secure = true` and `cookie_secure = "auto"` are both fine in the file.
-#[derive(Deserialize)]
-#[serde(untagged)]
-#[allow(dead_code)]
-enum BoolOrText {
-    Bool(bool),
-    Text(String),
+    metrics_token: Option<toml::Value>,
+    agent_registration_secret: Option<toml::Value>,
+    admin_user: Option<String>,
+    admin_password: Option<toml::Value>,
 }
 
 /// Text that may arrive as a number or boolean: the environment layer reads
@@ -164,7 +245,7 @@ impl Settings {
             missing_after_minutes: 15,
             snmp_communities: "public".into(),
             cors_origins: String::new(),
-            cookie_secure: "auto".into(),
+            cookie_secure: CookieSecure::Auto,
             session_hours: 12,
             session_idle_minutes: 120,
             // Render sets RENDER=true and puts every service behind its proxy.
@@ -172,6 +253,10 @@ impl Settings {
             trusted_proxies: 1,
             allow_open_registration: false,
             max_site_assets: 250_000,
+            metrics_token: Redacted::default(),
+            agent_registration_secret: Redacted::default(),
+            admin_user: "admin".into(),
+            admin_password: Redacted::default(),
         }
     }
 
@@ -183,16 +268,6 @@ impl Settings {
             .filter(|o| !o.is_empty())
             .map(str::to_string)
             .collect()
-    }
-
-    /// `auto`, `true` or `false`, whatever case or quotes it was written with.
-    pub fn cookie_secure(&self) -> &str {
-        match self.cookie_secure.trim().to_ascii_lowercase().as_str() {
-            "true" => "true",
-            "false" => "false",
-            "auto" => "auto",
-            _ => "invalid",
-        }
     }
 
     /// The configured SNMP communities, in order, without blanks.
@@ -236,21 +311,48 @@ impl Settings {
         let figment = figment
             .merge(
                 Env::raw()
-                    .only(&["DATABASE_URL", "PORT"])
+                    .only(&["DATABASE_URL", "PORT", "AGENT_REGISTRATION_SECRET"])
                     .filter(|k| env_is_set(k.as_str())),
             )
             .merge(Env::prefixed("BIGR_").only(&KEYS))
             .merge(Serialized::defaults(flags))
             // `home` is decided before the file is read; a file or env cannot move it.
             .merge(Serialized::default("home", &home));
-        let settings: Settings = figment.extract().map_err(|e| {
+        let mut settings: Settings = figment.extract().map_err(|e| {
             anyhow::anyhow!(
                 "invalid configuration: {}",
                 e.to_string().replace('\n', "; ")
             )
         })?;
+        settings.read_secret_files()?;
         settings.check()?;
         Ok((settings, figment))
+    }
+
+    /// `<NAME>_FILE` fills a secret the other layers left unset; setting both is refused, so
+    /// it is never unclear which one is in force.
+    fn read_secret_files(&mut self) -> anyhow::Result<()> {
+        for (key, env) in SECRET_FILES {
+            let var = format!("{env}_FILE");
+            let Some(path) = std::env::var_os(&var).filter(|p| !p.is_empty()) else {
+                continue;
+            };
+            let slot = match key {
+                "metrics_token" => &mut self.metrics_token,
+                "agent_registration_secret" => &mut self.agent_registration_secret,
+                _ => &mut self.admin_password,
+            };
+            if slot.get().is_some() {
+                bail!("{key} is set twice: by {var} and by {env} or the config file");
+            }
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("{var}: cannot read {}", Path::new(&path).display()))?;
+            *slot = Redacted(text.trim().to_string());
+            if slot.get().is_none() {
+                bail!("{var}: {} is empty", Path::new(&path).display());
+            }
+        }
+        Ok(())
     }
 
     fn check(&self) -> anyhow::Result<()> {
@@ -262,12 +364,6 @@ impl Settings {
             bail!(
                 "database_url must start with sqlite:, postgres:// or postgresql:// (got '{}')",
                 redact_url(&url)
-            );
-        }
-        if !matches!(self.cookie_secure(), "auto" | "true" | "false") {
-            bail!(
-                "cookie_secure must be auto, true or false (got '{}')",
-                self.cookie_secure.trim()
             );
         }
         if !(1..=24 * 30).contains(&self.session_hours) {
@@ -331,22 +427,25 @@ fn toml_check(path: &Path, text: &str) -> anyhow::Result<()> {
         })
 }
 
-/// A warning when the config file holds a database password but others may read it.
+/// A warning when the config file holds a secret (a database password, a token) but others
+/// may read it.
 pub fn exposed_secret_warning(settings: &Settings) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
     let file = Settings::config_file(&settings.home);
     let mode = std::fs::metadata(&file).ok()?.permissions().mode();
-    let text = std::fs::read_to_string(&file).ok()?;
-    let url = toml::from_str::<toml::Table>(&text)
-        .ok()?
-        .get("database_url")?
-        .as_str()?
-        .to_string();
-    let has_password =
-        url::Url::parse(&url).is_ok_and(|u| u.password().is_some_and(|p| !p.is_empty()));
-    (mode & 0o077 != 0 && has_password).then(|| {
+    if mode & 0o077 == 0 {
+        return None;
+    }
+    let table = toml::from_str::<toml::Table>(&std::fs::read_to_string(&file).ok()?).ok()?;
+    let db_password = table
+        .get("database_url")
+        .and_then(|u| u.as_str())
+        .and_then(|u| url::Url::parse(u).ok())
+        .is_some_and(|u| u.password().is_some_and(|p| !p.is_empty()));
+    let secret = SECRET_FILES.iter().any(|(key, _)| table.contains_key(*key));
+    (db_password || secret).then(|| {
         format!(
-            "{} holds a database password and is readable by other users; run: chmod 600 {}",
+            "{} holds a secret and is readable by other users; run: chmod 600 {}",
             file.display(),
             file.display()
         )
@@ -420,6 +519,16 @@ pub fn show(settings: &Settings, figment: &Figment) -> Vec<ShownSetting> {
             "snmp_communities".into(),
             serde_json::Value::String(format!("({n} set, not shown)")),
         );
+        for (key, secret) in [
+            ("metrics_token", &settings.metrics_token),
+            (
+                "agent_registration_secret",
+                &settings.agent_registration_secret,
+            ),
+            ("admin_password", &settings.admin_password),
+        ] {
+            obj.insert(key.into(), format!("{secret:?}").into());
+        }
     }
     let mut out = Vec::new();
     if let Some(obj) = value.as_object() {
@@ -454,6 +563,70 @@ pub fn show(settings: &Settings, figment: &Figment) -> Vec<ShownSetting> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_settings_and_the_file_name_the_same_keys() {
+        let defaults = serde_json::to_value(Settings::defaults(Path::new("/h"))).unwrap();
+        let mut fields: Vec<&str> = defaults
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut keys = KEYS.to_vec();
+        fields.sort_unstable();
+        keys.sort_unstable();
+        assert_eq!(fields, keys, "KEYS and Settings differ");
+        for key in KEYS.iter().filter(|k| **k != "home") {
+            let value = toml::Value::try_from(&defaults[key]).unwrap();
+            let mut table = toml::Table::new();
+            table.insert(key.to_string(), value);
+            let text = toml::to_string(&table).unwrap();
+            assert!(
+                toml_check(Path::new("c.toml"), &text).is_ok(),
+                "the config file refuses `{text}`"
+            );
+        }
+        assert!(toml_check(Path::new("c.toml"), "no_such_key = 1").is_err());
+    }
+
+    #[test]
+    fn cookie_secure_takes_booleans_and_text_in_any_case() {
+        for (text, want) in [
+            ("true", CookieSecure::Always),
+            ("\"True\"", CookieSecure::Always),
+            ("false", CookieSecure::Never),
+            ("\"AUTO\"", CookieSecure::Auto),
+        ] {
+            let got: CookieSecure = toml::from_str::<toml::Table>(&format!("v = {text}")).unwrap()
+                ["v"]
+                .clone()
+                .try_into()
+                .unwrap();
+            assert_eq!(got, want, "{text}");
+        }
+        assert!(
+            toml::Value::String("sometimes".into())
+                .try_into::<CookieSecure>()
+                .is_err()
+        );
+        assert!(CookieSecure::Auto.applies(false) && !CookieSecure::Auto.applies(true));
+    }
+
+    #[test]
+    fn secrets_never_show() {
+        let mut s = Settings::defaults(Path::new("/h"));
+        s.admin_password = Redacted("hunter2-hunter2".into());
+        assert_eq!(format!("{:?}", s.admin_password), "(set)");
+        let shown = show(&s, &Figment::new());
+        let text =
+            serde_json::to_string(&shown.iter().map(|x| &x.value).collect::<Vec<_>>()).unwrap();
+        assert!(
+            !text.contains("hunter2") && text.contains("(set)"),
+            "{text}"
+        );
+        assert_eq!(s.metrics_token.get(), None);
+    }
 
     #[test]
     fn redacts_passwords_and_keeps_the_rest() {

@@ -15,7 +15,7 @@ pub async fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
     let host = args.host.unwrap_or_else(|| settings.host.clone());
     let port = args.port.unwrap_or(settings.port);
     let db = super::open(settings).await?;
-    first_admin(&db).await?;
+    first_admin(&db, settings).await?;
     let options = options(settings, &host, args.workers.unwrap_or(0));
     let listener = TcpListener::bind((host.as_str(), port))
         .with_context(|| format!("cannot listen on {host}:{port}"))?;
@@ -41,17 +41,13 @@ fn options(settings: &Settings, host: &str, workers: usize) -> ServerOptions {
             .is_ok_and(|ip| ip.is_loopback());
     ServerOptions {
         cors_origins: settings.cors_origins(),
-        cookie_secure: match settings.cookie_secure() {
-            "true" => true,
-            "false" => false,
-            _ => !loopback,
-        },
+        cookie_secure: settings.cookie_secure.applies(loopback),
         session_lifetime: chrono::Duration::hours(i64::from(settings.session_hours)),
         session_idle: chrono::Duration::minutes(i64::from(settings.session_idle_minutes)),
         behind_proxy: settings.behind_proxy,
         trusted_proxies: settings.trusted_proxies as usize,
-        metrics_token: secret_from_env("BIGR_METRICS_TOKEN"),
-        registration_secret: secret_from_env("AGENT_REGISTRATION_SECRET"),
+        metrics_token: secret(&settings.metrics_token),
+        registration_secret: secret(&settings.agent_registration_secret),
         open_registration: settings.allow_open_registration,
         // Three quarters of the pool: ingests never take the connections dashboard reads need.
         ingest_concurrency: (settings.db_max_connections as usize * 3 / 4).max(2),
@@ -61,32 +57,25 @@ fn options(settings: &Settings, host: &str, workers: usize) -> ServerOptions {
     }
 }
 
-fn secret_from_env(name: &str) -> Option<Secret> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-        .map(Secret)
+fn secret(value: &crate::config::Redacted) -> Option<Secret> {
+    value.get().map(|v| Secret(v.to_string()))
 }
 
 /// Creates the first admin from `BIGR_ADMIN_PASSWORD` when there are no users yet.
-async fn first_admin(db: &DatabaseConnection) -> anyhow::Result<()> {
+async fn first_admin(db: &DatabaseConnection, settings: &Settings) -> anyhow::Result<()> {
     if store::users::count(db).await? > 0 {
         return Ok(());
     }
-    let Some(password) = std::env::var("BIGR_ADMIN_PASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty())
-    else {
+    let Some(password) = settings.admin_password.get().map(str::to_string) else {
         tracing::warn!(
             "no dashboard users yet: set BIGR_ADMIN_PASSWORD or run `bigr user add NAME --role admin`"
         );
         return Ok(());
     };
-    let username = std::env::var("BIGR_ADMIN_USER")
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| "admin".into());
+    let username = Some(settings.admin_user.trim())
+        .filter(|u| !u.is_empty())
+        .unwrap_or("admin")
+        .to_string();
     crate::password::check_strength(&password)
         .map_err(|e| anyhow::anyhow!("BIGR_ADMIN_PASSWORD: {e}"))?;
     let hash = crate::password::hash(&password).map_err(anyhow::Error::msg)?;

@@ -514,3 +514,43 @@ fn a_closed_pipe_exits_zero_without_a_panic() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+/// Container secrets arrive as files (`…_FILE`); `config show` says "(set)", never the value.
+#[test]
+fn secrets_come_from_files_and_show_only_as_set() {
+    let home = tempfile::tempdir().unwrap();
+    let secret = home.path().join("registration.secret");
+    std::fs::write(&secret, "file-secret-value-1\n").unwrap();
+    let out = bigr(home.path())
+        .args(["config", "show", "--json"])
+        .env("AGENT_REGISTRATION_SECRET_FILE", &secret)
+        .env("BIGR_METRICS_TOKEN", "env-metrics-token-1")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains("file-secret-value-1") && !text.contains("env-metrics-token-1"));
+    let shown = json(text.as_bytes());
+    let value = |key: &str| {
+        shown
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["key"] == key)
+            .map(|s| s["value"].clone())
+            .unwrap_or_else(|| panic!("{key} not shown: {text}"))
+    };
+    assert_eq!(value("agent_registration_secret"), "(set)");
+    assert_eq!(value("metrics_token"), "(set)");
+    assert_eq!(value("admin_password"), "(not set)");
+    // Both ways at once is refused: which one would be in force?
+    bigr(home.path())
+        .args(["config", "show"])
+        .env("AGENT_REGISTRATION_SECRET_FILE", &secret)
+        .env("AGENT_REGISTRATION_SECRET", "another")
+        .assert()
+        .failure()
+        .stderr(contains("set twice").and(contains("another").not()));
+}
