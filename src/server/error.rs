@@ -69,25 +69,75 @@ impl From<StoreError> for ApiError {
 
 /// Whether a database error means "cannot reach the database" rather than a bad query.
 pub fn is_unavailable(e: &sea_orm::DbErr) -> bool {
-    use sea_orm::DbErr;
+    use sea_orm::{DbErr, RuntimeErr};
     match e {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
-        other => {
-            let text = other.to_string().to_lowercase();
-            [
-                "connection",
-                "pool timed out",
-                // SQLite: another writer holds the file; the client should retry.
-                "database is locked",
-                "database is busy",
-                "database table is locked",
-                "broken pipe",
-                "terminating",
-                "does not exist",
-            ]
-            .iter()
-            .any(|needle| text.contains(needle))
+        DbErr::Exec(RuntimeErr::SqlxError(x)) | DbErr::Query(RuntimeErr::SqlxError(x)) => {
+            driver_unavailable(x)
         }
+        _ => false,
+    }
+}
+
+/// PostgreSQL SQLSTATE classes and codes that mean "the server cannot serve now": 08
+/// connection exception, 53 insufficient resources, 57P01–57P03 shutdown or start-up, 3D000
+/// the database is gone. Anything else (a constraint, bad SQL) is not retryable.
+fn pg_unavailable(sqlstate: &str) -> bool {
+    sqlstate.starts_with("08")
+        || sqlstate.starts_with("53")
+        || matches!(sqlstate, "57P01" | "57P02" | "57P03" | "3D000")
+}
+
+/// SQLite result codes 5 (BUSY) and 6 (LOCKED), extended codes included: another writer
+/// holds the file and the client should retry.
+fn sqlite_unavailable(code: i64) -> bool {
+    matches!(code & 0xff, 5 | 6)
+}
+
+fn driver_unavailable(e: &sea_orm::sqlx::Error) -> bool {
+    use sea_orm::sqlx::Error;
+    match e {
+        Error::Io(_)
+        | Error::Tls(_)
+        | Error::PoolTimedOut
+        | Error::PoolClosed
+        | Error::WorkerCrashed => true,
+        Error::Database(db) => match db.code() {
+            // SQLite reports its numeric result code; PostgreSQL a five-character SQLSTATE.
+            Some(code) => match code.parse::<i64>() {
+                Ok(n) => sqlite_unavailable(n),
+                Err(_) => pg_unavailable(&code),
+            },
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod unavailable_tests {
+    use super::*;
+
+    #[test]
+    fn sqlstates_and_sqlite_codes_sort_into_retry_or_not() {
+        for code in ["08006", "08001", "53300", "57P01", "57P03", "3D000"] {
+            assert!(pg_unavailable(code), "{code}");
+        }
+        for code in ["23505", "42P01", "22P02", "40P01"] {
+            assert!(!pg_unavailable(code), "{code}");
+        }
+        // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_BUSY_SNAPSHOT (517), SQLITE_LOCKED_SHAREDCACHE (262).
+        for code in [5, 6, 517, 262] {
+            assert!(sqlite_unavailable(code), "{code}");
+        }
+        // SQLITE_CONSTRAINT_UNIQUE (2067), SQLITE_ERROR (1).
+        for code in [2067, 1, 19] {
+            assert!(!sqlite_unavailable(code), "{code}");
+        }
+        assert!(is_unavailable(&sea_orm::DbErr::ConnectionAcquire(
+            sea_orm::ConnAcquireErr::Timeout
+        )));
+        assert!(!is_unavailable(&sea_orm::DbErr::RecordNotFound("x".into())));
     }
 }
 
