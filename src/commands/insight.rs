@@ -3,13 +3,13 @@ use super::output::{self, opt};
 use crate::analysis::vulns::VulnListing;
 use crate::analysis::{analytics::MAX_DAYS, vulns::CveSnapshot};
 use crate::cli::{AnalyticsArgs, RiskArgs, SiteListArgs, VulnsArgs};
-use crate::insights;
 use crate::store::PageRequest;
+use crate::stored_analysis;
 use anyhow::bail;
 use sea_orm::DatabaseConnection;
 
 pub async fn compliance(db: &DatabaseConnection, args: SiteListArgs) -> anyhow::Result<()> {
-    let r = insights::compliance(db, args.site.as_deref()).await?;
+    let r = stored_analysis::compliance(db, args.site.as_deref()).await?;
     if args.json {
         return output::json(&r);
     }
@@ -64,7 +64,8 @@ pub async fn compliance(db: &DatabaseConnection, args: SiteListArgs) -> anyhow::
 pub async fn risk(db: &DatabaseConnection, args: RiskArgs) -> anyhow::Result<()> {
     let cves = CveSnapshot::embedded().map_err(anyhow::Error::msg)?;
     let page = PageRequest::new(1, args.top.clamp(1, 500))?;
-    let r = insights::risk(db, &cves, args.site.as_deref(), page, chrono::Utc::now()).await?;
+    let r =
+        stored_analysis::risk(db, &cves, args.site.as_deref(), page, chrono::Utc::now()).await?;
     if args.json {
         return output::json(&r);
     }
@@ -109,7 +110,7 @@ pub async fn vulns(db: &DatabaseConnection, args: VulnsArgs) -> anyhow::Result<(
         page: 1,
         per_page: args.top.clamp(1, crate::store::page::MAX_PER_PAGE),
     };
-    let r = insights::vulnerabilities(db, &cves, args.site.as_deref(), listing).await?;
+    let r = stored_analysis::vulnerabilities(db, &cves, args.site.as_deref(), listing).await?;
     if args.json {
         return output::json(&r);
     }
@@ -163,7 +164,8 @@ pub async fn analytics(db: &DatabaseConnection, args: AnalyticsArgs) -> anyhow::
     if !(1..=MAX_DAYS).contains(&args.days) {
         bail!("--days must be between 1 and {MAX_DAYS}");
     }
-    let r = insights::analytics(db, args.site.as_deref(), args.days, chrono::Utc::now()).await?;
+    let r =
+        stored_analysis::analytics(db, args.site.as_deref(), args.days, chrono::Utc::now()).await?;
     if args.json {
         return output::json(&r);
     }

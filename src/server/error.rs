@@ -114,33 +114,6 @@ fn driver_unavailable(e: &sea_orm::sqlx::Error) -> bool {
     }
 }
 
-#[cfg(test)]
-mod unavailable_tests {
-    use super::*;
-
-    #[test]
-    fn sqlstates_and_sqlite_codes_sort_into_retry_or_not() {
-        for code in ["08006", "08001", "53300", "57P01", "57P03", "3D000"] {
-            assert!(pg_unavailable(code), "{code}");
-        }
-        for code in ["23505", "42P01", "22P02", "40P01"] {
-            assert!(!pg_unavailable(code), "{code}");
-        }
-        // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_BUSY_SNAPSHOT (517), SQLITE_LOCKED_SHAREDCACHE (262).
-        for code in [5, 6, 517, 262] {
-            assert!(sqlite_unavailable(code), "{code}");
-        }
-        // SQLITE_CONSTRAINT_UNIQUE (2067), SQLITE_ERROR (1).
-        for code in [2067, 1, 19] {
-            assert!(!sqlite_unavailable(code), "{code}");
-        }
-        assert!(is_unavailable(&sea_orm::DbErr::ConnectionAcquire(
-            sea_orm::ConnAcquireErr::Timeout
-        )));
-        assert!(!is_unavailable(&sea_orm::DbErr::RecordNotFound("x".into())));
-    }
-}
-
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -185,5 +158,32 @@ impl ResponseError for ApiError {
         answer.json(ErrorBody {
             error: self.to_string(),
         })
+    }
+}
+
+#[cfg(test)]
+mod unavailable_tests {
+    use super::*;
+
+    #[test]
+    fn sqlstates_and_sqlite_codes_sort_into_retry_or_not() {
+        for code in ["08006", "08001", "53300", "57P01", "57P03", "3D000"] {
+            assert!(pg_unavailable(code), "{code}");
+        }
+        for code in ["23505", "42P01", "22P02", "40P01"] {
+            assert!(!pg_unavailable(code), "{code}");
+        }
+        // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_BUSY_SNAPSHOT (517), SQLITE_LOCKED_SHAREDCACHE (262).
+        for code in [5, 6, 517, 262] {
+            assert!(sqlite_unavailable(code), "{code}");
+        }
+        // SQLITE_CONSTRAINT_UNIQUE (2067), SQLITE_ERROR (1).
+        for code in [2067, 1, 19] {
+            assert!(!sqlite_unavailable(code), "{code}");
+        }
+        assert!(is_unavailable(&sea_orm::DbErr::ConnectionAcquire(
+            sea_orm::ConnAcquireErr::Timeout
+        )));
+        assert!(!is_unavailable(&sea_orm::DbErr::RecordNotFound("x".into())));
     }
 }

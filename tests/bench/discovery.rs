@@ -4,8 +4,12 @@
 //! memory and the share of hosts found under 20% loss, then checks the targets.
 //! Needs root (network namespaces), nmap and arp-scan; says so and exits otherwise.
 #[allow(dead_code)]
-#[path = "../it/lab.rs"]
-mod lab;
+#[path = "../it/support/lab.rs"]
+pub mod lab;
+/// The lab where its services module imports it from (`crate::support::lab`).
+mod support {
+    pub use super::lab;
+}
 #[allow(dead_code)]
 #[path = "../it/lab_services.rs"]
 mod lab_services;

@@ -1,7 +1,7 @@
 //! The agent channel over a real port, on SQLite and PostgreSQL: enrollment and the shared
 //! secret, hashed tokens, revoke/rotate/delete, heartbeats and the stored lifecycle, ingest
 //! (own site only, idempotent, validated, size- and rate-limited) and shield reports.
-use super::server_support::{ADMIN, Client, Resp, TestServer, VIEWER, on_each_server};
+use super::support::server::{ADMIN, Client, Resp, TestServer, VIEWER, on_each_server};
 use super::support::{host, report};
 use bigr::server::{AgentLimits, Rate, Secret, ServerOptions};
 use chrono::{Duration, Utc};

@@ -3,7 +3,7 @@
 //! (each report stored once), a failed and an abandoned scan, typed heartbeats; and the wire
 //! types, built by the agent's code and parsed by the server's.
 use super::agent_api::new_agent;
-use super::server_support::{ADMIN, TestServer, on_each_server};
+use super::support::server::{ADMIN, TestServer, on_each_server};
 use super::support::{host, report};
 use bigr::agent::beat::Announce;
 use bigr::agent::client::CallError;

@@ -2,7 +2,7 @@
 //! 127.0.0.1 only): enrollment and delivery, start/status/stop, and the faults a site sees —
 //! the server away for several cycles, an answer lost after the server stored the report,
 //! SIGKILL in the middle of writing, a full or read-only queue disk, a revoked token.
-use super::server_support::{Client, Served, free_port, wait_healthy};
+use super::support::server::{Client, Served, free_port, wait_healthy};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};

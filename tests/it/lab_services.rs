@@ -2,7 +2,7 @@
 //! certificates, an mDNS responder, firewalls that drop instead of resetting, and packet
 //! loss. Each runs inside one host's namespace; sockets are created there and served by
 //! plain threads of the test process, which end with it.
-use crate::lab::Lab;
+use crate::support::lab::Lab;
 use chrono::{Datelike, Utc};
 use rcgen::{CertificateParams, DnType, KeyPair, date_time_ymd};
 use rustls::pki_types::PrivateKeyDer;

@@ -1,24 +1,44 @@
-//! The one integration-test binary: black-box tests of the store (SQLite and PostgreSQL)
-//! and of the `bigr` command line.
+//! The one integration-test binary: black-box tests of the store (SQLite and PostgreSQL),
+//! the server over a real port, the agent, the `bigr` command line and the scanner in
+//! network namespaces. Shared helpers live in `support/`.
+
+/// The agent channel's HTTP API: enrollment, tokens, heartbeats, ingest, shield reports.
 mod agent_api;
+/// Single agent cycles in-process with a canned scanner; the wire types round-trip.
 mod agent_cycle;
+/// Real agent processes against a real `bigr serve`: outages, lost answers, SIGKILL, disks.
 mod agent_e2e;
+/// The classifier against the labelled corpus in tests/data.
 mod classify_corpus;
+/// The command line as users run it: store-backed commands and bad input.
 mod cli;
+/// CLI commands over a stored inventory: tags, history, changes, certificates, switches.
 mod cli_data;
+/// Short proptest passes over everything that parses input from the network or files.
 mod fuzz;
-mod lab;
+/// Services for the lab's hosts: TCP greeters, HTTP(S), mDNS, dropping firewalls, loss.
 mod lab_services;
+/// The libraries never import the command line.
 mod layers;
+/// `bigr scan` as a process inside the namespace lab.
 mod scan_cli_lab;
+/// The scanner library inside the namespace lab: ARP, ICMP, ports, loss, firewalls.
 mod scan_lab;
+/// The dashboard API over a real port: login, CSRF, roles, every endpoint's contract.
 mod server_api;
+/// PostgreSQL crashing under live agents: nothing lost, nothing doubled.
 mod server_chaos;
+/// Hostile and heavy load: login bursts, methods, bodies, connections, limits.
 mod server_hardening;
+/// Operating the server: first admin, health, SIGTERM, several instances, a lost database.
 mod server_ops;
-mod server_support;
+/// Store change tracking: new, missing, moved, ports, the lifecycle sweep.
 mod store_changes;
+/// `db copy` between backends.
 mod store_copy;
+/// Migrations: fresh, re-run, concurrent, newer schemas refused, entities match the schema.
 mod store_migrations;
+/// Store reads the API and CLI rely on: inventory filters and pages, tags, registries.
 mod store_reads;
+/// Test databases, seeded reports, the test server, the namespace lab.
 mod support;

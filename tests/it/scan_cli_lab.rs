@@ -1,7 +1,7 @@
 //! `bigr scan` end to end against the namespace lab: the binary runs inside the scanner
 //! namespace (no route out) and its report is checked against the lab's own ground truth.
-use crate::lab::Lab;
 use crate::lab_services::{self as svc, Validity};
+use crate::support::lab::Lab;
 use bigr::model::{Category, DeviceType, ScanReport};
 use chrono::Utc;
 use std::collections::{BTreeMap, BTreeSet};

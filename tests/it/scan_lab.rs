@@ -1,5 +1,5 @@
 //! Scanner building blocks against real hosts in the namespace lab.
-use crate::lab::Lab;
+use crate::support::lab::Lab;
 use bigr::model::PortSet;
 use bigr::scan::tcp::{self, PortState, ProbeOptions};
 use std::net::{IpAddr, TcpListener};

@@ -1,7 +1,7 @@
 //! Black-box tests of the control plane's API on a real port, on SQLite and PostgreSQL:
 //! sessions, roles, CSRF, throttling, every dashboard endpoint with data and without, site
 //! isolation, input validation and the SPA fallback rules.
-use super::server_support::{ADMIN, Client, TestServer, VIEWER, on_each_server};
+use super::support::server::{ADMIN, Client, TestServer, VIEWER, on_each_server};
 use super::support::{host, report};
 use bigr::model::{Category, CertificateObservation, DeviceType, Service};
 use bigr::store::{self, SaveOptions};
@@ -977,7 +977,7 @@ fn metrics_count_requests_and_assets() {
 
 #[test]
 fn cors_only_for_configured_origins() {
-    let rt = super::server_support::runtime();
+    let rt = super::support::server::runtime();
     let db = rt.block_on(super::support::TestDb::sqlite());
     let handle = db.db.clone();
     let opts = bigr::server::ServerOptions {

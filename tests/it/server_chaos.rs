@@ -3,7 +3,7 @@
 //! must say `degraded` meanwhile, recover without a restart, and end with every report
 //! stored exactly once while the agents' queues drain.
 use super::agent_e2e::{AgentHome, wait_until};
-use super::server_support::{ADMIN, Client, TestServer, free_port, runtime};
+use super::support::server::{ADMIN, Client, TestServer, free_port, runtime};
 use bigr::server::ServerOptions;
 use bigr::store::{self, OpenOptions};
 use sea_orm::{ConnectionTrait, Statement};

@@ -2,7 +2,7 @@
 //! tried against a real server (in process, or the `bigr serve` binary where memory and
 //! descriptors are the point), on SQLite and PostgreSQL where the store is involved.
 use super::agent_api::{as_agent, enroll, new_agent, report_json};
-use super::server_support::{
+use super::support::server::{
     ADMIN, Client, Served, TestServer, VIEWER, free_port, on_each_server, wait_healthy,
 };
 use super::support::{host, report};
@@ -71,7 +71,7 @@ fn raw_http(addr: &str, request: &str) -> (u16, String, String) {
 }
 
 /// Posts as an agent does: again after a 503 (the server's bound), at most 60 times.
-fn deliver(base: &str, token: &str, path: &str, body: &str) -> super::server_support::Resp {
+fn deliver(base: &str, token: &str, path: &str, body: &str) -> super::support::server::Resp {
     let c = Client::new(base);
     for _ in 0..60 {
         let r = c.raw(

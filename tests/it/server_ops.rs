@@ -1,7 +1,7 @@
 //! The server as operators run it: the `bigr serve` binary (first admin from the environment,
 //! health probe, SIGTERM), several instances on one PostgreSQL, and a database that goes away.
-use super::server_support::{ADMIN, Client, Served, TestServer, free_port, runtime, wait_healthy};
 use super::support::PgDatabase;
+use super::support::server::{ADMIN, Client, Served, TestServer, free_port, runtime, wait_healthy};
 use bigr::server::ServerOptions;
 use bigr::store::{self, OpenOptions};
 use std::process::{Command, Stdio};

@@ -1,11 +1,11 @@
 //! Computed views over the inventory: compliance, risk, vulnerabilities, analytics, topology.
 use super::site_filter;
 use crate::analysis::{analytics, compliance, risk, topology, vulns};
-use crate::insights;
 use crate::server::body::{Paging, Params};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::session::SignedIn;
 use crate::server::state::AppState;
+use crate::stored_analysis;
 use actix_web::{get, web};
 use chrono::Utc;
 use serde::Deserialize;
@@ -31,7 +31,9 @@ pub async fn compliance_report(
     let report = state
         .compliance
         .get(key, move |_| async move {
-            Ok(Arc::new(insights::compliance(&db, site.as_deref()).await?))
+            Ok(Arc::new(
+                stored_analysis::compliance(&db, site.as_deref()).await?,
+            ))
         })
         .await?;
     Ok(web::Json(report))
@@ -65,12 +67,12 @@ pub async fn risk_report(
         .risk
         .get(key, move |_| async move {
             Ok(Arc::new(
-                insights::risk_ranking(&db, &cves, site.as_deref(), Utc::now()).await?,
+                stored_analysis::risk_ranking(&db, &cves, site.as_deref(), Utc::now()).await?,
             ))
         })
         .await?;
     Ok(web::Json(
-        insights::risk_page(&state.db, &state.cves, &ranking, page, Utc::now()).await?,
+        stored_analysis::risk_page(&state.db, &state.cves, &ranking, page, Utc::now()).await?,
     ))
 }
 
@@ -109,12 +111,12 @@ pub async fn vulnerability_report(
         .vulns
         .get(key, move |_| async move {
             Ok(Arc::new(
-                insights::vuln_index(&db, &cves, site.as_deref()).await?,
+                stored_analysis::vuln_index(&db, &cves, site.as_deref()).await?,
             ))
         })
         .await?;
     Ok(web::Json(
-        insights::vuln_page(&state.db, &state.cves, &index, listing).await?,
+        stored_analysis::vuln_page(&state.db, &state.cves, &index, listing).await?,
     ))
 }
 
@@ -143,7 +145,7 @@ pub async fn analytics_report(
     }
     let site = site_filter(&q.0.site);
     Ok(web::Json(
-        insights::analytics(&state.db, site.as_deref(), days, Utc::now()).await?,
+        stored_analysis::analytics(&state.db, site.as_deref(), days, Utc::now()).await?,
     ))
 }
 
@@ -160,7 +162,9 @@ pub async fn topology_graph(
     let graph = state
         .topology
         .get(key, move |_| async move {
-            Ok(Arc::new(insights::topology(&db, site.as_deref()).await?))
+            Ok(Arc::new(
+                stored_analysis::topology(&db, site.as_deref()).await?,
+            ))
         })
         .await?;
     Ok(web::Json(graph))

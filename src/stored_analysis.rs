@@ -1,5 +1,5 @@
-//! Loads what `analysis` needs from the store and runs it. The API and the CLI both call
-//! these, so `bigr compliance --json` and `/api/compliance` give the same figures.
+//! The analyses as the API and CLI show them: loads what `analysis` needs from the store and
+//! runs it, so `bigr compliance --json` and `/api/compliance` give the same figures.
 use crate::analysis::{analytics, compliance, risk, topology, vulns};
 use crate::store::{self, StoreResult};
 use chrono::{DateTime, Utc};

@@ -1,6 +1,6 @@
 //! A real `bigr serve` on 127.0.0.1:0 for black-box HTTP tests, over a fresh SQLite file or
 //! PostgreSQL database, and a small cookie-keeping client that speaks to it with ureq.
-use super::support::TestDb;
+use super::TestDb;
 use bigr::server::{self, ServerOptions};
 use bigr::store::{self, users::Role};
 use sea_orm::DatabaseConnection;

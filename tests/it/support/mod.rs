@@ -1,6 +1,9 @@
 //! Test databases: every store test runs on a temporary SQLite file and on a fresh database in
 //! the real PostgreSQL at `BIGR_TEST_DATABASE_URL` (default `postgres://root@127.0.0.1/test`).
 //! Without PostgreSQL the suite fails under CI and says it skipped the half elsewhere.
+pub mod lab;
+pub mod server;
+
 use bigr::model::{AssetObservation, ScanMethod, ScanReport};
 use bigr::store::{self, OpenOptions};
 use chrono::{DateTime, Duration, Utc};
