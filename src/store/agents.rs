@@ -2,6 +2,7 @@
 //! pending → online → stale → offline (→ revoked), which the server stores (see `sweep`).
 use super::entity::{agent, enrollment_token};
 use super::error::{StoreError, StoreResult};
+use super::sites::SiteScope;
 use super::{begin_write, enrollments, sites};
 use crate::model::token::{self, PresentedToken, TokenKind};
 use chrono::{DateTime, Duration, Utc};
@@ -197,6 +198,7 @@ pub async fn register(
 }
 
 /// The live (not revoked) agent a bearer token belongs to.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn authenticate<C: ConnectionTrait>(
     db: &C,
     bearer: &str,
@@ -225,6 +227,7 @@ pub struct Heartbeat {
 }
 
 /// Records a heartbeat; returns the state it leaves the agent in.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn heartbeat<C: ConnectionTrait>(
     db: &C,
     agent_id: Uuid,
@@ -277,6 +280,7 @@ pub async fn heartbeat<C: ConnectionTrait>(
 }
 
 /// An ingest is proof of life and of a scan.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn record_delivery<C: ConnectionTrait>(
     db: &C,
     agent_id: Uuid,
@@ -303,19 +307,18 @@ pub async fn record_delivery<C: ConnectionTrait>(
 }
 
 /// All agents, or one site's, by site then name.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult<Vec<AgentView>> {
     let mut q = agent::Entity::find();
-    if let Some(name) = site {
-        q = q.filter(agent::Column::SiteId.eq(sites::require(db, name).await?.id));
-    }
-    let names = sites::names(db).await?;
+    let scope = SiteScope::of(db, site).await?;
+    q = scope.filter(q, agent::Column::SiteId);
     let mut out: Vec<AgentView> = q
         .order_by_asc(agent::Column::Name)
         .all(db)
         .await?
         .into_iter()
         .map(|a| {
-            let site = names.get(&a.site_id).cloned().unwrap_or_default();
+            let site = scope.name(a.site_id).to_string();
             view(a, site)
         })
         .collect();
@@ -323,6 +326,7 @@ pub async fn list<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult
     Ok(out)
 }
 
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn get<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<AgentView> {
     let a = agent::Entity::find_by_id(id)
         .one(db)
@@ -333,6 +337,7 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<AgentView>
 }
 
 /// Revokes an agent: its token stops working at once; its site's data stays.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn revoke<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<AgentView> {
     let existing = get(db, id).await?;
     if existing.revoked_at.is_none() {
@@ -350,6 +355,7 @@ pub async fn revoke<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<AgentVi
 }
 
 /// Gives an agent a new token; the old one stops working at once.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn rotate(db: &DatabaseConnection, id: Uuid) -> StoreResult<Registered> {
     let txn = db.begin().await?;
     let row = agent::Entity::find_by_id(id)
@@ -377,6 +383,7 @@ pub async fn rotate(db: &DatabaseConnection, id: Uuid) -> StoreResult<Registered
 
 /// An agent replaces its own token, if `presented_token_id` is still its token (a
 /// conditional update: two rotations at once give one winner and one `Conflict`).
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn rotate_own(
     db: &DatabaseConnection,
     id: Uuid,
@@ -411,6 +418,7 @@ pub async fn rotate_own(
 }
 
 /// Removes an agent; its scans stay (their agent reference is cleared).
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn delete<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<()> {
     let res = agent::Entity::delete_by_id(id).exec(db).await?;
     if res.rows_affected == 0 {
@@ -421,6 +429,7 @@ pub async fn delete<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<()> {
 
 /// Moves silent agents along the lifecycle; returns how many changed state. Conditional
 /// UPDATEs: a heartbeat landing at the same moment wins.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn sweep<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> StoreResult<u64> {
     let mut changed = agent::Entity::update_many()
         .col_expr(

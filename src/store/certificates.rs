@@ -2,6 +2,7 @@
 use super::entity::certificate;
 use super::error::StoreResult;
 use super::page::{Page, PageRequest};
+use super::sites::SiteScope;
 use crate::model::CertificateObservation;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
@@ -13,6 +14,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Inserts or refreshes the certificates of one report. `owners` maps IP → asset id.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn upsert_observed<C: ConnectionTrait>(
     db: &C,
     site_id: Uuid,
@@ -164,6 +166,7 @@ fn view(c: certificate::Model, site: String, now: DateTime<Utc>) -> CertificateV
 const PER_ASSET: u64 = 500;
 
 /// The certificates of one asset: recorded for it, or seen on its address in its site.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn of_asset<C: ConnectionTrait>(
     db: &C,
     site_id: Uuid,
@@ -189,6 +192,7 @@ pub async fn of_asset<C: ConnectionTrait>(
         .collect())
 }
 
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     filter: &CertificateFilter,
@@ -196,9 +200,9 @@ pub async fn list<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> StoreResult<Page<CertificateView>> {
     let mut cond = Condition::all();
-    if let Some(name) = &filter.site {
-        let site = super::sites::require(db, name).await?;
-        cond = cond.add(certificate::Column::SiteId.eq(site.id));
+    let scope = SiteScope::of(db, filter.site.as_deref()).await?;
+    if let Some(id) = scope.id() {
+        cond = cond.add(certificate::Column::SiteId.eq(id));
     }
     if let Some(days) = filter.expiring_days {
         cond = cond.add(certificate::Column::NotAfter.lte(now + chrono::Duration::days(days)));
@@ -215,11 +219,10 @@ pub async fn list<C: ConnectionTrait>(
     let (rows, total) = page
         .fetch(db, query.order_by_asc(certificate::Column::Id))
         .await?;
-    let names = super::sites::names(db).await?;
     let items = rows
         .into_iter()
         .map(|c| {
-            let site = names.get(&c.site_id).cloned().unwrap_or_default();
+            let site = scope.name(c.site_id).to_string();
             view(c, site, now)
         })
         .collect();

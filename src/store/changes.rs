@@ -2,6 +2,7 @@
 use super::entity::{asset, asset_change};
 use super::error::{StoreError, StoreResult};
 use super::page::{Page, PageRequest};
+use super::sites::SiteScope;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -59,6 +60,7 @@ fn view(c: asset_change::Model, site: String, asset: Option<&Shown>) -> ChangeVi
 }
 
 /// The newest `limit` changes of one asset (its detail page): one query, no count.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn of_asset<C: ConnectionTrait>(
     db: &C,
     a: &asset::Model,
@@ -79,15 +81,16 @@ pub async fn of_asset<C: ConnectionTrait>(
 }
 
 /// Changes, newest first.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     f: &ChangeFilter,
     page: PageRequest,
 ) -> StoreResult<Page<ChangeView>> {
     let mut cond = Condition::all();
-    if let Some(name) = &f.site {
-        let site = super::sites::require(db, name).await?;
-        cond = cond.add(asset_change::Column::SiteId.eq(site.id));
+    let scope = SiteScope::of(db, f.site.as_deref()).await?;
+    if let Some(id) = scope.id() {
+        cond = cond.add(asset_change::Column::SiteId.eq(id));
     }
     if let Some(id) = f.asset_id {
         cond = cond.add(asset_change::Column::AssetId.eq(id));
@@ -132,11 +135,10 @@ pub async fn list<C: ConnectionTrait>(
         .into_iter()
         .map(|(id, ip, mac, hostname)| (id, (ip, mac, hostname)))
         .collect();
-    let names = super::sites::names(db).await?;
     let items = rows
         .into_iter()
         .map(|c| {
-            let site = names.get(&c.site_id).cloned().unwrap_or_default();
+            let site = scope.name(c.site_id).to_string();
             let shown = assets.get(&c.asset_id);
             view(c, site, shown)
         })

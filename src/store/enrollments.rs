@@ -45,6 +45,7 @@ fn state_of(e: &enrollment_token::Model, now: DateTime<Utc>) -> &'static str {
 }
 
 /// Makes an enrollment token for `site` (created if needed), valid for `lifetime`.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create<C: ConnectionTrait>(
     db: &C,
     site: &str,
@@ -81,6 +82,7 @@ pub async fn create<C: ConnectionTrait>(
     })
 }
 
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<EnrollmentView>> {
     let names = sites::names(db).await?;
     let now = Utc::now();
@@ -102,6 +104,7 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<EnrollmentView>
 }
 
 /// Withdraws an enrollment token (used or not).
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn delete<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<()> {
     let res = enrollment_token::Entity::delete_by_id(id).exec(db).await?;
     if res.rows_affected == 0 {
@@ -130,6 +133,7 @@ impl Refusal {
 }
 
 /// Checks a presented token; says how it fails only to someone who holds its secret.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn check<C: ConnectionTrait>(
     db: &C,
     presented: &PresentedToken,
@@ -154,6 +158,7 @@ pub async fn check<C: ConnectionTrait>(
 
 /// Marks a checked token spent by `agent_id`; false when another registration spent it
 /// first (the conditional UPDATE is what makes a token single-use under concurrency).
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn spend<C: ConnectionTrait>(
     db: &C,
     id: Uuid,

@@ -117,6 +117,7 @@ async fn assets_of<C: ConnectionTrait>(
 
 /// Hands every asset of `site` (None: all sites), without its services, to `each`, ordered
 /// by site and address, one row at a time: 100 000 assets are never all in memory at once.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn for_each<C: ConnectionTrait + sea_orm::StreamTrait>(
     db: &C,
     site: Option<&str>,
@@ -153,6 +154,7 @@ struct ScoringRow {
 /// Hands every asset of `site` (None: all sites) to `each` with only what risk and CVE
 /// matching read (id, site, address, group, ports, first seen, change count) and its services
 /// as stored JSON, so repeated service lists are matched without being parsed again.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn for_each_scoring<C: ConnectionTrait + sea_orm::StreamTrait>(
     db: &C,
     site: Option<&str>,
@@ -198,6 +200,7 @@ pub async fn for_each_scoring<C: ConnectionTrait + sea_orm::StreamTrait>(
 const IDS_PER_QUERY: usize = 500;
 
 /// The facts (with services) of the assets with these ids; unknown ids are skipped.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn by_ids<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> StoreResult<Vec<AssetFacts>> {
     let names = super::sites::names(db).await?;
     let mut out = Vec::with_capacity(ids.len());
@@ -212,6 +215,7 @@ pub async fn by_ids<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> StoreResult<Vec
 
 /// Assets counted by (site, group, manual, confidence band), optionally inside one site and
 /// address range: compliance without loading a row per asset.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn classification_counts<C: ConnectionTrait>(
     db: &C,
     site: Option<&str>,
@@ -269,6 +273,7 @@ pub async fn classification_counts<C: ConnectionTrait>(
 
 /// Assets needing classification work (not tagged by hand; unclassified first, then low
 /// confidence), at most `limit`, with how many there are in all.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn action_candidates<C: ConnectionTrait>(
     db: &C,
     site: Option<&str>,

@@ -329,6 +329,7 @@ async fn base_condition<C: ConnectionTrait>(db: &C, f: &AssetFilter) -> StoreRes
 
 /// Assets per group under the filter without its category criterion (so the summary cards
 /// stay meaningful while one group is selected). The filter's total follows from it.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn summary<C: ConnectionTrait>(
     db: &C,
     f: &AssetFilter,
@@ -359,6 +360,7 @@ pub fn total_of(summary: &BTreeMap<String, u64>, f: &AssetFilter) -> u64 {
 }
 
 /// One page of the filter, in its order.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn rows<C: ConnectionTrait>(
     db: &C,
     f: &AssetFilter,
@@ -415,6 +417,7 @@ pub async fn rows<C: ConnectionTrait>(
 }
 
 /// One page of the inventory with the filter's group counts and total.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     f: &AssetFilter,
@@ -444,6 +447,7 @@ impl AssetFilter {
 }
 
 /// Finds the one asset a user means by an id, a MAC or an IP (optionally inside one site).
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn resolve<C: ConnectionTrait>(
     db: &C,
     reference: &str,
@@ -551,6 +555,7 @@ async fn entries<C: ConnectionTrait>(
 }
 
 /// Snapshots of one asset, newest first.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn history<C: ConnectionTrait>(
     db: &C,
     asset_id: Uuid,
@@ -585,6 +590,7 @@ pub struct AssetDetail {
 const DETAIL_HISTORY: u64 = 50;
 const DETAIL_CHANGES: u64 = 100;
 
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn detail<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
@@ -615,6 +621,7 @@ pub async fn detail<C: ConnectionTrait>(
 
 /// IPs of a site's assets marked fragile: later scans probe them gently. An unknown site has
 /// none.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn fragile_ips<C: ConnectionTrait>(db: &C, site: &str) -> StoreResult<Vec<IpAddr>> {
     let Some(site) = super::sites::find(db, site).await? else {
         return Ok(Vec::new());

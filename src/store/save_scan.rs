@@ -52,6 +52,7 @@ pub struct SaveOutcome {
 }
 
 /// Stores a report for `site` (created if needed) as one transaction.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn save_scan(
     db: &DatabaseConnection,
     report: &ScanReport,

@@ -2,6 +2,7 @@
 use super::entity::scan;
 use super::error::StoreResult;
 use super::page::{Page, PageRequest};
+use super::sites::SiteScope;
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
@@ -27,28 +28,28 @@ pub struct ScanView {
 }
 
 /// Scans newest first, optionally of one site.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     site: Option<&str>,
     page: PageRequest,
 ) -> StoreResult<Page<ScanView>> {
     let mut cond = Condition::all();
-    if let Some(name) = site {
-        let s = super::sites::require(db, name).await?;
-        cond = cond.add(scan::Column::SiteId.eq(s.id));
+    let scope = SiteScope::of(db, site).await?;
+    if let Some(id) = scope.id() {
+        cond = cond.add(scan::Column::SiteId.eq(id));
     }
     let q = scan::Entity::find().filter(cond);
     let q = q
         .order_by_desc(scan::Column::StartedAt)
         .order_by_desc(scan::Column::Id);
     let (rows, total) = page.fetch(db, q).await?;
-    let names = super::sites::names(db).await?;
     let items = rows
         .into_iter()
         .map(|s| ScanView {
             id: s.id,
             report_id: s.report_id,
-            site: names.get(&s.site_id).cloned().unwrap_or_default(),
+            site: scope.name(s.site_id).to_string(),
             agent_id: s.agent_id,
             duration_seconds: s
                 .completed_at

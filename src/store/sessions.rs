@@ -20,6 +20,7 @@ pub struct LiveSession {
 }
 
 /// Stores a new session for `user_id` under `id_hash` (the hashed cookie value).
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create<C: ConnectionTrait>(
     db: &C,
     id_hash: &str,
@@ -47,6 +48,7 @@ pub async fn create<C: ConnectionTrait>(
 }
 
 /// The unexpired session stored under `id_hash`, with its user.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn find<C: ConnectionTrait>(
     db: &C,
     id_hash: &str,
@@ -70,6 +72,7 @@ pub async fn find<C: ConnectionTrait>(
 }
 
 /// Records activity (callers throttle this to one write a minute per session).
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn touch<C: ConnectionTrait>(
     db: &C,
     id_hash: &str,
@@ -83,6 +86,7 @@ pub async fn touch<C: ConnectionTrait>(
     Ok(())
 }
 
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn delete<C: ConnectionTrait>(db: &C, id_hash: &str) -> StoreResult<()> {
     session::Entity::delete_by_id(id_hash.to_string())
         .exec(db)
@@ -91,6 +95,7 @@ pub async fn delete<C: ConnectionTrait>(db: &C, id_hash: &str) -> StoreResult<()
 }
 
 /// Ends every session of a user (password reset, role change, removal).
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn delete_for_user<C: ConnectionTrait>(db: &C, user_id: Uuid) -> StoreResult<u64> {
     Ok(session::Entity::delete_many()
         .filter(session::Column::UserId.eq(user_id))
@@ -100,6 +105,7 @@ pub async fn delete_for_user<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Store
 }
 
 /// Removes expired sessions and those unused for `idle`; returns how many.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn purge_expired<C: ConnectionTrait>(
     db: &C,
     now: DateTime<Utc>,

@@ -3,6 +3,7 @@
 use super::entity::{shield_finding, shield_scan};
 use super::error::{StoreError, StoreResult};
 use super::page::{Page, PageRequest};
+use super::sites::SiteScope;
 use super::{begin_write, rows_per_insert, sites};
 use crate::model::shield::ShieldReport;
 use chrono::{DateTime, Utc};
@@ -17,6 +18,7 @@ use uuid::Uuid;
 pub use crate::model::agent_api::ShieldSaved;
 
 /// Stores a shield report for `site` in one transaction.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn save(
     db: &DatabaseConnection,
     report: &ShieldReport,
@@ -205,15 +207,15 @@ async fn findings_of<C: ConnectionTrait>(
 }
 
 /// Newest shield scans first, one site or all.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     site: Option<&str>,
     page: PageRequest,
 ) -> StoreResult<Page<ShieldScanView>> {
     let mut q = shield_scan::Entity::find();
-    if let Some(name) = site {
-        q = q.filter(shield_scan::Column::SiteId.eq(sites::require(db, name).await?.id));
-    }
+    let scope = SiteScope::of(db, site).await?;
+    q = scope.filter(q, shield_scan::Column::SiteId);
     let q = q
         .order_by_desc(shield_scan::Column::StartedAt)
         .order_by_desc(shield_scan::Column::Id);
@@ -227,12 +229,11 @@ pub async fn list<C: ConnectionTrait>(
             .entry(f.severity)
             .or_default() += 1;
     }
-    let names = sites::names(db).await?;
     let items = rows
         .into_iter()
         .map(|s| ShieldScanView {
             severity_counts: counts.remove(&s.id).unwrap_or_default(),
-            site: names.get(&s.site_id).cloned().unwrap_or_default(),
+            site: scope.name(s.site_id).to_string(),
             id: s.id,
             agent_id: s.agent_id,
             target: s.target,
@@ -248,6 +249,7 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// Every finding of one shield scan.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn findings<C: ConnectionTrait>(db: &C, scan_id: Uuid) -> StoreResult<Vec<FindingView>> {
     if shield_scan::Entity::find_by_id(scan_id)
         .one(db)

@@ -30,6 +30,7 @@ pub fn validate_name(name: &str) -> StoreResult<&str> {
 }
 
 /// Finds a site by name or creates it; safe against two writers creating it at once.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn ensure<C: ConnectionTrait>(db: &C, name: &str) -> StoreResult<site::Model> {
     let name = validate_name(name)?;
     if let Some(s) = find(db, name).await? {
@@ -49,6 +50,7 @@ pub async fn ensure<C: ConnectionTrait>(db: &C, name: &str) -> StoreResult<site:
         .ok_or_else(|| StoreError::NotFound(format!("site '{name}'")))
 }
 
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn find<C: ConnectionTrait>(db: &C, name: &str) -> StoreResult<Option<site::Model>> {
     Ok(site::Entity::find()
         .filter(site::Column::Name.eq(name.trim()))
@@ -58,6 +60,7 @@ pub async fn find<C: ConnectionTrait>(db: &C, name: &str) -> StoreResult<Option<
 
 /// Serialises writers of one site until the transaction ends. On PostgreSQL this locks the
 /// site row; on SQLite `begin_write` already holds the database's single write lock.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn lock<C: ConnectionTrait>(db: &C, site_id: Uuid) -> StoreResult<()> {
     if db.get_database_backend() == DbBackend::Postgres {
         db.query_one_raw(Statement::from_sql_and_values(
@@ -71,6 +74,7 @@ pub async fn lock<C: ConnectionTrait>(db: &C, site_id: Uuid) -> StoreResult<()> 
 }
 
 /// Site id → name, for views that show the site.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn names<C: ConnectionTrait>(
     db: &C,
 ) -> StoreResult<std::collections::HashMap<Uuid, String>> {
@@ -83,6 +87,7 @@ pub async fn names<C: ConnectionTrait>(
 }
 
 /// The name of a site by id.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn name_of<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<String> {
     site::Entity::find_by_id(id)
         .one(db)
@@ -92,10 +97,55 @@ pub async fn name_of<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<String
 }
 
 /// A site that must already exist (for filters and reads).
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn require<C: ConnectionTrait>(db: &C, name: &str) -> StoreResult<site::Model> {
     find(db, name)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("site '{}'", name.trim())))
+}
+
+/// The site scope of a read, resolved once: the filter by one site (which must exist) or by
+/// none, and the id → name map the views show. One query where each read used to find the
+/// site, require it, filter by its id and load the names on its own.
+pub struct SiteScope {
+    site: Option<Uuid>,
+    names: std::collections::HashMap<Uuid, String>,
+}
+
+impl SiteScope {
+    /// `site` by name (trimmed, as `find` matches), or every site when `None`.
+    pub async fn of<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult<SiteScope> {
+        let names = names(db).await?;
+        let site = match site.map(str::trim) {
+            None => None,
+            Some(wanted) => Some(
+                names
+                    .iter()
+                    .find(|(_, n)| n.as_str() == wanted)
+                    .map(|(id, _)| *id)
+                    .ok_or_else(|| StoreError::NotFound(format!("site '{wanted}'")))?,
+            ),
+        };
+        Ok(SiteScope { site, names })
+    }
+
+    /// The one site of the scope, if it has one.
+    pub fn id(&self) -> Option<Uuid> {
+        self.site
+    }
+
+    /// `q` limited to the scope's site by `column`, or unchanged for every site.
+    pub fn filter<Q: QueryFilter>(&self, q: Q, column: impl ColumnTrait) -> Q {
+        match self.site {
+            Some(id) => q.filter(column.eq(id)),
+            None => q,
+        }
+    }
+
+    /// A site's name for a view ("" for a site removed meanwhile).
+    pub fn name(&self, id: Uuid) -> &str {
+        self.names.get(&id).map_or("", String::as_str)
+    }
 }
 
 /// A site with its inventory size and latest scan, for `/api/sites`.
@@ -110,6 +160,7 @@ pub struct SiteSummary {
     pub created_at: DateTime<Utc>,
 }
 
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<SiteSummary>> {
     let sites = site::Entity::find()
         .order_by_asc(site::Column::Name)

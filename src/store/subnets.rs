@@ -2,6 +2,7 @@
 use super::entity::{asset, subnet};
 use super::error::{StoreError, StoreResult};
 use super::sites;
+use super::sites::SiteScope;
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use sea_orm::sea_query::OnConflict;
@@ -46,6 +47,7 @@ pub struct SubnetView {
 }
 
 /// Registers a subnet, or updates its label and VLAN when it exists.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn add<C: ConnectionTrait>(
     db: &C,
     site: &str,
@@ -95,6 +97,7 @@ pub async fn add<C: ConnectionTrait>(
 }
 
 /// Removes a subnet; an unknown one is an error so typos do not pass silently.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn remove<C: ConnectionTrait>(db: &C, site: &str, cidr: &str) -> StoreResult<()> {
     let net = parse_cidr(cidr)?;
     let site = sites::require(db, site).await?;
@@ -113,20 +116,18 @@ pub async fn remove<C: ConnectionTrait>(db: &C, site: &str, cidr: &str) -> Store
 }
 
 /// Subnets of one site, or of every site, ordered by site then address.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult<Vec<SubnetView>> {
     let mut q = subnet::Entity::find();
-    if let Some(name) = site {
-        let s = sites::require(db, name).await?;
-        q = q.filter(subnet::Column::SiteId.eq(s.id));
-    }
-    let names = super::sites::names(db).await?;
+    let scope = SiteScope::of(db, site).await?;
+    q = scope.filter(q, subnet::Column::SiteId);
     let mut rows: Vec<SubnetView> = q
         .order_by_asc(subnet::Column::Cidr)
         .all(db)
         .await?
         .into_iter()
         .map(|s| {
-            let name = names.get(&s.site_id).cloned().unwrap_or_default();
+            let name = scope.name(s.site_id).to_string();
             view(s, &name)
         })
         .collect();
@@ -152,6 +153,7 @@ fn view(s: subnet::Model, site: &str) -> SubnetView {
 
 /// After a save: subnets the scan covered get `last_scanned_at`; every subnet of the site gets
 /// its count of present assets.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn record_scan<C: ConnectionTrait>(
     db: &C,
     site_id: Uuid,

@@ -2,6 +2,7 @@
 use super::entity::{asset, switch};
 use super::error::{StoreError, StoreResult};
 use super::sites;
+use super::sites::SiteScope;
 use crate::model::{MacAddr, SwitchPort};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -38,6 +39,7 @@ fn validate_host(host: &str) -> StoreResult<&str> {
 }
 
 /// Registers a switch or updates its community, version and label.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn add<C: ConnectionTrait>(
     db: &C,
     site: &str,
@@ -89,6 +91,7 @@ fn not_registered(host: &str, site: &str) -> StoreError {
     StoreError::NotFound(format!("switch {} in site '{site}'", host.trim()))
 }
 
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn remove<C: ConnectionTrait>(db: &C, site: &str, host: &str) -> StoreResult<()> {
     let site = sites::require(db, site).await?;
     let res = switch::Entity::delete_many()
@@ -102,20 +105,18 @@ pub async fn remove<C: ConnectionTrait>(db: &C, site: &str, host: &str) -> Store
     Ok(())
 }
 
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult<Vec<SwitchView>> {
     let mut q = switch::Entity::find();
-    if let Some(name) = site {
-        let s = sites::require(db, name).await?;
-        q = q.filter(switch::Column::SiteId.eq(s.id));
-    }
-    let names = super::sites::names(db).await?;
+    let scope = SiteScope::of(db, site).await?;
+    q = scope.filter(q, switch::Column::SiteId);
     Ok(q.order_by_asc(switch::Column::Host)
         .all(db)
         .await?
         .into_iter()
         .map(|s| SwitchView {
             id: s.id,
-            site: names.get(&s.site_id).cloned().unwrap_or_default(),
+            site: scope.name(s.site_id).to_string(),
             host: s.host,
             snmp_version: s.snmp_version,
             label: s.label,
@@ -145,6 +146,7 @@ impl std::fmt::Debug for SwitchAccess {
 }
 
 /// The switches of `site` with their communities, for polling. An unknown site has none.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn access<C: ConnectionTrait>(db: &C, site: &str) -> StoreResult<Vec<SwitchAccess>> {
     let Some(site) = sites::find(db, site).await? else {
         return Ok(Vec::new());
@@ -165,6 +167,7 @@ pub async fn access<C: ConnectionTrait>(db: &C, site: &str) -> StoreResult<Vec<S
 
 /// Records one poll of `host`: how many MACs its table held, and for each placed MAC the
 /// port it sits on, written to the site's assets with that MAC. Returns the assets placed.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn record_poll<C: ConnectionTrait>(
     db: &C,
     site: &str,

@@ -3,6 +3,7 @@
 use super::entity::asset;
 use super::error::{StoreError, StoreResult};
 use super::inventory::{self, AssetView};
+use super::sites::SiteScope;
 use super::{begin_write, sites};
 use crate::model::Category;
 use chrono::Utc;
@@ -14,6 +15,7 @@ use sea_orm::{
 pub const MAX_NOTE: usize = 1024;
 
 /// Tags the asset a user names (id, IP or MAC; `site` disambiguates).
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn tag(
     db: &DatabaseConnection,
     reference: &str,
@@ -68,6 +70,7 @@ async fn write_tag(
 }
 
 /// Clears a manual tag; the asset returns to its computed group.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn untag(
     db: &DatabaseConnection,
     reference: &str,
@@ -90,18 +93,16 @@ pub async fn untag(
 }
 
 /// Every tagged asset, optionally of one site.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult<Vec<AssetView>> {
     let mut q = asset::Entity::find().filter(asset::Column::ManualCategory.is_not_null());
-    if let Some(name) = site {
-        let s = super::sites::require(db, name).await?;
-        q = q.filter(asset::Column::SiteId.eq(s.id));
-    }
-    let names = super::sites::names(db).await?;
+    let scope = SiteScope::of(db, site).await?;
+    q = scope.filter(q, asset::Column::SiteId);
     Ok(q.order_by_asc(asset::Column::IpSort)
         .all(db)
         .await?
         .iter()
-        .map(|a| inventory::view(a, names.get(&a.site_id).map_or("", |s| s)))
+        .map(|a| inventory::view(a, scope.name(a.site_id)))
         .collect())
 }
 

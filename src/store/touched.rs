@@ -22,6 +22,7 @@ pub struct Touched<'a> {
 }
 
 /// Loads every asset of `site_id` the report can touch, once each, in a stable order.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn load<C: ConnectionTrait>(
     db: &C,
     site_id: Uuid,

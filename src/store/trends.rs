@@ -16,6 +16,7 @@ fn day(backend: DbBackend, col: &str) -> String {
 }
 
 /// `$1, $2` on PostgreSQL, `?` on SQLite.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn daily<C: ConnectionTrait>(
     db: &C,
     site: Option<Uuid>,

@@ -71,6 +71,7 @@ pub fn validate_username(name: &str) -> StoreResult<&str> {
     }
 }
 
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn find<C: ConnectionTrait>(db: &C, username: &str) -> StoreResult<Option<user::Model>> {
     Ok(user::Entity::find()
         .filter(user::Column::Username.eq(username.trim()))
@@ -79,6 +80,7 @@ pub async fn find<C: ConnectionTrait>(db: &C, username: &str) -> StoreResult<Opt
 }
 
 /// Creates a user with an already computed password hash.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn add<C: ConnectionTrait>(
     db: &C,
     username: &str,
@@ -107,6 +109,7 @@ pub async fn add<C: ConnectionTrait>(
 /// Changes a user's role and/or password and ends their sessions, all in one transaction.
 /// The last admin cannot be demoted: admins are locked first, so two admins demoting each
 /// other at once cannot both succeed.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn change(
     db: &DatabaseConnection,
     username: &str,
@@ -166,10 +169,12 @@ async fn admin_count<C: ConnectionTrait>(db: &C) -> StoreResult<u64> {
 }
 
 /// How many users exist (the first start creates an admin only into an empty table).
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn count<C: ConnectionTrait>(db: &C) -> StoreResult<u64> {
     Ok(user::Entity::find().count(db).await?)
 }
 
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<UserView>> {
     Ok(user::Entity::find()
         .order_by_asc(user::Column::Username)
@@ -182,6 +187,7 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<UserView>> {
 
 /// Removes a user and their sessions; the last admin cannot be removed (nobody could
 /// administer the server). Race-free like `change`.
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn remove(db: &DatabaseConnection, username: &str) -> StoreResult<()> {
     let txn = super::begin_write(db).await?;
     lock_admins(&txn).await?;
