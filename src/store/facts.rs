@@ -3,6 +3,7 @@
 //! as stored JSON), counted in SQL (compliance), or loaded by id for the page being shown.
 use super::entity::asset;
 use super::error::StoreResult;
+use super::sites::SiteScope;
 use crate::model::{AssetFacts, ClassCount};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -10,7 +11,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use std::collections::HashMap;
 use uuid::Uuid;
 
 #[derive(FromQueryResult)]
@@ -43,40 +43,22 @@ fn select_facts(
     q: sea_orm::Select<asset::Entity>,
     with_services: bool,
 ) -> sea_orm::Selector<sea_orm::SelectModel<Row>> {
-    use asset::Column as A;
     let services = if with_services {
         "CAST(services AS TEXT)"
     } else {
         "'[]'"
     };
     q.select_only()
-        .columns([
-            A::Id,
-            A::SiteId,
-            A::Ip,
-            A::Mac,
-            A::Hostname,
-            A::Vendor,
-            A::Category,
-            A::DeviceType,
-            A::Confidence,
-            A::ManualCategory,
-            A::FirstSeen,
-            A::LastSeen,
-            A::Missing,
-            A::ChangeCount,
-            A::SwitchHost,
-            A::SwitchPort,
-        ])
+        .columns(super::projection::SUMMARY)
         .column_as(Expr::cust("CAST(open_ports AS TEXT)"), "open_ports")
         .column_as(Expr::cust(services), "services")
         .into_model::<Row>()
 }
 
-fn facts_of(r: Row, names: &HashMap<Uuid, String>, with_services: bool) -> AssetFacts {
+fn facts_of(r: Row, scope: &SiteScope, with_services: bool) -> AssetFacts {
     AssetFacts {
         id: r.id,
-        site: names.get(&r.site_id).cloned().unwrap_or_default(),
+        site: scope.name(r.site_id).to_string(),
         ip: r.ip,
         mac: r.mac,
         hostname: r.hostname,
@@ -104,15 +86,12 @@ fn facts_of(r: Row, names: &HashMap<Uuid, String>, with_services: bool) -> Asset
 async fn assets_of<C: ConnectionTrait>(
     db: &C,
     site: Option<&str>,
-) -> StoreResult<sea_orm::Select<asset::Entity>> {
-    let q = asset::Entity::find();
-    Ok(match site {
-        Some(name) => {
-            let s = super::sites::require(db, name).await?;
-            q.filter(asset::Column::SiteId.eq(s.id))
-        }
-        None => q,
-    })
+) -> StoreResult<(sea_orm::Select<asset::Entity>, SiteScope)> {
+    let scope = SiteScope::of(db, site).await?;
+    Ok((
+        scope.filter(asset::Entity::find(), asset::Column::SiteId),
+        scope,
+    ))
 }
 
 /// Hands every asset of `site` (None: all sites), without its services, to `each`, ordered
@@ -124,16 +103,15 @@ pub async fn for_each<C: ConnectionTrait + sea_orm::StreamTrait>(
     mut each: impl FnMut(AssetFacts),
 ) -> StoreResult<()> {
     use asset::Column as A;
-    let q = assets_of(db, site).await?;
+    let (q, scope) = assets_of(db, site).await?;
     let q = q
         .order_by_asc(A::SiteId)
         .order_by_asc(A::IpSort)
         .order_by_asc(A::Id);
-    let names = super::sites::names(db).await?;
     let rows = select_facts(q, false).stream(db).await?;
     let mut rows = std::pin::pin!(rows);
     while let Some(r) = futures_util::StreamExt::next(&mut rows).await {
-        each(facts_of(r?, &names, false));
+        each(facts_of(r?, &scope, false));
     }
     Ok(())
 }
@@ -161,8 +139,7 @@ pub async fn for_each_scoring<C: ConnectionTrait + sea_orm::StreamTrait>(
     mut each: impl FnMut(&AssetFacts, &str),
 ) -> StoreResult<()> {
     use asset::Column as A;
-    let q = assets_of(db, site).await?;
-    let names = super::sites::names(db).await?;
+    let (q, scope) = assets_of(db, site).await?;
     let rows = q
         .select_only()
         .columns([
@@ -183,7 +160,7 @@ pub async fn for_each_scoring<C: ConnectionTrait + sea_orm::StreamTrait>(
         let r = r?;
         let facts = AssetFacts {
             id: r.id,
-            site: names.get(&r.site_id).cloned().unwrap_or_default(),
+            site: scope.name(r.site_id).to_string(),
             ip: r.ip,
             category: r.category,
             open_ports: serde_json::from_str(&r.open_ports).unwrap_or_default(),
@@ -202,12 +179,12 @@ const IDS_PER_QUERY: usize = 500;
 /// The facts (with services) of the assets with these ids; unknown ids are skipped.
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn by_ids<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> StoreResult<Vec<AssetFacts>> {
-    let names = super::sites::names(db).await?;
+    let scope = SiteScope::of(db, None).await?;
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(IDS_PER_QUERY) {
         let q = asset::Entity::find().filter(asset::Column::Id.is_in(chunk.iter().copied()));
         for r in select_facts(q, true).all(db).await? {
-            out.push(facts_of(r, &names, true));
+            out.push(facts_of(r, &scope, true));
         }
     }
     Ok(out)
@@ -224,9 +201,9 @@ pub async fn classification_counts<C: ConnectionTrait>(
     let b = db.get_database_backend();
     let mut values: Vec<sea_orm::Value> = Vec::new();
     let mut conds: Vec<String> = Vec::new();
-    if let Some(name) = site {
-        let s = super::sites::require(db, name).await?;
-        values.push(s.id.into());
+    let scope = SiteScope::of(db, site).await?;
+    if let Some(id) = scope.id() {
+        values.push(id.into());
         conds.push(format!("site_id = {}", super::placeholder(b, values.len())));
     }
     if let Some(net) = net {
@@ -253,7 +230,6 @@ pub async fn classification_counts<C: ConnectionTrait>(
     let rows = db
         .query_all_raw(sea_orm::Statement::from_sql_and_values(b, sql, values))
         .await?;
-    let names = super::sites::names(db).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let site_id: Uuid = r.try_get("", "site_id")?;
@@ -261,7 +237,7 @@ pub async fn classification_counts<C: ConnectionTrait>(
         let band: i32 = r.try_get("", "band")?;
         let n: i64 = r.try_get("", "n")?;
         out.push(ClassCount {
-            site: names.get(&site_id).cloned().unwrap_or_default(),
+            site: scope.name(site_id).to_string(),
             category: r.try_get("", "category")?,
             manual: manual != 0,
             band: band.clamp(0, 2) as u8,
@@ -281,11 +257,11 @@ pub async fn action_candidates<C: ConnectionTrait>(
 ) -> StoreResult<(Vec<AssetFacts>, u64)> {
     use asset::Column as A;
     use sea_orm::{Condition, PaginatorTrait};
-    let mut base = asset::Entity::find().filter(A::ManualCategory.is_null());
-    if let Some(name) = site {
-        let s = super::sites::require(db, name).await?;
-        base = base.filter(A::SiteId.eq(s.id));
-    }
+    let scope = SiteScope::of(db, site).await?;
+    let base = scope.filter(
+        asset::Entity::find().filter(A::ManualCategory.is_null()),
+        A::SiteId,
+    );
     let unclassified = Condition::any()
         .add(A::Confidence.lt(0.3))
         .add(A::Category.eq("unclassified"));
@@ -293,7 +269,6 @@ pub async fn action_candidates<C: ConnectionTrait>(
         .add(A::Confidence.gte(0.3))
         .add(A::Confidence.lt(0.7))
         .add(A::Category.ne("unclassified"));
-    let names = super::sites::names(db).await?;
     let mut out = Vec::new();
     let mut total = 0;
     for cond in [unclassified, review] {
@@ -311,7 +286,7 @@ pub async fn action_candidates<C: ConnectionTrait>(
             .await?;
         out.extend(rows.into_iter().map(|a| AssetFacts {
             id: a.id,
-            site: names.get(&a.site_id).cloned().unwrap_or_default(),
+            site: scope.name(a.site_id).to_string(),
             ip: a.ip,
             hostname: a.hostname,
             category: a.category,

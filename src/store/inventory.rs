@@ -125,29 +125,14 @@ pub(crate) struct ListedRow {
 }
 
 impl ListedRow {
-    const COLUMNS: [asset::Column; 22] = [
-        asset::Column::Id,
-        asset::Column::SiteId,
-        asset::Column::Ip,
-        asset::Column::Mac,
-        asset::Column::Hostname,
-        asset::Column::Vendor,
+    /// The list row's own columns beside `projection::SUMMARY`.
+    const EXTRA: [asset::Column; 6] = [
         asset::Column::OsHint,
-        asset::Column::DeviceType,
-        asset::Column::Category,
         asset::Column::ComputedCategory,
-        asset::Column::Confidence,
         asset::Column::Sensitivity,
         asset::Column::OpenPorts,
-        asset::Column::ManualCategory,
         asset::Column::ManualNote,
-        asset::Column::SwitchHost,
-        asset::Column::SwitchPort,
-        asset::Column::FirstSeen,
-        asset::Column::LastSeen,
-        asset::Column::Missing,
         asset::Column::MissingSince,
-        asset::Column::ChangeCount,
     ];
 
     fn of(a: &asset::Model) -> ListedRow {
@@ -400,7 +385,8 @@ pub async fn rows<C: ConnectionTrait>(
     };
     let found = query
         .select_only()
-        .columns(ListedRow::COLUMNS)
+        .columns(super::projection::SUMMARY)
+        .columns(ListedRow::EXTRA)
         .offset(page.offset())
         .limit(page.per_page)
         .into_model::<ListedRow>()

@@ -15,6 +15,7 @@ pub mod inventory;
 mod merge;
 pub mod migrate;
 pub mod page;
+mod projection;
 mod save_scan;
 pub mod scans;
 pub mod sessions;
