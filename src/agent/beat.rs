@@ -1,8 +1,7 @@
 //! Heartbeats: what the agent tells the server about itself, built from its status as the
 //! shared `HeartbeatRequest` and answered with a typed `HeartbeatAnswer`.
 use super::client::{ApiClient, CallError};
-use super::cycle::lock;
-use super::status::AgentStatus;
+use super::status::{AgentStatus, lock};
 use crate::model::agent_api::{Activity, HeartbeatAnswer, HeartbeatRequest, paths};
 use chrono::Utc;
 use std::sync::{Arc, Mutex};

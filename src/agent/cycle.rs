@@ -8,7 +8,7 @@ use super::client::{ApiClient, CallError};
 use super::config::AgentConfig;
 use super::error::AgentError;
 use super::queue::{self, Kind, Queue, SetAside};
-use super::status::AgentStatus;
+use super::status::{AgentStatus, lock};
 use crate::model::agent_api::{Activity, IngestAnswer};
 use crate::scan::engine::ScanOutcome;
 use crate::scan::request::{self, ScanError, ScanRequest};
@@ -75,10 +75,6 @@ pub struct Agent<S> {
     status: Arc<Mutex<AgentStatus>>,
     backoff: Backoff,
     stop: watch::Receiver<bool>,
-}
-
-pub fn lock(status: &Mutex<AgentStatus>) -> std::sync::MutexGuard<'_, AgentStatus> {
-    status.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl<S: Scanner> Agent<S> {

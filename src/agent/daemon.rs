@@ -5,8 +5,9 @@
 //! file goes.
 use super::beat::{self, Announce};
 use super::config::AgentConfig;
-use super::cycle::{Agent, LiveScanner, Scanned, lock};
+use super::cycle::{Agent, LiveScanner, Scanned};
 use super::pidfile::PidFile;
+use super::status::lock;
 use crate::model::agent_api::Activity;
 use crate::scan::request::ScanRequest;
 use std::path::Path;

@@ -21,6 +21,11 @@ pub struct AgentStatus {
     pub last_error: Option<String>,
 }
 
+/// The shared status, even after a panic elsewhere poisoned its lock (it is only a record).
+pub fn lock(status: &std::sync::Mutex<AgentStatus>) -> std::sync::MutexGuard<'_, AgentStatus> {
+    status.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 pub fn path(home: &Path) -> PathBuf {
     home.join(FILE)
 }
