@@ -4,6 +4,7 @@ use super::entity::{asset, scan, scan_asset};
 use super::error::{StoreError, StoreResult};
 use super::identity::ip_sort_range;
 use super::page::{Page, PageRequest};
+use super::sites::SiteScope;
 use crate::model::{Category, ConfidenceLevel, DeviceType, MacAddr};
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
@@ -234,11 +235,15 @@ fn pg_string_literal(text: &str) -> String {
     out
 }
 
-async fn base_condition<C: ConnectionTrait>(db: &C, f: &AssetFilter) -> StoreResult<Condition> {
+/// The filter as a condition, with its site scope (whose names the rows show).
+async fn base_condition<C: ConnectionTrait>(
+    db: &C,
+    f: &AssetFilter,
+) -> StoreResult<(Condition, SiteScope)> {
     let mut cond = Condition::all();
-    if let Some(name) = &f.site {
-        let site = super::sites::require(db, name).await?;
-        cond = cond.add(asset::Column::SiteId.eq(site.id));
+    let scope = SiteScope::of(db, f.site.as_deref()).await?;
+    if let Some(id) = scope.id() {
+        cond = cond.add(asset::Column::SiteId.eq(id));
     }
     if let Some(net) = &f.subnet {
         let (lo, hi) = ip_sort_range(net);
@@ -309,7 +314,7 @@ async fn base_condition<C: ConnectionTrait>(db: &C, f: &AssetFilter) -> StoreRes
             any
         });
     }
-    Ok(cond)
+    Ok((cond, scope))
 }
 
 /// Assets per group under the filter without its category criterion (so the summary cards
@@ -319,7 +324,7 @@ pub async fn summary<C: ConnectionTrait>(
     db: &C,
     f: &AssetFilter,
 ) -> StoreResult<BTreeMap<String, u64>> {
-    let base = base_condition(db, f).await?;
+    let (base, _) = base_condition(db, f).await?;
     let rows: Vec<(String, i64)> = asset::Entity::find()
         .select_only()
         .column(asset::Column::Category)
@@ -351,7 +356,7 @@ pub async fn rows<C: ConnectionTrait>(
     f: &AssetFilter,
     page: PageRequest,
 ) -> StoreResult<Vec<AssetView>> {
-    let mut cond = base_condition(db, f).await?;
+    let (mut cond, scope) = base_condition(db, f).await?;
     if let Some(c) = f.category {
         cond = cond.add(asset::Column::Category.eq(c.as_str()));
     }
@@ -392,11 +397,10 @@ pub async fn rows<C: ConnectionTrait>(
         .into_model::<ListedRow>()
         .all(db)
         .await?;
-    let names = super::sites::names(db).await?;
     Ok(found
         .into_iter()
         .map(|a| {
-            let site = names.get(&a.site_id).cloned().unwrap_or_default();
+            let site = scope.name(a.site_id).to_string();
             a.into_view(site)
         })
         .collect())
@@ -452,9 +456,9 @@ pub async fn resolve<C: ConnectionTrait>(
             "'{r}' is not an asset id, IP or MAC address"
         )));
     }
-    if let Some(name) = site {
-        let s = super::sites::require(db, name).await?;
-        cond = cond.add(asset::Column::SiteId.eq(s.id));
+    let scope = SiteScope::of(db, site).await?;
+    if let Some(id) = scope.id() {
+        cond = cond.add(asset::Column::SiteId.eq(id));
     }
     let mut found = asset::Entity::find()
         .filter(cond)
@@ -469,10 +473,10 @@ pub async fn resolve<C: ConnectionTrait>(
         0 => Err(StoreError::NotFound(format!("asset '{r}'"))),
         1 => Ok(found.remove(0)),
         n => {
-            let names = super::sites::names(db).await?;
             let mut where_: Vec<String> = found
                 .iter()
-                .filter_map(|a| names.get(&a.site_id).cloned())
+                .map(|a| scope.name(a.site_id).to_string())
+                .filter(|n| !n.is_empty())
                 .collect();
             where_.sort();
             where_.dedup();
