@@ -168,7 +168,7 @@ pub async fn record_polls(
                     .await
                     .map_err(|e| format!("not recorded: {e}"))
             }
-            Err(e) => Err(e.clone()),
+            Err(e) => Err(e.to_string()),
         });
     }
     out

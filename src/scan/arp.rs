@@ -2,6 +2,7 @@
 //! capture thread collects every ARP sender it sees, and only the addresses that have not
 //! answered are asked again, after a retry window. The sweep ends when the last window
 //! closes (or at once when everyone has answered). Needs CAP_NET_RAW.
+use super::error::ProbeError;
 use super::interfaces::LocalNet;
 use super::progress::Progress;
 use crate::model::MacAddr;
@@ -59,7 +60,7 @@ struct Ledger {
     sent: HashMap<Ipv4Addr, Instant>,
     found: HashMap<Ipv4Addr, ArpReply>,
     /// Why the capture stopped listening early, if it did.
-    capture_error: Option<String>,
+    capture_error: Option<ProbeError>,
 }
 
 /// What a sweep found, and why it could not finish if it could not: hosts found before a
@@ -67,10 +68,10 @@ struct Ledger {
 #[derive(Debug, Default)]
 pub struct SweepResult {
     pub found: HashMap<Ipv4Addr, ArpReply>,
-    pub error: Option<String>,
+    pub error: Option<ProbeError>,
 }
 
-fn open_capture(interface: &str) -> Result<pcap::Capture<pcap::Active>, String> {
+fn open_capture(interface: &str) -> Result<pcap::Capture<pcap::Active>, ProbeError> {
     let cap = pcap::Capture::from_device(interface)
         .and_then(|c| {
             c.immediate_mode(true)
@@ -78,7 +79,7 @@ fn open_capture(interface: &str) -> Result<pcap::Capture<pcap::Active>, String> 
                 .timeout(CAPTURE_POLL_MS)
                 .open()
         })
-        .map_err(|e| format!("cannot capture on {interface}: {e}"))?;
+        .map_err(|e| ProbeError::interface("cannot capture", interface, e))?;
     Ok(cap)
 }
 
@@ -141,18 +142,18 @@ fn run_sweep(
     opts: &ArpOptions,
     progress: &Progress,
     first: Option<FirstAnswers>,
-) -> Result<SweepResult, String> {
-    let own_mac = local
-        .mac
-        .ok_or_else(|| format!("{} has no Ethernet address", local.interface))?;
+) -> Result<SweepResult, ProbeError> {
+    let own_mac = local.mac.ok_or_else(|| {
+        ProbeError::interface("ARP sweep", &local.interface, "no Ethernet address")
+    })?;
     let wanted: HashSet<Ipv4Addr> = targets.iter().copied().collect();
     let t0 = Instant::now();
     let mut receiver = open_capture(&local.interface)?
         .setnonblock()
-        .map_err(|e| format!("cannot capture on {}: {e}", local.interface))?;
+        .map_err(|e| ProbeError::interface("cannot capture", &local.interface, e))?;
     receiver
         .filter("arp", true)
-        .map_err(|e| format!("ARP filter on {}: {e}", local.interface))?;
+        .map_err(|e| ProbeError::interface("ARP filter", &local.interface, e))?;
     let mut sender = open_capture(&local.interface)?;
     let ledger = Arc::new(Mutex::new(Ledger::default()));
     let done = Arc::new(AtomicBool::new(false));
@@ -170,7 +171,7 @@ fn run_sweep(
                     }
                     Err(e) => {
                         ledger.lock().expect("ledger").capture_error =
-                            Some(format!("ARP capture on {interface} stopped: {e}"));
+                            Some(ProbeError::interface("ARP capture stopped", &interface, e));
                         break;
                     }
                 };
@@ -215,7 +216,7 @@ fn run_sweep(
                 .sent
                 .insert(ip, Instant::now());
             if let Err(e) = sender.sendpacket(request_frame(local, own_mac, ip)) {
-                outcome = Err(format!("sending ARP on {}: {e}", local.interface));
+                outcome = Err(ProbeError::interface("sending ARP", &local.interface, e));
                 break 'rounds;
             }
             progress.probe();

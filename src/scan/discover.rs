@@ -143,7 +143,7 @@ pub async fn discover(
         match icmp::client() {
             Ok(c) => Some(c),
             Err(e) => {
-                out.failures.push(e);
+                out.failures.push(e.to_string());
                 None
             }
         }
@@ -217,7 +217,7 @@ pub async fn discover(
                     h.saw_rtt(reply.rtt);
                     h.via.insert(Evidence::Arp);
                 }
-                out.failures.extend(swept.error);
+                out.failures.extend(swept.error.map(|e| e.to_string()));
             }
             Err(e) => out.failures.push(format!("ARP sweep: {e}")),
         }

@@ -213,7 +213,7 @@ async fn gather(
         Some(job) => match job.await {
             Ok(Ok(a)) => a,
             Ok(Err(e)) => {
-                failures.push(e);
+                failures.push(e.to_string());
                 BTreeMap::new()
             }
             Err(e) => {

@@ -163,7 +163,7 @@ async fn read_services(
     let tls_config = match tls::recording_config() {
         Ok(c) => Some(c),
         Err(e) => {
-            failures.push(e);
+            failures.push(e.to_string());
             None
         }
     };

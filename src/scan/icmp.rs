@@ -1,6 +1,7 @@
 //! ICMP echo sweep with surge-ping: the unprivileged ICMP socket when
 //! `net.ipv4.ping_group_range` allows it, else a raw socket (CAP_NET_RAW). Requests leave at
 //! a controlled rate; silent addresses are asked again, at most twice.
+use super::error::ProbeError;
 use super::progress::Progress;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
@@ -40,8 +41,8 @@ pub struct EchoReply {
 }
 
 /// An IPv4 echo client, or why this process cannot have one.
-pub fn client() -> Result<Client, String> {
-    Client::new(&Config::default()).map_err(|e| format!("ICMP socket: {e}"))
+pub fn client() -> Result<Client, ProbeError> {
+    Client::new(&Config::default()).map_err(|e| ProbeError::setup("ICMP socket", e))
 }
 
 static IDENT: AtomicU16 = AtomicU16::new(1);

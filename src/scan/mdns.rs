@@ -1,6 +1,7 @@
 //! mDNS / DNS-SD during the scan window: ask which service types exist on the link, browse
 //! each, and keep every resolved instance per IP. Only the interfaces of on-link targets are
 //! used, so a scan never multicasts onto a network it was not asked to look at.
+use super::error::ProbeError;
 use mdns_sd::{IfKind, ServiceDaemon, ServiceEvent};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::IpAddr;
@@ -74,8 +75,8 @@ pub fn browse(
     interfaces: &[String],
     wanted: &HashSet<IpAddr>,
     window: Duration,
-) -> Result<BTreeMap<IpAddr, Announced>, String> {
-    let daemon = ServiceDaemon::new().map_err(|e| format!("mDNS: {e}"))?;
+) -> Result<BTreeMap<IpAddr, Announced>, ProbeError> {
+    let daemon = ServiceDaemon::new().map_err(|e| ProbeError::setup("mDNS", e))?;
     let result = browse_with(&daemon, interfaces, wanted, window);
     // Shutting down waits for nothing we need; the status channel is dropped.
     let _ = daemon.shutdown();
@@ -87,8 +88,8 @@ fn browse_with(
     interfaces: &[String],
     wanted: &HashSet<IpAddr>,
     window: Duration,
-) -> Result<BTreeMap<IpAddr, Announced>, String> {
-    let fail = |e: mdns_sd::Error| format!("mDNS: {e}");
+) -> Result<BTreeMap<IpAddr, Announced>, ProbeError> {
+    let fail = |e: mdns_sd::Error| ProbeError::setup("mDNS", e);
     daemon.disable_interface(IfKind::All).map_err(fail)?;
     for name in interfaces {
         daemon

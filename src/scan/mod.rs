@@ -8,6 +8,7 @@ pub mod banner;
 pub mod discover;
 pub mod engine;
 pub mod enrich;
+pub mod error;
 pub mod icmp;
 pub mod interfaces;
 pub mod limits;

@@ -2,6 +2,7 @@
 //! forwarding table (BRIDGE-MIB, then Q-BRIDGE-MIB; bridge ports named through IF-MIB).
 //! Every request runs under a timeout and is retried at most twice: agents that do not know
 //! a community stay silent, so silence is the common answer and must be cheap.
+use super::error::ProbeError;
 use crate::model::{MacAddr, SnmpFacts};
 use snmp2::{AsyncSession, Oid, Pdu, Value, Version};
 use std::collections::{BTreeMap, HashMap};
@@ -273,8 +274,8 @@ async fn walk(
 }
 
 /// A walk that stopped half way: the table read so far would be wrong, not short.
-fn cut(host: &str) -> impl Fn(String) -> String + '_ {
-    move |e| format!("{host}: forwarding table cut short ({e})")
+fn cut(host: &str) -> impl Fn(String) -> ProbeError + '_ {
+    move |e| ProbeError::host(host, format!("forwarding table cut short ({e})"))
 }
 
 /// The index part of a row name below `root`.
@@ -308,22 +309,24 @@ pub async fn forwarding_table(
     community: &str,
     version: &str,
     opts: &SnmpOptions,
-) -> Result<Vec<ForwardingEntry>, String> {
+) -> Result<Vec<ForwardingEntry>, ProbeError> {
     let target = timeout(LOOKUP_TIMEOUT, tokio::net::lookup_host((host, opts.port)))
         .await
-        .map_err(|_| format!("{host}: name lookup timed out"))?
-        .map_err(|e| format!("{host}: {e}"))?
+        .map_err(|_| ProbeError::host(host, "name lookup timed out"))?
+        .map_err(|e| ProbeError::host(host, e))?
         .next()
-        .ok_or_else(|| format!("{host}: no address"))?;
+        .ok_or_else(|| ProbeError::host(host, "no address"))?;
     let version = if version == "1" {
         Version::V1
     } else {
         Version::V2C
     };
-    let mut s = session(target, community, version).await?;
-    let base_ports = walk(&mut s, BASE_PORT_IF_INDEX, opts)
+    let mut s = session(target, community, version)
         .await
-        .map_err(|e| format!("{host}: no SNMP answer ({e}); check the community"))?;
+        .map_err(|e| ProbeError::host(host, e))?;
+    let base_ports = walk(&mut s, BASE_PORT_IF_INDEX, opts).await.map_err(|e| {
+        ProbeError::host(host, format!("no SNMP answer ({e}); check the community"))
+    })?;
     let if_index: HashMap<i64, i64> = base_ports
         .iter()
         .filter_map(|(n, v)| Some((*index(n, BASE_PORT_IF_INDEX).first()? as i64, int(v)?)))

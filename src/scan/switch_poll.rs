@@ -1,5 +1,6 @@
 //! Polling registered switches: their forwarding tables, all switches at once, turned into
 //! "this MAC is plugged into that port" placements (uplink ports place nobody).
+use super::error::ProbeError;
 use super::snmp::{self, ForwardingEntry, SnmpOptions};
 use crate::model::{AssetObservation, MacAddr, SwitchPort};
 use std::collections::HashMap;
@@ -17,7 +18,7 @@ pub struct SwitchTarget {
 #[derive(Debug)]
 pub struct SwitchPoll {
     pub host: String,
-    pub table: Result<Vec<ForwardingEntry>, String>,
+    pub table: Result<Vec<ForwardingEntry>, ProbeError>,
 }
 
 impl SwitchPoll {
@@ -62,7 +63,7 @@ pub async fn poll_all(switches: &[SwitchTarget], opts: &SnmpOptions) -> Vec<Swit
         while let Some(done) = jobs.join_next_with_id().await {
             let (id, table) = match done {
                 Ok((id, table)) => (id, table),
-                Err(e) => (e.id(), Err(format!("poll task failed: {e}"))),
+                Err(e) => (e.id(), Err(ProbeError::setup("poll task", e))),
             };
             if let Some(host) = host_of.remove(&id) {
                 out.push(SwitchPoll { host, table });

@@ -1,6 +1,7 @@
 //! TLS certificates as served on ip:port — recorded even when expired, self-signed or issued
 //! for another name. The handshake uses a verifier that accepts anything: we describe the
 //! certificate, we never trust the connection.
+use super::error::ProbeError;
 use crate::model::CertificateObservation;
 use crate::model::limits;
 use chrono::{DateTime, Utc};
@@ -53,11 +54,11 @@ impl ServerCertVerifier for RecordOnly {
 }
 
 /// The client configuration of certificate capture (TLS 1.2 and 1.3, ring).
-pub fn recording_config() -> Result<Arc<ClientConfig>, String> {
+pub fn recording_config() -> Result<Arc<ClientConfig>, ProbeError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| format!("TLS setup: {e}"))?
+        .map_err(|e| ProbeError::setup("TLS setup", e))?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(RecordOnly(provider)))
         .with_no_client_auth();
