@@ -15,6 +15,13 @@ export default defineConfig({
     // scripts/bundle-size.mjs; this only warns about one oversized chunk (Chart.js is ~190 kB raw).
     sourcemap: false,
     chunkSizeWarningLimit: 250,
+    rolldownOptions: {
+      // Rolldown's PLUGIN_TIMINGS check prints a breakdown whenever a build takes over 3 s and
+      // plugin callbacks dominate it. This build takes ~2 s; it only crosses 3 s on a busy
+      // machine (CI, cargo building alongside), and then names vite:vue and vite:css, which
+      // are the whole job here. Nothing in it is actionable.
+      checks: { bundlerTimings: false },
+    },
   },
   server: {
     // `npm run dev`: the SPA on Vite's port, the API from a local `bigr serve`.
