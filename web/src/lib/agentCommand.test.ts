@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { registerCommand, shellQuote } from './agentCommand'
+import { registerCommand, scanCommand, shellQuote } from './agentCommand'
 
 describe('registerCommand', () => {
   it('is exactly the documented command', () => {
@@ -12,6 +12,18 @@ describe('registerCommand', () => {
     expect(registerCommand({ apiUrl: 'https://bigr.lan', name: "Ayşe's laptop", site: 'İstanbul ofis', token: 't' })).toBe(
       "bigr agent register --api-url https://bigr.lan --name 'Ayşe'\\''s laptop' --site 'İstanbul ofis' --enroll-token t",
     )
+  })
+})
+
+describe('scanCommand', () => {
+  it('is exactly `bigr scan 192.168.1.0/24` for all sites and for the site a plain scan writes into', () => {
+    expect(scanCommand('', 'local')).toBe('bigr scan 192.168.1.0/24')
+    expect(scanCommand('local', 'local')).toBe('bigr scan 192.168.1.0/24')
+  })
+
+  it('names another selected site, quoted for the shell', () => {
+    expect(scanCommand('hq', 'local')).toBe('bigr scan 192.168.1.0/24 --site hq')
+    expect(scanCommand('İstanbul ofis', 'local')).toBe("bigr scan 192.168.1.0/24 --site 'İstanbul ofis'")
   })
 })
 

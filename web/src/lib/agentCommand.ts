@@ -1,4 +1,4 @@
-// The command an operator pastes on the machine that will run the agent.
+// Commands an operator pastes into a shell: registering an agent, and the first local scan.
 
 /**
  * POSIX shell quoting: plain words stay as they are, anything else goes in single quotes
@@ -26,4 +26,17 @@ export function registerCommand(input: RegisterCommandInput): string {
     `--site ${shellQuote(input.site)}`,
     `--enroll-token ${shellQuote(input.token)}`,
   ].join(' ')
+}
+
+/** The example network of the first-run scan; the user puts their own in its place. */
+export const EXAMPLE_NETWORK = '192.168.1.0/24'
+
+/**
+ * `bigr scan 192.168.1.0/24`, the first scan to try on the server's machine. A selected site
+ * other than `plainScanSite` (where a scan without `--site` writes) gets `--site`, so the
+ * results land where the user is looking.
+ */
+export function scanCommand(site: string, plainScanSite: string): string {
+  const command = `bigr scan ${EXAMPLE_NETWORK}`
+  return site && site !== plainScanSite ? `${command} --site ${shellQuote(site)}` : command
 }
