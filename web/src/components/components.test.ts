@@ -3,11 +3,15 @@ import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import AsyncState from './AsyncState.vue'
 import CopyableText from './CopyableText.vue'
+import EmptyInventory from './EmptyInventory.vue'
 import PagerNav from './PagerNav.vue'
 import ScoreGauge from './ScoreGauge.vue'
 import SortHeader from './SortHeader.vue'
 import { ringSegments } from './topology/ringSegments'
 import { GROUP_COLORS } from '../lib/groups'
+import { useSessionStore } from '../stores/session'
+import { useSitesStore } from '../stores/sites'
+import { ADMIN, VIEWER } from '../test/fakeApi'
 
 const plugins = () => ({ global: { plugins: [createPinia()] } })
 
@@ -81,6 +85,43 @@ describe('CopyableText', () => {
     Object.defineProperty(document, 'execCommand', { value: () => false, configurable: true })
     await box.get('[data-test="copy"]').trigger('click')
     await vi.waitFor(() => expect(box.get('[role="status"]').text()).toContain('copy it by hand'))
+  })
+})
+
+describe('EmptyInventory', () => {
+  function mountAs(session: typeof ADMIN, props: { title?: string } = {}) {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    useSessionStore().set(session)
+    return mount(EmptyInventory, { props, global: { plugins: [pinia] }, attachTo: document.body })
+  }
+
+  it('gives admins the button that opens the enrollment dialog, and the local scan command', async () => {
+    const panel = mountAs(ADMIN)
+    expect(panel.get('[data-test="empty-title"]').text()).toBe('No assets yet')
+    expect(panel.get('[data-test="empty-scan-command"]').text()).toBe('bigr scan 192.168.1.0/24')
+    expect(panel.text()).toContain('same BIGR_HOME')
+    expect(panel.find('[data-test="empty-ask-admin"]').exists()).toBe(false)
+    expect(panel.find('[data-test="enroll-dialog"]').exists()).toBe(false)
+    await panel.get('[data-test="empty-add-agent"]').trigger('click')
+    expect(panel.find('[data-test="enroll-dialog"]').exists()).toBe(true)
+    expect(panel.find('[data-test="enroll-form"]').exists()).toBe(true)
+  })
+
+  it('tells viewers to ask an admin, and still shows the scan command', () => {
+    const panel = mountAs(VIEWER, { title: 'No data yet' })
+    expect(panel.get('[data-test="empty-title"]').text()).toBe('No data yet')
+    expect(panel.find('[data-test="empty-add-agent"]').exists()).toBe(false)
+    expect(panel.find('[data-test="enroll-dialog"]').exists()).toBe(false)
+    expect(panel.get('[data-test="empty-ask-admin"]').text()).toContain('ask an admin')
+    expect(panel.get('[data-test="empty-scan-command"]').text()).toBe('bigr scan 192.168.1.0/24')
+  })
+
+  it('names a selected site other than the one a plain scan writes into', async () => {
+    const panel = mountAs(VIEWER)
+    useSitesStore().select('hq')
+    await panel.vm.$nextTick()
+    expect(panel.get('[data-test="empty-scan-command"]').text()).toBe('bigr scan 192.168.1.0/24 --site hq')
   })
 })
 

@@ -88,6 +88,17 @@ export const en = {
   'common.missing': 'missing',
   'common.manual': 'manual',
 
+  // --- first run: an empty inventory -------------------------------------------------
+  'empty.title': 'No assets yet',
+  'empty.intro': 'bigr fills these pages from network scans. Start with one of these:',
+  'empty.agentHelp': 'Run the bigr agent on a machine inside the network: it scans on a schedule and reports here.',
+  'empty.addAgent': 'Add an agent',
+  'empty.askAdmin': 'To add an agent, ask an admin: only admins can enroll one.',
+  'empty.scanHelp': 'Or scan from the machine this server runs on, with your own network in place of {network}:',
+  'empty.scanExplain':
+    'It scans that network and stores what it finds in the local database, which this server reads when both use the same BIGR_HOME.',
+  'empty.scanLabel': 'Scan command',
+
   // --- login -------------------------------------------------------------------------
   'login.subtitle': 'Sign in to the asset inventory.',
   'login.username': 'Username',
@@ -115,7 +126,6 @@ export const en = {
   'overview.categoryChart': 'Assets per group',
   'overview.latestChanges': 'Latest changes',
   'overview.noChanges': 'No changes recorded yet.',
-  'overview.noAssets': 'No assets yet: run a scan or connect an agent.',
 
   // --- BİGR groups and other server vocabularies ---------------------------------------
   'group.ag_ve_sistemler': 'Network & systems',
@@ -210,7 +220,6 @@ export const en = {
   'assets.exporting': 'Exporting {done} / {total}…',
   'assets.exportFailed': 'Export failed: {message}',
   'assets.emptyFiltered': 'No assets match these filters.',
-  'assets.emptyNone': 'No assets yet: run bigr scan or connect an agent.',
   'assets.emptyPage': 'Nothing on this page.',
   'assets.firstPage': 'Go to the first page',
   'assets.perGroup': 'Assets per group',
@@ -353,6 +362,7 @@ export const en = {
   'compliance.perSite': 'Per site',
   'compliance.perSubnet': 'Per subnet',
   'compliance.scope': 'Scope',
+  'compliance.noData': 'No data yet',
 
   // --- risk --------------------------------------------------------------------------
   'risk.assets': 'Assets scored',

@@ -86,6 +86,17 @@ export const tr: Record<MessageKey, string> = {
   'common.missing': 'kayıp',
   'common.manual': 'elle',
 
+  // --- ilk kullanım: boş envanter ----------------------------------------------------
+  'empty.title': 'Henüz varlık yok',
+  'empty.intro': 'bigr bu sayfaları ağ taramalarıyla doldurur. Şunlardan biriyle başlayın:',
+  'empty.agentHelp': 'bigr ajanını ağın içindeki bir makinede çalıştırın: düzenli aralıklarla tarar ve buraya bildirir.',
+  'empty.addAgent': 'Ajan ekle',
+  'empty.askAdmin': 'Ajan eklemek için bir yöneticiye başvurun: ajanı yalnızca yöneticiler kaydedebilir.',
+  'empty.scanHelp': 'Ya da bu sunucunun çalıştığı makineden tarayın ({network} yerine kendi ağınızı yazın):',
+  'empty.scanExplain':
+    'Komut o ağı tarar ve bulduklarını yerel veritabanına kaydeder; ikisi aynı BIGR_HOME dizinini kullandığında bu sunucu o veritabanını okur.',
+  'empty.scanLabel': 'Tarama komutu',
+
   // --- giriş -------------------------------------------------------------------------
   'login.subtitle': 'Varlık envanterine giriş yapın.',
   'login.username': 'Kullanıcı adı',
@@ -113,7 +124,6 @@ export const tr: Record<MessageKey, string> = {
   'overview.categoryChart': 'Gruplara göre varlıklar',
   'overview.latestChanges': 'Son değişiklikler',
   'overview.noChanges': 'Henüz değişiklik kaydı yok.',
-  'overview.noAssets': 'Henüz varlık yok: bir tarama çalıştırın ya da ajan bağlayın.',
 
   // --- BİGR grupları ve sunucu sözlükleri ------------------------------------------------
   'group.ag_ve_sistemler': 'Ağ ve Sistemler',
@@ -208,7 +218,6 @@ export const tr: Record<MessageKey, string> = {
   'assets.exporting': 'Dışa aktarılıyor {done} / {total}…',
   'assets.exportFailed': 'Dışa aktarma başarısız: {message}',
   'assets.emptyFiltered': 'Bu filtrelere uyan varlık yok.',
-  'assets.emptyNone': 'Henüz varlık yok: bigr scan çalıştırın ya da ajan bağlayın.',
   'assets.emptyPage': 'Bu sayfada kayıt yok.',
   'assets.firstPage': 'İlk sayfaya git',
   'assets.perGroup': 'Gruplara göre varlıklar',
@@ -351,6 +360,7 @@ export const tr: Record<MessageKey, string> = {
   'compliance.perSite': 'Lokasyona göre',
   'compliance.perSubnet': 'Alt ağa göre',
   'compliance.scope': 'Kapsam',
+  'compliance.noData': 'Henüz veri yok',
 
   // --- risk --------------------------------------------------------------------------
   'risk.assets': 'Puanlanan varlık',

@@ -31,8 +31,14 @@ describe('AssetsView', () => {
 
   it('shows the empty state with no assets and the error state with a retry', async () => {
     const empty = await mountAssets('/assets', inventory([]))
-    expect(empty.wrapper.get('[data-test="inventory-empty"]').text()).toContain('No assets yet')
+    expect(empty.wrapper.get('[data-test="empty-inventory"]').text()).toContain('No assets yet')
+    expect(empty.wrapper.find('[data-test="asset-row"]').exists()).toBe(false)
     empty.wrapper.unmount()
+
+    const unmatched = await mountAssets('/assets?q=nothing', inventory([]))
+    expect(unmatched.wrapper.get('[data-test="inventory-empty"]').text()).toContain('No assets match these filters')
+    expect(unmatched.wrapper.find('[data-test="empty-inventory"]').exists()).toBe(false)
+    unmatched.wrapper.unmount()
 
     let fail = true
     const { wrapper, server } = await mountAssets('/assets', () =>
