@@ -3,15 +3,18 @@ import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import AsyncState from './AsyncState.vue'
 import CopyableText from './CopyableText.vue'
+import DemoBanner from './DemoBanner.vue'
 import EmptyInventory from './EmptyInventory.vue'
 import PagerNav from './PagerNav.vue'
 import ScoreGauge from './ScoreGauge.vue'
 import SortHeader from './SortHeader.vue'
 import { ringSegments } from './topology/ringSegments'
 import { GROUP_COLORS } from '../lib/groups'
+import { usePreferencesStore } from '../stores/preferences'
 import { useSessionStore } from '../stores/session'
 import { useSitesStore } from '../stores/sites'
 import { ADMIN, VIEWER } from '../test/fakeApi'
+import { site } from '../test/fixtures'
 
 const plugins = () => ({ global: { plugins: [createPinia()] } })
 
@@ -122,6 +125,33 @@ describe('EmptyInventory', () => {
     useSitesStore().select('hq')
     await panel.vm.$nextTick()
     expect(panel.get('[data-test="empty-scan-command"]').text()).toBe('bigr scan 192.168.1.0/24 --site hq')
+  })
+})
+
+describe('DemoBanner', () => {
+  it('shows while a demo site is in scope, with the remove command, in both languages', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const sites = useSitesStore()
+    const banner = mount(DemoBanner, { global: { plugins: [pinia] } })
+    expect(banner.find('[data-test="demo-banner"]').exists()).toBe(false)
+
+    sites.sites = [site('hq'), site('demo', { demo: true })]
+    await banner.vm.$nextTick()
+    const line = banner.get('[data-test="demo-banner"]')
+    expect(line.attributes('role')).toBe('status')
+    expect(line.text()).toBe('Demo data: this site is generated. Remove it with bigr demo remove.')
+    expect(line.get('code').text()).toBe('bigr demo remove')
+
+    usePreferencesStore().setLocale('tr')
+    await banner.vm.$nextTick()
+    expect(banner.get('[data-test="demo-banner"]').text()).toBe(
+      'Demo verisi: bu lokasyon üretilmiştir. bigr demo remove komutuyla kaldırın.',
+    )
+
+    sites.select('hq')
+    await banner.vm.$nextTick()
+    expect(banner.find('[data-test="demo-banner"]').exists()).toBe(false)
   })
 })
 

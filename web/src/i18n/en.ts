@@ -88,7 +88,7 @@ export const en = {
   'common.missing': 'missing',
   'common.manual': 'manual',
 
-  // --- first run: an empty inventory -------------------------------------------------
+  // --- first run: an empty inventory, demo data --------------------------------------
   'empty.title': 'No assets yet',
   'empty.intro': 'bigr fills these pages from network scans. Start with one of these:',
   'empty.agentHelp': 'Run the bigr agent on a machine inside the network: it scans on a schedule and reports here.',
@@ -98,6 +98,7 @@ export const en = {
   'empty.scanExplain':
     'It scans that network and stores what it finds in the local database, which this server reads when both use the same BIGR_HOME.',
   'empty.scanLabel': 'Scan command',
+  'demo.banner': 'Demo data: this site is generated. Remove it with {command}.',
 
   // --- login -------------------------------------------------------------------------
   'login.subtitle': 'Sign in to the asset inventory.',

@@ -86,7 +86,7 @@ export const tr: Record<MessageKey, string> = {
   'common.missing': 'kayıp',
   'common.manual': 'elle',
 
-  // --- ilk kullanım: boş envanter ----------------------------------------------------
+  // --- ilk kullanım: boş envanter, demo verisi ---------------------------------------
   'empty.title': 'Henüz varlık yok',
   'empty.intro': 'bigr bu sayfaları ağ taramalarıyla doldurur. Şunlardan biriyle başlayın:',
   'empty.agentHelp': 'bigr ajanını ağın içindeki bir makinede çalıştırın: düzenli aralıklarla tarar ve buraya bildirir.',
@@ -96,6 +96,7 @@ export const tr: Record<MessageKey, string> = {
   'empty.scanExplain':
     'Komut o ağı tarar ve bulduklarını yerel veritabanına kaydeder; ikisi aynı BIGR_HOME dizinini kullandığında bu sunucu o veritabanını okur.',
   'empty.scanLabel': 'Tarama komutu',
+  'demo.banner': 'Demo verisi: bu lokasyon üretilmiştir. {command} komutuyla kaldırın.',
 
   // --- giriş -------------------------------------------------------------------------
   'login.subtitle': 'Varlık envanterine giriş yapın.',

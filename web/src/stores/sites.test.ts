@@ -55,4 +55,23 @@ describe('sites store', () => {
     s.select('')
     expect(s.defaultSite).toBe('hq')
   })
+
+  it('sees demo data in scope: the selected site is a demo site, or any site when all are shown', async () => {
+    const server = fakeApi({ 'GET /api/sites': { sites: [site('hq'), site('demo', { demo: true })] } })
+    const s = useSitesStore()
+    await s.refresh()
+    expect(s.demoInScope).toBe(true)
+    s.select('hq')
+    expect(s.demoInScope).toBe(false)
+    s.select('demo')
+    expect(s.demoInScope).toBe(true)
+    s.select('gone')
+    expect(s.demoInScope).toBe(false)
+
+    // An older server sends no `demo` field at all: nothing is demo data.
+    server.set({ 'GET /api/sites': { sites: [{ ...site('demo'), demo: undefined }] } })
+    s.select('')
+    await s.refresh()
+    expect(s.demoInScope).toBe(false)
+  })
 })

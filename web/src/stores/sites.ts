@@ -2,6 +2,13 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { api, type SiteSummary } from '../api'
 
+/**
+ * A site as `/api/sites` lists it. The server adds `demo` (the site `bigr demo load` or
+ * `bigr serve --demo` generated); optional here so this compiles before and after openapi.json
+ * and schema.ts are regenerated with it, and an older server's answer reads as "not demo".
+ */
+export type SiteInfo = SiteSummary & { demo?: boolean }
+
 /** The site a plain `bigr scan` writes into (DEFAULT_SITE in src/store/sites.rs). */
 export const SERVER_DEFAULT_SITE = 'local'
 
@@ -11,7 +18,7 @@ export const SERVER_DEFAULT_SITE = 'local'
  * "" means all sites.
  */
 export const useSitesStore = defineStore('sites', () => {
-  const sites = ref<SiteSummary[]>([])
+  const sites = ref<SiteInfo[]>([])
   const selected = ref('')
   const loaded = ref(false)
   let pending: Promise<void> | null = null
@@ -31,6 +38,9 @@ export const useSitesStore = defineStore('sites', () => {
 
   /** The selected site's summary, or every site's when "All sites" is selected. */
   const inScope = computed(() => (selected.value ? sites.value.filter((s) => s.name === selected.value) : sites.value))
+
+  /** Generated demo data is on screen: the selected site is a demo site, or any site when all are shown. */
+  const demoInScope = computed(() => inScope.value.some((s) => s.demo === true))
 
   /** (Re)load the list, e.g. after adding a subnet created a site. Failures keep the old list. */
   function refresh(): Promise<void> {
@@ -62,5 +72,5 @@ export const useSitesStore = defineStore('sites', () => {
     loaded.value = false
   }
 
-  return { sites, selected, loaded, names, defaultSite, inScope, refresh, ensureLoaded, select, reset }
+  return { sites, selected, loaded, names, defaultSite, inScope, demoInScope, refresh, ensureLoaded, select, reset }
 })

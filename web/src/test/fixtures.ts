@@ -1,15 +1,6 @@
 // Realistic API answers for tests, shaped by the generated schema types.
-import type {
-  AgentView,
-  AssetPage,
-  AssetVulns,
-  AssetView,
-  ChangeView,
-  CveMatch,
-  Inventory,
-  SiteSummary,
-  VulnReport,
-} from '../api'
+import type { AgentView, AssetPage, AssetVulns, AssetView, ChangeView, CveMatch, Inventory, VulnReport } from '../api'
+import type { SiteInfo } from '../stores/sites'
 
 export function uuid(i: number): string {
   return `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`
@@ -49,7 +40,7 @@ export function inventory(items: AssetView[], total = items.length, page = 1, pe
   return { items, total, page, per_page: perPage, category_summary: { unclassified: total } }
 }
 
-export function site(name: string, patch: Partial<SiteSummary> = {}): SiteSummary {
+export function site(name: string, patch: Partial<SiteInfo> = {}): SiteInfo {
   return {
     id: uuid(900 + name.length),
     name,
@@ -58,6 +49,7 @@ export function site(name: string, patch: Partial<SiteSummary> = {}): SiteSummar
     scan_count: 0,
     last_scan_at: null,
     created_at: '2026-11-01T10:00:00Z',
+    demo: false,
     ...patch,
   }
 }

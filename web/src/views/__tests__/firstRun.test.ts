@@ -1,4 +1,5 @@
-// The first hour: an empty inventory offers its two ways in, and a score over no assets is "no data".
+// The first hour: an empty inventory offers its two ways in, a score over no assets is "no
+// data", and generated demo data is labelled on every page.
 import { describe, expect, it } from 'vitest'
 import type { ComplianceReport, Topology } from '../../api'
 import { ADMIN, VIEWER, type FakeRoutes } from '../../test/fakeApi'
@@ -108,5 +109,36 @@ describe('ComplianceView', () => {
     const { wrapper } = await mountApp('/compliance', { session: ADMIN, routes: { ...EMPTY, 'GET /api/compliance': report } })
     expect(wrapper.find('[data-test="compliance-no-data"]').exists()).toBe(false)
     expect(wrapper.find('[data-test="score-gauge"]').exists()).toBe(true)
+  })
+})
+
+describe('demo banner', () => {
+  const SITES = { 'GET /api/sites': { sites: [site('hq', { asset_count: 3 }), site('demo', { demo: true, asset_count: 150 })] } }
+  const routes = { ...EMPTY, 'GET /api/data': inventory([], 3), ...SITES }
+
+  it('is on every page while all sites are shown and one of them is a demo site', async () => {
+    for (const path of ['/', '/assets', '/agents']) {
+      const { wrapper } = await mountApp(path, { session: VIEWER, routes })
+      const banner = wrapper.get('[data-test="demo-banner"]')
+      expect(banner.attributes('role'), path).toBe('status')
+      expect(banner.text(), path).toContain('bigr demo remove')
+      wrapper.unmount()
+    }
+  })
+
+  it('follows the site selector: shown for the demo site, gone for a real one', async () => {
+    const demo = await mountApp('/?site=demo', { session: VIEWER, routes })
+    expect(demo.wrapper.find('[data-test="demo-banner"]').exists()).toBe(true)
+    demo.wrapper.unmount()
+    const real = await mountApp('/?site=hq', { session: VIEWER, routes })
+    expect(real.wrapper.find('[data-test="demo-banner"]').exists()).toBe(false)
+  })
+
+  it('is not shown by a server that does not mark sites (no demo field), even for a site named demo', async () => {
+    const { wrapper } = await mountApp('/', {
+      session: VIEWER,
+      routes: { ...routes, 'GET /api/sites': { sites: [{ ...site('demo'), demo: undefined }] } },
+    })
+    expect(wrapper.find('[data-test="demo-banner"]').exists()).toBe(false)
   })
 })
