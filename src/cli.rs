@@ -16,6 +16,9 @@ pub struct Cli {
     /// Database to use (sqlite:PATH or postgres://…); overrides config and environment
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Language of tables and summaries: en or tr [default: from LC_ALL / LANG]
+    #[arg(long, global = true, value_parser = ["en", "tr"])]
+    pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -67,6 +70,9 @@ pub enum Command {
     /// Effective configuration
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Load or remove the demo site (a generated office of 150 devices, marked as demo data)
+    #[command(subcommand)]
+    Demo(DemoCommand),
     /// Print the version
     Version(JsonArgs),
     /// Print a shell completion script
@@ -146,6 +152,9 @@ pub struct ServeArgs {
     /// Worker threads [default: one per core]
     #[arg(long)]
     pub workers: Option<usize>,
+    /// Load the demo site first (unless it is there): a populated dashboard to look around
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Debug, Args)]
@@ -380,6 +389,14 @@ pub enum UserCommand {
     List(JsonArgs),
     /// Delete a user (never the last admin)
     Remove { username: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Fill the site `demo` with a generated office, two weeks of scans and an agent
+    Load,
+    /// Delete the site `demo` and everything in it (only a site the demo created)
+    Remove,
 }
 
 #[derive(Debug, Subcommand)]

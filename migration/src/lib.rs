@@ -7,6 +7,8 @@ mod m20261124_000002_inventory_order_indexes;
 mod m20261125_000003_agent_ingest;
 mod m20261126_000004_asset_search_trigram;
 mod m20261203_000005_asset_search_fts;
+mod m20261203_000006_site_demo;
+mod m20261203_000007_asset_search_delete;
 
 pub use m20261126_000004_asset_search_trigram::SEARCH_TEXT;
 
@@ -20,6 +22,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_agent_ingest::Migration),
             Box::new(m20261126_000004_asset_search_trigram::Migration),
             Box::new(m20261203_000005_asset_search_fts::Migration),
+            Box::new(m20261203_000006_site_demo::Migration),
+            Box::new(m20261203_000007_asset_search_delete::Migration),
         ]
     }
 }

@@ -64,6 +64,8 @@ pub struct CycleReport {
     pub waiting: usize,
     /// Why a delivery stopped, when one did.
     pub delivery_error: Option<CallError>,
+    /// The server's answer to the newest discovery report delivered in this cycle.
+    pub answer: Option<IngestAnswer>,
 }
 
 /// An agent's state between cycles: its queue, client, status and retry timer.
@@ -75,6 +77,7 @@ pub struct Agent<S> {
     status: Arc<Mutex<AgentStatus>>,
     backoff: Backoff,
     stop: watch::Receiver<bool>,
+    last_answer: Option<IngestAnswer>,
 }
 
 impl<S: Scanner> Agent<S> {
@@ -108,6 +111,7 @@ impl<S: Scanner> Agent<S> {
             status,
             backoff: Backoff::new(RETRY_BASE, retry_cap.max(RETRY_BASE)),
             stop,
+            last_answer: None,
         })
     }
 
@@ -127,6 +131,7 @@ impl<S: Scanner> Agent<S> {
 
     /// Drains, scans and queues, drains again.
     pub async fn cycle(&mut self) -> CycleReport {
+        self.last_answer = None;
         let mut delivered = 0;
         let mut delivery_error = None;
         let mut note = |sent: Result<usize, CallError>| match sent {
@@ -150,6 +155,7 @@ impl<S: Scanner> Agent<S> {
             delivered,
             waiting,
             delivery_error,
+            answer: self.last_answer.take(),
         }
     }
 
@@ -169,6 +175,12 @@ impl<S: Scanner> Agent<S> {
                     message: format!("delivery task failed: {e}"),
                 })
             });
+        let result = result.map(|(sent, answer)| {
+            if answer.is_some() {
+                self.last_answer = answer;
+            }
+            sent
+        });
         match &result {
             Ok(sent) => {
                 if *sent > 0 {
@@ -296,13 +308,15 @@ impl<S: Scanner> Agent<S> {
     }
 }
 
-/// Sends the queue in order; returns how many went, or the error that stopped it.
+/// Sends the queue in order; returns how many went and the server's answer to the last
+/// discovery report, or the error that stopped it.
 fn send_queue(
     queue: &Queue,
     client: &ApiClient,
     status: &Mutex<AgentStatus>,
-) -> Result<usize, CallError> {
+) -> Result<(usize, Option<IngestAnswer>), CallError> {
     let mut sent = 0;
+    let mut answer = None;
     for entry in queue.pending() {
         let body = match queue.read(&entry) {
             Ok(b) if serde_json::from_slice::<serde_json::Value>(&b).is_ok() => b,
@@ -315,7 +329,12 @@ fn send_queue(
             }
         };
         match client.post_bytes::<serde_json::Value>(entry.kind.endpoint(), &body) {
-            Ok(_) => {
+            Ok(reply) => {
+                if entry.kind == Kind::Discovery {
+                    answer = serde_json::from_value::<IngestAnswer>(reply)
+                        .ok()
+                        .or(answer);
+                }
                 if let Err(e) = queue.remove(&entry) {
                     // Sent but still on disk: it will be sent again and stored once.
                     tracing::warn!("{e}");
@@ -331,5 +350,5 @@ fn send_queue(
             Err(e) => return Err(e),
         }
     }
-    Ok(sent)
+    Ok((sent, answer))
 }

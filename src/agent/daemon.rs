@@ -8,7 +8,7 @@ use super::config::AgentConfig;
 use super::cycle::{Agent, LiveScanner, Scanned};
 use super::pidfile::PidFile;
 use super::status::lock;
-use crate::model::agent_api::Activity;
+use crate::model::agent_api::{Activity, IngestAnswer};
 use crate::scan::request::ScanRequest;
 use std::path::Path;
 use std::sync::Arc;
@@ -31,10 +31,10 @@ pub struct RunOptions {
 }
 
 /// How the last cycle of a `--once` run ended.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq)]
 pub enum Finish {
-    /// Scanned and delivered everything.
-    Delivered,
+    /// Scanned and delivered everything; the server's answer to this cycle's report.
+    Delivered(Option<IngestAnswer>),
     /// Scanned, but reports wait in the queue (the server did not take them).
     Queued(usize),
     /// Stopped by a signal.
@@ -60,7 +60,8 @@ pub async fn run(home: &Path, cfg: AgentConfig, opts: RunOptions) -> anyhow::Res
     tracing::info!(agent = %cfg.agent_id, site = %cfg.site, server = %cfg.api_url, "agent started");
     let finish = cycles(&mut agent, &opts, stop_rx, server_back).await;
     beats.abort();
-    let activity = if finish == Finish::Stopped {
+    // A `--once` run is over too: the dashboard shows the agent offline, not online.
+    let activity = if finish == Finish::Stopped || opts.once {
         Activity::Stopping
     } else {
         Activity::Idle
@@ -147,7 +148,7 @@ async fn cycles<S: super::cycle::Scanner>(
         match (&report.scanned, opts.once) {
             (Scanned::Abandoned, _) => return Finish::Stopped,
             (Scanned::Failed(e), true) => return Finish::ScanFailed(e.clone()),
-            (_, true) if report.waiting == 0 => return Finish::Delivered,
+            (_, true) if report.waiting == 0 => return Finish::Delivered(report.answer),
             (_, true) => return Finish::Queued(report.waiting),
             _ => {}
         }

@@ -1,6 +1,6 @@
 //! `bigr agent enroll|register|start|stop|status`.
 use super::exit::Exit;
-use crate::agent::client::ApiClient;
+use crate::agent::client::{ApiClient, CallError};
 use crate::agent::config::{self, AgentConfig};
 use crate::agent::daemon::{self, Finish, RunOptions};
 use crate::agent::register;
@@ -21,6 +21,12 @@ pub async fn enroll(settings: &Settings, args: EnrollArgs) -> anyhow::Result<()>
     let lifetime = parse_duration(&args.expires).map_err(Exit::BadInput)?;
     let lifetime =
         chrono::Duration::from_std(lifetime).map_err(|e| Exit::BadInput(e.to_string()))?;
+    refuse_agent_home(settings)?;
+    eprintln!(
+        "using the server's database {} (home {})",
+        crate::config::redact_url(&settings.database_url()),
+        settings.home.display()
+    );
     let db = super::open(settings).await?;
     let made = store::enrollments::create(&db, &args.site, lifetime, None)
         .await
@@ -33,6 +39,22 @@ pub async fn enroll(settings: &Settings, args: EnrollArgs) -> anyhow::Result<()>
     );
     // Alone on the last line of stdout, for scripts.
     outln!("{}", made.token);
+    Ok(())
+}
+
+/// Enrolment writes into the server's database. Run with an agent's home (an `agent.yaml`
+/// and no database) it would quietly create a second, empty one that no server reads.
+fn refuse_agent_home(settings: &Settings) -> anyhow::Result<()> {
+    let sqlite_default = settings.database_url.trim().is_empty();
+    let home = &settings.home;
+    if sqlite_default && config::path(home).exists() && !home.join("bigr.db").exists() {
+        return Err(Exit::BadInput(format!(
+            "{} is an agent's home (it holds agent.yaml and no database): run `bigr agent enroll` \
+             where `bigr serve` runs, with the server's BIGR_HOME or DATABASE_URL",
+            home.display()
+        ))
+        .into());
+    }
     Ok(())
 }
 
@@ -71,7 +93,13 @@ pub async fn register(settings: &Settings, args: RegisterArgs) -> anyhow::Result
     let body = register::request(&args.name, &args.site, enroll_token, secret, &args.targets);
     let made = register::register(&api_url, body)
         .await
-        .map_err(|e| anyhow::anyhow!("registration failed: {e}"))?;
+        .map_err(|e| match e {
+            CallError::Unauthorized => anyhow::anyhow!(
+                "registration failed: the enrollment token (or secret) is not valid for this server \
+                 (HTTP 401); check --api-url and make a new token on that server (`bigr agent enroll`)"
+            ),
+            other => anyhow::anyhow!("registration failed: {other}"),
+        })?;
     let cfg = AgentConfig {
         api_url,
         agent_id: made.agent_id,
@@ -133,7 +161,22 @@ pub async fn start(settings: &Settings, args: AgentStartArgs) -> anyhow::Result<
         once: args.once,
     };
     match daemon::run(&settings.home, cfg, opts).await? {
-        Finish::Delivered | Finish::Stopped => Ok(()),
+        Finish::Delivered(answer) => {
+            match answer {
+                Some(a) => {
+                    let changes: usize = a.changes.values().sum();
+                    outln!(
+                        "scan delivered to site '{}': {} asset(s), {} change(s)",
+                        a.site,
+                        a.asset_count,
+                        changes
+                    );
+                }
+                None => outln!("scan delivered"),
+            }
+            Ok(())
+        }
+        Finish::Stopped => Ok(()),
         Finish::Queued(n) => Err(Exit::Undelivered(format!(
             "the server did not take the report: {n} report(s) wait in the offline queue"
         ))

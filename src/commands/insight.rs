@@ -14,6 +14,11 @@ pub async fn compliance(db: &DatabaseConnection, args: SiteListArgs) -> anyhow::
         return output::json(&r);
     }
     let b = &r.breakdown;
+    if b.total_assets == 0 {
+        // No assets is no evidence: a grade would read as a clean bill of health.
+        outln!("no assets yet: nothing to grade (run `bigr scan` or connect an agent)");
+        return Ok(());
+    }
     outln!(
         "compliance {:.1} (grade {}) — {} assets: {} fully classified, {} partially, {} unclassified, {} tagged by hand",
         r.compliance_score,

@@ -20,9 +20,11 @@ macro_rules! out {
 mod agent;
 mod config_cmd;
 mod db;
+mod demo;
 pub mod exit;
 mod insight;
 mod inventory;
+pub mod labels;
 mod output;
 mod registry;
 mod scan;
@@ -49,6 +51,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         },
     )?;
     init_tracing(&settings.log);
+    let lang = cli.lang.clone();
     if let Some(warning) = crate::config::exposed_secret_warning(&settings) {
         tracing::warn!("{warning}");
     }
@@ -59,7 +62,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Db(DbCommand::Copy { from, to }) => db::copy(&settings, &from, &to).await,
         Command::Db(DbCommand::Status(args)) => db::status(&settings, args.json).await,
         Command::Db(DbCommand::Migrate) => db::migrate(&settings).await,
-        Command::Scan(args) => scan::run(&settings, args).await,
+        Command::Demo(crate::cli::DemoCommand::Load) => {
+            demo::load(&open(&settings).await?, &settings).await
+        }
+        Command::Demo(crate::cli::DemoCommand::Remove) => {
+            demo::remove(&open(&settings).await?).await
+        }
+        Command::Scan(args) => {
+            scan::run(&settings, args, labels::Lang::detect(lang.as_deref())).await
+        }
         Command::Tag(args) => inventory::tag(&open(&settings).await?, args).await,
         Command::Untag(args) => inventory::untag(&open(&settings).await?, args).await,
         Command::Tags(args) => inventory::tags(&open(&settings).await?, args).await,

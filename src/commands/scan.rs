@@ -1,5 +1,6 @@
 //! `bigr scan`: targets → discovery → enrichment → classification → store → output.
 use super::exit::Exit;
+use super::labels::Lang;
 use super::scan_output;
 use crate::cli::ScanArgs;
 use crate::config::Settings;
@@ -14,7 +15,7 @@ use std::collections::HashSet;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-pub async fn run(settings: &Settings, args: ScanArgs) -> anyhow::Result<()> {
+pub async fn run(settings: &Settings, args: ScanArgs, lang: Lang) -> anyhow::Result<()> {
     for ip in &args.explain {
         ip.parse::<IpAddr>()
             .map_err(|_| Exit::BadInput(format!("--explain wants an IP address, not '{ip}'")))?;
@@ -43,7 +44,7 @@ pub async fn run(settings: &Settings, args: ScanArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
-    scan_output::write(&args, &outcome.report, diff.as_deref())?;
+    scan_output::write(&args, &outcome.report, diff.as_deref(), lang)?;
     if !outcome.failures.is_empty() {
         return Err(Exit::Partial(outcome.failures.join("; ")).into());
     }

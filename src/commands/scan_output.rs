@@ -1,5 +1,6 @@
 //! What `bigr scan` shows: a live progress line on a terminal, then the host table (or JSON,
 //! or CSV), the diff against the previous scan and, on request, the evidence per host.
+use super::labels::{self, Lang, Noun};
 use crate::cli::ScanArgs;
 use crate::model::{AssetObservation, ConfidenceLevel, ScanReport};
 use crate::scan::progress::Progress;
@@ -58,14 +59,15 @@ pub fn write(
     args: &ScanArgs,
     report: &ScanReport,
     diff: Option<&[ChangeView]>,
+    lang: Lang,
 ) -> anyhow::Result<()> {
     let mut text = if args.json {
         serde_json::to_string_pretty(report)? + "\n"
     } else if args.csv {
         csv(report)
     } else {
-        let mut t = table(report);
-        t.push_str(&summary(report));
+        let mut t = table(report, lang);
+        t.push_str(&summary(report, lang));
         if let Some(diff) = diff {
             t.push_str(&changes(diff));
         }
@@ -75,7 +77,7 @@ pub fn write(
         .explain
         .iter()
         .filter_map(|ip| ip.parse::<IpAddr>().ok())
-        .map(|ip| explain(report, ip))
+        .map(|ip| explain(report, ip, lang))
         .collect();
     let machine = args.json || args.csv;
     if !machine {
@@ -100,7 +102,7 @@ fn level(a: &AssetObservation) -> &'static str {
     ConfidenceLevel::from_score(a.confidence).as_str()
 }
 
-fn table(report: &ScanReport) -> String {
+fn table(report: &ScanReport, lang: Lang) -> String {
     let mut t = Table::new();
     t.load_preset(presets::NOTHING).set_header(vec![
         "IP",
@@ -118,26 +120,30 @@ fn table(report: &ScanReport) -> String {
             a.mac.map(|m| m.to_string()).unwrap_or_else(|| "-".into()),
             a.vendor.clone().unwrap_or_else(|| "-".into()),
             a.hostname.clone().unwrap_or_else(|| "-".into()),
-            a.category.as_str().to_string(),
+            labels::group(a.category, lang).to_string(),
             a.device_type.as_str().to_string(),
-            format!("{:.2} {}", a.confidence, level(a)),
+            format!(
+                "{:.2} {}",
+                a.confidence,
+                labels::confidence(ConfidenceLevel::from_score(a.confidence), lang)
+            ),
             super::output::ports(&a.open_ports),
         ]);
     }
     format!("{t}\n")
 }
 
-fn summary(report: &ScanReport) -> String {
+fn summary(report: &ScanReport, lang: Lang) -> String {
     let ports: usize = report.assets.iter().map(|a| a.open_ports.len()).sum();
     let secs = report
         .completed_at
         .map(|end| (end - report.started_at).num_milliseconds() as f64 / 1000.0)
         .unwrap_or_default();
     format!(
-        "\n{} hosts, {} open ports, {} certificates in {secs:.1} s (scan {})\n",
-        report.assets.len(),
-        ports,
-        report.certificates.len(),
+        "\n{}, {}, {} in {secs:.1} s (scan {})\n",
+        labels::count(report.assets.len(), Noun::Host, lang),
+        labels::count(ports, Noun::OpenPort, lang),
+        labels::count(report.certificates.len(), Noun::Certificate, lang),
         report.id
     )
 }
@@ -176,13 +182,13 @@ fn changes(diff: &[ChangeView]) -> String {
     out
 }
 
-fn explain(report: &ScanReport, ip: IpAddr) -> String {
+fn explain(report: &ScanReport, ip: IpAddr, lang: Lang) -> String {
     let Some(a) = report.assets.iter().find(|a| a.ip == ip) else {
         return format!("\n{ip}: not found by this scan\n");
     };
     let mut out = format!(
         "\n{ip}: {} / {}, confidence {:.2} ({}), sensitivity {}{}\n",
-        a.category.as_str(),
+        labels::group(a.category, lang),
         a.device_type.as_str(),
         a.confidence,
         level(a),

@@ -16,6 +16,9 @@ pub async fn run(settings: &Settings, args: ServeArgs) -> anyhow::Result<()> {
     let port = args.port.unwrap_or(settings.port);
     let db = super::open(settings).await?;
     first_admin(&db, settings).await?;
+    if args.demo {
+        super::demo::load(&db, settings).await?;
+    }
     let options = options(settings, &host, args.workers.unwrap_or(0));
     let listener = TcpListener::bind((host.as_str(), port))
         .with_context(|| format!("cannot listen on {host}:{port}"))?;

@@ -140,7 +140,9 @@ impl ResponseError for ApiError {
             ApiError::Unavailable(detail) => {
                 tracing::warn!(detail = %detail, "database unavailable")
             }
-            _ => {}
+            // A refused request is the client's business (a login page asking who is signed
+            // in, a typo): debug, never a WARN per page visit.
+            other => tracing::debug!(status = other.status_code().as_u16(), "{other}"),
         }
         let mut answer = HttpResponse::build(self.status_code());
         match self {

@@ -124,17 +124,25 @@ impl AppState {
         self.risk.invalidate();
         self.vulns.invalidate();
         self.topology.invalidate();
-        self.inventory_grew();
+        self.inventory_grew(false);
     }
 
     /// An agent's report arrived: counts are cheap and reloaded before the next answer; risk
     /// and CVE views (a pass over every asset) are served stale while one reload runs, so a
     /// busy fleet's steady ingest does not make every dashboard read wait for that pass.
-    pub fn inventory_grew(&self) {
+    /// A report that brought devices never seen before is rarer and is what a person looks
+    /// for (the first report into an empty inventory above all): those views reload first.
+    pub fn inventory_grew(&self, new_devices: bool) {
         self.counts.invalidate();
         self.compliance.invalidate();
-        self.risk.mark_stale();
-        self.vulns.mark_stale();
-        self.topology.mark_stale();
+        if new_devices {
+            self.risk.invalidate();
+            self.vulns.invalidate();
+            self.topology.invalidate();
+        } else {
+            self.risk.mark_stale();
+            self.vulns.mark_stale();
+            self.topology.mark_stale();
+        }
     }
 }

@@ -40,6 +40,7 @@ pub async fn ensure<C: ConnectionTrait>(db: &C, name: &str) -> StoreResult<site:
         id: Set(Uuid::now_v7()),
         name: Set(name.to_string()),
         created_at: Set(Utc::now()),
+        demo: Set(false),
     };
     site::Entity::insert(row)
         .on_conflict_do_nothing_on([site::Column::Name])
@@ -158,6 +159,8 @@ pub struct SiteSummary {
     pub scan_count: u64,
     pub last_scan_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// Generated demo data (`bigr demo load`), not a real network.
+    pub demo: bool,
 }
 
 #[tracing::instrument(skip_all, err(level = "debug"))]
@@ -204,6 +207,7 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<SiteSummary>> {
                 last_scan_at: scan.and_then(|(_, _, t)| *t),
                 name: s.name,
                 created_at: s.created_at,
+                demo: s.demo,
             }
         })
         .collect())

@@ -6,6 +6,11 @@
 #[allow(dead_code)]
 #[path = "../it/support/lab.rs"]
 pub mod lab;
+/// What the lab does when it cannot run (the integration tests also log it for a summary).
+fn skipped(part: &str, why: &str) {
+    eprintln!("NOTE: {part} SKIPPED: {why}");
+}
+
 /// The lab where its services module imports it from (`crate::support::lab`).
 mod support {
     pub use super::lab;

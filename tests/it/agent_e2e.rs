@@ -242,15 +242,22 @@ fn agents_deliver_into_their_own_sites_and_stop_cleanly() {
         std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777,
         0o600
     );
-    for home in [&ist, &ank] {
+    for (home, site) in [(&ist, "istanbul"), (&ank, "ankara")] {
         let out = home.once();
         assert!(
             out.status.success(),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
+        // One line says what happened, and a finished run is not left looking online.
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            said.contains(&format!("scan delivered to site '{site}': 1 asset(s)")),
+            "{said}"
+        );
     }
     let admin = server.admin();
+    assert_eq!(agent_view(&server, "edge-ank")["state"], "offline");
     for site in ["istanbul", "ankara"] {
         let inv = admin.get(&format!("/api/data?site={site}")).json();
         assert_eq!(inv["total"], 1, "{site}: {inv}");

@@ -14,6 +14,8 @@ mod classify_corpus;
 mod cli;
 /// CLI commands over a stored inventory: tags, history, changes, certificates, switches.
 mod cli_data;
+/// A new user's first hour: demo site, topology at once, clear agent errors, CLI language.
+mod first_hour;
 /// Short proptest passes over everything that parses input from the network or files.
 mod fuzz;
 /// Services for the lab's hosts: TCP greeters, HTTP(S), mDNS, dropping firewalls, loss.

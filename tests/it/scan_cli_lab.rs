@@ -92,7 +92,7 @@ fn nft_missing() -> bool {
         return false;
     }
     assert!(std::env::var("CI").is_err(), "CI must install nftables");
-    eprintln!("NOTE: lab scan test SKIPPED: nft is not installed");
+    crate::support::skipped("firewalled lab hosts", "nft is not installed");
     true
 }
 
@@ -248,7 +248,16 @@ fn a_root_scan_finds_every_host_port_banner_certificate_and_announcement() {
     // The table view (stored scan, so a diff) shows vendor, group, type and confidence, and
     // --explain gives the evidence.
     let camera = lab.hosts[0].ip.to_string();
-    let out = lab.bigr(&["--home", h, "scan", "10.77.0.0/24", "--explain", &camera]);
+    let out = lab.bigr(&[
+        "--home",
+        h,
+        "--lang",
+        "en",
+        "scan",
+        "10.77.0.0/24",
+        "--explain",
+        &camera,
+    ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -259,11 +268,12 @@ fn a_root_scan_finds_every_host_port_banner_certificate_and_announcement() {
         .lines()
         .find(|l| l.contains(&format!(" {camera} ")))
         .unwrap();
-    for word in ["Hikvision", "iot", "camera", "high"] {
+    // The table speaks the user's language (English here): the group's label, not its key.
+    for word in ["Hikvision", "IoT", "camera", "high"] {
         assert!(row.contains(word), "{word} missing from: {row}");
     }
     assert!(text.contains("Changes since the previous scan") || text.contains("No changes"));
-    assert!(text.contains(&format!("{camera}: iot / camera")), "{text}");
+    assert!(text.contains(&format!("{camera}: IoT / camera")), "{text}");
     assert!(
         text.contains("vendor"),
         "evidence lists the vendor rule: {text}"
@@ -274,7 +284,7 @@ fn a_root_scan_finds_every_host_port_banner_certificate_and_announcement() {
 fn switches_poll_places_assets_and_never_shows_the_community() {
     if svc::snmpd_path().is_none() {
         assert!(std::env::var("CI").is_err(), "CI must install snmpd");
-        eprintln!("NOTE: switch poll test SKIPPED: snmpd is not installed");
+        crate::support::skipped("switch poll test", "snmpd is not installed");
         return;
     }
     let Some(lab) = Lab::up(5) else { return };

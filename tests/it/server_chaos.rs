@@ -38,7 +38,10 @@ impl PrivatePg {
                 std::env::var("CI").is_err(),
                 "CI needs PostgreSQL's server binaries and root for the chaos test"
             );
-            eprintln!("skipped: no PostgreSQL server binaries, postgres user or root");
+            crate::support::skipped(
+                "PostgreSQL crash test",
+                "no PostgreSQL server binaries, postgres user or root",
+            );
             return None;
         }
         let pg = PrivatePg {

@@ -134,7 +134,11 @@ pub async fn discovery(
     let now = chrono::Utc::now();
     store::agents::record_delivery(&state.db, agent.id, report.observed_at().min(now), now).await?;
     if !saved.already_saved {
-        state.inventory_grew();
+        let new_devices = saved
+            .changes
+            .get(store::change_type::NEW_ASSET)
+            .is_some_and(|n| *n > 0);
+        state.inventory_grew(new_devices);
     }
     tracing::info!(agent = %agent.id, site = %saved.site, scan = %saved.scan_id, assets = saved.asset_count, again = saved.already_saved, "report ingested");
     let answer = IngestAnswer {

@@ -58,7 +58,7 @@ impl Lab {
             if std::env::var_os("CI").is_some() {
                 panic!("the namespace lab needs root under CI (run the tests as root)");
             }
-            eprintln!("NOTE: lab test SKIPPED: creating network namespaces needs root");
+            super::skipped("namespace lab", "creating network namespaces needs root");
             return None;
         }
         static SEQ: AtomicU32 = AtomicU32::new(0);

@@ -63,14 +63,31 @@ fn postgres_available() -> bool {
                 panic!("PostgreSQL at {} is required under CI: {why}", admin_url())
             }
             Err(why) => {
-                eprintln!(
-                    "NOTE: PostgreSQL half SKIPPED ({}: {why}); set BIGR_TEST_DATABASE_URL",
-                    admin_url()
+                skipped(
+                    "PostgreSQL half",
+                    &format!("{}: {why}; set BIGR_TEST_DATABASE_URL", admin_url()),
                 );
                 false
             }
         }
     })
+}
+
+/// Records a part of the suite that did not run: on stderr, and in `$BIGR_SKIP_LOG` (set by
+/// `tests/run`), whose summary lists it even when every test passes (`cargo test` hides the
+/// stderr of passing tests).
+pub fn skipped(part: &str, why: &str) {
+    eprintln!("NOTE: {part} SKIPPED: {why}");
+    if let Some(path) = std::env::var_os("BIGR_SKIP_LOG") {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+        {
+            let _ = writeln!(f, "{part}\t{why}");
+        }
+    }
 }
 
 impl TestDb {

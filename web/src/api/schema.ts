@@ -739,6 +739,8 @@ export interface SiteList {
 export interface SiteSummary {
   asset_count: number
   created_at: string
+  /** Generated demo data (`bigr demo load`), not a real network. */
+  demo: boolean
   id: string
   last_scan_at?: string | null
   missing_count: number
