@@ -207,9 +207,11 @@ impl Device {
                 http_title: title.filter(|_| web).map(str::to_string),
                 http_server: server.filter(|_| web).map(str::to_string),
                 tls: matches!(port, 443 | 5001),
+                port_only: false,
             });
         }
         obs.open_ports.sort_unstable();
+        crate::scan::ports::name_from_table(&mut obs.services);
         if self.role.name == "phone" {
             obs.mdns_services = vec!["_companion-link._tcp".into(), "_apple-mobdev2._tcp".into()];
         }

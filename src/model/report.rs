@@ -154,6 +154,9 @@ pub struct Service {
     pub http_server: Option<String>,
     #[serde(default)]
     pub tls: bool,
+    /// The name comes from the port number alone (no probe of the protocol answered).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub port_only: bool,
 }
 
 fn tcp() -> String {

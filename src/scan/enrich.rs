@@ -231,6 +231,7 @@ async fn read_services(
     }
     for list in services.values_mut() {
         list.sort_by_key(|s| s.port);
+        super::ports::name_from_table(list);
     }
     certificates.sort_by_key(|c| (c.ip, c.port));
     (services, certificates, failures)

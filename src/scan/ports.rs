@@ -19,6 +19,36 @@ pub fn default_ports() -> Vec<u16> {
     out
 }
 
+/// The name `assets/ports.txt` gives a port (`PORT # name: description`), for open ports
+/// no protocol probe named.
+pub fn table_name(port: u16) -> Option<&'static str> {
+    static NAMES: std::sync::LazyLock<std::collections::HashMap<u16, &'static str>> =
+        std::sync::LazyLock::new(|| {
+            DEFAULT_LIST
+                .lines()
+                .filter_map(|line| {
+                    let (value, comment) = line.split_once('#')?;
+                    let port = value.trim().parse::<u16>().ok()?;
+                    let name = comment.split(':').next()?.trim();
+                    let name = name.split_whitespace().next()?;
+                    Some((port, name))
+                })
+                .collect()
+        });
+    NAMES.get(&port).copied()
+}
+
+/// Gives every unnamed service the port table's name, marked `port_only` (a guess from the
+/// number, weaker than a protocol that answered).
+pub fn name_from_table(services: &mut [crate::model::Service]) {
+    for s in services.iter_mut().filter(|s| s.name.is_none()) {
+        if let Some(name) = table_name(s.port) {
+            s.name = Some(name.to_string());
+            s.port_only = true;
+        }
+    }
+}
+
 /// Resolves `--ports` / `--top-ports` to the set to probe. `--ports none` means discovery only.
 pub fn select(ports: Option<&str>, top: Option<usize>) -> Result<PortSet, String> {
     match (ports.map(str::trim), top) {
@@ -49,6 +79,46 @@ mod tests {
         for p in [9100, 554, 62078, 8291, 3306, 5000] {
             assert!(ports.contains(&p), "{p}");
         }
+    }
+
+    #[test]
+    fn every_default_port_has_a_table_name() {
+        for p in default_ports() {
+            let name = table_name(p).unwrap_or_else(|| panic!("{p} has no name"));
+            assert!(!name.is_empty() && !name.contains(' '), "{p}: {name}");
+        }
+        assert_eq!(table_name(445), Some("smb"));
+        assert_eq!(table_name(9100), Some("jetdirect"));
+        assert_eq!(table_name(554), Some("rtsp"));
+        assert_eq!(table_name(8000), Some("http-alt"));
+        assert_eq!(table_name(1), None);
+    }
+
+    #[test]
+    fn only_unnamed_services_get_a_port_only_name() {
+        let svc = |port, name: Option<&str>| crate::model::Service {
+            port,
+            protocol: "tcp".into(),
+            name: name.map(str::to_string),
+            product: None,
+            version: None,
+            banner: None,
+            http_title: None,
+            http_server: None,
+            tls: false,
+            port_only: false,
+        };
+        let mut list = vec![svc(3389, None), svc(22, Some("ssh")), svc(40000, None)];
+        name_from_table(&mut list);
+        assert_eq!(
+            (list[0].name.as_deref(), list[0].port_only),
+            (Some("rdp"), true)
+        );
+        assert_eq!(
+            (list[1].name.as_deref(), list[1].port_only),
+            (Some("ssh"), false)
+        );
+        assert_eq!((list[2].name.as_deref(), list[2].port_only), (None, false));
     }
 
     #[test]

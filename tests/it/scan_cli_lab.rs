@@ -215,6 +215,20 @@ fn a_root_scan_finds_every_host_port_banner_certificate_and_announcement() {
     let https = &by_ip[&IpAddr::V4(lab.hosts[1].ip)].services[0];
     assert!(https.tls);
     assert_eq!(https.http_title.as_deref(), Some("Expired NAS"));
+    // Silent ports are named from the port table, marked as a guess; answered ones are not.
+    assert_eq!((ssh.name.as_deref(), ssh.port_only), (Some("ssh"), false));
+    for (host, port, name) in [(3, 9100, "jetdirect"), (4, 554, "rtsp")] {
+        let s = by_ip[&IpAddr::V4(lab.hosts[host].ip)]
+            .services
+            .iter()
+            .find(|s| s.port == port)
+            .unwrap_or_else(|| panic!("host {host} has no service on {port}"));
+        assert_eq!(
+            (s.name.as_deref(), s.port_only),
+            (Some(name), true),
+            "{s:?}"
+        );
+    }
     // The Hikvision OUI plus a camera web server: classified, with evidence.
     assert_eq!(h0.category, Category::Iot);
     assert_eq!(h0.device_type, DeviceType::Camera);

@@ -669,6 +669,8 @@ export interface Service {
   http_title?: string | null
   name?: string | null
   port: number
+  /** The name comes from the port number alone (no probe of the protocol answered). */
+  port_only?: boolean
   product?: string | null
   protocol?: string
   tls?: boolean

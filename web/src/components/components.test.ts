@@ -8,6 +8,7 @@ import EmptyInventory from './EmptyInventory.vue'
 import PagerNav from './PagerNav.vue'
 import ScoreGauge from './ScoreGauge.vue'
 import SortHeader from './SortHeader.vue'
+import ServiceTable from './asset/ServiceTable.vue'
 import { ringSegments } from './topology/ringSegments'
 import { GROUP_COLORS } from '../lib/groups'
 import { usePreferencesStore } from '../stores/preferences'
@@ -176,5 +177,20 @@ describe('ringSegments', () => {
     expect(lengths[1]).toBeCloseTo((3 * c) / 4)
     expect(segments[1]!.dashoffset).toBeCloseTo(-c / 4)
     expect(ringSegments({}, r)).toEqual([])
+  })
+})
+
+describe('ServiceTable', () => {
+  it('marks a name guessed from the port number, and only that one', () => {
+    setActivePinia(createPinia())
+    const svc = (port: number, name: string, port_only: boolean) => ({ port, protocol: 'tcp', name, tls: false, port_only })
+    const w = mount(ServiceTable, {
+      props: { openPorts: [22, 3389], services: [svc(22, 'ssh', false), svc(3389, 'rdp', true)] },
+      ...plugins(),
+    })
+    const rows = w.findAll('[data-test="service-row"]')
+    expect(rows[0].find('[data-test="port-only"]').exists()).toBe(false)
+    expect(rows[1].text()).toContain('rdp')
+    expect(rows[1].find('[data-test="port-only"]').exists()).toBe(true)
   })
 })

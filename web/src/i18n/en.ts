@@ -245,6 +245,8 @@ export const en = {
   'asset.noServices': 'No open ports seen.',
   'asset.protocol': 'Protocol',
   'asset.service': 'Service',
+  'asset.portOnly': 'by port',
+  'asset.portOnlyHint': 'Named from the port number: no probe of the protocol answered',
   'asset.product': 'Product',
   'asset.banner': 'Banner / title',
   'asset.mdns': 'mDNS services',

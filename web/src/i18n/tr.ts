@@ -243,6 +243,8 @@ export const tr: Record<MessageKey, string> = {
   'asset.noServices': 'Açık port görülmedi.',
   'asset.protocol': 'Protokol',
   'asset.service': 'Servis',
+  'asset.portOnly': 'porttan',
+  'asset.portOnlyHint': 'Port numarasından adlandırıldı: protokolün hiçbir yoklaması yanıt vermedi',
   'asset.product': 'Ürün',
   'asset.banner': 'Banner / başlık',
   'asset.mdns': 'mDNS servisleri',
