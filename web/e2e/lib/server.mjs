@@ -45,10 +45,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 /**
  * Starts the server and waits (at most `timeoutMs`) for GET /api/health → 200.
+ * `args` go after `serve …` (e.g. `['--demo']`, which loads the demo site before listening).
  * Returns { url, password, stop() }; stop() kills it and removes its home. The server's
  * output goes to `logFile`.
  */
-export async function startServer({ logFile, timeoutMs = 30_000 } = {}) {
+export async function startServer({ logFile, args = [], timeoutMs = 30_000 } = {}) {
   const bin = bigrBin()
   const home = mkdtempSync(join(tmpdir(), 'bigr-e2e-'))
   const password = `e2e-${randomBytes(9).toString('base64url')}`
@@ -56,7 +57,7 @@ export async function startServer({ logFile, timeoutMs = 30_000 } = {}) {
   const url = `http://127.0.0.1:${port}`
   const env = { ...process.env, BIGR_HOME: home, BIGR_ADMIN_PASSWORD: password }
   delete env.DATABASE_URL // always the SQLite file in BIGR_HOME
-  const child = spawn(bin, ['serve', '--host', '127.0.0.1', '--port', String(port)], {
+  const child = spawn(bin, ['serve', '--host', '127.0.0.1', '--port', String(port), ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
