@@ -76,6 +76,58 @@ async function submitLogin(page, password) {
   await byTest(page, 'login-submit').click()
 }
 
+/** Logs in through the form and waits for the Overview it lands on. */
+async function signIn(page, password) {
+  await page.goto('/login')
+  await waitReady(page, 'login')
+  await submitLogin(page, password)
+  await page.waitForURL((u) => u.pathname === '/', { timeout: WAIT_MS })
+  await waitReady(page, 'overview')
+}
+
+/** Opens menu page `name` through its `nav-<name>` link (which keeps ?site=) and waits until it is ready. */
+async function visit(page, name) {
+  await byTest(page, `nav-${name}`).click()
+  await page.waitForURL((u) => u.pathname === ROUTE_PATH(name))
+  await waitReady(page, name)
+}
+
+/** The number an element shows ("1,234 assets" → 1234); NaN when it shows none. */
+async function numberIn(locator) {
+  const digits = (await locator.innerText()).replace(/\D/g, '')
+  return digits ? Number(digits) : NaN
+}
+
+/** Fails when `errors` (watchErrors) caught something since the last check, the 401 of /api/auth/me aside. */
+function assertNoErrorsIn(errors, where) {
+  const got = errors.take().filter((e) => !expectedError(e))
+  assert.deepEqual(got, [], `${where}: console errors / uncaught exceptions`)
+}
+
+/** `test(name, fn)` that leaves artifacts/FAIL-<name>.png of `page()` when it fails. */
+const stepsOn = (page) => (name, fn) => test(name, { timeout: 120_000 }, () => withFailShot(name, page, fn))
+
+/**
+ * Before the enclosing describe block: a server of its own (`startServer` options), a browser
+ * and one page on it, all stopped after the block. Returns the object the hooks fill in.
+ */
+function ownServer(options) {
+  const env = { srv: null, browser: null, context: null, page: null, errors: null }
+  before(async () => {
+    env.srv = await startServer(options)
+    env.browser = await launchBrowser()
+    env.context = await newContext(env.browser, env.srv.url)
+    env.page = await env.context.newPage()
+    env.errors = watchErrors(env.page)
+  })
+  after(async () => {
+    await env.context?.close().catch(() => {})
+    await env.browser?.close().catch(() => {})
+    await env.srv?.stop()
+  })
+  return env
+}
+
 /** The asset page's readiness, row texts and total, read in the page. */
 function readAssetTable(page) {
   return page.evaluate(() => {
@@ -131,13 +183,8 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await srv?.stop()
   })
 
-  /** Fails when the page logged errors since the last check (the 401 of /api/auth/me aside). */
-  function assertNoErrors(where) {
-    const got = errors.take().filter((e) => !expectedError(e))
-    assert.deepEqual(got, [], `${where}: console errors / uncaught exceptions`)
-  }
-
-  const step = (name, fn) => test(name, { timeout: 120_000 }, () => withFailShot(name, () => page, fn))
+  const assertNoErrors = (where) => assertNoErrorsIn(errors, where)
+  const step = stepsOn(() => page)
 
   step('login through the form', async () => {
     await page.goto('/login')
@@ -378,6 +425,173 @@ describe('dashboard', { timeout: 600_000 }, () => {
     const res = await getWithCookie(srv.url, '/api/data', `bigr_session=${cookie.value}`)
     assert.equal(res.status, 401, `GET /api/data with the logged-out cookie: ${res.status}`)
     assertNoErrors('logout')
+  })
+})
+
+/** What the first-run panel offers when no site is selected (src/lib/agentCommand.ts). */
+const FIRST_SCAN = 'bigr scan 192.168.1.0/24'
+
+describe('first run: an empty inventory', { timeout: 120_000 }, () => {
+  const env = ownServer({ logFile: join(ARTIFACTS, 'server-empty.log') })
+  const step = stepsOn(() => env.page)
+
+  /** The page in view shows the first-run panel, with the admin's button and the scan command. */
+  async function assertEmptyPanel(page, where) {
+    const panel = byTest(page, 'empty-inventory')
+    await panel.waitFor()
+    assert.equal(await panel.count(), 1, `${where}: one empty panel`)
+    assert.equal(await panel.locator('[data-test="empty-add-agent"]').count(), 1, `${where}: no "Add an agent" for an admin`)
+    assert.equal((await panel.locator('[data-test="empty-scan-command"]').innerText()).trim(), FIRST_SCAN, where)
+    assert.equal(await byTest(page, 'demo-banner').count(), 0, `${where}: demo banner on a real (empty) install`)
+  }
+
+  step('Overview: the empty panel, no compliance grade, no demo banner', async () => {
+    const { page, srv } = env
+    await signIn(page, srv.password)
+    // Once the site list has loaded too, so a demo banner would have had its chance to appear.
+    await page.waitForLoadState('networkidle', { timeout: WAIT_MS }).catch(() => {})
+    assert.equal(await byTest(page, 'demo-banner').count(), 0, 'overview: demo banner on a real (empty) install')
+    assert.equal(await byTest(page, 'no-assets').locator('[data-test="empty-inventory"]').count(), 1, 'panel not in no-assets')
+    await assertEmptyPanel(page, 'overview')
+    assert.equal(await numberIn(byTest(page, 'total-assets').locator('.stat-value')), 0)
+    // Zero assets score a perfect A on the server: the card says "no data" instead.
+    assert.equal(await byTest(page, 'compliance-no-data').count(), 1, 'overview: compliance card not "no data"')
+    assert.equal(await byTest(page, 'compliance-grade').count(), 0, 'overview: a grade over zero assets')
+    const { sites } = await (await page.request.get('/api/sites')).json()
+    assert.ok(
+      sites.every((s) => s.demo === false),
+      `fresh install has a demo site: ${JSON.stringify(sites)}`,
+    )
+    await screenshot(page, 'first-run-overview')
+    assert.deepEqual((await audit(page, 'overview (empty)')).critical, [], 'empty overview')
+    assertNoErrorsIn(env.errors, 'empty overview')
+  })
+
+  step('"Add an agent" opens the enrollment dialog', async () => {
+    const { page } = env
+    const dialog = byTest(page, 'enroll-dialog')
+    assert.equal(await dialog.count(), 0, 'enrollment dialog open before the click')
+    await byTest(page, 'no-assets').locator('[data-test="empty-add-agent"]').click()
+    await dialog.waitFor()
+    assert.ok(await byTest(page, 'enroll-name').isVisible(), 'enrollment dialog has no agent name field')
+    assert.ok(await byTest(page, 'enroll-submit').isVisible(), 'enrollment dialog has no submit button')
+    await page.keyboard.press('Escape')
+    await dialog.waitFor({ state: 'detached' })
+    assertNoErrorsIn(env.errors, 'add an agent')
+  })
+
+  step('Assets and Topology: the empty panel instead of rows or a graph', async () => {
+    const { page } = env
+    await visit(page, 'assets')
+    await assertEmptyPanel(page, 'assets')
+    assert.equal(await byTest(page, 'asset-row').count(), 0)
+    assert.equal(await byTest(page, 'inventory-empty').count(), 0, 'assets: "nothing matches" instead of the panel')
+    assert.deepEqual((await audit(page, 'assets (empty)')).critical, [], 'empty assets')
+
+    await visit(page, 'topology')
+    await assertEmptyPanel(page, 'topology')
+    assert.equal(await byTest(page, 'topology-node').count(), 0)
+    assert.equal(await byTest(page, 'state-empty').count(), 0, 'topology: "nothing to draw" instead of the panel')
+    assert.deepEqual((await audit(page, 'topology (empty)')).critical, [], 'empty topology')
+    assertNoErrorsIn(env.errors, 'empty assets / topology')
+  })
+
+  step('Compliance: "No data yet" instead of a grade', async () => {
+    const { page } = env
+    await visit(page, 'compliance')
+    const noData = byTest(page, 'compliance-no-data')
+    await noData.waitFor()
+    await assertEmptyPanel(page, 'compliance')
+    assert.equal(await noData.locator('[data-test="empty-inventory"]').count(), 1, 'panel not in compliance-no-data')
+    assert.equal((await noData.locator('[data-test="empty-title"]').innerText()).trim(), 'No data yet')
+    assert.equal(await byTest(page, 'score-gauge').count(), 0, 'compliance: a grade over zero assets')
+    assert.equal(await byTest(page, 'compliance-breakdown').count(), 0)
+    await screenshot(page, 'first-run-compliance')
+    assert.deepEqual((await audit(page, 'compliance (empty)')).critical, [], 'empty compliance')
+    assertNoErrorsIn(env.errors, 'empty compliance')
+  })
+})
+
+/** What `bigr serve --demo` loads (src/demo/): a generated office, its agent. */
+const DEMO = { site: 'demo', agent: 'demo-agent', minAssets: 140, maxAssets: 150 }
+
+describe('demo site: serve --demo', { timeout: 120_000 }, () => {
+  const env = ownServer({ logFile: join(ARTIFACTS, 'server-demo.log'), args: ['--demo'] })
+  const step = stepsOn(() => env.page)
+  const inRange = (n) => n >= DEMO.minAssets && n <= DEMO.maxAssets
+
+  /** The page in view carries the demo banner: a status line that says how to remove the data. */
+  async function assertBanner(page, where) {
+    const banner = byTest(page, 'demo-banner')
+    await banner.waitFor()
+    assert.equal(await banner.getAttribute('role'), 'status', `${where}: banner role`)
+    assert.match(await banner.innerText(), /bigr demo remove/, `${where}: banner text`)
+  }
+
+  step('Overview of the demo site: banner and about 150 assets', async () => {
+    const { page, srv } = env
+    await signIn(page, srv.password)
+    await assertBanner(page, 'overview (all sites)')
+    const { sites } = await (await page.request.get('/api/sites')).json()
+    assert.deepEqual(
+      sites.map((s) => [s.name, s.demo]),
+      [[DEMO.site, true]],
+      'GET /api/sites: the demo site, marked as demo data',
+    )
+    const { total } = await (await page.request.get(`/api/data?site=${DEMO.site}&per_page=1`)).json()
+    assert.ok(inRange(total), `GET /api/data?site=${DEMO.site}: ${total} assets, expected ${DEMO.minAssets}–${DEMO.maxAssets}`)
+
+    await byTest(page, 'site-select').selectOption(DEMO.site)
+    await page.waitForURL((u) => u.searchParams.get('site') === DEMO.site)
+    await waitReady(page, 'overview')
+    const shown = byTest(page, 'total-assets').locator('.stat-value')
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-test="total-assets"] .stat-value')?.textContent.replace(/\D/g, '') === String(n),
+      total,
+      { timeout: WAIT_MS },
+    )
+    assert.ok(inRange(await numberIn(shown)))
+    await assertBanner(page, 'overview (demo site)')
+    assert.equal(await byTest(page, 'no-assets').count(), 0, 'overview: the demo site is shown as empty')
+    assert.equal(await byTest(page, 'compliance-grade').count(), 1, 'overview: no compliance grade for the demo site')
+    await page.waitForLoadState('networkidle', { timeout: WAIT_MS }).catch(() => {})
+    await screenshot(page, 'demo-overview')
+    assert.deepEqual((await audit(page, 'overview (demo)')).critical, [], 'demo overview')
+    assertNoErrorsIn(env.errors, 'demo overview')
+  })
+
+  step('Assets: banner and the office’s rows', async () => {
+    const { page } = env
+    await visit(page, 'assets')
+    assert.equal(new URL(page.url()).searchParams.get('site'), DEMO.site, 'the menu link lost ?site=')
+    await assertBanner(page, 'assets')
+    await byTest(page, 'asset-row').first().waitFor()
+    const total = await numberIn(byTest(page, 'asset-total'))
+    assert.ok(inRange(total), `assets: asset-total ${total}`)
+    assert.equal(await byTest(page, 'empty-inventory').count(), 0)
+    assertNoErrorsIn(env.errors, 'demo assets')
+  })
+
+  step('Changes, Topology and Agents show the fortnight, the office and demo-agent', async () => {
+    const { page } = env
+    await visit(page, 'changes')
+    await assertBanner(page, 'changes')
+    await byTest(page, 'change-row').first().waitFor()
+    assert.ok((await numberIn(byTest(page, 'change-total'))) > 0, 'changes: no change counted')
+
+    await visit(page, 'topology')
+    await assertBanner(page, 'topology')
+    await byTest(page, 'topology-node').first().waitFor()
+    assert.ok((await byTest(page, 'topology-node').count()) > 1, 'topology: no graph')
+    assert.equal(await byTest(page, 'empty-inventory').count(), 0)
+
+    await visit(page, 'agents')
+    await assertBanner(page, 'agents')
+    const card = byTest(page, 'agent-card').filter({ hasText: DEMO.agent })
+    await card.first().waitFor()
+    assert.equal(await card.count(), 1, `agents: one ${DEMO.agent} card`)
+    assert.equal(await card.getAttribute('data-state'), 'online', `${DEMO.agent} is not online`)
+    assertNoErrorsIn(env.errors, 'demo changes / topology / agents')
   })
 })
 

@@ -38,7 +38,9 @@ export async function screenshot(page, name) {
 export function printSummary() {
   const lines = ['', '== e2e summary']
   if (summary.pages.length) {
-    lines.push(`pages checked (${summary.pages.length}; the menu tour plus login, asset detail, dark theme, phone width):`)
+    lines.push(
+      `pages checked (${summary.pages.length}; the menu tour plus login, asset detail, dark theme, phone width, first run, demo):`,
+    )
     for (const p of summary.pages) {
       const a = p.axe
       lines.push(
