@@ -139,6 +139,9 @@ pub struct ScanArgs {
     /// snmp_communities); registered switches are still polled
     #[arg(long)]
     pub no_snmp: bool,
+    /// Do not ask hosts for their NetBIOS name (UDP 137)
+    #[arg(long)]
+    pub no_netbios: bool,
 }
 
 #[derive(Debug, Args)]

@@ -111,6 +111,7 @@ async fn scan_request(
             reverse_dns: !args.no_dns,
             mdns: !args.no_mdns,
             snmp: !args.no_snmp,
+            netbios: !args.no_netbios,
         },
         fragile,
         snmp_communities: settings.snmp_communities(),

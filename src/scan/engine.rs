@@ -6,6 +6,7 @@ use super::enrich::{self, Enrichment};
 use super::interfaces::{self, LocalNet};
 use super::mdns::{self, Announced};
 use super::neighbours;
+use super::netbios;
 use super::progress::Progress;
 use super::snmp::{self, SnmpOptions};
 use crate::classify::{Classifier, LoadError, Observed};
@@ -32,6 +33,8 @@ pub struct ScanPlan {
     pub fragile: HashSet<IpAddr>,
     /// SNMP system group of live hosts (None: not asked).
     pub snmp: Option<SnmpOptions>,
+    /// Ask live IPv4 hosts for their NetBIOS name (UDP 137), fragile ones excepted.
+    pub netbios: bool,
 }
 
 /// SNMP agents asked at once.
@@ -114,6 +117,7 @@ struct Gathered {
     certificates: Vec<crate::model::CertificateObservation>,
     announced: BTreeMap<IpAddr, Announced>,
     snmp_facts: BTreeMap<IpAddr, crate::model::SnmpFacts>,
+    netbios: BTreeMap<IpAddr, netbios::NodeStatus>,
 }
 
 /// Discovery, enrichment, mDNS and SNMP.
@@ -203,10 +207,28 @@ async fn gather(
             None => BTreeMap::new(),
         }
     };
-    let (rest, snmp_facts) = tokio::join!(
+    // NetBIOS names: one datagram per host, answered within a few round trips, beside the
+    // port scan rather than after it.
+    let netbios_job = async {
+        let asked: Vec<std::net::Ipv4Addr> = live
+            .iter()
+            .filter_map(|ip| match ip {
+                IpAddr::V4(v4) if plan.netbios && !plan.fragile.contains(ip) => Some(*v4),
+                _ => None,
+            })
+            .collect();
+        let rtts: Vec<Duration> = found.hosts.values().filter_map(|h| h.rtt).collect();
+        netbios::sweep(&asked, netbios::fitted_wait(&rtts)).await
+    };
+    let (rest, snmp_facts, netbios) = tokio::join!(
         enrich::enrich(&targets, &plan.ports, &rest_probe, progress.clone()),
-        snmp_job
+        snmp_job,
+        netbios_job
     );
+    let netbios = netbios.unwrap_or_else(|e| {
+        failures.push(e.to_string());
+        BTreeMap::new()
+    });
     enriched.absorb(rest);
     fill_macs_from_neighbours(&mut found.hosts);
     let announced = match mdns_job {
@@ -240,6 +262,7 @@ async fn gather(
         certificates,
         announced,
         snmp_facts,
+        netbios,
     }
 }
 
@@ -260,6 +283,7 @@ fn assemble(
         certificates,
         announced,
         mut snmp_facts,
+        mut netbios,
     } = g;
     let mut assets = Vec::with_capacity(found.hosts.len());
     for (ip, host) in &found.hosts {
@@ -273,7 +297,17 @@ fn assemble(
             .unwrap_or_else(Announced::default);
         obs.snmp = snmp_facts.remove(ip);
         let sys_name = obs.snmp.as_ref().and_then(|s| s.sys_name.clone());
-        obs.hostname = host.hostname.clone().or(mdns.hostname).or(sys_name);
+        let nb = netbios.remove(ip).unwrap_or_default();
+        obs.hostname = host
+            .hostname
+            .clone()
+            .or(mdns.hostname)
+            .or(sys_name)
+            .or(nb.name);
+        // Off-link hosts have no MAC from ARP; the one a host reports itself is next best.
+        if obs.mac.is_none() {
+            obs.mac = nb.mac.map(crate::model::MacAddr);
+        }
         obs.mdns_services = mdns.services.into_iter().collect();
         let tls_subjects: Vec<String> = certificates
             .iter()

@@ -1,6 +1,6 @@
 //! The scanner behind `bigr scan`: the target grammar, the default port list, privilege
 //! detection, host discovery (ARP through pcap, ICMP, TCP ping, the neighbour table,
-//! reverse DNS, mDNS), enrichment (TCP connect scan with a bounded number in flight,
+//! reverse DNS, mDNS, NetBIOS names), enrichment (TCP connect scan with a bounded number in flight,
 //! banners, TLS certificates, SNMP system group, switch forwarding tables) and the engine
 //! that runs them and hands the result to the classifier.
 pub mod arp;
@@ -14,6 +14,7 @@ pub mod interfaces;
 pub mod limits;
 pub mod mdns;
 pub mod neighbours;
+pub mod netbios;
 pub mod ports;
 pub mod privilege;
 pub mod progress;

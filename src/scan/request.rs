@@ -53,6 +53,8 @@ pub struct ScanSettings {
     pub mdns: bool,
     /// Ask live hosts for their SNMP system group.
     pub snmp: bool,
+    /// Ask live IPv4 hosts for their NetBIOS name (UDP 137).
+    pub netbios: bool,
 }
 
 impl Default for ScanSettings {
@@ -68,6 +70,7 @@ impl Default for ScanSettings {
             reverse_dns: true,
             mdns: true,
             snmp: true,
+            netbios: true,
         }
     }
 }
@@ -195,6 +198,7 @@ pub async fn plan(req: &ScanRequest) -> Result<Planned, ScanError> {
             communities: req.snmp_communities.clone(),
             ..SnmpOptions::default()
         }),
+        netbios: s.netbios,
     };
     Ok(Planned {
         plan,

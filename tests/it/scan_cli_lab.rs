@@ -537,3 +537,35 @@ fn a_router_answering_unreachable_reports_no_hosts() {
         report.assets.iter().map(|a| a.ip).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_host_without_dns_is_named_by_netbios_unless_told_not_to_ask() {
+    let Some(lab) = Lab::up(3) else { return };
+    svc::netbios_responder(
+        &lab.hosts[0].ns,
+        "PC-ACC-07",
+        "OFFICE",
+        [0x10, 0xc5, 0x95, 0, 0, 7],
+    );
+    let home = home();
+    let h = home.path().to_str().unwrap();
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["--home", h, "scan", "10.77.0.0/24", "--ports", "none", "-n"];
+        args.extend(["--no-mdns", "--no-snmp", "--no-save", "--json"]);
+        args.extend(extra);
+        let report = report_of(&lab.bigr(&args));
+        report
+            .assets
+            .iter()
+            .map(|a| (a.ip, a.hostname.clone()))
+            .collect::<BTreeMap<IpAddr, Option<String>>>()
+    };
+    let named = scan(&[]);
+    assert_eq!(
+        named[&IpAddr::V4(lab.hosts[0].ip)].as_deref(),
+        Some("PC-ACC-07")
+    );
+    assert_eq!(named[&IpAddr::V4(lab.hosts[1].ip)], None);
+    let quiet = scan(&["--no-netbios"]);
+    assert_eq!(quiet[&IpAddr::V4(lab.hosts[0].ip)], None);
+}

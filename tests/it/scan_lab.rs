@@ -112,3 +112,30 @@ fn lab_hosts_carry_distinct_real_oui_macs() {
         assert!(vendor.unwrap_or_default().contains("Hikvision"));
     }
 }
+
+#[test]
+fn netbios_node_status_names_the_hosts_that_answer_and_no_other() {
+    let Some(lab) = Lab::up(6) else { return };
+    let mac = [0x10, 0xc5, 0x95, 0x00, 0x00, 0x07];
+    crate::lab_services::netbios_responder(&lab.hosts[1].ns, "PC-ACC-07", "OFFICE", mac);
+    crate::lab_services::netbios_responder(&lab.hosts[4].ns, "NAS-01", "WORKGROUP", [0; 6]);
+    let hosts: Vec<std::net::Ipv4Addr> = lab.hosts.iter().map(|h| h.ip).collect();
+    let found = Lab::in_ns(&lab.scanner_ns, move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(bigr::scan::netbios::sweep(
+            &hosts,
+            std::time::Duration::from_millis(300),
+        ))
+        .expect("sweep")
+    });
+    assert_eq!(found.len(), 2, "{found:?}");
+    let pc = &found[&IpAddr::V4(lab.hosts[1].ip)];
+    assert_eq!(pc.name.as_deref(), Some("PC-ACC-07"));
+    assert_eq!(pc.group.as_deref(), Some("OFFICE"));
+    assert_eq!(pc.mac, Some(mac));
+    let nas = &found[&IpAddr::V4(lab.hosts[4].ip)];
+    assert_eq!((nas.name.as_deref(), nas.mac), (Some("NAS-01"), None));
+}
