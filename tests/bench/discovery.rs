@@ -91,7 +91,26 @@ fn bench(n: usize) -> Vec<String> {
     let open_total: usize = truth_ports.values().map(BTreeSet::len).sum();
     let home = tempfile::tempdir().unwrap();
     let h = home.path().to_str().unwrap().to_string();
-    let quiet = ["-n", "--no-mdns", "--no-snmp", "--no-save", "--json"];
+    let quiet = [
+        "-n",
+        "--no-mdns",
+        "--no-snmp",
+        "--no-netbios",
+        "--no-save",
+        "--json",
+    ];
+    // What a user runs: every name source on (reverse DNS, mDNS, SNMP, NetBIOS).
+    let defaults = ["--no-save", "--json"];
+    let sweep_default_args = [
+        &["--home", &h, "scan", NET, "--ports", "none"],
+        &defaults[..],
+    ]
+    .concat();
+    let ports_default_args = [
+        &["--home", &h, "scan", NET, "--top-ports", "100"],
+        &defaults[..],
+    ]
+    .concat();
 
     let sweep_args = [&["--home", &h, "scan", NET, "--ports", "none"], &quiet[..]].concat();
     let ports_args = [
@@ -105,7 +124,10 @@ fn bench(n: usize) -> Vec<String> {
     // 2-core machine is shared with the bench itself) does not decide a ratio.
     let (mut sweeps, mut nmap_sweeps, mut arp_scans, mut port_scans, mut nmap_port_scans) =
         (vec![], vec![], vec![], vec![], vec![]);
+    let (mut default_sweeps, mut default_port_scans) = (vec![], vec![]);
     for _ in 0..REPEATS {
+        default_sweeps.push(bigr(&lab, &sweep_default_args));
+        default_port_scans.push(bigr(&lab, &ports_default_args));
         sweeps.push(bigr(&lab, &sweep_args));
         nmap_sweeps.push(peer(&lab, "nmap", &nmap_sn, parse_nmap));
         arp_scans.push(peer(
@@ -117,6 +139,7 @@ fn bench(n: usize) -> Vec<String> {
         port_scans.push(bigr(&lab, &ports_args));
         nmap_port_scans.push(peer(&lab, "nmap", &nmap_st, parse_nmap));
     }
+    let (default_sweep, default_ports) = (median(default_sweeps), median(default_port_scans));
     let (bigr_sweep, nmap_sweep, arp_scan, bigr_ports, nmap_ports) = (
         median(sweeps),
         median(nmap_sweeps),
@@ -184,7 +207,13 @@ fn bench(n: usize) -> Vec<String> {
         );
     };
     row(
-        "bigr scan --ports none",
+        "bigr scan --ports none (defaults)",
+        &default_sweep,
+        false,
+        Some(("nmap -sn", &nmap_sweep)),
+    );
+    row(
+        "bigr scan --ports none (quiet flags)",
         &bigr_sweep,
         false,
         Some(("nmap -sn", &nmap_sweep)),
@@ -200,7 +229,13 @@ fn bench(n: usize) -> Vec<String> {
         )
     );
     row(
-        "bigr scan --top-ports 100",
+        "bigr scan --top-ports 100 (defaults)",
+        &default_ports,
+        true,
+        Some(("nmap -sT", &nmap_ports)),
+    );
+    row(
+        "bigr scan --top-ports 100 (quiet)",
         &bigr_ports,
         true,
         Some(("nmap -sT", &nmap_ports)),
