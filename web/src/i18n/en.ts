@@ -217,6 +217,7 @@ export const en = {
   'assets.presentOnly': 'Present only',
   'assets.missingOnly': 'Missing only',
   'assets.unit': 'assets',
+  'assets.unitOne': 'asset',
   'assets.export': 'Export CSV',
   'assets.exporting': 'Exporting {done} / {total}…',
   'assets.exportFailed': 'Export failed: {message}',

@@ -215,6 +215,7 @@ export const tr: Record<MessageKey, string> = {
   'assets.presentOnly': 'Yalnızca mevcut',
   'assets.missingOnly': 'Yalnızca kayıp',
   'assets.unit': 'varlık',
+  'assets.unitOne': 'varlık',
   'assets.export': 'CSV indir',
   'assets.exporting': 'Dışa aktarılıyor {done} / {total}…',
   'assets.exportFailed': 'Dışa aktarma başarısız: {message}',

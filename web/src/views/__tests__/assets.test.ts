@@ -29,6 +29,13 @@ describe('AssetsView', () => {
     expect(wrapper.find('[data-test="page-ready"]').exists()).toBe(true)
   })
 
+  it('counts one asset in the singular', async () => {
+    const one = await mountAssets('/assets', inventory([asset(1)], 1))
+    expect(one.wrapper.get('[data-test="asset-total"]').element.parentElement?.textContent).toMatch(/1\s+asset$/)
+    const many = await mountAssets('/assets', inventory([asset(1), asset(2)], 2))
+    expect(many.wrapper.get('[data-test="asset-total"]').element.parentElement?.textContent).toMatch(/2\s+assets$/)
+  })
+
   it('shows the empty state with no assets and the error state with a retry', async () => {
     const empty = await mountAssets('/assets', inventory([]))
     expect(empty.wrapper.get('[data-test="empty-inventory"]').text()).toContain('No assets yet')
