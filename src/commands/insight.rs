@@ -5,6 +5,8 @@ use crate::analysis::{analytics::MAX_DAYS, vulns::CveSnapshot};
 use crate::cli::{AnalyticsArgs, RiskArgs, SiteListArgs, VulnsArgs};
 use crate::store::PageRequest;
 use crate::stored_analysis;
+// The summaries are English sentences; their counted nouns at least agree with the number.
+use super::labels::{Lang, Noun, count};
 use anyhow::bail;
 use sea_orm::DatabaseConnection;
 
@@ -20,10 +22,10 @@ pub async fn compliance(db: &DatabaseConnection, args: SiteListArgs) -> anyhow::
         return Ok(());
     }
     outln!(
-        "compliance {:.1} (grade {}) — {} assets: {} fully classified, {} partially, {} unclassified, {} tagged by hand",
+        "compliance {:.1} (grade {}) — {}: {} fully classified, {} partially, {} unclassified, {} tagged by hand",
         r.compliance_score,
         r.grade,
-        b.total_assets,
+        count(b.total_assets as usize, Noun::Asset, Lang::En),
         b.fully_classified,
         b.partially_classified,
         b.unclassified,
@@ -76,8 +78,8 @@ pub async fn risk(db: &DatabaseConnection, args: RiskArgs) -> anyhow::Result<()>
     }
     let s = &r.summary;
     outln!(
-        "{} assets, average risk {:.2}, max {:.2}: {} critical, {} high, {} medium, {} low",
-        s.assets,
+        "{}, average risk {:.2}, max {:.2}: {} critical, {} high, {} medium, {} low",
+        count(s.assets as usize, Noun::Asset, Lang::En),
         s.average_risk,
         s.max_risk,
         s.critical_count,

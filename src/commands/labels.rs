@@ -57,6 +57,7 @@ pub fn confidence(level: ConfidenceLevel, lang: Lang) -> &'static str {
 /// Nouns the CLI counts.
 #[derive(Clone, Copy)]
 pub enum Noun {
+    Asset,
     Host,
     OpenPort,
     Certificate,
@@ -65,6 +66,9 @@ pub enum Noun {
 /// "1 host", "2 hosts"; Turkish keeps the singular after a number ("2 cihaz").
 pub fn count(n: usize, noun: Noun, lang: Lang) -> String {
     let word = match (noun, lang, n == 1) {
+        (Noun::Asset, Lang::En, true) => "asset",
+        (Noun::Asset, Lang::En, false) => "assets",
+        (Noun::Asset, Lang::Tr, _) => "varlık",
         (Noun::Host, Lang::En, true) => "host",
         (Noun::Host, Lang::En, false) => "hosts",
         (Noun::Host, Lang::Tr, _) => "cihaz",
