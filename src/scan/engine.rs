@@ -52,6 +52,26 @@ pub struct ScanOutcome {
     pub notes: Vec<String>,
 }
 
+/// Certificate names that name this host: a dotted DNS name, not a wildcard, an address or
+/// a vendor default such as "localhost".
+pub fn is_host_name(name: &str) -> bool {
+    let n = name.trim().trim_end_matches('.').to_ascii_lowercase();
+    const GENERIC: [&str; 4] = [
+        "localhost",
+        "localhost.localdomain",
+        "example.com",
+        "router.local",
+    ];
+    n.contains('.')
+        && !n.starts_with("*.")
+        && n.parse::<IpAddr>().is_err()
+        && !GENERIC.contains(&n.as_str())
+        && !n.ends_with(".localdomain")
+        && n.len() <= 253
+        && n.split('.')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+}
+
 /// The networks a scan covered completely: its addresses, aggregated into CIDR blocks.
 pub fn covered_networks(addresses: &[IpAddr]) -> Vec<IpNet> {
     let singles: Vec<IpNet> = addresses.iter().map(|ip| IpNet::from(*ip)).collect();
@@ -314,6 +334,10 @@ fn assemble(
             .filter(|c| c.ip == *ip)
             .flat_map(|c| c.subject_cn.iter().chain(c.sans.iter()).cloned())
             .collect();
+        // Last resort: the name the host's own certificate gives, when it names a host.
+        if obs.hostname.is_none() {
+            obs.hostname = tls_subjects.iter().find(|n| is_host_name(n)).cloned();
+        }
         let verdict = classifier.classify(&Observed {
             obs: &obs,
             tls_subjects: &tls_subjects,
@@ -351,6 +375,25 @@ fn assemble(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_certificate_names_that_name_a_host_count() {
+        for good in ["nas-01.office.example", "soon.lab", "Printer.Corp.local."] {
+            assert!(is_host_name(good), "{good}");
+        }
+        for bad in [
+            "localhost",
+            "*.office.example",
+            "10.0.0.1",
+            "Synology",
+            "localhost.localdomain",
+            "nas.localdomain",
+            "bad name.lab",
+            "",
+        ] {
+            assert!(!is_host_name(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn coverage_is_the_aggregate_of_the_probed_addresses() {

@@ -569,3 +569,44 @@ fn a_host_without_dns_is_named_by_netbios_unless_told_not_to_ask() {
     let quiet = scan(&["--no-netbios"]);
     assert_eq!(quiet[&IpAddr::V4(lab.hosts[0].ip)], None);
 }
+
+#[test]
+fn a_host_without_other_names_is_named_by_its_certificate_unless_generic() {
+    let Some(lab) = Lab::up(3) else { return };
+    let year = Validity {
+        from_days: -10,
+        until_days: 300,
+    };
+    svc::serve_https(&lab.hosts[0].ns, 443, "nas-01.office.lab", year, "NAS");
+    svc::serve_https(&lab.hosts[1].ns, 443, "localhost", year, "Router");
+    let home = home();
+    let h = home.path().to_str().unwrap();
+    let out = lab.bigr(&[
+        "--home",
+        h,
+        "scan",
+        "10.77.0.0/24",
+        "--ports",
+        "443",
+        "-n",
+        "--no-mdns",
+        "--no-snmp",
+        "--no-netbios",
+        "--no-save",
+        "--json",
+    ]);
+    let names: BTreeMap<IpAddr, Option<String>> = report_of(&out)
+        .assets
+        .iter()
+        .map(|a| (a.ip, a.hostname.clone()))
+        .collect();
+    assert_eq!(
+        names[&IpAddr::V4(lab.hosts[0].ip)].as_deref(),
+        Some("nas-01.office.lab")
+    );
+    assert_eq!(
+        names[&IpAddr::V4(lab.hosts[1].ip)],
+        None,
+        "a generic CN names nobody"
+    );
+}
