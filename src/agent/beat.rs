@@ -10,6 +10,16 @@ use std::time::Duration;
 /// The server keeps at most this much of an agent's last error.
 const LAST_ERROR_CHARS: usize = 500;
 
+/// The targets that are networks (single hosts and names are not subnets): what an agent
+/// tells the server it covers, at registration and in every heartbeat.
+pub fn subnets_of(targets: &[String]) -> Vec<String> {
+    targets
+        .iter()
+        .filter(|t| t.parse::<ipnet::IpNet>().is_ok())
+        .cloned()
+        .collect()
+}
+
 /// What every heartbeat announces besides the status: the networks scanned and the period.
 #[derive(Clone, Debug)]
 pub struct Announce {
@@ -18,14 +28,9 @@ pub struct Announce {
 }
 
 impl Announce {
-    /// The targets that are networks (single hosts and names are not subnets).
     pub fn new(targets: &[String], period: Duration) -> Announce {
         Announce {
-            subnets: targets
-                .iter()
-                .filter(|t| t.parse::<ipnet::IpNet>().is_ok())
-                .cloned()
-                .collect(),
+            subnets: subnets_of(targets),
             period,
         }
     }

@@ -1,8 +1,7 @@
 //! Registration: the request an agent sends with its one-time credential, and the call.
-use super::beat::Announce;
+use super::beat::subnets_of;
 use super::client::{ApiClient, CallError};
 use crate::model::agent_api::{RegisterRequest, Registered, paths};
-use std::time::Duration;
 
 /// Who the agent is and with which credential it asks (enrollment token or shared secret).
 pub fn request(
@@ -18,7 +17,7 @@ pub fn request(
         enroll_token,
         secret,
         version: Some(env!("CARGO_PKG_VERSION").into()),
-        subnets: Announce::new(targets, Duration::ZERO).subnets,
+        subnets: subnets_of(targets),
     }
 }
 

@@ -139,13 +139,13 @@ pub async fn remove(db: &DatabaseConnection) -> Result<(), DemoError> {
 
 /// What a scan's classification step does to each asset.
 fn classify(classifier: &Classifier, report: &mut crate::model::ScanReport) {
-    let certificates = report.certificates.clone();
-    for obs in &mut report.assets {
-        let subjects: Vec<String> = certificates
-            .iter()
-            .filter(|c| c.ip == obs.ip)
-            .flat_map(|c| c.subject_cn.iter().chain(c.sans.iter()).cloned())
-            .collect();
+    let crate::model::ScanReport {
+        assets,
+        certificates,
+        ..
+    } = report;
+    for obs in assets {
+        let subjects = crate::scan::engine::tls_names(certificates, obs.ip);
         let verdict = classifier.classify(&Observed {
             obs,
             tls_subjects: &subjects,

@@ -52,6 +52,16 @@ pub struct ScanOutcome {
     pub notes: Vec<String>,
 }
 
+/// The subject CNs and SANs of the certificates `ip` served: what the classifier reads as
+/// TLS evidence.
+pub fn tls_names(certificates: &[crate::model::CertificateObservation], ip: IpAddr) -> Vec<String> {
+    certificates
+        .iter()
+        .filter(|c| c.ip == ip)
+        .flat_map(|c| c.subject_cn.iter().chain(c.sans.iter()).cloned())
+        .collect()
+}
+
 /// Certificate names that name this host: a dotted DNS name, not a wildcard, an address or
 /// a vendor default such as "localhost".
 pub fn is_host_name(name: &str) -> bool {
@@ -329,11 +339,7 @@ fn assemble(
             obs.mac = nb.mac.map(crate::model::MacAddr);
         }
         obs.mdns_services = mdns.services.into_iter().collect();
-        let tls_subjects: Vec<String> = certificates
-            .iter()
-            .filter(|c| c.ip == *ip)
-            .flat_map(|c| c.subject_cn.iter().chain(c.sans.iter()).cloned())
-            .collect();
+        let tls_subjects = tls_names(&certificates, *ip);
         // Last resort: the name the host's own certificate gives, when it names a host.
         if obs.hostname.is_none() {
             obs.hostname = tls_subjects.iter().find(|n| is_host_name(n)).cloned();

@@ -120,6 +120,31 @@ fn clean(raw: &[u8]) -> String {
         .to_string()
 }
 
+/// A name-status answer as Windows sends it: (name, suffix, group) entries, then the MAC and
+/// the statistics block. For the lab's responder and the tests; the scanner only reads these.
+#[doc(hidden)]
+pub fn status_answer(id: u16, names: &[(&str, u8, bool)], mac: [u8; 6]) -> Vec<u8> {
+    let mut p = Vec::new();
+    p.extend_from_slice(&id.to_be_bytes());
+    p.extend_from_slice(&[0x84, 0x00, 0, 0, 0, 1, 0, 0, 0, 0]);
+    p.extend_from_slice(&question(0)[12..46]);
+    p.extend_from_slice(&[0x00, 0x21, 0x00, 0x01, 0, 0, 0, 0]);
+    let rdlength = 1 + names.len() * 18 + 46;
+    p.extend_from_slice(&(rdlength as u16).to_be_bytes());
+    p.push(names.len() as u8);
+    for (name, suffix, group) in names {
+        let mut field = [b' '; 15];
+        let text = &name.as_bytes()[..name.len().min(15)];
+        field[..text.len()].copy_from_slice(text);
+        p.extend_from_slice(&field);
+        p.push(*suffix);
+        p.extend_from_slice(&[if *group { 0x84 } else { 0x04 }, 0x00]);
+    }
+    p.extend_from_slice(&mac);
+    p.extend_from_slice(&[0u8; 40]);
+    p
+}
+
 /// How long to wait for answers: a few times the slowest round trip discovery saw.
 pub fn fitted_wait(rtts: &[Duration]) -> Duration {
     let slowest = rtts.iter().max().copied().unwrap_or(MIN_WAIT);
@@ -193,28 +218,6 @@ pub async fn sweep(
 mod tests {
     use super::*;
 
-    /// A name-status answer as Windows sends it.
-    pub fn answer(id: u16, names: &[(&str, u8, bool)], mac: [u8; 6]) -> Vec<u8> {
-        let mut p = Vec::new();
-        p.extend_from_slice(&id.to_be_bytes());
-        p.extend_from_slice(&[0x84, 0x00, 0, 0, 0, 1, 0, 0, 0, 0]);
-        p.extend_from_slice(&question(0)[12..46]);
-        p.extend_from_slice(&[0x00, 0x21, 0x00, 0x01, 0, 0, 0, 0]);
-        let rdlength = 1 + names.len() * 18 + 46;
-        p.extend_from_slice(&(rdlength as u16).to_be_bytes());
-        p.push(names.len() as u8);
-        for (name, suffix, group) in names {
-            let mut field = [b' '; 15];
-            field[..name.len()].copy_from_slice(name.as_bytes());
-            p.extend_from_slice(&field);
-            p.push(*suffix);
-            p.extend_from_slice(&[if *group { 0x84 } else { 0x04 }, 0x00]);
-        }
-        p.extend_from_slice(&mac);
-        p.extend_from_slice(&[0u8; 40]);
-        p
-    }
-
     #[test]
     fn the_question_is_nbstat_for_star() {
         let q = question(0x1234);
@@ -228,7 +231,7 @@ mod tests {
     #[test]
     fn an_answer_gives_computer_name_workgroup_and_mac() {
         let mac = [0x10, 0xc5, 0x95, 1, 2, 3];
-        let p = answer(
+        let p = status_answer(
             7,
             &[
                 ("PC-ACC-01", 0x00, false),
@@ -243,12 +246,12 @@ mod tests {
         assert_eq!(s.name.as_deref(), Some("PC-ACC-01"));
         assert_eq!(s.group.as_deref(), Some("OFFICE"));
         assert_eq!(s.mac, Some(mac));
-        assert_eq!(parse(&answer(1, &[], [0; 6])).unwrap().1.mac, None);
+        assert_eq!(parse(&status_answer(1, &[], [0; 6])).unwrap().1.mac, None);
     }
 
     #[test]
     fn anything_else_is_refused_without_panicking() {
-        let good = answer(7, &[("HOST", 0, false)], [1; 6]);
+        let good = status_answer(7, &[("HOST", 0, false)], [1; 6]);
         for cut in 0..good.len() {
             let _ = parse(&good[..cut]);
         }

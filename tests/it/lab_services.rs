@@ -283,27 +283,13 @@ pub fn netbios_responder(ns: &str, name: &'static str, group: &'static str, mac:
             if n < 50 || buf[2] & 0x80 != 0 || buf[46..48] != [0x00, 0x21] {
                 continue;
             }
-            let mut p = Vec::with_capacity(150);
-            p.extend_from_slice(&buf[..2]);
-            p.extend_from_slice(&[0x84, 0x00, 0, 0, 0, 1, 0, 0, 0, 0]);
-            p.extend_from_slice(&buf[12..46]);
-            p.extend_from_slice(&[0x00, 0x21, 0x00, 0x01, 0, 0, 0, 0]);
-            let names: [(&str, u8, bool); 3] = [
+            let id = u16::from_be_bytes([buf[0], buf[1]]);
+            let names = [
                 (name, 0x00, false),
                 (group, 0x00, true),
                 (name, 0x20, false),
             ];
-            p.extend_from_slice(&((1 + names.len() * 18 + 46) as u16).to_be_bytes());
-            p.push(names.len() as u8);
-            for (text, suffix, is_group) in names {
-                let mut field = [b' '; 15];
-                field[..text.len()].copy_from_slice(text.as_bytes());
-                p.extend_from_slice(&field);
-                p.push(suffix);
-                p.extend_from_slice(&[if is_group { 0x84 } else { 0x04 }, 0x00]);
-            }
-            p.extend_from_slice(&mac);
-            p.extend_from_slice(&[0u8; 40]);
+            let p = bigr::scan::netbios::status_answer(id, &names, mac);
             let _ = socket.send_to(&p, from);
         }
     });
