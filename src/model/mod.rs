@@ -4,6 +4,7 @@ pub mod agent_api;
 mod category;
 mod facts;
 mod mac;
+pub mod names;
 pub mod nul;
 mod ports;
 mod report;
@@ -14,6 +15,7 @@ mod validate;
 pub use category::{Category, ConfidenceLevel, DeviceType, Sensitivity};
 pub use facts::{AssetFacts, ClassCount, DailyRows, MostChanged};
 pub use mac::MacAddr;
+pub use names::{DeviceInfo, NameSource, SeenName};
 pub use ports::PortSet;
 pub use report::{
     AssetObservation, CertificateObservation, Evidence, Privileges, ScanMethod, ScanReport,

@@ -1,5 +1,5 @@
 //! `ScanReport`: the single wire type between scanner, agent and server.
-use super::{Category, DeviceType, MacAddr, PortSet, Sensitivity};
+use super::{Category, DeviceInfo, DeviceType, MacAddr, PortSet, SeenName, Sensitivity};
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
@@ -82,8 +82,16 @@ pub struct AssetObservation {
     pub ip: IpAddr,
     #[serde(default)]
     pub mac: Option<MacAddr>,
+    /// The fused name: the first of `names` by source precedence (see `model::names`).
     #[serde(default)]
     pub hostname: Option<String>,
+    /// Every name seen, with its source. Left out of the JSON when empty, so older servers
+    /// still read reports from agents that know none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub names: Vec<SeenName>,
+    /// What the device says it is (model, UPnP type, reported OS, domain).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_info: Option<DeviceInfo>,
     #[serde(default)]
     pub vendor: Option<String>,
     #[serde(default)]
@@ -117,6 +125,8 @@ impl AssetObservation {
             ip,
             mac: None,
             hostname: None,
+            names: Vec::new(),
+            device_info: None,
             vendor: None,
             open_ports: Vec::new(),
             services: Vec::new(),

@@ -105,17 +105,22 @@ fn parse_http(mut s: Service, raw: &[u8]) -> Service {
         .split_once("\r\n\r\n")
         .or_else(|| text.split_once("\n\n"))
         .unwrap_or((&text, ""));
-    s.http_server = head
-        .lines()
-        .find_map(|l| {
-            l.split_once(':')
-                .filter(|(k, _)| k.trim().eq_ignore_ascii_case("server"))
-                .map(|(_, v)| printable(v.trim().as_bytes()))
-        })
+    s.http_server = header(head, "server")
+        .map(|v| printable(v.as_bytes()))
         .filter(|v| !v.is_empty());
     s.http_title = title(body);
     s.banner = Some(printable(head.as_bytes()));
     s
+}
+
+/// The value of the first header `name` (case-insensitive) in an HTTP-like head (HTTP,
+/// RTSP, SIP), trimmed.
+pub fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().skip(1).find_map(|l| {
+        l.split_once(':')
+            .filter(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+    })
 }
 
 /// The text of the first `<title>` element, whitespace folded.

@@ -10,7 +10,10 @@ use super::netbios;
 use super::progress::Progress;
 use super::snmp::{self, SnmpOptions};
 use crate::classify::{Classifier, LoadError, Observed};
-use crate::model::{AssetObservation, PortSet, Privileges, ScanMethod, ScanReport};
+use crate::model::names::{add_name, fused_hostname};
+use crate::model::{
+    AssetObservation, DeviceInfo, NameSource, PortSet, Privileges, ScanMethod, ScanReport, SeenName,
+};
 use chrono::Utc;
 use ipnet::IpNet;
 use std::collections::{BTreeMap, HashSet};
@@ -50,6 +53,28 @@ pub struct ScanOutcome {
     /// What the person who asked should know (fewer privileges, a lowered socket budget):
     /// the caller decides whether to print or log them.
     pub notes: Vec<String>,
+}
+
+/// Every name a host was seen with: the name sources' answers, the names its services
+/// gave, and the host names its own certificates carry.
+fn seen_names<'a>(
+    sources: impl IntoIterator<Item = (Option<&'a str>, NameSource)>,
+    from_services: Vec<SeenName>,
+    tls_subjects: &[String],
+) -> Vec<SeenName> {
+    let mut names = Vec::new();
+    for (name, source) in sources {
+        if let Some(name) = name {
+            add_name(&mut names, name, source);
+        }
+    }
+    for n in from_services {
+        add_name(&mut names, &n.name, n.source);
+    }
+    for n in tls_subjects.iter().filter(|n| is_host_name(n)) {
+        add_name(&mut names, n, NameSource::Tls);
+    }
+    names
 }
 
 /// The subject CNs and SANs of the certificates `ip` served: what the classifier reads as
@@ -148,6 +173,8 @@ struct Gathered {
     announced: BTreeMap<IpAddr, Announced>,
     snmp_facts: BTreeMap<IpAddr, crate::model::SnmpFacts>,
     netbios: BTreeMap<IpAddr, netbios::NodeStatus>,
+    names: BTreeMap<IpAddr, Vec<SeenName>>,
+    devices: BTreeMap<IpAddr, DeviceInfo>,
 }
 
 /// Discovery, enrichment, mDNS and SNMP.
@@ -279,6 +306,8 @@ async fn gather(
         open_ports,
         services,
         certificates,
+        names,
+        devices,
         failures: enrich_failures,
     } = enriched;
     failures.extend(enrich_failures);
@@ -293,6 +322,8 @@ async fn gather(
         announced,
         snmp_facts,
         netbios,
+        names,
+        devices,
     }
 }
 
@@ -314,6 +345,8 @@ fn assemble(
         announced,
         mut snmp_facts,
         mut netbios,
+        mut names,
+        mut devices,
     } = g;
     let mut assets = Vec::with_capacity(found.hosts.len());
     for (ip, host) in &found.hosts {
@@ -326,24 +359,33 @@ fn assemble(
             .cloned()
             .unwrap_or_else(Announced::default);
         obs.snmp = snmp_facts.remove(ip);
-        let sys_name = obs.snmp.as_ref().and_then(|s| s.sys_name.clone());
         let nb = netbios.remove(ip).unwrap_or_default();
-        obs.hostname = host
-            .hostname
-            .clone()
-            .or(mdns.hostname)
-            .or(sys_name)
-            .or(nb.name);
+        let tls_subjects = tls_names(&certificates, *ip);
+        obs.names = seen_names(
+            [
+                (host.hostname.as_deref(), NameSource::Dns),
+                (mdns.hostname.as_deref(), NameSource::Mdns),
+                (nb.name.as_deref(), NameSource::Netbios),
+                (
+                    obs.snmp.as_ref().and_then(|s| s.sys_name.as_deref()),
+                    NameSource::Snmp,
+                ),
+            ],
+            names.remove(ip).unwrap_or_default(),
+            &tls_subjects,
+        );
+        obs.hostname = fused_hostname(&obs.names);
         // Off-link hosts have no MAC from ARP; the one a host reports itself is next best.
         if obs.mac.is_none() {
             obs.mac = nb.mac.map(crate::model::MacAddr);
         }
+        let mut device = devices.remove(ip).unwrap_or_default();
+        device.absorb(DeviceInfo {
+            domain: nb.group,
+            ..Default::default()
+        });
+        obs.device_info = (!device.is_empty()).then_some(device);
         obs.mdns_services = mdns.services.into_iter().collect();
-        let tls_subjects = tls_names(&certificates, *ip);
-        // Last resort: the name the host's own certificate gives, when it names a host.
-        if obs.hostname.is_none() {
-            obs.hostname = tls_subjects.iter().find(|n| is_host_name(n)).cloned();
-        }
         let verdict = classifier.classify(&Observed {
             obs: &obs,
             tls_subjects: &tls_subjects,

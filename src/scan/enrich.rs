@@ -2,10 +2,11 @@
 //! connect timeout fitted to each host's round-trip time, fragile hosts probed gently), then
 //! banners on open ports and certificates on TLS ports.
 use super::banner;
+use super::probes;
 use super::progress::Progress;
 use super::tcp::{self, PortState, ProbeOptions};
 use super::tls;
-use crate::model::{CertificateObservation, PortSet, Service};
+use crate::model::{CertificateObservation, DeviceInfo, PortSet, SeenName, Service};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -54,6 +55,10 @@ pub struct Enrichment {
     pub open_ports: BTreeMap<IpAddr, Vec<u16>>,
     pub services: BTreeMap<IpAddr, Vec<Service>>,
     pub certificates: Vec<CertificateObservation>,
+    /// Names services gave for their hosts (SMB's computer names).
+    pub names: BTreeMap<IpAddr, Vec<SeenName>>,
+    /// What services said their devices are (printer models, Windows builds).
+    pub devices: BTreeMap<IpAddr, DeviceInfo>,
     pub failures: Vec<String>,
 }
 
@@ -64,6 +69,8 @@ impl Enrichment {
         self.services.extend(other.services);
         self.certificates.extend(other.certificates);
         self.certificates.sort_by_key(|c| (c.ip, c.port));
+        self.names.extend(other.names);
+        self.devices.extend(other.devices);
         self.failures.extend(other.failures);
     }
 }
@@ -138,20 +145,27 @@ pub async fn enrich(
         }
     }
     let fragile_ips: HashSet<IpAddr> = fragile.iter().map(|(ip, _)| *ip).collect();
-    let (services, certificates, failures) =
-        read_services(&out.open_ports, &fragile_ips, probe).await;
-    tracing::debug!(services = services.len(), "banners and certificates done");
-    out.services = services;
-    out.certificates = certificates;
-    out.failures = failures;
+    let harvest = read_services(&out.open_ports, &fragile_ips, probe).await;
+    tracing::debug!(
+        services = harvest.services.len(),
+        "banners and certificates done"
+    );
+    out.services = harvest.services;
+    out.certificates = harvest.certificates;
+    out.names = harvest.names;
+    out.devices = harvest.devices;
+    out.failures = harvest.failures;
     out
 }
 
-type ServiceHarvest = (
-    BTreeMap<IpAddr, Vec<Service>>,
-    Vec<CertificateObservation>,
-    Vec<String>,
-);
+#[derive(Default)]
+struct ServiceHarvest {
+    services: BTreeMap<IpAddr, Vec<Service>>,
+    certificates: Vec<CertificateObservation>,
+    names: BTreeMap<IpAddr, Vec<SeenName>>,
+    devices: BTreeMap<IpAddr, DeviceInfo>,
+    failures: Vec<String>,
+}
 
 /// Banner of every open port and certificate of every TLS port, bounded like the scan.
 async fn read_services(
@@ -159,11 +173,11 @@ async fn read_services(
     fragile: &HashSet<IpAddr>,
     probe: &ProbeOptions,
 ) -> ServiceHarvest {
-    let mut failures = Vec::new();
+    let mut out = ServiceHarvest::default();
     let tls_config = match tls::recording_config() {
         Ok(c) => Some(c),
         Err(e) => {
-            failures.push(e.to_string());
+            out.failures.push(e.to_string());
             None
         }
     };
@@ -178,8 +192,6 @@ async fn read_services(
     // Connections open per fragile host: never more than FRAGILE_IN_FLIGHT.
     let mut fragile_busy: HashMap<IpAddr, usize> = HashMap::new();
     let mut ip_of_task = HashMap::new();
-    let mut services: BTreeMap<IpAddr, Vec<Service>> = BTreeMap::new();
-    let mut certificates = Vec::new();
     // Each job holds at most two sockets (banner, then TLS).
     let limit = (probe.max_in_flight / 2).max(1);
     loop {
@@ -195,9 +207,11 @@ async fn read_services(
                 *fragile_busy.entry(ip).or_default() += 1;
             }
             let (probe, tls_config) = (probe.clone(), tls_config.clone());
+            let is_fragile = fragile.contains(&ip);
             let handle = running.spawn(async move {
                 let (Some(config), true) = (tls_config, is_tls_port(port)) else {
-                    return (ip, tcp::grab(ip, port, &probe).await, None);
+                    let answer = probes::identify(ip, port, &probe, is_fragile).await;
+                    return (ip, answer, None);
                 };
                 let name = tls_service_name(port);
                 let timeout = probe.connect_timeout + probe.read_timeout;
@@ -207,7 +221,7 @@ async fn read_services(
                     service.tls = true;
                     service.name = Some(name.to_string());
                 }
-                (ip, service, seen.certificate)
+                (ip, probes::Answer::of(service), seen.certificate)
             });
             ip_of_task.insert(handle.id(), ip);
         }
@@ -222,19 +236,29 @@ async fn read_services(
             *busy = busy.saturating_sub(1);
         }
         match outcome {
-            Ok((ip, service, cert)) => {
-                services.entry(ip).or_default().push(service);
-                certificates.extend(cert);
+            Ok((ip, answer, cert)) => {
+                out.services.entry(ip).or_default().push(answer.service);
+                out.certificates.extend(cert);
+                for n in answer.names {
+                    crate::model::names::add_name(
+                        out.names.entry(ip).or_default(),
+                        &n.name,
+                        n.source,
+                    );
+                }
+                if !answer.device.is_empty() {
+                    out.devices.entry(ip).or_default().absorb(answer.device);
+                }
             }
-            Err(e) => failures.push(format!("banner task: {e}")),
+            Err(e) => out.failures.push(format!("banner task: {e}")),
         }
     }
-    for list in services.values_mut() {
+    for list in out.services.values_mut() {
         list.sort_by_key(|s| s.port);
         super::ports::name_from_table(list);
     }
-    certificates.sort_by_key(|c| (c.ip, c.port));
-    (services, certificates, failures)
+    out.certificates.sort_by_key(|c| (c.ip, c.port));
+    out
 }
 
 fn tls_service_name(port: u16) -> &'static str {

@@ -1,7 +1,7 @@
 //! The scanner behind `bigr scan`: the target grammar, the default port list, privilege
 //! detection, host discovery (ARP through pcap, ICMP, TCP ping, the neighbour table,
 //! reverse DNS, mDNS, NetBIOS names), enrichment (TCP connect scan with a bounded number in flight,
-//! banners, TLS certificates, SNMP system group, switch forwarding tables) and the engine
+//! banners and read-only protocol probes, TLS certificates, SNMP system group, switch forwarding tables) and the engine
 //! that runs them and hands the result to the classifier.
 pub mod arp;
 pub mod banner;
@@ -17,6 +17,7 @@ pub mod neighbours;
 pub mod netbios;
 pub mod ports;
 pub mod privilege;
+pub mod probes;
 pub mod progress;
 pub mod rdns;
 pub mod request;

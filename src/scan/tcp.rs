@@ -1,11 +1,9 @@
 //! TCP connect probes with a bounded number in flight (file descriptors included), each
 //! probe's outcome being data — open, closed or filtered — never an abort.
-use super::banner;
-use crate::model::{PortSet, Service};
+use crate::model::PortSet;
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 
@@ -55,7 +53,7 @@ pub struct PortResult {
 /// again before it counts as filtered.
 const LOCAL_RETRIES: u32 = 2;
 
-async fn connect(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, PortState> {
+pub(super) async fn connect(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, PortState> {
     let mut tries = 0;
     loop {
         match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
@@ -184,59 +182,6 @@ async fn probe_batch(
     out
 }
 
-/// Connects to an open port and reads what the service says (sending an HTTP request on
-/// HTTP ports). Returns at least the port, even when nothing was said.
-pub async fn grab(ip: IpAddr, port: u16, opts: &ProbeOptions) -> Service {
-    let empty = Service {
-        port,
-        protocol: "tcp".into(),
-        ..Default::default()
-    };
-    let Ok(mut stream) = connect(SocketAddr::new(ip, port), opts.connect_timeout).await else {
-        return empty;
-    };
-    if banner::is_http_port(port) {
-        let host = match ip {
-            IpAddr::V6(v6) => format!("[{v6}]"),
-            IpAddr::V4(v4) => v4.to_string(),
-        };
-        let request = format!(
-            "GET / HTTP/1.0\r\nHost: {host}\r\nUser-Agent: bigr/{}\r\nAccept: */*\r\n\r\n",
-            env!("CARGO_PKG_VERSION")
-        );
-        if tokio::time::timeout(opts.read_timeout, stream.write_all(request.as_bytes()))
-            .await
-            .is_err()
-        {
-            return empty;
-        }
-    }
-    let mut buf = vec![0u8; 8192];
-    let mut len = 0;
-    // Each read may wait `read_timeout`, all of them together twice that: a service that
-    // trickles a byte at a time cannot hold the socket (and its slot) for long.
-    let deadline = tokio::time::Instant::now() + opts.read_timeout * 2;
-    // Read until the peer pauses, closes, or the buffer (8 KiB: headers and a <title>) is full.
-    while len < buf.len() {
-        let until = deadline.min(tokio::time::Instant::now() + opts.read_timeout);
-        match tokio::time::timeout_at(until, stream.read(&mut buf[len..])).await {
-            Ok(Ok(0)) | Ok(Err(_)) | Err(_) => break,
-            Ok(Ok(n)) => {
-                len += n;
-                // Greeting protocols send one line; stop once we have it (an HTTP answer on an
-                // unusual port keeps going: its title comes later).
-                if !banner::is_http_port(port)
-                    && !buf.starts_with(b"HTTP/")
-                    && buf[..len].contains(&b'\n')
-                {
-                    break;
-                }
-            }
-        }
-    }
-    banner::parse(port, &buf[..len])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +198,7 @@ mod tests {
         );
         assert!(!worth_retrying(99, 100));
     }
+    use tokio::io::AsyncWriteExt;
     use tokio::net::TcpListener;
 
     /// A loopback listener that answers every connection with `reply` (tests only probe
@@ -298,37 +244,5 @@ mod tests {
         }
         assert_eq!(state(closed), Some(PortState::Closed));
         assert_eq!(results.len(), 4);
-    }
-
-    #[tokio::test]
-    async fn grabs_greetings_and_http_facts() {
-        let local: IpAddr = "127.0.0.1".parse().unwrap();
-        let opts = ProbeOptions::default();
-        let ssh = serve(b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n").await;
-        let s = grab(local, ssh, &opts).await;
-        assert_eq!(
-            (s.product.as_deref(), s.version.as_deref()),
-            (Some("OpenSSH"), Some("9.2p1"))
-        );
-        // HTTP is recognised by the answer, whatever the port.
-        let http = serve(
-            b"HTTP/1.1 200 OK\r\nServer: lighttpd/1.4.69\r\n\r\n<title>UniFi Network</title>",
-        )
-        .await;
-        let h = grab(local, http, &opts).await;
-        assert_eq!(
-            (h.http_server.as_deref(), h.http_title.as_deref()),
-            (Some("lighttpd/1.4.69"), Some("UniFi Network"))
-        );
-        // A silent service still yields its port, nothing invented.
-        let silent_listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let silent = silent_listener.local_addr().unwrap().port();
-        let quick = ProbeOptions {
-            read_timeout: Duration::from_millis(200),
-            ..Default::default()
-        };
-        let q = grab(local, silent, &quick).await;
-        assert_eq!((q.port, q.banner, q.name), (silent, None, None));
-        drop(silent_listener);
     }
 }

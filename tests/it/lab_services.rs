@@ -294,3 +294,195 @@ pub fn netbios_responder(ns: &str, name: &'static str, group: &'static str, mac:
         }
     });
 }
+
+/// Debian's Samba (`smbd`, and `nmbd` when `with_nmbd`) serving one lab host as a Windows
+/// machine would: SMB on 445 and 139, a NetBIOS name and workgroup. Its state lives in a
+/// temporary directory; stopped on drop.
+pub struct Samba {
+    children: Vec<std::process::Child>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Samba {
+    fn drop(&mut self) {
+        for c in &mut self.children {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+pub fn smbd_path() -> Option<&'static str> {
+    ["/usr/sbin/smbd", "/usr/bin/smbd"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+}
+
+pub fn samba(ns: &str, name: &str, workgroup: &str, with_nmbd: bool) -> Samba {
+    let smbd = smbd_path().expect("smbd is installed");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    let conf = dir.path().join("smb.conf");
+    let mut text = format!(
+        "[global]\nworkgroup = {workgroup}\nnetbios name = {name}\n\
+         server role = standalone server\nsmb ports = 445 139\nload printers = no\n\
+         printcap name = /dev/null\ndisable spoolss = yes\nlog file = {d}/log\n"
+    );
+    for sub in ["lock", "state", "cache", "private", "pid", "ncalrpc"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+        let key = match sub {
+            "private" => "private dir".to_string(),
+            "ncalrpc" => "ncalrpc dir".to_string(),
+            other => format!("{other} directory"),
+        };
+        text.push_str(&format!("{key} = {d}/{sub}\n"));
+    }
+    std::fs::write(&conf, text).unwrap();
+    let mut daemons = vec![smbd.to_string()];
+    if with_nmbd {
+        daemons.push(smbd.replace("smbd", "nmbd"));
+    }
+    let children = daemons
+        .iter()
+        .map(|daemon| {
+            Command::new("ip")
+                .args([
+                    "netns",
+                    "exec",
+                    ns,
+                    daemon,
+                    "--foreground",
+                    "--no-process-group",
+                ])
+                .arg("-s")
+                .arg(&conf)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("start samba")
+        })
+        .collect();
+    let samba = Samba {
+        children,
+        _dir: dir,
+    };
+    // Ready when 445 accepts; bounded.
+    for _ in 0..100 {
+        let up = Lab::in_ns(ns, || {
+            std::net::TcpStream::connect_timeout(
+                &"127.0.0.1:445".parse().unwrap(),
+                std::time::Duration::from_millis(100),
+            )
+            .is_ok()
+        });
+        if up {
+            return samba;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("smbd did not listen in {ns}");
+}
+
+/// A TCP service that reads the client's first message (up to 4 KiB, waiting at most half a
+/// second) and answers what `answer` makes of it: nothing, for a question it does not
+/// understand. The lab's printers, cameras and brokers are such services.
+pub fn serve_exchange(ns: &str, port: u16, answer: fn(&[u8]) -> Option<Vec<u8>>) {
+    let listener = listen(ns, port);
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let _ = conn.set_read_timeout(Some(std::time::Duration::from_millis(500)));
+                let mut buf = vec![0u8; 4096];
+                let mut len = 0;
+                while len < buf.len() {
+                    match conn.read(&mut buf[len..]) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => len += n,
+                    }
+                    if answer(&buf[..len]).is_some() {
+                        break;
+                    }
+                }
+                if let Some(reply) = answer(&buf[..len]) {
+                    let _ = conn.write_all(&reply);
+                }
+            });
+        }
+    });
+}
+
+/// A network printer's PJL port: `@PJL INFO ID` gets the model, anything else nothing.
+pub fn pjl_answer(request: &[u8]) -> Option<Vec<u8>> {
+    let text = String::from_utf8_lossy(request);
+    text.contains("@PJL INFO ID\r\n")
+        .then(|| b"@PJL INFO ID\r\n\"HP LaserJet Pro M404dn\"\r\n\x0c".to_vec())
+}
+
+/// A printer's IPP service: a Get-Printer-Attributes request (operation 0x000b after the
+/// HTTP head) gets make, model and firmware.
+pub fn ipp_answer(request: &[u8]) -> Option<Vec<u8>> {
+    let split = request.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let body = &request[split + 4..];
+    if !request.starts_with(b"POST ") || body.len() < 9 || body[2..4] != [0x00, 0x0b] {
+        return None;
+    }
+    let mut out = vec![2, 0, 0, 0, body[4], body[5], body[6], body[7], 0x01];
+    ipp_attribute(&mut out, 0x47, "attributes-charset", "utf-8");
+    ipp_attribute(&mut out, 0x48, "attributes-natural-language", "en");
+    out.push(0x04);
+    ipp_attribute(
+        &mut out,
+        0x41,
+        "printer-make-and-model",
+        "HP LaserJet Pro M404dn",
+    );
+    let id = "MFG:HP;MDL:LaserJet Pro M404dn;CMD:PJL,PCL,PDF;";
+    ipp_attribute(&mut out, 0x41, "printer-device-id", id);
+    ipp_attribute(
+        &mut out,
+        0x41,
+        "printer-firmware-string-version",
+        "002.2149B",
+    );
+    out.push(0x03);
+    let mut reply = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/ipp\r\nServer: HP HTTP Server; HP LaserJet Pro M404dn\r\nContent-Length: {}\r\n\r\n",
+        out.len()
+    )
+    .into_bytes();
+    reply.extend(out);
+    Some(reply)
+}
+
+fn ipp_attribute(out: &mut Vec<u8>, tag: u8, name: &str, value: &str) {
+    out.push(tag);
+    out.extend_from_slice(&(name.len() as u16).to_be_bytes());
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(&(value.len() as u16).to_be_bytes());
+    out.extend_from_slice(value.as_bytes());
+}
+
+/// An IP camera's RTSP service: OPTIONS gets the methods and the server's name.
+pub fn rtsp_answer(request: &[u8]) -> Option<Vec<u8>> {
+    let text = String::from_utf8_lossy(request);
+    if !text.starts_with("OPTIONS rtsp://") || !text.contains("\r\n\r\n") {
+        return None;
+    }
+    let cseq = text
+        .lines()
+        .find_map(|l| l.strip_prefix("CSeq: "))
+        .unwrap_or("1");
+    Some(
+        format!(
+            "RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\
+             Server: Hikvision-Webs/2.0\r\n\r\n"
+        )
+        .into_bytes(),
+    )
+}
+
+/// An MQTT broker that lets anyone in: CONNECT gets CONNACK "accepted".
+pub fn mqtt_answer(request: &[u8]) -> Option<Vec<u8>> {
+    (request.len() >= 12 && request[0] == 0x10 && &request[4..8] == b"MQTT")
+        .then(|| vec![0x20, 0x02, 0x00, 0x00])
+}

@@ -24,6 +24,8 @@ mod lab_services;
 mod layers;
 /// `bigr scan` as a process inside the namespace lab.
 mod scan_cli_lab;
+/// Names, device facts and service names from real Samba and lab printers and cameras.
+mod scan_identify;
 /// The scanner library inside the namespace lab: ARP, ICMP, ports, loss, firewalls.
 mod scan_lab;
 /// The dashboard API over a real port: login, CSRF, roles, every endpoint's contract.

@@ -38,7 +38,9 @@ fn tcp_probing_finds_every_open_port_of_the_lab_and_nothing_else() {
         rt.block_on(async {
             let opts = ProbeOptions::default();
             let results = tcp::scan(&targets, &ports, &opts).await;
-            let banner = tcp::grab(targets[0], 80, &opts).await;
+            let banner = bigr::scan::probes::identify(targets[0], 80, &opts, false)
+                .await
+                .service;
             (results, banner)
         })
     });
