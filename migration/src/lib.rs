@@ -9,6 +9,7 @@ mod m20261126_000004_asset_search_trigram;
 mod m20261203_000005_asset_search_fts;
 mod m20261203_000006_site_demo;
 mod m20261203_000007_asset_search_delete;
+mod m20261203_000008_asset_names;
 
 pub use m20261126_000004_asset_search_trigram::SEARCH_TEXT;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000005_asset_search_fts::Migration),
             Box::new(m20261203_000006_site_demo::Migration),
             Box::new(m20261203_000007_asset_search_delete::Migration),
+            Box::new(m20261203_000008_asset_names::Migration),
         ]
     }
 }

@@ -24,6 +24,24 @@ fn clip(text: &str) -> &str {
     truncate(text, MAX_TEXT)
 }
 
+/// Every name the host goes by, as its own label only: the domain part ("ad.example.com")
+/// names no device. The fused hostname first, then the other names, then SNMP's sysName.
+fn host_labels(obs: &AssetObservation) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    let names = obs
+        .hostname
+        .iter()
+        .chain(obs.names.iter().map(|n| &n.name))
+        .chain(obs.snmp.iter().filter_map(|s| s.sys_name.as_ref()));
+    for name in names {
+        let label = clip(name.split('.').next().unwrap_or(name));
+        if !label.is_empty() && !out.contains(&label) && out.len() < 16 {
+            out.push(label);
+        }
+    }
+    out
+}
+
 /// The text and numbers of one observation that rules look at.
 pub struct Features<'a> {
     pub vendor: Option<String>,
@@ -38,11 +56,13 @@ pub struct Features<'a> {
     snmp_oid: Option<&'a str>,
     mdns: Vec<String>,
     hostname: Vec<&'a str>,
+    device: Vec<&'a str>,
+    os_reported: Vec<&'a str>,
     mac: Option<String>,
     randomized_mac: bool,
     ttl: Option<u8>,
     /// Per rule, a bit per text field whose pattern matched (one RegexSet pass per field).
-    hits: Vec<u8>,
+    hits: Vec<u16>,
 }
 
 impl<'a> Features<'a> {
@@ -95,13 +115,18 @@ impl<'a> Features<'a> {
                 .collect(),
             snmp_oid: snmp.and_then(|s| s.sys_object_id.as_deref()),
             mdns: obs.mdns_services.iter().map(|s| s.to_lowercase()).collect(),
-            hostname: obs
-                .hostname
-                .as_deref()
-                .or_else(|| snmp.and_then(|s| s.sys_name.as_deref()))
-                // Only the host's own label: the domain part ("ad.example.com") names no device.
-                .map(|h| clip(h.split('.').next().unwrap_or(h)))
-                .filter(|h| !h.is_empty())
+            hostname: host_labels(obs),
+            device: obs
+                .device_info
+                .iter()
+                .flat_map(|d| d.texts())
+                .map(clip)
+                .collect(),
+            os_reported: obs
+                .device_info
+                .as_ref()
+                .and_then(|d| d.os.as_deref())
+                .map(clip)
                 .into_iter()
                 .collect(),
             mac: obs.mac.map(|m| m.to_string()),
@@ -109,7 +134,7 @@ impl<'a> Features<'a> {
             ttl,
             hits: Vec::new(),
         };
-        let mut hits = vec![0u8; set.rules.len()];
+        let mut hits = vec![0u16; set.rules.len()];
         for field in TEXT_FIELDS {
             let Some((regexes, rule_of)) = set.text_index(field) else {
                 continue;
@@ -140,6 +165,8 @@ impl<'a> Features<'a> {
             TextField::TlsSubject => &self.tls,
             TextField::SnmpDescr => &self.snmp_descr,
             TextField::Hostname => &self.hostname,
+            TextField::Device => &self.device,
+            TextField::OsReported => &self.os_reported,
         }
     }
 

@@ -110,7 +110,12 @@ impl Classifier {
                 fired.push((rule, value));
             }
         }
-        decide(features.vendor.clone(), &fired)
+        let mut verdict = decide(features.vendor.clone(), &fired);
+        // The OS a device reports itself, with its version, says more than a rule's family.
+        if let Some(os) = input.obs.device_info.as_ref().and_then(|d| d.os.clone()) {
+            verdict.os_hint = Some(os);
+        }
+        verdict
     }
 }
 
@@ -273,6 +278,38 @@ mod tests {
         o.mac = mac.map(|m| m.parse().unwrap());
         o.open_ports = ports.to_vec();
         o
+    }
+
+    #[test]
+    fn what_a_device_says_it_is_types_it_and_its_reported_os_wins() {
+        let mut pc = host(None, &[445]);
+        pc.device_info = Some(crate::model::DeviceInfo {
+            os: Some("Windows 10 (build 19045)".into()),
+            ..Default::default()
+        });
+        let c = classify(&pc);
+        assert_eq!(c.device_type, DeviceType::Desktop, "{c:?}");
+        assert_eq!(c.os_hint.as_deref(), Some("Windows 10 (build 19045)"));
+        assert!(c.evidence.iter().any(|e| e.rule == "device.windows_client"));
+        let mut phone = host(Some("5e:1a:77:90:12:aa"), &[]);
+        phone.device_info = Some(crate::model::DeviceInfo {
+            model: Some("iPhone14,2".into()),
+            ..Default::default()
+        });
+        let c = classify(&phone);
+        assert_eq!(
+            (c.device_type, c.category),
+            (DeviceType::Phone, Category::Tasinabilir)
+        );
+        assert_eq!(c.os_hint.as_deref(), Some("iOS"));
+        // Every name counts, not only the chosen one.
+        let mut named = host(None, &[]);
+        named.hostname = Some("pc1.corp.example".into());
+        named.names = vec![crate::model::SeenName {
+            name: "LAPTOP-8FQ2ZK1".into(),
+            source: crate::model::NameSource::Netbios,
+        }];
+        assert_eq!(classify(&named).device_type, DeviceType::Laptop);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("services", include_str!("../../assets/rules/services.toml")),
     ("mdns", include_str!("../../assets/rules/mdns.toml")),
     ("hostname", include_str!("../../assets/rules/hostname.toml")),
+    ("device", include_str!("../../assets/rules/device.toml")),
     ("os", include_str!("../../assets/rules/os.toml")),
 ];
 
@@ -24,6 +25,8 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Signal {
     Snmp,
+    /// What the device says it is: a model, a UPnP device type, a reported OS.
+    Device,
     Tls,
     Http,
     Banner,
@@ -71,6 +74,8 @@ struct RawRule {
     #[serde(default)]
     mdns: Vec<String>,
     hostname: Option<Spanned<String>>,
+    device: Option<Spanned<String>>,
+    os_reported: Option<Spanned<String>>,
     #[serde(default)]
     mac_prefix: Vec<String>,
     #[serde(default)]
@@ -94,6 +99,10 @@ pub struct Matchers {
     pub snmp_oid: Vec<String>,
     pub mdns: Vec<String>,
     pub hostname: Option<Regex>,
+    /// Manufacturer, model, model number or UPnP device type the device reported.
+    pub device: Option<Regex>,
+    /// The operating system (with version) the device reported, e.g. over SMB.
+    pub os_reported: Option<Regex>,
     /// MAC prefixes (`52:54:00`), for blocks outside the IEEE registry such as QEMU's.
     pub mac_prefix: Vec<String>,
     /// ...and prefixes that veto the rule (QEMU's locally administered 52:54:00).
@@ -115,7 +124,7 @@ pub struct Rule {
     pub weight: f64,
     pub m: Matchers,
     /// Hit bits (text fields, vendor, mDNS) that must all be set for the rule to match.
-    pub required: u8,
+    pub required: u16,
 }
 
 /// The free-text fields rules match with regular expressions.
@@ -127,24 +136,28 @@ pub enum TextField {
     TlsSubject,
     SnmpDescr,
     Hostname,
+    Device,
+    OsReported,
 }
 
 /// Hit bits beyond the text fields' (see `TextField::bit`).
-pub const VENDOR_BIT: u8 = 1 << 6;
-pub const MDNS_BIT: u8 = 1 << 7;
+pub const VENDOR_BIT: u16 = 1 << 8;
+pub const MDNS_BIT: u16 = 1 << 9;
 
-pub const TEXT_FIELDS: [TextField; 6] = [
+pub const TEXT_FIELDS: [TextField; 8] = [
     TextField::Banner,
     TextField::HttpTitle,
     TextField::HttpServer,
     TextField::TlsSubject,
     TextField::SnmpDescr,
     TextField::Hostname,
+    TextField::Device,
+    TextField::OsReported,
 ];
 
 impl TextField {
-    pub fn bit(self) -> u8 {
-        1 << (self as u8)
+    pub fn bit(self) -> u16 {
+        1 << (self as u16)
     }
 }
 
@@ -158,6 +171,8 @@ impl Rule {
             TextField::TlsSubject => self.m.tls_subject.as_ref(),
             TextField::SnmpDescr => self.m.snmp_descr.as_ref(),
             TextField::Hostname => self.m.hostname.as_ref(),
+            TextField::Device => self.m.device.as_ref(),
+            TextField::OsReported => self.m.os_reported.as_ref(),
         }
     }
 }
@@ -401,6 +416,8 @@ fn compile(r: RawRule, text: &str) -> Result<Rule, CompileError> {
         snmp_oid: r.snmp_oid.clone(),
         mdns: r.mdns.iter().map(|s| s.to_lowercase()).collect(),
         hostname: regex(&r.hostname, text)?,
+        device: regex(&r.device, text)?,
+        os_reported: regex(&r.os_reported, text)?,
         mac_prefix: r
             .mac_prefix
             .iter()
@@ -416,6 +433,8 @@ fn compile(r: RawRule, text: &str) -> Result<Rule, CompileError> {
     };
     let signal = if m.snmp_descr.is_some() || !m.snmp_oid.is_empty() {
         Signal::Snmp
+    } else if m.device.is_some() || m.os_reported.is_some() {
+        Signal::Device
     } else if m.tls_subject.is_some() {
         Signal::Tls
     } else if m.http_title.is_some() || m.http_server.is_some() {
@@ -435,7 +454,7 @@ fn compile(r: RawRule, text: &str) -> Result<Rule, CompileError> {
     } else if m.ttl.is_some() {
         Signal::Ttl
     } else {
-        return Err(invalid("has no matcher (vendor, mac_prefix, ports_*, banner, http_*, tls_subject, snmp_*, mdns, hostname, randomized_mac, ttl)".into()));
+        return Err(invalid("has no matcher (vendor, mac_prefix, ports_*, banner, http_*, tls_subject, snmp_*, mdns, hostname, device, os_reported, randomized_mac, ttl)".into()));
     };
     let mut rule = Rule {
         id: r.id,

@@ -198,6 +198,7 @@ fn explain(report: &ScanReport, ip: IpAddr, lang: Lang) -> String {
             .map(|os| format!(", OS {os}"))
             .unwrap_or_default()
     );
+    explain_identity(&mut out, a);
     if a.evidence.is_empty() {
         out.push_str("  no evidence: nothing observed matched a rule\n");
     }
@@ -213,6 +214,55 @@ fn explain(report: &ScanReport, ip: IpAddr, lang: Lang) -> String {
         );
     }
     out
+}
+
+/// The names with their sources, what the device says it is, and every service with the
+/// way it was named.
+fn explain_identity(out: &mut String, a: &crate::model::AssetObservation) {
+    if a.names.is_empty() {
+        out.push_str("  names: none seen\n");
+    }
+    for n in &a.names {
+        let chosen = if a.hostname.as_deref() == Some(n.name.as_str()) {
+            "  (hostname)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "  name  {:<40} from {}{chosen}",
+            n.name,
+            n.source.as_str()
+        );
+    }
+    if let Some(d) = &a.device_info {
+        for (field, value) in d.fields() {
+            if let Some(v) = value {
+                let _ = writeln!(out, "  says  {field:<13} {v}");
+            }
+        }
+    }
+    for s in &a.services {
+        let how = if s.port_only {
+            "port table"
+        } else if s.name.is_some() {
+            "protocol"
+        } else {
+            "unnamed"
+        };
+        let software = [s.product.as_deref(), s.version.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let _ = writeln!(
+            out,
+            "  port  {:<6} {:<14} {:<32} named by {how}",
+            s.port,
+            s.name.as_deref().unwrap_or("?"),
+            software
+        );
+    }
 }
 
 /// One row per host; fields quoted when they hold a comma, quote or line break.

@@ -119,29 +119,38 @@ impl DeviceInfo {
     }
 
     /// Fills what is still unknown from `other` (the first source to speak keeps its word).
-    pub fn absorb(&mut self, other: DeviceInfo) {
-        let DeviceInfo {
-            manufacturer,
-            model,
-            model_number,
-            serial,
-            upnp_type,
-            os,
-            domain,
-        } = other;
-        for (slot, value) in [
-            (&mut self.manufacturer, manufacturer),
-            (&mut self.model, model),
-            (&mut self.model_number, model_number),
-            (&mut self.serial, serial),
-            (&mut self.upnp_type, upnp_type),
-            (&mut self.os, os),
-            (&mut self.domain, domain),
-        ] {
+    pub fn absorb(&mut self, mut other: DeviceInfo) {
+        for (slot, value) in self.fields_mut().into_iter().zip(other.fields_mut()) {
             if slot.is_none() {
-                *slot = value.filter(|v| !v.trim().is_empty());
+                *slot = value.take().filter(|v| !v.trim().is_empty());
             }
         }
+    }
+
+    /// Every field by name, for validation.
+    pub fn fields(&self) -> [(&'static str, &Option<String>); 7] {
+        [
+            ("manufacturer", &self.manufacturer),
+            ("model", &self.model),
+            ("model_number", &self.model_number),
+            ("serial", &self.serial),
+            ("upnp_type", &self.upnp_type),
+            ("os", &self.os),
+            ("domain", &self.domain),
+        ]
+    }
+
+    /// Every field, to clean network-sourced text in place.
+    pub fn fields_mut(&mut self) -> [&mut Option<String>; 7] {
+        [
+            &mut self.manufacturer,
+            &mut self.model,
+            &mut self.model_number,
+            &mut self.serial,
+            &mut self.upnp_type,
+            &mut self.os,
+            &mut self.domain,
+        ]
     }
 
     /// Every text field, for matching rules against "what the device says it is".

@@ -10,6 +10,7 @@ pub mod limits {
     pub const SERVICES_PER_ASSET: usize = 1_024;
     pub const EVIDENCE_PER_ASSET: usize = 256;
     pub const MDNS_PER_ASSET: usize = 256;
+    pub const NAMES_PER_ASSET: usize = 64;
     pub const SANS_PER_CERT: usize = 1_024;
     pub const HOSTNAME: usize = 255;
     pub const SHORT_TEXT: usize = 255;
@@ -124,6 +125,14 @@ impl ScanReport {
             clean_opt(&mut a.hostname, HOSTNAME);
             clean_opt(&mut a.vendor, SHORT_TEXT);
             clean_opt(&mut a.os_hint, 128);
+            a.names
+                .iter_mut()
+                .for_each(|n| clean(&mut n.name, HOSTNAME));
+            if let Some(d) = &mut a.device_info {
+                for v in d.fields_mut() {
+                    clean_opt(v, SHORT_TEXT);
+                }
+            }
             a.mdns_services
                 .iter_mut()
                 .for_each(|m| clean(m, SHORT_TEXT));
@@ -197,6 +206,19 @@ impl ScanReport {
             check_count(&f("services"), a.services.len(), SERVICES_PER_ASSET)?;
             check_count(&f("evidence"), a.evidence.len(), EVIDENCE_PER_ASSET)?;
             check_count(&f("mdns_services"), a.mdns_services.len(), MDNS_PER_ASSET)?;
+            check_count(&f("names"), a.names.len(), NAMES_PER_ASSET)?;
+            for (j, n) in a.names.iter().enumerate() {
+                let field = format!("assets[{i}].names[{j}].name");
+                if n.name.trim().is_empty() {
+                    return Err(err(field, "must not be empty"));
+                }
+                check_len(&field, &Some(n.name.clone()), HOSTNAME)?;
+            }
+            if let Some(d) = &a.device_info {
+                for (name, v) in d.fields() {
+                    check_len(&f(&format!("device_info.{name}")), v, SHORT_TEXT)?;
+                }
+            }
             for (j, s) in a.services.iter().enumerate() {
                 let sf = |name: &str| format!("assets[{i}].services[{j}].{name}");
                 if s.port == 0 {

@@ -75,6 +75,8 @@ fn insert_new(state: &mut SiteState, key: &str, obs: &AssetObservation) -> Uuid 
         evidence: json(&obs.evidence),
         mdns_services: json(&obs.mdns_services),
         snmp: obs.snmp.as_ref().map(json),
+        names: (!obs.names.is_empty()).then(|| json(&obs.names)),
+        device_info: obs.device_info.as_ref().map(json),
         switch_host: obs.switch_port.as_ref().map(|s| s.host.clone()),
         switch_port: obs.switch_port.as_ref().map(|s| s.port.clone()),
         switch_port_index: obs
@@ -139,10 +141,11 @@ fn update_existing(
         let old = state.assets[i].mac.replace(mac.clone());
         state.change(i, FIELD_CHANGED, Some("mac"), old, Some(mac));
     }
+    let hostname = merge_identity(&mut state.assets[i], obs);
     // An absent value means "not learned this time", not "gone": it never erases what we know.
     for field in ["hostname", "vendor", "os_hint"] {
         let new = match field {
-            "hostname" => &obs.hostname,
+            "hostname" => &hostname,
             "vendor" => &obs.vendor,
             _ => &obs.os_hint,
         };
@@ -174,6 +177,44 @@ fn update_existing(
     a.last_seen = now;
     a.last_scan_id = Some(state.scan_id);
     id
+}
+
+/// Adds this scan's names to those stored (this scan's first, so a renamed host takes its
+/// new name; a source silent this time keeps its last word) and its device facts over the
+/// stored ones. Returns the hostname the merged names give: a scan whose DNS lookup failed
+/// does not rename a host to its NetBIOS name.
+fn merge_identity(a: &mut asset::Model, obs: &AssetObservation) -> Option<String> {
+    use crate::model::names::{add_name, fused_hostname};
+    use crate::model::{DeviceInfo, SeenName, limits::NAMES_PER_ASSET};
+    if obs.names.is_empty() && obs.device_info.is_none() {
+        return obs.hostname.clone();
+    }
+    let stored: Vec<SeenName> = a
+        .names
+        .clone()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    let mut names = obs.names.clone();
+    for n in stored {
+        if names.len() >= NAMES_PER_ASSET {
+            break;
+        }
+        add_name(&mut names, &n.name, n.source);
+    }
+    if let Some(new) = &obs.device_info {
+        let mut device = new.clone();
+        if let Some(old) = a
+            .device_info
+            .clone()
+            .and_then(|v| serde_json::from_value::<DeviceInfo>(v).ok())
+        {
+            device.absorb(old);
+        }
+        a.device_info = Some(json(&device));
+    }
+    let hostname = fused_hostname(&names).or_else(|| obs.hostname.clone());
+    a.names = Some(json(&names));
+    hostname
 }
 
 /// Category and device type change only on real evidence: a scan that learned too little to

@@ -569,6 +569,13 @@ pub struct AssetDetail {
     pub mdns_services: serde_json::Value,
     #[schema(value_type = Option<crate::model::SnmpFacts>)]
     pub snmp: Option<serde_json::Value>,
+    /// Every name seen for the asset, with its source; `hostname` is the first of them by
+    /// source precedence.
+    #[schema(value_type = Vec<crate::model::SeenName>)]
+    pub names: serde_json::Value,
+    /// What the device says it is (model, UPnP type, reported OS, domain).
+    #[schema(value_type = Option<crate::model::DeviceInfo>)]
+    pub device_info: Option<serde_json::Value>,
     pub switch_port_index: Option<i32>,
     pub tagged_at: Option<DateTime<Utc>>,
     pub certificates: Vec<certificates::CertificateView>,
@@ -601,6 +608,8 @@ pub async fn detail<C: ConnectionTrait>(
         evidence: a.evidence,
         mdns_services: a.mdns_services,
         snmp: a.snmp,
+        names: a.names.unwrap_or_else(|| serde_json::json!([])),
+        device_info: a.device_info,
         switch_port_index: a.switch_port_index,
         tagged_at: a.tagged_at,
         certificates,

@@ -115,6 +115,14 @@ pub fn merge_into(into: &mut AssetObservation, other: &AssetObservation) {
     if into.mac.is_none() {
         into.mac = other.mac;
     }
+    for n in &other.names {
+        crate::model::names::add_name(&mut into.names, &n.name, n.source);
+    }
+    if let Some(theirs) = &other.device_info {
+        into.device_info
+            .get_or_insert_with(Default::default)
+            .absorb(theirs.clone());
+    }
     if into.snmp.is_none() {
         into.snmp.clone_from(&other.snmp);
     }

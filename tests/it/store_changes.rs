@@ -860,3 +860,62 @@ async fn service_details_survive_a_scan_that_did_not_look_at_services() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn names_accumulate_and_the_most_trusted_names_the_host() {
+    use bigr::model::{DeviceInfo, NameSource, SeenName};
+    let seen = |name: &str, source| SeenName {
+        name: name.into(),
+        source,
+    };
+    on_each_backend(async |t: &TestDb| {
+        let mut a = host("10.0.0.7", Some(MAC_A), &[445]);
+        a.names = vec![
+            seen("pc7.corp.example", NameSource::Dns),
+            seen("PC7", NameSource::Netbios),
+        ];
+        a.hostname = Some("pc7.corp.example".into());
+        a.device_info = Some(DeviceInfo {
+            os: Some("Windows 10 (build 19045)".into()),
+            domain: Some("CORP".into()),
+            ..Default::default()
+        });
+        save(t, report(t0(), &[NET], "1-1024", vec![a.clone()])).await;
+        // The next scan's DNS lookup failed: only NetBIOS named it, and SMB now gives a
+        // newer build. The host keeps its DNS name; the build is updated.
+        let mut b = host("10.0.0.7", Some(MAC_A), &[445]);
+        b.names = vec![seen("PC7", NameSource::Netbios)];
+        b.hostname = Some("PC7".into());
+        b.device_info = Some(DeviceInfo {
+            os: Some("Windows 10 (build 19045.4412)".into()),
+            ..Default::default()
+        });
+        let second = save(t, report(t0() + minutes(10), &[NET], "1-1024", vec![b])).await;
+        assert!(
+            !second.changes.contains_key("field_changed"),
+            "{}: {:?}",
+            t.backend,
+            second.changes
+        );
+        let stored = &assets(t).await[0];
+        assert_eq!(stored.hostname.as_deref(), Some("pc7.corp.example"));
+        let names: Vec<SeenName> =
+            serde_json::from_value(stored.names.clone().unwrap()).unwrap();
+        assert_eq!(names.len(), 2, "{names:?}");
+        let device: DeviceInfo =
+            serde_json::from_value(stored.device_info.clone().unwrap()).unwrap();
+        assert_eq!(
+            (device.os.as_deref(), device.domain.as_deref()),
+            (Some("Windows 10 (build 19045.4412)"), Some("CORP"))
+        );
+        // A real rename in DNS wins over the old DNS name.
+        let mut c = host("10.0.0.7", Some(MAC_A), &[445]);
+        c.names = vec![seen("acc-07.corp.example", NameSource::Dns)];
+        c.hostname = Some("acc-07.corp.example".into());
+        save(t, report(t0() + minutes(20), &[NET], "1-1024", vec![c])).await;
+        let renamed = &assets(t).await[0];
+        assert_eq!(renamed.hostname.as_deref(), Some("acc-07.corp.example"));
+        assert_eq!(change_rows(t, "field_changed").await.len(), 1);
+    })
+    .await;
+}

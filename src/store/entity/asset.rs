@@ -33,6 +33,12 @@ pub struct Model {
     pub mdns_services: Json,
     #[sea_orm(column_type = "JsonBinary", nullable)]
     pub snmp: Option<Json>,
+    /// Every name seen, with its source (`[{name, source}]`).
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub names: Option<Json>,
+    /// What the device says it is (`model::DeviceInfo`).
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub device_info: Option<Json>,
     pub switch_host: Option<String>,
     pub switch_port: Option<String>,
     pub switch_port_index: Option<i32>,

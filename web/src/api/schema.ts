@@ -62,9 +62,15 @@ export interface AnalyticsReport {
 export type AssetDetail = AssetView & {
   certificates: CertificateView[]
   changes: ChangeView[]
+  device_info?: DeviceInfo | null
   evidence: Evidence[]
   history: HistoryEntry[]
   mdns_services: string[]
+  /**
+   * Every name seen for the asset, with its source; `hostname` is the first of them by
+   * source precedence.
+   */
+  names: SeenName[]
   /** Stored as JSON; the schema says what it holds. */
   services: Service[]
   snmp?: SnmpFacts | null
@@ -208,6 +214,27 @@ export interface DatabaseHealth {
 export interface DayPoint {
   date: string
   value: number
+}
+
+/**
+ * What a device says it is, in its own words (UPnP description, mDNS device-info, IPP,
+ * PJL, SMB): the facts device-type and OS rules read.
+ */
+export interface DeviceInfo {
+  /** Windows domain or workgroup. */
+  domain?: string | null
+  manufacturer?: string | null
+  /** Model name, e.g. "HP LaserJet M404dn" or an Apple model id such as "iPhone14,2". */
+  model?: string | null
+  model_number?: string | null
+  /**
+   * The operating system the device reports, with a version where it gives one
+   * (e.g. "Windows 10 (build 19045)").
+   */
+  os?: string | null
+  serial?: string | null
+  /** UPnP device type, e.g. `urn:schemas-upnp-org:device:MediaRenderer:1`. */
+  upnp_type?: string | null
 }
 
 export interface Edge {
@@ -374,6 +401,13 @@ export interface MostChanged {
   last_change: string
   site: string
 }
+
+/**
+ * Where a name was seen. The declaration order is the precedence of the fused hostname:
+ * names an administrator or the host's own OS publishes for machines to resolve come
+ * first, labels meant for people (UPnP friendly names) last.
+ */
+export type NameSource = "dns" | "smb" | "mdns" | "netbios" | "snmp" | "dhcp" | "tls" | "upnp"
 
 /** A new enrollment: `token` is shown once and never again. */
 export interface NewEnrollment {
@@ -655,6 +689,12 @@ export interface Scope {
   /** Site name, or the subnet's CIDR. */
   name: string
   score: number
+}
+
+/** One name seen for a host. */
+export interface SeenName {
+  name: string
+  source: NameSource
 }
 
 export interface Series {
