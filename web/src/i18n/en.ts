@@ -1,7 +1,8 @@
 // English messages. tr.ts must have exactly the same keys (TypeScript and i18n.test.ts check).
 // `{name}` marks a placeholder filled by t(key, { name }).
 // Keys built at run time: group.*, device.*, confidence.*, sensitivity.*, level.*,
-// priority.*, change.*, agentState.*, enrollmentState.*, certStatus.*, factor.*, kind.*, role.*.
+// priority.*, change.*, agentState.*, enrollmentState.*, certStatus.*, factor.*, kind.*, role.*,
+// nameSource.*.
 
 export const en = {
   // --- shell --------------------------------------------------------------------------
@@ -196,6 +197,15 @@ export const en = {
   'certStatus.ok': 'valid',
   'certStatus.unknown': 'unknown',
 
+  'nameSource.dns': 'DNS',
+  'nameSource.smb': 'SMB',
+  'nameSource.mdns': 'mDNS',
+  'nameSource.netbios': 'NetBIOS',
+  'nameSource.snmp': 'SNMP',
+  'nameSource.dhcp': 'DHCP',
+  'nameSource.tls': 'TLS certificate',
+  'nameSource.upnp': 'UPnP',
+
   'factor.cve': 'CVEs',
   'factor.exposure': 'Exposure',
   'factor.classification': 'Classification',
@@ -254,6 +264,16 @@ export const en = {
   'asset.snmp': 'SNMP',
   'asset.snmpName': 'System name',
   'asset.snmpDescr': 'Description',
+  'asset.names': 'Names',
+  'asset.chosenName': 'chosen name',
+  'asset.deviceSays': 'Reported by the device',
+  'asset.deviceManufacturer': 'Manufacturer',
+  'asset.deviceModel': 'Model',
+  'asset.deviceModelNumber': 'Model number',
+  'asset.deviceSerial': 'Serial number',
+  'asset.deviceUpnpType': 'UPnP type',
+  'asset.deviceOs': 'Operating system',
+  'asset.deviceDomain': 'Domain / workgroup',
   'asset.certificates': 'Certificates',
   'asset.noCertificates': 'No TLS certificates seen.',
   'asset.risk': 'Risk',

@@ -5,6 +5,7 @@ import { detectLocale, interpolate, translate, translateDynamic } from './locale
 import { CHANGE_TYPES } from '../lib/changes'
 import { CONFIDENCE_LEVELS, DEVICE_TYPES, GROUPS, RISK_LEVELS } from '../lib/groups'
 import { AGENT_STATES } from '../lib/agents'
+import { NAME_SOURCES } from '../lib/assetDetail'
 import { NAV_ITEMS } from '../navigation'
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
@@ -34,6 +35,7 @@ describe('dictionaries', () => {
       ...RISK_LEVELS.map((l) => `level.${l}`),
       ...CHANGE_TYPES.map((c) => `change.${c}`),
       ...AGENT_STATES.map((s) => `agentState.${s}`),
+      ...NAME_SOURCES.map((s) => `nameSource.${s}`),
       ...['fragile', 'cautious', 'safe'].map((s) => `sensitivity.${s}`),
       ...['active', 'used', 'expired'].map((s) => `enrollmentState.${s}`),
       ...['expired', 'critical', 'warning', 'ok', 'unknown'].map((s) => `certStatus.${s}`),

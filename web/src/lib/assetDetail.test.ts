@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { knownSnmp, portsWithServices, sortEvidence } from './assetDetail'
+import { deviceFacts, knownSnmp, namesByPrecedence, portsWithServices, sortEvidence } from './assetDetail'
 
 describe('asset detail JSON', () => {
   it('orders evidence strongest first, a missing weight last', () => {
@@ -35,5 +35,45 @@ describe('asset detail JSON', () => {
     expect(knownSnmp({})).toBeNull()
     expect(knownSnmp(null)).toBeNull()
     expect(knownSnmp(undefined)).toBeNull()
+  })
+
+  it('orders names by source precedence and marks the one that became the hostname', () => {
+    const names = namesByPrecedence(
+      [
+        { name: 'Living Room TV', source: 'upnp' },
+        { name: 'PC-7', source: 'netbios' },
+        { name: 'pc-7.corp.example', source: 'smb' },
+        { name: 'pc-7.corp.example', source: 'tls' },
+        { name: 'pc7.local', source: 'mdns' },
+      ],
+      'pc-7.corp.example',
+    )
+    expect(names.map((n) => [n.source, n.chosen])).toEqual([
+      ['smb', true],
+      ['mdns', false],
+      ['netbios', false],
+      ['tls', false],
+      ['upnp', false],
+    ])
+    expect(namesByPrecedence([{ name: 'a', source: 'dns' }], null).some((n) => n.chosen)).toBe(false)
+    expect(namesByPrecedence([], 'a')).toEqual([])
+  })
+
+  it('lists the device facts that are known, in display order', () => {
+    const facts = deviceFacts({
+      domain: 'CORP',
+      os: 'Windows 10 (build 19045)',
+      serial: '  ',
+      model: 'HP LaserJet Pro M404dn',
+      manufacturer: null,
+    })
+    expect(facts.map((f) => [f.field, f.labelKey, f.value])).toEqual([
+      ['model', 'asset.deviceModel', 'HP LaserJet Pro M404dn'],
+      ['os', 'asset.deviceOs', 'Windows 10 (build 19045)'],
+      ['domain', 'asset.deviceDomain', 'CORP'],
+    ])
+    expect(deviceFacts({})).toEqual([])
+    expect(deviceFacts(null)).toEqual([])
+    expect(deviceFacts(undefined)).toEqual([])
   })
 })

@@ -1,10 +1,12 @@
-// Helpers for the JSON columns of /api/assets/{id}: `evidence`, `services`, `mdns_services`
-// and `snmp`. Their shapes are in openapi.json (Rust structs Evidence, Service and SnmpFacts
-// in src/model/report.rs), so the generated types describe them; these helpers only order
-// them and fill in the server's defaults. Everything in them came off the network: the views
-// render it as text, never as HTML.
+// Helpers for the JSON columns of /api/assets/{id}: `evidence`, `services`, `mdns_services`,
+// `snmp`, `names` and `device_info`. Their shapes are in openapi.json (Rust structs Evidence,
+// Service and SnmpFacts in src/model/report.rs, SeenName and DeviceInfo in src/model/names.rs),
+// so the generated types describe them; these helpers only order them and fill in the
+// server's defaults. Everything in them came off the network: the views render it as text,
+// never as HTML.
 
-import type { Evidence, Service, SnmpFacts } from '../api'
+import type { DeviceInfo, Evidence, NameSource, SeenName, Service, SnmpFacts } from '../api'
+import type { MessageKey } from '../i18n/locales'
 
 /** Classification evidence, strongest first (a missing weight counts as 0). */
 export function sortEvidence(evidence: readonly Evidence[]): Evidence[] {
@@ -37,5 +39,53 @@ export function portsWithServices(openPorts: readonly number[], services: readon
   return ports.flatMap((port): (ServiceRow | BarePort)[] => {
     const found = byPort.get(port)
     return found ? found.sort((a, b) => a.protocol.localeCompare(b.protocol)) : [{ port, protocol: 'tcp', unknown: true }]
+  })
+}
+
+/** Name sources by precedence: the hostname is the first name of the earliest source. */
+export const NAME_SOURCES: readonly NameSource[] = ['dns', 'smb', 'mdns', 'netbios', 'snmp', 'dhcp', 'tls', 'upnp']
+
+/** A name seen for the asset; `chosen` marks the one that became its hostname. */
+export type NameRow = SeenName & { chosen: boolean }
+
+/**
+ * The names by source precedence (in the server's order within a source), the first one
+ * equal to `hostname` marked as chosen.
+ */
+export function namesByPrecedence(names: readonly SeenName[], hostname: string | null | undefined): NameRow[] {
+  const rank = (n: SeenName) => {
+    const i = NAME_SOURCES.indexOf(n.source)
+    return i < 0 ? NAME_SOURCES.length : i
+  }
+  const sorted = [...names].sort((a, b) => rank(a) - rank(b))
+  const chosen = hostname ? sorted.findIndex((n) => n.name === hostname) : -1
+  return sorted.map((n, i) => ({ ...n, chosen: i === chosen }))
+}
+
+/**
+ * Every DeviceInfo field with its label, in the order the page shows them (the Record makes
+ * TypeScript ask for a label when the server adds a field).
+ */
+const DEVICE_FACT_LABELS: Record<keyof DeviceInfo, MessageKey> = {
+  manufacturer: 'asset.deviceManufacturer',
+  model: 'asset.deviceModel',
+  model_number: 'asset.deviceModelNumber',
+  serial: 'asset.deviceSerial',
+  upnp_type: 'asset.deviceUpnpType',
+  os: 'asset.deviceOs',
+  domain: 'asset.deviceDomain',
+}
+
+export interface DeviceFact {
+  field: keyof DeviceInfo
+  labelKey: MessageKey
+  value: string
+}
+
+/** What the device reports about itself: the non-empty fields, in display order. */
+export function deviceFacts(info: DeviceInfo | null | undefined): DeviceFact[] {
+  return (Object.keys(DEVICE_FACT_LABELS) as (keyof DeviceInfo)[]).flatMap((field) => {
+    const value = info?.[field]?.trim()
+    return value ? [{ field, labelKey: DEVICE_FACT_LABELS[field], value }] : []
   })
 }

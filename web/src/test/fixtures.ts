@@ -79,6 +79,8 @@ export function assetPage(i: number, patch: Partial<AssetPage> = {}): AssetPage 
     evidence: [],
     mdns_services: [],
     snmp: null,
+    names: [],
+    device_info: null,
     switch_port_index: null,
     tagged_at: null,
     certificates: [],

@@ -40,6 +40,48 @@ describe('AssetDetailView', () => {
     expect(wrapper.get('[data-test="asset-sensitivity"]').text()).toBe('safe')
   })
 
+  it('lists the names with their source, the chosen one marked, and what the device reports', async () => {
+    const routes = {
+      [`GET ${PATH}`]: detail({
+        hostname: 'pc-7.corp.example',
+        names: [
+          { name: '<b>Living Room</b>', source: 'upnp' },
+          { name: 'PC-7', source: 'netbios' },
+          { name: 'pc-7.corp.example', source: 'smb' },
+        ],
+        device_info: { os: 'Windows 10 (build 19045)', domain: 'CORP', model: '<i>LaserJet</i>', serial: '' },
+      }),
+    }
+    const { wrapper } = await mountApp(`/assets/${ID}`, { session: VIEWER, routes })
+    const names = wrapper.findAll('[data-test="asset-name"]')
+    expect(names.map((n) => n.attributes('data-source'))).toEqual(['smb', 'netbios', 'upnp'])
+    expect(names[0]!.text()).toContain('pc-7.corp.example')
+    expect(names[0]!.text()).toContain('SMB')
+    expect(names[1]!.text()).toContain('NetBIOS')
+    expect(names[2]!.text()).toContain('<b>Living Room</b>')
+    expect(wrapper.findAll('[data-test="asset-name-chosen"]')).toHaveLength(1)
+    expect(names[0]!.find('[data-test="asset-name-chosen"]').text()).toBe('chosen name')
+    const facts = wrapper.get('[data-test="device-info"]')
+    expect(facts.get('h2').text()).toBe('Reported by the device')
+    const rows = facts.findAll('[data-test="device-fact"]')
+    expect(rows.map((r) => [r.get('dt').text(), r.get('dd').text()])).toEqual([
+      ['Model', '<i>LaserJet</i>'],
+      ['Operating system', 'Windows 10 (build 19045)'],
+      ['Domain / workgroup', 'CORP'],
+    ])
+    expect(wrapper.find('[data-test="asset-names"] b').exists()).toBe(false)
+    expect(facts.find('i').exists()).toBe(false)
+  })
+
+  it('shows no names or device block when the server has none', async () => {
+    const { wrapper } = await mountApp(`/assets/${ID}`, {
+      session: VIEWER,
+      routes: { [`GET ${PATH}`]: detail({ names: [], device_info: { serial: '' } }) },
+    })
+    expect(wrapper.find('[data-test="asset-names"]').exists()).toBe(false)
+    expect(wrapper.find('[data-test="device-info"]').exists()).toBe(false)
+  })
+
   it('hides the tag form from viewers', async () => {
     const { wrapper } = await mountApp(`/assets/${ID}`, { session: VIEWER, routes: { [`GET ${PATH}`]: detail() } })
     expect(wrapper.find('[data-test="tag-category"]').exists()).toBe(false)
