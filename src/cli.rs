@@ -142,6 +142,9 @@ pub struct ScanArgs {
     /// Do not ask hosts for their NetBIOS name (UDP 137)
     #[arg(long)]
     pub no_netbios: bool,
+    /// Do not ask hosts for their UPnP description (SSDP, UDP 1900)
+    #[arg(long)]
+    pub no_ssdp: bool,
 }
 
 #[derive(Debug, Args)]

@@ -48,6 +48,7 @@ pub fn settings_from_flags(flags: &[String]) -> Result<ScanSettings, String> {
             "--no-mdns" => s.mdns = false,
             "--no-snmp" => s.snmp = false,
             "--no-netbios" => s.netbios = false,
+            "--no-ssdp" => s.ssdp = false,
             // What an agent never did anyway: it never stores locally and never prints.
             "--no-save" => {}
             other => return Err(format!("'{other}' is not a scan setting an agent can use")),

@@ -112,6 +112,7 @@ async fn scan_request(
             mdns: !args.no_mdns,
             snmp: !args.no_snmp,
             netbios: !args.no_netbios,
+            ssdp: !args.no_ssdp,
         },
         fragile,
         snmp_communities: settings.snmp_communities(),

@@ -203,11 +203,13 @@ fn explain(report: &ScanReport, ip: IpAddr, lang: Lang) -> String {
         out.push_str("  no evidence: nothing observed matched a rule\n");
     }
     for e in &a.evidence {
+        // Banners and HTTP heads span lines; one evidence entry stays on one.
+        let value = e.value.split_whitespace().collect::<Vec<_>>().join(" ");
         let _ = writeln!(
             out,
             "  {:<28} {:<32} {:<16} {:<12} weight {:.2}",
             e.rule,
-            e.value,
+            value,
             e.category.map(|c| c.as_str()).unwrap_or("-"),
             e.device_type.map(|d| d.as_str()).unwrap_or("-"),
             e.weight

@@ -9,6 +9,7 @@ use super::neighbours;
 use super::netbios;
 use super::progress::Progress;
 use super::snmp::{self, SnmpOptions};
+use super::ssdp;
 use crate::classify::{Classifier, LoadError, Observed};
 use crate::model::names::{add_name, fused_hostname};
 use crate::model::{
@@ -38,6 +39,8 @@ pub struct ScanPlan {
     pub snmp: Option<SnmpOptions>,
     /// Ask live IPv4 hosts for their NetBIOS name (UDP 137), fragile ones excepted.
     pub netbios: bool,
+    /// Ask live IPv4 hosts for their UPnP description (SSDP), fragile ones excepted.
+    pub ssdp: bool,
 }
 
 /// SNMP agents asked at once.
@@ -175,6 +178,7 @@ struct Gathered {
     netbios: BTreeMap<IpAddr, netbios::NodeStatus>,
     names: BTreeMap<IpAddr, Vec<SeenName>>,
     devices: BTreeMap<IpAddr, DeviceInfo>,
+    upnp: BTreeMap<IpAddr, ssdp::Described>,
 }
 
 /// Discovery, enrichment, mDNS and SNMP.
@@ -266,22 +270,33 @@ async fn gather(
     };
     // NetBIOS names: one datagram per host, answered within a few round trips, beside the
     // port scan rather than after it.
-    let netbios_job = async {
-        let asked: Vec<std::net::Ipv4Addr> = live
-            .iter()
-            .filter_map(|ip| match ip {
-                IpAddr::V4(v4) if plan.netbios && !plan.fragile.contains(ip) => Some(*v4),
-                _ => None,
-            })
-            .collect();
-        let rtts: Vec<Duration> = found.hosts.values().filter_map(|h| h.rtt).collect();
-        netbios::sweep(&asked, netbios::fitted_wait(&rtts)).await
-    };
-    let (rest, snmp_facts, netbios) = tokio::join!(
+    // Sturdy live IPv4 hosts: the ones UDP name sources ask, one datagram each.
+    let askable: Vec<std::net::Ipv4Addr> = live
+        .iter()
+        .filter_map(|ip| match ip {
+            IpAddr::V4(v4) if !plan.fragile.contains(ip) => Some(*v4),
+            _ => None,
+        })
+        .collect();
+    let rtts: Vec<Duration> = found.hosts.values().filter_map(|h| h.rtt).collect();
+    let udp_wait = netbios::fitted_wait(&rtts);
+    let none = &[][..];
+    let netbios_job = netbios::sweep(if plan.netbios { &askable } else { none }, udp_wait);
+    let ssdp_job = ssdp::sweep(
+        if plan.ssdp { &askable } else { none },
+        udp_wait,
+        plan.discovery.probe.connect_timeout + plan.discovery.probe.read_timeout,
+    );
+    let (rest, snmp_facts, netbios, upnp) = tokio::join!(
         enrich::enrich(&targets, &plan.ports, &rest_probe, progress.clone()),
         snmp_job,
-        netbios_job
+        netbios_job,
+        ssdp_job
     );
+    let upnp = upnp.unwrap_or_else(|e| {
+        failures.push(e.to_string());
+        BTreeMap::new()
+    });
     let netbios = netbios.unwrap_or_else(|e| {
         failures.push(e.to_string());
         BTreeMap::new()
@@ -324,6 +339,7 @@ async fn gather(
         netbios,
         names,
         devices,
+        upnp,
     }
 }
 
@@ -347,6 +363,7 @@ fn assemble(
         mut netbios,
         mut names,
         mut devices,
+        mut upnp,
     } = g;
     let mut assets = Vec::with_capacity(found.hosts.len());
     for (ip, host) in &found.hosts {
@@ -361,6 +378,12 @@ fn assemble(
         obs.snmp = snmp_facts.remove(ip);
         let nb = netbios.remove(ip).unwrap_or_default();
         let tls_subjects = tls_names(&certificates, *ip);
+        let instances = mdns
+            .instance_names
+            .iter()
+            .map(|n| (Some(n.as_str()), NameSource::Mdns));
+        let described = upnp.remove(ip).unwrap_or_default();
+        let friendly = (described.friendly_name.as_deref(), NameSource::Upnp);
         obs.names = seen_names(
             [
                 (host.hostname.as_deref(), NameSource::Dns),
@@ -370,7 +393,10 @@ fn assemble(
                     obs.snmp.as_ref().and_then(|s| s.sys_name.as_deref()),
                     NameSource::Snmp,
                 ),
-            ],
+            ]
+            .into_iter()
+            .chain(instances)
+            .chain([friendly]),
             names.remove(ip).unwrap_or_default(),
             &tls_subjects,
         );
@@ -380,6 +406,8 @@ fn assemble(
             obs.mac = nb.mac.map(crate::model::MacAddr);
         }
         let mut device = devices.remove(ip).unwrap_or_default();
+        device.absorb(mdns.device.clone());
+        device.absorb(described.device);
         device.absorb(DeviceInfo {
             domain: nb.group,
             ..Default::default()

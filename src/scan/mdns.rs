@@ -14,6 +14,41 @@ pub struct Announced {
     pub services: BTreeSet<String>,
     /// The `.local` host name it answers to.
     pub hostname: Option<String>,
+    /// Instance names of its services ("Ayşe's iPhone", "Office Printer"), in the order seen.
+    pub instance_names: Vec<String>,
+    /// Model and manufacturer from TXT records (`_device-info` model=, IPP ty=/usb_MFG=,
+    /// Cast md=, AirPlay model=).
+    pub device: crate::model::DeviceInfo,
+}
+
+/// Instance names kept per host at most.
+const MAX_INSTANCE_NAMES: usize = 8;
+
+/// What a service's TXT record says about the device: the model (and manufacturer where a
+/// key gives it) by the conventions of each service type.
+pub fn device_from_txt(ty: &str, get: impl Fn(&str) -> Option<String>) -> crate::model::DeviceInfo {
+    let first = |keys: &[&str]| keys.iter().find_map(|k| get(k)).filter(|v| !v.is_empty());
+    let mut d = crate::model::DeviceInfo::default();
+    if ty.starts_with("_device-info.") || ty.starts_with("_airplay.") || ty.starts_with("_raop.") {
+        d.model = first(&["model", "am"]);
+    } else if ty.starts_with("_ipp") || ty.starts_with("_printer.") || ty.starts_with("_pdl-") {
+        d.model =
+            first(&["ty", "product", "usb_MDL"]).map(|m| m.trim_matches(['(', ')']).to_string());
+        d.manufacturer = first(&["usb_MFG"]);
+    } else if ty.starts_with("_googlecast.") {
+        d.model = first(&["md"]);
+    }
+    for v in d.fields_mut().into_iter().flatten() {
+        *v = v.chars().filter(|c| !c.is_control()).take(200).collect();
+    }
+    d
+}
+
+/// `Ayşe's iPhone._companion-link._tcp.local.` → `Ayşe's iPhone`.
+fn instance_of(fullname: &str, ty_domain: &str) -> Option<String> {
+    let name = fullname.strip_suffix(ty_domain)?.trim_end_matches('.');
+    let name: String = name.chars().filter(|c| !c.is_control()).take(100).collect();
+    (!name.trim().is_empty()).then_some(name)
 }
 
 const META_QUERY: &str = "_services._dns-sd._udp.local.";
@@ -134,6 +169,16 @@ fn browse_with(
                         if entry.hostname.is_none() && !info.host.is_empty() {
                             entry.hostname = Some(short_name(&info.host).to_lowercase());
                         }
+                        if let Some(instance) = instance_of(&info.fullname, &info.ty_domain)
+                            && entry.instance_names.len() < MAX_INSTANCE_NAMES
+                            && !entry.instance_names.contains(&instance)
+                        {
+                            entry.instance_names.push(instance);
+                        }
+                        let txt = &info.txt_properties;
+                        entry.device.absorb(device_from_txt(&info.ty_domain, |k| {
+                            txt.get_property_val_str(k).map(str::to_string)
+                        }));
                     }
                 }
             }
@@ -152,6 +197,42 @@ fn browse_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn txt_records_give_models_by_service_type() {
+        let txt = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let phone = device_from_txt("_device-info._tcp.local.", txt(&[("model", "iPhone14,2")]));
+        assert_eq!(phone.model.as_deref(), Some("iPhone14,2"));
+        let printer = device_from_txt(
+            "_ipp._tcp.local.",
+            txt(&[("ty", "Brother HL-L2350DW series"), ("usb_MFG", "Brother")]),
+        );
+        assert_eq!(
+            (printer.manufacturer.as_deref(), printer.model.as_deref()),
+            (Some("Brother"), Some("Brother HL-L2350DW series"))
+        );
+        let cast = device_from_txt(
+            "_googlecast._tcp.local.",
+            txt(&[("md", "Chromecast Ultra")]),
+        );
+        assert_eq!(cast.model.as_deref(), Some("Chromecast Ultra"));
+        assert!(device_from_txt("_ssh._tcp.local.", txt(&[("model", "x")])).is_empty());
+        assert_eq!(
+            instance_of(
+                "Ayşe's iPhone._companion-link._tcp.local.",
+                "_companion-link._tcp.local."
+            ),
+            Some("Ayşe's iPhone".into())
+        );
+        assert_eq!(instance_of("._http._tcp.local.", "_http._tcp.local."), None);
+    }
 
     #[test]
     fn names_lose_the_local_suffix_and_keep_the_type() {

@@ -22,6 +22,7 @@ pub mod progress;
 pub mod rdns;
 pub mod request;
 pub mod snmp;
+pub mod ssdp;
 pub mod switch_poll;
 pub mod targets;
 pub mod tcp;

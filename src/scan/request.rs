@@ -55,6 +55,8 @@ pub struct ScanSettings {
     pub snmp: bool,
     /// Ask live IPv4 hosts for their NetBIOS name (UDP 137).
     pub netbios: bool,
+    /// Ask live IPv4 hosts for their UPnP description (SSDP, UDP 1900).
+    pub ssdp: bool,
 }
 
 impl Default for ScanSettings {
@@ -71,6 +73,7 @@ impl Default for ScanSettings {
             mdns: true,
             snmp: true,
             netbios: true,
+            ssdp: true,
         }
     }
 }
@@ -199,6 +202,7 @@ pub async fn plan(req: &ScanRequest) -> Result<Planned, ScanError> {
             ..SnmpOptions::default()
         }),
         netbios: s.netbios,
+        ssdp: s.ssdp,
     };
     Ok(Planned {
         plan,

@@ -171,17 +171,90 @@ pub fn mdns_responder(
     service_type: &str,
     port: u16,
 ) -> mdns_sd::ServiceDaemon {
-    let (host, instance) = (format!("{host}.local."), instance.to_string());
-    let ty = format!("{service_type}.local.");
+    mdns_responder_txt(ns, ip, host, &[(instance, service_type, port, &[])])
+}
+
+/// One announced service: instance, type, port and TXT properties.
+pub type Announcement<'a> = (&'a str, &'a str, u16, &'a [(&'a str, &'a str)]);
+
+/// An mDNS responder in `ns` announcing several services of one host, e.g. a phone's
+/// `_device-info._tcp` with `model=iPhone14,2`.
+pub fn mdns_responder_txt(
+    ns: &str,
+    ip: std::net::Ipv4Addr,
+    host: &str,
+    services: &[Announcement],
+) -> mdns_sd::ServiceDaemon {
+    let host = format!("{host}.local.");
+    let infos: Vec<mdns_sd::ServiceInfo> = services
+        .iter()
+        .map(|(instance, ty, port, txt)| {
+            let props: Vec<(&str, &str)> = txt.to_vec();
+            mdns_sd::ServiceInfo::new(
+                &format!("{ty}.local."),
+                instance,
+                &host,
+                std::net::IpAddr::V4(ip),
+                *port,
+                &props[..],
+            )
+            .expect("service info")
+        })
+        .collect();
     Lab::in_ns(ns, move || {
         // The daemon's thread starts here, so it lives in this namespace.
         let daemon = mdns_sd::ServiceDaemon::new().expect("mdns daemon");
-        let info =
-            mdns_sd::ServiceInfo::new(&ty, &instance, &host, std::net::IpAddr::V4(ip), port, None)
-                .expect("service info");
-        daemon.register(info).expect("register");
+        for info in infos {
+            daemon.register(info).expect("register");
+        }
         daemon
     })
+}
+
+/// A UPnP device: answers M-SEARCH on UDP 1900 with a LOCATION on its own address, and
+/// serves `description` (the device description XML) there over HTTP.
+pub fn ssdp_responder(ns: &str, ip: std::net::Ipv4Addr, http_port: u16, description: &'static str) {
+    let socket = Lab::in_ns(ns, || {
+        std::net::UdpSocket::bind(("0.0.0.0", 1900)).expect("bind 1900 in namespace")
+    });
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 1500];
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            let q = String::from_utf8_lossy(&buf[..n]);
+            if !q.starts_with("M-SEARCH * HTTP/1.1") || !q.contains("ssdp:discover") {
+                continue;
+            }
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=1800\r\nEXT:\r\n                 LOCATION: http://{ip}:{http_port}/description.xml\r\n                 SERVER: Linux/5.4 UPnP/1.0 lab/1.0\r\nST: upnp:rootdevice\r\n                 USN: uuid:lab-{ip}::upnp:rootdevice\r\n\r\n"
+            );
+            let _ = socket.send_to(answer.as_bytes(), from);
+        }
+    });
+    let listener = listen(ns, http_port);
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let mut buf = [0u8; 1024];
+            let _ = conn.read(&mut buf);
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n                 Connection: close\r\n\r\n{description}",
+                description.len()
+            );
+            let _ = conn.write_all(reply.as_bytes());
+        }
+    });
+}
+
+/// A UPnP root device description with the facts the scanner reads.
+pub fn upnp_description(
+    device_type: &str,
+    friendly: &str,
+    manufacturer: &str,
+    model: &str,
+) -> &'static str {
+    let xml = format!(
+        "<?xml version=\"1.0\"?>\n<root xmlns=\"urn:schemas-upnp-org:device-1-0\">\n         <specVersion><major>1</major><minor>0</minor></specVersion>\n<device>\n         <deviceType>{device_type}</deviceType>\n<friendlyName>{friendly}</friendlyName>\n         <manufacturer>{manufacturer}</manufacturer>\n<modelName>{model}</modelName>\n         <serialNumber>LAB-0001</serialNumber>\n</device>\n</root>\n"
+    );
+    Box::leak(xml.into_boxed_str())
 }
 
 /// The lab's switch made manageable: its bridge gets a management address and MAC (a Cisco

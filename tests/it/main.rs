@@ -20,10 +20,12 @@ mod first_hour;
 mod fuzz;
 /// Services for the lab's hosts: TCP greeters, HTTP(S), mDNS, dropping firewalls, loss.
 mod lab_services;
+/// A Windows 10 PC for the lab: SMB with its names and build, MSRPC, RDP.
+mod lab_windows;
 /// The libraries never import the command line.
 mod layers;
 /// `bigr scan` as a process inside the namespace lab.
-mod scan_cli_lab;
+pub mod scan_cli_lab;
 /// Names, device facts and service names from real Samba and lab printers and cameras.
 mod scan_identify;
 /// The scanner library inside the namespace lab: ARP, ICMP, ports, loss, firewalls.

@@ -62,7 +62,7 @@ fn furnish(lab: &Lab) -> (Truth, mdns_sd::ServiceDaemon) {
     (truth, mdns)
 }
 
-fn report_of(out: &std::process::Output) -> ScanReport {
+pub fn report_of(out: &std::process::Output) -> ScanReport {
     assert!(
         out.status.success(),
         "bigr scan failed ({:?}): {}",
@@ -96,7 +96,7 @@ fn nft_missing() -> bool {
     true
 }
 
-fn home() -> tempfile::TempDir {
+pub fn home() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     // Unprivileged runs must be able to read (and, when saving, write) it.
     std::fs::set_permissions(

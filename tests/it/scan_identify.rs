@@ -135,3 +135,227 @@ fn printers_cameras_and_brokers_answer_their_protocol_probes() {
             .contains("without credentials")
     );
 }
+
+/// A small office as the default `bigr scan` meets it: a firewalled Windows 10 PC, a
+/// printer, a phone, a Samba NAS and a TV, each with its vendor's MAC.
+struct Office {
+    lab: Lab,
+    _nas: svc::Samba,
+    _phone: mdns_sd::ServiceDaemon,
+}
+
+const PC: usize = 0;
+const PRINTER: usize = 1;
+const PHONE: usize = 2;
+const NAS: usize = 3;
+const TV: usize = 4;
+
+fn office() -> Option<Office> {
+    if svc::smbd_path().is_none() {
+        crate::support::skipped("scan_identify/office", "Samba (smbd) is not installed");
+        return None;
+    }
+    let mut lab = Lab::up(5)?;
+    for (i, mac) in [
+        (PC, "14:18:77:10:00:07"),
+        (PRINTER, "a0:8c:fd:10:00:11"),
+        (PHONE, "5e:1a:77:90:12:aa"),
+        (NAS, "00:11:32:10:00:30"),
+        (TV, "8c:79:f5:10:00:22"),
+    ] {
+        lab.set_mac(i, mac);
+    }
+    let pc = &lab.hosts[PC];
+    svc::netbios_responder(&pc.ns, "ACC-PC-07", "CORP", [0x14, 0x18, 0x77, 0x10, 0, 7]);
+    crate::lab_windows::serve(
+        &pc.ns,
+        crate::lab_windows::WindowsPc {
+            name: "ACC-PC-07",
+            domain: "CORP",
+            dns_domain: "corp.lab",
+            build: 19045,
+        },
+    );
+    svc::drop_closed_ports(&pc.ns, &[135, 445, 3389]);
+    let printer = &lab.hosts[PRINTER];
+    svc::serve_exchange(&printer.ns, 631, svc::ipp_answer);
+    svc::serve_exchange(&printer.ns, 9100, svc::pjl_answer);
+    let printer_xml = svc::upnp_description(
+        "urn:schemas-upnp-org:device:Printer:1",
+        "HP LaserJet Pro M404dn [1A2B3C]",
+        "HP",
+        "HP LaserJet Pro M404dn",
+    );
+    svc::ssdp_responder(&printer.ns, printer.ip, 49152, printer_xml);
+    let phone = &lab.hosts[PHONE];
+    let phone_mdns = svc::mdns_responder_txt(
+        &phone.ns,
+        phone.ip,
+        "Ayses-iPhone",
+        &[
+            ("Ayse's iPhone", "_companion-link._tcp", 49153, &[]),
+            (
+                "Ayse's iPhone",
+                "_device-info._tcp",
+                0,
+                &[("model", "iPhone14,2")],
+            ),
+        ],
+    );
+    let nas = &lab.hosts[NAS];
+    let samba = svc::samba(&nas.ns, "NAS-01", "CORP", true);
+    let nas_xml = svc::upnp_description(
+        "urn:schemas-upnp-org:device:Basic:1",
+        "NAS-01 (DS920+)",
+        "Synology",
+        "DS920+",
+    );
+    svc::ssdp_responder(&nas.ns, nas.ip, 5000, nas_xml);
+    let tv = &lab.hosts[TV];
+    let tv_xml = svc::upnp_description(
+        "urn:schemas-upnp-org:device:MediaRenderer:1",
+        "[TV] Living Room",
+        "Samsung Electronics",
+        "QE55Q70TAT",
+    );
+    svc::ssdp_responder(&tv.ns, tv.ip, 9197, tv_xml);
+    Some(Office {
+        lab,
+        _nas: samba,
+        _phone: phone_mdns,
+    })
+}
+
+fn has_name(a: &bigr::model::AssetObservation, name: &str, source: NameSource) -> bool {
+    a.names.iter().any(|n| n.name == name && n.source == source)
+}
+
+#[test]
+fn the_default_scan_names_types_and_describes_an_office() {
+    let Some(office) = office() else { return };
+    let lab = &office.lab;
+    let home = crate::scan_cli_lab::home();
+    let ip = |i: usize| lab.hosts[i].ip.to_string();
+    let (pc, printer, phone) = (ip(PC), ip(PRINTER), ip(PHONE));
+    let out = lab.bigr(&[
+        "--home",
+        home.path().to_str().unwrap(),
+        "scan",
+        "10.77.0.0/24",
+        "--no-save",
+        "--json",
+        "--explain",
+        &pc,
+        "--explain",
+        &phone,
+        "--explain",
+        &printer,
+    ]);
+    let report = crate::scan_cli_lab::report_of(&out);
+    let asset = |i: usize| {
+        report
+            .assets
+            .iter()
+            .find(|a| a.ip == IpAddr::V4(lab.hosts[i].ip))
+            .unwrap_or_else(|| panic!("host {i} not found: {report:?}"))
+    };
+    let service = |i: usize, port: u16| {
+        asset(i)
+            .services
+            .iter()
+            .find(|s| s.port == port)
+            .unwrap_or_else(|| panic!("port {port} of host {i}: {:?}", asset(i).services))
+            .clone()
+    };
+    use bigr::model::DeviceType;
+
+    let w = asset(PC);
+    assert!(
+        has_name(w, "ACC-PC-07", NameSource::Netbios),
+        "{:?}",
+        w.names
+    );
+    assert!(
+        has_name(w, "acc-pc-07.corp.lab", NameSource::Smb),
+        "{:?}",
+        w.names
+    );
+    let info = w.device_info.clone().unwrap_or_default();
+    assert_eq!(info.os.as_deref(), Some("Windows 10 (build 19045)"));
+    assert_eq!(info.domain.as_deref(), Some("corp.lab"));
+    assert_eq!(w.os_hint.as_deref(), Some("Windows 10 (build 19045)"));
+    assert_eq!(w.device_type, DeviceType::Desktop, "{:?}", w.evidence);
+    assert_eq!(service(PC, 135).name.as_deref(), Some("msrpc"));
+    assert_eq!(service(PC, 3389).name.as_deref(), Some("rdp"));
+    let smb = service(PC, 445);
+    assert_eq!(
+        (
+            smb.name.as_deref(),
+            smb.product.as_deref(),
+            smb.version.as_deref()
+        ),
+        (
+            Some("smb"),
+            Some("Microsoft Windows SMB"),
+            Some("10.0.19045")
+        )
+    );
+
+    let p = asset(PRINTER);
+    assert_eq!(p.device_type, DeviceType::Printer, "{:?}", p.evidence);
+    assert!(has_name(
+        p,
+        "HP LaserJet Pro M404dn [1A2B3C]",
+        NameSource::Upnp
+    ));
+    assert_eq!(
+        service(PRINTER, 631).product.as_deref(),
+        Some("HP LaserJet Pro M404dn")
+    );
+    assert_eq!(service(PRINTER, 9100).name.as_deref(), Some("jetdirect"));
+
+    let m = asset(PHONE);
+    assert_eq!(m.device_type, DeviceType::Phone, "{:?}", m.evidence);
+    assert!(
+        has_name(m, "Ayse's iPhone", NameSource::Mdns),
+        "{:?}",
+        m.names
+    );
+    assert_eq!(
+        m.device_info.as_ref().and_then(|d| d.model.as_deref()),
+        Some("iPhone14,2")
+    );
+
+    let n = asset(NAS);
+    assert!(has_name(n, "NAS-01", NameSource::Netbios), "{:?}", n.names);
+    assert_eq!(n.device_type, DeviceType::Nas, "{:?}", n.evidence);
+    assert_eq!(service(NAS, 445).product.as_deref(), Some("Samba"));
+    assert_eq!(
+        asset(TV).device_type,
+        DeviceType::Media,
+        "{:?}",
+        asset(TV).evidence
+    );
+
+    // Every open port of the office is named, by a protocol where one answered.
+    for a in &report.assets {
+        for s in &a.services {
+            assert!(s.name.is_some(), "{}:{} unnamed", a.ip, s.port);
+        }
+    }
+    let explained = String::from_utf8_lossy(&out.stderr);
+    for needle in [
+        "ACC-PC-07",
+        "from netbios",
+        "from smb",
+        "says  os",
+        "Ayse's iPhone",
+        "named by protocol",
+        "HP LaserJet Pro M404dn",
+    ] {
+        assert!(
+            explained.contains(needle),
+            "--explain lacks {needle:?}:\n{explained}"
+        );
+    }
+}

@@ -899,8 +899,7 @@ async fn names_accumulate_and_the_most_trusted_names_the_host() {
         );
         let stored = &assets(t).await[0];
         assert_eq!(stored.hostname.as_deref(), Some("pc7.corp.example"));
-        let names: Vec<SeenName> =
-            serde_json::from_value(stored.names.clone().unwrap()).unwrap();
+        let names: Vec<SeenName> = serde_json::from_value(stored.names.clone().unwrap()).unwrap();
         assert_eq!(names.len(), 2, "{names:?}");
         let device: DeviceInfo =
             serde_json::from_value(stored.device_info.clone().unwrap()).unwrap();

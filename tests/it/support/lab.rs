@@ -80,6 +80,14 @@ impl Lab {
         }
     }
 
+    /// Gives host `i` another MAC (a real vendor's OUI for its role: the lab's default is a
+    /// camera maker's).
+    pub fn set_mac(&mut self, i: usize, mac: &str) {
+        let ns = self.hosts[i].ns.clone();
+        run_ip(&["-n", &ns, "link", "set", "eth0", "address", mac]).expect("set MAC");
+        self.hosts[i].mac = mac.to_string();
+    }
+
     /// The namespace holding the bridge (and the scanner's bridge port `vs`).
     pub fn hub(&self) -> String {
         format!("{}h", self.prefix)
