@@ -8,7 +8,8 @@ use super::mdns::{self, Announced};
 use super::neighbours;
 use super::netbios;
 use super::progress::Progress;
-use super::snmp::{self, SnmpOptions};
+use super::snmp::SnmpOptions;
+use super::snmp_sweep;
 use super::ssdp;
 use crate::classify::{Classifier, LoadError, Observed};
 use crate::model::names::{add_name, fused_hostname};
@@ -42,9 +43,6 @@ pub struct ScanPlan {
     /// Ask live IPv4 hosts for their UPnP description (SSDP), fragile ones excepted.
     pub ssdp: bool,
 }
-
-/// SNMP agents asked at once.
-const SNMP_IN_FLIGHT: usize = 64;
 
 /// A finished scan and what it could not do.
 #[derive(Debug)]
@@ -256,20 +254,7 @@ async fn gather(
         })
         .collect();
     let live: Vec<IpAddr> = found.hosts.keys().copied().collect();
-    // SNMP's sockets come out of the same bound as the port scan beside it.
-    let mut rest_probe = plan.discovery.probe.clone();
-    let snmp_slots = (rest_probe.max_in_flight / 4).clamp(1, SNMP_IN_FLIGHT);
-    if plan.snmp.is_some() {
-        rest_probe.max_in_flight = rest_probe.max_in_flight.saturating_sub(snmp_slots).max(1);
-    }
-    let snmp_job = async {
-        match &plan.snmp {
-            Some(opts) => snmp::sweep(&live, opts, snmp_slots).await,
-            None => BTreeMap::new(),
-        }
-    };
-    // NetBIOS names: one datagram per host, answered within a few round trips, beside the
-    // port scan rather than after it.
+    let rest_probe = plan.discovery.probe.clone();
     // Sturdy live IPv4 hosts: the ones UDP name sources ask, one datagram each.
     let askable: Vec<std::net::Ipv4Addr> = live
         .iter()
@@ -280,6 +265,15 @@ async fn gather(
         .collect();
     let rtts: Vec<Duration> = found.hosts.values().filter_map(|h| h.rtt).collect();
     let udp_wait = netbios::fitted_wait(&rtts);
+    // SNMP, NetBIOS and SSDP: one datagram per host each, all from one socket per source,
+    // beside the port scan rather than after it, each waiting only as long as this
+    // network's round trips say an answer can take.
+    let snmp_job = async {
+        match &plan.snmp {
+            Some(opts) => snmp_sweep::sweep(&live, opts, udp_wait).await,
+            None => Ok(BTreeMap::new()),
+        }
+    };
     let none = &[][..];
     let netbios_job = netbios::sweep(if plan.netbios { &askable } else { none }, udp_wait);
     let ssdp_job = ssdp::sweep(
@@ -293,6 +287,10 @@ async fn gather(
         netbios_job,
         ssdp_job
     );
+    let snmp_facts = snmp_facts.unwrap_or_else(|e| {
+        failures.push(e.to_string());
+        BTreeMap::new()
+    });
     let upnp = upnp.unwrap_or_else(|e| {
         failures.push(e.to_string());
         BTreeMap::new()

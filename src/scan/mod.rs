@@ -5,6 +5,7 @@
 //! that runs them and hands the result to the classifier.
 pub mod arp;
 pub mod banner;
+pub mod ber;
 pub mod discover;
 pub mod engine;
 pub mod enrich;
@@ -22,6 +23,7 @@ pub mod progress;
 pub mod rdns;
 pub mod request;
 pub mod snmp;
+pub mod snmp_sweep;
 pub mod ssdp;
 pub mod switch_poll;
 pub mod targets;

@@ -1,18 +1,14 @@
-//! SNMP v2c: a host's system group (sysName, sysDescr, sysObjectID) and a switch's MAC
-//! forwarding table (BRIDGE-MIB, then Q-BRIDGE-MIB; bridge ports named through IF-MIB).
+//! SNMP v1/v2c sessions with a switch: its MAC forwarding table (BRIDGE-MIB, then Q-BRIDGE-MIB; bridge ports named through IF-MIB).
 //! Every request runs under a timeout and is retried at most twice: agents that do not know
 //! a community stay silent, so silence is the common answer and must be cheap.
 use super::error::ProbeError;
-use crate::model::{MacAddr, SnmpFacts};
+use crate::model::MacAddr;
 use snmp2::{AsyncSession, Oid, Pdu, Value, Version};
 use std::collections::{BTreeMap, HashMap};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::time::timeout;
 
-const SYS_DESCR: &[u64] = &[1, 3, 6, 1, 2, 1, 1, 1, 0];
-const SYS_OBJECT_ID: &[u64] = &[1, 3, 6, 1, 2, 1, 1, 2, 0];
-const SYS_NAME: &[u64] = &[1, 3, 6, 1, 2, 1, 1, 5, 0];
 /// dot1dBasePortIfIndex: bridge port number → ifIndex.
 const BASE_PORT_IF_INDEX: &[u64] = &[1, 3, 6, 1, 2, 1, 17, 1, 4, 1, 2];
 /// dot1dTpFdbPort / dot1dTpFdbStatus, indexed by the six MAC octets.
@@ -116,11 +112,8 @@ pub fn owned_rows(pdu: Pdu<'_>) -> Result<Rows, String> {
     Ok(rows)
 }
 
-enum Request<'a> {
-    Get(&'a [&'a Oid<'a>]),
-    /// The rows after an OID: GETBULK on v2c, one GETNEXT on v1 (which has no GETBULK).
-    Next(&'a Oid<'a>),
-}
+/// The rows after an OID: GETBULK on v2c, one GETNEXT on v1 (which has no GETBULK).
+struct Request<'a>(&'a Oid<'a>);
 
 /// One request with its timeout and bounded retransmissions.
 async fn exchange(
@@ -130,18 +123,15 @@ async fn exchange(
 ) -> Result<Rows, String> {
     let mut last = String::from("no answer");
     for _ in 0..=opts.retries.min(2) {
-        let answer = match request {
-            Request::Get(oids) => timeout(opts.timeout, session.get_many(oids))
+        let Request(start) = request;
+        let answer = if session.version() == Version::V1 {
+            timeout(opts.timeout, session.getnext(start))
                 .await
-                .map(|r| r.map_err(|e| format!("{e:?}")).and_then(owned_rows)),
-            Request::Next(start) if session.version() == Version::V1 => {
-                timeout(opts.timeout, session.getnext(start))
-                    .await
-                    .map(|r| r.map_err(|e| format!("{e:?}")).and_then(owned_rows))
-            }
-            Request::Next(start) => timeout(opts.timeout, session.getbulk(&[start], 0, BULK_ROWS))
+                .map(|r| r.map_err(|e| format!("{e:?}")).and_then(owned_rows))
+        } else {
+            timeout(opts.timeout, session.getbulk(&[start], 0, BULK_ROWS))
                 .await
-                .map(|r| r.map_err(|e| format!("{e:?}")).and_then(owned_rows)),
+                .map(|r| r.map_err(|e| format!("{e:?}")).and_then(owned_rows))
         };
         match answer {
             Ok(Ok(rows)) => return Ok(rows),
@@ -183,66 +173,6 @@ pub fn text(v: &Val) -> Option<String> {
     }
 }
 
-/// sysName, sysDescr and sysObjectID of `ip`, with the first community that answers; None
-/// when no community does (the usual case for hosts that are not managed devices).
-pub async fn system_facts(ip: IpAddr, opts: &SnmpOptions) -> Option<SnmpFacts> {
-    let target = SocketAddr::new(ip, opts.port);
-    let (descr, object_id, name) = (oid(SYS_DESCR), oid(SYS_OBJECT_ID), oid(SYS_NAME));
-    let wanted = [&descr, &object_id, &name];
-    for community in &opts.communities {
-        let Ok(mut s) = session(target, community, Version::V2C).await else {
-            continue;
-        };
-        let Ok(rows) = exchange(&mut s, &Request::Get(&wanted), opts).await else {
-            continue;
-        };
-        let find = |want: &[u64]| {
-            rows.iter()
-                .find(|(o, _)| o == want)
-                .and_then(|(_, v)| text(v))
-        };
-        let facts = SnmpFacts {
-            sys_name: find(SYS_NAME),
-            sys_descr: find(SYS_DESCR),
-            sys_object_id: find(SYS_OBJECT_ID),
-        };
-        if facts != SnmpFacts::default() {
-            return Some(facts);
-        }
-    }
-    None
-}
-
-/// System facts of many hosts, at most `in_flight` agents asked at once (each ask holds one
-/// UDP socket).
-pub async fn sweep(
-    ips: &[IpAddr],
-    opts: &SnmpOptions,
-    in_flight: usize,
-) -> BTreeMap<IpAddr, SnmpFacts> {
-    let mut out = BTreeMap::new();
-    if opts.communities.is_empty() {
-        return out;
-    }
-    let mut pending = ips.iter().copied();
-    let mut jobs = tokio::task::JoinSet::new();
-    loop {
-        while jobs.len() < in_flight.max(1) {
-            let Some(ip) = pending.next() else { break };
-            let opts = opts.clone();
-            jobs.spawn(async move { (ip, system_facts(ip, &opts).await) });
-        }
-        match jobs.join_next().await {
-            Some(Ok((ip, Some(facts)))) => {
-                out.insert(ip, facts);
-            }
-            Some(_) => {}
-            None => break,
-        }
-    }
-    out
-}
-
 /// Every row under `root`, in order, with GETBULK; bounded by [`MAX_WALK_ROWS`].
 async fn walk(
     session: &mut AsyncSession,
@@ -256,7 +186,7 @@ async fn walk(
             return Err(format!("a table larger than {MAX_WALK_ROWS} rows"));
         }
         let start = oid(&cursor);
-        let rows = exchange(session, &Request::Next(&start), opts).await?;
+        let rows = exchange(session, &Request(&start), opts).await?;
         let mut advanced = false;
         for (name, val) in rows {
             // Agents must answer in increasing order; one that does not would loop forever.

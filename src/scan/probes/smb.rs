@@ -66,32 +66,15 @@ fn ntlm_negotiate() -> Vec<u8> {
     t
 }
 
-/// DER length of `n` bytes (short or one/two-byte long form).
-fn der_len(n: usize) -> Vec<u8> {
-    match n {
-        0..=0x7f => vec![n as u8],
-        0x80..=0xff => vec![0x81, n as u8],
-        _ => vec![0x82, (n >> 8) as u8, n as u8],
-    }
-}
-
-fn der(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    out.extend(der_len(content.len()));
-    out.extend_from_slice(content);
-    out
-}
-
 /// The NTLMSSP token wrapped in a SPNEGO NegTokenInit offering NTLMSSP only.
 fn spnego(token: &[u8]) -> Vec<u8> {
-    const SPNEGO_OID: [u8; 8] = [0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02];
-    const NTLMSSP_OID: [u8; 12] = [
-        0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a,
-    ];
-    let mech_types = der(0xa0, &der(0x30, &NTLMSSP_OID));
-    let mech_token = der(0xa2, &der(0x04, token));
-    let init = der(0xa0, &der(0x30, &[mech_types, mech_token].concat()));
-    der(0x60, &[SPNEGO_OID.as_slice(), &init].concat())
+    use crate::scan::ber::{oid, tlv};
+    const SPNEGO: &[u64] = &[1, 3, 6, 1, 5, 5, 2];
+    const NTLMSSP_MECH: &[u64] = &[1, 3, 6, 1, 4, 1, 311, 2, 2, 10];
+    let mech_types = tlv(0xa0, &tlv(0x30, &oid(NTLMSSP_MECH)));
+    let mech_token = tlv(0xa2, &tlv(0x04, token));
+    let init = tlv(0xa0, &tlv(0x30, &[mech_types, mech_token].concat()));
+    tlv(0x60, &[oid(SPNEGO), init].concat())
 }
 
 pub fn session_setup_request() -> Vec<u8> {
