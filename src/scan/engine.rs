@@ -188,12 +188,16 @@ async fn gather(
 ) -> Gathered {
     let started_at = Utc::now();
     let mut failures = Vec::new();
+    // Set once every other probe is done: mDNS then stops listening after its minimum.
+    let probes_done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mdns_job = {
         let ifaces = mdns_interfaces(&plan.addresses, locals);
         let wanted: HashSet<IpAddr> = plan.addresses.iter().copied().collect();
         let window = plan.mdns_window;
-        (!ifaces.is_empty() && !window.is_zero())
-            .then(|| tokio::task::spawn_blocking(move || mdns::browse(&ifaces, &wanted, window)))
+        let done = probes_done.clone();
+        (!ifaces.is_empty() && !window.is_zero()).then(|| {
+            tokio::task::spawn_blocking(move || mdns::browse(&ifaces, &wanted, window, &done))
+        })
     };
     // Hosts that answer the first ARP round are port-scanned while discovery still runs;
     // the TCP ping of off-link targets runs meanwhile, so the socket bound is split.
@@ -301,6 +305,7 @@ async fn gather(
     });
     enriched.absorb(rest);
     fill_macs_from_neighbours(&mut found.hosts);
+    probes_done.store(true, std::sync::atomic::Ordering::Relaxed);
     let announced = match mdns_job {
         Some(job) => match job.await {
             Ok(Ok(a)) => a,

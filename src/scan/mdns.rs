@@ -5,6 +5,7 @@ use super::error::ProbeError;
 use mdns_sd::{IfKind, ServiceDaemon, ServiceEvent};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// What one IP announced.
@@ -104,15 +105,21 @@ pub fn short_name(fullname: &str) -> String {
         .collect()
 }
 
+/// The least time mDNS listens, even when the rest of the scan is done: responders answer
+/// a query within 20–120 ms (RFC 6762 §6), and resolving an instance takes a round more.
+pub const MIN_LISTEN: Duration = Duration::from_millis(600);
+
 /// Browses on `interfaces` for `window` and returns what each IP in `wanted` announced.
-/// Blocking (the daemon has its own thread): run it on a blocking thread.
+/// Listening ends early, after `MIN_LISTEN`, once `enough` is set (the other probes are
+/// done). Blocking (the daemon has its own thread): run it on a blocking thread.
 pub fn browse(
     interfaces: &[String],
     wanted: &HashSet<IpAddr>,
     window: Duration,
+    enough: &AtomicBool,
 ) -> Result<BTreeMap<IpAddr, Announced>, ProbeError> {
     let daemon = ServiceDaemon::new().map_err(|e| ProbeError::setup("mDNS", e))?;
-    let result = browse_with(&daemon, interfaces, wanted, window);
+    let result = browse_with(&daemon, interfaces, wanted, window, enough);
     // Shutting down waits for nothing we need; the status channel is dropped.
     let _ = daemon.shutdown();
     result
@@ -123,6 +130,7 @@ fn browse_with(
     interfaces: &[String],
     wanted: &HashSet<IpAddr>,
     window: Duration,
+    enough: &AtomicBool,
 ) -> Result<BTreeMap<IpAddr, Announced>, ProbeError> {
     let fail = |e: mdns_sd::Error| ProbeError::setup("mDNS", e);
     daemon.disable_interface(IfKind::All).map_err(fail)?;
@@ -131,7 +139,8 @@ fn browse_with(
             .enable_interface(IfKind::Name(name.clone()))
             .map_err(fail)?;
     }
-    let deadline = Instant::now() + window;
+    let started = Instant::now();
+    let deadline = started + window;
     let meta = daemon.browse(META_QUERY).map_err(fail)?;
     let mut browsing: Vec<mdns_sd::Receiver<ServiceEvent>> = Vec::new();
     let mut types = BTreeSet::new();
@@ -144,6 +153,9 @@ fn browse_with(
     }
     let mut out: BTreeMap<IpAddr, Announced> = BTreeMap::new();
     while Instant::now() < deadline {
+        if enough.load(Ordering::Relaxed) && started.elapsed() >= MIN_LISTEN {
+            break;
+        }
         let mut idle = true;
         while let Ok(event) = meta.try_recv() {
             idle = false;
