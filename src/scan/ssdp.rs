@@ -171,7 +171,7 @@ async fn fetch(addr: SocketAddr, path: &str, timeout: Duration) -> Option<String
 }
 
 /// Asks every host, listens until all answered or `wait` passed after the last question,
-/// then fetches each description (`FETCHES_IN_FLIGHT` at once, each within `fetch_timeout`).
+/// asks the silent ones once more the same way, then fetches each description (`FETCHES_IN_FLIGHT` at once, each within `fetch_timeout`).
 pub async fn sweep(
     hosts: &[Ipv4Addr],
     wait: Duration,
@@ -185,28 +185,37 @@ pub async fn sweep(
         .map_err(|e| ProbeError::setup("SSDP", e))?;
     let mut pending: HashSet<Ipv4Addr> = hosts.iter().copied().collect();
     let mut answers: BTreeMap<Ipv4Addr, (String, Option<String>)> = BTreeMap::new();
-    for (i, host) in hosts.iter().enumerate() {
-        // A lost datagram costs one host's description, not the scan.
-        let _ = socket.send_to(&m_search(*host), (*host, PORT)).await;
-        if (i + 1) % PER_MS == 0 {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
-    }
-    let deadline = Instant::now() + wait;
     let mut buf = [0u8; MAX_ANSWER];
-    while !pending.is_empty() {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            break;
+    // Two rounds: the second asks only the hosts still silent (a lost datagram either way).
+    for _round in 0..2 {
+        let asked: Vec<Ipv4Addr> = hosts
+            .iter()
+            .filter(|h| pending.contains(h))
+            .copied()
+            .collect();
+        for (i, host) in asked.iter().enumerate() {
+            let _ = socket.send_to(&m_search(*host), (*host, PORT)).await;
+            if (i + 1) % PER_MS == 0 {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
         }
-        let Ok(Ok((n, from))) = tokio::time::timeout(left, socket.recv_from(&mut buf)).await else {
-            break;
-        };
-        let IpAddr::V4(ip) = from.ip() else { continue };
-        if pending.remove(&ip)
-            && let Some(answer) = parse_answer(&buf[..n])
-        {
-            answers.insert(ip, answer);
+        let deadline = Instant::now() + wait;
+        while !pending.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            let Ok(Ok((n, from))) = tokio::time::timeout(left, socket.recv_from(&mut buf)).await
+            else {
+                break;
+            };
+            let IpAddr::V4(ip) = from.ip() else { continue };
+            if pending.contains(&ip)
+                && let Some(answer) = parse_answer(&buf[..n])
+            {
+                pending.remove(&ip);
+                answers.insert(ip, answer);
+            }
         }
     }
     let mut out = BTreeMap::new();

@@ -359,3 +359,122 @@ fn the_default_scan_names_types_and_describes_an_office() {
         );
     }
 }
+
+/// The default scan of the office as JSON, as root or as an unprivileged user.
+fn office_scan(
+    office: &Office,
+    unprivileged: bool,
+) -> (bigr::model::ScanReport, String, tempfile::TempDir) {
+    let home = crate::scan_cli_lab::home();
+    let args = [
+        "--home",
+        home.path().to_str().unwrap(),
+        "scan",
+        "10.77.0.0/24",
+        "--no-save",
+        "--json",
+    ];
+    let out = if unprivileged {
+        office.lab.bigr_unprivileged(&args)
+    } else {
+        office.lab.bigr(&args)
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (crate::scan_cli_lab::report_of(&out), stderr, home)
+}
+
+fn by_ip(report: &bigr::model::ScanReport, ip: Ipv4Addr) -> Option<&bigr::model::AssetObservation> {
+    report.assets.iter().find(|a| a.ip == IpAddr::V4(ip))
+}
+
+#[test]
+fn the_office_is_still_identified_under_loss() {
+    let Some(office) = office() else { return };
+    let lab = &office.lab;
+    svc::lose_scanner_packets(lab, 5);
+    let (report, _, _home) = office_scan(&office, false);
+    let pc = by_ip(&report, lab.hosts[PC].ip).expect("the PC under 5% loss");
+    // TCP sources retransmit; UDP sources ask twice.
+    assert!(
+        has_name(pc, "acc-pc-07.corp.lab", NameSource::Smb),
+        "{:?}",
+        pc.names
+    );
+    assert!(
+        has_name(pc, "ACC-PC-07", NameSource::Netbios),
+        "{:?}",
+        pc.names
+    );
+    let printer = by_ip(&report, lab.hosts[PRINTER].ip).expect("the printer");
+    assert_eq!(printer.device_type, bigr::model::DeviceType::Printer);
+    let tv = by_ip(&report, lab.hosts[TV].ip).expect("the TV");
+    assert!(
+        has_name(tv, "[TV] Living Room", NameSource::Upnp),
+        "{:?}",
+        tv.names
+    );
+
+    // 20% loss: every host is still found and the TCP-borne facts still arrive.
+    svc::lose_scanner_packets(lab, 20);
+    let (report, _, _home) = office_scan(&office, false);
+    for (i, h) in lab.hosts.iter().enumerate() {
+        assert!(
+            by_ip(&report, h.ip).is_some(),
+            "host {i} missed under 20% loss"
+        );
+    }
+    // A host that drops most ports gets no retry of its silent ones (that is what tells a
+    // firewall from loss), so under 20% loss its SMB port may go unseen; when it was seen,
+    // it was named.
+    let pc = by_ip(&report, lab.hosts[PC].ip).unwrap();
+    if pc.open_ports.contains(&445) {
+        assert!(
+            has_name(pc, "acc-pc-07.corp.lab", NameSource::Smb),
+            "{:?}",
+            pc.names
+        );
+    }
+    let ipp = by_ip(&report, lab.hosts[PRINTER].ip)
+        .unwrap()
+        .services
+        .iter()
+        .find(|s| s.port == 631)
+        .and_then(|s| s.product.clone());
+    assert_eq!(ipp.as_deref(), Some("HP LaserJet Pro M404dn"));
+}
+
+#[test]
+fn without_privileges_the_office_is_still_named_and_the_scan_says_what_it_skipped() {
+    let Some(office) = office() else { return };
+    let lab = &office.lab;
+    let (report, stderr, _home) = office_scan(&office, true);
+    assert!(stderr.contains("setcap cap_net_raw"), "{stderr}");
+    assert!(!report.privileges.arp && !report.privileges.raw_sockets);
+    // The firewalled PC answers no ping, but its open ports do.
+    let pc = by_ip(&report, lab.hosts[PC].ip).expect("the PC found by its open ports");
+    assert!(
+        has_name(pc, "acc-pc-07.corp.lab", NameSource::Smb),
+        "{:?}",
+        pc.names
+    );
+    assert_eq!(
+        pc.device_info.as_ref().and_then(|d| d.os.as_deref()),
+        Some("Windows 10 (build 19045)")
+    );
+    let printer = by_ip(&report, lab.hosts[PRINTER].ip).expect("the printer");
+    assert!(
+        printer
+            .services
+            .iter()
+            .any(|s| s.name.as_deref() == Some("ipp") && !s.port_only)
+    );
+    let tv = by_ip(&report, lab.hosts[TV].ip);
+    // The TV has no open port: without ARP or ICMP nothing can find it, and that is said.
+    if let Some(tv) = tv {
+        assert!(
+            has_name(tv, "[TV] Living Room", NameSource::Upnp),
+            "{:?}",
+            tv.names
+        );
+    }
+}

@@ -87,7 +87,17 @@ pub async fn identify(ip: IpAddr, port: u16, opts: &ProbeOptions, fragile: bool)
         protocol: "tcp".into(),
         ..Default::default()
     });
-    let Ok(mut stream) = tcp::connect(SocketAddr::new(ip, port), opts.connect_timeout).await else {
+    // The port answered the scan, so a connect that times out now lost its SYN or SYN-ACK:
+    // try again as the scan does, rather than leave an open port unnamed.
+    let addr = SocketAddr::new(ip, port);
+    let mut connected = None;
+    for _ in 0..=opts.retries.min(2) {
+        if let Ok(s) = tcp::connect(addr, opts.connect_timeout).await {
+            connected = Some(s);
+            break;
+        }
+    }
+    let Some(mut stream) = connected else {
         return empty;
     };
     let protocol = protocol_of(port).filter(|p| !fragile || *p == Protocol::Http);
