@@ -98,10 +98,11 @@ fn bench(n: usize) -> Vec<String> {
         "--no-mdns",
         "--no-snmp",
         "--no-netbios",
+        "--no-ssdp",
         "--no-save",
         "--json",
     ];
-    // What a user runs: every name source on (reverse DNS, mDNS, SNMP, NetBIOS).
+    // What a user runs: every name source on (reverse DNS, mDNS, SNMP, NetBIOS, SSDP).
     let defaults = ["--no-save", "--json"];
     let sweep_default_args = [
         &["--home", &h, "scan", NET, "--ports", "none"],
