@@ -162,6 +162,17 @@ fn fill_macs_from_neighbours(hosts: &mut BTreeMap<IpAddr, discover::Host>) {
     }
 }
 
+/// What an engine found, or nothing and a line in the failures when it could not run.
+fn or_failure<T: Default>(
+    result: Result<T, super::error::ProbeError>,
+    failures: &mut Vec<String>,
+) -> T {
+    result.unwrap_or_else(|e| {
+        failures.push(e.to_string());
+        T::default()
+    })
+}
+
 /// What the probes learned, before classification.
 struct Gathered {
     started_at: chrono::DateTime<Utc>,
@@ -258,7 +269,6 @@ async fn gather(
         })
         .collect();
     let live: Vec<IpAddr> = found.hosts.keys().copied().collect();
-    let rest_probe = plan.discovery.probe.clone();
     // Sturdy live IPv4 hosts: the ones UDP name sources ask, one datagram each.
     let askable: Vec<std::net::Ipv4Addr> = live
         .iter()
@@ -286,23 +296,19 @@ async fn gather(
         plan.discovery.probe.connect_timeout + plan.discovery.probe.read_timeout,
     );
     let (rest, snmp_facts, netbios, upnp) = tokio::join!(
-        enrich::enrich(&targets, &plan.ports, &rest_probe, progress.clone()),
+        enrich::enrich(
+            &targets,
+            &plan.ports,
+            &plan.discovery.probe,
+            progress.clone()
+        ),
         snmp_job,
         netbios_job,
         ssdp_job
     );
-    let snmp_facts = snmp_facts.unwrap_or_else(|e| {
-        failures.push(e.to_string());
-        BTreeMap::new()
-    });
-    let upnp = upnp.unwrap_or_else(|e| {
-        failures.push(e.to_string());
-        BTreeMap::new()
-    });
-    let netbios = netbios.unwrap_or_else(|e| {
-        failures.push(e.to_string());
-        BTreeMap::new()
-    });
+    let snmp_facts = or_failure(snmp_facts, &mut failures);
+    let upnp = or_failure(upnp, &mut failures);
+    let netbios = or_failure(netbios, &mut failures);
     enriched.absorb(rest);
     fill_macs_from_neighbours(&mut found.hosts);
     probes_done.store(true, std::sync::atomic::Ordering::Relaxed);

@@ -40,9 +40,10 @@ pub fn is_tls_port(port: u16) -> bool {
 }
 
 /// The connect timeout for a host: generous multiples of its measured round trip, never
-/// below what a busy device needs to accept, never above the configured ceiling.
+/// below what a busy device needs to accept (100 ms, nmap -T4's floor too), never above
+/// the configured ceiling.
 pub fn connect_timeout(rtt: Option<Duration>, ceiling: Duration) -> Duration {
-    const FLOOR: Duration = Duration::from_millis(250);
+    const FLOOR: Duration = Duration::from_millis(100);
     match rtt {
         Some(rtt) => (rtt * 10 + FLOOR).min(ceiling),
         None => ceiling,
@@ -284,7 +285,7 @@ mod tests {
         assert_eq!(connect_timeout(None, ceiling), ceiling);
         assert_eq!(
             connect_timeout(Some(Duration::from_micros(100)), ceiling),
-            Duration::from_millis(251)
+            Duration::from_millis(101)
         );
         assert_eq!(
             connect_timeout(Some(Duration::from_millis(300)), ceiling),

@@ -10,6 +10,13 @@ use tokio::task::JoinSet;
 /// Lookups (UDP sockets) in flight at once.
 pub const DNS_IN_FLIGHT: usize = 32;
 
+/// How one lookup ended: a name, an answer without one, or no answer in time.
+enum Lookup {
+    Named(IpAddr, String),
+    Unnamed,
+    TimedOut,
+}
+
 /// Names by IP; hosts without a PTR record (or whose lookup timed out) are absent.
 pub async fn lookup_all(
     ips: &[IpAddr],
@@ -28,33 +35,52 @@ pub async fn lookup_all(
     };
     let mut lookups = JoinSet::new();
     let mut out = HashMap::new();
+    let batch = in_flight.clamp(1, DNS_IN_FLIGHT);
+    // A resolver that lets a whole batch of lookups time out without answering one is not
+    // there: the rest are not asked, so a dead resolver costs one timeout, not one per batch.
+    let (mut answered, mut timed_out) = (0usize, 0usize);
+    let mut note = |result: Result<Lookup, tokio::task::JoinError>, out: &mut HashMap<_, _>| {
+        match result {
+            Ok(Lookup::Named(ip, name)) => {
+                answered += 1;
+                out.insert(ip, name);
+            }
+            Ok(Lookup::Unnamed) => answered += 1,
+            Ok(Lookup::TimedOut) => timed_out += 1,
+            Err(_) => {}
+        }
+        answered == 0 && timed_out >= batch
+    };
     // Loopback always answers "localhost": nothing to learn, and no query leaves the host.
     for ip in ips.iter().copied().filter(|ip| !ip.is_loopback()) {
-        if lookups.len() >= in_flight.clamp(1, DNS_IN_FLIGHT)
-            && let Some(Ok(Some((ip, name)))) = lookups.join_next().await
+        if lookups.len() >= batch
+            && let Some(done) = lookups.join_next().await
+            && note(done, &mut out)
         {
-            out.insert(ip, name);
+            tracing::debug!("reverse DNS: the resolver answers nothing; lookups stopped");
+            lookups.abort_all();
+            return out;
         }
         let resolver = resolver.clone();
         lookups.spawn(async move {
-            let answer = tokio::time::timeout(timeout * 2, resolver.reverse_lookup(ip)).await;
-            let name = answer
-                .ok()?
-                .ok()?
-                .answers()
-                .iter()
-                .find_map(|r| match &r.data {
+            let Ok(answer) = tokio::time::timeout(timeout, resolver.reverse_lookup(ip)).await
+            else {
+                return Lookup::TimedOut;
+            };
+            let name = answer.ok().and_then(|a| {
+                a.answers().iter().find_map(|r| match &r.data {
                     RData::PTR(ptr) => Some(ptr.0.to_utf8()),
                     _ => None,
-                })?;
-            let name = name.trim_end_matches('.').to_ascii_lowercase();
-            (!name.is_empty()).then_some((ip, name))
+                })
+            });
+            match name.map(|n| n.trim_end_matches('.').to_ascii_lowercase()) {
+                Some(n) if !n.is_empty() => Lookup::Named(ip, n),
+                _ => Lookup::Unnamed,
+            }
         });
     }
     while let Some(done) = lookups.join_next().await {
-        if let Ok(Some((ip, name))) = done {
-            out.insert(ip, name);
-        }
+        note(done, &mut out);
     }
     out
 }

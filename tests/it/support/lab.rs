@@ -22,6 +22,25 @@ pub struct Lab {
     pub hosts: Vec<LabHost>,
     /// Addresses in the lab subnet with no host behind them.
     pub gaps: Vec<Ipv4Addr>,
+    /// Tells the lab's own services (its resolver) to stop.
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// The NXDOMAIN answer to a DNS query: its header and question, flagged as a response.
+fn nxdomain(query: &[u8]) -> Option<Vec<u8>> {
+    if query.len() < 12 || query[2] & 0x80 != 0 {
+        return None;
+    }
+    let mut end = 12;
+    while *query.get(end)? != 0 {
+        end += 1 + *query.get(end)? as usize;
+    }
+    let question_end = end + 5;
+    let mut answer = query.get(..question_end)?.to_vec();
+    answer[2] = 0x80 | (query[2] & 0x79);
+    answer[3] = 0x80 | 0x03;
+    answer[4..12].copy_from_slice(&[0, 1, 0, 0, 0, 0, 0, 0]);
+    Some(answer)
 }
 
 fn run_ip(args: &[&str]) -> Result<(), String> {
@@ -73,6 +92,7 @@ impl Lab {
             hosts: Vec::new(),
             gaps: Vec::new(),
             prefix,
+            stop: Default::default(),
         };
         match lab.build(n, first, gap_every) {
             Ok(()) => Some(lab),
@@ -149,7 +169,8 @@ impl Lab {
             self.gaps.push(Ipv4Addr::new(10, 77, 0, last + 1));
         }
         // Name resolution for commands run with `ip netns exec` in the scanner namespace:
-        // names of the lab hosts, and a resolver that answers nothing.
+        // names of the lab hosts, and a resolver on 127.0.0.1 that knows no other name (as
+        // an office's resolver answers NXDOMAIN at once for addresses it has no PTR for).
         let etc = self.etc_dir();
         std::fs::create_dir_all(&etc).map_err(|e| format!("{etc}: {e}"))?;
         let mut hosts = String::from("127.0.0.1 localhost\n");
@@ -159,7 +180,31 @@ impl Lab {
         std::fs::write(format!("{etc}/hosts"), hosts).map_err(|e| e.to_string())?;
         std::fs::write(format!("{etc}/resolv.conf"), "nameserver 127.0.0.1\n")
             .map_err(|e| e.to_string())?;
+        self.serve_dns();
         Ok(())
+    }
+
+    /// Answers every DNS question sent to 127.0.0.1:53 in the scanner namespace with
+    /// NXDOMAIN, until the lab is dropped.
+    fn serve_dns(&self) {
+        let socket = Self::in_ns(&self.scanner_ns, || {
+            std::net::UdpSocket::bind(("127.0.0.1", 53)).expect("bind the lab resolver")
+        });
+        socket
+            .set_read_timeout(Some(std::time::Duration::from_millis(200)))
+            .expect("timeout");
+        let stop = self.stop.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 512];
+            while !stop.load(Ordering::Relaxed) {
+                let Ok((n, from)) = socket.recv_from(&mut buf) else {
+                    continue;
+                };
+                if let Some(answer) = nxdomain(&buf[..n]) {
+                    let _ = socket.send_to(&answer, from);
+                }
+            }
+        });
     }
 
     /// `ip netns exec` bind-mounts these files over /etc inside the scanner namespace.
@@ -215,6 +260,7 @@ impl Lab {
 
 impl Drop for Lab {
     fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
         // Deleting a namespace deletes its veth ends and the bridge with it.
         for h in &self.hosts {
             let _ = run_ip(&["netns", "del", &h.ns]);
