@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Pacing and patience of one sweep.
 #[derive(Clone, Debug)]
@@ -57,8 +57,13 @@ const MIN_LAST_WINDOW: Duration = Duration::from_millis(100);
 /// Shared between the sender and the capture thread.
 #[derive(Default)]
 struct Ledger {
-    sent: HashMap<Ipv4Addr, Instant>,
+    /// When each request went out (monotonic, and wall clock to compare with the
+    /// capture's kernel timestamps).
+    sent: HashMap<Ipv4Addr, (Instant, SystemTime)>,
     found: HashMap<Ipv4Addr, ArpReply>,
+    /// The latest an answer was seen by the capture thread after its request: what the
+    /// listening windows must allow for.
+    slowest_seen: Duration,
     /// Why the capture stopped listening early, if it did.
     capture_error: Option<ProbeError>,
 }
@@ -81,6 +86,13 @@ fn open_capture(interface: &str) -> Result<pcap::Capture<pcap::Active>, ProbeErr
         })
         .map_err(|e| ProbeError::interface("cannot capture", interface, e))?;
     Ok(cap)
+}
+
+/// A capture timestamp as wall-clock time (None when the kernel gave none).
+fn captured_at(ts: &libc::timeval) -> Option<SystemTime> {
+    let secs = u64::try_from(ts.tv_sec).ok()?;
+    let micros = u32::try_from(ts.tv_usec).ok().filter(|u| *u < 1_000_000)?;
+    (secs > 0).then(|| UNIX_EPOCH + Duration::new(secs, micros * 1000))
 }
 
 /// The 42-byte Ethernet frame asking who has `target`.
@@ -163,8 +175,8 @@ fn run_sweep(
         let interface = local.interface.clone();
         std::thread::spawn(move || {
             while !done.load(Ordering::Relaxed) {
-                let frame = match receiver.next_packet() {
-                    Ok(p) => p.data.to_vec(),
+                let (frame, arrived) = match receiver.next_packet() {
+                    Ok(p) => (p.data.to_vec(), captured_at(&p.header.ts)),
                     Err(pcap::Error::TimeoutExpired) => {
                         std::thread::sleep(IDLE_SLEEP);
                         continue;
@@ -182,8 +194,23 @@ fn run_sweep(
                     continue;
                 }
                 let mut l = ledger.lock().expect("ledger");
-                let rtt = l.sent.get(&ip).map(|t| t.elapsed());
-                l.found.entry(ip).or_insert(ArpReply { mac, rtt });
+                // The kernel's capture time, not ours: this thread may run late under load,
+                // and a host's round trip sets its connect timeouts later.
+                let rtt = l.sent.get(&ip).map(|(at, wall)| {
+                    arrived
+                        .and_then(|a| a.duration_since(*wall).ok())
+                        .unwrap_or_else(|| at.elapsed())
+                });
+                if let Some(late) = l.sent.get(&ip).map(|(at, _)| at.elapsed()) {
+                    l.slowest_seen = l.slowest_seen.max(late);
+                }
+                // An answer to the kernel's own ARP (a socket connecting meanwhile) can come
+                // before our request: it finds the host but times nothing; the answer to our
+                // request, when it comes, gives the round trip.
+                l.found
+                    .entry(ip)
+                    .and_modify(|r| r.rtt = r.rtt.or(rtt))
+                    .or_insert(ArpReply { mac, rtt });
             }
         })
     };
@@ -214,7 +241,7 @@ fn run_sweep(
                 .lock()
                 .expect("ledger")
                 .sent
-                .insert(ip, Instant::now());
+                .insert(ip, (Instant::now(), SystemTime::now()));
             if let Err(e) = sender.sendpacket(request_frame(local, own_mac, ip)) {
                 outcome = Err(ProbeError::interface("sending ARP", &local.interface, e));
                 break 'rounds;
@@ -249,13 +276,7 @@ fn run_sweep(
 /// [`MIN_WINDOW`] (or [`MIN_LAST_WINDOW`] after the last round) and the configured window.
 /// Before any answer the configured window holds: nothing is known about the link yet.
 fn fitted_window(ledger: &Mutex<Ledger>, configured: Duration, last: bool) -> Duration {
-    let slowest = ledger
-        .lock()
-        .expect("ledger")
-        .found
-        .values()
-        .filter_map(|r| r.rtt)
-        .max();
+    let slowest = Some(ledger.lock().expect("ledger").slowest_seen).filter(|d| !d.is_zero());
     let floor = if last { MIN_LAST_WINDOW } else { MIN_WINDOW };
     match slowest {
         Some(rtt) => (rtt * if last { 8 } else { 4 }).clamp(floor, configured.max(floor)),

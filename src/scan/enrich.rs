@@ -50,6 +50,17 @@ pub fn connect_timeout(rtt: Option<Duration>, ceiling: Duration) -> Duration {
     }
 }
 
+/// The lower quartile of the round trips measured: what this network's hosts answer in
+/// when nothing queues (None with fewer than four measured).
+pub fn typical_rtt(hosts: &[Target]) -> Option<Duration> {
+    let mut rtts: Vec<Duration> = hosts.iter().filter_map(|h| h.rtt).collect();
+    if rtts.len() < 4 {
+        return None;
+    }
+    rtts.sort_unstable();
+    Some(rtts[rtts.len() / 4])
+}
+
 /// What enrichment learned.
 #[derive(Debug, Default)]
 pub struct Enrichment {
@@ -95,11 +106,23 @@ pub async fn enrich(
     if ports.is_empty() || hosts.is_empty() {
         return out;
     }
+    let typical = typical_rtt(hosts);
     let timed = |fragile: bool| -> Vec<(IpAddr, Duration)> {
         hosts
             .iter()
             .filter(|h| h.fragile == fragile)
-            .map(|h| (h.ip, connect_timeout(h.rtt, probe.connect_timeout)))
+            .map(|h| {
+                // A host's own round trip, but never more than four times the network's
+                // typical one: a burst of broadcast ARP queues the answers of many hosts
+                // at once, and a silent port would then cost each of them the ceiling.
+                let rtt = match (h.rtt, typical) {
+                    (Some(own), Some(t)) => Some(own.min(t * 4)),
+                    // Timed by nothing (an answer to someone else's ARP): like its peers.
+                    (None, Some(t)) => Some(t * 4),
+                    (own, None) => own,
+                };
+                (h.ip, connect_timeout(rtt, probe.connect_timeout))
+            })
             .collect()
     };
     let (sturdy, fragile) = (timed(false), timed(true));
@@ -278,6 +301,18 @@ fn tls_service_name(port: u16) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_typical_round_trip_ignores_a_queued_majority() {
+        let host = |ms: u64| Target {
+            ip: "10.0.0.1".parse().unwrap(),
+            rtt: Some(Duration::from_millis(ms)),
+            fragile: false,
+        };
+        let hosts: Vec<Target> = [1, 2, 80, 90, 95, 99, 120, 150].map(host).to_vec();
+        assert_eq!(typical_rtt(&hosts), Some(Duration::from_millis(80)));
+        assert_eq!(typical_rtt(&hosts[..3]), None, "too few to say");
+    }
 
     #[test]
     fn timeouts_follow_the_round_trip_within_bounds() {

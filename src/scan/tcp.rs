@@ -108,7 +108,19 @@ pub async fn scan_timed(
     let probed = ports.len();
     let mut retry_hosts: Option<HashSet<IpAddr>> = None;
     for attempt in 0..=opts.retries.min(2) {
+        let started = std::time::Instant::now();
+        let probes = todo.len();
         let results = probe_batch(std::mem::take(&mut todo), opts, on_open).await;
+        tracing::debug!(
+            attempt,
+            probes,
+            silent = results
+                .iter()
+                .filter(|(r, _)| r.state == PortState::Filtered)
+                .count(),
+            ms = started.elapsed().as_millis(),
+            "connect pass"
+        );
         // Decided once, on the first pass: the only one that saw every port.
         let retry = retry_hosts.get_or_insert_with(|| {
             let mut silent: HashMap<IpAddr, usize> = HashMap::new();

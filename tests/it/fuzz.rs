@@ -5,6 +5,7 @@
 mod certs;
 mod mutate;
 mod packets;
+mod protocols;
 mod reports;
 mod texts;
 
@@ -93,6 +94,11 @@ proptest! {
     }
 
     #[test]
+    fn protocol_answers(answer in protocols::protocol_input()) {
+        protocols::feed_protocol(&answer);
+    }
+
+    #[test]
     fn bearer_tokens(text in texts::token_input()) {
         texts::feed_token(&text);
     }
@@ -110,6 +116,10 @@ fn accepted_share<S: Strategy>(strategy: S, n: u32, accepted: impl Fn(&S::Value)
 
 #[test]
 fn generators_reach_deep() {
+    assert!(
+        protocols::seeds_parse(),
+        "the protocol seeds are well formed"
+    );
     use bigr::model::ScanReport;
     use bigr::model::shield::ShieldReport;
     let share = |json: &serde_json::Value, ok: &dyn Fn(&[u8]) -> bool| {

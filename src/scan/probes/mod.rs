@@ -13,12 +13,15 @@ use super::banner;
 use super::tcp::{self, ProbeOptions};
 use crate::model::{DeviceInfo, NameSource, SeenName, Service};
 use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 /// Most bytes read from one answer (headers and a `<title>`, an IPP attribute list, an
 /// NTLMSSP challenge all fit).
 const MAX_ANSWER: usize = 8192;
+/// How long a port is given to greet before it is taken for a client-first service.
+const GREETING_WAIT: Duration = Duration::from_millis(500);
 
 /// What one open port told us.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -107,8 +110,17 @@ pub async fn identify(ip: IpAddr, port: u16, opts: &ProbeOptions, fragile: bool)
     };
     let answer = match protocol {
         None => {
-            let raw = io.read(greeting_complete).await;
-            Some(Answer::of(banner::parse(port, &raw)))
+            // Server-first protocols greet at once. A port silent that long waits for the
+            // client: most such unknown ports speak HTTP, so ask as a browser would.
+            let raw = io
+                .read(GREETING_WAIT.min(opts.read_timeout), greeting_complete)
+                .await;
+            if raw.is_empty() && !fragile {
+                let raw = io.ask(&text::http_get(ip), http_complete).await;
+                Some(Answer::of(banner::parse(port, &raw)))
+            } else {
+                Some(Answer::of(banner::parse(port, &raw)))
+            }
         }
         Some(Protocol::Http) => {
             let raw = io.ask(&text::http_get(ip), http_complete).await;
@@ -127,6 +139,19 @@ pub async fn identify(ip: IpAddr, port: u16, opts: &ProbeOptions, fragile: bool)
         }
         None => empty,
     }
+}
+
+/// What `raw`, the answer read from `port`, says: the same parsing `identify` applies,
+/// without the network (for the fuzz tests and anything replaying captured answers).
+pub fn describe(port: u16, raw: &[u8]) -> Answer {
+    let parsed = match protocol_of(port) {
+        None | Some(Protocol::Http) => Some(Answer::of(banner::parse(port, raw))),
+        Some(Protocol::Smb) => smb::describe(raw),
+        Some(p) => parse(p, port, raw),
+    };
+    let mut a = parsed.unwrap_or_else(|| Answer::of(banner::parse(port, raw)));
+    a.service.port = port;
+    a
 }
 
 fn request(p: Protocol, ip: IpAddr, port: u16) -> Vec<u8> {
@@ -210,18 +235,18 @@ impl Exchange<'_> {
         if !matches!(sent.await, Ok(Ok(()))) {
             return Vec::new();
         }
-        self.read(complete).await
+        self.read(self.opts.read_timeout, complete).await
     }
 
     /// Reads until the answer is complete, the peer pauses or closes, or `MAX_ANSWER` bytes
-    /// came. Each read may wait `read_timeout`, all of them together twice that: a service
-    /// that trickles a byte at a time cannot hold the socket (and its slot) for long.
-    async fn read(&mut self, complete: fn(&[u8]) -> bool) -> Vec<u8> {
+    /// came. Each read may wait `wait`, all of them together twice that: a service that
+    /// trickles a byte at a time cannot hold the socket (and its slot) for long.
+    async fn read(&mut self, wait: Duration, complete: fn(&[u8]) -> bool) -> Vec<u8> {
         let mut buf = vec![0u8; MAX_ANSWER];
         let mut len = 0;
-        let deadline = tokio::time::Instant::now() + self.opts.read_timeout * 2;
+        let deadline = tokio::time::Instant::now() + wait * 2;
         while len < buf.len() {
-            let until = deadline.min(tokio::time::Instant::now() + self.opts.read_timeout);
+            let until = deadline.min(tokio::time::Instant::now() + wait);
             match tokio::time::timeout_at(until, self.stream.read(&mut buf[len..])).await {
                 Ok(Ok(0)) | Ok(Err(_)) | Err(_) => break,
                 Ok(Ok(n)) => {

@@ -212,17 +212,28 @@ pub(super) fn domain_of(c: &Challenge) -> Option<String> {
 
 /// Negotiate, then the NTLMSSP challenge; an SMB server that stops after the negotiate is
 /// still named.
-pub async fn identify(io: &mut Exchange<'_>) -> Option<Answer> {
+pub(super) async fn identify(io: &mut Exchange<'_>) -> Option<Answer> {
     let negotiated = io.ask(&negotiate_request(), message_complete).await;
     let dialect = negotiated_dialect(&negotiated)?;
     let challenged = io.ask(&session_setup_request(), message_complete).await;
+    Some(described(&dialect, &challenged))
+}
+
+/// One buffer holding a NEGOTIATE response followed by a SESSION_SETUP answer, as replayed
+/// answers come.
+pub(super) fn describe(raw: &[u8]) -> Option<Answer> {
+    let dialect = negotiated_dialect(raw)?;
+    Some(described(&dialect, raw))
+}
+
+fn described(dialect: &str, challenged: &[u8]) -> Answer {
     let mut a = Answer::of(Service {
         name: Some("smb".into()),
         protocol: "tcp".into(),
         ..Default::default()
     });
     let mut facts = vec![format!("SMB {dialect}")];
-    if let Some(c) = challenge(&challenged) {
+    if let Some(c) = challenge(challenged) {
         let windows = c.version.and_then(|(ma, mi, b)| windows_release(ma, mi, b));
         a.service.product = Some(
             if windows.is_some() {
@@ -250,5 +261,5 @@ pub async fn identify(io: &mut Exchange<'_>) -> Option<Answer> {
         facts.extend(a.device.os.clone());
     }
     a.service.banner = Some(facts.join("; "));
-    Some(a)
+    a
 }
