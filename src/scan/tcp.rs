@@ -194,6 +194,23 @@ async fn probe_batch(
     out
 }
 
+/// A loopback listener that answers every connection with `reply`, for unit tests (they
+/// only probe their own loopback listeners).
+#[cfg(test)]
+pub(crate) async fn serve_loopback(reply: &'static [u8]) -> u16 {
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let _ = s.write_all(reply).await;
+            });
+        }
+    });
+    port
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,23 +227,7 @@ mod tests {
         );
         assert!(!worth_retrying(99, 100));
     }
-    use tokio::io::AsyncWriteExt;
     use tokio::net::TcpListener;
-
-    /// A loopback listener that answers every connection with `reply` (tests only probe
-    /// their own loopback listeners).
-    async fn serve(reply: &'static [u8]) -> u16 {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        tokio::spawn(async move {
-            while let Ok((mut s, _)) = listener.accept().await {
-                tokio::spawn(async move {
-                    let _ = s.write_all(reply).await;
-                });
-            }
-        });
-        port
-    }
 
     /// A loopback port with nothing listening.
     async fn closed_port() -> u16 {
@@ -237,9 +238,9 @@ mod tests {
     #[tokio::test]
     async fn finds_open_and_closed_ports_with_few_sockets_in_flight() {
         let open: Vec<u16> = vec![
-            serve(b"SSH-2.0-Test\r\n").await,
-            serve(b"x").await,
-            serve(b"y").await,
+            serve_loopback(b"SSH-2.0-Test\r\n").await,
+            serve_loopback(b"x").await,
+            serve_loopback(b"y").await,
         ];
         let closed = closed_port().await;
         let mut wanted = open.clone();

@@ -17,6 +17,8 @@ fn skipped(part: &str, why: &str) {
 mod support {
     pub use super::lab;
 }
+#[path = "../it/lab_roles.rs"]
+mod lab_roles;
 #[allow(dead_code)]
 #[path = "../it/lab_services.rs"]
 mod lab_services;
@@ -485,16 +487,22 @@ fn vm_hwm_kb(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// nmap's grepable output: `Host: IP () Status: Up` and `Ports: 22/open/tcp//ssh///, …`.
-fn parse_nmap(text: &str, run: &mut Run) {
-    for line in text.lines().filter(|l| l.starts_with("Host: ")) {
-        let Some(ip) = line
+/// The lines of nmap's grepable output with their host: `Host: IP () Status: Up` and
+/// `Host: IP () Ports: 22/open/tcp//ssh///, …`.
+pub fn nmap_hosts(text: &str) -> impl Iterator<Item = (IpAddr, &str)> {
+    text.lines().filter_map(|line| {
+        let ip = line
+            .strip_prefix("Host: ")?
             .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse::<IpAddr>().ok())
-        else {
-            continue;
-        };
+            .next()?
+            .parse::<IpAddr>()
+            .ok()?;
+        Some((ip, line))
+    })
+}
+
+fn parse_nmap(text: &str, run: &mut Run) {
+    for (ip, line) in nmap_hosts(text) {
         if line.contains("Status: Up") || line.contains("Ports: ") {
             run.hosts.insert(ip);
         }

@@ -4,6 +4,7 @@
 //! TV, each with its vendor's MAC and its usual services; the truth of what each one is
 //! comes from here.
 use crate::lab::Lab;
+use crate::lab_roles as roles;
 use crate::lab_services as svc;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
@@ -68,102 +69,57 @@ pub fn furnish(lab: &mut Lab) -> Office {
     for i in 0..lab.hosts.len() {
         let role = ROLES[i % ROLES.len()];
         let oui = match role {
-            Role::WindowsPc => "14:18:77",
-            Role::Printer => "a0:8c:fd",
-            Role::Phone => "5e:1a:77",
+            Role::WindowsPc => roles::PC_OUI,
+            Role::Printer => roles::PRINTER_OUI,
+            Role::Phone => roles::PHONE_OUI,
             Role::Camera => "54:8c:81",
-            Role::Nas => "00:11:32",
+            Role::Nas => roles::NAS_OUI,
             Role::LinuxServer => "ac:1f:6b",
-            Role::Tv => "8c:79:f5",
+            Role::Tv => roles::TV_OUI,
         };
         lab.set_mac(i, &mac(oui, i));
-        let (ns, ip) = (lab.hosts[i].ns.clone(), lab.hosts[i].ip);
+        let host = &lab.hosts[i];
         let t = match role {
             Role::WindowsPc => {
                 let name = leak(format!("PC-{i:03}"));
-                let mac_bytes = [0x14, 0x18, 0x77, 0, (i >> 8) as u8, i as u8];
-                svc::netbios_responder(&ns, name, "CORP", mac_bytes);
-                crate::lab_windows::serve(
-                    &ns,
-                    crate::lab_windows::WindowsPc {
-                        name,
-                        domain: "CORP",
-                        dns_domain: "corp.lab",
-                        build: 19045,
-                    },
-                );
-                svc::drop_closed_ports(&ns, &[135, 445, 3389]);
-                (vec![135, 445, 3389], Some(name.to_string()), "desktop")
+                roles::windows_pc(host, name);
+                (roles::PC_PORTS.to_vec(), Some(name.to_string()), "desktop")
             }
             Role::Printer => {
-                svc::serve_exchange(&ns, 631, svc::ipp_answer);
-                svc::serve_exchange(&ns, 9100, svc::pjl_answer);
                 let friendly = format!("HP LaserJet Pro M404dn [{i:04}]");
-                let xml = svc::upnp_description(
-                    "urn:schemas-upnp-org:device:Printer:1",
-                    &friendly,
-                    "HP",
-                    "HP LaserJet Pro M404dn",
-                );
-                svc::ssdp_responder(&ns, ip, 49152, xml);
+                roles::printer(host, &friendly);
                 (vec![631, 9100], Some(friendly), "printer")
             }
             Role::Phone => {
-                let host = format!("phone-{i:03}");
-                let instance = format!("Phone {i:03}");
-                mdns.push(svc::mdns_responder_txt(
-                    &ns,
-                    ip,
-                    &host,
-                    &[
-                        (&instance, "_companion-link._tcp", 49153, &[]),
-                        (
-                            &instance,
-                            "_device-info._tcp",
-                            0,
-                            &[("model", "iPhone14,2")],
-                        ),
-                    ],
-                ));
-                (vec![], Some(host), "phone")
+                let name = format!("phone-{i:03}");
+                mdns.push(roles::iphone(host, &name, &format!("Phone {i:03}")));
+                (vec![], Some(name), "phone")
             }
             Role::Camera => {
-                svc::serve_exchange(&ns, 554, svc::rtsp_answer);
-                svc::serve_http(&ns, 80, "App-webs/", "Network Camera");
+                svc::serve_exchange(&host.ns, 554, svc::rtsp_answer);
+                svc::serve_http(&host.ns, 80, "App-webs/", "Network Camera");
                 (vec![80, 554], None, "camera")
             }
             Role::Nas => {
                 let name = leak(format!("NAS-{i:03}"));
-                svc::netbios_responder(&ns, name, "CORP", [0; 6]);
-                svc::serve_http(&ns, 5000, "nginx", "Synology DiskStation");
-                let xml = svc::upnp_description(
-                    "urn:schemas-upnp-org:device:Basic:1",
-                    name,
-                    "Synology",
-                    "DS920+",
-                );
-                svc::ssdp_responder(&ns, ip, 5001, xml);
+                svc::netbios_responder(&host.ns, name, "CORP", [0; 6]);
+                svc::serve_http(&host.ns, 5000, "nginx", "Synology DiskStation");
+                roles::nas_upnp(host, name, 5001);
                 (vec![5000], Some(name.to_string()), "nas")
             }
             Role::LinuxServer => {
-                svc::serve_tcp(&ns, 22, b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
-                svc::serve_http(&ns, 8080, "nginx/1.22.1", "Grafana");
+                svc::serve_tcp(&host.ns, 22, b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
+                svc::serve_http(&host.ns, 8080, "nginx/1.22.1", "Grafana");
                 (vec![22, 8080], None, "server")
             }
             Role::Tv => {
                 let friendly = format!("[TV] Room {i:03}");
-                let xml = svc::upnp_description(
-                    "urn:schemas-upnp-org:device:MediaRenderer:1",
-                    &friendly,
-                    "Samsung Electronics",
-                    "QE55Q70TAT",
-                );
-                svc::ssdp_responder(&ns, ip, 9197, xml);
+                roles::tv(host, &friendly);
                 (vec![], Some(friendly), "media")
             }
         };
         truth.insert(
-            IpAddr::V4(ip),
+            IpAddr::V4(host.ip),
             Truth {
                 role,
                 ports: t.0.into_iter().collect(),
@@ -236,14 +192,7 @@ pub fn identified(office: &Office, report: &bigr::model::ScanReport) -> Identifi
 /// string) over the truth's open ports.
 pub fn nmap_versions(text: &str, office: &Office) -> (usize, usize) {
     let (mut named, mut versioned) = (0, 0);
-    for line in text.lines().filter(|l| l.starts_with("Host: ")) {
-        let Some(ip) = line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse::<IpAddr>().ok())
-        else {
-            continue;
-        };
+    for (ip, line) in crate::nmap_hosts(text) {
         let Some(t) = office.truth.get(&ip) else {
             continue;
         };

@@ -456,15 +456,16 @@ pub fn samba(ns: &str, name: &str, workgroup: &str, with_nmbd: bool) -> Samba {
     panic!("smbd did not listen in {ns}");
 }
 
-/// A TCP service that reads the client's first message (up to 4 KiB, waiting at most half a
-/// second) and answers what `answer` makes of it: nothing, for a question it does not
+/// A TCP service that reads the client's first message (up to 4 KiB, each read waiting at most
+/// two seconds) and answers what `answer` makes of it: nothing, for a question it does not
 /// understand. The lab's printers, cameras and brokers are such services.
 pub fn serve_exchange(ns: &str, port: u16, answer: fn(&[u8]) -> Option<Vec<u8>>) {
     let listener = listen(ns, port);
     std::thread::spawn(move || {
         for mut conn in listener.incoming().flatten() {
             std::thread::spawn(move || {
-                let _ = conn.set_read_timeout(Some(std::time::Duration::from_millis(500)));
+                // Long enough for TCP to resend a lost segment or two under lab loss.
+                let _ = conn.set_read_timeout(Some(std::time::Duration::from_secs(2)));
                 let mut buf = vec![0u8; 4096];
                 let mut len = 0;
                 while len < buf.len() {

@@ -18,6 +18,8 @@ mod cli_data;
 mod first_hour;
 /// Short proptest passes over everything that parses input from the network or files.
 mod fuzz;
+/// Office roles for lab hosts (PC, printer, iPhone, NAS, TV), shared with the bench.
+mod lab_roles;
 /// Services for the lab's hosts: TCP greeters, HTTP(S), mDNS, dropping firewalls, loss.
 mod lab_services;
 /// A Windows 10 PC for the lab: SMB with its names and build, MSRPC, RDP.

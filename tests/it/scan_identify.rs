@@ -1,6 +1,7 @@
 //! Identification against real services in the namespace lab: Samba as a Windows-like
 //! host (SMB negotiate and NTLMSSP, NetBIOS), a printer's IPP and PJL, a camera's RTSP, an
 //! open MQTT broker.
+use crate::lab_roles as roles;
 use crate::lab_services as svc;
 use crate::support::lab::Lab;
 use bigr::model::NameSource;
@@ -156,69 +157,21 @@ fn office() -> Option<Office> {
         return None;
     }
     let mut lab = Lab::up(5)?;
-    for (i, mac) in [
-        (PC, "14:18:77:10:00:07"),
-        (PRINTER, "a0:8c:fd:10:00:11"),
-        (PHONE, "5e:1a:77:90:12:aa"),
-        (NAS, "00:11:32:10:00:30"),
-        (TV, "8c:79:f5:10:00:22"),
+    for (i, oui) in [
+        (PC, roles::PC_OUI),
+        (PRINTER, roles::PRINTER_OUI),
+        (PHONE, roles::PHONE_OUI),
+        (NAS, roles::NAS_OUI),
+        (TV, roles::TV_OUI),
     ] {
-        lab.set_mac(i, mac);
+        lab.set_mac(i, &format!("{oui}:10:00:{i:02x}"));
     }
-    let pc = &lab.hosts[PC];
-    svc::netbios_responder(&pc.ns, "ACC-PC-07", "CORP", [0x14, 0x18, 0x77, 0x10, 0, 7]);
-    crate::lab_windows::serve(
-        &pc.ns,
-        crate::lab_windows::WindowsPc {
-            name: "ACC-PC-07",
-            domain: "CORP",
-            dns_domain: "corp.lab",
-            build: 19045,
-        },
-    );
-    svc::drop_closed_ports(&pc.ns, &[135, 445, 3389]);
-    let printer = &lab.hosts[PRINTER];
-    svc::serve_exchange(&printer.ns, 631, svc::ipp_answer);
-    svc::serve_exchange(&printer.ns, 9100, svc::pjl_answer);
-    let printer_xml = svc::upnp_description(
-        "urn:schemas-upnp-org:device:Printer:1",
-        "HP LaserJet Pro M404dn [1A2B3C]",
-        "HP",
-        "HP LaserJet Pro M404dn",
-    );
-    svc::ssdp_responder(&printer.ns, printer.ip, 49152, printer_xml);
-    let phone = &lab.hosts[PHONE];
-    let phone_mdns = svc::mdns_responder_txt(
-        &phone.ns,
-        phone.ip,
-        "Ayses-iPhone",
-        &[
-            ("Ayse's iPhone", "_companion-link._tcp", 49153, &[]),
-            (
-                "Ayse's iPhone",
-                "_device-info._tcp",
-                0,
-                &[("model", "iPhone14,2")],
-            ),
-        ],
-    );
-    let nas = &lab.hosts[NAS];
-    let samba = svc::samba(&nas.ns, "NAS-01", "CORP", true);
-    let nas_xml = svc::upnp_description(
-        "urn:schemas-upnp-org:device:Basic:1",
-        "NAS-01 (DS920+)",
-        "Synology",
-        "DS920+",
-    );
-    svc::ssdp_responder(&nas.ns, nas.ip, 5000, nas_xml);
-    let tv = &lab.hosts[TV];
-    let tv_xml = svc::upnp_description(
-        "urn:schemas-upnp-org:device:MediaRenderer:1",
-        "[TV] Living Room",
-        "Samsung Electronics",
-        "QE55Q70TAT",
-    );
-    svc::ssdp_responder(&tv.ns, tv.ip, 9197, tv_xml);
+    roles::windows_pc(&lab.hosts[PC], "ACC-PC-07");
+    roles::printer(&lab.hosts[PRINTER], "HP LaserJet Pro M404dn [1A2B3C]");
+    let phone_mdns = roles::iphone(&lab.hosts[PHONE], "Ayses-iPhone", "Ayse's iPhone");
+    let samba = svc::samba(&lab.hosts[NAS].ns, "NAS-01", "CORP", true);
+    roles::nas_upnp(&lab.hosts[NAS], "NAS-01 (DS920+)", 5000);
+    roles::tv(&lab.hosts[TV], "[TV] Living Room");
     Some(Office {
         lab,
         _nas: samba,
@@ -440,13 +393,15 @@ fn the_office_is_still_identified_under_loss() {
             pc.names
         );
     }
-    let ipp = by_ip(&report, lab.hosts[PRINTER].ip)
-        .unwrap()
-        .services
-        .iter()
-        .find(|s| s.port == 631)
-        .and_then(|s| s.product.clone());
-    assert_eq!(ipp.as_deref(), Some("HP LaserJet Pro M404dn"));
+    // The printer is still typed: its ports, IPP, PJL and UPnP each say so, and one lost
+    // exchange among them does not undo it.
+    let printer = by_ip(&report, lab.hosts[PRINTER].ip).unwrap();
+    assert_eq!(
+        printer.device_type,
+        bigr::model::DeviceType::Printer,
+        "{:?}",
+        printer.evidence
+    );
 }
 
 #[test]

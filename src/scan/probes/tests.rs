@@ -1,21 +1,7 @@
 use super::*;
+use crate::scan::tcp::serve_loopback as serve;
 use std::time::Duration;
 use tokio::net::TcpListener;
-
-/// A loopback listener that answers every connection with `reply` (tests only probe their
-/// own loopback listeners).
-async fn serve(reply: &'static [u8]) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let _ = s.write_all(reply).await;
-            });
-        }
-    });
-    port
-}
 
 #[tokio::test]
 async fn greetings_and_http_answers_are_read_on_any_port() {

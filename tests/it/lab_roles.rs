@@ -1,0 +1,86 @@
+//! Office roles for a lab host, shared by the identification tests and the discovery bench:
+//! what a Windows PC, a printer, an iPhone, a NAS and a TV answer on the network.
+use crate::lab_services as svc;
+use crate::support::lab::LabHost;
+
+/// A vendor's OUI per role (Dell, HP, a randomized phone MAC, Synology, Samsung).
+pub const PC_OUI: &str = "14:18:77";
+pub const PRINTER_OUI: &str = "a0:8c:fd";
+pub const PHONE_OUI: &str = "5e:1a:77";
+pub const NAS_OUI: &str = "00:11:32";
+pub const TV_OUI: &str = "8c:79:f5";
+
+/// The ports a Windows PC's firewall lets through.
+pub const PC_PORTS: [u16; 3] = [135, 445, 3389];
+
+fn mac_bytes(mac: &str) -> [u8; 6] {
+    let mut out = [0u8; 6];
+    for (slot, part) in out.iter_mut().zip(mac.split(':')) {
+        *slot = u8::from_str_radix(part, 16).expect("a lab MAC");
+    }
+    out
+}
+
+/// A Windows 10 PC in domain CORP: NetBIOS, SMB with its names and build, MSRPC, RDP, and
+/// a firewall that drops every other port and ICMP echo.
+pub fn windows_pc(host: &LabHost, name: &'static str) {
+    svc::netbios_responder(&host.ns, name, "CORP", mac_bytes(&host.mac));
+    crate::lab_windows::serve(
+        &host.ns,
+        crate::lab_windows::WindowsPc {
+            name,
+            domain: "CORP",
+            dns_domain: "corp.lab",
+            build: 19045,
+        },
+    );
+    svc::drop_closed_ports(&host.ns, &PC_PORTS);
+}
+
+/// An HP laser printer: IPP (631), PJL (9100), and UPnP with `friendly` as its friendly name.
+pub fn printer(host: &LabHost, friendly: &str) {
+    svc::serve_exchange(&host.ns, 631, svc::ipp_answer);
+    svc::serve_exchange(&host.ns, 9100, svc::pjl_answer);
+    let xml = svc::upnp_description(
+        "urn:schemas-upnp-org:device:Printer:1",
+        friendly,
+        "HP",
+        "HP LaserJet Pro M404dn",
+    );
+    svc::ssdp_responder(&host.ns, host.ip, 49152, xml);
+}
+
+/// An iPhone announcing itself over mDNS (`_device-info` model iPhone14,2); keep the daemon.
+pub fn iphone(host: &LabHost, hostname: &str, instance: &str) -> mdns_sd::ServiceDaemon {
+    svc::mdns_responder_txt(
+        &host.ns,
+        host.ip,
+        hostname,
+        &[
+            (instance, "_companion-link._tcp", 49153, &[]),
+            (instance, "_device-info._tcp", 0, &[("model", "iPhone14,2")]),
+        ],
+    )
+}
+
+/// A Synology DS920+'s UPnP description, served over HTTP on `http_port`.
+pub fn nas_upnp(host: &LabHost, friendly: &str, http_port: u16) {
+    let xml = svc::upnp_description(
+        "urn:schemas-upnp-org:device:Basic:1",
+        friendly,
+        "Synology",
+        "DS920+",
+    );
+    svc::ssdp_responder(&host.ns, host.ip, http_port, xml);
+}
+
+/// A Samsung TV known by its UPnP MediaRenderer description.
+pub fn tv(host: &LabHost, friendly: &str) {
+    let xml = svc::upnp_description(
+        "urn:schemas-upnp-org:device:MediaRenderer:1",
+        friendly,
+        "Samsung Electronics",
+        "QE55Q70TAT",
+    );
+    svc::ssdp_responder(&host.ns, host.ip, 9197, xml);
+}
