@@ -145,6 +145,12 @@ pub struct ScanArgs {
     /// Do not ask hosts for their UPnP description (SSDP, UDP 1900)
     #[arg(long)]
     pub no_ssdp: bool,
+    /// Do not ask hosts for their own name over LLMNR (UDP 5355) and mDNS (UDP 5353)
+    #[arg(long)]
+    pub no_llmnr: bool,
+    /// Do not listen for DHCP requests (host names, DHCP fingerprints) while scanning
+    #[arg(long)]
+    pub no_dhcp: bool,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ use super::pidfile::PidFile;
 use super::status::lock;
 use crate::model::agent_api::{Activity, IngestAnswer};
 use crate::scan::request::ScanRequest;
+use crate::scan::{dhcp, interfaces};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -45,7 +46,10 @@ pub enum Finish {
 pub async fn run(home: &Path, cfg: AgentConfig, opts: RunOptions) -> anyhow::Result<Finish> {
     let _claim = PidFile::acquire(home)?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let scanner = LiveScanner(opts.request.clone());
+    let mut request = opts.request.clone();
+    // Held for the agent's life: its captures stop when it goes.
+    let _dhcp = listen_for_dhcp(&mut request);
+    let scanner = LiveScanner(request);
     let retry_cap = opts.interval.min(RETRY_CAP);
     let mut agent = Agent::new(&cfg, home, scanner, retry_cap, stop_rx.clone())?;
     tokio::spawn(watch_signals(stop_tx));
@@ -69,6 +73,33 @@ pub async fn run(home: &Path, cfg: AgentConfig, opts: RunOptions) -> anyhow::Res
     let _ = tokio::time::timeout(FAREWELL_TIMEOUT, agent.heartbeat(&announce, activity)).await;
     tracing::info!(?finish, "agent stopped");
     Ok(finish)
+}
+
+/// Listens for DHCP requests on every interface with an IPv4 network for as long as the
+/// agent runs, so each cycle knows the names of devices that renewed their lease between
+/// scans. Without capture rights each scan still listens for itself (and finds out the same).
+fn listen_for_dhcp(request: &mut ScanRequest) -> Option<dhcp::Listener> {
+    if !request.settings.dhcp || request.dhcp_book.is_some() {
+        return None;
+    }
+    let mut ifaces: Vec<String> = interfaces::list()
+        .into_iter()
+        .map(|n| n.interface)
+        .collect();
+    ifaces.sort();
+    ifaces.dedup();
+    let book = dhcp::DhcpBook::default();
+    match dhcp::listen(&ifaces, book.clone()) {
+        Ok(listener) => {
+            tracing::info!(interfaces = ?ifaces, "listening for DHCP requests");
+            request.dhcp_book = Some(book);
+            Some(listener)
+        }
+        Err(e) => {
+            tracing::info!(error = %e, "not listening for DHCP requests between scans");
+            None
+        }
+    }
 }
 
 async fn watch_signals(stop: watch::Sender<bool>) {

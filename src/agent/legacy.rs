@@ -49,6 +49,8 @@ pub fn settings_from_flags(flags: &[String]) -> Result<ScanSettings, String> {
             "--no-snmp" => s.snmp = false,
             "--no-netbios" => s.netbios = false,
             "--no-ssdp" => s.ssdp = false,
+            "--no-dhcp" => s.dhcp = false,
+            "--no-llmnr" => s.llmnr = false,
             // What an agent never did anyway: it never stores locally and never prints.
             "--no-save" => {}
             other => return Err(format!("'{other}' is not a scan setting an agent can use")),

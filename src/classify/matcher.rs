@@ -42,6 +42,19 @@ fn host_labels(obs: &AssetObservation) -> Vec<&str> {
     out
 }
 
+/// One DeviceInfo field as the (zero or one) text a rule matches.
+fn dhcp_text(
+    obs: &AssetObservation,
+    field: impl Fn(&crate::model::DeviceInfo) -> &Option<String>,
+) -> Vec<&str> {
+    obs.device_info
+        .as_ref()
+        .and_then(|d| field(d).as_deref())
+        .map(clip)
+        .into_iter()
+        .collect()
+}
+
 /// The text and numbers of one observation that rules look at.
 pub struct Features<'a> {
     pub vendor: Option<String>,
@@ -58,6 +71,8 @@ pub struct Features<'a> {
     hostname: Vec<&'a str>,
     device: Vec<&'a str>,
     os_reported: Vec<&'a str>,
+    dhcp_vendor: Vec<&'a str>,
+    dhcp_fingerprint: Vec<&'a str>,
     mac: Option<String>,
     randomized_mac: bool,
     ttl: Option<u8>,
@@ -129,6 +144,8 @@ impl<'a> Features<'a> {
                 .map(clip)
                 .into_iter()
                 .collect(),
+            dhcp_vendor: dhcp_text(obs, |d| &d.dhcp_vendor_class),
+            dhcp_fingerprint: dhcp_text(obs, |d| &d.dhcp_fingerprint),
             mac: obs.mac.map(|m| m.to_string()),
             randomized_mac: obs.mac.is_some_and(|m| m.is_locally_administered()),
             ttl,
@@ -167,6 +184,8 @@ impl<'a> Features<'a> {
             TextField::Hostname => &self.hostname,
             TextField::Device => &self.device,
             TextField::OsReported => &self.os_reported,
+            TextField::DhcpVendor => &self.dhcp_vendor,
+            TextField::DhcpFingerprint => &self.dhcp_fingerprint,
         }
     }
 

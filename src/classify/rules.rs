@@ -17,6 +17,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     ("mdns", include_str!("../../assets/rules/mdns.toml")),
     ("hostname", include_str!("../../assets/rules/hostname.toml")),
     ("device", include_str!("../../assets/rules/device.toml")),
+    ("dhcp", include_str!("../../assets/rules/dhcp.toml")),
     ("os", include_str!("../../assets/rules/os.toml")),
 ];
 
@@ -27,6 +28,8 @@ pub enum Signal {
     Snmp,
     /// What the device says it is: a model, a UPnP device type, a reported OS.
     Device,
+    /// How its DHCP client asks for an address: vendor class and requested options.
+    Dhcp,
     Tls,
     Http,
     Banner,
@@ -76,6 +79,8 @@ struct RawRule {
     hostname: Option<Spanned<String>>,
     device: Option<Spanned<String>>,
     os_reported: Option<Spanned<String>>,
+    dhcp_vendor: Option<Spanned<String>>,
+    dhcp_fingerprint: Option<Spanned<String>>,
     #[serde(default)]
     mac_prefix: Vec<String>,
     #[serde(default)]
@@ -103,6 +108,10 @@ pub struct Matchers {
     pub device: Option<Regex>,
     /// The operating system (with version) the device reported, e.g. over SMB.
     pub os_reported: Option<Regex>,
+    /// The DHCP client's vendor class (option 60), e.g. "MSFT 5.0".
+    pub dhcp_vendor: Option<Regex>,
+    /// The DHCP client's requested options (option 55) as "1,3,6,…".
+    pub dhcp_fingerprint: Option<Regex>,
     /// MAC prefixes (`52:54:00`), for blocks outside the IEEE registry such as QEMU's.
     pub mac_prefix: Vec<String>,
     /// ...and prefixes that veto the rule (QEMU's locally administered 52:54:00).
@@ -138,13 +147,15 @@ pub enum TextField {
     Hostname,
     Device,
     OsReported,
+    DhcpVendor,
+    DhcpFingerprint,
 }
 
 /// Hit bits beyond the text fields' (see `TextField::bit`).
-pub const VENDOR_BIT: u16 = 1 << 8;
-pub const MDNS_BIT: u16 = 1 << 9;
+pub const VENDOR_BIT: u16 = 1 << 10;
+pub const MDNS_BIT: u16 = 1 << 11;
 
-pub const TEXT_FIELDS: [TextField; 8] = [
+pub const TEXT_FIELDS: [TextField; 10] = [
     TextField::Banner,
     TextField::HttpTitle,
     TextField::HttpServer,
@@ -153,6 +164,8 @@ pub const TEXT_FIELDS: [TextField; 8] = [
     TextField::Hostname,
     TextField::Device,
     TextField::OsReported,
+    TextField::DhcpVendor,
+    TextField::DhcpFingerprint,
 ];
 
 impl TextField {
@@ -173,6 +186,8 @@ impl Rule {
             TextField::Hostname => self.m.hostname.as_ref(),
             TextField::Device => self.m.device.as_ref(),
             TextField::OsReported => self.m.os_reported.as_ref(),
+            TextField::DhcpVendor => self.m.dhcp_vendor.as_ref(),
+            TextField::DhcpFingerprint => self.m.dhcp_fingerprint.as_ref(),
         }
     }
 }
@@ -418,6 +433,8 @@ fn compile(r: RawRule, text: &str) -> Result<Rule, CompileError> {
         hostname: regex(&r.hostname, text)?,
         device: regex(&r.device, text)?,
         os_reported: regex(&r.os_reported, text)?,
+        dhcp_vendor: regex(&r.dhcp_vendor, text)?,
+        dhcp_fingerprint: regex(&r.dhcp_fingerprint, text)?,
         mac_prefix: r
             .mac_prefix
             .iter()
@@ -435,6 +452,8 @@ fn compile(r: RawRule, text: &str) -> Result<Rule, CompileError> {
         Signal::Snmp
     } else if m.device.is_some() || m.os_reported.is_some() {
         Signal::Device
+    } else if m.dhcp_vendor.is_some() || m.dhcp_fingerprint.is_some() {
+        Signal::Dhcp
     } else if m.tls_subject.is_some() {
         Signal::Tls
     } else if m.http_title.is_some() || m.http_server.is_some() {
@@ -454,7 +473,7 @@ fn compile(r: RawRule, text: &str) -> Result<Rule, CompileError> {
     } else if m.ttl.is_some() {
         Signal::Ttl
     } else {
-        return Err(invalid("has no matcher (vendor, mac_prefix, ports_*, banner, http_*, tls_subject, snmp_*, mdns, hostname, device, os_reported, randomized_mac, ttl)".into()));
+        return Err(invalid("has no matcher (vendor, mac_prefix, ports_*, banner, http_*, tls_subject, snmp_*, mdns, hostname, device, os_reported, dhcp_*, randomized_mac, ttl)".into()));
     };
     let mut rule = Rule {
         id: r.id,

@@ -155,6 +155,7 @@ pub async fn start(settings: &Settings, args: AgentStartArgs) -> anyhow::Result<
             fragile: Default::default(),
             snmp_communities: settings.snmp_communities(),
             rules_home: Some(settings.home.clone()),
+            dhcp_book: None,
         },
         interval,
         heartbeat,

@@ -113,10 +113,13 @@ async fn scan_request(
             snmp: !args.no_snmp,
             netbios: !args.no_netbios,
             ssdp: !args.no_ssdp,
+            llmnr: !args.no_llmnr,
+            dhcp: !args.no_dhcp,
         },
         fragile,
         snmp_communities: settings.snmp_communities(),
         rules_home: Some(settings.home.clone()),
+        dhcp_book: None,
     })
 }
 

@@ -28,6 +28,8 @@ pub enum NameSource {
     Mdns,
     /// The NetBIOS computer name from a node-status answer (UDP 137).
     Netbios,
+    /// The name a host gives for its own address over LLMNR (UDP 5355): Windows, systemd.
+    Llmnr,
     /// SNMP `sysName`.
     Snmp,
     /// DHCP option 12, heard passively.
@@ -45,6 +47,7 @@ impl NameSource {
             NameSource::Smb => "smb",
             NameSource::Mdns => "mdns",
             NameSource::Netbios => "netbios",
+            NameSource::Llmnr => "llmnr",
             NameSource::Snmp => "snmp",
             NameSource::Dhcp => "dhcp",
             NameSource::Tls => "tls",
@@ -88,7 +91,7 @@ pub fn fused_hostname(names: &[SeenName]) -> Option<String> {
 }
 
 /// What a device says it is, in its own words (UPnP description, mDNS device-info, IPP,
-/// PJL, SMB): the facts device-type and OS rules read.
+/// PJL, SMB, its DHCP requests): the facts device-type and OS rules read.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeviceInfo {
@@ -111,6 +114,15 @@ pub struct DeviceInfo {
     /// Windows domain or workgroup.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
+    /// The DHCP client's vendor class (option 60), e.g. "MSFT 5.0" or "android-dhcp-13".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dhcp_vendor_class: Option<String>,
+    /// The options the DHCP client asks for (option 55), e.g. "1,3,6,15": an OS fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dhcp_fingerprint: Option<String>,
+    /// The DHCP client identifier (option 61), in hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dhcp_client_id: Option<String>,
 }
 
 impl DeviceInfo {
@@ -128,7 +140,7 @@ impl DeviceInfo {
     }
 
     /// Every field by name, for validation.
-    pub fn fields(&self) -> [(&'static str, &Option<String>); 7] {
+    pub fn fields(&self) -> [(&'static str, &Option<String>); 10] {
         [
             ("manufacturer", &self.manufacturer),
             ("model", &self.model),
@@ -137,11 +149,14 @@ impl DeviceInfo {
             ("upnp_type", &self.upnp_type),
             ("os", &self.os),
             ("domain", &self.domain),
+            ("dhcp_vendor_class", &self.dhcp_vendor_class),
+            ("dhcp_fingerprint", &self.dhcp_fingerprint),
+            ("dhcp_client_id", &self.dhcp_client_id),
         ]
     }
 
     /// Every field, to clean network-sourced text in place.
-    pub fn fields_mut(&mut self) -> [&mut Option<String>; 7] {
+    pub fn fields_mut(&mut self) -> [&mut Option<String>; 10] {
         [
             &mut self.manufacturer,
             &mut self.model,
@@ -150,6 +165,9 @@ impl DeviceInfo {
             &mut self.upnp_type,
             &mut self.os,
             &mut self.domain,
+            &mut self.dhcp_vendor_class,
+            &mut self.dhcp_fingerprint,
+            &mut self.dhcp_client_id,
         ]
     }
 

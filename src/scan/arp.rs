@@ -18,7 +18,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 pub struct ArpOptions {
     /// Requests per second.
     pub rate: u32,
-    /// Extra rounds for addresses that stayed silent (the scan etiquette caps it at 2).
+    /// Extra rounds for addresses that stayed silent (the scan etiquette caps it at 2; answers
+    /// seen going missing earn a few more on small networks, see `loss_warrants_another_round`).
     pub retries: u32,
     /// How long to listen after each round before asking again.
     pub window: Duration,
@@ -218,7 +219,21 @@ fn run_sweep(
     let gap = Duration::from_secs_f64(1.0 / f64::from(opts.rate.max(1)));
     let mut outcome = Ok(());
     let rounds = opts.retries.min(2) + 1;
-    'rounds: for round in 0..rounds {
+    let mut answered_first = 0;
+    let mut round = 0;
+    'rounds: loop {
+        if round >= rounds {
+            let found = ledger.lock().expect("ledger").found.len();
+            if !loss_warrants_another_round(answered_first, found, round, targets.len()) {
+                break;
+            }
+            tracing::debug!(
+                round,
+                answered_first,
+                found,
+                "ARP answers went missing: one more round"
+            );
+        }
         let pending: Vec<Ipv4Addr> = {
             let l = ledger.lock().expect("ledger");
             targets
@@ -248,19 +263,21 @@ fn run_sweep(
             }
             progress.probe();
         }
-        let window = fitted_window(&ledger, opts.window, round + 1 == rounds);
+        let window = fitted_window(&ledger, opts.window, round + 1 >= rounds);
         wait_window(&ledger, targets.len(), window);
         tracing::debug!(ms = t0.elapsed().as_millis(), round, "ARP window closed");
-        if round == 0
-            && let Some(first) = &first
-        {
+        if round == 0 {
             let answered: Vec<(Ipv4Addr, ArpReply)> = {
                 let l = ledger.lock().expect("ledger");
                 l.found.iter().map(|(ip, r)| (*ip, *r)).collect()
             };
-            // A closed receiver only means nobody wants them early.
-            let _ = first.send(answered);
+            answered_first = answered.len();
+            if let Some(first) = &first {
+                // A closed receiver only means nobody wants them early.
+                let _ = first.send(answered);
+            }
         }
+        round += 1;
     }
     done.store(true, Ordering::Relaxed);
     let _ = capture.join();
@@ -270,6 +287,32 @@ fn run_sweep(
         found: std::mem::take(&mut l.found),
         error: outcome.err().or(l.capture_error.take()),
     })
+}
+
+/// Most rounds a sweep makes when answers are being lost.
+const MAX_ROUNDS: u32 = 6;
+/// Extra rounds are only worth their cost while one round is short: at the default rate,
+/// 1,024 silent addresses take half a second to ask again.
+const MAX_EXTRA_ROUND_TARGETS: usize = 1024;
+/// How many live hosts may still be expected silent before the sweep stops asking.
+const ACCEPTED_MISSING: f64 = 0.01;
+
+/// Whether the configured rounds left live hosts behind, judged from the loss they showed:
+/// a host that answered only a repeated request lost the first one, so `1 - answered_first
+/// / found` estimates the chance a request goes unanswered, and `found × loss^rounds` the
+/// live hosts every round so far missed. A clean network (everyone answered the first
+/// request) never pays for an extra round.
+fn loss_warrants_another_round(
+    answered_first: usize,
+    found: usize,
+    rounds_done: u32,
+    targets: usize,
+) -> bool {
+    if rounds_done >= MAX_ROUNDS || targets > MAX_EXTRA_ROUND_TARGETS || found == 0 {
+        return false;
+    }
+    let loss = 1.0 - answered_first.min(found) as f64 / found as f64;
+    found as f64 * loss.powi(rounds_done as i32) >= ACCEPTED_MISSING
 }
 
 /// How long to listen after a round: a multiple of the slowest answer seen so far, within
@@ -298,6 +341,22 @@ fn wait_window(ledger: &Mutex<Ledger>, targets: usize, window: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lost_answers_earn_extra_rounds_and_a_clean_network_none() {
+        // Everyone answered the first request: nothing suggests anyone is missing.
+        assert!(!loss_warrants_another_round(40, 40, 3, 254));
+        // 8 of 40 needed a repeat (20% loss): after 3 rounds 40 × 0.2³ = 0.32 hosts may
+        // still hide; after 5, 0.013; after 6 the cap holds.
+        assert!(loss_warrants_another_round(32, 40, 3, 254));
+        assert!(loss_warrants_another_round(32, 40, 5, 254));
+        assert!(!loss_warrants_another_round(32, 40, 6, 254));
+        // One late answer among 100 (1%): three rounds already make a miss unlikely.
+        assert!(!loss_warrants_another_round(99, 100, 3, 254));
+        // A /16 pays 30 s per round: its configured rounds are all it gets.
+        assert!(!loss_warrants_another_round(32, 40, 3, 65_534));
+        assert!(!loss_warrants_another_round(0, 0, 3, 254));
+    }
 
     #[test]
     fn a_request_frame_parses_back_as_our_own_question() {

@@ -1,6 +1,7 @@
 //! One scan from addresses to a classified `ScanReport`: discovery, then enrichment of the
 //! live hosts, with mDNS listening for the whole run; then the classifier.
 use super::arp::ArpReply;
+use super::dhcp::{self, DhcpBook};
 use super::discover::{self, DiscoveryOptions};
 use super::enrich::{self, Enrichment};
 use super::interfaces::{self, LocalNet};
@@ -8,6 +9,7 @@ use super::mdns::{self, Announced};
 use super::neighbours;
 use super::netbios;
 use super::progress::Progress;
+use super::reverse_names::{self, ReverseNames};
 use super::snmp::SnmpOptions;
 use super::snmp_sweep;
 use super::ssdp;
@@ -42,6 +44,22 @@ pub struct ScanPlan {
     pub netbios: bool,
     /// Ask live IPv4 hosts for their UPnP description (SSDP), fragile ones excepted.
     pub ssdp: bool,
+    /// Where live IPv4 hosts are asked for their own address's name (LLMNR 5355, mDNS
+    /// 5353), fragile ones excepted; empty: not at all.
+    pub reverse_name_ports: Vec<u16>,
+    /// Where DHCP requests come from.
+    pub dhcp: PassiveDhcp,
+}
+
+/// Passive DHCP for one scan.
+#[derive(Clone, Debug, Default)]
+pub enum PassiveDhcp {
+    #[default]
+    Off,
+    /// Capture on the on-link interfaces while the scan runs.
+    DuringScan,
+    /// Read what a listener that outlives the scan (the agent's) has collected.
+    Book(DhcpBook),
 }
 
 /// A finished scan and what it could not do.
@@ -188,6 +206,35 @@ struct Gathered {
     names: BTreeMap<IpAddr, Vec<SeenName>>,
     devices: BTreeMap<IpAddr, DeviceInfo>,
     upnp: BTreeMap<IpAddr, ssdp::Described>,
+    reverse: ReverseNames,
+    dhcp: Option<DhcpBook>,
+}
+
+/// Starts the scan's own DHCP capture when it should have one; the book to read after.
+/// Without capture rights there is nothing to hear, and the privilege note says so.
+fn start_dhcp(
+    plan: &ScanPlan,
+    privs: &Privileges,
+    locals: &[LocalNet],
+) -> (Option<dhcp::Listener>, Option<DhcpBook>) {
+    match &plan.dhcp {
+        PassiveDhcp::Off => (None, None),
+        PassiveDhcp::Book(book) => (None, Some(book.clone())),
+        PassiveDhcp::DuringScan => {
+            let ifaces = mdns_interfaces(&plan.addresses, locals);
+            if !privs.arp || ifaces.is_empty() {
+                return (None, None);
+            }
+            let book = DhcpBook::default();
+            match dhcp::listen(&ifaces, book.clone()) {
+                Ok(listener) => (Some(listener), Some(book)),
+                Err(e) => {
+                    tracing::debug!(error = %e, "no DHCP capture");
+                    (None, None)
+                }
+            }
+        }
+    }
 }
 
 /// Discovery, enrichment, mDNS and SNMP.
@@ -201,6 +248,7 @@ async fn gather(
     let mut failures = Vec::new();
     // Set once every other probe is done: mDNS then stops listening after its minimum.
     let probes_done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (dhcp_listener, dhcp_book) = start_dhcp(plan, privs, locals);
     let mdns_job = {
         let ifaces = mdns_interfaces(&plan.addresses, locals);
         let wanted: HashSet<IpAddr> = plan.addresses.iter().copied().collect();
@@ -295,7 +343,8 @@ async fn gather(
         udp_wait,
         plan.discovery.probe.connect_timeout + plan.discovery.probe.read_timeout,
     );
-    let (rest, snmp_facts, netbios, upnp) = tokio::join!(
+    let reverse_job = reverse_names::sweep(&askable, &plan.reverse_name_ports, udp_wait);
+    let (rest, snmp_facts, netbios, upnp, reverse) = tokio::join!(
         enrich::enrich(
             &targets,
             &plan.ports,
@@ -304,8 +353,10 @@ async fn gather(
         ),
         snmp_job,
         netbios_job,
-        ssdp_job
+        ssdp_job,
+        reverse_job
     );
+    let reverse = or_failure(reverse, &mut failures);
     let snmp_facts = or_failure(snmp_facts, &mut failures);
     let upnp = or_failure(upnp, &mut failures);
     let netbios = or_failure(netbios, &mut failures);
@@ -326,6 +377,9 @@ async fn gather(
         },
         None => BTreeMap::new(),
     };
+    if let Some(e) = dhcp_listener.and_then(dhcp::Listener::stop) {
+        failures.push(e.to_string());
+    }
     let Enrichment {
         open_ports,
         services,
@@ -349,6 +403,8 @@ async fn gather(
         names,
         devices,
         upnp,
+        reverse,
+        dhcp: dhcp_book,
     }
 }
 
@@ -373,6 +429,8 @@ fn assemble(
         mut names,
         mut devices,
         mut upnp,
+        mut reverse,
+        dhcp,
     } = g;
     let mut assets = Vec::with_capacity(found.hosts.len());
     for (ip, host) in &found.hosts {
@@ -392,7 +450,13 @@ fn assemble(
             .iter()
             .map(|n| (Some(n.as_str()), NameSource::Mdns));
         let described = upnp.remove(ip).unwrap_or_default();
+        let requested = host
+            .mac
+            .zip(dhcp.as_ref())
+            .and_then(|(mac, book)| book.get(mac));
         let friendly = (described.friendly_name.as_deref(), NameSource::Upnp);
+        let own = reverse.remove(ip).unwrap_or_default();
+        let own = own.iter().map(|(n, s)| (Some(n.as_str()), *s));
         obs.names = seen_names(
             [
                 (host.hostname.as_deref(), NameSource::Dns),
@@ -402,9 +466,14 @@ fn assemble(
                     obs.snmp.as_ref().and_then(|s| s.sys_name.as_deref()),
                     NameSource::Snmp,
                 ),
+                (
+                    requested.as_ref().and_then(|r| r.host_name.as_deref()),
+                    NameSource::Dhcp,
+                ),
             ]
             .into_iter()
             .chain(instances)
+            .chain(own)
             .chain([friendly]),
             names.remove(ip).unwrap_or_default(),
             &tls_subjects,
@@ -421,6 +490,9 @@ fn assemble(
             domain: nb.group,
             ..Default::default()
         });
+        if let Some(r) = &requested {
+            device.absorb(r.device_info());
+        }
         obs.device_info = (!device.is_empty()).then_some(device);
         obs.mdns_services = mdns.services.into_iter().collect();
         let verdict = classifier.classify(&Observed {

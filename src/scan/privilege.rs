@@ -63,12 +63,15 @@ pub fn explain(p: &Privileges) -> Option<String> {
     if !p.icmp {
         skipped.push("ICMP echo");
     }
+    if !p.arp {
+        skipped.push("listening for DHCP requests (names of devices that answer no probe)");
+    }
     if skipped.is_empty() {
         return None;
     }
     Some(format!(
         "running without CAP_NET_RAW: skipping {}; hosts are still found by TCP. To allow it: sudo setcap cap_net_raw,cap_net_admin+eip $(which bigr)",
-        skipped.join(" and ")
+        skipped.join(", ")
     ))
 }
 

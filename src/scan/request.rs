@@ -2,13 +2,14 @@
 //! site configuration) fills a plain `ScanRequest`; `plan` turns it into a `ScanPlan` and
 //! `execute` runs it. Nothing here prints: what a person should know comes back as notes in
 //! the outcome, and every refusal is a `ScanError` naming what to change.
+use super::dhcp::DhcpBook;
 use super::discover::DiscoveryOptions;
-use super::engine::{self, ScanOutcome, ScanPlan};
+use super::engine::{self, PassiveDhcp, ScanOutcome, ScanPlan};
 use super::interfaces::{self, LocalNet};
 use super::progress::Progress;
 use super::snmp::SnmpOptions;
 use super::targets::{self, Target, TargetError};
-use super::{limits, ports, privilege};
+use super::{limits, ports, privilege, reverse_names};
 use crate::classify::{Classifier, LoadError};
 use crate::model::Privileges;
 use serde::{Deserialize, Serialize};
@@ -57,6 +58,12 @@ pub struct ScanSettings {
     pub netbios: bool,
     /// Ask live IPv4 hosts for their UPnP description (SSDP, UDP 1900).
     pub ssdp: bool,
+    /// Ask live IPv4 hosts for the name of their own address over LLMNR (UDP 5355), and
+    /// over mDNS (UDP 5353) when `mdns` is on.
+    pub llmnr: bool,
+    /// Listen for the DHCP requests clients broadcast while the scan runs (needs capture
+    /// rights; nothing is sent).
+    pub dhcp: bool,
 }
 
 impl Default for ScanSettings {
@@ -74,6 +81,8 @@ impl Default for ScanSettings {
             snmp: true,
             netbios: true,
             ssdp: true,
+            llmnr: true,
+            dhcp: true,
         }
     }
 }
@@ -90,6 +99,9 @@ pub struct ScanRequest {
     pub snmp_communities: Vec<String>,
     /// Where the user's own rules and OUI overrides live (`$BIGR_HOME`); None: embedded only.
     pub rules_home: Option<PathBuf>,
+    /// DHCP requests a longer-running listener collects (the agent's): read instead of
+    /// listening only while this scan runs.
+    pub dhcp_book: Option<DhcpBook>,
 }
 
 /// Why a scan request cannot run; each says what to change.
@@ -203,6 +215,18 @@ pub async fn plan(req: &ScanRequest) -> Result<Planned, ScanError> {
         }),
         netbios: s.netbios,
         ssdp: s.ssdp,
+        reverse_name_ports: [
+            (s.llmnr, reverse_names::LLMNR_PORT),
+            (s.mdns, reverse_names::MDNS_PORT),
+        ]
+        .into_iter()
+        .filter_map(|(on, port)| on.then_some(port))
+        .collect(),
+        dhcp: match (&req.dhcp_book, s.dhcp) {
+            (_, false) => PassiveDhcp::Off,
+            (Some(book), true) => PassiveDhcp::Book(book.clone()),
+            (None, true) => PassiveDhcp::DuringScan,
+        },
     };
     Ok(Planned {
         plan,

@@ -43,11 +43,15 @@ pub struct Truth {
     pub device_type: &'static str,
 }
 
-/// What stays alive while the office answers (mDNS daemons stop on drop).
+/// What stays alive while the office answers (mDNS daemons and DHCP clients stop on drop).
 pub struct Office {
     pub truth: BTreeMap<IpAddr, Truth>,
     _mdns: Vec<mdns_sd::ServiceDaemon>,
+    _dhcp: Vec<svc::DhcpClient>,
 }
+
+/// One PC and one phone in this many renews its DHCP lease while a scan runs.
+const DHCP_RENEWING: usize = 4;
 
 fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
@@ -66,7 +70,9 @@ fn mac(oui: &str, i: usize) -> String {
 pub fn furnish(lab: &mut Lab) -> Office {
     let mut truth = BTreeMap::new();
     let mut mdns = Vec::new();
+    let mut dhcp = Vec::new();
     for i in 0..lab.hosts.len() {
+        let renewing = (i / ROLES.len()).is_multiple_of(DHCP_RENEWING);
         let role = ROLES[i % ROLES.len()];
         let oui = match role {
             Role::WindowsPc => roles::PC_OUI,
@@ -83,6 +89,9 @@ pub fn furnish(lab: &mut Lab) -> Office {
             Role::WindowsPc => {
                 let name = leak(format!("PC-{i:03}"));
                 roles::windows_pc(host, name);
+                if renewing {
+                    dhcp.push(roles::windows_dhcp(host, name));
+                }
                 (roles::PC_PORTS.to_vec(), Some(name.to_string()), "desktop")
             }
             Role::Printer => {
@@ -93,6 +102,9 @@ pub fn furnish(lab: &mut Lab) -> Office {
             Role::Phone => {
                 let name = format!("phone-{i:03}");
                 mdns.push(roles::iphone(host, &name, &format!("Phone {i:03}")));
+                if renewing {
+                    dhcp.push(roles::iphone_dhcp(host, &name));
+                }
                 (vec![], Some(name), "phone")
             }
             Role::Camera => {
@@ -128,7 +140,11 @@ pub fn furnish(lab: &mut Lab) -> Office {
             },
         );
     }
-    Office { truth, _mdns: mdns }
+    Office {
+        truth,
+        _mdns: mdns,
+        _dhcp: dhcp,
+    }
 }
 
 /// How well a scan identified the office.

@@ -25,6 +25,7 @@ fn mac_bytes(mac: &str) -> [u8; 6] {
 /// a firewall that drops every other port and ICMP echo.
 pub fn windows_pc(host: &LabHost, name: &'static str) {
     svc::netbios_responder(&host.ns, name, "CORP", mac_bytes(&host.mac));
+    svc::reverse_name_responder(host, bigr::scan::reverse_names::LLMNR_PORT, name);
     crate::lab_windows::serve(
         &host.ns,
         crate::lab_windows::WindowsPc {
@@ -59,6 +60,32 @@ pub fn iphone(host: &LabHost, hostname: &str, instance: &str) -> mdns_sd::Servic
         &[
             (instance, "_companion-link._tcp", 49153, &[]),
             (instance, "_device-info._tcp", 0, &[("model", "iPhone14,2")]),
+        ],
+    )
+}
+
+/// The DHCP requests of a Windows 10 PC: its name, "MSFT 5.0" and Windows' option list.
+pub fn windows_dhcp(host: &LabHost, name: &str) -> svc::DhcpClient {
+    svc::dhcp_client(
+        host,
+        vec![
+            (12, name.as_bytes().to_vec()),
+            (60, b"MSFT 5.0".to_vec()),
+            (
+                55,
+                vec![1, 3, 6, 15, 31, 33, 43, 44, 46, 47, 119, 121, 249, 252],
+            ),
+        ],
+    )
+}
+
+/// The DHCP requests of an iPhone: its name and iOS's option list, no vendor class.
+pub fn iphone_dhcp(host: &LabHost, name: &str) -> svc::DhcpClient {
+    svc::dhcp_client(
+        host,
+        vec![
+            (12, name.as_bytes().to_vec()),
+            (55, vec![1, 121, 3, 6, 15, 108, 114, 119, 252]),
         ],
     )
 }

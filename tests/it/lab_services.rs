@@ -156,7 +156,8 @@ pub fn lose_scanner_packets(lab: &Lab, percent: u32) {
     nft(
         &lab.hub(),
         &format!(
-            "table netdev labloss {{\n chain scanner {{\n  type filter hook ingress device vs priority 0;\n  numgen random mod 100 < {percent} drop\n }}\n}}\n"
+            // Declared, deleted and made again: a second call replaces the loss, not adds to it.
+            "table netdev labloss\ndelete table netdev labloss\ntable netdev labloss {{\n chain scanner {{\n  type filter hook ingress device vs priority 0;\n  numgen random mod 100 < {percent} drop\n }}\n}}\n"
         ),
     );
 }
@@ -340,6 +341,74 @@ pub fn switch_agent(lab: &Lab, community: &str) -> SwitchAgent {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     panic!("snmpd did not answer in the lab's hub namespace");
+}
+
+/// A responder answering reverse (PTR) questions for its own address on UDP `port`: LLMNR
+/// (5355) as Windows answers, or mDNS legacy unicast (5353) as printers and Avahi do, with
+/// `name`. Questions about other addresses get no answer, as the RFCs want.
+pub fn reverse_name_responder(host: &crate::support::lab::LabHost, port: u16, name: &'static str) {
+    let own = bigr::scan::reverse_names::reverse_name(host.ip);
+    let socket = Lab::in_ns(&host.ns, move || {
+        std::net::UdpSocket::bind(("0.0.0.0", port)).expect("bind the name port in namespace")
+    });
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            let q = &buf[..n];
+            // A question (QR clear) about this host's own reverse name.
+            let asks_own = q.len() > 12 && q[2] & 0x80 == 0 && {
+                let labels: Vec<&str> = own.split('.').collect();
+                let mut wire = Vec::new();
+                for l in labels {
+                    wire.push(l.len() as u8);
+                    wire.extend_from_slice(l.as_bytes());
+                }
+                q[12..].starts_with(&wire)
+            };
+            if asks_own {
+                let _ = socket.send_to(&bigr::scan::reverse_names::answer(q, name), from);
+            }
+        }
+    });
+}
+
+/// A DHCP client that stops sending when dropped.
+pub struct DhcpClient(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for DhcpClient {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// A DHCP client on `host` renewing its lease over and over: REQUESTs with `options`
+/// broadcast to the lab subnet (port 67) every 200 ms while the returned client lives. No
+/// server answers; the scanner only listens.
+pub fn dhcp_client(host: &crate::support::lab::LabHost, options: Vec<(u8, Vec<u8>)>) -> DhcpClient {
+    let mac: Vec<u8> = host
+        .mac
+        .split(':')
+        .map(|b| u8::from_str_radix(b, 16).expect("lab MAC"))
+        .collect();
+    let [a, b, c, _] = host.ip.octets();
+    let socket = Lab::in_ns(&host.ns, || {
+        let s = std::net::UdpSocket::bind(("0.0.0.0", 68)).expect("bind 68 in namespace");
+        s.set_broadcast(true).expect("broadcast");
+        s
+    });
+    let mut with_type = vec![(53u8, vec![3u8])];
+    with_type.extend(options);
+    let borrowed: Vec<(u8, &[u8])> = with_type.iter().map(|(c, v)| (*c, v.as_slice())).collect();
+    let packet = bigr::scan::dhcp::request_packet(mac.try_into().expect("6 bytes"), &borrowed);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stopped = stop.clone();
+    std::thread::spawn(move || {
+        while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+            let _ = socket.send_to(&packet, (std::net::Ipv4Addr::new(a, b, c, 255), 67));
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    });
+    DhcpClient(stop)
 }
 
 /// A NetBIOS name service answering node-status questions (UDP 137) the way Windows does:

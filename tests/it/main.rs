@@ -29,6 +29,7 @@ mod layers;
 /// `bigr scan` as a process inside the namespace lab.
 pub mod scan_cli_lab;
 /// Names, device facts and service names from real Samba and lab printers and cameras.
+mod scan_dhcp;
 mod scan_identify;
 /// The scanner library inside the namespace lab: ARP, ICMP, ports, loss, firewalls.
 mod scan_lab;

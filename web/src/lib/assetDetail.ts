@@ -43,7 +43,7 @@ export function portsWithServices(openPorts: readonly number[], services: readon
 }
 
 /** Name sources by precedence: the hostname is the first name of the earliest source. */
-export const NAME_SOURCES: readonly NameSource[] = ['dns', 'smb', 'mdns', 'netbios', 'snmp', 'dhcp', 'tls', 'upnp']
+export const NAME_SOURCES: readonly NameSource[] = ['dns', 'smb', 'mdns', 'netbios', 'llmnr', 'snmp', 'dhcp', 'tls', 'upnp']
 
 /** A name seen for the asset; `chosen` marks the one that became its hostname. */
 export type NameRow = SeenName & { chosen: boolean }
@@ -74,6 +74,9 @@ const DEVICE_FACT_LABELS: Record<keyof DeviceInfo, MessageKey> = {
   upnp_type: 'asset.deviceUpnpType',
   os: 'asset.deviceOs',
   domain: 'asset.deviceDomain',
+  dhcp_vendor_class: 'asset.deviceDhcpVendorClass',
+  dhcp_fingerprint: 'asset.deviceDhcpFingerprint',
+  dhcp_client_id: 'asset.deviceDhcpClientId',
 }
 
 export interface DeviceFact {
