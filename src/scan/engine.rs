@@ -210,6 +210,65 @@ struct Gathered {
     dhcp: Option<DhcpBook>,
 }
 
+/// What the UDP name sources said, merged over the batches of hosts they asked.
+#[derive(Default)]
+struct Asked {
+    snmp_facts: BTreeMap<IpAddr, crate::model::SnmpFacts>,
+    netbios: BTreeMap<IpAddr, netbios::NodeStatus>,
+    upnp: BTreeMap<IpAddr, ssdp::Described>,
+    reverse: ReverseNames,
+    failures: Vec<String>,
+}
+
+impl Asked {
+    fn absorb(&mut self, mut other: Asked) {
+        self.snmp_facts.append(&mut other.snmp_facts);
+        self.netbios.append(&mut other.netbios);
+        self.upnp.append(&mut other.upnp);
+        self.reverse.append(&mut other.reverse);
+        self.failures.append(&mut other.failures);
+    }
+}
+
+/// SNMP, NetBIOS, SSDP and the LLMNR/mDNS reverse question for `live`: one datagram per
+/// host each, all from one socket per source, all at once, each waiting only as long as
+/// this network's round trips say an answer can take. Fragile hosts get only SNMP (one
+/// read-only GET, as before); the rest are for sturdy IPv4 hosts.
+async fn ask_names(plan: &ScanPlan, live: &[IpAddr], udp_wait: Duration) -> Asked {
+    let mut out = Asked::default();
+    if live.is_empty() {
+        return out;
+    }
+    let askable: Vec<std::net::Ipv4Addr> = live
+        .iter()
+        .filter_map(|ip| match ip {
+            IpAddr::V4(v4) if !plan.fragile.contains(ip) => Some(*v4),
+            _ => None,
+        })
+        .collect();
+    let snmp_job = async {
+        match &plan.snmp {
+            Some(opts) => snmp_sweep::sweep(live, opts, udp_wait).await,
+            None => Ok(BTreeMap::new()),
+        }
+    };
+    let none = &[][..];
+    let netbios_job = netbios::sweep(if plan.netbios { &askable } else { none }, udp_wait);
+    let ssdp_job = ssdp::sweep(
+        if plan.ssdp { &askable } else { none },
+        udp_wait,
+        plan.discovery.probe.connect_timeout + plan.discovery.probe.read_timeout,
+    );
+    let reverse_job = reverse_names::sweep(&askable, &plan.reverse_name_ports, udp_wait);
+    let (snmp_facts, netbios, upnp, reverse) =
+        tokio::join!(snmp_job, netbios_job, ssdp_job, reverse_job);
+    out.snmp_facts = or_failure(snmp_facts, &mut out.failures);
+    out.netbios = or_failure(netbios, &mut out.failures);
+    out.upnp = or_failure(upnp, &mut out.failures);
+    out.reverse = or_failure(reverse, &mut out.failures);
+    out
+}
+
 /// Starts the scan's own DHCP capture when it should have one; the book to read after.
 /// Without capture rights there is nothing to hear, and the privilege note says so.
 fn start_dhcp(
@@ -273,10 +332,14 @@ async fn gather(
     }
     let (early_tx, mut early_rx) =
         tokio::sync::mpsc::unbounded_channel::<Vec<(std::net::Ipv4Addr, ArpReply)>>();
+    // The first ARP round's hosts are port-scanned and asked for their names at once, while
+    // the later rounds still run: a quiet network's scan is then as long as its ARP sweep.
     let early_enrich = async {
         let mut done = HashSet::new();
         let mut enriched = Enrichment::default();
+        let mut asked = Asked::default();
         while let Some(batch) = early_rx.recv().await {
+            let rtts: Vec<Duration> = batch.iter().filter_map(|(_, r)| r.rtt).collect();
             let targets: Vec<enrich::Target> = batch
                 .into_iter()
                 .filter(|(ip, _)| done.insert(IpAddr::V4(*ip)))
@@ -286,19 +349,29 @@ async fn gather(
                     fragile: plan.fragile.contains(&IpAddr::V4(ip)),
                 })
                 .collect();
-            let more = enrich::enrich(&targets, &plan.ports, &early_probe, progress.clone()).await;
+            let live: Vec<IpAddr> = targets.iter().map(|t| t.ip).collect();
+            let ports = async {
+                if wants_early {
+                    enrich::enrich(&targets, &plan.ports, &early_probe, progress.clone()).await
+                } else {
+                    Enrichment::default()
+                }
+            };
+            let (more, names) =
+                tokio::join!(ports, ask_names(plan, &live, netbios::fitted_wait(&rtts)));
             enriched.absorb(more);
+            asked.absorb(names);
         }
-        (done, enriched)
+        (done, enriched, asked)
     };
-    let (mut found, (early_done, mut enriched)) = tokio::join!(
+    let (mut found, (early_done, mut enriched, mut asked)) = tokio::join!(
         discover::discover(
             &plan.addresses,
             locals,
             privs,
             &discovery_opts,
             progress.clone(),
-            wants_early.then_some(early_tx),
+            Some(early_tx),
         ),
         early_enrich
     );
@@ -316,50 +389,26 @@ async fn gather(
             fragile: plan.fragile.contains(ip),
         })
         .collect();
-    let live: Vec<IpAddr> = found.hosts.keys().copied().collect();
-    // Sturdy live IPv4 hosts: the ones UDP name sources ask, one datagram each.
-    let askable: Vec<std::net::Ipv4Addr> = live
-        .iter()
-        .filter_map(|ip| match ip {
-            IpAddr::V4(v4) if !plan.fragile.contains(ip) => Some(*v4),
-            _ => None,
-        })
-        .collect();
+    let late: Vec<IpAddr> = targets.iter().map(|t| t.ip).collect();
     let rtts: Vec<Duration> = found.hosts.values().filter_map(|h| h.rtt).collect();
-    let udp_wait = netbios::fitted_wait(&rtts);
-    // SNMP, NetBIOS and SSDP: one datagram per host each, all from one socket per source,
-    // beside the port scan rather than after it, each waiting only as long as this
-    // network's round trips say an answer can take.
-    let snmp_job = async {
-        match &plan.snmp {
-            Some(opts) => snmp_sweep::sweep(&live, opts, udp_wait).await,
-            None => Ok(BTreeMap::new()),
-        }
-    };
-    let none = &[][..];
-    let netbios_job = netbios::sweep(if plan.netbios { &askable } else { none }, udp_wait);
-    let ssdp_job = ssdp::sweep(
-        if plan.ssdp { &askable } else { none },
-        udp_wait,
-        plan.discovery.probe.connect_timeout + plan.discovery.probe.read_timeout,
-    );
-    let reverse_job = reverse_names::sweep(&askable, &plan.reverse_name_ports, udp_wait);
-    let (rest, snmp_facts, netbios, upnp, reverse) = tokio::join!(
+    let (rest, late_names) = tokio::join!(
         enrich::enrich(
             &targets,
             &plan.ports,
             &plan.discovery.probe,
             progress.clone()
         ),
-        snmp_job,
-        netbios_job,
-        ssdp_job,
-        reverse_job
+        ask_names(plan, &late, netbios::fitted_wait(&rtts))
     );
-    let reverse = or_failure(reverse, &mut failures);
-    let snmp_facts = or_failure(snmp_facts, &mut failures);
-    let upnp = or_failure(upnp, &mut failures);
-    let netbios = or_failure(netbios, &mut failures);
+    asked.absorb(late_names);
+    failures.append(&mut asked.failures);
+    let Asked {
+        snmp_facts,
+        netbios,
+        upnp,
+        reverse,
+        ..
+    } = asked;
     enriched.absorb(rest);
     fill_macs_from_neighbours(&mut found.hosts);
     probes_done.store(true, std::sync::atomic::Ordering::Relaxed);
