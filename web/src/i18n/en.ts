@@ -247,6 +247,8 @@ export const en = {
   'asset.switchPort': 'Switch port',
   'asset.missingSince': 'Missing since',
   'asset.changeCount': 'Changes',
+  'asset.ipv6': 'IPv6 addresses',
+  'asset.ipv6LinkLocal': 'link-local',
   'asset.why': 'Why this group',
   'asset.noEvidence': 'No classification evidence recorded.',
   'asset.rule': 'Signal',

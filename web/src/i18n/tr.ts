@@ -244,6 +244,8 @@ export const tr: Record<MessageKey, string> = {
   'asset.switchPort': 'Anahtar portu',
   'asset.missingSince': 'Kayıp olduğu tarih',
   'asset.changeCount': 'Değişiklik',
+  'asset.ipv6': 'IPv6 adresleri',
+  'asset.ipv6LinkLocal': 'bağlantı-yerel',
   'asset.why': 'Neden bu grupta',
   'asset.noEvidence': 'Sınıflandırma kanıtı kaydedilmemiş.',
   'asset.rule': 'Sinyal',

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { deviceFacts, knownSnmp, namesByPrecedence, portsWithServices, sortEvidence } from './assetDetail'
+import {
+  deviceFacts,
+  ipv6Rows,
+  isLinkLocalIpv6,
+  knownSnmp,
+  namesByPrecedence,
+  portsWithServices,
+  sortEvidence,
+} from './assetDetail'
 
 describe('asset detail JSON', () => {
   it('orders evidence strongest first, a missing weight last', () => {
@@ -75,5 +83,23 @@ describe('asset detail JSON', () => {
     expect(deviceFacts({})).toEqual([])
     expect(deviceFacts(null)).toEqual([])
     expect(deviceFacts(undefined)).toEqual([])
+  })
+
+  it('tells link-local IPv6 addresses (fe80::/10) from the others', () => {
+    for (const a of ['fe80::1', 'FE80::1A2B:3C4D:5E6F:7A8B', 'fe80::1%eth0', 'febf::1', 'fe80:0:0:0:0:0:0:1', ' fe80::2 ']) {
+      expect(isLinkLocalIpv6(a), a).toBe(true)
+    }
+    for (const a of ['2001:db8::1', 'fec0::1', 'fe7f::1', 'fd00::1', 'ff02::1', '::1', '::', 'fe8::1', 'fe80', '10.0.0.7', '']) {
+      expect(isLinkLocalIpv6(a), a).toBe(false)
+    }
+  })
+
+  it('keeps the IPv6 addresses in the server order, link-local ones marked, blanks left out', () => {
+    expect(ipv6Rows(['2001:db8::7', 'fe80::7', ' ', 'fd00::7'])).toEqual([
+      { address: '2001:db8::7', linkLocal: false },
+      { address: 'fe80::7', linkLocal: true },
+      { address: 'fd00::7', linkLocal: false },
+    ])
+    expect(ipv6Rows([])).toEqual([])
   })
 })

@@ -1,5 +1,5 @@
 // Helpers for the JSON columns of /api/assets/{id}: `evidence`, `services`, `mdns_services`,
-// `snmp`, `names` and `device_info`. Their shapes are in openapi.json (Rust structs Evidence,
+// `snmp`, `names` and `device_info`, and for its `ipv6` addresses. Their shapes are in openapi.json (Rust structs Evidence,
 // Service and SnmpFacts in src/model/report.rs, SeenName and DeviceInfo in src/model/names.rs),
 // so the generated types describe them; these helpers only order them and fill in the
 // server's defaults. Everything in them came off the network: the views render it as text,
@@ -90,5 +90,30 @@ export function deviceFacts(info: DeviceInfo | null | undefined): DeviceFact[] {
   return (Object.keys(DEVICE_FACT_LABELS) as (keyof DeviceInfo)[]).flatMap((field) => {
     const value = info?.[field]?.trim()
     return value ? [{ field, labelKey: DEVICE_FACT_LABELS[field], value }] : []
+  })
+}
+
+/**
+ * Whether an IPv6 address is link-local (fe80::/10: a first group of fe80 to febf). Anything
+ * that is not an IPv6 address with a hexadecimal first group is not.
+ */
+export function isLinkLocalIpv6(address: string): boolean {
+  const text = address.trim()
+  const first = text.split(':', 1)[0] ?? ''
+  if (!text.includes(':') || !/^[0-9a-f]{1,4}$/i.test(first)) return false
+  return (parseInt(first, 16) & 0xffc0) === 0xfe80
+}
+
+/** An IPv6 address of the asset; `linkLocal` marks the fe80::/10 ones. */
+export interface Ipv6Row {
+  address: string
+  linkLocal: boolean
+}
+
+/** The asset's IPv6 addresses in the server's order (newest first), blanks left out. */
+export function ipv6Rows(addresses: readonly string[]): Ipv6Row[] {
+  return addresses.flatMap((a) => {
+    const address = a.trim()
+    return address ? [{ address, linkLocal: isLinkLocalIpv6(address) }] : []
   })
 }

@@ -78,6 +78,7 @@ export function assetPage(i: number, patch: Partial<AssetPage> = {}): AssetPage 
     services: [],
     evidence: [],
     mdns_services: [],
+    ipv6: [],
     snmp: null,
     names: [],
     device_info: null,

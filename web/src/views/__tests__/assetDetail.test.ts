@@ -82,6 +82,26 @@ describe('AssetDetailView', () => {
     expect(wrapper.find('[data-test="device-info"]').exists()).toBe(false)
   })
 
+  it('lists the IPv6 addresses one per line, link-local ones marked', async () => {
+    const routes = { [`GET ${PATH}`]: detail({ ipv6: ['2001:db8::7', 'fe80::1a2b:3c4d:5e6f:7a8b', '<b>fd00::7</b>'] }) }
+    const { wrapper } = await mountApp(`/assets/${ID}`, { session: VIEWER, routes })
+    const block = wrapper.get('[data-test="asset-ipv6"]')
+    expect(block.get('dt').text()).toBe('IPv6 addresses')
+    const rows = block.findAll('[data-test="asset-ipv6-address"]')
+    expect(rows.map((r) => r.get('.mono').text())).toEqual(['2001:db8::7', 'fe80::1a2b:3c4d:5e6f:7a8b', '<b>fd00::7</b>'])
+    expect(rows.map((r) => r.attributes('data-link-local'))).toEqual(['false', 'true', 'false'])
+    expect(rows.map((r) => r.find('[data-test="asset-ipv6-link-local"]').exists())).toEqual([false, true, false])
+    expect(rows[1]!.get('[data-test="asset-ipv6-link-local"]').text()).toBe('link-local')
+    expect(block.find('b').exists()).toBe(false)
+  })
+
+  it('shows no IPv6 block when the asset has no IPv6 address', async () => {
+    const { wrapper } = await mountApp(`/assets/${ID}`, { session: VIEWER, routes: { [`GET ${PATH}`]: detail({ ipv6: [] }) } })
+    expect(wrapper.find('[data-test="asset-detail"]').exists()).toBe(true)
+    expect(wrapper.find('[data-test="asset-ipv6"]').exists()).toBe(false)
+    expect(wrapper.text()).not.toContain('IPv6')
+  })
+
   it('hides the tag form from viewers', async () => {
     const { wrapper } = await mountApp(`/assets/${ID}`, { session: VIEWER, routes: { [`GET ${PATH}`]: detail() } })
     expect(wrapper.find('[data-test="tag-category"]').exists()).toBe(false)
