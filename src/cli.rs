@@ -148,6 +148,9 @@ pub struct ScanArgs {
     /// Do not ask hosts for their own name over LLMNR (UDP 5355) and mDNS (UDP 5353)
     #[arg(long)]
     pub no_llmnr: bool,
+    /// Do not ask the on-link networks for their IPv6 neighbours (ICMPv6 to ff02::1)
+    #[arg(long)]
+    pub no_ipv6: bool,
     /// Do not listen for DHCP requests (host names, DHCP fingerprints) while scanning
     #[arg(long)]
     pub no_dhcp: bool,

@@ -51,6 +51,7 @@ pub fn settings_from_flags(flags: &[String]) -> Result<ScanSettings, String> {
             "--no-ssdp" => s.ssdp = false,
             "--no-dhcp" => s.dhcp = false,
             "--no-llmnr" => s.llmnr = false,
+            "--no-ipv6" => s.ipv6 = false,
             // What an agent never did anyway: it never stores locally and never prints.
             "--no-save" => {}
             other => return Err(format!("'{other}' is not a scan setting an agent can use")),

@@ -114,6 +114,7 @@ async fn scan_request(
             netbios: !args.no_netbios,
             ssdp: !args.no_ssdp,
             llmnr: !args.no_llmnr,
+            ipv6: !args.no_ipv6,
             dhcp: !args.no_dhcp,
         },
         fragile,

@@ -237,10 +237,13 @@ fn explain_identity(out: &mut String, a: &crate::model::AssetObservation) {
             n.source.as_str()
         );
     }
+    for v6 in &a.ipv6 {
+        let _ = writeln!(out, "  ipv6  {v6}");
+    }
     if let Some(d) = &a.device_info {
         for (field, value) in d.fields() {
             if let Some(v) = value {
-                let _ = writeln!(out, "  says  {field:<13} {v}");
+                let _ = writeln!(out, "  says  {field:<17} {v}");
             }
         }
     }

@@ -92,6 +92,9 @@ pub struct AssetObservation {
     /// What the device says it is (model, UPnP type, reported OS, domain).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_info: Option<DeviceInfo>,
+    /// The IPv6 addresses the same MAC answered from on the link (link-local and global).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ipv6: Vec<std::net::Ipv6Addr>,
     #[serde(default)]
     pub vendor: Option<String>,
     #[serde(default)]
@@ -127,6 +130,7 @@ impl AssetObservation {
             hostname: None,
             names: Vec::new(),
             device_info: None,
+            ipv6: Vec::new(),
             vendor: None,
             open_ports: Vec::new(),
             services: Vec::new(),

@@ -11,6 +11,8 @@ pub mod limits {
     pub const EVIDENCE_PER_ASSET: usize = 256;
     pub const MDNS_PER_ASSET: usize = 256;
     pub const NAMES_PER_ASSET: usize = 64;
+    /// The scanner keeps 16 per MAC (`scan::ndp`); a stored asset keeps as many.
+    pub const IPV6_PER_ASSET: usize = 16;
     pub const SANS_PER_CERT: usize = 1_024;
     pub const HOSTNAME: usize = 255;
     pub const SHORT_TEXT: usize = 255;
@@ -207,6 +209,17 @@ impl ScanReport {
             check_count(&f("evidence"), a.evidence.len(), EVIDENCE_PER_ASSET)?;
             check_count(&f("mdns_services"), a.mdns_services.len(), MDNS_PER_ASSET)?;
             check_count(&f("names"), a.names.len(), NAMES_PER_ASSET)?;
+            check_count(&f("ipv6"), a.ipv6.len(), IPV6_PER_ASSET)?;
+            if let Some(j) = a
+                .ipv6
+                .iter()
+                .position(|v6| v6.is_multicast() || v6.is_unspecified())
+            {
+                return Err(err(
+                    format!("assets[{i}].ipv6[{j}]"),
+                    "must be a unicast address",
+                ));
+            }
             for (j, n) in a.names.iter().enumerate() {
                 let field = format!("assets[{i}].names[{j}].name");
                 if n.name.trim().is_empty() {

@@ -6,6 +6,7 @@ use super::discover::{self, DiscoveryOptions};
 use super::enrich::{self, Enrichment};
 use super::interfaces::{self, LocalNet};
 use super::mdns::{self, Announced};
+use super::ndp;
 use super::neighbours;
 use super::netbios;
 use super::progress::Progress;
@@ -47,6 +48,8 @@ pub struct ScanPlan {
     /// Where live IPv4 hosts are asked for their own address's name (LLMNR 5355, mDNS
     /// 5353), fragile ones excepted; empty: not at all.
     pub reverse_name_ports: Vec<u16>,
+    /// Ask the on-link networks for their IPv6 neighbours (needs capture rights).
+    pub ipv6: bool,
     /// Where DHCP requests come from.
     pub dhcp: PassiveDhcp,
 }
@@ -208,6 +211,7 @@ struct Gathered {
     upnp: BTreeMap<IpAddr, ssdp::Described>,
     reverse: ReverseNames,
     dhcp: Option<DhcpBook>,
+    ipv6: ndp::Neighbours,
 }
 
 /// What the UDP name sources said, merged over the batches of hosts they asked.
@@ -269,6 +273,42 @@ async fn ask_names(plan: &ScanPlan, live: &[IpAddr], udp_wait: Duration) -> Aske
     out
 }
 
+/// IPv6 neighbours of every on-link interface with IPv6 addresses, asked on blocking
+/// threads beside discovery; what failed is said, not fatal.
+fn ipv6_neighbours(
+    plan: &ScanPlan,
+    privs: &Privileges,
+    locals: &[LocalNet],
+) -> tokio::task::JoinHandle<(ndp::Neighbours, Vec<String>)> {
+    let links: Vec<(String, crate::model::MacAddr)> = if plan.ipv6 && privs.arp {
+        mdns_interfaces(&plan.addresses, locals)
+            .into_iter()
+            .filter_map(|i| {
+                let mac = locals.iter().find(|l| l.interface == i)?.mac?;
+                Some((i, mac))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    tokio::task::spawn_blocking(move || {
+        let mut found = ndp::Neighbours::new();
+        let mut errors = Vec::new();
+        for (interface, mac) in links {
+            let sources = ndp::own_addresses(&interface);
+            match ndp::sweep(&interface, mac, &sources, ndp::WINDOW) {
+                Ok(n) => {
+                    for (mac, addresses) in n {
+                        found.entry(mac).or_default().extend(addresses);
+                    }
+                }
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+        (found, errors)
+    })
+}
+
 /// Starts the scan's own DHCP capture when it should have one; the book to read after.
 /// Without capture rights there is nothing to hear, and the privilege note says so.
 fn start_dhcp(
@@ -308,6 +348,7 @@ async fn gather(
     // Set once every other probe is done: mDNS then stops listening after its minimum.
     let probes_done = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (dhcp_listener, dhcp_book) = start_dhcp(plan, privs, locals);
+    let ipv6_job = ipv6_neighbours(plan, privs, locals);
     let mdns_job = {
         let ifaces = mdns_interfaces(&plan.addresses, locals);
         let wanted: HashSet<IpAddr> = plan.addresses.iter().copied().collect();
@@ -426,6 +467,16 @@ async fn gather(
         },
         None => BTreeMap::new(),
     };
+    let ipv6 = match ipv6_job.await {
+        Ok((found, errors)) => {
+            failures.extend(errors);
+            found
+        }
+        Err(e) => {
+            failures.push(format!("IPv6 neighbours: {e}"));
+            ndp::Neighbours::new()
+        }
+    };
     if let Some(e) = dhcp_listener.and_then(dhcp::Listener::stop) {
         failures.push(e.to_string());
     }
@@ -454,6 +505,7 @@ async fn gather(
         upnp,
         reverse,
         dhcp: dhcp_book,
+        ipv6,
     }
 }
 
@@ -480,11 +532,17 @@ fn assemble(
         mut upnp,
         mut reverse,
         dhcp,
+        mut ipv6,
     } = g;
     let mut assets = Vec::with_capacity(found.hosts.len());
     for (ip, host) in &found.hosts {
         let mut obs = AssetObservation::new(*ip);
         obs.mac = host.mac;
+        obs.ipv6 = host
+            .mac
+            .and_then(|m| ipv6.remove(&m))
+            .map(|set| set.into_iter().collect())
+            .unwrap_or_default();
         obs.open_ports = open_ports.remove(ip).unwrap_or_default();
         obs.services = services.remove(ip).unwrap_or_default();
         let mdns = announced

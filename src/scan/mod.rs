@@ -1,6 +1,6 @@
 //! The scanner behind `bigr scan`: the target grammar, the default port list, privilege
 //! detection, host discovery (ARP through pcap, ICMP, TCP ping, the neighbour table,
-//! reverse DNS, mDNS, NetBIOS names, LLMNR and mDNS reverse names, passive DHCP), enrichment (TCP connect scan with a bounded number in flight,
+//! reverse DNS, mDNS, NetBIOS names, LLMNR and mDNS reverse names, passive DHCP, IPv6 neighbours), enrichment (TCP connect scan with a bounded number in flight,
 //! banners and read-only protocol probes, TLS certificates, SNMP system group, switch forwarding tables) and the engine
 //! that runs them and hands the result to the classifier.
 pub mod arp;
@@ -15,6 +15,7 @@ pub mod icmp;
 pub mod interfaces;
 pub mod limits;
 pub mod mdns;
+pub mod ndp;
 pub mod neighbours;
 pub mod netbios;
 pub mod ports;

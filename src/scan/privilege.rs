@@ -65,6 +65,7 @@ pub fn explain(p: &Privileges) -> Option<String> {
     }
     if !p.arp {
         skipped.push("listening for DHCP requests (names of devices that answer no probe)");
+        skipped.push("IPv6 neighbour discovery");
     }
     if skipped.is_empty() {
         return None;

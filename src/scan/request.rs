@@ -61,6 +61,9 @@ pub struct ScanSettings {
     /// Ask live IPv4 hosts for the name of their own address over LLMNR (UDP 5355), and
     /// over mDNS (UDP 5353) when `mdns` is on.
     pub llmnr: bool,
+    /// Ask the on-link networks for their IPv6 neighbours (ICMPv6 to all-nodes; needs
+    /// capture rights) and tie their addresses to the assets by MAC.
+    pub ipv6: bool,
     /// Listen for the DHCP requests clients broadcast while the scan runs (needs capture
     /// rights; nothing is sent).
     pub dhcp: bool,
@@ -82,6 +85,7 @@ impl Default for ScanSettings {
             netbios: true,
             ssdp: true,
             llmnr: true,
+            ipv6: true,
             dhcp: true,
         }
     }
@@ -222,6 +226,7 @@ pub async fn plan(req: &ScanRequest) -> Result<Planned, ScanError> {
         .into_iter()
         .filter_map(|(on, port)| on.then_some(port))
         .collect(),
+        ipv6: s.ipv6,
         dhcp: match (&req.dhcp_book, s.dhcp) {
             (_, false) => PassiveDhcp::Off,
             (Some(book), true) => PassiveDhcp::Book(book.clone()),

@@ -77,6 +77,7 @@ fn insert_new(state: &mut SiteState, key: &str, obs: &AssetObservation) -> Uuid 
         snmp: obs.snmp.as_ref().map(json),
         names: (!obs.names.is_empty()).then(|| json(&obs.names)),
         device_info: obs.device_info.as_ref().map(json),
+        ipv6: (!obs.ipv6.is_empty()).then(|| json(&obs.ipv6)),
         switch_host: obs.switch_port.as_ref().map(|s| s.host.clone()),
         switch_port: obs.switch_port.as_ref().map(|s| s.port.clone()),
         switch_port_index: obs
@@ -186,6 +187,9 @@ fn update_existing(
 fn merge_identity(a: &mut asset::Model, obs: &AssetObservation) -> Option<String> {
     use crate::model::names::{add_name, fused_hostname};
     use crate::model::{DeviceInfo, SeenName, limits::NAMES_PER_ASSET};
+    if !obs.ipv6.is_empty() {
+        a.ipv6 = Some(json(&merged_ipv6(a.ipv6.clone(), &obs.ipv6)));
+    }
     if obs.names.is_empty() && obs.device_info.is_none() {
         return obs.hostname.clone();
     }
@@ -215,6 +219,25 @@ fn merge_identity(a: &mut asset::Model, obs: &AssetObservation) -> Option<String
     let hostname = fused_hostname(&names).or_else(|| obs.hostname.clone());
     a.names = Some(json(&names));
     hostname
+}
+
+/// This scan's IPv6 addresses first, then the stored ones, up to the per-asset bound: a
+/// host's temporary addresses rotate, and the newest are the ones worth keeping.
+fn merged_ipv6(
+    stored: Option<serde_json::Value>,
+    seen: &[std::net::Ipv6Addr],
+) -> Vec<std::net::Ipv6Addr> {
+    use crate::model::limits::IPV6_PER_ASSET;
+    let stored: Vec<std::net::Ipv6Addr> = stored
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    let mut out: Vec<std::net::Ipv6Addr> = Vec::new();
+    for v6 in seen.iter().chain(stored.iter()) {
+        if out.len() < IPV6_PER_ASSET && !out.contains(v6) {
+            out.push(*v6);
+        }
+    }
+    out
 }
 
 /// Category and device type change only on real evidence: a scan that learned too little to

@@ -576,6 +576,9 @@ pub struct AssetDetail {
     /// What the device says it is (model, UPnP type, reported OS, domain).
     #[schema(value_type = Option<crate::model::DeviceInfo>)]
     pub device_info: Option<serde_json::Value>,
+    /// The IPv6 addresses the asset's MAC answered from on its link, newest first.
+    #[schema(value_type = Vec<String>)]
+    pub ipv6: serde_json::Value,
     pub switch_port_index: Option<i32>,
     pub tagged_at: Option<DateTime<Utc>>,
     pub certificates: Vec<certificates::CertificateView>,
@@ -610,6 +613,7 @@ pub async fn detail<C: ConnectionTrait>(
         snmp: a.snmp,
         names: a.names.unwrap_or_else(|| serde_json::json!([])),
         device_info: a.device_info,
+        ipv6: a.ipv6.unwrap_or_else(|| serde_json::json!([])),
         switch_port_index: a.switch_port_index,
         tagged_at: a.tagged_at,
         certificates,

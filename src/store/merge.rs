@@ -118,6 +118,11 @@ pub fn merge_into(into: &mut AssetObservation, other: &AssetObservation) {
     for n in &other.names {
         crate::model::names::add_name(&mut into.names, &n.name, n.source);
     }
+    for v6 in &other.ipv6 {
+        if !into.ipv6.contains(v6) && into.ipv6.len() < crate::model::limits::IPV6_PER_ASSET {
+            into.ipv6.push(*v6);
+        }
+    }
     if let Some(theirs) = &other.device_info {
         into.device_info
             .get_or_insert_with(Default::default)

@@ -101,7 +101,8 @@ pub fn serve_https(ns: &str, port: u16, cn: &str, validity: Validity, title: &'s
     });
 }
 
-fn nft(ns: &str, script: &str) {
+/// Loads an nftables `script` into namespace `ns` (panics on a refused script).
+pub fn nft(ns: &str, script: &str) {
     let out = Command::new("ip")
         .args(["netns", "exec", ns, "nft", "-f", "-"])
         .stdin(std::process::Stdio::piped())

@@ -31,6 +31,7 @@ pub mod scan_cli_lab;
 /// Names, device facts and service names from real Samba and lab printers and cameras.
 mod scan_dhcp;
 mod scan_identify;
+mod scan_ipv6;
 /// The scanner library inside the namespace lab: ARP, ICMP, ports, loss, firewalls.
 mod scan_lab;
 /// The dashboard API over a real port: login, CSRF, roles, every endpoint's contract.

@@ -918,3 +918,46 @@ async fn names_accumulate_and_the_most_trusted_names_the_host() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn ipv6_addresses_accumulate_newest_first_and_stay_bounded() {
+    use bigr::model::limits::IPV6_PER_ASSET;
+    use std::net::Ipv6Addr;
+    let v6 = |i: usize| -> Ipv6Addr { format!("fd00::{:x}", i + 1).parse().unwrap() };
+    on_each_backend(async |t: &TestDb| {
+        let mut a = host("10.0.0.7", Some(MAC_A), &[22]);
+        a.ipv6 = vec!["fe80::1".parse().unwrap(), v6(0)];
+        save(t, report(t0(), &[NET], "1-1024", vec![a])).await;
+        // A scan that did not ask IPv6 keeps what is stored.
+        save(
+            t,
+            report(
+                t0() + minutes(10),
+                &[NET],
+                "1-1024",
+                vec![host("10.0.0.7", Some(MAC_A), &[22])],
+            ),
+        )
+        .await;
+        let stored: Vec<Ipv6Addr> =
+            serde_json::from_value(assets(t).await[0].ipv6.clone().unwrap()).unwrap();
+        assert_eq!(stored, vec!["fe80::1".parse::<Ipv6Addr>().unwrap(), v6(0)]);
+        // Rotating temporary addresses: the newest are kept, the oldest fall off the bound.
+        let mut b = host("10.0.0.7", Some(MAC_A), &[22]);
+        b.ipv6 = (1..=IPV6_PER_ASSET).map(v6).collect();
+        save(t, report(t0() + minutes(20), &[NET], "1-1024", vec![b])).await;
+        let stored: Vec<Ipv6Addr> =
+            serde_json::from_value(assets(t).await[0].ipv6.clone().unwrap()).unwrap();
+        assert_eq!(stored.len(), IPV6_PER_ASSET, "{}", t.backend);
+        assert_eq!(stored[0], v6(1));
+        assert!(!stored.contains(&"fe80::1".parse().unwrap()));
+        // Too many, or a multicast address, and the report is refused whole.
+        let mut c = host("10.0.0.7", Some(MAC_A), &[22]);
+        c.ipv6 = vec!["ff02::1".parse().unwrap()];
+        let mut bad = report(t0() + minutes(30), &[NET], "1-1024", vec![c]);
+        assert!(bad.validate().is_err());
+        bad.assets[0].ipv6 = (0..=IPV6_PER_ASSET).map(v6).collect();
+        assert!(bad.validate().is_err());
+    })
+    .await;
+}

@@ -39,6 +39,9 @@ pub struct Model {
     /// What the device says it is (`model::DeviceInfo`).
     #[sea_orm(column_type = "JsonBinary", nullable)]
     pub device_info: Option<Json>,
+    /// IPv6 addresses the asset's MAC answered from (`["fe80::…", …]`).
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub ipv6: Option<Json>,
     pub switch_host: Option<String>,
     pub switch_port: Option<String>,
     pub switch_port_index: Option<i32>,

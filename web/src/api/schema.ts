@@ -65,6 +65,8 @@ export type AssetDetail = AssetView & {
   device_info?: DeviceInfo | null
   evidence: Evidence[]
   history: HistoryEntry[]
+  /** The IPv6 addresses the asset's MAC answered from on its link, newest first. */
+  ipv6: string[]
   mdns_services: string[]
   /**
    * Every name seen for the asset, with its source; `hostname` is the first of them by
