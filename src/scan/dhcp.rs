@@ -215,7 +215,7 @@ pub struct Listener {
 const POLL_MS: i32 = 100;
 /// Sleep when nothing waits: how late a stop is noticed. A blocking read cannot be used:
 /// libpcap may block in it long past its timeout, and a stop would never be seen.
-const IDLE_SLEEP: Duration = Duration::from_millis(50);
+const IDLE_SLEEP: Duration = Duration::from_millis(20);
 
 /// Starts listening on each interface. Fails if no capture opens (no CAP_NET_RAW); an
 /// interface that cannot be captured while others can is left out.

@@ -243,6 +243,11 @@ async fn ask_names(plan: &ScanPlan, live: &[IpAddr], udp_wait: Duration) -> Aske
     if live.is_empty() {
         return out;
     }
+    tracing::debug!(
+        hosts = live.len(),
+        wait_ms = udp_wait.as_millis(),
+        "asking names"
+    );
     let askable: Vec<std::net::Ipv4Addr> = live
         .iter()
         .filter_map(|ip| match ip {
@@ -344,6 +349,7 @@ async fn gather(
     progress: Arc<Progress>,
 ) -> Gathered {
     let started_at = Utc::now();
+    let t0 = std::time::Instant::now();
     let mut failures = Vec::new();
     // Set once every other probe is done: mDNS then stops listening after its minimum.
     let probes_done = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -373,17 +379,19 @@ async fn gather(
     }
     let (early_tx, mut early_rx) =
         tokio::sync::mpsc::unbounded_channel::<Vec<(std::net::Ipv4Addr, ArpReply)>>();
-    // The first ARP round's hosts are port-scanned and asked for their names at once, while
-    // the later rounds still run: a quiet network's scan is then as long as its ARP sweep.
+    // Each live host is port-scanned and asked for its names once, by whichever side claims
+    // it first: the first ARP round's hosts while the later rounds still run, the rest as
+    // soon as discovery ends, beside the first batch's work rather than after it.
+    let claimed: std::sync::Mutex<HashSet<IpAddr>> = Default::default();
+    let claim = |ip: IpAddr| claimed.lock().expect("claimed hosts").insert(ip);
     let early_enrich = async {
-        let mut done = HashSet::new();
         let mut enriched = Enrichment::default();
         let mut asked = Asked::default();
         while let Some(batch) = early_rx.recv().await {
             let rtts: Vec<Duration> = batch.iter().filter_map(|(_, r)| r.rtt).collect();
             let targets: Vec<enrich::Target> = batch
                 .into_iter()
-                .filter(|(ip, _)| done.insert(IpAddr::V4(*ip)))
+                .filter(|(ip, _)| claim(IpAddr::V4(*ip)))
                 .map(|(ip, reply)| enrich::Target {
                     ip: IpAddr::V4(ip),
                     rtt: reply.rtt,
@@ -402,46 +410,60 @@ async fn gather(
                 tokio::join!(ports, ask_names(plan, &live, netbios::fitted_wait(&rtts)));
             enriched.absorb(more);
             asked.absorb(names);
+            tracing::debug!(
+                ms = t0.elapsed().as_millis(),
+                "first ARP round's hosts done"
+            );
         }
-        (done, enriched, asked)
+        (enriched, asked)
     };
-    let (mut found, (early_done, mut enriched, mut asked)) = tokio::join!(
-        discover::discover(
+    let discover_then_rest = async {
+        let found = discover::discover(
             &plan.addresses,
             locals,
             privs,
             &discovery_opts,
             progress.clone(),
             Some(early_tx),
-        ),
-        early_enrich
-    );
+        )
+        .await;
+        // While the first batch is still being worked on, the rest get the quarter of the
+        // socket budget discovery had; alone (routed networks, no ARP), all of it.
+        let first_batch_busy = !claimed.lock().expect("claimed hosts").is_empty();
+        let targets: Vec<enrich::Target> = found
+            .hosts
+            .iter()
+            .filter(|(ip, _)| claim(**ip))
+            .map(|(ip, h)| enrich::Target {
+                ip: *ip,
+                rtt: h.rtt,
+                fragile: plan.fragile.contains(ip),
+            })
+            .collect();
+        let late: Vec<IpAddr> = targets.iter().map(|t| t.ip).collect();
+        let rtts: Vec<Duration> = found.hosts.values().filter_map(|h| h.rtt).collect();
+        let budget = if first_batch_busy && wants_early {
+            &discovery_opts.probe
+        } else {
+            &plan.discovery.probe
+        };
+        let (rest, late_names) = tokio::join!(
+            enrich::enrich(&targets, &plan.ports, budget, progress.clone()),
+            ask_names(plan, &late, netbios::fitted_wait(&rtts))
+        );
+        (found, rest, late_names)
+    };
+    let ((mut enriched, mut asked), (mut found, rest, late_names)) =
+        tokio::join!(early_enrich, discover_then_rest);
     // Absence proves something only when discovery ran in full; enrichment failures cost
     // details, not coverage.
     let partial = !found.failures.is_empty();
     failures.append(&mut found.failures);
-    let targets: Vec<enrich::Target> = found
-        .hosts
-        .iter()
-        .filter(|(ip, _)| !early_done.contains(*ip))
-        .map(|(ip, h)| enrich::Target {
-            ip: *ip,
-            rtt: h.rtt,
-            fragile: plan.fragile.contains(ip),
-        })
-        .collect();
-    let late: Vec<IpAddr> = targets.iter().map(|t| t.ip).collect();
-    let rtts: Vec<Duration> = found.hosts.values().filter_map(|h| h.rtt).collect();
-    let (rest, late_names) = tokio::join!(
-        enrich::enrich(
-            &targets,
-            &plan.ports,
-            &plan.discovery.probe,
-            progress.clone()
-        ),
-        ask_names(plan, &late, netbios::fitted_wait(&rtts))
-    );
     asked.absorb(late_names);
+    tracing::debug!(
+        ms = t0.elapsed().as_millis(),
+        "ports and name questions done"
+    );
     failures.append(&mut asked.failures);
     let Asked {
         snmp_facts,
@@ -467,6 +489,7 @@ async fn gather(
         },
         None => BTreeMap::new(),
     };
+    tracing::debug!(ms = t0.elapsed().as_millis(), "mDNS done");
     let ipv6 = match ipv6_job.await {
         Ok((found, errors)) => {
             failures.extend(errors);
@@ -480,6 +503,7 @@ async fn gather(
     if let Some(e) = dhcp_listener.and_then(dhcp::Listener::stop) {
         failures.push(e.to_string());
     }
+    tracing::debug!(ms = t0.elapsed().as_millis(), "IPv6 and DHCP done");
     let Enrichment {
         open_ports,
         services,

@@ -13,8 +13,9 @@ use tokio::net::UdpSocket;
 
 pub const LLMNR_PORT: u16 = 5355;
 pub const MDNS_PORT: u16 = 5353;
-/// Questions sent per millisecond at most.
-const PER_MS: usize = 4;
+/// Questions sent per millisecond at most: two per host, so hosts are asked as fast as the
+/// other name sources ask them (4 a millisecond).
+const PER_MS: usize = 8;
 /// A PTR answer with its question is a few hundred bytes; mDNS may add records.
 const MAX_ANSWER: usize = 1500;
 /// Compression pointers followed per name at most: a loop in a hostile packet ends here.
