@@ -1,8 +1,9 @@
 //! The discovery bench's network: the namespace lab furnished as an office. Every tenth
 //! host in turn is a Windows 10 PC (three in ten, ICMP-silent behind a firewall that drops
 //! closed ports), a printer, a phone (two in ten), a camera, a NAS, a Linux server or a
-//! TV, each with its vendor's MAC and its usual services; the truth of what each one is
-//! comes from here.
+//! TV, each with its vendor's MAC and its usual services; every fiftieth is network gear
+//! answering SNMP (a Cisco router, switch or access point). One PC and phone in four renews
+//! its DHCP lease during a scan. The truth of what each one is comes from here.
 use crate::lab::Lab;
 use crate::lab_roles as roles;
 use crate::lab_services as svc;
@@ -18,7 +19,18 @@ pub enum Role {
     Nas,
     LinuxServer,
     Tv,
+    /// A router, a switch or an access point answering SNMP.
+    NetworkGear,
 }
+
+/// Every this-many hosts, the last is network gear (a router, a switch, an access point in
+/// turn) instead of its row's role: 5 of 250, 1 of 60.
+const GEAR_EVERY: usize = 50;
+const GEAR: [roles::NetworkGear; 3] = [
+    roles::NetworkGear::Router,
+    roles::NetworkGear::Switch,
+    roles::NetworkGear::AccessPoint,
+];
 
 const ROLES: [Role; 10] = [
     Role::WindowsPc,
@@ -48,6 +60,7 @@ pub struct Office {
     pub truth: BTreeMap<IpAddr, Truth>,
     _mdns: Vec<mdns_sd::ServiceDaemon>,
     _dhcp: Vec<svc::DhcpClient>,
+    _snmp: Vec<svc::SnmpAgent>,
 }
 
 /// One PC and one phone in this many renews its DHCP lease while a scan runs.
@@ -71,9 +84,14 @@ pub fn furnish(lab: &mut Lab) -> Office {
     let mut truth = BTreeMap::new();
     let mut mdns = Vec::new();
     let mut dhcp = Vec::new();
+    let mut snmp = Vec::new();
     for i in 0..lab.hosts.len() {
         let renewing = (i / ROLES.len()).is_multiple_of(DHCP_RENEWING);
-        let role = ROLES[i % ROLES.len()];
+        let role = if i % GEAR_EVERY == GEAR_EVERY - 1 {
+            Role::NetworkGear
+        } else {
+            ROLES[i % ROLES.len()]
+        };
         let oui = match role {
             Role::WindowsPc => roles::PC_OUI,
             Role::Printer => roles::PRINTER_OUI,
@@ -82,6 +100,7 @@ pub fn furnish(lab: &mut Lab) -> Office {
             Role::Nas => roles::NAS_OUI,
             Role::LinuxServer => "ac:1f:6b",
             Role::Tv => roles::TV_OUI,
+            Role::NetworkGear => "00:00:0c",
         };
         lab.set_mac(i, &mac(oui, i));
         let host = &lab.hosts[i];
@@ -124,6 +143,17 @@ pub fn furnish(lab: &mut Lab) -> Office {
                 svc::serve_http(&host.ns, 8080, "nginx/1.22.1", "Grafana");
                 (vec![22, 8080], None, "server")
             }
+            Role::NetworkGear => {
+                let kind = GEAR[(i / GEAR_EVERY) % GEAR.len()];
+                let name = format!("net-{i:03}");
+                snmp.push(roles::network_device(host, kind, &name));
+                let ty = match kind {
+                    roles::NetworkGear::Router => "router",
+                    roles::NetworkGear::Switch => "switch",
+                    roles::NetworkGear::AccessPoint => "access_point",
+                };
+                (vec![], Some(name), ty)
+            }
             Role::Tv => {
                 let friendly = format!("[TV] Room {i:03}");
                 roles::tv(host, &friendly);
@@ -144,6 +174,7 @@ pub fn furnish(lab: &mut Lab) -> Office {
         truth,
         _mdns: mdns,
         _dhcp: dhcp,
+        _snmp: snmp,
     }
 }
 

@@ -64,6 +64,36 @@ pub fn iphone(host: &LabHost, hostname: &str, instance: &str) -> mdns_sd::Servic
     )
 }
 
+/// Network gear answering SNMP v2c (`public`): what the scanner's SNMP sweep names and
+/// types. Keep the agent.
+pub fn network_device(host: &LabHost, kind: NetworkGear, name: &str) -> svc::SnmpAgent {
+    let (descr, oid) = match kind {
+        NetworkGear::Router => (
+            "Cisco IOS Software [Amsterdam], ISR Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 17.3.4a, RELEASE SOFTWARE (fc3)",
+            ".1.3.6.1.4.1.9.1.2068",
+        ),
+        NetworkGear::Switch => (
+            "Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), Version 15.2(7)E4, RELEASE SOFTWARE (fc2)",
+            ".1.3.6.1.4.1.9.1.1208",
+        ),
+        NetworkGear::AccessPoint => (
+            "Cisco IOS Software, C3700 Software (AP3G2-K9W8-M), Version 15.3(3)JF15, RELEASE SOFTWARE (fc1) Cisco Aironet AIR-CAP3702I",
+            ".1.3.6.1.4.1.9.1.1656",
+        ),
+    };
+    svc::snmp_agent(host, "public", name, descr, oid)
+}
+
+/// The kinds of network gear the office has (the bench's office has each; the
+/// identification tests need only the router).
+#[allow(dead_code)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NetworkGear {
+    Router,
+    Switch,
+    AccessPoint,
+}
+
 /// The DHCP requests of a Windows 10 PC: its name, "MSFT 5.0" and Windows' option list.
 pub fn windows_dhcp(host: &LabHost, name: &str) -> svc::DhcpClient {
     svc::dhcp_client(

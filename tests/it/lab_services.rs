@@ -284,6 +284,51 @@ pub fn snmpd_path() -> Option<&'static str> {
         .find(|p| std::path::Path::new(p).exists())
 }
 
+/// Debian's snmpd answering on one lab host as a network device does: the system group
+/// (`sys_name`, `sys_descr`, `sys_object_id`) to `community`. Stopped on drop.
+pub struct SnmpAgent {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for SnmpAgent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn snmp_agent(
+    host: &crate::support::lab::LabHost,
+    community: &str,
+    sys_name: &str,
+    sys_descr: &str,
+    sys_object_id: &str,
+) -> SnmpAgent {
+    let snmpd = snmpd_path().expect("snmpd is installed");
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("snmpd.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "agentAddress udp:{}:161\nrocommunity {community} 10.77.0.0/24\nsysName {sys_name}\n\
+             sysDescr {sys_descr}\nsysObjectID {sys_object_id}\nsysLocation lab\nsysContact lab\n",
+            host.ip
+        ),
+    )
+    .unwrap();
+    let child = Command::new("ip")
+        .args(["netns", "exec", &host.ns, snmpd, "-f", "-Lo", "-C", "-c"])
+        .arg(&conf)
+        .arg("-p")
+        .arg(dir.path().join("snmpd.pid"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start snmpd");
+    SnmpAgent { child, _dir: dir }
+}
+
 pub fn switch_agent(lab: &Lab, community: &str) -> SwitchAgent {
     let snmpd = snmpd_path().expect("snmpd is installed");
     let (ip, mac, sys_name) = (

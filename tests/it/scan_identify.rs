@@ -144,6 +144,7 @@ struct Office {
     _nas: svc::Samba,
     _phone: mdns_sd::ServiceDaemon,
     _dhcp: [svc::DhcpClient; 2],
+    _router: svc::SnmpAgent,
 }
 
 const PC: usize = 0;
@@ -151,13 +152,14 @@ const PRINTER: usize = 1;
 const PHONE: usize = 2;
 const NAS: usize = 3;
 const TV: usize = 4;
+const ROUTER: usize = 5;
 
 fn office() -> Option<Office> {
     if svc::smbd_path().is_none() {
         crate::support::skipped("scan_identify/office", "Samba (smbd) is not installed");
         return None;
     }
-    let mut lab = Lab::up(5)?;
+    let mut lab = Lab::up(6)?;
     for (i, oui) in [
         (PC, roles::PC_OUI),
         (PRINTER, roles::PRINTER_OUI),
@@ -182,11 +184,13 @@ fn office() -> Option<Office> {
         roles::windows_dhcp(&lab.hosts[PC], "ACC-PC-07"),
         roles::iphone_dhcp(&lab.hosts[PHONE], "Ayses-iPhone"),
     ];
+    let router = roles::network_device(&lab.hosts[ROUTER], roles::NetworkGear::Router, "gw-01");
     Some(Office {
         lab,
         _nas: samba,
         _phone: phone_mdns,
         _dhcp: dhcp,
+        _router: router,
     })
 }
 
@@ -321,6 +325,10 @@ fn the_default_scan_names_types_and_describes_an_office() {
         "{:?}",
         asset(TV).evidence
     );
+
+    let r = asset(ROUTER);
+    assert!(has_name(r, "gw-01", NameSource::Snmp), "{:?}", r.names);
+    assert_eq!(r.device_type, DeviceType::Router, "{:?}", r.evidence);
 
     // Every open port of the office is named, by a protocol where one answered.
     for a in &report.assets {
