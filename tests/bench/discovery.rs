@@ -101,10 +101,14 @@ fn bench(n: usize) -> Vec<String> {
         "--no-snmp",
         "--no-netbios",
         "--no-ssdp",
+        "--no-llmnr",
+        "--no-ipv6",
+        "--no-dhcp",
         "--no-save",
         "--json",
     ];
-    // What a user runs: every name source on (reverse DNS, mDNS, SNMP, NetBIOS, SSDP).
+    // What a user runs: every name source on (reverse DNS, mDNS, SNMP, NetBIOS, SSDP,
+    // LLMNR, IPv6 neighbours, passive DHCP).
     let defaults = ["--no-save", "--json"];
     let sweep_default_args = [
         &["--home", &h, "scan", NET, "--ports", "none"],
