@@ -282,9 +282,11 @@ fn agents_deliver_into_their_own_sites_and_stop_cleanly() {
         server.scans("istanbul") >= 2
     });
     // The status file follows the delivery within a heartbeat, not at the same instant.
-    wait_until("the status to show the delivery", Duration::from_secs(10), || {
-        ist.status()["last_delivery_at"].is_string()
-    });
+    wait_until(
+        "the status to show the delivery",
+        Duration::from_secs(10),
+        || ist.status()["last_delivery_at"].is_string(),
+    );
     let status = ist.status();
     assert_eq!(status["state"], "running");
     assert_eq!(status["server"]["reachable"], true);
