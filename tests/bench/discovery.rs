@@ -85,7 +85,6 @@ fn bench(n: usize) -> Vec<String> {
     }
     .expect("lab");
     let office = office::furnish(&mut lab);
-    std::thread::sleep(lab_services::MDNS_SETTLE);
     let truth_ports: BTreeMap<IpAddr, BTreeSet<u16>> = office
         .truth
         .iter()

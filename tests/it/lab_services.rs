@@ -163,11 +163,6 @@ pub fn lose_scanner_packets(lab: &Lab, percent: u32) {
     );
 }
 
-/// A new mDNS responder first probes its names (RFC 6762 §8.1: three probes 250 ms apart)
-/// and answers nothing meanwhile; a device on a real network has long finished. Tests wait
-/// this long after starting responders, before they scan.
-pub const MDNS_SETTLE: std::time::Duration = std::time::Duration::from_millis(1500);
-
 /// An mDNS responder in `ns` announcing `instance` of `service_type` (e.g. `_ipp._tcp`).
 /// Keep the returned daemon alive for as long as it should answer.
 pub fn mdns_responder(

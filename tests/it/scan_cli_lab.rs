@@ -49,7 +49,6 @@ fn furnish(lab: &Lab) -> (Truth, mdns_sd::ServiceDaemon) {
         "_ipp._tcp",
         631,
     );
-    std::thread::sleep(svc::MDNS_SETTLE);
     let truth: Truth = [
         (0, vec![22, 80]),
         (1, vec![443]),

@@ -185,7 +185,6 @@ fn office() -> Option<Office> {
         roles::iphone_dhcp(&lab.hosts[PHONE], "Ayses-iPhone"),
     ];
     let router = roles::network_device(&lab.hosts[ROUTER], roles::NetworkGear::Router, "gw-01");
-    std::thread::sleep(svc::MDNS_SETTLE);
     Some(Office {
         lab,
         _nas: samba,
