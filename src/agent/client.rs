@@ -140,6 +140,12 @@ impl ApiClient {
             429 => Err(CallError::RateLimited(
                 retry_after.unwrap_or(30).clamp(1, 3600),
             )),
+            // The request arrived too slowly (a congested uplink): the same bytes may arrive
+            // in time later, so it is not the report's fault.
+            408 => Err(CallError::Server {
+                status,
+                message: reason(&text),
+            }),
             400..=499 => Err(CallError::Rejected {
                 status,
                 message: reason(&text),

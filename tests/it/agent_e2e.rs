@@ -188,9 +188,42 @@ impl AgentHome {
                 "127.0.0.1",
             ])
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(self.log_file())
             .spawn()
             .expect("agent"),
+        )
+    }
+
+    /// Where a foreground agent's log goes.
+    fn log_file(&self) -> std::fs::File {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path())
+            .expect("agent log")
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.path().join("test-agent.log")
+    }
+
+    /// What a failed assertion needs: the agent's log tail and any reports it set aside.
+    fn diagnosis(&self) -> String {
+        let log = std::fs::read_to_string(self.log_path()).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(60).collect();
+        let aside: Vec<String> = ["rejected", "corrupt"]
+            .iter()
+            .flat_map(|d| {
+                std::fs::read_dir(self.queue().join(d))
+                    .into_iter()
+                    .flatten()
+            })
+            .flatten()
+            .map(|e| e.path().display().to_string())
+            .collect();
+        format!(
+            "set aside: {aside:?}\nagent log (newest first):\n{}",
+            tail.join("\n")
         )
     }
 
@@ -355,7 +388,12 @@ fn an_outage_queues_reports_and_the_server_gets_each_once() {
     let cycles = state["cycles"].as_u64().unwrap();
     let scans = server.scans("istanbul");
     assert!(cycles >= 3, "{state}");
-    assert_eq!(scans + home.queued().len() as u64, cycles, "{state}");
+    assert_eq!(
+        scans + home.queued().len() as u64,
+        cycles,
+        "{state}\n{}",
+        home.diagnosis()
+    );
     // Every report id the server holds is distinct: nothing stored twice.
     let items = server
         .admin()
