@@ -1,7 +1,8 @@
 //! The discovery bench's network: the namespace lab furnished as an office. Every tenth
 //! host in turn is a Windows 10 PC (three in ten, ICMP-silent behind a firewall that drops
-//! closed ports), a printer, a phone (two in ten), a camera, a NAS, a Linux server or a
-//! TV, each with its vendor's MAC and its usual services; every fiftieth is network gear
+//! closed ports), a printer, a phone (two in ten), a camera (RTSP, web, UPnP), a NAS
+//! (Samba, NetBIOS, web, UPnP), a Linux server or a TV, each with its vendor's MAC and its
+//! usual services; every fiftieth is network gear
 //! answering SNMP (a Cisco router, switch or access point). One PC and phone in four renews
 //! its DHCP lease during a scan. The truth of what each one is comes from here.
 use crate::lab::Lab;
@@ -61,6 +62,7 @@ pub struct Office {
     _mdns: Vec<mdns_sd::ServiceDaemon>,
     _dhcp: Vec<svc::DhcpClient>,
     _snmp: Vec<svc::SnmpAgent>,
+    _samba: Vec<svc::Samba>,
 }
 
 /// One PC and one phone in this many renews its DHCP lease while a scan runs.
@@ -85,6 +87,7 @@ pub fn furnish(lab: &mut Lab) -> Office {
     let mut mdns = Vec::new();
     let mut dhcp = Vec::new();
     let mut snmp = Vec::new();
+    let mut samba = Vec::new();
     for i in 0..lab.hosts.len() {
         let renewing = (i / ROLES.len()).is_multiple_of(DHCP_RENEWING);
         let role = if i % GEAR_EVERY == GEAR_EVERY - 1 {
@@ -96,7 +99,7 @@ pub fn furnish(lab: &mut Lab) -> Office {
             Role::WindowsPc => roles::PC_OUI,
             Role::Printer => roles::PRINTER_OUI,
             Role::Phone => roles::PHONE_OUI,
-            Role::Camera => "54:8c:81",
+            Role::Camera => roles::CAMERA_OUI,
             Role::Nas => roles::NAS_OUI,
             Role::LinuxServer => "ac:1f:6b",
             Role::Tv => roles::TV_OUI,
@@ -127,16 +130,17 @@ pub fn furnish(lab: &mut Lab) -> Office {
                 (vec![], Some(name), "phone")
             }
             Role::Camera => {
-                svc::serve_exchange(&host.ns, 554, svc::rtsp_answer);
-                svc::serve_http(&host.ns, 80, "App-webs/", "Network Camera");
-                (vec![80, 554], None, "camera")
+                let friendly = format!("Camera {i:03}");
+                roles::camera(host, &friendly);
+                (vec![80, 554], Some(friendly), "camera")
             }
             Role::Nas => {
                 let name = leak(format!("NAS-{i:03}"));
                 svc::netbios_responder(&host.ns, name, "CORP", [0; 6]);
+                samba.push(svc::samba(&host.ns, name, "CORP", false));
                 svc::serve_http(&host.ns, 5000, "nginx", "Synology DiskStation");
                 roles::nas_upnp(host, name, 5001);
-                (vec![5000], Some(name.to_string()), "nas")
+                (vec![139, 445, 5000], Some(name.to_string()), "nas")
             }
             Role::LinuxServer => {
                 svc::serve_tcp(&host.ns, 22, b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
@@ -175,6 +179,7 @@ pub fn furnish(lab: &mut Lab) -> Office {
         _mdns: mdns,
         _dhcp: dhcp,
         _snmp: snmp,
+        _samba: samba,
     }
 }
 

@@ -3,12 +3,13 @@
 use crate::lab_services as svc;
 use crate::support::lab::LabHost;
 
-/// A vendor's OUI per role (Dell, HP, a randomized phone MAC, Synology, Samsung).
+/// A vendor's OUI per role (Dell, HP, a randomized phone MAC, Synology, Samsung, Hikvision).
 pub const PC_OUI: &str = "14:18:77";
 pub const PRINTER_OUI: &str = "a0:8c:fd";
 pub const PHONE_OUI: &str = "5e:1a:77";
 pub const NAS_OUI: &str = "00:11:32";
 pub const TV_OUI: &str = "8c:79:f5";
+pub const CAMERA_OUI: &str = "54:8c:81";
 
 /// The ports a Windows PC's firewall lets through.
 pub const PC_PORTS: [u16; 3] = [135, 445, 3389];
@@ -118,6 +119,20 @@ pub fn iphone_dhcp(host: &LabHost, name: &str) -> svc::DhcpClient {
             (55, vec![1, 121, 3, 6, 15, 108, 114, 119, 252]),
         ],
     )
+}
+
+/// A Hikvision IP camera: RTSP (554), its web page (80), and UPnP with `friendly` as its
+/// friendly name.
+pub fn camera(host: &LabHost, friendly: &str) {
+    svc::serve_exchange(&host.ns, 554, svc::rtsp_answer);
+    svc::serve_http(&host.ns, 80, "App-webs/", "Network Camera");
+    let xml = svc::upnp_description(
+        "urn:schemas-upnp-org:device:Basic:1",
+        friendly,
+        "Hikvision",
+        "DS-2CD2143G2-I",
+    );
+    svc::ssdp_responder(&host.ns, host.ip, 49152, xml);
 }
 
 /// A Synology DS920+'s UPnP description, served over HTTP on `http_port`.

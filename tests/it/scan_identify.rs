@@ -138,7 +138,7 @@ fn printers_cameras_and_brokers_answer_their_protocol_probes() {
 }
 
 /// A small office as the default `bigr scan` meets it: a firewalled Windows 10 PC, a
-/// printer, a phone, a Samba NAS and a TV, each with its vendor's MAC.
+/// printer, a phone, a Samba NAS, a TV, a router and a camera, each with its vendor's MAC.
 struct Office {
     lab: Lab,
     _nas: svc::Samba,
@@ -153,19 +153,21 @@ const PHONE: usize = 2;
 const NAS: usize = 3;
 const TV: usize = 4;
 const ROUTER: usize = 5;
+const CAMERA: usize = 6;
 
 fn office() -> Option<Office> {
     if svc::smbd_path().is_none() {
         crate::support::skipped("scan_identify/office", "Samba (smbd) is not installed");
         return None;
     }
-    let mut lab = Lab::up(6)?;
+    let mut lab = Lab::up(7)?;
     for (i, oui) in [
         (PC, roles::PC_OUI),
         (PRINTER, roles::PRINTER_OUI),
         (PHONE, roles::PHONE_OUI),
         (NAS, roles::NAS_OUI),
         (TV, roles::TV_OUI),
+        (CAMERA, roles::CAMERA_OUI),
     ] {
         lab.set_mac(i, &format!("{oui}:10:00:{i:02x}"));
     }
@@ -180,6 +182,7 @@ fn office() -> Option<Office> {
     let samba = svc::samba(&lab.hosts[NAS].ns, "NAS-01", "CORP", true);
     roles::nas_upnp(&lab.hosts[NAS], "NAS-01 (DS920+)", 5000);
     roles::tv(&lab.hosts[TV], "[TV] Living Room");
+    roles::camera(&lab.hosts[CAMERA], "Lobby Camera");
     let dhcp = [
         roles::windows_dhcp(&lab.hosts[PC], "ACC-PC-07"),
         roles::iphone_dhcp(&lab.hosts[PHONE], "Ayses-iPhone"),
@@ -330,6 +333,17 @@ fn the_default_scan_names_types_and_describes_an_office() {
     assert!(has_name(r, "gw-01", NameSource::Snmp), "{:?}", r.names);
     assert_eq!(r.device_type, DeviceType::Router, "{:?}", r.evidence);
 
+    let c = asset(CAMERA);
+    assert!(
+        has_name(c, "Lobby Camera", NameSource::Upnp),
+        "{:?}",
+        c.names
+    );
+    assert_eq!(c.device_type, DeviceType::Camera, "{:?}", c.evidence);
+    let rtsp = service(CAMERA, 554);
+    assert_eq!(rtsp.name.as_deref(), Some("rtsp"));
+    assert!(!rtsp.port_only, "RTSP named by its answer: {rtsp:?}");
+
     // Every open port of the office is named, by a protocol where one answered.
     for a in &report.assets {
         for s in &a.services {
@@ -417,7 +431,7 @@ fn the_office_is_still_identified_under_loss() {
     // 20% loss: the hosts are still found and the TCP-borne facts still arrive. A host
     // whose every ARP request is lost stays unseen (0.2^3 = 0.8% each; rounds added when
     // loss shows make it rarer, but a lone loss among clean answers shows nothing), so of
-    // five hosts one may go missing; two would mean the retries do not work.
+    // seven hosts one may go missing; two would mean the retries do not work.
     svc::lose_scanner_packets(lab, 20);
     let (report, _, _home) = office_scan(&office, false);
     let missed: Vec<usize> = (0..lab.hosts.len())
