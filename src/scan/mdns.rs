@@ -109,9 +109,15 @@ pub fn short_name(fullname: &str) -> String {
 /// a query within 20–120 ms (RFC 6762 §6), and resolving an instance takes a round more.
 pub const MIN_LISTEN: Duration = Duration::from_millis(600);
 
+/// Once the rest of the scan is done, listening ends after this long without an event, and
+/// only when every instance seen so far has resolved (its SRV, TXT and address answers take
+/// another query and another randomised delay after the PTR answer that named it).
+const QUIET: Duration = Duration::from_millis(150);
+
 /// Browses on `interfaces` for `window` and returns what each IP in `wanted` announced.
 /// Listening ends early, after `MIN_LISTEN`, once `enough` is set (the other probes are
-/// done). Blocking (the daemon has its own thread): run it on a blocking thread.
+/// done) and the link has gone quiet. Blocking (the daemon has its own thread): run it on a
+/// blocking thread.
 pub fn browse(
     interfaces: &[String],
     wanted: &HashSet<IpAddr>,
@@ -124,6 +130,71 @@ pub fn browse(
     let _ = daemon.shutdown();
     result
 }
+
+/// The browse in progress: what was announced so far and which instances still resolve.
+struct Listening<'a> {
+    wanted: &'a HashSet<IpAddr>,
+    out: BTreeMap<IpAddr, Announced>,
+    /// Instances named by a PTR answer whose resolution has not arrived yet (bounded by the
+    /// number of browsed types times what the link announces; the window bounds the wait).
+    resolving: HashSet<String>,
+    last_event: Instant,
+}
+
+impl Listening<'_> {
+    fn take(&mut self, event: ServiceEvent) {
+        self.last_event = Instant::now();
+        match event {
+            ServiceEvent::ServiceFound(_, fullname) if self.resolving.len() < MAX_RESOLVING => {
+                self.resolving.insert(fullname);
+            }
+            ServiceEvent::ServiceResolved(info) => {
+                self.resolving.remove(&info.fullname);
+                self.record(&info);
+            }
+            ServiceEvent::ServiceRemoved(_, fullname) => {
+                self.resolving.remove(&fullname);
+            }
+            _ => {}
+        }
+    }
+
+    fn record(&mut self, info: &mdns_sd::ResolvedService) {
+        for scoped in &info.addresses {
+            let ip = scoped.to_ip_addr();
+            if !self.wanted.contains(&ip) {
+                continue;
+            }
+            let entry = self.out.entry(ip).or_default();
+            entry.services.insert(short_name(&info.fullname));
+            if entry.hostname.is_none() && !info.host.is_empty() {
+                entry.hostname = Some(short_name(&info.host).to_lowercase());
+            }
+            if let Some(instance) = instance_of(&info.fullname, &info.ty_domain)
+                && entry.instance_names.len() < MAX_INSTANCE_NAMES
+                && !entry.instance_names.contains(&instance)
+            {
+                entry.instance_names.push(instance);
+            }
+            let txt = &info.txt_properties;
+            entry.device.absorb(device_from_txt(&info.ty_domain, |k| {
+                txt.get_property_val_str(k).map(str::to_string)
+            }));
+        }
+    }
+
+    /// Whether listening longer can still add something the scan does not already know.
+    fn may_stop(&self, started: Instant, enough: bool) -> bool {
+        enough
+            && started.elapsed() >= MIN_LISTEN
+            && self.resolving.is_empty()
+            && self.last_event.elapsed() >= QUIET
+    }
+}
+
+/// Instances awaited at once at most (a link announcing more is still browsed; the window
+/// then decides when to stop).
+const MAX_RESOLVING: usize = 4096;
 
 fn browse_with(
     daemon: &ServiceDaemon,
@@ -151,11 +222,13 @@ fn browse_with(
             types.insert(ty);
         }
     }
-    let mut out: BTreeMap<IpAddr, Announced> = BTreeMap::new();
-    while Instant::now() < deadline {
-        if enough.load(Ordering::Relaxed) && started.elapsed() >= MIN_LISTEN {
-            break;
-        }
+    let mut listening = Listening {
+        wanted,
+        out: BTreeMap::new(),
+        resolving: HashSet::new(),
+        last_event: started,
+    };
+    loop {
         let mut idle = true;
         while let Ok(event) = meta.try_recv() {
             idle = false;
@@ -170,30 +243,13 @@ fn browse_with(
         for rx in &browsing {
             while let Ok(event) = rx.try_recv() {
                 idle = false;
-                if let ServiceEvent::ServiceResolved(info) = event {
-                    for scoped in &info.addresses {
-                        let ip = scoped.to_ip_addr();
-                        if !wanted.contains(&ip) {
-                            continue;
-                        }
-                        let entry = out.entry(ip).or_default();
-                        entry.services.insert(short_name(&info.fullname));
-                        if entry.hostname.is_none() && !info.host.is_empty() {
-                            entry.hostname = Some(short_name(&info.host).to_lowercase());
-                        }
-                        if let Some(instance) = instance_of(&info.fullname, &info.ty_domain)
-                            && entry.instance_names.len() < MAX_INSTANCE_NAMES
-                            && !entry.instance_names.contains(&instance)
-                        {
-                            entry.instance_names.push(instance);
-                        }
-                        let txt = &info.txt_properties;
-                        entry.device.absorb(device_from_txt(&info.ty_domain, |k| {
-                            txt.get_property_val_str(k).map(str::to_string)
-                        }));
-                    }
-                }
+                listening.take(event);
             }
+        }
+        // Checked after draining, so nothing that arrived before the stop is dropped.
+        if Instant::now() >= deadline || listening.may_stop(started, enough.load(Ordering::Relaxed))
+        {
+            break;
         }
         if idle {
             std::thread::sleep(Duration::from_millis(20));
@@ -203,7 +259,7 @@ fn browse_with(
         let _ = daemon.stop_browse(ty);
     }
     let _ = daemon.stop_browse(META_QUERY);
-    Ok(out)
+    Ok(listening.out)
 }
 
 #[cfg(test)]
@@ -244,6 +300,38 @@ mod tests {
             Some("Ayşe's iPhone".into())
         );
         assert_eq!(instance_of("._http._tcp.local.", "_http._tcp.local."), None);
+    }
+
+    #[test]
+    fn listening_outlasts_the_other_probes_until_what_was_seen_resolves() {
+        let wanted = HashSet::new();
+        let long_ago = Instant::now() - MIN_LISTEN - QUIET;
+        let mut l = Listening {
+            wanted: &wanted,
+            out: BTreeMap::new(),
+            resolving: HashSet::new(),
+            last_event: long_ago,
+        };
+        assert!(l.may_stop(long_ago, true));
+        assert!(!l.may_stop(long_ago, false), "the other probes still run");
+        assert!(!l.may_stop(Instant::now(), true), "not before MIN_LISTEN");
+        let phone = "Phone._companion-link._tcp.local.".to_string();
+        l.take(ServiceEvent::ServiceFound(
+            "_companion-link._tcp.local.".into(),
+            phone.clone(),
+        ));
+        l.last_event = long_ago;
+        assert!(
+            !l.may_stop(long_ago, true),
+            "an instance is still resolving"
+        );
+        l.take(ServiceEvent::ServiceRemoved(
+            "_companion-link._tcp.local.".into(),
+            phone,
+        ));
+        assert!(!l.may_stop(long_ago, true), "an event just arrived");
+        l.last_event = long_ago;
+        assert!(l.may_stop(long_ago, true));
     }
 
     #[test]

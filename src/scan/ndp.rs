@@ -152,7 +152,9 @@ pub fn sweep(
         .and_then(|c| c.setnonblock())
         .map_err(|e| ProbeError::interface("cannot capture", interface, e))?;
     capture
-        .filter("ip6 protochain 58", true)
+        // ICMPv6, or ICMPv6 right behind a hop-by-hop header (MLD reports); `protochain`
+        // would say it in one word but cannot run in the kernel (libpcap then warns on stderr).
+        .filter("icmp6 or (ip6 and ip6[6] == 0 and ip6[40] == 58)", true)
         .map_err(|e| ProbeError::interface("ICMPv6 filter", interface, e))?;
     let id = uuid::Uuid::new_v4().as_u128() as u16;
     for src in sources {

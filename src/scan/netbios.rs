@@ -170,7 +170,7 @@ pub async fn sweep(
         .enumerate()
         .map(|(i, ip)| (base.wrapping_add(i as u16), *ip))
         .collect();
-    for round in 0..2 {
+    for _round in 0..2 {
         let silent: Vec<(u16, Ipv4Addr)> = id_of
             .iter()
             .filter(|(_, ip)| !out.contains_key(&IpAddr::V4(**ip)))
@@ -188,7 +188,9 @@ pub async fn sweep(
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
         }
-        let deadline = Instant::now() + if round == 0 { wait } else { wait / 2 };
+        // Each round listens half the fitted wait: an answer slower than the first half
+        // still lands in the second, which also repeats the question to the silent.
+        let deadline = Instant::now() + wait / 2;
         let mut buf = vec![0u8; MAX_ANSWER];
         while out.len() < id_of.len() {
             let left = deadline.saturating_duration_since(Instant::now());

@@ -176,7 +176,7 @@ pub async fn sweep(
     }
     let mut answered: HashSet<u16> = HashSet::new();
     let mut buf = vec![0u8; MAX_ANSWER];
-    for round in 0..2 {
+    for _round in 0..2 {
         let silent: Vec<(u16, Ipv4Addr, u16)> = asked
             .iter()
             .filter(|(id, _)| !answered.contains(id))
@@ -194,7 +194,9 @@ pub async fn sweep(
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
         }
-        let deadline = Instant::now() + if round == 0 { wait } else { wait / 2 };
+        // Each round listens half the fitted wait: an answer slower than the first half
+        // still lands in the second, which also repeats the question to the silent.
+        let deadline = Instant::now() + wait / 2;
         while answered.len() < asked.len() {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {

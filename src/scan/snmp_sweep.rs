@@ -81,7 +81,7 @@ pub async fn sweep(
     let base = (uuid::Uuid::new_v4().as_u128() as u32 & 0x3fff_0000) as i32;
     let index: HashMap<IpAddr, usize> = ips.iter().enumerate().map(|(i, ip)| (*ip, i)).collect();
     for community in &opts.communities {
-        for round in 0..=opts.retries.min(2) {
+        for _round in 0..=opts.retries.min(2) {
             let asked: Vec<IpAddr> = ips
                 .iter()
                 .filter(|ip| !out.contains_key(*ip))
@@ -102,8 +102,9 @@ pub async fn sweep(
                 }
             }
             let mut waiting: std::collections::HashSet<IpAddr> = asked.into_iter().collect();
-            // A repeated question answers within the same round trip: half the wait will do.
-            let deadline = Instant::now() + if round == 0 { wait } else { wait / 2 };
+            // Each round listens half the fitted wait: an answer slower than the first half
+            // still lands in the second, which also repeats the question to the silent.
+            let deadline = Instant::now() + wait / 2;
             let (mut buf, mut buf6) = (vec![0u8; MAX_ANSWER], vec![0u8; MAX_ANSWER]);
             while !waiting.is_empty() {
                 let left = deadline.saturating_duration_since(Instant::now());

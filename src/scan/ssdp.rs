@@ -187,7 +187,7 @@ pub async fn sweep(
     let mut answers: BTreeMap<Ipv4Addr, (String, Option<String>)> = BTreeMap::new();
     let mut buf = [0u8; MAX_ANSWER];
     // Two rounds: the second asks only the hosts still silent (a lost datagram either way).
-    for round in 0..2 {
+    for _round in 0..2 {
         let asked: Vec<Ipv4Addr> = hosts
             .iter()
             .filter(|h| pending.contains(h))
@@ -199,8 +199,9 @@ pub async fn sweep(
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
         }
-        // A repeated question answers within the same round trip: half the wait will do.
-        let deadline = Instant::now() + if round == 0 { wait } else { wait / 2 };
+        // Each round listens half the fitted wait: an answer slower than the first half
+        // still lands in the second, which also repeats the question to the silent.
+        let deadline = Instant::now() + wait / 2;
         while !pending.is_empty() {
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
