@@ -297,6 +297,9 @@ pub struct ChangesArgs {
     pub since: Option<String>,
     #[command(flatten)]
     pub page: PageArgs,
+    /// Continue after the page whose `--json` gave this `next_cursor` (any depth, same cost)
+    #[arg(long, conflicts_with = "page")]
+    pub cursor: Option<String>,
     #[arg(long)]
     pub json: bool,
 }

@@ -175,6 +175,15 @@ pub async fn changes(db: &DatabaseConnection, args: ChangesArgs) -> anyhow::Resu
             .transpose()?,
         until: None,
         scan_id: None,
+        after: args
+            .cursor
+            .as_deref()
+            .map(|c| {
+                uuid::Uuid::parse_str(c.trim()).map_err(|_| {
+                    anyhow::anyhow!("'{c}' is not a cursor `bigr changes --json` gave")
+                })
+            })
+            .transpose()?,
     };
     let list = changes::list(db, &filter, page(&args.page)?).await?;
     if args.json {

@@ -20,6 +20,9 @@ pub struct ChangeFilter {
     pub change_type: Option<String>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+    /// Keyset paging: only the changes after this one in the log's order (newest first);
+    /// the page then costs what the first does, however deep.
+    pub after: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -117,7 +120,37 @@ pub async fn list<C: ConnectionTrait>(
     let q = q
         .order_by_desc(asset_change::Column::DetectedAt)
         .order_by_desc(asset_change::Column::Id);
-    let (rows, total) = page.fetch(db, q).await?;
+    let (rows, total, page) = match f.after {
+        None => {
+            let (rows, total) = page.fetch(db, q).await?;
+            (rows, total, page)
+        }
+        Some(after) => {
+            let anchor = asset_change::Entity::find_by_id(after)
+                .one(db)
+                .await?
+                .ok_or_else(|| {
+                    StoreError::Invalid(
+                        "the cursor's change no longer exists; start again from the first page"
+                            .into(),
+                    )
+                })?;
+            let total = super::page::count(db, q.clone()).await?;
+            let older = Condition::any()
+                .add(asset_change::Column::DetectedAt.lt(anchor.detected_at))
+                .add(
+                    Condition::all()
+                        .add(asset_change::Column::DetectedAt.eq(anchor.detected_at))
+                        .add(asset_change::Column::Id.lt(anchor.id)),
+                );
+            let rows = q.filter(older).limit(page.per_page).all(db).await?;
+            let by_cursor = PageRequest {
+                page: 0,
+                per_page: page.per_page,
+            };
+            (rows, total, by_cursor)
+        }
+    };
     let ids: Vec<Uuid> = rows.iter().map(|r| r.asset_id).collect();
     // Only what a change shows of its asset, not the asset's documents.
     let assets: HashMap<Uuid, Shown> = asset::Entity::find()
@@ -143,5 +176,7 @@ pub async fn list<C: ConnectionTrait>(
             view(c, site, shown)
         })
         .collect();
-    Ok(page.wrap(items, total))
+    Ok(page
+        .wrap(items, total)
+        .with_next(|last: &ChangeView| last.id.to_string()))
 }

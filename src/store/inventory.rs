@@ -53,6 +53,39 @@ impl std::str::FromStr for AssetSort {
     }
 }
 
+impl AssetSort {
+    fn column(self) -> asset::Column {
+        match self {
+            AssetSort::Ip => asset::Column::IpSort,
+            AssetSort::Hostname => asset::Column::Hostname,
+            AssetSort::Vendor => asset::Column::Vendor,
+            AssetSort::Category => asset::Column::Category,
+            AssetSort::DeviceType => asset::Column::DeviceType,
+            AssetSort::Confidence => asset::Column::Confidence,
+            AssetSort::FirstSeen => asset::Column::FirstSeen,
+            AssetSort::LastSeen => asset::Column::LastSeen,
+        }
+    }
+
+    fn nullable(self) -> bool {
+        matches!(self, AssetSort::Hostname | AssetSort::Vendor)
+    }
+
+    /// The name `FromStr` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssetSort::Ip => "ip",
+            AssetSort::Hostname => "hostname",
+            AssetSort::Vendor => "vendor",
+            AssetSort::Category => "category",
+            AssetSort::DeviceType => "device_type",
+            AssetSort::Confidence => "confidence",
+            AssetSort::FirstSeen => "first_seen",
+            AssetSort::LastSeen => "last_seen",
+        }
+    }
+}
+
 /// Inventory filters; every one optional.
 #[derive(Clone, Debug, Default)]
 pub struct AssetFilter {
@@ -213,6 +246,80 @@ pub struct Inventory {
     pub category_summary: BTreeMap<String, u64>,
 }
 
+impl Inventory {
+    pub fn new(
+        page: Page<AssetView>,
+        category_summary: BTreeMap<String, u64>,
+        f: &AssetFilter,
+    ) -> Inventory {
+        Inventory {
+            page: page.with_next(|last| Cursor::after(f, last.id).to_string()),
+            category_summary,
+        }
+    }
+}
+
+/// Where a keyset page starts: after one asset, in one sort order. Written
+/// `ip.asc.<uuid>`; a cursor is refused for another sort order than the one it came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub sort: AssetSort,
+    pub descending: bool,
+    pub after: Uuid,
+}
+
+impl Cursor {
+    pub fn after(f: &AssetFilter, after: Uuid) -> Cursor {
+        Cursor {
+            sort: f.sort,
+            descending: f.descending,
+            after,
+        }
+    }
+
+    /// The anchor, if this cursor belongs to `f`'s order.
+    pub fn anchor_for(&self, f: &AssetFilter) -> StoreResult<Uuid> {
+        if self.sort != f.sort || self.descending != f.descending {
+            return Err(StoreError::Invalid(format!(
+                "the cursor belongs to the order {}; ask with the same sort and order, or drop it",
+                self.order_text()
+            )));
+        }
+        Ok(self.after)
+    }
+
+    fn order_text(&self) -> String {
+        let dir = if self.descending { "desc" } else { "asc" };
+        format!("{}.{dir}", self.sort.as_str())
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(out, "{}.{}", self.order_text(), self.after)
+    }
+}
+
+impl std::str::FromStr for Cursor {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("'{s}' is not a cursor this server gave out");
+        let mut parts = s.trim().splitn(3, '.');
+        let (Some(sort), Some(dir), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(bad());
+        };
+        Ok(Cursor {
+            sort: sort.parse().map_err(|_| bad())?,
+            descending: match dir {
+                "asc" => false,
+                "desc" => true,
+                _ => return Err(bad()),
+            },
+            after: Uuid::parse_str(id).map_err(|_| bad())?,
+        })
+    }
+}
+
 fn escape_like(q: &str) -> String {
     q.to_lowercase()
         .replace('\\', "\\\\")
@@ -349,28 +456,17 @@ pub fn total_of(summary: &BTreeMap<String, u64>, f: &AssetFilter) -> u64 {
     }
 }
 
-/// One page of the filter, in its order.
-#[tracing::instrument(skip_all, err(level = "debug"))]
-pub async fn rows<C: ConnectionTrait>(
+/// The filter's rows in its order (ties broken by address, then id), not yet paged.
+async fn ordered<C: ConnectionTrait>(
     db: &C,
     f: &AssetFilter,
-    page: PageRequest,
-) -> StoreResult<Vec<AssetView>> {
+) -> StoreResult<(sea_orm::Select<asset::Entity>, SiteScope)> {
     let (mut cond, scope) = base_condition(db, f).await?;
     if let Some(c) = f.category {
         cond = cond.add(asset::Column::Category.eq(c.as_str()));
     }
     let query = asset::Entity::find().filter(cond);
-    let col = match f.sort {
-        AssetSort::Ip => asset::Column::IpSort,
-        AssetSort::Hostname => asset::Column::Hostname,
-        AssetSort::Vendor => asset::Column::Vendor,
-        AssetSort::Category => asset::Column::Category,
-        AssetSort::DeviceType => asset::Column::DeviceType,
-        AssetSort::Confidence => asset::Column::Confidence,
-        AssetSort::FirstSeen => asset::Column::FirstSeen,
-        AssetSort::LastSeen => asset::Column::LastSeen,
-    };
+    let col = f.sort.column();
     let order = if f.descending {
         sea_orm::Order::Desc
     } else {
@@ -388,12 +484,18 @@ pub async fn rows<C: ConnectionTrait>(
             .order_by_asc(asset::Column::IpSort)
             .order_by_asc(asset::Column::Id)
     };
+    Ok((query, scope))
+}
+
+async fn fetch_views<C: ConnectionTrait>(
+    db: &C,
+    query: sea_orm::Select<asset::Entity>,
+    scope: &SiteScope,
+) -> StoreResult<Vec<AssetView>> {
     let found = query
         .select_only()
         .columns(super::projection::SUMMARY)
         .columns(ListedRow::EXTRA)
-        .offset(page.offset())
-        .limit(page.per_page)
         .into_model::<ListedRow>()
         .all(db)
         .await?;
@@ -406,6 +508,94 @@ pub async fn rows<C: ConnectionTrait>(
         .collect())
 }
 
+/// One page of the filter, in its order. Page n costs the n − 1 pages before it; a long
+/// walk uses `rows_after`.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn rows<C: ConnectionTrait>(
+    db: &C,
+    f: &AssetFilter,
+    page: PageRequest,
+) -> StoreResult<Vec<AssetView>> {
+    let (query, scope) = ordered(db, f).await?;
+    let query = query.offset(page.offset()).limit(page.per_page);
+    fetch_views(db, query, &scope).await
+}
+
+/// The `per_page` rows that follow asset `after` in the filter's order (keyset paging):
+/// every page costs what the first does. The anchor is read back by id, so the cursor holds
+/// no values to forge; an anchor deleted since is a clear error, not a wrong page.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn rows_after<C: ConnectionTrait>(
+    db: &C,
+    f: &AssetFilter,
+    after: Uuid,
+    per_page: u64,
+) -> StoreResult<Vec<AssetView>> {
+    let anchor = asset::Entity::find_by_id(after)
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            StoreError::Invalid(
+                "the cursor's asset no longer exists; start again from the first page".into(),
+            )
+        })?;
+    let (query, scope) = ordered(db, f).await?;
+    let beyond = keyset_after(f, &anchor, db.get_database_backend());
+    fetch_views(db, query.filter(beyond).limit(per_page), &scope).await
+}
+
+/// Rows after `anchor` in the filter's order. NULLs sort as the backend sorts them (SQLite:
+/// below every value; PostgreSQL: above), so the condition follows the backend, and the
+/// keyset walk visits exactly the rows, in exactly the order, of the offset pages.
+fn keyset_after(f: &AssetFilter, anchor: &asset::Model, backend: DbBackend) -> Condition {
+    use sea_orm::ModelTrait;
+    let (ip, id) = (anchor.ip_sort.clone(), anchor.id);
+    let later = |col: asset::Column, v: sea_orm::Value, descending: bool| {
+        if descending { col.lt(v) } else { col.gt(v) }
+    };
+    if f.sort == AssetSort::Ip {
+        let d = f.descending;
+        return Condition::any()
+            .add(later(asset::Column::IpSort, ip.clone().into(), d))
+            .add(
+                Condition::all()
+                    .add(asset::Column::IpSort.eq(ip))
+                    .add(later(asset::Column::Id, id.into(), d)),
+            );
+    }
+    // Ties on the sort column go by address, then id, ascending.
+    let tie = Condition::any()
+        .add(asset::Column::IpSort.gt(ip.clone()))
+        .add(
+            Condition::all()
+                .add(asset::Column::IpSort.eq(ip))
+                .add(asset::Column::Id.gt(id)),
+        );
+    let col = f.sort.column();
+    let anchor_null = match f.sort {
+        AssetSort::Hostname => anchor.hostname.is_none(),
+        AssetSort::Vendor => anchor.vendor.is_none(),
+        _ => false,
+    };
+    let nulls_first = (backend == DbBackend::Sqlite) != f.descending;
+    if anchor_null {
+        let among_nulls = Condition::all().add(col.is_null()).add(tie);
+        return if nulls_first {
+            Condition::any().add(among_nulls).add(col.is_not_null())
+        } else {
+            among_nulls
+        };
+    }
+    let value = anchor.get(col);
+    let mut next = Condition::any()
+        .add(later(col, value.clone(), f.descending))
+        .add(Condition::all().add(col.eq(value)).add(tie));
+    if !nulls_first && f.sort.nullable() {
+        next = next.add(col.is_null());
+    }
+    next
+}
+
 /// One page of the inventory with the filter's group counts and total.
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list<C: ConnectionTrait>(
@@ -415,10 +605,8 @@ pub async fn list<C: ConnectionTrait>(
 ) -> StoreResult<Inventory> {
     let category_summary = summary(db, f).await?;
     let items = rows(db, f, page).await?;
-    Ok(Inventory {
-        page: page.wrap(items, total_of(&category_summary, f)),
-        category_summary,
-    })
+    let total = total_of(&category_summary, f);
+    Ok(Inventory::new(page.wrap(items, total), category_summary, f))
 }
 
 impl AssetFilter {

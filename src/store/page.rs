@@ -30,19 +30,7 @@ impl PageRequest {
         E: EntityTrait,
         E::Model: Send + Sync,
     {
-        // COUNT(*) over the filter alone: counting the ordered, all-columns query would make
-        // the database sort every matching row just to count them.
-        let total = {
-            let mut q = query.clone();
-            sea_orm::QueryTrait::query(&mut q).clear_order_by();
-            let n: Option<i64> = q
-                .select_only()
-                .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
-                .into_tuple()
-                .one(db)
-                .await?;
-            n.unwrap_or(0).max(0) as u64
-        };
+        let total = count(db, query.clone()).await?;
         let rows = query
             .offset(self.offset())
             .limit(self.per_page)
@@ -58,6 +46,7 @@ impl PageRequest {
             total,
             page: self.page,
             per_page: self.per_page,
+            next_cursor: None,
         }
     }
 
@@ -78,11 +67,44 @@ impl PageRequest {
     }
 }
 
+/// How many rows `query` matches. COUNT(*) over the filter alone: counting the ordered,
+/// all-columns query would make the database sort every matching row just to count them.
+pub async fn count<C, E>(db: &C, mut query: Select<E>) -> StoreResult<u64>
+where
+    C: ConnectionTrait,
+    E: EntityTrait,
+{
+    sea_orm::QueryTrait::query(&mut query).clear_order_by();
+    let n: Option<i64> = query
+        .select_only()
+        .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(n.unwrap_or(0).max(0) as u64)
+}
+
 /// One page of results with the total count of the filter.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,
+    /// 1-based; 0 when the page was asked for by cursor.
     pub page: u64,
     pub per_page: u64,
+    /// Where lists that page by cursor offer one: pass it as `cursor` for the page after
+    /// this one (absent on the last page). Unlike `page`, it costs the same however deep
+    /// the walk goes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Offers a cursor after the last item when the page is full (a short page is the last).
+    pub fn with_next(mut self, cursor_of: impl FnOnce(&T) -> String) -> Page<T> {
+        if self.items.len() as u64 == self.per_page {
+            self.next_cursor = self.items.last().map(cursor_of);
+        }
+        self
+    }
 }

@@ -162,6 +162,23 @@ async fn tag_untag_tags_history_and_changes() {
                 .stdout,
         );
         assert_eq!(closed["items"][0]["old_value"], "5000");
+        // One change a page: the cursor of the first leads to the second, as page 2 does.
+        let page = |extra: &[&str]| {
+            let mut args = vec!["changes", "--limit", "1", "--json"];
+            args.extend_from_slice(extra);
+            json(&bigr(h).args(&args).assert().success().get_output().stdout)
+        };
+        let first = page(&[]);
+        let cursor = first["next_cursor"].as_str().expect("a cursor").to_string();
+        assert_eq!(
+            page(&["--cursor", &cursor])["items"],
+            page(&["--page", "2"])["items"]
+        );
+        bigr(h)
+            .args(["changes", "--cursor", "somewhere"])
+            .assert()
+            .code(1)
+            .stderr(contains("not a cursor"));
         bigr(h)
             .args(["changes", "--type", "exploded"])
             .assert()

@@ -391,6 +391,31 @@ fn inventory_filters_pages_and_never_leaks_another_site() {
             .get("/api/data?sort=confidence&order=desc&per_page=1")
             .json();
         assert_eq!(desc["items"][0]["confidence"], 0.9);
+        // The same walk by cursor: the next page at the cost of the first.
+        let opening = c.get("/api/data?per_page=3&sort=ip").json();
+        let cursor = opening["next_cursor"]
+            .as_str()
+            .expect("a full page offers a cursor");
+        let next = c
+            .get(&format!("/api/data?per_page=3&sort=ip&cursor={cursor}"))
+            .json();
+        assert_eq!(next["items"], page2["items"]);
+        assert_eq!(
+            (next["page"].clone(), next["total"].clone()),
+            (0.into(), 4.into())
+        );
+        assert!(next.get("next_cursor").is_none(), "the last page: {next}");
+        let other_order = c.get(&format!(
+            "/api/data?per_page=3&sort=ip&order=desc&cursor={cursor}"
+        ));
+        assert_eq!(other_order.status, 400);
+        assert!(
+            other_order.error().contains("ip.asc"),
+            "{}",
+            other_order.body
+        );
+        let both = c.get(&format!("/api/data?per_page=3&page=2&cursor={cursor}"));
+        assert_eq!(both.status, 400);
         assert_eq!(c.get("/api/data?site=nowhere").status, 404);
         // Every per-site list keeps to its site.
         for path in [
@@ -623,6 +648,8 @@ fn bad_input_gets_a_4xx_naming_the_field() {
             ("GET", "/api/data?subnet=10.0.0.0/99", None, 400, "`subnet`"),
             ("GET", "/api/data?missing=maybe", None, 400, "`missing`"),
             ("GET", "/api/data?limit=5", None, 400, "`limit`"),
+            ("GET", "/api/data?cursor=ip.asc.x", None, 400, "`cursor`"),
+            ("GET", "/api/changes?cursor=tomorrow", None, 400, "`cursor`"),
             ("GET", "/api/analytics?days=100000", None, 400, "`days`"),
             ("GET", "/api/analytics?days=0", None, 400, "`days`"),
             (

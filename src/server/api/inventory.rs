@@ -36,8 +36,12 @@ pub struct DataQuery {
     pub sort: Option<String>,
     /// asc or desc.
     pub order: Option<String>,
+    /// 1-based page number (its cost grows with the number); not with `cursor`.
     pub page: Option<u64>,
     pub per_page: Option<u64>,
+    /// `next_cursor` of the page before: the next page at the cost of the first. The sort
+    /// and order must be those the cursor came from.
+    pub cursor: Option<String>,
 }
 
 impl DataQuery {
@@ -103,6 +107,21 @@ pub async fn data(
     }
     .request()?;
     let filter = q.filter()?;
+    let cursor = match q.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        None => None,
+        Some(_) if q.page.is_some() => {
+            return Err(ApiError::BadRequest(
+                "give `page` or `cursor`, not both".into(),
+            ));
+        }
+        Some(text) => Some(
+            text.parse::<inventory::Cursor>()
+                .map_err(|e| {
+                    ApiError::BadRequest(format!("invalid query parameter `cursor`: {e}"))
+                })?
+                .anchor_for(&filter)?,
+        ),
+    };
     let (db, f) = (state.db.clone(), filter.clone());
     let summary = state
         .counts
@@ -110,11 +129,24 @@ pub async fn data(
             Ok(Arc::new(inventory::summary(&db, &f).await?))
         })
         .await?;
-    let items = inventory::rows(&state.db, &filter, page).await?;
-    Ok(web::Json(inventory::Inventory {
-        page: page.wrap(items, inventory::total_of(&summary, &filter)),
-        category_summary: (*summary).clone(),
-    }))
+    let (items, page) = match cursor {
+        Some(after) => {
+            let items = inventory::rows_after(&state.db, &filter, after, page.per_page).await?;
+            // Asked by cursor, the page has no number.
+            let by_cursor = store::PageRequest {
+                page: 0,
+                per_page: page.per_page,
+            };
+            (items, by_cursor)
+        }
+        None => (inventory::rows(&state.db, &filter, page).await?, page),
+    };
+    let total = inventory::total_of(&summary, &filter);
+    Ok(web::Json(inventory::Inventory::new(
+        page.wrap(items, total),
+        (*summary).clone(),
+        &filter,
+    )))
 }
 
 /// One asset with its history, certificates, changes, risk and CVEs.

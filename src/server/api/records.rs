@@ -8,6 +8,7 @@ use crate::store::{self, Page, certificates, changes, scans, sites};
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct SiteList {
@@ -66,8 +67,11 @@ pub struct ChangeQuery {
     /// RFC 3339 time: changes at or after it.
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+    /// 1-based page number (its cost grows with the number); not with `cursor`.
     pub page: Option<u64>,
     pub per_page: Option<u64>,
+    /// `next_cursor` of the page before: the next page at the cost of the first.
+    pub cursor: Option<String>,
 }
 
 #[utoipa::path(tag = "records", params(ChangeQuery), responses((status = 200, body = Page<changes::ChangeView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
@@ -94,6 +98,19 @@ pub async fn change_list(
             })
         })
         .transpose()?;
+    let after = match q.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        None => None,
+        Some(_) if q.page.is_some() => {
+            return Err(ApiError::BadRequest(
+                "give `page` or `cursor`, not both".into(),
+            ));
+        }
+        Some(c) => Some(Uuid::parse_str(c).map_err(|_| {
+            ApiError::BadRequest(format!(
+                "invalid query parameter `cursor`: '{c}' is not a cursor this server gave out"
+            ))
+        })?),
+    };
     let filter = changes::ChangeFilter {
         site: site_filter(&q.site),
         asset_id,
@@ -101,6 +118,7 @@ pub async fn change_list(
         change_type: q.change_type.filter(|t| !t.trim().is_empty()),
         since: q.since,
         until: q.until,
+        after,
     };
     Ok(web::Json(changes::list(&state.db, &filter, page).await?))
 }

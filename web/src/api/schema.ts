@@ -499,6 +499,13 @@ export interface Page_AssetView {
     switch_port?: string | null
     vendor?: string | null
   })[]
+  /**
+   * Where lists that page by cursor offer one: pass it as `cursor` for the page after
+   * this one (absent on the last page). Unlike `page`, it costs the same however deep
+   * the walk goes.
+   */
+  next_cursor?: string | null
+  /** 1-based; 0 when the page was asked for by cursor. */
   page: number
   per_page: number
   total: number
@@ -528,6 +535,13 @@ export interface Page_CertificateView {
     site: string
     subject_cn?: string | null
   })[]
+  /**
+   * Where lists that page by cursor offer one: pass it as `cursor` for the page after
+   * this one (absent on the last page). Unlike `page`, it costs the same however deep
+   * the walk goes.
+   */
+  next_cursor?: string | null
+  /** 1-based; 0 when the page was asked for by cursor. */
   page: number
   per_page: number
   total: number
@@ -549,6 +563,13 @@ export interface Page_ChangeView {
     scan_id: string
     site: string
   })[]
+  /**
+   * Where lists that page by cursor offer one: pass it as `cursor` for the page after
+   * this one (absent on the last page). Unlike `page`, it costs the same however deep
+   * the walk goes.
+   */
+  next_cursor?: string | null
+  /** 1-based; 0 when the page was asked for by cursor. */
   page: number
   per_page: number
   total: number
@@ -572,6 +593,13 @@ export interface Page_ScanView {
     started_at: string
     target: string
   })[]
+  /**
+   * Where lists that page by cursor offer one: pass it as `cursor` for the page after
+   * this one (absent on the last page). Unlike `page`, it costs the same however deep
+   * the walk goes.
+   */
+  next_cursor?: string | null
+  /** 1-based; 0 when the page was asked for by cursor. */
   page: number
   per_page: number
   total: number
@@ -593,6 +621,13 @@ export interface Page_ShieldScanView {
     started_at: string
     target: string
   })[]
+  /**
+   * Where lists that page by cursor offer one: pass it as `cursor` for the page after
+   * this one (absent on the last page). Unlike `page`, it costs the same however deep
+   * the walk goes.
+   */
+  next_cursor?: string | null
+  /** 1-based; 0 when the page was asked for by cursor. */
   page: number
   per_page: number
   total: number
@@ -1079,8 +1114,11 @@ export interface Operations {
       /** RFC 3339 time: changes at or after it. */
       since?: string
       until?: string
+      /** 1-based page number (its cost grows with the number); not with `cursor`. */
       page?: number
       per_page?: number
+      /** `next_cursor` of the page before: the next page at the cost of the first. */
+      cursor?: string
     }
     body: never
     response: Page_ChangeView
@@ -1116,8 +1154,14 @@ export interface Operations {
       sort?: string
       /** asc or desc. */
       order?: string
+      /** 1-based page number (its cost grows with the number); not with `cursor`. */
       page?: number
       per_page?: number
+      /**
+       * `next_cursor` of the page before: the next page at the cost of the first. The sort
+       * and order must be those the cursor came from.
+       */
+      cursor?: string
     }
     body: never
     response: Inventory
