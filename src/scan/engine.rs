@@ -20,6 +20,7 @@ use crate::model::{
     AssetObservation, DeviceInfo, NameSource, PortSet, Privileges, ScanMethod, ScanReport, SeenName,
 };
 use chrono::Utc;
+use futures_util::FutureExt;
 use ipnet::IpNet;
 use std::collections::{BTreeMap, HashSet};
 use std::net::IpAddr;
@@ -269,8 +270,22 @@ async fn ask_names(plan: &ScanPlan, live: &[IpAddr], udp_wait: Duration) -> Aske
         plan.discovery.probe.connect_timeout + plan.discovery.probe.read_timeout,
     );
     let reverse_job = reverse_names::sweep(&askable, &plan.reverse_name_ports, udp_wait);
-    let (snmp_facts, netbios, upnp, reverse) =
-        tokio::join!(snmp_job, netbios_job, ssdp_job, reverse_job);
+    let started = std::time::Instant::now();
+    let timed = |source: &'static str| {
+        move || {
+            tracing::debug!(
+                source,
+                ms = started.elapsed().as_millis(),
+                "name source done"
+            )
+        }
+    };
+    let (snmp_facts, netbios, upnp, reverse) = tokio::join!(
+        snmp_job.inspect(|_| timed("snmp")()),
+        netbios_job.inspect(|_| timed("netbios")()),
+        ssdp_job.inspect(|_| timed("ssdp")()),
+        reverse_job.inspect(|_| timed("reverse")())
+    );
     out.snmp_facts = or_failure(snmp_facts, &mut out.failures);
     out.netbios = or_failure(netbios, &mut out.failures);
     out.upnp = or_failure(upnp, &mut out.failures);
@@ -384,10 +399,12 @@ async fn gather(
     // soon as discovery ends, beside the first batch's work rather than after it.
     let claimed: std::sync::Mutex<HashSet<IpAddr>> = Default::default();
     let claim = |ip: IpAddr| claimed.lock().expect("claimed hosts").insert(ip);
+    let early_batches = std::sync::atomic::AtomicBool::new(false);
     let early_enrich = async {
         let mut enriched = Enrichment::default();
         let mut asked = Asked::default();
         while let Some(batch) = early_rx.recv().await {
+            early_batches.store(true, std::sync::atomic::Ordering::Relaxed);
             let rtts: Vec<Duration> = batch.iter().filter_map(|(_, r)| r.rtt).collect();
             let targets: Vec<enrich::Target> = batch
                 .into_iter()
@@ -417,6 +434,44 @@ async fn gather(
         }
         (enriched, asked)
     };
+    // This machine's own addresses among the targets are live before any probe answers:
+    // asked at once, beside the first ARP round's hosts, they cost no late round of their
+    // own (ICMP finds them last, after every ARP round).
+    let own_first = async {
+        let own: Vec<IpAddr> = locals
+            .iter()
+            .map(|l| IpAddr::V4(l.ip))
+            .filter(|ip| plan.addresses.contains(ip))
+            .filter(|ip| claim(*ip))
+            .collect();
+        if own.is_empty() {
+            return (Enrichment::default(), Asked::default());
+        }
+        let targets: Vec<enrich::Target> = own
+            .iter()
+            .map(|ip| enrich::Target {
+                ip: *ip,
+                rtt: None,
+                fragile: plan.fragile.contains(ip),
+            })
+            .collect();
+        let ports = async {
+            if wants_early {
+                enrich::enrich(
+                    &targets,
+                    &plan.ports,
+                    &discovery_opts.probe,
+                    progress.clone(),
+                )
+                .await
+            } else {
+                Enrichment::default()
+            }
+        };
+        // Its own stack answers at once: the shortest fitted wait.
+        let wait = netbios::fitted_wait(&[Duration::ZERO]);
+        tokio::join!(ports, ask_names(plan, &own, wait))
+    };
     let discover_then_rest = async {
         let found = discover::discover(
             &plan.addresses,
@@ -429,7 +484,7 @@ async fn gather(
         .await;
         // While the first batch is still being worked on, the rest get the quarter of the
         // socket budget discovery had; alone (routed networks, no ARP), all of it.
-        let first_batch_busy = !claimed.lock().expect("claimed hosts").is_empty();
+        let first_batch_busy = early_batches.load(std::sync::atomic::Ordering::Relaxed);
         let targets: Vec<enrich::Target> = found
             .hosts
             .iter()
@@ -453,8 +508,10 @@ async fn gather(
         );
         (found, rest, late_names)
     };
-    let ((mut enriched, mut asked), (mut found, rest, late_names)) =
-        tokio::join!(early_enrich, discover_then_rest);
+    let ((mut enriched, mut asked), (own_enriched, own_names), (mut found, rest, late_names)) =
+        tokio::join!(early_enrich, own_first, discover_then_rest);
+    enriched.absorb(own_enriched);
+    asked.absorb(own_names);
     // Absence proves something only when discovery ran in full; enrichment failures cost
     // details, not coverage.
     let partial = !found.failures.is_empty();

@@ -106,8 +106,9 @@ pub fn short_name(fullname: &str) -> String {
 }
 
 /// The least time mDNS listens, even when the rest of the scan is done: responders answer
-/// a query within 20–120 ms (RFC 6762 §6), and resolving an instance takes a round more.
-pub const MIN_LISTEN: Duration = Duration::from_millis(600);
+/// a query within 20–120 ms (RFC 6762 §6). Resolving what those answers name is waited
+/// for on its own (`Listening::resolving`), so this only covers the first answers.
+pub const MIN_LISTEN: Duration = Duration::from_millis(400);
 
 /// Once the rest of the scan is done, listening ends after this long without an event, and
 /// only when every instance seen so far has resolved (its SRV, TXT and address answers take
@@ -232,6 +233,8 @@ fn browse_with(
         let mut idle = true;
         while let Ok(event) = meta.try_recv() {
             idle = false;
+            // A type just learned is browsed next; its answers need the quiet time too.
+            listening.last_event = Instant::now();
             if let ServiceEvent::ServiceFound(_, ty) = event
                 && types.len() < MAX_TYPES + SEED_TYPES.len()
                 && types.insert(ty.clone())

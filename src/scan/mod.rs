@@ -18,6 +18,7 @@ pub mod mdns;
 pub mod ndp;
 pub mod neighbours;
 pub mod netbios;
+pub mod pace;
 pub mod ports;
 pub mod privilege;
 pub mod probes;

@@ -14,8 +14,8 @@ use tokio::net::UdpSocket;
 pub const LLMNR_PORT: u16 = 5355;
 pub const MDNS_PORT: u16 = 5353;
 /// Questions sent per millisecond at most: two per host, so hosts are asked as fast as the
-/// other name sources ask them (4 a millisecond).
-const PER_MS: usize = 8;
+/// other name sources ask them (8 a millisecond).
+const PER_MS: usize = 16;
 /// A PTR answer with its question is a few hundred bytes; mDNS may add records.
 const MAX_ANSWER: usize = 1500;
 /// Compression pointers followed per name at most: a loop in a hostile packet ends here.
@@ -185,14 +185,13 @@ pub async fn sweep(
         if silent.is_empty() {
             break;
         }
-        for (n, (id, ip, port)) in silent.iter().enumerate() {
+        let mut pace = super::pace::Pace::new(PER_MS);
+        for (id, ip, port) in &silent {
             // An unreachable host makes a send fail now and then: it stays silent.
             let _ = socket
                 .send_to(&question(*id, *ip), SocketAddr::from((*ip, *port)))
                 .await;
-            if n % PER_MS == PER_MS - 1 {
-                tokio::time::sleep(Duration::from_millis(1)).await;
-            }
+            pace.sent_one().await;
         }
         // Each round listens half the fitted wait: an answer slower than the first half
         // still lands in the second, which also repeats the question to the silent.

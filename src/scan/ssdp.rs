@@ -12,8 +12,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
 
 const PORT: u16 = 1900;
-/// Questions sent per millisecond at most.
-const PER_MS: usize = 4;
+/// Questions sent per millisecond at most (a /24 goes out in about 30 ms).
+const PER_MS: usize = 8;
 /// An SSDP answer is a few hundred bytes; more is not an answer we read.
 const MAX_ANSWER: usize = 2048;
 /// Descriptions are a few KiB; a 64 KiB cap bounds a hostile one.
@@ -193,11 +193,10 @@ pub async fn sweep(
             .filter(|h| pending.contains(h))
             .copied()
             .collect();
-        for (i, host) in asked.iter().enumerate() {
+        let mut pace = super::pace::Pace::new(PER_MS);
+        for host in &asked {
             let _ = socket.send_to(&m_search(*host), (*host, PORT)).await;
-            if (i + 1) % PER_MS == 0 {
-                tokio::time::sleep(Duration::from_millis(1)).await;
-            }
+            pace.sent_one().await;
         }
         // Each round listens half the fitted wait: an answer slower than the first half
         // still lands in the second, which also repeats the question to the silent.
