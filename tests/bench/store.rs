@@ -116,13 +116,24 @@ async fn main() {
         u64::from(PER_SITE) * SITES.len() as u64
     );
     let deep = PageRequest::new(1_000, 50).unwrap();
-    timed(
+    let (deep_page, _) = timed(
         "inventory: page 1 000 of 100 000",
         inventory::list(&db, &all, deep),
     )
-    .await
-    .0
-    .expect("list");
+    .await;
+    // The same depth by cursor: the row before page 1 000 is the anchor.
+    let before = PageRequest::new(49_950, 1).unwrap();
+    let anchor = inventory::rows(&db, &all, before).await.expect("anchor")[0].id;
+    let (by_cursor, _) = timed(
+        "inventory: page 1 000 of 100 000 by cursor",
+        inventory::rows_after(&db, &all, anchor, 50),
+    )
+    .await;
+    let ids = |items: &[inventory::AssetView]| items.iter().map(|a| a.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&by_cursor.expect("cursor")),
+        ids(&deep_page.expect("list").page.items)
+    );
     let search = AssetFilter {
         q: Some("host-4999".into()),
         ..Default::default()
