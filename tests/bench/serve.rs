@@ -1,119 +1,135 @@
-//! Control-plane benchmark: 100 000 assets across 20 sites (each scanned twice, so with
-//! history and changes), served by the release `bigr serve` binary, loaded with `wrk` on
+//! Control-plane benchmark: by default 100 000 assets in 20 sites of realistic data
+//! (`realistic.rs`: several subnets per site, mixed roles and vendors, unique names, services
+//! with banners, a repeat scan with moves, new ports, misses and new devices), seeded through
+//! the agent ingest API of the release `bigr serve` binary, then loaded with `wrk` on
 //! loopback. Runs on SQLite, then on PostgreSQL (`BIGR_BENCH_PG_URL`, default a fresh database
-//! on postgres://root@127.0.0.1/test's server). `cargo bench --bench serve`; needs `wrk`.
+//! on postgres://root@127.0.0.1/test's server). `BIGR_BENCH_ASSETS=1000000` seeds a million
+//! (200 sites; for PostgreSQL: `BIGR_BENCH_ONLY=postgres`). `cargo bench --bench serve`;
+//! needs `wrk`.
 //!
-//! Targets: p99 < 50 ms for the paged inventory and asset detail, < 500 ms for compliance and
-//! risk over 100 000 assets, server RSS < 150 MB; the CVE and topology views are held to the
-//! compliance/risk bound too. Peer: NetAlertX's device list takes 12+ s at
-//! 9 000 devices (NetAlertX #1254).
-use bigr::model::{
-    AssetObservation, Category, DeviceType, MacAddr, ScanMethod, ScanReport, Service,
-};
+//! Targets (issue 23), at 100 000 assets: p99 < 50 ms for inventory pages (deep ones too),
+//! site and all-sites searches for a word one asset, many or none carry, and asset detail;
+//! compliance, risk, CVEs and topology p99 < 50 ms warm and < 300 ms for the first answer
+//! after start; server RSS < 150 MB. At a million: 100 ms, 100 ms, 1 s and 250 MB. Peer:
+//! NetAlertX's device list takes 12+ s at 9 000 devices (NetAlertX #1254).
 #[path = "abuse.rs"]
 mod abuse;
 #[path = "common.rs"]
 mod common;
+#[path = "realistic.rs"]
+mod realistic;
 
-use bigr::store::{self, OpenOptions, SaveOptions};
-use chrono::{DateTime, Duration, Utc};
+use bigr::store::{self, OpenOptions};
+use chrono::{Duration, Utc};
 use common::{PgBench, serve};
 use std::process::Command;
 use std::time::Instant;
 
-const SITES: u32 = 20;
+/// Assets per site (one agent's report); `BIGR_BENCH_ASSETS` sets the total (default
+/// 100 000: 20 sites).
 const PER_SITE: u32 = 5_000;
 const PASSWORD: &str = "bench-admin-password";
+const SECRET: &str = "serve-bench-registration-secret";
 
-fn observation(site: u32, i: u32, generation: u32) -> AssetObservation {
-    // Every site uses the same 10.x addresses: identity stays per site.
-    let ip = std::net::Ipv4Addr::from(0x0A00_0000 + (i / 250) * 256 + i % 250 + 1);
-    let mut o = AssetObservation::new(ip.into());
-    let b = i.to_be_bytes();
-    o.mac = Some(MacAddr([0x00, 0x1b, site as u8, b[1], b[2], b[3]]));
-    o.hostname = Some(format!("host-{site}-{i}.corp.lan"));
-    o.vendor =
-        Some(["Hewlett Packard", "Cisco Systems", "Hikvision", "Apple"][i as usize % 4].into());
-    o.open_ports = vec![22, 80, 443];
-    if generation > 0 && i.is_multiple_of(50) {
-        o.open_ports.push(8080);
+fn sites() -> u32 {
+    let total: u32 = std::env::var("BIGR_BENCH_ASSETS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    (total / PER_SITE).max(1)
+}
+
+fn site_name(site: u32) -> String {
+    format!("site-{site:03}")
+}
+
+fn http() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_secs(300)))
+        .build()
+        .into()
+}
+
+/// POSTs until the server takes it (429/503 ask to come back later); the final status.
+fn post(agent: &ureq::Agent, url: &str, token: Option<&str>, body: &[u8]) -> (u16, serde_json::Value) {
+    for _ in 0..100 {
+        let mut req = agent.post(url).header("Content-Type", "application/json");
+        if let Some(t) = token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        let mut res = req.send(body).expect("post");
+        let status = res.status().as_u16();
+        if status == 429 || status == 503 {
+            let wait: u64 = res
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(1);
+            std::thread::sleep(std::time::Duration::from_secs(wait.min(10)));
+            continue;
+        }
+        let v = res.body_mut().read_json().unwrap_or_default();
+        return (status, v);
     }
-    let mut ssh: Service = serde_json::from_value(serde_json::json!({"port": 22})).unwrap();
-    ssh.product = Some("OpenSSH".into());
-    ssh.version = Some(["9.2p1", "8.9p1", "9.8p1", "7.4p1"][i as usize % 4].into());
-    let mut web: Service = serde_json::from_value(serde_json::json!({"port": 80})).unwrap();
-    web.http_server = Some(
-        [
-            "nginx/1.18.0",
-            "Apache/2.4.49 (Unix)",
-            "lighttpd/1.4.59",
-            "Boa/0.94.14rc21",
-        ][i as usize % 4]
-            .into(),
+    panic!("{url}: still refused after 100 tries");
+}
+
+/// Seeds the inventory as a fleet does: one agent per site registers, then delivers its
+/// site's first scan and, a day later, a repeat scan, through the ingest API of a release
+/// `bigr serve`. Prints the ingest throughput.
+fn seed(url: &str) {
+    let server = serve(
+        url,
+        &[
+            ("AGENT_REGISTRATION_SECRET", SECRET),
+            ("BIGR_ADMIN_PASSWORD", PASSWORD),
+        ],
     );
-    o.services = vec![ssh, web];
-    o.category = [
-        Category::AgVeSistemler,
-        Category::Iot,
-        Category::Tasinabilir,
-        Category::Unclassified,
-    ][i as usize % 4];
-    o.device_type = [
-        DeviceType::Server,
-        DeviceType::Camera,
-        DeviceType::Laptop,
-        DeviceType::Unknown,
-    ][i as usize % 4];
-    o.confidence = [0.9, 0.75, 0.5, 0.2][i as usize % 4];
-    o
-}
-
-fn report(site: u32, at: DateTime<Utc>, generation: u32) -> ScanReport {
-    ScanReport {
-        id: uuid::Uuid::now_v7(),
-        target: "10.0.0.0/16".into(),
-        networks: vec!["10.0.0.0/16".parse().unwrap()],
-        method: ScanMethod::Hybrid,
-        started_at: at,
-        completed_at: Some(at + Duration::seconds(30)),
-        partial: false,
-        ports_probed: "22,80,443,8080".parse().unwrap(),
-        privileges: Default::default(),
-        scanner_version: "bench".into(),
-        assets: (0..PER_SITE)
-            .map(|i| observation(site, i, generation))
-            .collect(),
-        certificates: Vec::new(),
-    }
-}
-
-async fn seed(url: &str) {
-    let db = store::open(url, &OpenOptions::default())
-        .await
-        .expect("open");
-    let start = Instant::now();
-    let t0 = Utc::now() - Duration::days(2);
-    for generation in 0..2 {
-        for site in 0..SITES {
-            let r = report(
-                site,
-                t0 + Duration::hours(i64::from(generation) * 24),
-                generation,
+    let base = format!("http://127.0.0.1:{}", server.1);
+    let agent = http();
+    let tokens: Vec<String> = (0..sites())
+        .map(|site| {
+            let body = serde_json::json!({
+                "name": format!("agent-{site:03}"), "site": site_name(site), "secret": SECRET,
+            });
+            let (status, v) = post(
+                &agent,
+                &format!("{base}/api/agents/register"),
+                None,
+                &serde_json::to_vec(&body).unwrap(),
             );
-            store::save_scan(&db, &r, &format!("site-{site:02}"), &SaveOptions::default())
-                .await
-                .expect("save");
+            assert_eq!(status, 201, "{v}");
+            v["token"].as_str().expect("a token").to_string()
+        })
+        .collect();
+    let t0 = Utc::now() - Duration::days(2);
+    let mut assets = 0usize;
+    let mut busy = 0.0;
+    for generation in 0..2 {
+        for (site, token) in tokens.iter().enumerate() {
+            let at = t0 + Duration::hours(i64::from(generation) * 24);
+            let report = realistic::report(site as u32, PER_SITE, generation, at);
+            assets += report.assets.len();
+            let body = serde_json::to_vec(&report).unwrap();
+            let began = Instant::now();
+            let (status, v) = post(
+                &agent,
+                &format!("{base}/api/ingest/discovery"),
+                Some(token),
+                &body,
+            );
+            busy += began.elapsed().as_secs_f64();
+            assert_eq!(status, 201, "{v}");
         }
     }
-    let hash = bigr::password::hash(PASSWORD).unwrap();
-    store::users::add(&db, "admin", &hash, store::users::Role::Admin)
-        .await
-        .expect("admin");
-    db.close().await.ok();
     println!(
-        "seeded {} assets in {SITES} sites, 2 scans each, in {:.1} s",
-        SITES * PER_SITE,
-        start.elapsed().as_secs_f64()
+        "seeded {} sites x {PER_SITE} assets through the ingest API, a first and a repeat scan \
+         each: {assets} assets in {busy:.1} s of ingest ({:.0} assets/s, one report at a time; \
+         target on PostgreSQL >= 20 000/s)",
+        sites(),
+        assets as f64 / busy
     );
 }
 
@@ -203,106 +219,87 @@ fn run(backend: &str, url: &str) -> bool {
     println!("\n== {backend}");
     let server = serve(url, &[]);
     let (cookie, _) = common::login(server.1, PASSWORD);
-    let id = get_json(
-        server.1,
-        &cookie,
-        "/api/data?site=site-07&per_page=1&q=host-7-123",
-    )["items"][0]["id"]
+    // Search words drawn from the data, not from the queries: one asset, many, none.
+    let site = 7 % sites();
+    let [(one, _), (many, _), (none, _)] = realistic::search_words(site);
+    let s = site_name(site);
+    let id = get_json(server.1, &cookie, &format!("/api/data?site={s}&per_page=1&q={one}"))
+        ["items"][0]["id"]
         .as_str()
-        .expect("an asset")
+        .expect("the one asset")
         .to_string();
-    // (label, path, connections, seconds, p99 target; None: measured and reported only)
-    let cases: [(&str, String, u32, u32, Option<f64>); 8] = [
-        (
-            "paged inventory",
-            "/api/data?per_page=100".into(),
-            8,
-            10,
-            Some(50.0),
-        ),
-        (
-            "site + search",
-            "/api/data?site=site-07&q=host-7-12".into(),
-            8,
-            10,
-            Some(50.0),
-        ),
-        // Every site, a rare word: 111 matches among 100 000 (the trigram index on PG, a
-        // scan on SQLite). Beyond the issue's targets: reported, not held to one.
-        (
-            "all-sites search",
-            "/api/data?q=host-7-12".into(),
-            8,
-            10,
-            None,
-        ),
-        (
-            "asset detail",
-            format!("/api/assets/{id}"),
-            8,
-            10,
-            Some(50.0),
-        ),
-        (
-            "compliance (100k)",
-            "/api/compliance".into(),
-            2,
-            15,
-            Some(500.0),
-        ),
-        (
-            "risk (100k)",
-            "/api/risk?per_page=50".into(),
-            2,
-            15,
-            Some(500.0),
-        ),
-        // Not among the issue's targets; the same whole-inventory class, held to its bound.
-        (
-            "CVEs (100k)",
-            "/api/vulnerabilities".into(),
-            2,
-            10,
-            Some(500.0),
-        ),
-        (
-            "topology (100k)",
-            "/api/topology".into(),
-            2,
-            10,
-            Some(500.0),
-        ),
+    let deep = get_json(server.1, &cookie, "/api/data?per_page=100&page=500")["items"][99]["id"]
+        .as_str()
+        .map(|id| format!("ip.asc.{id}"));
+    // The issue's targets: at 100 000 assets, p99 < 50 ms for lists, searches and detail,
+    // and for the analysis views warm, whose first answer after start takes < 300 ms; at a
+    // million, 100 ms, 100 ms and 1 s.
+    let million = sites() * PER_SITE >= 1_000_000;
+    let (list_p99, analysis_p99, analysis_first) = if million {
+        (100.0, 100.0, 1_000.0)
+    } else {
+        (50.0, 50.0, 300.0)
+    };
+    // (label, path, connections, seconds, p99 target, first-answer target)
+    let list = |label, path: String| (label, path, 8, 10, list_p99, None);
+    let analysis = |label, path: &str| (label, path.to_string(), 2, 10, analysis_p99, Some(analysis_first));
+    let mut cases: Vec<(&str, String, u32, u32, f64, Option<f64>)> = vec![
+        analysis("compliance", "/api/compliance"),
+        analysis("risk", "/api/risk?per_page=50"),
+        analysis("CVEs", "/api/vulnerabilities"),
+        analysis("topology", "/api/topology"),
+        list("paged inventory", "/api/data?per_page=100".into()),
+        list("page 500", "/api/data?per_page=100&page=500".into()),
+        list("site, one asset", format!("/api/data?site={s}&q={one}")),
+        list("site, many", format!("/api/data?site={s}&q={many}")),
+        list("all sites, one", format!("/api/data?q={one}")),
+        list("all sites, many", format!("/api/data?q={many}")),
+        list("all sites, none", format!("/api/data?q={none}")),
+        list("asset detail", format!("/api/assets/{id}")),
     ];
+    if let Some(cursor) = deep {
+        cases.insert(
+            6,
+            list(
+                "page 501 by cursor",
+                format!("/api/data?per_page=100&cursor={cursor}"),
+            ),
+        );
+    }
     let mut held = true;
     println!(
         "{:<20} {:>9} {:>9} {:>9}  target p99",
         "endpoint", "p50 ms", "p99 ms", "req/s"
     );
-    for (label, path, conns, secs, target) in &cases {
+    // The analysis views come first: their first answer is the first after start.
+    for (label, path, conns, secs, target, first_target) in &cases {
         // One request first, as on a server in use: the cold load of a cache is not the
         // steady state (it is reported apart).
         let cold = Instant::now();
         get_json(server.1, &cookie, path);
         let cold_ms = cold.elapsed().as_secs_f64() * 1000.0;
         let l = wrk(server.1, &cookie, path, *conns, *secs);
-        let verdict = match target {
-            Some(t) => {
-                let ok = l.p99_ms < *t;
-                held &= ok;
-                format!("< {t} ms: {}", if ok { "held" } else { "MISSED" })
-            }
-            None => "(no target)".to_string(),
-        };
+        let ok = l.p99_ms < *target;
+        held &= ok;
+        let mut verdict = format!("< {target} ms: {}", if ok { "held" } else { "MISSED" });
+        if let Some(t) = first_target {
+            let ok = cold_ms < *t;
+            held &= ok;
+            verdict += &format!("; first {cold_ms:.0} ms, < {t} ms: {}", if ok { "held" } else { "MISSED" });
+        } else {
+            verdict += &format!("  (first request {cold_ms:.0} ms)");
+        }
         println!(
-            "{label:<20} {:>9.1} {:>9.1} {:>9.0}  {verdict}  (first request {cold_ms:.0} ms)",
+            "{label:<20} {:>9.1} {:>9.1} {:>9.0}  {verdict}",
             l.p50_ms, l.p99_ms, l.rps
         );
     }
     let rss = common::peak_rss_mb(server.0.id());
-    let ok = rss < 150.0;
+    let rss_target = if million { 250.0 } else { 150.0 };
+    let ok = rss < rss_target;
     held &= ok;
     println!(
-        "server peak RSS {rss:.0} MB (target < 150 MB: {})",
+        "server peak RSS {rss:.0} MB (target < {rss_target} MB: {})",
         if ok { "held" } else { "MISSED" }
     );
     held &= abuse_phase(server.0.id(), server.1, &cookie);
@@ -353,8 +350,9 @@ async fn main() {
         std::process::exit(2);
     }
     println!(
-        "bigr serve benchmark: {} assets in {SITES} sites (release build, wrk on loopback)",
-        SITES * PER_SITE
+        "bigr serve benchmark: {} realistic assets in {} sites (release build, wrk on loopback)",
+        sites() * PER_SITE,
+        sites()
     );
     // BIGR_BENCH_REUSE=DIR keeps the seeded databases (DIR/bench.db and the PostgreSQL
     // database bigr_bench_reuse) between runs while tuning; BIGR_BENCH_ONLY=sqlite|postgres
@@ -369,7 +367,7 @@ async fn main() {
         let fresh = !file.exists();
         let sqlite = format!("sqlite://{}?mode=rwc", file.display());
         if fresh {
-            seed(&sqlite).await;
+            seed(&sqlite);
         }
         held &= run("SQLite", &sqlite);
     }
@@ -381,7 +379,7 @@ async fn main() {
         match pg {
             Ok(pg) => {
                 if !seeded(&pg.url).await {
-                    seed(&pg.url).await;
+                    seed(&pg.url);
                 }
                 held &= run("PostgreSQL", &pg.url);
                 if reuse.is_none() {
