@@ -553,24 +553,24 @@ fn keyset_after(f: &AssetFilter, anchor: &asset::Model, backend: DbBackend) -> C
     let later = |col: asset::Column, v: sea_orm::Value, descending: bool| {
         if descending { col.lt(v) } else { col.gt(v) }
     };
+    // (address, id) as one row value, which both backends can seek to in the (ip_sort, id)
+    // index; the spelled-out `a > x OR (a = x AND b > y)` is planned as an OR.
+    let row = || {
+        Expr::tuple([
+            Expr::col(asset::Column::IpSort),
+            Expr::col(asset::Column::Id),
+        ])
+    };
+    let anchor_row = Expr::tuple([Expr::value(ip), Expr::value(id)]);
     if f.sort == AssetSort::Ip {
-        let d = f.descending;
-        return Condition::any()
-            .add(later(asset::Column::IpSort, ip.clone().into(), d))
-            .add(
-                Condition::all()
-                    .add(asset::Column::IpSort.eq(ip))
-                    .add(later(asset::Column::Id, id.into(), d)),
-            );
+        return Condition::all().add(if f.descending {
+            row().lt(anchor_row)
+        } else {
+            row().gt(anchor_row)
+        });
     }
     // Ties on the sort column go by address, then id, ascending.
-    let tie = Condition::any()
-        .add(asset::Column::IpSort.gt(ip.clone()))
-        .add(
-            Condition::all()
-                .add(asset::Column::IpSort.eq(ip))
-                .add(asset::Column::Id.gt(id)),
-        );
+    let tie = Condition::all().add(row().gt(anchor_row));
     let col = f.sort.column();
     let anchor_null = match f.sort {
         AssetSort::Hostname => anchor.hostname.is_none(),
