@@ -21,8 +21,8 @@ const DEPARTMENTS: [&str; 12] = [
     "kalite", "yonetim",
 ];
 const PEOPLE: [&str; 16] = [
-    "ayse", "mehmet", "zeynep", "can", "elif", "burak", "deniz", "emre", "selin", "okan",
-    "derya", "murat", "gizem", "kerem", "nazli", "tolga",
+    "ayse", "mehmet", "zeynep", "can", "elif", "burak", "deniz", "emre", "selin", "okan", "derya",
+    "murat", "gizem", "kerem", "nazli", "tolga",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,7 +146,7 @@ fn code(site: u32, i: u32) -> String {
 pub fn hostname(site: u32, i: u32) -> Option<String> {
     let r = role(site, i);
     let n = mix(site, i, 2);
-    if n % 7 == 0 {
+    if n.is_multiple_of(7) {
         return None;
     }
     let dept = pick(&DEPARTMENTS, n >> 3);
@@ -180,27 +180,54 @@ fn services(r: Role, n: u32) -> Vec<Service> {
             smb.version = Some(pick(&["10.0.19045", "10.0.22631", "10.0.17763"], n).into());
             out.push(smb);
             out.push(service(135, "msrpc"));
-            if n % 3 == 0 {
+            if n.is_multiple_of(3) {
                 out.push(service(3389, "rdp"));
             }
         }
         Role::Phone => {
-            if n % 4 == 0 {
+            if n.is_multiple_of(4) {
                 out.push(service(62078, "iphone-sync"));
             }
         }
         Role::Printer => {
             let mut ipp = service(631, "ipp");
-            ipp.product = Some(pick(&["HP LaserJet Pro M404dn", "Brother HL-L2350DW", "Canon iR-ADV C5535", "Kyocera ECOSYS P2040dn"], n).into());
+            ipp.product = Some(
+                pick(
+                    &[
+                        "HP LaserJet Pro M404dn",
+                        "Brother HL-L2350DW",
+                        "Canon iR-ADV C5535",
+                        "Kyocera ECOSYS P2040dn",
+                    ],
+                    n,
+                )
+                .into(),
+            );
             out.push(ipp);
             out.push(service(9100, "jetdirect"));
             let mut web = service(80, "http");
-            web.http_server = Some(pick(&["HP HTTP Server; HP LaserJet", "debut/1.30", "Virata-EmWeb/R6_2_1"], n).into());
+            web.http_server = Some(
+                pick(
+                    &[
+                        "HP HTTP Server; HP LaserJet",
+                        "debut/1.30",
+                        "Virata-EmWeb/R6_2_1",
+                    ],
+                    n,
+                )
+                .into(),
+            );
             out.push(web);
         }
         Role::Camera => {
             let mut rtsp = service(554, "rtsp");
-            rtsp.product = Some(pick(&["Hikvision-Webs", "Dahua Rtsp Server", "AXIS Media Control"], n).into());
+            rtsp.product = Some(
+                pick(
+                    &["Hikvision-Webs", "Dahua Rtsp Server", "AXIS Media Control"],
+                    n,
+                )
+                .into(),
+            );
             out.push(rtsp);
             let mut web = service(80, "http");
             web.http_server = Some(pick(&["App-webs/", "Webs", "lighttpd/1.4.59"], n).into());
@@ -225,26 +252,51 @@ fn services(r: Role, n: u32) -> Vec<Service> {
             ssh.version = Some(pick(&["9.2p1", "8.9p1", "7.4", "9.6"], n).into());
             out.push(ssh);
             let mut web = service(443, "https");
-            web.http_server = Some(pick(&["nginx/1.22.1", "Apache/2.4.49 (Unix)", "Microsoft-IIS/10.0", "nginx/1.18.0"], n >> 2).into());
-            web.http_title = Some(pick(&["Grafana", "GitLab", "Jenkins", "Zabbix", "IIS Windows Server"], n >> 4).into());
+            web.http_server = Some(
+                pick(
+                    &[
+                        "nginx/1.22.1",
+                        "Apache/2.4.49 (Unix)",
+                        "Microsoft-IIS/10.0",
+                        "nginx/1.18.0",
+                    ],
+                    n >> 2,
+                )
+                .into(),
+            );
+            web.http_title = Some(
+                pick(
+                    &[
+                        "Grafana",
+                        "GitLab",
+                        "Jenkins",
+                        "Zabbix",
+                        "IIS Windows Server",
+                    ],
+                    n >> 4,
+                )
+                .into(),
+            );
             out.push(web);
-            if n % 5 == 0 {
+            if n.is_multiple_of(5) {
                 out.push(service(3306, "mysql"));
             }
         }
         Role::NetworkGear => {
             out.push(service(22, "ssh"));
             let mut web = service(443, "https");
-            web.http_title = Some(pick(&["Cisco Web UI", "ArubaOS", "RouterOS", "UniFi"], n).into());
+            web.http_title =
+                Some(pick(&["Cisco Web UI", "ArubaOS", "RouterOS", "UniFi"], n).into());
             out.push(web);
         }
         Role::Iot => {
             let mut web = service(80, "http");
-            web.http_server = Some(pick(&["lwIP/2.1.2", "ESP32 WebServer", "Shelly/1.0"], n).into());
+            web.http_server =
+                Some(pick(&["lwIP/2.1.2", "ESP32 WebServer", "Shelly/1.0"], n).into());
             out.push(web);
         }
         Role::Unknown => {
-            if n % 2 == 0 {
+            if n.is_multiple_of(2) {
                 out.push(service(8080, "http-proxy"));
             }
         }
@@ -271,7 +323,11 @@ fn observation(site: u32, i: u32, generation: u32) -> AssetObservation {
     let r = role(site, i);
     let n = mix(site, i, 3);
     // One in fifty moves to another address on a repeat scan (DHCP), keeping its MAC.
-    let slot = if generation > 0 && n % 50 == 0 { i + 100_000 } else { i };
+    let slot = if generation > 0 && n.is_multiple_of(50) {
+        i + 100_000
+    } else {
+        i
+    };
     let subnet = slot / PER_SUBNET;
     let ip = Ipv4Addr::new(
         10,
@@ -282,7 +338,7 @@ fn observation(site: u32, i: u32, generation: u32) -> AssetObservation {
     let mut o = AssetObservation::new(ip.into());
     let (vendor, oui) = pick(vendors(r), n >> 5);
     // One in twelve sits behind a router: no MAC.
-    if n % 12 != 0 {
+    if !n.is_multiple_of(12) {
         let b = (site * 1_048_576 + i).to_be_bytes();
         o.mac = Some(MacAddr([oui[0], oui[1], oui[2], b[1], b[2], b[3]]));
     }
@@ -305,8 +361,13 @@ fn observation(site: u32, i: u32, generation: u32) -> AssetObservation {
 /// and finds one in a hundred new.
 pub fn report(site: u32, assets: u32, generation: u32, at: DateTime<Utc>) -> ScanReport {
     let seen = (0..assets)
-        .filter(|i| generation == 0 || mix(site, *i, 4) % 100 != 0)
-        .chain((generation > 0).then_some(assets..assets + assets / 100).into_iter().flatten());
+        .filter(|i| generation == 0 || !mix(site, *i, 4).is_multiple_of(100))
+        .chain(
+            (generation > 0)
+                .then_some(assets..assets + assets / 100)
+                .into_iter()
+                .flatten(),
+        );
     ScanReport {
         id: uuid::Uuid::now_v7(),
         // Room for 1 024 subnets: the first scan's, and those devices move to.

@@ -52,7 +52,12 @@ fn http() -> ureq::Agent {
 }
 
 /// POSTs until the server takes it (429/503 ask to come back later); the final status.
-fn post(agent: &ureq::Agent, url: &str, token: Option<&str>, body: &[u8]) -> (u16, serde_json::Value) {
+fn post(
+    agent: &ureq::Agent,
+    url: &str,
+    token: Option<&str>,
+    body: &[u8],
+) -> (u16, serde_json::Value) {
     for _ in 0..100 {
         let mut req = agent.post(url).header("Content-Type", "application/json");
         if let Some(t) = token {
@@ -215,6 +220,9 @@ fn wrk(port: u16, cookie: &str, path: &str, connections: u32, seconds: u32) -> L
     }
 }
 
+/// (label, path, connections, seconds, p99 target in ms, first-answer target in ms)
+type Case = (&'static str, String, u32, u32, f64, Option<f64>);
+
 fn run(backend: &str, url: &str) -> bool {
     println!("\n== {backend}");
     let server = serve(url, &[]);
@@ -223,8 +231,11 @@ fn run(backend: &str, url: &str) -> bool {
     let site = 7 % sites();
     let [(one, _), (many, _), (none, _)] = realistic::search_words(site);
     let s = site_name(site);
-    let id = get_json(server.1, &cookie, &format!("/api/data?site={s}&per_page=1&q={one}"))
-        ["items"][0]["id"]
+    let id = get_json(
+        server.1,
+        &cookie,
+        &format!("/api/data?site={s}&per_page=1&q={one}"),
+    )["items"][0]["id"]
         .as_str()
         .expect("the one asset")
         .to_string();
@@ -242,8 +253,17 @@ fn run(backend: &str, url: &str) -> bool {
     };
     // (label, path, connections, seconds, p99 target, first-answer target)
     let list = |label, path: String| (label, path, 8, 10, list_p99, None);
-    let analysis = |label, path: &str| (label, path.to_string(), 2, 10, analysis_p99, Some(analysis_first));
-    let mut cases: Vec<(&str, String, u32, u32, f64, Option<f64>)> = vec![
+    let analysis = |label, path: &str| {
+        (
+            label,
+            path.to_string(),
+            2,
+            10,
+            analysis_p99,
+            Some(analysis_first),
+        )
+    };
+    let mut cases: Vec<Case> = vec![
         analysis("compliance", "/api/compliance"),
         analysis("risk", "/api/risk?per_page=50"),
         analysis("CVEs", "/api/vulnerabilities"),
@@ -285,7 +305,10 @@ fn run(backend: &str, url: &str) -> bool {
         if let Some(t) = first_target {
             let ok = cold_ms < *t;
             held &= ok;
-            verdict += &format!("; first {cold_ms:.0} ms, < {t} ms: {}", if ok { "held" } else { "MISSED" });
+            verdict += &format!(
+                "; first {cold_ms:.0} ms, < {t} ms: {}",
+                if ok { "held" } else { "MISSED" }
+            );
         } else {
             verdict += &format!("  (first request {cold_ms:.0} ms)");
         }
