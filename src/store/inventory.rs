@@ -517,9 +517,30 @@ pub async fn rows<C: ConnectionTrait>(
     page: PageRequest,
 ) -> StoreResult<Vec<AssetView>> {
     let (query, scope) = ordered(db, f).await?;
-    let query = query.offset(page.offset()).limit(page.per_page);
-    fetch_views(db, query, &scope).await
+    if page.offset() < DEFERRED_JOIN_FROM {
+        let query = query.offset(page.offset()).limit(page.per_page);
+        return fetch_views(db, query, &scope).await;
+    }
+    // Deep pages find their ids first, from the narrow index columns, and only then read
+    // the rows: PostgreSQL otherwise sorts every row in full to skip past the offset (page
+    // 500 of 100 000 took 637 ms).
+    let ids: Vec<Uuid> = query
+        .clone()
+        .select_only()
+        .column(asset::Column::Id)
+        .offset(page.offset())
+        .limit(page.per_page)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    fetch_views(db, query.filter(asset::Column::Id.is_in(ids)), &scope).await
 }
+
+/// From this offset on, a page finds its ids before its rows.
+const DEFERRED_JOIN_FROM: u64 = 1_000;
 
 /// The `per_page` rows that follow asset `after` in the filter's order (keyset paging):
 /// every page costs what the first does. The anchor is read back by id, so the cursor holds

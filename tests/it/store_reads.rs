@@ -776,3 +776,60 @@ async fn cursor_pages_walk_what_numbered_pages_show_on_both_backends() {
     })
     .await;
 }
+
+/// Past the first thousand rows a page finds its ids before its rows: the same rows, in the
+/// same order, as the shallow pages that lead there.
+#[tokio::test]
+async fn deep_numbered_pages_show_what_the_walk_to_them_shows() {
+    on_each_backend(async |t: &TestDb| {
+        let hosts: Vec<_> = (0..1_120u32)
+            .map(|i| {
+                let mut h = host(&format!("10.2.{}.{}", i / 200, 10 + i % 200), None, &[]);
+                h.hostname = (i % 5 != 0).then(|| format!("h{}", i % 37));
+                h
+            })
+            .collect();
+        let r = report(t0(), &["10.2.0.0/16"], "", hosts);
+        save_scan(&t.db, &r, "hq", &SaveOptions::default())
+            .await
+            .unwrap();
+        for (sort, descending) in [
+            (AssetSort::Ip, false),
+            (AssetSort::Ip, true),
+            (AssetSort::Hostname, false),
+        ] {
+            let f = AssetFilter {
+                sort,
+                descending,
+                ..Default::default()
+            };
+            // The first thousand by shallow pages, the rest by cursor: no deep offset.
+            let mut walked = Vec::new();
+            for page in 1..=2 {
+                let rows = inventory::rows(&t.db, &f, PageRequest::new(page, 500).unwrap())
+                    .await
+                    .unwrap();
+                walked.extend(rows.into_iter().map(|a| a.id));
+            }
+            let rest = inventory::rows_after(&t.db, &f, *walked.last().unwrap(), 500)
+                .await
+                .unwrap();
+            walked.extend(rest.into_iter().map(|a| a.id));
+            assert_eq!(walked.len(), 1_120);
+            for page in [21, 22, 23] {
+                let rows = inventory::rows(&t.db, &f, PageRequest::new(page, 50).unwrap())
+                    .await
+                    .unwrap();
+                let from = (page as usize - 1) * 50;
+                let expected = &walked[from..(from + 50).min(walked.len())];
+                let got: Vec<_> = rows.into_iter().map(|a| a.id).collect();
+                assert_eq!(
+                    got, expected,
+                    "{sort:?} desc={descending} page {page} on {}",
+                    t.backend
+                );
+            }
+        }
+    })
+    .await;
+}
