@@ -179,6 +179,7 @@ fn office() -> Option<Office> {
         "NPI1A2B3C.local",
     );
     let phone_mdns = roles::iphone(&lab.hosts[PHONE], "Ayses-iPhone", "Ayse's iPhone");
+    let phone_joined = std::time::Instant::now();
     let samba = svc::samba(&lab.hosts[NAS].ns, "NAS-01", "CORP", true);
     roles::nas_upnp(&lab.hosts[NAS], "NAS-01 (DS920+)", 5000);
     roles::tv(&lab.hosts[TV], "[TV] Living Room");
@@ -188,6 +189,12 @@ fn office() -> Option<Office> {
         roles::iphone_dhcp(&lab.hosts[PHONE], "Ayses-iPhone"),
     ];
     let router = roles::network_device(&lab.hosts[ROUTER], roles::NetworkGear::Router, "gw-01");
+    // A responder that just registered probes its names (~0.75 s), then announces twice, a
+    // second apart, and multicasts a record at most once a second (RFC 6762); a phone that
+    // has been on the network a while answers a query at once. The office has been up a
+    // while.
+    let settled = phone_joined + std::time::Duration::from_millis(2_500);
+    std::thread::sleep(settled.saturating_duration_since(std::time::Instant::now()));
     Some(Office {
         lab,
         _nas: samba,
