@@ -114,7 +114,12 @@ fn a_root_scan_finds_every_host_port_banner_certificate_and_announcement() {
     }
     let Some(lab) = Lab::up(24) else { return };
     let (truth, _mdns) = furnish(&lab);
+    let furnished = std::time::Instant::now();
     let switch = svc::switch_agent(&lab, "labsecret");
+    // The printer's mDNS responder just registered: it probes its name, then announces; a
+    // printer on a real network has long done so (see scan_identify's office).
+    let settled = furnished + std::time::Duration::from_millis(2_500);
+    std::thread::sleep(settled.saturating_duration_since(std::time::Instant::now()));
     let home = home();
     let h = home.path().to_str().unwrap();
     // The agent answers only the second community: both are tried.
