@@ -538,23 +538,26 @@ fn asset_detail_records_and_analysis_with_data() {
         let analytics = c.get("/api/analytics?days=7").json();
         let points = analytics["asset_count_trend"]["points"].as_array().unwrap();
         assert_eq!(points.len(), 7);
-        assert_eq!(points.last().unwrap()["value"], 4, "{analytics}");
-        assert_eq!(
-            analytics["new_vs_missing"]
+        // The day the seed's scans happened (today, unless midnight passed since).
+        let day = &analytics["most_changed_assets"][0]["last_change"]
+            .as_str()
+            .expect("a change")[..10];
+        let on_day = |series: &Value| -> Value {
+            series
                 .as_array()
                 .unwrap()
-                .last()
-                .unwrap()["new"],
-            4
-        );
+                .iter()
+                .find(|p| p["date"] == day)
+                .unwrap_or_else(|| panic!("no point for {day}: {analytics}"))
+                .clone()
+        };
         assert_eq!(
-            analytics["scan_frequency"]
-                .as_array()
-                .unwrap()
-                .last()
-                .unwrap()["scan_count"],
-            2
+            on_day(&analytics["asset_count_trend"]["points"])["value"],
+            4,
+            "{analytics}"
         );
+        assert_eq!(on_day(&analytics["new_vs_missing"])["new"], 4);
+        assert_eq!(on_day(&analytics["scan_frequency"])["scan_count"], 2);
         let topo = c.get("/api/topology").json();
         assert_eq!(topo["node_kinds"]["site"], 2);
         assert_eq!(topo["node_kinds"]["gateway"], 1);
