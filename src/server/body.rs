@@ -183,4 +183,15 @@ impl Paging {
         }
         Ok(crate::store::PageRequest::new(page, per_page)?)
     }
+
+    /// The `cursor` parameter of a list that pages by cursor too: blank counts as absent,
+    /// and a cursor beside a page number is refused (which of the two would hold?).
+    pub fn cursor<'a>(&self, cursor: &'a Option<String>) -> Result<Option<&'a str>, ApiError> {
+        match cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(_) if self.page.is_some() => Err(ApiError::BadRequest(
+                "give `page` or `cursor`, not both".into(),
+            )),
+            given => Ok(given),
+        }
+    }
 }

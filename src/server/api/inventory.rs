@@ -101,19 +101,14 @@ pub async fn data(
     query: Params<DataQuery>,
 ) -> ApiResult<web::Json<inventory::Inventory>> {
     let q = query.0;
-    let page = Paging {
+    let paging = Paging {
         page: q.page,
         per_page: q.per_page,
-    }
-    .request()?;
+    };
+    let page = paging.request()?;
     let filter = q.filter()?;
-    let cursor = match q.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let cursor = match paging.cursor(&q.cursor)? {
         None => None,
-        Some(_) if q.page.is_some() => {
-            return Err(ApiError::BadRequest(
-                "give `page` or `cursor`, not both".into(),
-            ));
-        }
         Some(text) => Some(
             text.parse::<inventory::Cursor>()
                 .map_err(|e| {

@@ -82,11 +82,11 @@ pub async fn change_list(
     q: Params<ChangeQuery>,
 ) -> ApiResult<web::Json<Page<changes::ChangeView>>> {
     let q = q.0;
-    let page = Paging {
+    let paging = Paging {
         page: q.page,
         per_page: q.per_page,
-    }
-    .request()?;
+    };
+    let page = paging.request()?;
     let asset_id = q
         .asset
         .as_deref()
@@ -98,13 +98,8 @@ pub async fn change_list(
             })
         })
         .transpose()?;
-    let after = match q.cursor.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let after = match paging.cursor(&q.cursor)? {
         None => None,
-        Some(_) if q.page.is_some() => {
-            return Err(ApiError::BadRequest(
-                "give `page` or `cursor`, not both".into(),
-            ));
-        }
         Some(c) => Some(Uuid::parse_str(c).map_err(|_| {
             ApiError::BadRequest(format!(
                 "invalid query parameter `cursor`: '{c}' is not a cursor this server gave out"
