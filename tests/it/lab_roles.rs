@@ -22,6 +22,20 @@ fn mac_bytes(mac: &str) -> [u8; 6] {
     out
 }
 
+/// Answers SSDP searches with a UPnP description (`device_type`, friendly name, maker and
+/// model) served over HTTP on `http_port`.
+fn announce_upnp(
+    host: &LabHost,
+    http_port: u16,
+    device_type: &str,
+    friendly: &str,
+    manufacturer: &str,
+    model: &str,
+) {
+    let xml = svc::upnp_description(device_type, friendly, manufacturer, model);
+    svc::ssdp_responder(&host.ns, host.ip, http_port, xml);
+}
+
 /// A Windows 10 PC in domain CORP: NetBIOS, SMB with its names and build, MSRPC, RDP, and
 /// a firewall that drops every other port and ICMP echo.
 pub fn windows_pc(host: &LabHost, name: &'static str) {
@@ -43,13 +57,14 @@ pub fn windows_pc(host: &LabHost, name: &'static str) {
 pub fn printer(host: &LabHost, friendly: &str) {
     svc::serve_exchange(&host.ns, 631, svc::ipp_answer);
     svc::serve_exchange(&host.ns, 9100, svc::pjl_answer);
-    let xml = svc::upnp_description(
+    announce_upnp(
+        host,
+        49152,
         "urn:schemas-upnp-org:device:Printer:1",
         friendly,
         "HP",
         "HP LaserJet Pro M404dn",
     );
-    svc::ssdp_responder(&host.ns, host.ip, 49152, xml);
 }
 
 /// An iPhone announcing itself over mDNS (`_device-info` model iPhone14,2); keep the daemon.
@@ -126,33 +141,36 @@ pub fn iphone_dhcp(host: &LabHost, name: &str) -> svc::DhcpClient {
 pub fn camera(host: &LabHost, friendly: &str) {
     svc::serve_exchange(&host.ns, 554, svc::rtsp_answer);
     svc::serve_http(&host.ns, 80, "App-webs/", "Network Camera");
-    let xml = svc::upnp_description(
+    announce_upnp(
+        host,
+        49152,
         "urn:schemas-upnp-org:device:Basic:1",
         friendly,
         "Hikvision",
         "DS-2CD2143G2-I",
     );
-    svc::ssdp_responder(&host.ns, host.ip, 49152, xml);
 }
 
 /// A Synology DS920+'s UPnP description, served over HTTP on `http_port`.
 pub fn nas_upnp(host: &LabHost, friendly: &str, http_port: u16) {
-    let xml = svc::upnp_description(
+    announce_upnp(
+        host,
+        http_port,
         "urn:schemas-upnp-org:device:Basic:1",
         friendly,
         "Synology",
         "DS920+",
     );
-    svc::ssdp_responder(&host.ns, host.ip, http_port, xml);
 }
 
 /// A Samsung TV known by its UPnP MediaRenderer description.
 pub fn tv(host: &LabHost, friendly: &str) {
-    let xml = svc::upnp_description(
+    announce_upnp(
+        host,
+        9197,
         "urn:schemas-upnp-org:device:MediaRenderer:1",
         friendly,
         "Samsung Electronics",
         "QE55Q70TAT",
     );
-    svc::ssdp_responder(&host.ns, host.ip, 9197, xml);
 }
