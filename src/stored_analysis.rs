@@ -28,30 +28,35 @@ pub async fn compliance(
     Ok(compliance::report(&counts, &subnets, &candidates, total))
 }
 
-/// Every asset of `site` scored and ordered, streamed from the store (the costly part).
-pub async fn risk_ranking(
+/// The risk summary of `site` (None: all sites), summed from the stored scores.
+pub async fn risk_summary(
     db: &DatabaseConnection,
-    cves: &vulns::CveSnapshot,
     site: Option<&str>,
-    now: DateTime<Utc>,
-) -> StoreResult<risk::Ranking> {
-    let mut ranker = risk::Ranker::new(cves, now);
-    store::facts::for_each_scoring(db, site, |a, services| ranker.add_stored(a, services)).await?;
-    Ok(ranker.finish())
+) -> StoreResult<risk::RiskSummary> {
+    Ok(store::scores::risk_totals(db, site).await?.summary())
 }
 
-/// One page of a ranking, from the few assets it lists.
+/// One page of the risk report: the stored order, the profiles computed from the few assets
+/// it lists.
 pub async fn risk_page(
     db: &DatabaseConnection,
     cves: &vulns::CveSnapshot,
-    ranking: &risk::Ranking,
+    summary: risk::RiskSummary,
+    site: Option<&str>,
     page: store::PageRequest,
     now: DateTime<Utc>,
 ) -> StoreResult<risk::RiskReport> {
-    let listed = store::facts::by_ids(db, &ranking.ids_for(page.page, page.per_page)).await?;
+    let top_ids = store::scores::risk_order(db, site, 0, risk::TOP as u64).await?;
+    let page_ids = store::scores::risk_order(db, site, page.offset(), page.per_page).await?;
+    let top = in_order(db, &top_ids).await?;
+    let listed = in_order(db, &page_ids).await?;
+    let listed = risk::Listed {
+        top: &top,
+        page: &listed,
+    };
     Ok(risk::page_of(
-        ranking,
-        &listed,
+        summary,
+        listed,
         cves,
         now,
         page.page,
@@ -66,30 +71,48 @@ pub async fn risk(
     page: store::PageRequest,
     now: DateTime<Utc>,
 ) -> StoreResult<risk::RiskReport> {
-    let ranking = risk_ranking(db, cves, site, now).await?;
-    risk_page(db, cves, &ranking, page, now).await
+    let summary = risk_summary(db, site).await?;
+    risk_page(db, cves, summary, site, page, now).await
 }
 
-/// Every vulnerable asset of `site` in order, with the totals, streamed from the store.
-pub async fn vuln_index(
+/// The facts (with services) of these assets, in this order; one deleted meanwhile is left out.
+async fn in_order(
     db: &DatabaseConnection,
-    cves: &vulns::CveSnapshot,
-    site: Option<&str>,
-) -> StoreResult<vulns::VulnIndex> {
-    let mut indexer = vulns::VulnIndexer::new(cves);
-    store::facts::for_each_scoring(db, site, |a, services| indexer.add_stored(a, services)).await?;
-    Ok(indexer.finish())
+    ids: &[uuid::Uuid],
+) -> StoreResult<Vec<crate::model::AssetFacts>> {
+    let mut by_id: std::collections::HashMap<uuid::Uuid, crate::model::AssetFacts> =
+        store::facts::by_ids(db, ids)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
-/// One page of a vulnerability index, from the few assets it lists.
+/// The CVE totals of `site` (None: all sites), summed from the stored figures.
+pub async fn vuln_totals(
+    db: &DatabaseConnection,
+    site: Option<&str>,
+) -> StoreResult<vulns::VulnTotals> {
+    store::scores::vuln_totals(db, site).await
+}
+
+/// One page of the CVE report: the stored order, the matches of the few assets it lists.
 pub async fn vuln_page(
     db: &DatabaseConnection,
     cves: &vulns::CveSnapshot,
-    index: &vulns::VulnIndex,
+    totals: vulns::VulnTotals,
+    site: Option<&str>,
     listing: vulns::VulnListing,
 ) -> StoreResult<vulns::VulnReport> {
-    let listed = store::facts::by_ids(db, &index.ids_for(listing)).await?;
-    Ok(vulns::page_of(index, &listed, cves, listing))
+    let offset = listing
+        .page
+        .saturating_sub(1)
+        .saturating_mul(listing.per_page);
+    let ids =
+        store::scores::vuln_order(db, site, listing.kev_only, offset, listing.per_page).await?;
+    let listed = in_order(db, &ids).await?;
+    Ok(vulns::page_of(totals, &listed, cves, listing))
 }
 
 pub async fn vulnerabilities(
@@ -98,8 +121,20 @@ pub async fn vulnerabilities(
     site: Option<&str>,
     listing: vulns::VulnListing,
 ) -> StoreResult<vulns::VulnReport> {
-    let index = vuln_index(db, cves, site).await?;
-    vuln_page(db, cves, &index, listing).await
+    let totals = vuln_totals(db, site).await?;
+    vuln_page(db, cves, totals, site, listing).await
+}
+
+/// Brings the stored scores up to date before a one-off answer (the CLI): a new formula or
+/// snapshot since the last run, and assets whose age moved their score. A server does this
+/// in the background instead.
+pub async fn bring_scores_up_to_date(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    store::scores::rescore_stale(db).await?;
+    store::scores::refresh_due(db, now).await?;
+    Ok(())
 }
 
 pub async fn analytics(

@@ -11,6 +11,7 @@ mod m20261203_000006_site_demo;
 mod m20261203_000007_asset_search_delete;
 mod m20261203_000008_asset_names;
 mod m20261203_000009_asset_ipv6;
+mod m20261204_000010_asset_scores;
 
 pub use m20261126_000004_asset_search_trigram::SEARCH_TEXT;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000007_asset_search_delete::Migration),
             Box::new(m20261203_000008_asset_names::Migration),
             Box::new(m20261203_000009_asset_ipv6::Migration),
+            Box::new(m20261204_000010_asset_scores::Migration),
         ]
     }
 }

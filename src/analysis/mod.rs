@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod compliance;
 pub mod ranked;
 pub mod risk;
+pub mod scores;
 pub mod topology;
 pub mod version;
 pub mod vulns;

@@ -1,14 +1,12 @@
 //! Risk 0–10 per asset = 10 × Σ factor × weight, every factor fed from stored data:
 //! CVEs (max CVSS / 10, weight 0.35), exposure of risky open ports (0.25), the asset group
 //! (0.20), age since first seen (0.10) and how often it changed (0.10).
-use super::ranked::{self, Place, Places};
+use super::ranked::{address_number, page_range};
 use super::round;
 use super::vulns::{self, CveSnapshot};
 use crate::model::AssetFacts;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::collections::HashMap;
-use uuid::Uuid;
 
 const W_CVE: f64 = 0.35;
 const W_EXPOSURE: f64 = 0.25;
@@ -56,6 +54,7 @@ fn group(category: &str) -> f64 {
 }
 
 fn age(first_seen: DateTime<Utc>, now: DateTime<Utc>) -> f64 {
+    // The steps are `AGE_STEPS`: 31, 91, 181 and 366 days.
     match (now - first_seen).num_days() {
         d if d > 365 => 1.0,
         d if d > 180 => 0.7,
@@ -75,14 +74,42 @@ fn changes(n: i32) -> f64 {
     }
 }
 
+/// The levels' lower bounds in hundredths of a point, highest first; below the last: info.
+pub const LEVELS: [(i32, &str); 4] = [
+    (800, "critical"),
+    (600, "high"),
+    (400, "medium"),
+    (200, "low"),
+];
+
 pub fn level(score: f64) -> &'static str {
-    match score {
-        s if s >= 8.0 => "critical",
-        s if s >= 6.0 => "high",
-        s if s >= 4.0 => "medium",
-        s if s >= 2.0 => "low",
-        _ => "info",
-    }
+    level_of(centis(score))
+}
+
+/// The level of a score given in hundredths.
+pub fn level_of(centis: i32) -> &'static str {
+    LEVELS
+        .iter()
+        .find(|(from, _)| centis >= *from)
+        .map_or("info", |(_, name)| name)
+}
+
+/// A 0–10 score (two decimals) in hundredths, as the store keeps it: exact to sum and compare.
+pub fn centis(score: f64) -> i32 {
+    (score * 100.0).round() as i32
+}
+
+/// Days since first seen at which the age factor steps up.
+const AGE_STEPS: [i64; 4] = [31, 91, 181, 366];
+
+/// When the age of an asset first seen at `first_seen` next changes its score (None: it has
+/// reached the last step). Stored scores are recomputed then.
+pub fn next_age_step(first_seen: DateTime<Utc>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let days = (now - first_seen).num_days();
+    AGE_STEPS
+        .iter()
+        .find(|step| days < **step)
+        .map(|step| first_seen + chrono::Duration::days(*step))
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -113,6 +140,11 @@ pub struct RiskProfile {
 
 pub fn profile(a: &AssetFacts, cves: &CveSnapshot, now: DateTime<Utc>) -> RiskProfile {
     profile_with(a, &vulns::match_asset(cves, a), now)
+}
+
+/// The 0–10 score of one asset whose CVE matches are known.
+pub fn score_of(a: &AssetFacts, matches: &[vulns::CveMatch], now: DateTime<Utc>) -> f64 {
+    score(a, matches, now).1
 }
 
 /// The factors and the 0–10 score of one asset.
@@ -157,7 +189,7 @@ fn profile_with(a: &AssetFacts, matches: &[vulns::CveMatch], now: DateTime<Utc>)
     }
 }
 
-#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RiskSummary {
     pub assets: usize,
     pub average_risk: f64,
@@ -182,127 +214,83 @@ pub struct RiskReport {
     pub per_page: u64,
 }
 
-/// Every asset's score, highest first, with the summary: the costly part of a risk report,
-/// which the server keeps while the inventory it came from is current. It holds places, not
-/// assets; a page is built from the assets it lists (`ids_for`, then `page_of`).
-#[derive(Clone, Debug, Default)]
-pub struct Ranking {
-    places: Places<f64>,
-    summary: RiskSummary,
+/// The figures a summary is made of, as the store sums them (`store::scores`) or as
+/// `LevelTotals::add` counts them from scores: both give the same `RiskSummary`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LevelTotals {
+    pub assets: u64,
+    pub sum_centis: i64,
+    pub max_centis: i32,
+    /// Assets per level, in `LEVELS` order, then info.
+    pub per_level: [u64; 5],
 }
 
-/// Builds a ranking from assets streamed past it one at a time.
-pub struct Ranker<'a> {
-    matcher: vulns::Matcher<'a>,
-    now: DateTime<Utc>,
-    places: Places<f64>,
-}
-
-impl<'a> Ranker<'a> {
-    pub fn new(cves: &'a CveSnapshot, now: DateTime<Utc>) -> Self {
-        Ranker {
-            matcher: vulns::Matcher::new(cves),
-            now,
-            places: Places::default(),
-        }
+impl LevelTotals {
+    pub fn add(&mut self, centis: i32) {
+        self.assets += 1;
+        self.sum_centis += i64::from(centis);
+        self.max_centis = self.max_centis.max(centis);
+        let at = LEVELS
+            .iter()
+            .position(|(from, _)| centis >= *from)
+            .unwrap_or(LEVELS.len());
+        self.per_level[at] += 1;
     }
 
-    pub fn add(&mut self, a: &AssetFacts) {
-        let score = score(a, self.matcher.matches(a), self.now).1;
-        self.places.push(score, &a.site, &a.ip, a.id);
-    }
-
-    /// `add` for an asset read without its services, given as their stored JSON.
-    pub fn add_stored(&mut self, a: &AssetFacts, services_json: &str) {
-        let score = score(a, self.matcher.matches_json(services_json), self.now).1;
-        self.places.push(score, &a.site, &a.ip, a.id);
-    }
-
-    pub fn finish(mut self) -> Ranking {
-        self.places.sort(|a, b| b.total_cmp(a));
-        let summary = summarise(self.places.all().iter().map(|p| p.key));
-        Ranking {
-            places: self.places,
-            summary,
+    pub fn summary(&self) -> RiskSummary {
+        let average = if self.assets == 0 {
+            0.0
+        } else {
+            round(self.sum_centis as f64 / self.assets as f64 / 100.0, 2)
+        };
+        RiskSummary {
+            assets: self.assets as usize,
+            average_risk: average,
+            max_risk: f64::from(self.max_centis) / 100.0,
+            critical_count: self.per_level[0] as usize,
+            high_count: self.per_level[1] as usize,
+            medium_count: self.per_level[2] as usize,
+            low_count: self.per_level[3] as usize,
+            info_count: self.per_level[4] as usize,
         }
     }
 }
 
-fn summarise(scores: impl Iterator<Item = f64>) -> RiskSummary {
-    let mut s = RiskSummary::default();
-    let mut sum = 0.0;
-    for score in scores {
-        s.assets += 1;
-        sum += score;
-        s.max_risk = s.max_risk.max(score);
-        match level(score) {
-            "critical" => s.critical_count += 1,
-            "high" => s.high_count += 1,
-            "medium" => s.medium_count += 1,
-            "low" => s.low_count += 1,
-            _ => s.info_count += 1,
-        }
-    }
-    if s.assets > 0 {
-        s.average_risk = round(sum / s.assets as f64, 2);
-    }
-    s
+/// The assets one risk page shows, each list in order: the top risks and the page itself.
+pub struct Listed<'a> {
+    pub top: &'a [AssetFacts],
+    pub page: &'a [AssetFacts],
 }
 
-/// Scores every asset of a slice (tests and small inputs; the server streams into a `Ranker`).
-pub fn rank(assets: &[AssetFacts], cves: &CveSnapshot, now: DateTime<Utc>) -> Ranking {
-    let mut ranker = Ranker::new(cves, now);
-    for a in assets {
-        ranker.add(a);
-    }
-    ranker.finish()
-}
-
-impl Ranking {
-    fn top(&self) -> &[Place<f64>] {
-        self.places.page(self.places.len(), 1, TOP as u64)
-    }
-
-    fn listed(&self, page: u64, per_page: u64) -> &[Place<f64>] {
-        self.places.page(self.places.len(), page, per_page)
-    }
-
-    /// The assets a page shows: the top risks and the page itself.
-    pub fn ids_for(&self, page: u64, per_page: u64) -> Vec<Uuid> {
-        ranked::ids_of(&[self.top(), self.listed(page, per_page)])
-    }
-}
-
-/// Builds one report page of `ranking` from the assets it lists (`Ranking::ids_for`, in any
-/// order). An asset deleted since the ranking was made is left out.
+/// One report page: the summary over every asset, with profiles of the assets listed.
 pub fn page_of(
-    ranking: &Ranking,
-    assets: &[AssetFacts],
+    summary: RiskSummary,
+    listed: Listed<'_>,
     cves: &CveSnapshot,
     now: DateTime<Utc>,
     page: u64,
     per_page: u64,
 ) -> RiskReport {
-    let by_id: HashMap<Uuid, &AssetFacts> = assets.iter().map(|a| (a.id, a)).collect();
     let mut matcher = vulns::Matcher::new(cves);
-    let mut build = |listed: &[Place<f64>]| -> Vec<RiskProfile> {
-        listed
+    let mut build = |assets: &[AssetFacts]| -> Vec<RiskProfile> {
+        assets
             .iter()
-            .filter_map(|p| by_id.get(&p.id))
             .map(|a| profile_with(a, matcher.matches(a), now))
             .collect()
     };
     RiskReport {
-        summary: ranking.summary.clone(),
-        top_risks: build(ranking.top()),
-        profiles: build(ranking.listed(page, per_page)),
-        total: ranking.places.len(),
+        total: summary.assets,
+        top_risks: build(listed.top),
+        profiles: build(listed.page),
+        summary,
         page,
         per_page,
     }
 }
 
-/// Profiles every asset and returns the summary with one page of profiles, highest first.
+/// The whole report computed from a slice of assets in memory: what the stored figures must
+/// equal (tests compare them), and the answer for inputs too small to store. Ties are ordered
+/// by site name and address; the store orders them by site id and address.
 pub fn report(
     assets: &[AssetFacts],
     cves: &CveSnapshot,
@@ -310,7 +298,33 @@ pub fn report(
     page: u64,
     per_page: u64,
 ) -> RiskReport {
-    page_of(&rank(assets, cves, now), assets, cves, now, page, per_page)
+    let mut matcher = vulns::Matcher::new(cves);
+    let mut totals = LevelTotals::default();
+    let mut ranked: Vec<(i32, &AssetFacts)> = assets
+        .iter()
+        .map(|a| {
+            let c = centis(score(a, matcher.matches(a), now).1);
+            totals.add(c);
+            (c, a)
+        })
+        .collect();
+    ranked.sort_by(|(x, a), (y, b)| {
+        y.cmp(x)
+            .then_with(|| a.site.cmp(&b.site))
+            .then_with(|| address_number(&a.ip).cmp(&address_number(&b.ip)))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let in_order: Vec<AssetFacts> = ranked.into_iter().map(|(_, a)| a.clone()).collect();
+    let top = &in_order[page_range(in_order.len(), 1, TOP as u64)];
+    let listed = &in_order[page_range(in_order.len(), page, per_page)];
+    page_of(
+        totals.summary(),
+        Listed { top, page: listed },
+        cves,
+        now,
+        page,
+        per_page,
+    )
 }
 
 #[cfg(test)]
@@ -322,6 +336,57 @@ mod tests {
             r#"{"snapshot_date":"d","source":"s","cves":[{"id":"CVE-X","product":"vsftpd","affected":[{"exact":"2.3.4"}],"cvss":9.8,"kev":true,"summary":"backdoor"}]}"#,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn the_age_factor_steps_when_next_age_step_says() {
+        let first = Utc::now() - chrono::Duration::days(10);
+        let a = AssetFacts {
+            category: "iot".into(),
+            first_seen: first,
+            ..Default::default()
+        };
+        let mut now = first;
+        let mut steps = 0;
+        while let Some(due) = next_age_step(first, now) {
+            let before = score_of(&a, &[], due - chrono::Duration::seconds(1));
+            assert!(score_of(&a, &[], due) > before, "step {steps} at {due}");
+            assert_eq!(score_of(&a, &[], now), before, "no step before {due}");
+            now = due;
+            steps += 1;
+        }
+        assert_eq!(steps, AGE_STEPS.len());
+        assert_eq!(
+            score_of(&a, &[], now + chrono::Duration::days(3650)),
+            score_of(&a, &[], now)
+        );
+    }
+
+    #[test]
+    fn totals_give_the_summary_levels_and_an_exact_average() {
+        let mut t = LevelTotals::default();
+        for c in [800, 799, 600, 400, 200, 199, 0, 101] {
+            t.add(c);
+        }
+        let s = t.summary();
+        assert_eq!(
+            (
+                s.critical_count,
+                s.high_count,
+                s.medium_count,
+                s.low_count,
+                s.info_count
+            ),
+            (1, 2, 1, 1, 3)
+        );
+        assert_eq!(s.max_risk, 8.0);
+        assert_eq!(s.average_risk, 3.87); // 3099 / 8 = 387.375 hundredths
+        assert_eq!(level_of(600), "high");
+        assert_eq!(
+            level(5.999),
+            "high",
+            "a score is compared as shown, to two decimals"
+        );
     }
 
     #[test]
@@ -362,7 +427,7 @@ mod tests {
         let now = Utc::now();
         let assets: Vec<AssetFacts> = (0..30)
             .map(|i| AssetFacts {
-                id: Uuid::from_u128(i as u128 + 1),
+                id: uuid::Uuid::from_u128(i as u128 + 1),
                 ip: format!("10.0.0.{i}"),
                 category: "iot".into(),
                 open_ports: (0..i as u16).map(|p| 20 + p).collect(),
@@ -376,21 +441,14 @@ mod tests {
         assert_eq!(r.top_risks.len(), TOP);
         assert!(r.top_risks[0].risk_score >= r.profiles[0].risk_score);
         assert_eq!(r.summary.max_risk, r.top_risks[0].risk_score);
-        // The same page from only the assets it lists (what the server loads by id).
-        let ranking = rank(&assets, &snap(), now);
-        let ids = ranking.ids_for(2, 10);
-        assert_eq!(ids.len(), TOP + 10);
-        let listed: Vec<AssetFacts> = assets
+        let scores: Vec<f64> = report(&assets, &snap(), now, 1, 30)
+            .profiles
             .iter()
-            .filter(|a| ids.contains(&a.id))
-            .cloned()
+            .map(|p| p.risk_score)
             .collect();
-        let from_listed = page_of(&ranking, &listed, &snap(), now, 2, 10);
-        let ips = |r: &RiskReport| r.profiles.iter().map(|p| p.ip.clone()).collect::<Vec<_>>();
-        assert_eq!(ips(&from_listed), ips(&r));
-        assert_eq!(from_listed.summary.assets, 30);
+        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
         // Past the end: an empty page, the same totals.
-        let past = page_of(&ranking, &listed, &snap(), now, 9, 10);
+        let past = report(&assets, &snap(), now, 9, 10);
         assert!(past.profiles.is_empty());
         assert_eq!(past.total, 30);
     }

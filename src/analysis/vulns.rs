@@ -1,7 +1,7 @@
 //! Known vulnerabilities of the products and versions seen in banners, matched against the
 //! CVE snapshot shipped in `assets/cve/` on product *and* version (never "every CVE of this
 //! vendor").
-use super::ranked::{self, Place, Places};
+use super::ranked::{address_number, page_range};
 use super::version;
 use crate::model::{AssetFacts, Service};
 use serde::{Deserialize, Serialize};
@@ -79,9 +79,19 @@ impl CveSnapshot {
         Ok(s)
     }
 
-    /// The snapshot compiled into the binary (parsed once per process).
+    /// The snapshot compiled into the binary, parsed anew.
     pub fn embedded() -> Result<CveSnapshot, String> {
         CveSnapshot::parse(EMBEDDED)
+    }
+
+    /// The snapshot compiled into the binary, parsed once per process: what stored scores are
+    /// computed with. It is part of the binary and a unit test parses it, so failing here is
+    /// a build defect, not bad input.
+    pub fn shared() -> &'static CveSnapshot {
+        static SHARED: std::sync::OnceLock<CveSnapshot> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| {
+            CveSnapshot::embedded().expect("the embedded CVE snapshot parses (unit-tested)")
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -332,8 +342,6 @@ const MATCHER_MEMORY: usize = 4096;
 pub struct Matcher<'a> {
     snapshot: &'a CveSnapshot,
     seen: HashMap<Vec<Service>, Vec<CveMatch>>,
-    /// By the services' stored JSON: a repeated list is not even parsed again.
-    seen_json: HashMap<String, Vec<CveMatch>>,
 }
 
 impl<'a> Matcher<'a> {
@@ -341,7 +349,6 @@ impl<'a> Matcher<'a> {
         Matcher {
             snapshot,
             seen: HashMap::new(),
-            seen_json: HashMap::new(),
         }
     }
 
@@ -355,19 +362,6 @@ impl<'a> Matcher<'a> {
             self.seen.insert(key.to_vec(), found);
         }
         &self.seen[key]
-    }
-
-    /// The matches of a service list given as its stored JSON (unreadable JSON: none).
-    pub fn matches_json(&mut self, json: &str) -> &[CveMatch] {
-        if !self.seen_json.contains_key(json) {
-            if self.seen_json.len() >= MATCHER_MEMORY {
-                self.seen_json.clear();
-            }
-            let services: Vec<Service> = serde_json::from_str(json).unwrap_or_default();
-            let found = match_services(self.snapshot, &services);
-            self.seen_json.insert(json.to_string(), found);
-        }
-        &self.seen_json[json]
     }
 }
 
@@ -407,71 +401,37 @@ pub struct VulnReport {
     pub per_page: u64,
 }
 
-/// How a vulnerable asset ranks: exploited ones first, then by the worst CVSS.
-#[derive(Clone, Copy, Debug)]
-pub struct Worst {
-    kev: bool,
-    max_cvss: f64,
+/// The totals of a CVE report over every asset of the scope, as the store sums them
+/// (`store::scores`) or as `add` counts them in memory.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VulnTotals {
+    pub assets_scanned: usize,
+    pub vulnerable_assets: usize,
+    /// Matches per severity; a severity with none is left out.
+    pub by_severity: std::collections::BTreeMap<String, usize>,
+    pub kev_assets: usize,
 }
 
-/// Every vulnerable asset's place, worst first, with the totals: what the server keeps while
-/// the inventory is current. Pages are built from the assets they list (`ids_for`, `page_of`).
-#[derive(Clone, Debug, Default)]
-pub struct VulnIndex {
-    places: Places<Worst>,
-    assets_scanned: usize,
-    by_severity: std::collections::BTreeMap<String, usize>,
-    kev_assets: usize,
-}
-
-/// Builds a `VulnIndex` from assets streamed past it one at a time.
-pub struct VulnIndexer<'a> {
-    matcher: Matcher<'a>,
-    index: VulnIndex,
-}
-
-impl<'a> VulnIndexer<'a> {
-    pub fn new(snapshot: &'a CveSnapshot) -> Self {
-        VulnIndexer {
-            matcher: Matcher::new(snapshot),
-            index: VulnIndex::default(),
-        }
-    }
-
-    pub fn add(&mut self, a: &AssetFacts) {
-        let matches = self.matcher.matches(a);
-        Self::count(&mut self.index, a, matches);
-    }
-
-    /// `add` for an asset read without its services, given as their stored JSON.
-    pub fn add_stored(&mut self, a: &AssetFacts, services_json: &str) {
-        let matches = self.matcher.matches_json(services_json);
-        Self::count(&mut self.index, a, matches);
-    }
-
-    fn count(index: &mut VulnIndex, a: &AssetFacts, matches: &[CveMatch]) {
-        index.assets_scanned += 1;
+impl VulnTotals {
+    pub fn add(&mut self, matches: &[CveMatch]) {
+        self.assets_scanned += 1;
         if matches.is_empty() {
             return;
         }
+        self.vulnerable_assets += 1;
         for m in matches {
-            *index.by_severity.entry(m.severity.to_string()).or_insert(0) += 1;
+            *self.by_severity.entry(m.severity.to_string()).or_insert(0) += 1;
         }
-        let kev = matches.iter().any(|m| m.kev);
-        index.kev_assets += usize::from(kev);
-        let max_cvss = matches.iter().map(|m| m.cvss).fold(0.0, f64::max);
-        index
-            .places
-            .push(Worst { kev, max_cvss }, &a.site, &a.ip, a.id);
+        self.kev_assets += usize::from(matches.iter().any(|m| m.kev));
     }
 
-    pub fn finish(mut self) -> VulnIndex {
-        self.index.places.sort(|a, b| {
-            b.kev
-                .cmp(&a.kev)
-                .then_with(|| b.max_cvss.total_cmp(&a.max_cvss))
-        });
-        self.index
+    /// How many assets a listing has in all.
+    pub fn listed_len(&self, kev_only: bool) -> usize {
+        if kev_only {
+            self.kev_assets
+        } else {
+            self.vulnerable_assets
+        }
     }
 }
 
@@ -484,24 +444,29 @@ pub struct VulnListing {
     pub per_page: u64,
 }
 
-impl VulnIndex {
-    /// Exploited assets sort first, so the KEV-only listing is a prefix of the whole one.
-    fn listed_len(&self, kev_only: bool) -> usize {
-        if kev_only {
-            self.kev_assets
-        } else {
-            self.places.len()
-        }
-    }
+/// The worst CVEs of an asset in brief, as the store keeps them: what orders the report
+/// (exploited first, then the highest CVSS).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Worst {
+    pub count: usize,
+    pub max_cvss: f64,
+    pub kev: bool,
+    /// Matches rated critical, high, medium and low (the rest are rated none).
+    pub by_severity: [usize; 4],
+}
 
-    fn listed(&self, l: VulnListing) -> &[Place<Worst>] {
-        self.places
-            .page(self.listed_len(l.kev_only), l.page, l.per_page)
-    }
-
-    /// The assets a page shows, to load by id.
-    pub fn ids_for(&self, l: VulnListing) -> Vec<uuid::Uuid> {
-        ranked::ids_of(&[self.listed(l)])
+pub fn worst(matches: &[CveMatch]) -> Worst {
+    let count = |s: &str| matches.iter().filter(|m| m.severity == s).count();
+    Worst {
+        count: matches.len(),
+        max_cvss: matches.iter().map(|m| m.cvss).fold(0.0, f64::max),
+        kev: matches.iter().any(|m| m.kev),
+        by_severity: [
+            count("critical"),
+            count("high"),
+            count("medium"),
+            count("low"),
+        ],
     }
 }
 
@@ -524,46 +489,64 @@ fn asset_vulns(a: &AssetFacts, matches: &[CveMatch]) -> AssetVulns {
     }
 }
 
-/// Builds one report page of `index` from the assets it lists (`VulnIndex::ids_for`, in any
-/// order). An asset deleted or fixed since the index was made is left out.
+/// One report page: the totals with the vulnerable assets listed, in order. An asset fixed
+/// since it was listed is left out.
 pub fn page_of(
-    index: &VulnIndex,
-    assets: &[AssetFacts],
+    totals: VulnTotals,
+    listed: &[AssetFacts],
     snapshot: &CveSnapshot,
     l: VulnListing,
 ) -> VulnReport {
-    let by_id: HashMap<uuid::Uuid, &AssetFacts> = assets.iter().map(|a| (a.id, a)).collect();
     let mut matcher = Matcher::new(snapshot);
-    let listed = index
-        .listed(l)
+    let assets = listed
         .iter()
-        .filter_map(|p| by_id.get(&p.id))
         .filter_map(|a| {
             let matches = matcher.matches(a);
             (!matches.is_empty()).then(|| asset_vulns(a, matches))
         })
         .collect();
     VulnReport {
-        assets_scanned: index.assets_scanned,
-        vulnerable_assets: index.places.len(),
-        by_severity: index.by_severity.clone(),
-        kev_assets: index.kev_assets,
+        total: totals.listed_len(l.kev_only),
+        assets_scanned: totals.assets_scanned,
+        vulnerable_assets: totals.vulnerable_assets,
+        by_severity: totals.by_severity,
+        kev_assets: totals.kev_assets,
         snapshot_date: snapshot.snapshot_date.clone(),
         snapshot_entries: snapshot.len(),
-        assets: listed,
-        total: index.listed_len(l.kev_only),
+        assets,
         page: l.page,
         per_page: l.per_page,
     }
 }
 
-/// The report over a slice of assets (tests and small inputs; the server streams).
+/// The whole report computed from a slice of assets in memory: what the stored figures must
+/// equal (tests compare them). Ties are ordered by site name and address; the store orders
+/// them by site id and address.
 pub fn report(snapshot: &CveSnapshot, assets: &[AssetFacts], l: VulnListing) -> VulnReport {
-    let mut indexer = VulnIndexer::new(snapshot);
+    let mut matcher = Matcher::new(snapshot);
+    let mut totals = VulnTotals::default();
+    let mut listed: Vec<(Worst, &AssetFacts)> = Vec::new();
     for a in assets {
-        indexer.add(a);
+        let matches = matcher.matches(a);
+        totals.add(matches);
+        let w = worst(matches);
+        if w.count > 0 && (w.kev || !l.kev_only) {
+            listed.push((w, a));
+        }
     }
-    page_of(&indexer.finish(), assets, snapshot, l)
+    listed.sort_by(|(x, a), (y, b)| {
+        y.kev
+            .cmp(&x.kev)
+            .then_with(|| y.max_cvss.total_cmp(&x.max_cvss))
+            .then_with(|| a.site.cmp(&b.site))
+            .then_with(|| address_number(&a.ip).cmp(&address_number(&b.ip)))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let page: Vec<AssetFacts> = listed[page_range(listed.len(), l.page, l.per_page)]
+        .iter()
+        .map(|(_, a)| (*a).clone())
+        .collect();
+    page_of(totals, &page, snapshot, l)
 }
 
 #[cfg(test)]
@@ -685,21 +668,13 @@ mod tests {
         let kev = report(&snap, &assets, all(true, 1, 10));
         assert_eq!((kev.total, kev.assets.len()), (1, 1));
         assert_eq!(kev.assets[0].kev_count, 1);
-        // A page is built from the assets it lists alone.
-        let mut indexer = VulnIndexer::new(&snap);
-        assets.iter().for_each(|a| indexer.add(a));
-        let index = indexer.finish();
-        let second = all(false, 2, 2);
-        let ids = index.ids_for(second);
-        assert_eq!(ids, vec![uuid::Uuid::from_u128(4)]);
-        let listed: Vec<AssetFacts> = assets
-            .iter()
-            .filter(|a| ids.contains(&a.id))
-            .cloned()
-            .collect();
-        let page = page_of(&index, &listed, &snap, second);
-        assert_eq!((page.total, page.assets.len()), (3, 1));
-        assert_eq!(page.assets[0].ip, "10.0.0.9");
+        let second = report(&snap, &assets, all(false, 2, 2));
+        assert_eq!((second.total, second.assets.len()), (3, 1));
+        assert_eq!(second.assets[0].ip, "10.0.0.9");
+        assert_eq!(
+            worst(&match_asset(&snap, &assets[1])).by_severity,
+            [1, 0, 0, 0]
+        );
     }
 
     #[test]

@@ -71,6 +71,7 @@ pub async fn compliance(db: &DatabaseConnection, args: SiteListArgs) -> anyhow::
 pub async fn risk(db: &DatabaseConnection, args: RiskArgs) -> anyhow::Result<()> {
     let cves = CveSnapshot::embedded().map_err(anyhow::Error::msg)?;
     let page = PageRequest::new(1, args.top.clamp(1, 500))?;
+    stored_analysis::bring_scores_up_to_date(db, chrono::Utc::now()).await?;
     let r =
         stored_analysis::risk(db, &cves, args.site.as_deref(), page, chrono::Utc::now()).await?;
     if args.json {
@@ -117,6 +118,7 @@ pub async fn vulns(db: &DatabaseConnection, args: VulnsArgs) -> anyhow::Result<(
         page: 1,
         per_page: args.top.clamp(1, crate::store::page::MAX_PER_PAGE),
     };
+    stored_analysis::bring_scores_up_to_date(db, chrono::Utc::now()).await?;
     let r = stored_analysis::vulnerabilities(db, &cves, args.site.as_deref(), listing).await?;
     if args.json {
         return output::json(&r);

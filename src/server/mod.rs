@@ -88,6 +88,9 @@ pub fn start(
     tokio::spawn(sweep_agents(std::sync::Arc::downgrade(
         &state.clone().into_inner(),
     )));
+    tokio::spawn(rescore_after_upgrade(std::sync::Arc::downgrade(
+        &state.clone().into_inner(),
+    )));
     let openapi = routes::openapi();
     let mut server = HttpServer::new(move || routes::app(state.clone(), openapi.clone()))
         .on_connect(move |_, ext| {
@@ -108,16 +111,47 @@ pub fn start(
     })
 }
 
+/// Rescores every asset once if this binary brought a new risk formula or CVE snapshot
+/// (one read when it did not). Answers meanwhile come from the previous scores.
+async fn rescore_after_upgrade(state: std::sync::Weak<state::AppState>) {
+    let Some(s) = state.upgrade() else { return };
+    let db = s.db.clone();
+    drop(s);
+    match crate::store::scores::rescore_stale(&db).await {
+        Ok(0) => {}
+        Ok(n) => {
+            tracing::info!(
+                assets = n,
+                "stored scores recomputed for a new formula or CVE snapshot"
+            );
+            if let Some(s) = state.upgrade() {
+                s.inventory_changed();
+            }
+        }
+        Err(e) => tracing::warn!("rescoring after an upgrade failed: {e}"),
+    }
+}
+
 /// Moves silent agents to stale/offline in the database, so every reader (and every other
-/// instance) sees the same state. Ends when the server is gone.
+/// instance) sees the same state, and rescores assets whose age moved their risk. Ends when
+/// the server is gone.
 async fn sweep_agents(state: std::sync::Weak<state::AppState>) {
     loop {
         let every = match state.upgrade() {
             Some(s) => {
-                match crate::store::agents::sweep(&s.db, chrono::Utc::now()).await {
+                let now = chrono::Utc::now();
+                match crate::store::agents::sweep(&s.db, now).await {
                     Ok(n) if n > 0 => tracing::info!(changed = n, "agent states swept"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!("agent sweep failed: {e}"),
+                }
+                match crate::store::scores::refresh_due(&s.db, now).await {
+                    Ok(n) if n > 0 => {
+                        tracing::debug!(assets = n, "risk scores moved by age");
+                        s.risk.mark_stale();
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!("risk age refresh failed: {e}"),
                 }
                 s.options.sweep_every
             }

@@ -96,10 +96,10 @@ pub struct AppState {
     pub options: ServerOptions,
     pub throttle: LoginThrottle,
     pub metrics: Metrics,
-    /// Risk rankings per site filter: every asset scored (a stream over the inventory).
-    pub risk: Arc<Swr<Arc<crate::analysis::risk::Ranking>>>,
-    /// Vulnerable assets in order per site filter, with the totals.
-    pub vulns: Arc<Swr<Arc<crate::analysis::vulns::VulnIndex>>>,
+    /// Risk summaries per site filter (sums over the stored scores).
+    pub risk: Arc<Swr<Arc<crate::analysis::risk::RiskSummary>>>,
+    /// CVE totals per site filter (sums over the stored figures).
+    pub vulns: Arc<Swr<Arc<crate::analysis::vulns::VulnTotals>>>,
     /// The network graph per site filter (a pass over every asset).
     pub topology: Arc<Swr<Arc<crate::analysis::topology::Topology>>>,
     /// The inventory's group counts per filter (the costly part of a page of `/api/data`).

@@ -95,6 +95,17 @@ fn insert_new(state: &mut SiteState, key: &str, obs: &AssetObservation) -> Uuid 
         missed_scans: 0,
         change_count: 0,
         last_scan_id: Some(state.scan_id),
+        // Scored with the other dirty assets just before they are written (`save_scan`).
+        risk_centis: 0,
+        risk_due: None,
+        cve_count: 0,
+        cve_max: 0.0,
+        cve_kev: false,
+        cve_critical: 0,
+        cve_high: 0,
+        cve_medium: 0,
+        cve_low: 0,
+        scored_with: String::new(),
     });
     state.change(i, NEW_ASSET, None, None, Some(obs.ip.to_string()));
     id

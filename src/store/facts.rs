@@ -1,6 +1,6 @@
 //! What analysis reads about the assets of a site (or all sites): streamed one row at a time
-//! with only the columns it needs (topology skips services; risk and CVE matching get them
-//! as stored JSON), counted in SQL (compliance), or loaded by id for the page being shown.
+//! with only the columns it needs (topology skips services), counted in SQL (compliance), or
+//! loaded by id for the page being shown.
 use super::entity::asset;
 use super::error::StoreResult;
 use super::sites::SiteScope;
@@ -112,63 +112,6 @@ pub async fn for_each<C: ConnectionTrait + sea_orm::StreamTrait>(
     let mut rows = std::pin::pin!(rows);
     while let Some(r) = futures_util::StreamExt::next(&mut rows).await {
         each(facts_of(r?, &scope, false));
-    }
-    Ok(())
-}
-
-/// What scoring an asset reads: less than its facts, and the services as stored JSON.
-#[derive(FromQueryResult)]
-struct ScoringRow {
-    id: Uuid,
-    site_id: Uuid,
-    ip: String,
-    category: String,
-    open_ports: String,
-    first_seen: DateTime<Utc>,
-    change_count: i32,
-    services: String,
-}
-
-/// Hands every asset of `site` (None: all sites) to `each` with only what risk and CVE
-/// matching read (id, site, address, group, ports, first seen, change count) and its services
-/// as stored JSON, so repeated service lists are matched without being parsed again.
-#[tracing::instrument(skip_all, err(level = "debug"))]
-pub async fn for_each_scoring<C: ConnectionTrait + sea_orm::StreamTrait>(
-    db: &C,
-    site: Option<&str>,
-    mut each: impl FnMut(&AssetFacts, &str),
-) -> StoreResult<()> {
-    use asset::Column as A;
-    let (q, scope) = assets_of(db, site).await?;
-    let rows = q
-        .select_only()
-        .columns([
-            A::Id,
-            A::SiteId,
-            A::Ip,
-            A::Category,
-            A::FirstSeen,
-            A::ChangeCount,
-        ])
-        .column_as(Expr::cust("CAST(open_ports AS TEXT)"), "open_ports")
-        .column_as(Expr::cust("CAST(services AS TEXT)"), "services")
-        .into_model::<ScoringRow>()
-        .stream(db)
-        .await?;
-    let mut rows = std::pin::pin!(rows);
-    while let Some(r) = futures_util::StreamExt::next(&mut rows).await {
-        let r = r?;
-        let facts = AssetFacts {
-            id: r.id,
-            site: scope.name(r.site_id).to_string(),
-            ip: r.ip,
-            category: r.category,
-            open_ports: serde_json::from_str(&r.open_ports).unwrap_or_default(),
-            first_seen: r.first_seen,
-            change_count: r.change_count,
-            ..Default::default()
-        };
-        each(&facts, &r.services);
     }
     Ok(())
 }

@@ -18,6 +18,7 @@ pub mod page;
 mod projection;
 mod save_scan;
 pub mod scans;
+pub mod scores;
 pub mod sessions;
 pub mod shield;
 pub mod sites;

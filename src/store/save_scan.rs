@@ -5,6 +5,7 @@ use super::entity::{asset, asset_change, scan, scan_asset};
 use super::error::{StoreError, StoreResult};
 use super::merge::merge_observations;
 use super::{begin_write, certificates, rows_per_insert, sites, subnets};
+use crate::analysis::vulns::CveSnapshot;
 use crate::model::{ReportError, ScanReport};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
@@ -210,7 +211,9 @@ async fn save_once(
     .exec(&txn)
     .await?;
 
-    let dirty = state.dirty_assets();
+    let mut dirty = state.dirty_assets();
+    let mut scorer = super::scores::Scorer::new(CveSnapshot::shared(), Utc::now());
+    dirty.iter_mut().for_each(|a| scorer.fill(a));
     for chunk in dirty.chunks(rows_per_insert::<asset::Entity>()) {
         let rows = chunk.iter().cloned().map(asset::ActiveModel::from);
         asset::Entity::insert_many(rows)

@@ -5,6 +5,7 @@ use super::error::{StoreError, StoreResult};
 use super::inventory::{self, AssetView};
 use super::sites::SiteScope;
 use super::{begin_write, sites};
+use crate::analysis::vulns::CveSnapshot;
 use crate::model::Category;
 use chrono::Utc;
 use sea_orm::{
@@ -63,6 +64,15 @@ async fn write_tag(
         .ok_or_else(|| StoreError::NotFound(format!("asset '{}'", reference.trim())))?;
     let mut row: asset::ActiveModel = a.clone().into();
     edit(&a, &mut row)?;
+    // The group is a risk factor: score the asset as it will be stored.
+    let mut scored = a.clone();
+    if let sea_orm::ActiveValue::Set(category) = &row.category {
+        scored.category = category.clone();
+    }
+    super::scores::Scorer::new(CveSnapshot::shared(), Utc::now()).fill(&mut scored);
+    row.risk_centis = Set(scored.risk_centis);
+    row.risk_due = Set(scored.risk_due);
+    row.scored_with = Set(scored.scored_with);
     let saved = row.update(&txn).await?;
     let view = view_with_site(&txn, &saved).await?;
     txn.commit().await?;

@@ -50,5 +50,7 @@ mod store_copy;
 mod store_migrations;
 /// Store reads the API and CLI rely on: inventory filters and pages, tags, registries.
 mod store_reads;
+/// Stored per-asset analysis equals a pass over every asset, as assets age and upgrades come.
+mod store_scores;
 /// Test databases, seeded reports, the test server, the namespace lab.
 mod support;

@@ -62,17 +62,26 @@ pub async fn risk_report(
     .request()?;
     let site = site_filter(&q.0.site);
     let key = site.clone().unwrap_or_else(|| "*".into());
-    let (db, cves) = (state.db.clone(), state.cves.clone());
-    let ranking = state
+    let db = state.db.clone();
+    let wanted = site.clone();
+    let summary = state
         .risk
         .get(key, move |_| async move {
             Ok(Arc::new(
-                stored_analysis::risk_ranking(&db, &cves, site.as_deref(), Utc::now()).await?,
+                stored_analysis::risk_summary(&db, wanted.as_deref()).await?,
             ))
         })
         .await?;
     Ok(web::Json(
-        stored_analysis::risk_page(&state.db, &state.cves, &ranking, page, Utc::now()).await?,
+        stored_analysis::risk_page(
+            &state.db,
+            &state.cves,
+            (*summary).clone(),
+            site.as_deref(),
+            page,
+            Utc::now(),
+        )
+        .await?,
     ))
 }
 
@@ -106,17 +115,25 @@ pub async fn vulnerability_report(
     };
     let site = site_filter(&q.0.site);
     let key = site.clone().unwrap_or_else(|| "*".into());
-    let (db, cves) = (state.db.clone(), state.cves.clone());
-    let index = state
+    let db = state.db.clone();
+    let wanted = site.clone();
+    let totals = state
         .vulns
         .get(key, move |_| async move {
             Ok(Arc::new(
-                stored_analysis::vuln_index(&db, &cves, site.as_deref()).await?,
+                stored_analysis::vuln_totals(&db, wanted.as_deref()).await?,
             ))
         })
         .await?;
     Ok(web::Json(
-        stored_analysis::vuln_page(&state.db, &state.cves, &index, listing).await?,
+        stored_analysis::vuln_page(
+            &state.db,
+            &state.cves,
+            (*totals).clone(),
+            site.as_deref(),
+            listing,
+        )
+        .await?,
     ))
 }
 

@@ -55,6 +55,19 @@ pub struct Model {
     pub missed_scans: i32,
     pub change_count: i32,
     pub last_scan_id: Option<Uuid>,
+    /// Stored analysis (`store::scores`): the risk score in hundredths, when the asset's age
+    /// next moves it, and its known CVEs in brief; `scored_with` names the formula and CVE
+    /// snapshot that computed them.
+    pub risk_centis: i32,
+    pub risk_due: Option<DateTimeUtc>,
+    pub cve_count: i32,
+    pub cve_max: f64,
+    pub cve_kev: bool,
+    pub cve_critical: i32,
+    pub cve_high: i32,
+    pub cve_medium: i32,
+    pub cve_low: i32,
+    pub scored_with: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}
