@@ -152,11 +152,15 @@ pub async fn analytics(
     Ok(analytics::report(rows, since, days))
 }
 
+/// The network's graph for `site` (None: all sites), or only the part inside `within`. The
+/// networks come from counts in SQL and only the devices drawn (at most
+/// `topology::MAX_DEVICES`) are read, so its cost does not grow with the inventory's rows.
 pub async fn topology(
     db: &DatabaseConnection,
     site: Option<&str>,
+    within: Option<&ipnet::IpNet>,
 ) -> StoreResult<topology::Topology> {
-    let subnets: Vec<topology::KnownSubnet> = store::subnets::list(db, site)
+    let registered: Vec<topology::KnownSubnet> = store::subnets::list(db, site)
         .await?
         .into_iter()
         .filter_map(|s| {
@@ -167,12 +171,66 @@ pub async fn topology(
             })
         })
         .collect();
+    let subnets = match within {
+        Some(w) => subnets_in_view(registered, w),
+        None => registered,
+    };
     let switches: Vec<(String, String)> = store::switches::list(db, site)
         .await?
         .into_iter()
         .map(|s| (s.site, s.host))
         .collect();
     let mut builder = topology::TopologyBuilder::new(&subnets, &switches);
-    store::facts::for_each(db, site, |a| builder.add(&a)).await?;
-    Ok(builder.finish())
+    let mut total = 0;
+    for (site, net, n) in store::facts::per_network(db, site, within).await? {
+        total += n as usize;
+        builder.add_site(&site);
+        let registered = subnets.iter().filter(|s| s.site == site);
+        if registered.clone().any(|s| s.net.contains(&net)) {
+            continue; // every asset of it belongs to a registered subnet
+        }
+        let inside: Vec<ipnet::IpNet> = registered
+            .filter(|s| net.contains(&s.net))
+            .map(|s| s.net)
+            .collect();
+        // What of `net` is in view: all of it, or the part `within` asks for.
+        let seen = within.filter(|w| net.contains(*w)).unwrap_or(&net);
+        if inside.is_empty() || store::facts::count_outside(db, &site, seen, &inside).await? > 0 {
+            builder.add_network(&site, net);
+        }
+    }
+    let reach = store::facts::Reach {
+        site,
+        within,
+        limit: Some(topology::MAX_DEVICES as u64),
+    };
+    store::facts::for_each(db, reach, |a| builder.add(&a)).await?;
+    Ok(builder.finish_of(total))
+}
+
+/// The registered subnets a view of `within` shows: those inside it, and (per site) the
+/// narrowest one holding it when it is not registered itself, where its other devices belong.
+fn subnets_in_view(
+    registered: Vec<topology::KnownSubnet>,
+    within: &ipnet::IpNet,
+) -> Vec<topology::KnownSubnet> {
+    let mut holders: std::collections::BTreeMap<String, topology::KnownSubnet> = Default::default();
+    let mut shown = Vec::new();
+    for s in registered {
+        if within.contains(&s.net) {
+            shown.push(s);
+        } else if s.net.contains(within)
+            && holders
+                .get(&s.site)
+                .is_none_or(|h| h.net.prefix_len() < s.net.prefix_len())
+        {
+            holders.insert(s.site.clone(), s);
+        }
+    }
+    for (site, holder) in holders {
+        if !shown.iter().any(|s| s.site == site && s.net == *within) {
+            shown.push(holder);
+        }
+    }
+    shown
 }

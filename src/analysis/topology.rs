@@ -128,9 +128,7 @@ impl<'a> TopologyBuilder<'a> {
 
     /// Adds a node hanging off its site, once.
     fn contained(&mut self, id: String, kind: &'static str, label: String, site: &str) {
-        if !self.sites.contains(site) {
-            self.sites.insert(site.to_string());
-        }
+        self.add_site(site);
         if self.seen.insert(id.clone()) {
             self.edges.push(Edge {
                 source: format!("site:{site}"),
@@ -152,11 +150,26 @@ impl<'a> TopologyBuilder<'a> {
         id
     }
 
+    /// Adds the node of a network holding assets that no registered subnet covers.
+    pub fn add_network(&mut self, site: &str, net: IpNet) {
+        self.contained(
+            format!("subnet:{site}/{net}"),
+            "subnet",
+            net.to_string(),
+            site,
+        );
+    }
+
+    /// Counts a site that holds assets (its node leads the graph).
+    pub fn add_site(&mut self, site: &str) {
+        if !self.sites.contains(site) {
+            self.sites.insert(site.to_string());
+        }
+    }
+
     pub fn add(&mut self, a: &AssetFacts) {
         self.assets += 1;
-        if !self.sites.contains(&a.site) {
-            self.sites.insert(a.site.clone());
-        }
+        self.add_site(&a.site);
         let Ok(ip) = a.ip.parse::<IpAddr>() else {
             return;
         };
@@ -217,6 +230,14 @@ impl<'a> TopologyBuilder<'a> {
         self.edges.push(edge);
     }
 
+    /// `finish` for a graph drawn from some of `total` assets, whose networks were added
+    /// (`add_network`) from counts.
+    pub fn finish_of(mut self, total: usize) -> Topology {
+        self.omitted = total.saturating_sub(self.drawn);
+        self.assets = total;
+        self.finish()
+    }
+
     pub fn finish(self) -> Topology {
         let mut nodes: Vec<Node> = self
             .sites
@@ -238,7 +259,8 @@ impl<'a> TopologyBuilder<'a> {
     }
 }
 
-/// The graph of a slice of assets (tests and small inputs; the server streams).
+/// The graph of a slice of assets in memory: what the graph drawn from the store must equal
+/// (tests compare them), and the answer for small inputs.
 pub fn build(
     assets: &[AssetFacts],
     subnets: &[KnownSubnet],

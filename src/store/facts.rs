@@ -1,6 +1,6 @@
 //! What analysis reads about the assets of a site (or all sites): streamed one row at a time
-//! with only the columns it needs (topology skips services), counted in SQL (compliance), or
-//! loaded by id for the page being shown.
+//! with only the columns it needs (topology skips services), counted in SQL (compliance and
+//! the network's shape), or loaded by id for the page being shown.
 use super::entity::asset;
 use super::error::StoreResult;
 use super::sites::SiteScope;
@@ -94,26 +94,131 @@ async fn assets_of<C: ConnectionTrait>(
     ))
 }
 
-/// Hands every asset of `site` (None: all sites), without its services, to `each`, ordered
-/// by site and address, one row at a time: 100 000 assets are never all in memory at once.
+/// Which assets a read covers: one site or all, optionally one address range, and at most
+/// `limit` of them (in site and address order).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Reach<'a> {
+    pub site: Option<&'a str>,
+    pub within: Option<&'a ipnet::IpNet>,
+    pub limit: Option<u64>,
+}
+
+/// Hands the assets `reach` covers, without their services, to `each`, ordered by site and
+/// address, one row at a time: 100 000 assets are never all in memory at once.
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn for_each<C: ConnectionTrait + sea_orm::StreamTrait>(
     db: &C,
-    site: Option<&str>,
+    reach: Reach<'_>,
     mut each: impl FnMut(AssetFacts),
 ) -> StoreResult<()> {
     use asset::Column as A;
-    let (q, scope) = assets_of(db, site).await?;
-    let q = q
+    let (mut q, scope) = assets_of(db, reach.site).await?;
+    if let Some(net) = reach.within {
+        let (lo, hi) = super::identity::ip_sort_range(net);
+        q = q.filter(A::IpSort.between(lo, hi));
+    }
+    let mut q = q
         .order_by_asc(A::SiteId)
         .order_by_asc(A::IpSort)
         .order_by_asc(A::Id);
+    if let Some(n) = reach.limit {
+        q = q.limit(n);
+    }
     let rows = select_facts(q, false).stream(db).await?;
     let mut rows = std::pin::pin!(rows);
     while let Some(r) = futures_util::StreamExt::next(&mut rows).await {
         each(facts_of(r?, &scope, false));
     }
     Ok(())
+}
+
+/// Assets per site and implied network (the /24 of an IPv4 address, the /64 of an IPv6 one),
+/// counted in SQL from the (site, address) index: the shape of the network without a row
+/// per asset.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn per_network<C: ConnectionTrait>(
+    db: &C,
+    site: Option<&str>,
+    within: Option<&ipnet::IpNet>,
+) -> StoreResult<Vec<(String, ipnet::IpNet, u64)>> {
+    let b = db.get_database_backend();
+    let scope = SiteScope::of(db, site).await?;
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut conds: Vec<String> = Vec::new();
+    if let Some(id) = scope.id() {
+        values.push(id.into());
+        conds.push(format!("site_id = {}", super::placeholder(b, values.len())));
+    }
+    if let Some(net) = within {
+        let (lo, hi) = super::identity::ip_sort_range(net);
+        values.push(lo.into());
+        values.push(hi.into());
+        conds.push(format!(
+            "ip_sort BETWEEN {} AND {}",
+            super::placeholder(b, values.len() - 1),
+            super::placeholder(b, values.len())
+        ));
+    }
+    let filter = if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    };
+    // `ip_sort` is 32 hex digits of the IPv6(-mapped) address: an IPv4 /24 is its first 30
+    // digits, an IPv6 /64 its first 16.
+    let sql = format!(
+        "SELECT site_id, CASE WHEN substr(ip_sort, 1, 24) = '{V4_MAPPED}' \
+         THEN substr(ip_sort, 1, 30) ELSE substr(ip_sort, 1, 16) END AS net, \
+         CAST(COUNT(*) AS BIGINT) AS n FROM assets {filter} GROUP BY 1, 2"
+    );
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(b, sql, values))
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let site_id: Uuid = r.try_get("", "site_id")?;
+        let prefix: String = r.try_get("", "net")?;
+        let n: i64 = r.try_get("", "n")?;
+        if let Some(net) = network_of_prefix(&prefix) {
+            out.push((scope.name(site_id).to_string(), net, n.max(0) as u64));
+        }
+    }
+    Ok(out)
+}
+
+/// `ip_sort`'s leading digits of an IPv4-mapped address.
+const V4_MAPPED: &str = "00000000000000000000ffff";
+
+/// The network a `per_network` prefix stands for.
+fn network_of_prefix(prefix: &str) -> Option<ipnet::IpNet> {
+    let n = u128::from_str_radix(&format!("{prefix:0<32}"), 16).ok()?;
+    let v6 = std::net::Ipv6Addr::from(n);
+    match (prefix.len(), v6.to_ipv4_mapped()) {
+        (30, Some(v4)) => ipnet::Ipv4Net::new(v4, 24).ok().map(Into::into),
+        (16, _) => ipnet::Ipv6Net::new(v6, 64).ok().map(Into::into),
+        _ => None,
+    }
+}
+
+/// Assets of `site` inside `net` but outside every one of `except`.
+pub async fn count_outside<C: ConnectionTrait>(
+    db: &C,
+    site: &str,
+    net: &ipnet::IpNet,
+    except: &[ipnet::IpNet],
+) -> StoreResult<u64> {
+    use asset::Column as A;
+    use sea_orm::PaginatorTrait;
+    let scope = SiteScope::of(db, Some(site)).await?;
+    let (lo, hi) = super::identity::ip_sort_range(net);
+    let mut q = scope
+        .filter(asset::Entity::find(), A::SiteId)
+        .filter(A::IpSort.between(lo, hi));
+    for e in except {
+        let (lo, hi) = super::identity::ip_sort_range(e);
+        q = q.filter(A::IpSort.not_between(lo, hi));
+    }
+    Ok(q.count(db).await?)
 }
 
 /// Bound parameters per `IN (…)` list, well under every backend's limit.

@@ -562,6 +562,25 @@ fn asset_detail_records_and_analysis_with_data() {
         assert_eq!(topo["node_kinds"]["site"], 2);
         assert_eq!(topo["node_kinds"]["gateway"], 1);
         assert_eq!(topo["assets"], 4);
+        // One subnet opened on demand: only the devices inside it.
+        let gateway = topo["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["kind"] == "gateway")
+            .unwrap();
+        let (site, ip) = (
+            gateway["site"].as_str().unwrap(),
+            gateway["ip"].as_str().unwrap(),
+        );
+        let part = c
+            .get(&format!("/api/topology?site={site}&subnet={ip}/32"))
+            .json();
+        assert_eq!(part["assets"], 1, "{part}");
+        assert_eq!(part["node_kinds"]["gateway"], 1);
+        let bad = c.get("/api/topology?subnet=10.0.0.0/33");
+        assert_eq!(bad.status, 400);
+        assert!(bad.error().contains("subnet"), "{}", bad.error());
     });
 }
 

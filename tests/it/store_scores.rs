@@ -76,7 +76,11 @@ async fn seed(t: &TestDb, now: DateTime<Utc>) {
 /// Every asset of `site` with its services: the input of the whole-inventory pass.
 async fn all_facts(t: &TestDb, site: Option<&str>) -> Vec<AssetFacts> {
     let mut ids = Vec::new();
-    store::facts::for_each(&t.db, site, |a| ids.push(a.id))
+    let reach = store::facts::Reach {
+        site,
+        ..Default::default()
+    };
+    store::facts::for_each(&t.db, reach, |a| ids.push(a.id))
         .await
         .unwrap();
     store::facts::by_ids(&t.db, &ids).await.unwrap()
@@ -266,6 +270,101 @@ async fn stored_scores_follow_age_and_a_new_formula_or_snapshot() {
             0,
             "rescored once: its next step is 60 days away"
         );
+    })
+    .await;
+}
+
+/// Node ids with kinds, and edges, as sets: the graph without its order.
+fn shape(t: &bigr::analysis::topology::Topology) -> (Vec<String>, Vec<String>) {
+    let mut nodes: Vec<String> = t
+        .nodes
+        .iter()
+        .map(|n| format!("{} {} {}", n.kind, n.id, n.label))
+        .collect();
+    let mut edges: Vec<String> = t
+        .edges
+        .iter()
+        .map(|e| format!("{} {}->{} {:?}", e.kind, e.source, e.target, e.label))
+        .collect();
+    nodes.sort();
+    edges.sort();
+    (nodes, edges)
+}
+
+#[tokio::test]
+async fn the_stored_topology_equals_a_pass_over_every_asset() {
+    use bigr::analysis::topology::{self, KnownSubnet};
+    on_each_backend(async |t: &TestDb| {
+        let now = Utc::now();
+        seed(t, now).await;
+        // hq: one registered subnet covers 10.1.0.0/24 whole; branch: one holds part of its
+        // /24 (the rest stays an implied subnet), another holds no asset at all.
+        for (site, cidr) in [
+            ("hq", "10.1.0.0/23"),
+            ("branch", "10.2.0.0/27"),
+            ("branch", "10.7.0.0/24"),
+        ] {
+            store::subnets::add(&t.db, site, cidr, "lab", None)
+                .await
+                .unwrap();
+        }
+        let all = all_facts(t, None).await;
+        let known: Vec<KnownSubnet> = store::subnets::list(&t.db, None)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| KnownSubnet {
+                net: s.cidr.parse().unwrap(),
+                site: s.site,
+                label: s.label,
+            })
+            .collect();
+        for site in [None, Some("hq"), Some("branch")] {
+            let facts: Vec<AssetFacts> = all
+                .iter()
+                .filter(|a| site.is_none_or(|s| a.site == s))
+                .cloned()
+                .collect();
+            let subnets: Vec<KnownSubnet> = known
+                .iter()
+                .filter(|k| site.is_none_or(|s| k.site == s))
+                .map(|k| KnownSubnet {
+                    net: k.net,
+                    site: k.site.clone(),
+                    label: k.label.clone(),
+                })
+                .collect();
+            let expected = topology::build(&facts, &subnets, &[]);
+            let got = stored_analysis::topology(&t.db, site, None).await.unwrap();
+            assert_eq!(shape(&got), shape(&expected), "{} {site:?}", t.backend);
+            assert_eq!((got.assets, got.devices_omitted), (expected.assets, 0));
+            assert!(
+                got.nodes
+                    .iter()
+                    .any(|n| n.id == "subnet:branch/10.2.0.0/24")
+                    == site.is_none_or(|s| s == "branch"),
+                "branch's assets outside its /27 keep their implied /24"
+            );
+        }
+        // One subnet on demand: only what is inside it.
+        let net: ipnet::IpNet = "10.2.0.0/27".parse().unwrap();
+        let got = stored_analysis::topology(&t.db, Some("branch"), Some(&net))
+            .await
+            .unwrap();
+        let inside: Vec<AssetFacts> = all
+            .iter()
+            .filter(|a| {
+                a.site == "branch" && net.contains(&a.ip.parse::<std::net::IpAddr>().unwrap())
+            })
+            .cloned()
+            .collect();
+        let subnets = [KnownSubnet {
+            net,
+            site: "branch".into(),
+            label: "lab".into(),
+        }];
+        assert_eq!(shape(&got), shape(&topology::build(&inside, &subnets, &[])));
+        assert_eq!(got.assets, inside.len());
     })
     .await;
 }

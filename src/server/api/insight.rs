@@ -166,21 +166,43 @@ pub async fn analytics_report(
     ))
 }
 
-#[utoipa::path(tag = "analysis", params(SiteOnly), responses((status = 200, body = topology::Topology), (status = 401, body = ErrorBody)))]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TopologyQuery {
+    pub site: Option<String>,
+    /// Only the part of the graph inside this network (CIDR): a subnet opened on demand.
+    pub subnet: Option<String>,
+}
+
+#[utoipa::path(tag = "analysis", params(TopologyQuery), responses((status = 200, body = topology::Topology), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 #[get("/topology")]
 pub async fn topology_graph(
     state: web::Data<AppState>,
     _who: SignedIn,
-    q: Params<SiteOnly>,
+    q: Params<TopologyQuery>,
 ) -> ApiResult<web::Json<Arc<topology::Topology>>> {
     let site = site_filter(&q.0.site);
-    let key = site.clone().unwrap_or_else(|| "*".into());
+    let within: Option<ipnet::IpNet> = match q.0.subnet.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => Some(text.parse::<ipnet::IpNet>().map(|n| n.trunc()).map_err(|_| {
+            ApiError::BadRequest(format!(
+                "invalid query parameter `subnet`: '{}' is not a network in CIDR form (10.0.0.0/24)",
+                text.chars().take(64).collect::<String>()
+            ))
+        })?),
+    };
+    let key = format!(
+        "{}|{}",
+        site.as_deref().unwrap_or("*"),
+        within.map(|n| n.to_string()).unwrap_or_default()
+    );
     let db = state.db.clone();
     let graph = state
         .topology
         .get(key, move |_| async move {
             Ok(Arc::new(
-                stored_analysis::topology(&db, site.as_deref()).await?,
+                stored_analysis::topology(&db, site.as_deref(), within.as_ref()).await?,
             ))
         })
         .await?;

@@ -1308,6 +1308,8 @@ export interface Operations {
     pathParams: never
     query: {
       site?: string
+      /** Only the part of the graph inside this network (CIDR): a subnet opened on demand. */
+      subnet?: string
     }
     body: never
     response: Topology
