@@ -14,6 +14,7 @@ pub mod identity;
 pub mod inventory;
 mod merge;
 pub mod migrate;
+mod nodelay;
 pub mod page;
 mod projection;
 mod save_scan;

@@ -5,8 +5,10 @@ use super::entity::asset;
 use super::error::StoreResult;
 use super::identity::{ip_sort_key, ip_sort_range};
 use crate::model::AssetObservation;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
-use std::collections::{BTreeSet, HashSet};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 /// Values per `IN (…)` list: well inside SQLite's and PostgreSQL's parameter limits.
@@ -41,42 +43,49 @@ pub async fn load<C: ConnectionTrait>(
         .map(|(_, o)| ip_sort_key(o.ip))
         .collect();
     ips.extend(touched.extra_ips.iter().map(|ip| ip_sort_key(*ip)));
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    let mut keep = |rows: Vec<asset::Model>, out: &mut Vec<asset::Model>| {
-        for row in rows {
-            if seen.insert(row.id) {
-                out.push(row);
-            }
-        }
-    };
+    // Ids first (the indexes answer them), then each row once: a report that names every
+    // asset of the networks it swept would otherwise read every row three times over.
+    let mut ids: BTreeSet<Uuid> = BTreeSet::new();
     let keys: Vec<&str> = keys.into_iter().collect();
     for chunk in keys.chunks(PER_QUERY) {
-        let rows = in_site(site_id)
-            .filter(asset::Column::IdentityKey.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?;
-        keep(rows, &mut out);
+        let q = in_site(site_id).filter(asset::Column::IdentityKey.is_in(chunk.iter().copied()));
+        ids.extend(ids_of(db, q).await?);
     }
     let ips: Vec<String> = ips.into_iter().collect();
     for chunk in ips.chunks(PER_QUERY) {
-        let rows = in_site(site_id)
-            .filter(asset::Column::IpSort.is_in(chunk.iter().cloned()))
-            .all(db)
-            .await?;
-        keep(rows, &mut out);
+        let q = in_site(site_id).filter(asset::Column::IpSort.is_in(chunk.iter().cloned()));
+        ids.extend(ids_of(db, q).await?);
     }
     for chunk in touched.networks.chunks(RANGES_PER_QUERY) {
         let any = chunk.iter().fold(Condition::any(), |c, net| {
             let (lo, hi) = ip_sort_range(net);
             c.add(asset::Column::IpSort.between(lo, hi))
         });
-        let rows = in_site(site_id).filter(any).all(db).await?;
-        keep(rows, &mut out);
+        ids.extend(ids_of(db, in_site(site_id).filter(any)).await?);
     }
-    // The order the whole-site load had (by id), so change rows come out the same.
-    out.sort_by_key(|a| a.id);
+    // In id order, as the whole-site load had, so change rows come out the same.
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(PER_QUERY) {
+        let rows = asset::Entity::find()
+            .filter(asset::Column::Id.is_in(chunk.iter().copied()))
+            .order_by_asc(asset::Column::Id)
+            .all(db)
+            .await?;
+        out.extend(rows);
+    }
     Ok(out)
+}
+
+async fn ids_of<C: ConnectionTrait>(
+    db: &C,
+    q: sea_orm::Select<asset::Entity>,
+) -> StoreResult<Vec<Uuid>> {
+    Ok(q.select_only()
+        .column(asset::Column::Id)
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?)
 }
 
 fn in_site(site_id: Uuid) -> sea_orm::Select<asset::Entity> {
