@@ -12,6 +12,7 @@ mod m20261203_000007_asset_search_delete;
 mod m20261203_000008_asset_names;
 mod m20261203_000009_asset_ipv6;
 mod m20261204_000010_asset_scores;
+mod m20261204_000011_asset_compliance_index;
 
 pub use m20261126_000004_asset_search_trigram::SEARCH_TEXT;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_asset_names::Migration),
             Box::new(m20261203_000009_asset_ipv6::Migration),
             Box::new(m20261204_000010_asset_scores::Migration),
+            Box::new(m20261204_000011_asset_compliance_index::Migration),
         ]
     }
 }
