@@ -146,7 +146,11 @@ impl<S: Scanner> Agent<S> {
         let waiting = self.queue.depth();
         {
             let mut s = lock(&self.status);
-            s.cycles += 1;
+            // A cycle counts once its scan ran to the end: one cut short by a stop made no
+            // report, and counting it would promise the server a report that never existed.
+            if scanned != Scanned::Abandoned {
+                s.cycles += 1;
+            }
             s.queue_depth = waiting;
             s.save(&self.home);
         }

@@ -68,10 +68,20 @@ pub async fn compliance(db: &DatabaseConnection, args: SiteListArgs) -> anyhow::
     Ok(())
 }
 
+/// Brings stored scores up to date before answering; a database this user may only read
+/// still answers, from the scores it holds.
+async fn up_to_date(db: &DatabaseConnection) {
+    if let Err(e) = stored_analysis::bring_scores_up_to_date(db, chrono::Utc::now()).await {
+        tracing::warn!(
+            "stored scores were not brought up to date ({e}); answering from those held"
+        );
+    }
+}
+
 pub async fn risk(db: &DatabaseConnection, args: RiskArgs) -> anyhow::Result<()> {
     let cves = CveSnapshot::embedded().map_err(anyhow::Error::msg)?;
     let page = PageRequest::new(1, args.top.clamp(1, 500))?;
-    stored_analysis::bring_scores_up_to_date(db, chrono::Utc::now()).await?;
+    up_to_date(db).await;
     let r =
         stored_analysis::risk(db, &cves, args.site.as_deref(), page, chrono::Utc::now()).await?;
     if args.json {
@@ -118,7 +128,7 @@ pub async fn vulns(db: &DatabaseConnection, args: VulnsArgs) -> anyhow::Result<(
         page: 1,
         per_page: args.top.clamp(1, crate::store::page::MAX_PER_PAGE),
     };
-    stored_analysis::bring_scores_up_to_date(db, chrono::Utc::now()).await?;
+    up_to_date(db).await;
     let r = stored_analysis::vulnerabilities(db, &cves, args.site.as_deref(), listing).await?;
     if args.json {
         return output::json(&r);

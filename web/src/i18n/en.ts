@@ -347,6 +347,10 @@ export const en = {
   'topology.fit': 'Fit',
   'topology.empty': 'Nothing to draw yet.',
   'topology.omitted': '{n} devices are not drawn (the graph shows at most 5,000).',
+  'topology.openSubnet': 'Open one subnet on its own:',
+  'topology.pickSubnet': 'Choose a subnet…',
+  'topology.subnetShown': 'Showing only subnet {subnet}.',
+  'topology.whole': 'Show the whole network',
   'topology.help':
     'Click a subnet or switch to open or close it, a device to open its page. Drag to pan, scroll or use the buttons to zoom.',
   'topology.devices': '{n} devices',

@@ -344,6 +344,10 @@ export const tr: Record<MessageKey, string> = {
   'topology.fit': 'Sığdır',
   'topology.empty': 'Henüz çizilecek bir şey yok.',
   'topology.omitted': '{n} cihaz çizilmedi (grafik en çok 5.000 cihaz gösterir).',
+  'topology.openSubnet': 'Tek bir alt ağı ayrı açın:',
+  'topology.pickSubnet': 'Alt ağ seçin…',
+  'topology.subnetShown': 'Yalnızca {subnet} alt ağı gösteriliyor.',
+  'topology.whole': 'Tüm ağı göster',
   'topology.help':
     'Alt ağa ya da anahtara tıklayınca açılır/kapanır, cihaza tıklayınca sayfası açılır. Sürükleyerek kaydırın, tekerlek ya da düğmelerle yakınlaştırın.',
   'topology.devices': '{n} cihaz',

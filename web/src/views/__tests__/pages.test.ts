@@ -187,6 +187,34 @@ describe('TopologyView', () => {
     await device.trigger('click')
     await vi.waitFor(() => expect(router.currentRoute.value.params.id).toBe(uuid(5)), { timeout: 5000 })
   })
+
+  it('opens one subnet on its own when devices were left out, then goes back to the whole graph', async () => {
+    const whole: Topology = { ...topology, devices_omitted: 7000 }
+    const { wrapper, server } = await mountApp('/topology?site=hq', {
+      session: VIEWER,
+      routes: {
+        'GET /api/topology': (req: { query: URLSearchParams }) =>
+          req.query.get('subnet') ? { ...topology, devices_omitted: 0 } : whole,
+      },
+    })
+    expect(wrapper.find('[data-test="topology-whole"]').exists()).toBe(false)
+    await wrapper.get('[data-test="topology-subnet"]').setValue('subnet:hq/10.0.0.0/24')
+    await settle()
+    const sub = server.callsTo('GET /api/topology').at(-1)!
+    expect([sub.query.get('site'), sub.query.get('subnet')]).toEqual(['hq', '10.0.0.0/24'])
+    // The opened subnet starts expanded, and the picker gives way to the way back.
+    expect(wrapper.get('[data-node="subnet:hq/10.0.0.0/24"]').attributes('aria-expanded')).toBe('true')
+    expect(wrapper.find('[data-test="topology-subnet"]').exists()).toBe(false)
+
+    const before = server.callsTo('GET /api/topology').length
+    await wrapper.get('[data-test="topology-whole"]').trigger('click')
+    await settle()
+    const calls = server.callsTo('GET /api/topology')
+    expect(calls).toHaveLength(before + 1)
+    expect([calls.at(-1)!.query.get('site'), calls.at(-1)!.query.has('subnet')]).toEqual(['hq', false])
+    expect(wrapper.find('[data-test="topology-whole"]').exists()).toBe(false)
+    expect(wrapper.find('[data-test="topology-subnet"]').exists()).toBe(true)
+  })
 })
 
 describe('admin registries', () => {
