@@ -173,23 +173,13 @@ fn connect_options(url: &str, opts: &OpenOptions) -> ConnectOptions {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(15))
         });
-    if url.starts_with("postgres") {
-        let tcp_port = super::nodelay::postgres_port(url);
+    if let Some(port) = super::nodelay::postgres_port(url) {
         // Per pooled connection (sea-orm's own `after_connect` runs once per pool).
         o.map_sqlx_postgres_pool_opts(move |pool| {
-            pool.after_connect(move |conn, _| {
+            pool.after_connect(move |_, _| {
                 Box::pin(async move {
-                    if let Some(port) = tcp_port {
-                        super::nodelay::disable_nagle_towards(port);
-                    }
-                    // Plans made for the values at hand: sites range from five assets to
-                    // fifty thousand, and a plan cached for one is a scan of all for another.
-                    sea_orm::sqlx::Executor::execute(
-                        conn,
-                        "SET plan_cache_mode = force_custom_plan",
-                    )
-                    .await
-                    .map(|_| ())
+                    super::nodelay::disable_nagle_towards(port);
+                    Ok(())
                 })
             })
         });
