@@ -143,27 +143,7 @@ pub async fn per_network<C: ConnectionTrait>(
 ) -> StoreResult<Vec<(String, ipnet::IpNet, u64)>> {
     let b = db.get_database_backend();
     let scope = SiteScope::of(db, site).await?;
-    let mut values: Vec<sea_orm::Value> = Vec::new();
-    let mut conds: Vec<String> = Vec::new();
-    if let Some(id) = scope.id() {
-        values.push(id.into());
-        conds.push(format!("site_id = {}", super::placeholder(b, values.len())));
-    }
-    if let Some(net) = within {
-        let (lo, hi) = super::identity::ip_sort_range(net);
-        values.push(lo.into());
-        values.push(hi.into());
-        conds.push(format!(
-            "ip_sort BETWEEN {} AND {}",
-            super::placeholder(b, values.len() - 1),
-            super::placeholder(b, values.len())
-        ));
-    }
-    let filter = if conds.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conds.join(" AND "))
-    };
+    let (filter, values) = where_scope(b, &scope, within);
     // `ip_sort` is 32 hex digits of the IPv6(-mapped) address: an IPv4 /24 is its first 30
     // digits, an IPv6 /64 its first 16.
     let sql = format!(
@@ -238,6 +218,36 @@ pub async fn by_ids<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> StoreResult<Vec
     Ok(out)
 }
 
+/// A raw `WHERE` over the assets of `scope`, optionally inside one address range, with its
+/// bound values (empty when it covers every asset).
+pub(super) fn where_scope(
+    b: sea_orm::DbBackend,
+    scope: &SiteScope,
+    within: Option<&ipnet::IpNet>,
+) -> (String, Vec<sea_orm::Value>) {
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let mut conds: Vec<String> = Vec::new();
+    if let Some(id) = scope.id() {
+        values.push(id.into());
+        conds.push(format!("site_id = {}", super::placeholder(b, values.len())));
+    }
+    if let Some(net) = within {
+        let (lo, hi) = super::identity::ip_sort_range(net);
+        values.push(lo.into());
+        values.push(hi.into());
+        conds.push(format!(
+            "ip_sort BETWEEN {} AND {}",
+            super::placeholder(b, values.len() - 1),
+            super::placeholder(b, values.len())
+        ));
+    }
+    if conds.is_empty() {
+        (String::new(), values)
+    } else {
+        (format!("WHERE {}", conds.join(" AND ")), values)
+    }
+}
+
 /// Assets counted by (site, group, manual, confidence band), optionally inside one site and
 /// address range: compliance without loading a row per asset.
 #[tracing::instrument(skip_all, err(level = "debug"))]
@@ -247,28 +257,8 @@ pub async fn classification_counts<C: ConnectionTrait>(
     net: Option<&ipnet::IpNet>,
 ) -> StoreResult<Vec<ClassCount>> {
     let b = db.get_database_backend();
-    let mut values: Vec<sea_orm::Value> = Vec::new();
-    let mut conds: Vec<String> = Vec::new();
     let scope = SiteScope::of(db, site).await?;
-    if let Some(id) = scope.id() {
-        values.push(id.into());
-        conds.push(format!("site_id = {}", super::placeholder(b, values.len())));
-    }
-    if let Some(net) = net {
-        let (lo, hi) = super::identity::ip_sort_range(net);
-        values.push(lo.into());
-        let lo_ph = super::placeholder(b, values.len());
-        values.push(hi.into());
-        conds.push(format!(
-            "ip_sort BETWEEN {lo_ph} AND {}",
-            super::placeholder(b, values.len())
-        ));
-    }
-    let filter = if conds.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conds.join(" AND "))
-    };
+    let (filter, values) = where_scope(b, &scope, net);
     let sql = format!(
         "SELECT site_id, category, \
          CASE WHEN manual_category IS NULL THEN 0 ELSE 1 END AS manual, \

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Statement, Value,
+    QueryOrder, QuerySelect, Statement,
 };
 use uuid::Uuid;
 
@@ -199,22 +199,6 @@ async fn record_version<C: ConnectionTrait>(db: &C, version: &str) -> StoreResul
     Ok(())
 }
 
-/// `WHERE` over the site of `scope` (or nothing), plus `extra`, with its bound values.
-fn where_site(scope: &SiteScope, b: sea_orm::DbBackend, extra: &[&str]) -> (String, Vec<Value>) {
-    let mut conds: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-    let mut values = Vec::new();
-    if let Some(id) = scope.id() {
-        values.push(id.into());
-        conds.push(format!("site_id = {}", placeholder(b, values.len())));
-    }
-    let sql = if conds.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conds.join(" AND "))
-    };
-    (sql, values)
-}
-
 fn count(r: &sea_orm::QueryResult, col: &str) -> StoreResult<u64> {
     let n: i64 = r.try_get("", col)?;
     Ok(n.max(0) as u64)
@@ -228,7 +212,7 @@ pub async fn risk_totals<C: ConnectionTrait>(
 ) -> StoreResult<LevelTotals> {
     let b = db.get_database_backend();
     let scope = SiteScope::of(db, site).await?;
-    let (filter, values) = where_site(&scope, b, &[]);
+    let (filter, values) = super::facts::where_scope(b, &scope, None);
     let levels: String = risk::LEVELS
         .iter()
         .enumerate()
@@ -279,11 +263,23 @@ pub async fn risk_order<C: ConnectionTrait>(
 ) -> StoreResult<Vec<Uuid>> {
     use asset::Column as A;
     let scope = SiteScope::of(db, site).await?;
-    let ids = scope
+    let q = scope
         .filter(asset::Entity::find(), A::SiteId)
-        .select_only()
+        .order_by_desc(A::RiskCentis);
+    ids_from(db, q, offset, limit).await
+}
+
+/// The ids of `q` (already ordered by its key) from `offset`, ties broken by site, address
+/// and id as the indexes hold them.
+async fn ids_from<C: ConnectionTrait>(
+    db: &C,
+    q: sea_orm::Select<asset::Entity>,
+    offset: u64,
+    limit: u64,
+) -> StoreResult<Vec<Uuid>> {
+    use asset::Column as A;
+    Ok(q.select_only()
         .column(A::Id)
-        .order_by_desc(A::RiskCentis)
         .order_by_asc(A::SiteId)
         .order_by_asc(A::IpSort)
         .order_by_asc(A::Id)
@@ -291,8 +287,7 @@ pub async fn risk_order<C: ConnectionTrait>(
         .limit(limit)
         .into_tuple::<Uuid>()
         .all(db)
-        .await?;
-    Ok(ids)
+        .await?)
 }
 
 /// The CVE totals of `site` (None: all sites), summed from the stored figures.
@@ -303,7 +298,7 @@ pub async fn vuln_totals<C: ConnectionTrait>(
 ) -> StoreResult<VulnTotals> {
     let b = db.get_database_backend();
     let scope = SiteScope::of(db, site).await?;
-    let (filter, values) = where_site(&scope, b, &[]);
+    let (filter, values) = super::facts::where_scope(b, &scope, None);
     let sum =
         |expr: &str, name: &str| format!("CAST(COALESCE(SUM({expr}), 0) AS BIGINT) AS {name}");
     let sql = format!(
@@ -362,18 +357,6 @@ pub async fn vuln_order<C: ConnectionTrait>(
     if kev_only {
         q = q.filter(A::CveKev.eq(true));
     }
-    let ids = q
-        .select_only()
-        .column(A::Id)
-        .order_by_desc(A::CveKev)
-        .order_by_desc(A::CveMax)
-        .order_by_asc(A::SiteId)
-        .order_by_asc(A::IpSort)
-        .order_by_asc(A::Id)
-        .offset(offset)
-        .limit(limit)
-        .into_tuple::<Uuid>()
-        .all(db)
-        .await?;
-    Ok(ids)
+    let q = q.order_by_desc(A::CveKev).order_by_desc(A::CveMax);
+    ids_from(db, q, offset, limit).await
 }
