@@ -49,6 +49,8 @@ pub enum Command {
     /// Dashboard users
     #[command(subcommand)]
     User(UserCommand),
+    /// The audit log: every admin action, login and failed login, newest first
+    Audit(AuditArgs),
     /// Run the control plane: the JSON API and the dashboard
     Serve(ServeArgs),
     /// Ask a running server whether it is healthy (exit 0 when it is; for container checks)
@@ -224,6 +226,27 @@ pub struct AnalyticsArgs {
 #[derive(Debug, Args)]
 pub struct JsonArgs {
     /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only actions of this user
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Only this action (subnet.add), or a prefix ending in '.' (agent.)
+    #[arg(long)]
+    pub action: Option<String>,
+    /// Only this site
+    #[arg(long)]
+    pub site: Option<String>,
+    /// Only since this instant (RFC 3339, e.g. 2026-12-01T00:00:00Z)
+    #[arg(long)]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Entries to show (1-500)
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=500))]
+    pub limit: u64,
     #[arg(long)]
     pub json: bool,
 }
@@ -526,6 +549,12 @@ pub struct AgentStartArgs {
     /// Run one cycle and exit: 0 delivered, 3 queued for later, 1 scan failed
     #[arg(long)]
     pub once: bool,
+    /// The server, overriding agent.yaml (containers: no agent.yaml needed with --token-file)
+    #[arg(long, env = "BIGR_AGENT_API_URL", value_name = "URL")]
+    pub api_url: Option<String>,
+    /// A file holding the agent token (mode 0600), overriding agent.yaml
+    #[arg(long, env = "BIGR_AGENT_TOKEN_FILE", value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -47,16 +47,17 @@ impl Announce {
                 .last_error
                 .as_deref()
                 .map(|e| e.chars().take(LAST_ERROR_CHARS).collect()),
+            config_version: Some(status.config_version),
         }
     }
 }
 
-/// Sends one heartbeat; true when the server answered it.
+/// Sends one heartbeat; the server's answer when it gave one.
 pub async fn send(
     client: &Arc<ApiClient>,
     status: &Arc<Mutex<AgentStatus>>,
     body: HeartbeatRequest,
-) -> bool {
+) -> Option<HeartbeatAnswer> {
     let c = client.clone();
     let sent =
         tokio::task::spawn_blocking(move || c.post::<_, HeartbeatAnswer>(paths::HEARTBEAT, &body))
@@ -67,7 +68,7 @@ pub async fn send(
             tracing::debug!(state = answer.state.as_str(), "heartbeat answered");
             s.last_heartbeat_at = Some(Utc::now());
             s.server_reachable = Some(true);
-            true
+            Some(answer)
         }
         Ok(Err(e)) => {
             tracing::warn!("heartbeat failed: {e}");
@@ -75,11 +76,11 @@ pub async fn send(
                 e,
                 CallError::Unauthorized | CallError::RateLimited(_) | CallError::Rejected { .. }
             ));
-            false
+            None
         }
         Err(e) => {
             tracing::warn!("heartbeat task failed: {e}");
-            false
+            None
         }
     }
 }

@@ -88,6 +88,48 @@ fn reason(body: &str) -> String {
         .unwrap_or_else(|_| body.chars().take(200).collect())
 }
 
+/// Decodes an answer, sorting a failure status into its `CallError`.
+fn read_answer<T: DeserializeOwned>(
+    mut res: ureq::http::Response<ureq::Body>,
+) -> Result<T, CallError> {
+    let status = res.status().as_u16();
+    let retry_after = res
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let text = res
+        .body_mut()
+        .with_config()
+        .limit(4 * 1024 * 1024)
+        .read_to_string()
+        .map_err(classify)?;
+    match status {
+        200..=299 => serde_json::from_str(&text).map_err(|e| CallError::Server {
+            status,
+            message: format!("unreadable answer: {e}"),
+        }),
+        401 => Err(CallError::Unauthorized),
+        429 => Err(CallError::RateLimited(
+            retry_after.unwrap_or(30).clamp(1, 3600),
+        )),
+        // The request arrived too slowly (a congested uplink): the same bytes may arrive
+        // in time later, so it is not the report's fault.
+        408 => Err(CallError::Server {
+            status,
+            message: reason(&text),
+        }),
+        400..=499 => Err(CallError::Rejected {
+            status,
+            message: reason(&text),
+        }),
+        _ => Err(CallError::Server {
+            status,
+            message: reason(&text),
+        }),
+    }
+}
+
 impl ApiClient {
     pub fn new(base: &str, token: Option<String>) -> ApiClient {
         let http: ureq::Agent = ureq::Agent::config_builder()
@@ -118,43 +160,34 @@ impl ApiClient {
         if let Some(t) = &self.token {
             req = req.header("Authorization", format!("Bearer {t}"));
         }
-        let mut res = req.send(body).map_err(classify)?;
-        let status = res.status().as_u16();
-        let retry_after = res
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        let text = res
-            .body_mut()
-            .with_config()
-            .limit(4 * 1024 * 1024)
-            .read_to_string()
-            .map_err(classify)?;
-        match status {
-            200..=299 => serde_json::from_str(&text).map_err(|e| CallError::Server {
-                status,
-                message: format!("unreadable answer: {e}"),
-            }),
-            401 => Err(CallError::Unauthorized),
-            429 => Err(CallError::RateLimited(
-                retry_after.unwrap_or(30).clamp(1, 3600),
-            )),
-            // The request arrived too slowly (a congested uplink): the same bytes may arrive
-            // in time later, so it is not the report's fault.
-            408 => Err(CallError::Server {
-                status,
-                message: reason(&text),
-            }),
-            400..=499 => Err(CallError::Rejected {
-                status,
-                message: reason(&text),
-            }),
-            _ => Err(CallError::Server {
-                status,
-                message: reason(&text),
-            }),
+        let res = req.send(body).map_err(classify)?;
+        read_answer(res)
+    }
+
+    /// GETs `path` with `If-None-Match: etag`; None when the server says the copy held is
+    /// current (304), else the answer and its ETag.
+    pub fn get_unless_held<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        etag: Option<&str>,
+    ) -> Result<Option<(T, Option<String>)>, CallError> {
+        let mut req = self.http.get(format!("{}{path}", self.base));
+        if let Some(t) = &self.token {
+            req = req.header("Authorization", format!("Bearer {t}"));
         }
+        if let Some(e) = etag {
+            req = req.header("If-None-Match", e);
+        }
+        let res = req.call().map_err(classify)?;
+        if res.status().as_u16() == 304 {
+            return Ok(None);
+        }
+        let tag = res
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        read_answer(res).map(|v| Some((v, tag)))
     }
 
     pub fn post<B: Serialize, T: DeserializeOwned>(

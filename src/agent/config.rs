@@ -81,6 +81,15 @@ pub fn path(home: &Path) -> PathBuf {
     home.join(FILE)
 }
 
+/// This machine's name, for an agent without agent.yaml.
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "agent".into())
+}
+
 /// Normalises and checks a server URL: http(s) only, no trailing slash, no credentials.
 pub fn check_api_url(url: &str) -> anyhow::Result<String> {
     let parsed =
@@ -94,7 +103,48 @@ pub fn check_api_url(url: &str) -> anyhow::Result<String> {
     Ok(url.trim().trim_end_matches('/').to_string())
 }
 
+/// Reads an agent token from a file that only its owner can read (a container's secret).
+pub fn read_token_file(file: &Path) -> anyhow::Result<String> {
+    let meta = std::fs::metadata(file)
+        .with_context(|| format!("cannot read the token file {}", file.display()))?;
+    if meta.permissions().mode() & 0o077 != 0 {
+        bail!(
+            "{} is readable by other users; run `chmod 600 {}` and rotate the token",
+            file.display(),
+            file.display()
+        );
+    }
+    let token = std::fs::read_to_string(file)
+        .with_context(|| format!("cannot read the token file {}", file.display()))?
+        .trim()
+        .to_string();
+    if crate::model::token::parse(crate::model::token::TokenKind::Agent, &token).is_none() {
+        bail!("{} does not hold an agent token (bigr_…)", file.display());
+    }
+    Ok(token)
+}
+
 impl AgentConfig {
+    /// A configuration from a server and a token alone (no agent.yaml): the agent's id and
+    /// site are the server's to know, and show as such until it answers.
+    pub fn from_token(api_url: &str, token: &str) -> AgentConfig {
+        AgentConfig {
+            api_url: api_url.to_string(),
+            agent_id: Uuid::nil(),
+            name: hostname(),
+            site: String::new(),
+            token: token.to_string(),
+            targets: Vec::new(),
+            scan: ScanSettings::default(),
+            scan_options: Vec::new(),
+            interval_seconds: default_interval(),
+            heartbeat_seconds: default_heartbeat(),
+            queue_max_reports: default_queue_reports(),
+            queue_max_mib: default_queue_mib(),
+            queue_max_days: default_queue_days(),
+        }
+    }
+
     /// Reads the file, refusing it when others could read the token in it.
     pub fn load(home: &Path) -> anyhow::Result<AgentConfig> {
         let file = path(home);

@@ -9,9 +9,13 @@ use super::config::AgentConfig;
 use super::error::AgentError;
 use super::queue::{self, Kind, Queue, SetAside};
 use super::status::{AgentStatus, lock};
-use crate::model::agent_api::{Activity, IngestAnswer};
+use crate::control::plan::{CyclePlan, cycle_plan};
+use crate::model::agent_api::{Activity, HeartbeatAnswer, IngestAnswer};
+use crate::model::site_config::SiteConfig;
 use crate::scan::engine::ScanOutcome;
 use crate::scan::request::{self, ScanError, ScanRequest};
+use crate::scan::snmp::SnmpOptions;
+use crate::scan::switch_poll;
 use chrono::Utc;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -27,12 +31,35 @@ pub trait Scanner: Send + Sync {
     fn scan(&self) -> impl Future<Output = Result<ScanOutcome, ScanError>> + Send;
 }
 
-/// The scanner of a running agent: the library scan with the agent's request.
-pub struct LiveScanner(pub ScanRequest);
+/// The scanner of a running agent: the library scan of the cycle's plan (the agent's own
+/// request under its site's configuration, as held when the cycle starts), then the site's
+/// switches, whose forwarding tables place the devices found on their ports.
+pub struct LiveScanner {
+    pub local: ScanRequest,
+    pub interval: Duration,
+    pub site: watch::Receiver<Option<Arc<SiteConfig>>>,
+}
+
+impl LiveScanner {
+    pub fn plan(&self) -> CyclePlan {
+        cycle_plan(&self.local, self.interval, self.site.borrow().as_deref())
+    }
+}
 
 impl Scanner for LiveScanner {
     async fn scan(&self) -> Result<ScanOutcome, ScanError> {
-        request::run(&self.0).await
+        let plan = self.plan();
+        let mut outcome = request::run(&plan.request).await?;
+        if !plan.switches.is_empty() {
+            let polls = switch_poll::poll_all(&plan.switches, &SnmpOptions::default()).await;
+            switch_poll::place(&mut outcome.report.assets, &polls);
+            for p in &polls {
+                if let Err(e) = &p.table {
+                    outcome.failures.push(format!("switch {}: {e}", p.host));
+                }
+            }
+        }
+        Ok(outcome)
     }
 }
 
@@ -298,17 +325,21 @@ impl<S: Scanner> Agent<S> {
         }
     }
 
-    /// One heartbeat with the agent's current status.
-    pub async fn heartbeat(&self, announce: &beat::Announce, activity: Activity) -> bool {
+    /// One heartbeat with the agent's current status; the server's answer when it gave one.
+    pub async fn heartbeat(
+        &self,
+        announce: &beat::Announce,
+        activity: Activity,
+    ) -> Option<HeartbeatAnswer> {
         let body = {
             let mut s = lock(&self.status);
             s.activity = activity;
             s.queue_depth = self.queue.depth();
             announce.request(&s, activity)
         };
-        let ok = beat::send(&self.client, &self.status, body).await;
+        let answer = beat::send(&self.client, &self.status, body).await;
         lock(&self.status).save(&self.home);
-        ok
+        answer
     }
 }
 

@@ -7,6 +7,7 @@ use super::beat::{self, Announce};
 use super::config::AgentConfig;
 use super::cycle::{Agent, LiveScanner, Scanned};
 use super::pidfile::PidFile;
+use super::site_copy::{self, Held};
 use super::status::lock;
 use crate::model::agent_api::{Activity, IngestAnswer};
 use crate::scan::request::ScanRequest;
@@ -20,6 +21,11 @@ use tokio::sync::{Notify, watch};
 const FAREWELL_TIMEOUT: Duration = Duration::from_secs(5);
 /// The delivery backoff never waits longer than this (nor longer than the interval).
 const RETRY_CAP: Duration = Duration::from_secs(300);
+/// Longest the first heartbeat (and the configuration fetch it may start) holds up the first
+/// cycle: an unreachable server must not delay the scan by more.
+const FIRST_BEAT_TIMEOUT: Duration = Duration::from_secs(15);
+/// Inside a maintenance window the agent looks again this often.
+const MAINTENANCE_RECHECK: Duration = Duration::from_secs(60);
 
 #[derive(Clone, Debug)]
 pub struct RunOptions {
@@ -41,6 +47,8 @@ pub enum Finish {
     /// Stopped by a signal.
     Stopped,
     ScanFailed(String),
+    /// The site's maintenance window held: no scan ran.
+    Maintenance,
 }
 
 pub async fn run(home: &Path, cfg: AgentConfig, opts: RunOptions) -> anyhow::Result<Finish> {
@@ -49,20 +57,35 @@ pub async fn run(home: &Path, cfg: AgentConfig, opts: RunOptions) -> anyhow::Res
     let mut request = opts.request.clone();
     // Held for the agent's life: its captures stop when it goes.
     let _dhcp = listen_for_dhcp(&mut request);
-    let scanner = LiveScanner(request);
+    // The last good copy of the site's configuration: used until the server says otherwise.
+    let saved = site_copy::load(home);
+    let held_version = saved.as_ref().map_or(0, |c| c.version);
+    let (held, site_rx) = watch::channel(saved.map(Arc::new));
+    let scanner = LiveScanner {
+        local: request,
+        interval: opts.interval,
+        site: site_rx.clone(),
+    };
     let retry_cap = opts.interval.min(RETRY_CAP);
     let mut agent = Agent::new(&cfg, home, scanner, retry_cap, stop_rx.clone())?;
+    lock(&agent.status()).config_version = held_version;
     tokio::spawn(watch_signals(stop_tx));
     let announce = Announce::new(&opts.request.targets, opts.heartbeat);
     let server_back = Arc::new(Notify::new());
+    let parts = agent_parts(&agent, home, Arc::new(held));
+    tracing::info!(agent = %cfg.agent_id, site = %cfg.site, server = %cfg.api_url, config = held_version, "agent started");
+    // The first heartbeat goes before the first scan, so a configuration changed while the
+    // agent was down is the one that scan uses.
+    let first = tokio::time::timeout(FIRST_BEAT_TIMEOUT, beat_once(&parts, &announce)).await;
+    let was_reachable = matches!(first, Ok(true));
     let beats = tokio::spawn(heartbeats(
-        agent_parts(&agent, home),
+        parts,
         announce.clone(),
         server_back.clone(),
         stop_rx.clone(),
+        was_reachable,
     ));
-    tracing::info!(agent = %cfg.agent_id, site = %cfg.site, server = %cfg.api_url, "agent started");
-    let finish = cycles(&mut agent, &opts, stop_rx, server_back).await;
+    let finish = cycles(&mut agent, &opts, site_rx, stop_rx, server_back).await;
     beats.abort();
     // A `--once` run is over too: the dashboard shows the agent offline, not online.
     let activity = if finish == Finish::Stopped || opts.once {
@@ -125,49 +148,81 @@ struct Parts {
     queue: Arc<super::queue::Queue>,
     status: Arc<std::sync::Mutex<super::status::AgentStatus>>,
     home: std::path::PathBuf,
+    held: Arc<Held>,
 }
 
-fn agent_parts<S: super::cycle::Scanner>(agent: &Agent<S>, home: &Path) -> Parts {
+fn agent_parts<S: super::cycle::Scanner>(agent: &Agent<S>, home: &Path, held: Arc<Held>) -> Parts {
     Parts {
         client: agent.client(),
         queue: agent.queue(),
         status: agent.status(),
         home: home.to_path_buf(),
+        held,
     }
 }
 
-/// The heartbeat timer, independent of scans.
+/// One heartbeat, then the site configuration it announces when the held copy is older;
+/// true when the server answered.
+async fn beat_once(parts: &Parts, announce: &Announce) -> bool {
+    let body = {
+        let mut s = lock(&parts.status);
+        s.queue_depth = parts.queue.depth();
+        announce.request(&s, s.activity)
+    };
+    let answer = beat::send(&parts.client, &parts.status, body).await;
+    if let Some(a) = &answer
+        && let Err(e) = site_copy::sync(
+            &parts.client,
+            &parts.home,
+            &parts.held,
+            &parts.status,
+            a.config_version,
+        )
+        .await
+    {
+        tracing::warn!("{e}");
+        lock(&parts.status).last_error = Some(e.to_string());
+    }
+    lock(&parts.status).save(&parts.home);
+    answer.is_some()
+}
+
+/// The heartbeat timer, independent of scans (the first beat has gone already).
 async fn heartbeats(
     parts: Parts,
     announce: Announce,
     server_back: Arc<Notify>,
     mut stop: watch::Receiver<bool>,
+    mut was_reachable: bool,
 ) {
-    let mut was_reachable = true;
     loop {
-        let body = {
-            let mut s = lock(&parts.status);
-            s.queue_depth = parts.queue.depth();
-            announce.request(&s, s.activity)
-        };
-        let ok = beat::send(&parts.client, &parts.status, body).await;
-        lock(&parts.status).save(&parts.home);
+        tokio::select! {
+            _ = tokio::time::sleep(announce.period) => {}
+            _ = stop.changed() => return,
+        }
+        let ok = beat_once(&parts, &announce).await;
         // The server answers again and reports wait: send them now, not at the next cycle.
         if ok && (!was_reachable || parts.queue.depth() > 0) {
             server_back.notify_one();
         }
         was_reachable = ok;
-        tokio::select! {
-            _ = tokio::time::sleep(announce.period) => {}
-            _ = stop.changed() => return,
-        }
     }
 }
 
-/// Cycles until stopped (or once); between cycles, retries delivery when due.
+/// The interval and maintenance window now in force: the agent's own, or its site's.
+fn in_force(
+    opts: &RunOptions,
+    site: &watch::Receiver<Option<Arc<crate::model::site_config::SiteConfig>>>,
+) -> crate::control::plan::CyclePlan {
+    crate::control::plan::cycle_plan(&opts.request, opts.interval, site.borrow().as_deref())
+}
+
+/// Cycles until stopped (or once); between cycles, retries delivery when due. A new site
+/// configuration moves the next cycle to its interval at once.
 async fn cycles<S: super::cycle::Scanner>(
     agent: &mut Agent<S>,
     opts: &RunOptions,
+    mut site: watch::Receiver<Option<Arc<crate::model::site_config::SiteConfig>>>,
     mut stop: watch::Receiver<bool>,
     server_back: Arc<Notify>,
 ) -> Finish {
@@ -175,15 +230,32 @@ async fn cycles<S: super::cycle::Scanner>(
         if *stop.borrow() {
             return Finish::Stopped;
         }
-        let report = agent.cycle().await;
-        match (&report.scanned, opts.once) {
-            (Scanned::Abandoned, _) => return Finish::Stopped,
-            (Scanned::Failed(e), true) => return Finish::ScanFailed(e.clone()),
-            (_, true) if report.waiting == 0 => return Finish::Delivered(report.answer),
-            (_, true) => return Finish::Queued(report.waiting),
-            _ => {}
+        let started = Instant::now();
+        let plan = in_force(opts, &site);
+        let maintenance = !plan.may_scan(chrono::Utc::now());
+        lock(&agent.status()).in_maintenance = maintenance;
+        if maintenance {
+            tracing::info!("inside the site's maintenance window: no scan this cycle");
+            if opts.once {
+                return Finish::Maintenance;
+            }
+        } else {
+            let report = agent.cycle().await;
+            match (&report.scanned, opts.once) {
+                (Scanned::Abandoned, _) => return Finish::Stopped,
+                (Scanned::Failed(e), true) => return Finish::ScanFailed(e.clone()),
+                (_, true) if report.waiting == 0 => return Finish::Delivered(report.answer),
+                (_, true) => return Finish::Queued(report.waiting),
+                _ => {}
+            }
         }
-        let next_cycle = Instant::now() + opts.interval;
+        let mut next_cycle = started
+            + if maintenance {
+                plan.interval.min(MAINTENANCE_RECHECK)
+            } else {
+                plan.interval
+            };
+        site.mark_unchanged();
         loop {
             let now = Instant::now();
             if now >= next_cycle {
@@ -198,6 +270,12 @@ async fn cycles<S: super::cycle::Scanner>(
             let forced = tokio::select! {
                 _ = tokio::time::sleep_until(wake.into()) => false,
                 _ = server_back.notified() => true,
+                Ok(()) = site.changed() => {
+                    let interval = in_force(opts, &site).interval;
+                    next_cycle = started + interval;
+                    tracing::info!(seconds = interval.as_secs(), "next scan follows the new site configuration");
+                    continue;
+                }
                 _ = stop.changed() => return Finish::Stopped,
             };
             if agent.queue().depth() > 0 {

@@ -15,6 +15,7 @@ pub mod pidfile;
 pub mod private;
 pub mod queue;
 pub mod register;
+pub mod site_copy;
 pub mod status;
 
 use std::time::Duration;

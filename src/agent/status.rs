@@ -19,6 +19,12 @@ pub struct AgentStatus {
     pub server_reachable: Option<bool>,
     pub queue_depth: usize,
     pub last_error: Option<String>,
+    /// The site configuration version held (0: none; the agent runs on its own settings).
+    #[serde(default)]
+    pub config_version: i64,
+    /// Whether the last cycle fell in the site's maintenance window (no scan ran).
+    #[serde(default)]
+    pub in_maintenance: bool,
 }
 
 /// The shared status, even after a panic elsewhere poisoned its lock (it is only a record).

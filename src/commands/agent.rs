@@ -126,8 +126,37 @@ pub async fn register(settings: &Settings, args: RegisterArgs) -> anyhow::Result
     Ok(())
 }
 
+/// agent.yaml, with the server and token given on the command line (or in the environment)
+/// in place of its own. With both given no agent.yaml is needed: a container can run an agent
+/// from a read-only token file.
+fn agent_config(settings: &Settings, args: &AgentStartArgs) -> anyhow::Result<AgentConfig> {
+    let api_url = args
+        .api_url
+        .as_deref()
+        .map(|u| config::check_api_url(u).map_err(|e| Exit::BadInput(e.to_string())))
+        .transpose()?;
+    let token = match &args.token_file {
+        Some(path) => {
+            Some(config::read_token_file(path).map_err(|e| Exit::BadInput(e.to_string()))?)
+        }
+        None => None,
+    };
+    let file_exists = config::path(&settings.home).exists();
+    let mut cfg = match (&api_url, &token, file_exists) {
+        (Some(url), Some(token), false) => AgentConfig::from_token(url, token),
+        _ => AgentConfig::load(&settings.home)?,
+    };
+    if let Some(url) = api_url {
+        cfg.api_url = url;
+    }
+    if let Some(token) = token {
+        cfg.token = token;
+    }
+    Ok(cfg)
+}
+
 pub async fn start(settings: &Settings, args: AgentStartArgs) -> anyhow::Result<()> {
-    let cfg = AgentConfig::load(&settings.home)?;
+    let cfg = agent_config(settings, &args)?;
     let interval = match &args.interval {
         Some(t) => parse_duration(t).map_err(Exit::BadInput)?,
         None => Duration::from_secs(cfg.interval_seconds),
@@ -183,6 +212,10 @@ pub async fn start(settings: &Settings, args: AgentStartArgs) -> anyhow::Result<
         ))
         .into()),
         Finish::ScanFailed(e) => bail!("scan failed: {e}"),
+        Finish::Maintenance => {
+            outln!("inside the site's maintenance window: no scan ran");
+            Ok(())
+        }
     }
 }
 
@@ -212,10 +245,14 @@ fn detach(settings: &Settings, args: &AgentStartArgs) -> anyhow::Result<()> {
     for (flag, value) in [
         ("--interval", &args.interval),
         ("--heartbeat", &args.heartbeat),
+        ("--api-url", &args.api_url),
     ] {
         if let Some(v) = value {
             cmd.arg(flag).arg(v);
         }
+    }
+    if let Some(f) = &args.token_file {
+        cmd.arg("--token-file").arg(f);
     }
     cmd.arg("--").args(&args.targets);
     let child = cmd
@@ -301,6 +338,8 @@ pub async fn status(settings: &Settings, args: JsonArgs) -> anyhow::Result<()> {
         "last_delivery_at": last.as_ref().and_then(|s| s.last_delivery_at),
         "last_heartbeat_at": last.as_ref().and_then(|s| s.last_heartbeat_at),
         "last_error": last.as_ref().and_then(|s| s.last_error.clone()),
+        "config_version": last.as_ref().map_or(0, |s| s.config_version),
+        "in_maintenance": last.as_ref().is_some_and(|s| s.in_maintenance),
         "server": server,
     });
     if args.json {
@@ -323,6 +362,7 @@ pub async fn status(settings: &Settings, args: JsonArgs) -> anyhow::Result<()> {
         "last_delivery_at",
         "last_heartbeat_at",
         "queue_depth",
+        "config_version",
         "last_error",
     ] {
         outln!("{:<18} {}", format!("{key}:"), show(&doc[key]));

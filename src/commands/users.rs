@@ -1,6 +1,6 @@
 //! `user add|passwd|list|remove`.
 use super::output::{self, opt_time, time};
-use crate::cli::UserCommand;
+use crate::cli::{AuditArgs, UserCommand};
 use crate::password;
 use crate::store::users::{self, Role};
 use anyhow::{Context, bail};
@@ -84,4 +84,52 @@ fn read_new_password(from_stdin: bool) -> anyhow::Result<String> {
     };
     password::check_strength(&pw).map_err(anyhow::Error::msg)?;
     password::hash(&pw).map_err(anyhow::Error::msg)
+}
+
+/// `bigr audit`: the newest entries of the audit log.
+pub async fn audit(db: &DatabaseConnection, args: AuditArgs) -> anyhow::Result<()> {
+    use crate::store::audit::{self, Filter};
+    let filter = Filter {
+        actor: args.user,
+        action: args.action,
+        site: args.site,
+        from: args.since,
+        to: None,
+    };
+    let page = crate::store::PageRequest::new(1, args.limit)?;
+    let entries = audit::list(db, &filter, page).await?;
+    if args.json {
+        return output::json(&entries);
+    }
+    let change =
+        |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
+    output::table(
+        &[
+            "WHEN", "WHO", "FROM", "ACTION", "SITE", "TARGET", "BEFORE", "AFTER",
+        ],
+        entries
+            .items
+            .iter()
+            .map(|e| {
+                vec![
+                    time(&e.at),
+                    e.actor.clone(),
+                    e.address.clone().unwrap_or_default(),
+                    e.action.clone(),
+                    e.site.clone().unwrap_or_default(),
+                    e.target.clone().unwrap_or_default(),
+                    change(&e.before),
+                    change(&e.after),
+                ]
+            })
+            .collect(),
+    )?;
+    if entries.total > entries.items.len() as u64 {
+        outln!(
+            "{} of {} entries (--limit, --since)",
+            entries.items.len(),
+            entries.total
+        );
+    }
+    Ok(())
 }

@@ -103,6 +103,9 @@ pub struct HeartbeatRequest {
     /// The agent's last problem, shown on the dashboard (at most 512 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+    /// The site configuration version the agent runs (0: none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_version: Option<i64>,
 }
 
 /// An agent's lifecycle state as the server sees it.
@@ -153,6 +156,10 @@ pub struct HeartbeatAnswer {
     pub agent_id: Uuid,
     pub state: AgentState,
     pub server_time: DateTime<Utc>,
+    /// The site's current configuration version (0: none). When it differs from the one the
+    /// agent runs, the agent fetches `GET /api/agents/config`.
+    #[serde(default)]
+    pub config_version: i64,
 }
 
 /// The answer to `POST /api/ingest/discovery` (the body is a `ScanReport`).
@@ -188,6 +195,7 @@ pub mod paths {
     pub const REGISTER: &str = "/api/agents/register";
     pub const HEARTBEAT: &str = "/api/agents/heartbeat";
     pub const ROTATE: &str = "/api/agents/rotate-token";
+    pub const CONFIG: &str = "/api/agents/config";
     pub const INGEST: &str = "/api/ingest/discovery";
     pub const INGEST_SHIELD: &str = "/api/ingest/shield";
 }

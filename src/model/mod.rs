@@ -9,6 +9,7 @@ pub mod nul;
 mod ports;
 mod report;
 pub mod shield;
+pub mod site_config;
 pub mod token;
 mod validate;
 

@@ -14,6 +14,16 @@ pub struct SwitchTarget {
     pub snmp_version: String,
 }
 
+// The community must never reach a log line through `{:?}`.
+impl std::fmt::Debug for SwitchTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SwitchTarget")
+            .field("host", &self.host)
+            .field("snmp_version", &self.snmp_version)
+            .finish_non_exhaustive()
+    }
+}
+
 /// What one switch answered.
 #[derive(Debug)]
 pub struct SwitchPoll {

@@ -20,6 +20,8 @@ pub struct AgentLimits {
     pub heartbeat: Rate,
     /// Self-rotation of the agent's token: rare by nature, each one a database write.
     pub rotate: Rate,
+    /// Configuration fetches: one per change the heartbeat announces.
+    pub config: Rate,
 }
 
 impl Default for AgentLimits {
@@ -38,6 +40,10 @@ impl Default for AgentLimits {
                 burst: 3,
                 per_minute: 1,
             },
+            config: Rate {
+                burst: 6,
+                per_minute: 12,
+            },
         }
     }
 }
@@ -47,6 +53,7 @@ pub enum Action {
     Ingest,
     Heartbeat,
     Rotate,
+    Config,
 }
 
 struct Bucket {

@@ -4,6 +4,7 @@ mod agent_auth;
 mod agent_limit;
 mod answers;
 mod api;
+mod audit;
 mod body;
 mod client_addr;
 mod connections;

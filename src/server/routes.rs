@@ -1,7 +1,8 @@
 //! The one route table, used by `start` and by the OpenAPI document: `/api/*` (JSON, never the
 //! SPA), `/api/docs/` (Swagger UI, served from the binary), `/metrics`, and the dashboard.
 use super::api::{
-    agent_calls, agents, auth, health, ingest, insight, inventory, records, registry, users,
+    agent_calls, agents, audit_log, auth, health, ingest, insight, inventory, records, registry,
+    site_settings, users,
 };
 use super::state::AppState;
 use super::{guard, metrics, spa};
@@ -77,6 +78,8 @@ fn api() -> utoipa_actix_web::scope::Scope<
         .service(registry::switch_list)
         .service(registry::switch_add)
         .service(registry::switch_remove)
+        .service(site_settings::config_get)
+        .service(site_settings::config_put)
         .service(insight::compliance_report)
         .service(insight::risk_report)
         .service(insight::vulnerability_report)
@@ -86,6 +89,7 @@ fn api() -> utoipa_actix_web::scope::Scope<
         .service(users::user_add)
         .service(users::user_change)
         .service(users::user_remove)
+        .service(audit_log::audit_list)
         .service(agents::agent_list)
         .service(agents::enrollment_add)
         .service(agents::enrollment_list)
@@ -96,6 +100,7 @@ fn api() -> utoipa_actix_web::scope::Scope<
         .service(agent_calls::register)
         .service(agent_calls::heartbeat)
         .service(agent_calls::rotate_own_token)
+        .service(agent_calls::site_config)
         .service(ingest::discovery)
         .service(ingest::shield)
         .service(ingest::shield_scans)

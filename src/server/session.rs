@@ -35,6 +35,9 @@ pub struct SignedIn {
     /// SHA-256 of the cookie value: the session row's key.
     pub session_key: String,
     pub expires_at: DateTime<Utc>,
+    /// The client's address (the peer, or the trusted proxies' `X-Forwarded-For` entry), for
+    /// the audit log.
+    pub address: String,
 }
 
 impl SignedIn {
@@ -134,6 +137,7 @@ async fn authenticate(req: HttpRequest) -> Result<SignedIn, ApiError> {
         csrf_token: live.csrf_token,
         session_key: key,
         expires_at: live.expires_at,
+        address: crate::server::api::auth::client_addr(&req, &state),
     })
 }
 

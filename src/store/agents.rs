@@ -38,13 +38,18 @@ pub struct AgentView {
     /// The last problem it reported.
     pub last_error: Option<String>,
     pub heartbeat_seconds: i32,
+    /// The site configuration version it runs (None: it never said; an older agent).
+    pub config_version: Option<i64>,
+    /// The site's current configuration version (0: none). Equal to `config_version`:
+    /// applied; greater: pending.
+    pub site_config_version: i64,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: Option<DateTime<Utc>>,
     pub last_scan_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-fn view(a: agent::Model, site: String) -> AgentView {
+fn view(a: agent::Model, site: String, site_config_version: i64) -> AgentView {
     AgentView {
         id: a.id,
         name: a.name,
@@ -56,6 +61,8 @@ fn view(a: agent::Model, site: String) -> AgentView {
         activity: a.activity,
         last_error: a.last_error,
         heartbeat_seconds: a.heartbeat_seconds,
+        config_version: a.config_version,
+        site_config_version,
         created_at: a.created_at,
         last_seen_at: a.last_seen_at,
         last_scan_at: a.last_scan_at,
@@ -180,6 +187,7 @@ pub async fn register(
         activity: Set(None),
         last_error: Set(None),
         heartbeat_seconds: Set(60),
+        config_version: Set(None),
     })
     .exec(&txn)
     .await?;
@@ -224,6 +232,8 @@ pub struct Heartbeat {
     pub last_scan_at: Option<DateTime<Utc>>,
     pub heartbeat_seconds: i32,
     pub last_error: Option<String>,
+    /// The site configuration version the agent runs.
+    pub config_version: Option<i64>,
 }
 
 /// Records a heartbeat; returns the state it leaves the agent in.
@@ -271,6 +281,9 @@ pub async fn heartbeat<C: ConnectionTrait>(
     if let Some(t) = hb.last_scan_at {
         update = update.col_expr(agent::Column::LastScanAt, Expr::value(t));
     }
+    if let Some(v) = hb.config_version {
+        update = update.col_expr(agent::Column::ConfigVersion, Expr::value(v));
+    }
     update
         .filter(agent::Column::Id.eq(agent_id))
         .filter(agent::Column::RevokedAt.is_null())
@@ -312,6 +325,7 @@ pub async fn list<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult
     let mut q = agent::Entity::find();
     let scope = SiteScope::of(db, site).await?;
     q = scope.filter(q, agent::Column::SiteId);
+    let versions = super::site_config::versions(db).await?;
     let mut out: Vec<AgentView> = q
         .order_by_asc(agent::Column::Name)
         .all(db)
@@ -319,7 +333,8 @@ pub async fn list<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult
         .into_iter()
         .map(|a| {
             let site = scope.name(a.site_id).to_string();
-            view(a, site)
+            let current = versions.get(&a.site_id).copied().unwrap_or(0);
+            view(a, site, current)
         })
         .collect();
     out.sort_by(|a, b| a.site.cmp(&b.site).then_with(|| a.name.cmp(&b.name)));
@@ -333,7 +348,8 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<AgentView>
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("agent {id}")))?;
     let site = sites::name_of(db, a.site_id).await?;
-    Ok(view(a, site))
+    let current = super::site_config::version(db, a.site_id).await?;
+    Ok(view(a, site, current))
 }
 
 /// Revokes an agent: its token stops working at once; its site's data stays.

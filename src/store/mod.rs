@@ -2,6 +2,7 @@
 //! nothing here knows about HTTP, agents or the terminal.
 pub mod agents;
 mod apply;
+pub mod audit;
 pub mod certificates;
 pub mod changes;
 mod connect;
@@ -22,6 +23,7 @@ pub mod scans;
 pub mod scores;
 pub mod sessions;
 pub mod shield;
+pub mod site_config;
 pub mod sites;
 mod state;
 pub mod subnets;

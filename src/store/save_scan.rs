@@ -68,7 +68,11 @@ pub async fn save_scan(
     let report = &clean;
     let site = sites::validate_name(site)?.to_string();
     match save_once(db, report, &site, opts).await {
-        Ok(outcome) => Ok(outcome),
+        Ok(outcome) => {
+            // A scan may have marked devices fragile: agents of the site learn it.
+            super::site_config::refresh_after_change(db, &site).await;
+            Ok(outcome)
+        }
         // Two writers raced with the same report id (PostgreSQL lets both reach the INSERT):
         // the loser answers with the winner's scan.
         Err(StoreError::Db(e)) => match already_saved(db, report, &site).await? {

@@ -93,6 +93,7 @@ pub async fn add<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("subnet {net}")))?;
+    super::site_config::refresh_after_change(db, &site.name).await;
     Ok(view(saved, &site.name))
 }
 
@@ -112,6 +113,7 @@ pub async fn remove<C: ConnectionTrait>(db: &C, site: &str, cidr: &str) -> Store
             site.name
         )));
     }
+    super::site_config::refresh_after_change(db, &site.name).await;
     Ok(())
 }
 

@@ -80,6 +80,7 @@ pub async fn add<C: ConnectionTrait>(
         )
         .exec(db)
         .await?;
+    super::site_config::refresh_after_change(db, &site.name).await;
     list(db, Some(&site.name))
         .await?
         .into_iter()
@@ -102,6 +103,7 @@ pub async fn remove<C: ConnectionTrait>(db: &C, site: &str, host: &str) -> Store
     if res.rows_affected == 0 {
         return Err(not_registered(host, &site.name));
     }
+    super::site_config::refresh_after_change(db, &site.name).await;
     Ok(())
 }
 

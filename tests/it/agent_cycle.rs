@@ -117,7 +117,10 @@ fn cycles_deliver_queue_through_an_outage_and_replay_once() {
             );
         }
         let announce = Announce::new(&["10.9.0.0/24".into()], Duration::from_secs(60));
-        assert!(!s.rt.block_on(agent.heartbeat(&announce, Activity::Idle)));
+        assert!(
+            s.rt.block_on(agent.heartbeat(&announce, Activity::Idle))
+                .is_none()
+        );
         assert_eq!(scans(&s), 1, "nothing reached the stopped server");
 
         s.restart();
@@ -128,7 +131,10 @@ fn cycles_deliver_queue_through_an_outage_and_replay_once() {
         assert_eq!(scans(&s), 3, "each report stored once");
 
         // The heartbeat is typed both ways and the server shows what the agent said.
-        assert!(s.rt.block_on(agent.heartbeat(&announce, Activity::Idle)));
+        assert!(
+            s.rt.block_on(agent.heartbeat(&announce, Activity::Idle))
+                .is_some()
+        );
         let row = admin.get("/api/agents").json()["agents"]
             .as_array()
             .unwrap()
@@ -235,6 +241,7 @@ fn the_wire_types_round_trip_between_agent_and_server() {
         agent_id: Uuid::now_v7(),
         state: AgentState::Stale,
         server_time: Utc::now(),
+        config_version: 7,
     });
     back(IngestAnswer {
         scan_id: Uuid::now_v7(),

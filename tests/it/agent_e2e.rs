@@ -650,3 +650,89 @@ fn the_systemd_unit_runs_unprivileged_with_two_capabilities() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// `HH:MM` of now plus `hours`, in UTC.
+fn utc_clock(hours: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(hours))
+        .format("%H:%M")
+        .to_string()
+}
+
+fn configure(admin: &Client, site: &str, settings: Value) {
+    let r = admin.send(
+        "PUT",
+        &format!("/api/sites/{site}/config"),
+        Some(&settings.to_string()),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+fn has_asset(admin: &Client, site: &str, ip: &str) -> bool {
+    admin.get(&format!("/api/data?site={site}&q={ip}")).json()["items"]
+        .as_array()
+        .is_some_and(|items| items.iter().any(|a| a["ip"] == ip))
+}
+
+#[test]
+fn agents_scan_what_their_site_configuration_says_from_the_next_cycle() {
+    let server = Server::start();
+    let home = AgentHome::register(&server, &server.base(), "hq", "edge-hq");
+    let admin = server.admin();
+    // Set while the agent is down: its first heartbeat fetches it before the first scan.
+    configure(&admin, "hq", serde_json::json!({"targets": ["127.0.0.2"]}));
+    let out = home.once();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("2 asset(s)"),
+        "its own target and the site's: {said}"
+    );
+    let copy = std::fs::metadata(home.path().join("site-config.json")).expect("the copy kept");
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&copy.permissions()) & 0o777,
+        0o600
+    );
+    // Running: a change made now is fetched at the next heartbeat and scanned next cycle.
+    let agent = home.foreground("2s");
+    configure(
+        &admin,
+        "hq",
+        serde_json::json!({"targets": ["127.0.0.2", "127.0.0.3"]}),
+    );
+    wait_until(
+        "the new target in the inventory",
+        Duration::from_secs(40),
+        || has_asset(&admin, "hq", "127.0.0.3"),
+    );
+    wait_until(
+        "the agent to say it runs v2",
+        Duration::from_secs(10),
+        || {
+            let a = agent_view(&server, "edge-hq");
+            a["config_version"] == 2 && a["site_config_version"] == 2
+        },
+    );
+    assert_eq!(home.status()["config_version"], 2, "{}", home.diagnosis());
+    drop(agent);
+    // Inside the maintenance window no scan starts.
+    configure(
+        &admin,
+        "hq",
+        serde_json::json!({
+            "targets": ["127.0.0.2"],
+            "maintenance": {"start": utc_clock(-2), "end": utc_clock(2)},
+        }),
+    );
+    let scans = server.scans("hq");
+    let out = home.once();
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("maintenance window"),
+        "{out:?}"
+    );
+    assert_eq!(server.scans("hq"), scans);
+}

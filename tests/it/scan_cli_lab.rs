@@ -615,3 +615,142 @@ fn a_host_without_other_names_is_named_by_its_certificate_unless_generic() {
         "a generic CN names nobody"
     );
 }
+
+/// `bigr serve` inside the scanner's namespace (its loopback), so an agent there can reach it
+/// while the namespace still has no route out; the test talks to it from a thread that
+/// entered the namespace.
+struct NsServer {
+    child: std::process::Child,
+    ns: String,
+    base: String,
+}
+
+impl Drop for NsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const LAB_ADMIN_PASSWORD: &str = "lab-admin-password-1";
+
+impl NsServer {
+    fn start(lab: &Lab, home: &std::path::Path) -> NsServer {
+        let port = "18080";
+        let child = std::process::Command::new("ip")
+            .args(["netns", "exec", &lab.scanner_ns, env!("CARGO_BIN_EXE_bigr")])
+            .args(["--home", home.to_str().unwrap(), "serve", "--port", port])
+            .env("BIGR_ADMIN_PASSWORD", LAB_ADMIN_PASSWORD)
+            .env_remove("DATABASE_URL")
+            .env_remove("AGENT_REGISTRATION_SECRET")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("bigr serve in the namespace");
+        let s = NsServer {
+            child,
+            ns: lab.scanner_ns.clone(),
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let base = s.base.clone();
+        Lab::in_ns(&s.ns, move || crate::support::server::wait_healthy(&base));
+        s
+    }
+
+    /// Runs `f` with an admin client, inside the namespace.
+    fn as_admin<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&crate::support::server::Client) -> T + Send + 'static,
+    ) -> T {
+        let base = self.base.clone();
+        Lab::in_ns(&self.ns, move || {
+            let mut c = crate::support::server::Client::new(&base);
+            assert_eq!(c.login("admin", LAB_ADMIN_PASSWORD).status, 200);
+            f(&c)
+        })
+    }
+}
+
+#[test]
+fn an_agent_polls_the_switches_its_site_registered_and_places_the_devices() {
+    if svc::snmpd_path().is_none() {
+        assert!(std::env::var("CI").is_err(), "CI must install snmpd");
+        crate::support::skipped("agent switch poll test", "snmpd is not installed");
+        return;
+    }
+    let Some(lab) = Lab::up(3) else { return };
+    let switch = svc::switch_agent(&lab, "s3cret-community");
+    let server_home = home();
+    let server = NsServer::start(&lab, server_home.path());
+    let switch_ip = switch.ip.to_string();
+    let token = server.as_admin(move |admin| {
+        for (path, body) in [
+            (
+                "/api/switches",
+                serde_json::json!({"site": "lab", "host": switch_ip, "community": "s3cret-community"}),
+            ),
+            ("/api/subnets", serde_json::json!({"site": "lab", "cidr": "10.77.0.0/24"})),
+            (
+                "/api/agents/enrollments",
+                serde_json::json!({"site": "lab", "expires_hours": 1}),
+            ),
+        ] {
+            let r = admin.send("POST", path, Some(&body.to_string()));
+            assert_eq!(r.status, 201, "{path}: {}", r.body);
+            if path.ends_with("enrollments") {
+                return r.json()["token"].as_str().unwrap().to_string();
+            }
+        }
+        unreachable!()
+    });
+    let r = server.as_admin(|admin| {
+        admin.send(
+            "PUT",
+            "/api/sites/lab/config",
+            Some(&serde_json::json!({"ports": "none"}).to_string()),
+        )
+    });
+    assert_eq!(r.status, 200, "{}", r.body);
+    let agent_home = home();
+    let ah = agent_home.path().to_str().unwrap();
+    let out = lab.bigr(&[
+        "--home",
+        ah,
+        "agent",
+        "register",
+        "--api-url",
+        &server.base,
+        "--name",
+        "lab-edge",
+        "--site",
+        "lab",
+        "--enroll-token",
+        &token,
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    // No targets of its own: the site's registered subnet is what it scans.
+    let out = lab.bigr(&["--home", ah, "agent", "start", "--once"]);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{said}");
+    assert!(!said.contains("s3cret"), "community leaked: {said}");
+    let assets = server.as_admin(|admin| admin.get("/api/data?site=lab&per_page=100").json());
+    for (i, host) in lab.hosts.iter().enumerate() {
+        let ip = host.ip.to_string();
+        let row = assets["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["ip"] == ip.as_str())
+            .unwrap_or_else(|| panic!("{ip} not delivered: {assets}"));
+        let id = row["id"].as_str().unwrap().to_string();
+        let detail = server.as_admin(move |admin| admin.get(&format!("/api/assets/{id}")).json());
+        assert_eq!(detail["switch_host"], "10.77.0.254", "{detail}");
+        assert_eq!(detail["switch_port"], format!("v{i}"), "{detail}");
+    }
+    let view = server.as_admin(|admin| admin.get("/api/sites/lab/config").body);
+    assert!(!view.contains("s3cret"), "{view}");
+}

@@ -191,6 +191,8 @@ async fn entities_match_the_migrated_schema() {
         assert_no_drift::<shield_scan::Entity>(t).await;
         assert_no_drift::<shield_finding::Entity>(t).await;
         assert_no_drift::<session::Entity>(t).await;
+        assert_no_drift::<site_config::Entity>(t).await;
+        assert_no_drift::<audit_entry::Entity>(t).await;
     })
     .await;
 }

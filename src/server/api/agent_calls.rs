@@ -1,5 +1,5 @@
 //! What agents call with their own credentials: register (enrollment token or the shared
-//! secret), heartbeat, and rotate their own token.
+//! secret), heartbeat, fetch their site's configuration, and rotate their own token.
 pub use crate::model::agent_api::{HeartbeatAnswer, HeartbeatRequest, RegisterRequest};
 use crate::model::token::{self, TokenKind};
 use crate::server::agent_auth::AgentCaller;
@@ -9,7 +9,7 @@ use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::state::AppState;
 use crate::store::agents::{self, Authority, NewAgent, RegisterError, Registered};
 use crate::store::enrollments::Refusal;
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use uuid::Uuid;
 
@@ -98,6 +98,7 @@ pub fn limit(state: &AppState, agent: Uuid, action: Action) -> Result<(), ApiErr
         Action::Ingest => limits.ingest,
         Action::Heartbeat => limits.heartbeat,
         Action::Rotate => limits.rotate,
+        Action::Config => limits.config,
     };
     state
         .agent_limiter
@@ -141,6 +142,7 @@ pub async fn heartbeat(
             .filter(|t| *t <= now + chrono::Duration::minutes(10)),
         heartbeat_seconds: b.heartbeat_seconds.unwrap_or(60),
         last_error: b.last_error,
+        config_version: b.config_version.filter(|v| *v >= 0),
     };
     let state_after = agents::heartbeat(&state.db, agent.id, &hb, now)
         .await
@@ -148,10 +150,12 @@ pub async fn heartbeat(
             crate::store::StoreError::Invalid(why) => ApiError::BadRequest(why),
             other => other.into(),
         })?;
+    let config_version = crate::store::site_config::version(&state.db, agent.site_id).await?;
     Ok(web::Json(HeartbeatAnswer {
         agent_id: agent.id,
         state: state_after,
         server_time: now,
+        config_version,
     }))
 }
 
@@ -169,4 +173,42 @@ pub async fn rotate_own_token(
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(made))
+}
+
+/// The ETag of configuration version `v`.
+fn etag(version: i64) -> String {
+    format!("\"v{version}\"")
+}
+
+#[utoipa::path(tag = "agent channel", params(("If-None-Match" = Option<String>, Header, description = "The ETag of the copy the agent holds")), responses((status = 200, description = "The site's configuration, with its credentials: only for agents of this site", body = crate::model::site_config::SiteConfig), (status = 304, description = "The agent's copy is current"), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)), security(("agent_token" = [])))]
+#[get("/agents/config")]
+pub async fn site_config(
+    state: web::Data<AppState>,
+    caller: AgentCaller,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let agent = caller.0;
+    limit(&state, agent.id, Action::Config)?;
+    // The site comes from the token, never from the request: an agent sees its own site only.
+    let config = crate::store::site_config::for_agent(&state.db, agent.site_id).await?;
+    let tag = etag(config.version);
+    let held = req
+        .headers()
+        .get(actix_web::http::header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag));
+    // Credentials inside: no cache anywhere may keep it.
+    let mut answer = if held {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    answer
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header((actix_web::http::header::ETAG, tag));
+    Ok(if held {
+        answer.finish()
+    } else {
+        answer.json(config)
+    })
 }

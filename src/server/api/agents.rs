@@ -1,6 +1,7 @@
 //! Agent administration from the dashboard: the fleet list, enrollment tokens, and revoke /
 //! rotate / delete. Tokens appear in an answer once, when made, and never again.
 use super::site_filter;
+use crate::server::audit::Audit;
 use crate::server::body::{Body, Params};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::session::{Admin, SignedIn};
@@ -71,6 +72,11 @@ pub async fn enrollment_add(
             other => other.into(),
         })?;
     tracing::info!(site = %made.site, by = %who.0.user.username, "enrollment token made");
+    Audit::new("enrollment.add")
+        .site(&made.site)
+        .after(&serde_json::json!({ "expires_hours": hours }))
+        .by(&who.0, &state)
+        .await;
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
         .json(made))
@@ -101,10 +107,15 @@ fn parse_id(text: &str, what: &str) -> Result<Uuid, ApiError> {
 #[delete("/agents/enrollments/{id}")]
 pub async fn enrollment_remove(
     state: web::Data<AppState>,
-    _who: Admin,
+    who: Admin,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    store::enrollments::delete(&state.db, parse_id(&id, "enrollment")?).await?;
+    let id = parse_id(&id, "enrollment")?;
+    store::enrollments::delete(&state.db, id).await?;
+    Audit::new("enrollment.remove")
+        .target(id.to_string())
+        .by(&who.0, &state)
+        .await;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -117,6 +128,11 @@ pub async fn agent_revoke(
 ) -> ApiResult<web::Json<AgentView>> {
     let view = store::agents::revoke(&state.db, parse_id(&id, "agent")?).await?;
     tracing::info!(agent = %view.id, by = %who.0.user.username, "agent revoked");
+    Audit::new("agent.revoke")
+        .site(&view.site)
+        .target(format!("{} ({})", view.id, view.name))
+        .by(&who.0, &state)
+        .await;
     Ok(web::Json(view))
 }
 
@@ -129,6 +145,11 @@ pub async fn agent_rotate(
 ) -> ApiResult<HttpResponse> {
     let made = store::agents::rotate(&state.db, parse_id(&id, "agent")?).await?;
     tracing::info!(agent = %made.agent_id, by = %who.0.user.username, "agent token rotated");
+    Audit::new("agent.rotate")
+        .site(&made.site)
+        .target(made.agent_id.to_string())
+        .by(&who.0, &state)
+        .await;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(made))
@@ -142,7 +163,13 @@ pub async fn agent_remove(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = parse_id(&id, "agent")?;
+    let gone = store::agents::get(&state.db, id).await?;
     store::agents::delete(&state.db, id).await?;
     tracing::info!(agent = %id, by = %who.0.user.username, "agent removed");
+    Audit::new("agent.delete")
+        .site(&gone.site)
+        .target(format!("{id} ({})", gone.name))
+        .by(&who.0, &state)
+        .await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,5 +1,6 @@
 //! Login, logout and "who am I". Passwords are checked with argon2id off the async workers;
 //! unknown users cost the same time as wrong passwords, and failures are throttled.
+use crate::server::audit::Audit;
 use crate::server::body::Body;
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::session::{self, SessionUser, SignedIn};
@@ -106,6 +107,11 @@ pub async fn login(
         Ok(Some(user)) => user,
         Ok(None) => {
             tracing::warn!(%addr, "login failed");
+            // Only failures whose password was checked: the throttle bounds how many there
+            // are, so a flood of refused attempts never becomes a flood of writes.
+            Audit::new("login.failed")
+                .by_actor(&username, &addr, &state)
+                .await;
             return Err(ApiError::InvalidLogin);
         }
         Err(e) => {
@@ -127,6 +133,9 @@ pub async fn login(
     )
     .await?;
     tracing::info!(user = %user.username, %addr, "signed in");
+    Audit::new("login")
+        .by_actor(&user.username, &addr, &state)
+        .await;
     Ok(HttpResponse::Ok()
         .cookie(session::cookie(&cookie_value, &state))
         .json(SessionInfo {
@@ -144,6 +153,7 @@ pub async fn login(
 #[post("/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, who: SignedIn) -> ApiResult<HttpResponse> {
     store::sessions::delete(&state.db, &who.session_key).await?;
+    Audit::new("logout").by(&who, &state).await;
     Ok(HttpResponse::NoContent()
         .cookie(session::removal_cookie(&state))
         .finish())

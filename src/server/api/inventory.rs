@@ -2,6 +2,7 @@
 use super::{parse_opt, site_filter};
 use crate::analysis::{risk, vulns};
 use crate::model::{AssetFacts, Category, ConfidenceLevel, DeviceType};
+use crate::server::audit::Audit;
 use crate::server::body::{Body, Paging, Params};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::session::{Admin, SignedIn};
@@ -241,6 +242,12 @@ pub async fn tag(
     .await?;
     state.inventory_changed();
     tracing::info!(user = %who.0.user.username, asset = %id, category = %category.as_str(), "tagged");
+    Audit::new("asset.tag")
+        .site(&view.site)
+        .target(format!("{id} ({})", view.ip))
+        .after(&serde_json::json!({ "category": category.as_str(), "note": body.note }))
+        .by(&who.0, &state)
+        .await;
     Ok(web::Json(view))
 }
 
@@ -259,5 +266,10 @@ pub async fn untag(
     let view = store::tags::untag(&state.db, &id.to_string(), None).await?;
     state.inventory_changed();
     tracing::info!(user = %who.0.user.username, asset = %id, "untagged");
+    Audit::new("asset.untag")
+        .site(&view.site)
+        .target(format!("{id} ({})", view.ip))
+        .by(&who.0, &state)
+        .await;
     Ok(web::Json(view))
 }

@@ -2,6 +2,7 @@
 //! OpenAPI document; routes are registered in `routes.rs`.
 pub mod agent_calls;
 pub mod agents;
+pub mod audit_log;
 pub mod auth;
 pub mod health;
 pub mod ingest;
@@ -9,6 +10,7 @@ pub mod insight;
 pub mod inventory;
 pub mod records;
 pub mod registry;
+pub mod site_settings;
 pub mod users;
 
 use super::error::ApiError;

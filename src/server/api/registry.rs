@@ -1,6 +1,7 @@
 //! What admins register per site: subnets (with label and VLAN) and SNMP switches. A switch's
 //! community is accepted on write and never returned.
 use super::site_filter;
+use crate::server::audit::Audit;
 use crate::server::body::{Body, Params};
 use crate::server::error::{ApiResult, ErrorBody};
 use crate::server::session::{Admin, SignedIn};
@@ -49,12 +50,18 @@ pub struct NewSubnet {
 #[post("/subnets")]
 pub async fn subnet_add(
     state: web::Data<AppState>,
-    _who: Admin,
+    who: Admin,
     body: Body<NewSubnet>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner()?;
     let site = site_filter(&b.site).unwrap_or_else(|| DEFAULT_SITE.to_string());
     let view = store::subnets::add(&state.db, &site, &b.cidr, &b.label, b.vlan_id).await?;
+    Audit::new("subnet.add")
+        .site(&view.site)
+        .target(&view.cidr)
+        .after(&serde_json::json!({ "label": view.label, "vlan_id": view.vlan_id }))
+        .by(&who.0, &state)
+        .await;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -70,11 +77,16 @@ pub struct SubnetRef {
 #[delete("/subnets")]
 pub async fn subnet_remove(
     state: web::Data<AppState>,
-    _who: Admin,
+    who: Admin,
     q: Params<SubnetRef>,
 ) -> ApiResult<HttpResponse> {
     let site = site_filter(&q.0.site).unwrap_or_else(|| DEFAULT_SITE.to_string());
     store::subnets::remove(&state.db, &site, &q.0.cidr).await?;
+    Audit::new("subnet.remove")
+        .site(&site)
+        .target(q.0.cidr.trim())
+        .by(&who.0, &state)
+        .await;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -113,7 +125,7 @@ pub struct NewSwitch {
 #[post("/switches")]
 pub async fn switch_add(
     state: web::Data<AppState>,
-    _who: Admin,
+    who: Admin,
     body: Body<NewSwitch>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner()?;
@@ -121,6 +133,13 @@ pub async fn switch_add(
     let version = b.snmp_version.unwrap_or_else(|| "2c".into());
     let view =
         store::switches::add(&state.db, &site, &b.host, &b.community, &version, &b.label).await?;
+    // The view has no community: the log records that one was set, never its value.
+    Audit::new("switch.add")
+        .site(&view.site)
+        .target(&view.host)
+        .after(&view)
+        .by(&who.0, &state)
+        .await;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -136,10 +155,15 @@ pub struct SwitchRef {
 #[delete("/switches")]
 pub async fn switch_remove(
     state: web::Data<AppState>,
-    _who: Admin,
+    who: Admin,
     q: Params<SwitchRef>,
 ) -> ApiResult<HttpResponse> {
     let site = site_filter(&q.0.site).unwrap_or_else(|| DEFAULT_SITE.to_string());
     store::switches::remove(&state.db, &site, &q.0.host).await?;
+    Audit::new("switch.remove")
+        .site(&site)
+        .target(q.0.host.trim())
+        .by(&who.0, &state)
+        .await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,5 +1,6 @@
 //! User administration (admins only). Changing a password or role, or removing a user, ends
 //! that user's sessions at once.
+use crate::server::audit::Audit;
 use crate::server::body::Body;
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::session::Admin;
@@ -57,6 +58,11 @@ pub async fn user_add(
     let hash = hashed(b.password).await?;
     let view = store::users::add(&state.db, &b.username, &hash, role).await?;
     tracing::info!(by = %who.0.user.username, user = %view.username, role = %view.role, "user added");
+    Audit::new("user.add")
+        .target(&view.username)
+        .after(&serde_json::json!({ "role": view.role }))
+        .by(&who.0, &state)
+        .await;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -87,8 +93,20 @@ pub async fn user_change(
         Some(p) => Some(hashed(p).await?),
         None => None,
     };
+    let before = store::users::list(&state.db)
+        .await?
+        .into_iter()
+        .find(|u| u.username == username.trim())
+        .map(|u| u.role);
     let view = store::users::change(&state.db, &username, role, hash.as_deref()).await?;
     tracing::info!(by = %who.0.user.username, user = %view.username, "user changed");
+    // The password is recorded as changed, never with a value.
+    Audit::new("user.change")
+        .target(&view.username)
+        .before(&serde_json::json!({ "role": before }))
+        .after(&serde_json::json!({ "role": view.role, "password_changed": hash.is_some() }))
+        .by(&who.0, &state)
+        .await;
     Ok(web::Json(view))
 }
 
@@ -106,5 +124,9 @@ pub async fn user_remove(
     }
     store::users::remove(&state.db, &username).await?;
     tracing::info!(by = %who.0.user.username, user = %username.trim(), "user removed");
+    Audit::new("user.remove")
+        .target(username.trim())
+        .by(&who.0, &state)
+        .await;
     Ok(HttpResponse::NoContent().finish())
 }

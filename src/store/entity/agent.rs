@@ -27,6 +27,8 @@ pub struct Model {
     pub last_error: Option<String>,
     /// The agent's heartbeat period: three of them missed makes it stale.
     pub heartbeat_seconds: i32,
+    /// The site configuration version the agent said it runs.
+    pub config_version: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -2,6 +2,7 @@
 pub mod agent;
 pub mod asset;
 pub mod asset_change;
+pub mod audit_entry;
 pub mod certificate;
 pub mod enrollment_token;
 pub mod scan;
@@ -10,6 +11,7 @@ pub mod session;
 pub mod shield_finding;
 pub mod shield_scan;
 pub mod site;
+pub mod site_config;
 pub mod subnet;
 pub mod switch;
 pub mod user;
