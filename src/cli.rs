@@ -465,6 +465,9 @@ pub enum ConfigCommand {
 pub enum AgentCommand {
     /// On the server: make a one-time enrollment token for a site (printed alone on the last line)
     Enroll(EnrollArgs),
+    /// On the server: ask one agent to act now (scan-now, poll-switches, shield-now,
+    /// rotate-token, reload-config); it picks the command up with its next heartbeat
+    Command(AgentCommandArgs),
     /// Register this machine's agent with a server; writes $BIGR_HOME/agent.yaml (mode 0600)
     Register(RegisterArgs),
     /// Run the agent: scan every interval and deliver to the server (detaches unless --foreground)
@@ -531,6 +534,29 @@ pub struct RegisterArgs {
     /// Targets to scan (saved in agent.yaml) [default: the directly connected networks]
     #[arg(long, value_delimiter = ',')]
     pub targets: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AgentCommandArgs {
+    /// The agent's id or name
+    pub agent: String,
+    /// What to do
+    #[arg(value_parser = ["scan-now", "poll-switches", "shield-now", "rotate-token", "reload-config"])]
+    pub kind: String,
+    /// scan-now: targets instead of the configured ones
+    #[arg(long, value_delimiter = ',')]
+    pub targets: Vec<String>,
+    /// scan-now: ports instead of the configured ones
+    #[arg(long)]
+    pub ports: Option<String>,
+    /// scan-now: run the Shield checks too
+    #[arg(long)]
+    pub shield: bool,
+    /// Wait until the command ends and print how it went (at most this long: 90s, 10m)
+    #[arg(long, value_name = "DURATION")]
+    pub wait: Option<String>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

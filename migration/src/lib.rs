@@ -14,6 +14,7 @@ mod m20261203_000009_asset_ipv6;
 mod m20261204_000010_asset_scores;
 mod m20261204_000011_asset_compliance_index;
 mod m20261204_000012_site_control;
+mod m20261204_000013_agent_commands;
 
 pub use m20261126_000004_asset_search_trigram::SEARCH_TEXT;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_asset_scores::Migration),
             Box::new(m20261204_000011_asset_compliance_index::Migration),
             Box::new(m20261204_000012_site_control::Migration),
+            Box::new(m20261204_000013_agent_commands::Migration),
         ]
     }
 }

@@ -35,7 +35,13 @@ impl Announce {
         }
     }
 
-    pub fn request(&self, status: &AgentStatus, activity: Activity) -> HeartbeatRequest {
+    /// The heartbeat body; `wait` asks the server to hold the answer until a command comes.
+    pub fn request(
+        &self,
+        status: &AgentStatus,
+        activity: Activity,
+        wait: Option<Duration>,
+    ) -> HeartbeatRequest {
         HeartbeatRequest {
             version: Some(env!("CARGO_PKG_VERSION").into()),
             activity: Some(activity),
@@ -48,6 +54,7 @@ impl Announce {
                 .as_deref()
                 .map(|e| e.chars().take(LAST_ERROR_CHARS).collect()),
             config_version: Some(status.config_version),
+            wait_seconds: wait.map(|w| w.as_secs().min(u64::from(u32::MAX)) as u32),
         }
     }
 }

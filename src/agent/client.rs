@@ -50,7 +50,9 @@ impl CallError {
 
 pub struct ApiClient {
     base: String,
-    token: Option<String>,
+    /// Replaced in place when the agent rotates its token (heartbeats and deliveries share
+    /// this client).
+    token: std::sync::RwLock<Option<String>>,
     http: ureq::Agent,
 }
 
@@ -142,13 +144,21 @@ impl ApiClient {
             .into();
         ApiClient {
             base: base.trim_end_matches('/').to_string(),
-            token,
+            token: std::sync::RwLock::new(token),
             http,
         }
     }
 
-    pub fn set_token(&mut self, token: String) {
-        self.token = Some(token);
+    pub fn set_token(&self, token: String) {
+        *self.token.write().unwrap_or_else(|p| p.into_inner()) = Some(token);
+    }
+
+    fn bearer(&self) -> Option<String> {
+        self.token
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map(|t| format!("Bearer {t}"))
     }
 
     /// POSTs a JSON body (already encoded) and decodes the answer.
@@ -157,8 +167,8 @@ impl ApiClient {
             .http
             .post(format!("{}{path}", self.base))
             .header("Content-Type", "application/json");
-        if let Some(t) = &self.token {
-            req = req.header("Authorization", format!("Bearer {t}"));
+        if let Some(b) = self.bearer() {
+            req = req.header("Authorization", b);
         }
         let res = req.send(body).map_err(classify)?;
         read_answer(res)
@@ -172,8 +182,8 @@ impl ApiClient {
         etag: Option<&str>,
     ) -> Result<Option<(T, Option<String>)>, CallError> {
         let mut req = self.http.get(format!("{}{path}", self.base));
-        if let Some(t) = &self.token {
-            req = req.header("Authorization", format!("Bearer {t}"));
+        if let Some(b) = self.bearer() {
+            req = req.header("Authorization", b);
         }
         if let Some(e) = etag {
             req = req.header("If-None-Match", e);

@@ -11,6 +11,7 @@ use super::queue::{self, Kind, Queue, SetAside};
 use super::status::{AgentStatus, lock};
 use crate::control::plan::{CyclePlan, cycle_plan};
 use crate::model::agent_api::{Activity, HeartbeatAnswer, IngestAnswer};
+use crate::model::commands::CommandArgs;
 use crate::model::site_config::SiteConfig;
 use crate::scan::engine::ScanOutcome;
 use crate::scan::request::{self, ScanError, ScanRequest};
@@ -29,6 +30,14 @@ const RETRY_BASE: Duration = Duration::from_secs(2);
 /// What produces a cycle's report: the real scanner, or a canned one in tests.
 pub trait Scanner: Send + Sync {
     fn scan(&self) -> impl Future<Output = Result<ScanOutcome, ScanError>> + Send;
+
+    /// A scan an admin asked for: other targets or ports when the command names them.
+    fn scan_now(
+        &self,
+        _args: &CommandArgs,
+    ) -> impl Future<Output = Result<ScanOutcome, ScanError>> + Send {
+        self.scan()
+    }
 }
 
 /// The scanner of a running agent: the library scan of the cycle's plan (the agent's own
@@ -46,9 +55,8 @@ impl LiveScanner {
     }
 }
 
-impl Scanner for LiveScanner {
-    async fn scan(&self) -> Result<ScanOutcome, ScanError> {
-        let plan = self.plan();
+impl LiveScanner {
+    async fn run(&self, plan: CyclePlan) -> Result<ScanOutcome, ScanError> {
         let mut outcome = request::run(&plan.request).await?;
         if !plan.switches.is_empty() {
             let polls = switch_poll::poll_all(&plan.switches, &SnmpOptions::default()).await;
@@ -60,6 +68,24 @@ impl Scanner for LiveScanner {
             }
         }
         Ok(outcome)
+    }
+}
+
+impl Scanner for LiveScanner {
+    async fn scan(&self) -> Result<ScanOutcome, ScanError> {
+        self.run(self.plan()).await
+    }
+
+    async fn scan_now(&self, args: &CommandArgs) -> Result<ScanOutcome, ScanError> {
+        let mut plan = self.plan();
+        if !args.targets.is_empty() {
+            plan.request.targets = args.targets.clone();
+        }
+        if let Some(p) = &args.ports {
+            plan.request.settings.ports = Some(p.clone());
+            plan.request.settings.top_ports = None;
+        }
+        self.run(plan).await
     }
 }
 
@@ -158,6 +184,11 @@ impl<S: Scanner> Agent<S> {
 
     /// Drains, scans and queues, drains again.
     pub async fn cycle(&mut self) -> CycleReport {
+        self.cycle_with(None).await
+    }
+
+    /// A cycle; with `now`, the scan an admin's command asked for.
+    pub async fn cycle_with(&mut self, now: Option<&CommandArgs>) -> CycleReport {
         self.last_answer = None;
         let mut delivered = 0;
         let mut delivery_error = None;
@@ -166,7 +197,7 @@ impl<S: Scanner> Agent<S> {
             Err(e) => delivery_error = Some(e),
         };
         note(self.drain(true).await);
-        let scanned = self.scan_and_queue().await;
+        let scanned = self.scan_and_queue(now).await;
         if scanned != Scanned::Abandoned {
             note(self.drain(true).await);
         }
@@ -242,11 +273,17 @@ impl<S: Scanner> Agent<S> {
     }
 
     /// Scans; the report goes to the queue before any send.
-    async fn scan_and_queue(&mut self) -> Scanned {
+    async fn scan_and_queue(&mut self, now: Option<&CommandArgs>) -> Scanned {
         lock(&self.status).activity = Activity::Scanning;
         let mut stop = self.stop.clone();
+        let scanning = async {
+            match now {
+                Some(args) => self.scanner.scan_now(args).await,
+                None => self.scanner.scan().await,
+            }
+        };
         let outcome = tokio::select! {
-            r = self.scanner.scan() => r,
+            r = scanning => r,
             _ = stop.wait_for(|stopping| *stopping) => {
                 tracing::info!("scan abandoned: stopping");
                 return Scanned::Abandoned;
@@ -335,7 +372,7 @@ impl<S: Scanner> Agent<S> {
             let mut s = lock(&self.status);
             s.activity = activity;
             s.queue_depth = self.queue.depth();
-            announce.request(&s, activity)
+            announce.request(&s, activity, None)
         };
         let answer = beat::send(&self.client, &self.status, body).await;
         lock(&self.status).save(&self.home);

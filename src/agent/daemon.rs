@@ -4,18 +4,21 @@
 //! is abandoned, queued reports stay on disk, a final "stopping" heartbeat goes out, the PID
 //! file goes.
 use super::beat::{self, Announce};
+use super::commands::{self, Ledger};
 use super::config::AgentConfig;
 use super::cycle::{Agent, LiveScanner, Scanned};
+use super::orders::Orders;
 use super::pidfile::PidFile;
 use super::site_copy::{self, Held};
 use super::status::lock;
 use crate::model::agent_api::{Activity, IngestAnswer};
+use crate::model::commands::CommandOrder;
 use crate::scan::request::ScanRequest;
 use crate::scan::{dhcp, interfaces};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, mpsc, watch};
 
 /// Longest a final heartbeat may hold up a stop.
 const FAREWELL_TIMEOUT: Duration = Duration::from_secs(5);
@@ -24,6 +27,12 @@ const RETRY_CAP: Duration = Duration::from_secs(300);
 /// Longest the first heartbeat (and the configuration fetch it may start) holds up the first
 /// cycle: an unreachable server must not delay the scan by more.
 const FIRST_BEAT_TIMEOUT: Duration = Duration::from_secs(15);
+/// Longest a heartbeat waits at the server for a command (the server holds at most 25 s).
+const LONG_POLL: Duration = Duration::from_secs(25);
+/// Two heartbeats are never closer than this.
+const MIN_BEAT_GAP: Duration = Duration::from_secs(1);
+/// Commands taken and waiting to run (more in one heartbeat answer are left to expire).
+const COMMANDS_WAITING: usize = 32;
 /// Inside a maintenance window the agent looks again this often.
 const MAINTENANCE_RECHECK: Duration = Duration::from_secs(60);
 
@@ -72,11 +81,32 @@ pub async fn run(home: &Path, cfg: AgentConfig, opts: RunOptions) -> anyhow::Res
     tokio::spawn(watch_signals(stop_tx));
     let announce = Announce::new(&opts.request.targets, opts.heartbeat);
     let server_back = Arc::new(Notify::new());
-    let parts = agent_parts(&agent, home, Arc::new(held));
+    let held = Arc::new(held);
+    // A `--once` run takes no commands: it would end before running them.
+    let (orders, commands) = if opts.once {
+        (None, None)
+    } else {
+        let (tx, rx) = mpsc::channel(COMMANDS_WAITING);
+        let orders = Arc::new(Orders {
+            client: agent.client(),
+            home: home.to_path_buf(),
+            held: held.clone(),
+            status: agent.status(),
+            ledger: Arc::new(std::sync::Mutex::new(Ledger::load(home))),
+        });
+        let (c, h, l) = (agent.client(), home.to_path_buf(), orders.ledger.clone());
+        let _ = tokio::task::spawn_blocking(move || {
+            let mut ledger = l.lock().unwrap_or_else(|p| p.into_inner());
+            commands::fail_unfinished(&c, &h, &mut ledger);
+        })
+        .await;
+        (Some((orders.clone(), tx)), Some((orders, rx)))
+    };
+    let parts = agent_parts(&agent, home, held, orders);
     tracing::info!(agent = %cfg.agent_id, site = %cfg.site, server = %cfg.api_url, config = held_version, "agent started");
-    // The first heartbeat goes before the first scan, so a configuration changed while the
-    // agent was down is the one that scan uses.
-    let first = tokio::time::timeout(FIRST_BEAT_TIMEOUT, beat_once(&parts, &announce)).await;
+    // The first heartbeat goes before the first scan (and does not wait for commands), so a
+    // configuration changed while the agent was down is the one that scan uses.
+    let first = tokio::time::timeout(FIRST_BEAT_TIMEOUT, beat_once(&parts, &announce, None)).await;
     let was_reachable = matches!(first, Ok(true));
     let beats = tokio::spawn(heartbeats(
         parts,
@@ -85,7 +115,7 @@ pub async fn run(home: &Path, cfg: AgentConfig, opts: RunOptions) -> anyhow::Res
         stop_rx.clone(),
         was_reachable,
     ));
-    let finish = cycles(&mut agent, &opts, site_rx, stop_rx, server_back).await;
+    let finish = cycles(&mut agent, &opts, site_rx, stop_rx, server_back, commands).await;
     beats.abort();
     // A `--once` run is over too: the dashboard shows the agent offline, not online.
     let activity = if finish == Finish::Stopped || opts.once {
@@ -149,25 +179,35 @@ struct Parts {
     status: Arc<std::sync::Mutex<super::status::AgentStatus>>,
     home: std::path::PathBuf,
     held: Arc<Held>,
+    /// Where taken commands go to be run (None: a `--once` run takes none).
+    orders: Option<(Arc<Orders>, mpsc::Sender<CommandOrder>)>,
 }
 
-fn agent_parts<S: super::cycle::Scanner>(agent: &Agent<S>, home: &Path, held: Arc<Held>) -> Parts {
+fn agent_parts<S: super::cycle::Scanner>(
+    agent: &Agent<S>,
+    home: &Path,
+    held: Arc<Held>,
+    orders: Option<(Arc<Orders>, mpsc::Sender<CommandOrder>)>,
+) -> Parts {
     Parts {
         client: agent.client(),
         queue: agent.queue(),
         status: agent.status(),
         home: home.to_path_buf(),
         held,
+        orders,
     }
 }
 
-/// One heartbeat, then the site configuration it announces when the held copy is older;
-/// true when the server answered.
-async fn beat_once(parts: &Parts, announce: &Announce) -> bool {
+/// One heartbeat (held up to `wait` for a command), then the site configuration it announces
+/// when the held copy is older, then the commands it carries: each taken (acked) here, so the
+/// next heartbeat does not bring it again, and run by the cycles. True when the server
+/// answered.
+async fn beat_once(parts: &Parts, announce: &Announce, wait: Option<Duration>) -> bool {
     let body = {
         let mut s = lock(&parts.status);
         s.queue_depth = parts.queue.depth();
-        announce.request(&s, s.activity)
+        announce.request(&s, s.activity, wait)
     };
     let answer = beat::send(&parts.client, &parts.status, body).await;
     if let Some(a) = &answer
@@ -183,11 +223,21 @@ async fn beat_once(parts: &Parts, announce: &Announce) -> bool {
         tracing::warn!("{e}");
         lock(&parts.status).last_error = Some(e.to_string());
     }
+    if let (Some(a), Some((orders, to_run))) = (&answer, &parts.orders) {
+        for order in &a.commands {
+            if orders.take(order).await && to_run.try_send(order.clone()).is_err() {
+                tracing::warn!(command = %order.id, "too many commands at once; this one is dropped");
+            }
+        }
+    }
     lock(&parts.status).save(&parts.home);
     answer.is_some()
 }
 
-/// The heartbeat timer, independent of scans (the first beat has gone already).
+/// The heartbeat loop, independent of scans (the first beat has gone already). Each beat
+/// waits at the server up to `LONG_POLL` (or the heartbeat period, when shorter) for a
+/// command, and the next goes as soon as it returns: a command reaches the agent within a
+/// second of being queued. A server that does not answer is tried again after the period.
 async fn heartbeats(
     parts: Parts,
     announce: Announce,
@@ -195,17 +245,43 @@ async fn heartbeats(
     mut stop: watch::Receiver<bool>,
     mut was_reachable: bool,
 ) {
+    let wait = announce.period.min(LONG_POLL);
+    let mut pause = if was_reachable {
+        Duration::ZERO
+    } else {
+        announce.period
+    };
     loop {
         tokio::select! {
-            _ = tokio::time::sleep(announce.period) => {}
+            _ = tokio::time::sleep(pause) => {}
             _ = stop.changed() => return,
         }
-        let ok = beat_once(&parts, &announce).await;
+        let began = Instant::now();
+        let ok = tokio::select! {
+            ok = beat_once(&parts, &announce, Some(wait)) => ok,
+            _ = stop.changed() => return,
+        };
         // The server answers again and reports wait: send them now, not at the next cycle.
         if ok && (!was_reachable || parts.queue.depth() > 0) {
             server_back.notify_one();
         }
         was_reachable = ok;
+        pause = if ok {
+            // Never closer than a second apart, whatever the server answers.
+            MIN_BEAT_GAP.saturating_sub(began.elapsed())
+        } else {
+            announce.period
+        };
+    }
+}
+
+/// The next command to run; never resolves for a run that takes none.
+async fn next_command(
+    commands: &mut Option<(Arc<Orders>, mpsc::Receiver<CommandOrder>)>,
+) -> Option<CommandOrder> {
+    match commands {
+        Some((_, rx)) => rx.recv().await,
+        None => std::future::pending().await,
     }
 }
 
@@ -225,6 +301,7 @@ async fn cycles<S: super::cycle::Scanner>(
     mut site: watch::Receiver<Option<Arc<crate::model::site_config::SiteConfig>>>,
     mut stop: watch::Receiver<bool>,
     server_back: Arc<Notify>,
+    mut commands: Option<(Arc<Orders>, mpsc::Receiver<CommandOrder>)>,
 ) -> Finish {
     loop {
         if *stop.borrow() {
@@ -274,6 +351,13 @@ async fn cycles<S: super::cycle::Scanner>(
                     let interval = in_force(opts, &site).interval;
                     next_cycle = started + interval;
                     tracing::info!(seconds = interval.as_secs(), "next scan follows the new site configuration");
+                    continue;
+                }
+                Some(order) = next_command(&mut commands) => {
+                    let orders = commands.as_ref().map(|(o, _)| o.clone()).expect("a command came");
+                    if !orders.run(agent, &order).await {
+                        return Finish::Stopped;
+                    }
                     continue;
                 }
                 _ = stop.changed() => return Finish::Stopped,

@@ -6,11 +6,13 @@
 pub mod backoff;
 pub mod beat;
 pub mod client;
+pub mod commands;
 pub mod config;
 pub mod cycle;
 pub mod daemon;
 pub mod error;
 mod legacy;
+pub mod orders;
 pub mod pidfile;
 pub mod private;
 pub mod queue;

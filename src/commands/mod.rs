@@ -18,6 +18,7 @@ macro_rules! out {
 }
 
 mod agent;
+mod agent_command;
 mod config_cmd;
 mod db;
 mod demo;
@@ -85,6 +86,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Health(args) => serve::health(args).await,
         Command::Agent(cmd) => match cmd {
             AgentCommand::Enroll(args) => agent::enroll(&settings, args).await,
+            AgentCommand::Command(args) => agent_command::run(&settings, args).await,
             AgentCommand::Register(args) => agent::register(&settings, args).await,
             AgentCommand::Start(args) => agent::start(&settings, args).await,
             AgentCommand::Stop(args) => agent::stop(&settings, args),

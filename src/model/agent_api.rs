@@ -106,6 +106,10 @@ pub struct HeartbeatRequest {
     /// The site configuration version the agent runs (0: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_version: Option<i64>,
+    /// Hold the answer up to this many seconds (at most 25) until a command arrives: the
+    /// agent's long poll, so "scan now" starts within seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_seconds: Option<u32>,
 }
 
 /// An agent's lifecycle state as the server sees it.
@@ -160,6 +164,9 @@ pub struct HeartbeatAnswer {
     /// agent runs, the agent fetches `GET /api/agents/config`.
     #[serde(default)]
     pub config_version: i64,
+    /// Commands for this agent, oldest first: ack each before running it.
+    #[serde(default)]
+    pub commands: Vec<crate::model::commands::CommandOrder>,
 }
 
 /// The answer to `POST /api/ingest/discovery` (the body is a `ScanReport`).
@@ -196,6 +203,8 @@ pub mod paths {
     pub const HEARTBEAT: &str = "/api/agents/heartbeat";
     pub const ROTATE: &str = "/api/agents/rotate-token";
     pub const CONFIG: &str = "/api/agents/config";
+    /// `POST {COMMAND_PREFIX}{id}`: the agent's word on a command.
+    pub const COMMAND_PREFIX: &str = "/api/agents/commands/";
     pub const INGEST: &str = "/api/ingest/discovery";
     pub const INGEST_SHIELD: &str = "/api/ingest/shield";
 }

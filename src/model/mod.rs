@@ -2,6 +2,7 @@
 //! depends on no other module of the crate.
 pub mod agent_api;
 mod category;
+pub mod commands;
 mod facts;
 mod mac;
 pub mod names;

@@ -22,6 +22,8 @@ pub struct AgentLimits {
     pub rotate: Rate,
     /// Configuration fetches: one per change the heartbeat announces.
     pub config: Rate,
+    /// Command reports: an ack, progress and an end per command.
+    pub command: Rate,
 }
 
 impl Default for AgentLimits {
@@ -44,6 +46,10 @@ impl Default for AgentLimits {
                 burst: 6,
                 per_minute: 12,
             },
+            command: Rate {
+                burst: 20,
+                per_minute: 60,
+            },
         }
     }
 }
@@ -54,6 +60,7 @@ pub enum Action {
     Heartbeat,
     Rotate,
     Config,
+    Command,
 }
 
 struct Bucket {

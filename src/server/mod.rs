@@ -5,6 +5,7 @@ mod agent_limit;
 mod answers;
 mod api;
 mod audit;
+mod bell;
 mod body;
 mod client_addr;
 mod connections;
@@ -85,7 +86,9 @@ pub fn start(
         ingests,
         ingest_bytes,
         connections: open_connections.clone(),
+        bell: Default::default(),
     });
+    tokio::spawn(bell::listen(state.db.clone(), Arc::downgrade(&state.bell)));
     tokio::spawn(sweep_agents(std::sync::Arc::downgrade(
         &state.clone().into_inner(),
     )));
@@ -145,6 +148,11 @@ async fn sweep_agents(state: std::sync::Weak<state::AppState>) {
                     Ok(n) if n > 0 => tracing::info!(changed = n, "agent states swept"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!("agent sweep failed: {e}"),
+                }
+                match crate::store::commands::expire(&s.db, now).await {
+                    Ok(n) if n > 0 => tracing::info!(commands = n, "unfinished commands ended"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!("command sweep failed: {e}"),
                 }
                 match crate::store::scores::refresh_due(&s.db, now).await {
                     Ok(n) if n > 0 => {

@@ -1,8 +1,8 @@
 //! The one route table, used by `start` and by the OpenAPI document: `/api/*` (JSON, never the
 //! SPA), `/api/docs/` (Swagger UI, served from the binary), `/metrics`, and the dashboard.
 use super::api::{
-    agent_calls, agents, audit_log, auth, health, ingest, insight, inventory, records, registry,
-    site_settings, users,
+    agent_calls, agents, audit_log, auth, commands, health, ingest, insight, inventory, records,
+    registry, site_settings, users,
 };
 use super::state::AppState;
 use super::{guard, metrics, spa};
@@ -101,6 +101,10 @@ fn api() -> utoipa_actix_web::scope::Scope<
         .service(agent_calls::heartbeat)
         .service(agent_calls::rotate_own_token)
         .service(agent_calls::site_config)
+        .service(commands::command_issue)
+        .service(commands::command_list)
+        .service(commands::command_get)
+        .service(commands::command_report)
         .service(ingest::discovery)
         .service(ingest::shield)
         .service(ingest::shield_scans)

@@ -115,6 +115,8 @@ pub struct AppState {
     pub ingest_bytes: Arc<tokio::sync::Semaphore>,
     /// Connections open now (for `/metrics`).
     pub connections: Arc<super::connections::Connections>,
+    /// Wakes agents whose heartbeat waits for commands.
+    pub bell: Arc<super::bell::Bell>,
 }
 
 impl AppState {

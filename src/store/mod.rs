@@ -5,6 +5,7 @@ mod apply;
 pub mod audit;
 pub mod certificates;
 pub mod changes;
+pub mod commands;
 mod connect;
 pub mod copy;
 pub mod enrollments;

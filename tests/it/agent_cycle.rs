@@ -202,7 +202,7 @@ fn the_wire_types_round_trip_between_agent_and_server() {
         &["10.0.0.0/24".into(), "printer.local".into()],
         Duration::from_secs(30),
     );
-    let beat = announce.request(&status, Activity::Scanning);
+    let beat = announce.request(&status, Activity::Scanning, None);
     assert_eq!(
         beat.subnets.as_deref(),
         Some(&["10.0.0.0/24".to_string()][..])
@@ -242,6 +242,16 @@ fn the_wire_types_round_trip_between_agent_and_server() {
         state: AgentState::Stale,
         server_time: Utc::now(),
         config_version: 7,
+        commands: vec![bigr::model::commands::CommandOrder {
+            id: Uuid::now_v7(),
+            kind: bigr::model::commands::CommandKind::ScanNow,
+            args: bigr::model::commands::CommandArgs {
+                targets: vec!["10.0.0.0/24".into()],
+                ports: Some("22".into()),
+                shield: false,
+            },
+            expires_at: Utc::now(),
+        }],
     });
     back(IngestAnswer {
         scan_id: Uuid::now_v7(),

@@ -736,3 +736,112 @@ fn agents_scan_what_their_site_configuration_says_from_the_next_cycle() {
     );
     assert_eq!(server.scans("hq"), scans);
 }
+
+fn command(admin: &Client, agent: &str, body: Value) -> String {
+    let r = admin.send(
+        "POST",
+        &format!("/api/agents/{agent}/commands"),
+        Some(&body.to_string()),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.json()["id"].as_str().unwrap().to_string()
+}
+
+fn command_state(admin: &Client, id: &str) -> Value {
+    admin.get(&format!("/api/commands/{id}")).json()
+}
+
+#[test]
+fn scan_now_reaches_a_running_agent_at_once_and_never_runs_twice() {
+    let server = Server::start();
+    let home = AgentHome::register(&server, &server.base(), "hq", "edge-hq");
+    let admin = server.admin();
+    let agent_id = agent_view(&server, "edge-hq")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A long interval: only the first cycle is scheduled; the heartbeat waits 5 s per poll.
+    let spawn = || {
+        Served(
+            home.command(&[
+                "agent",
+                "start",
+                "--foreground",
+                "--interval",
+                "1h",
+                "--heartbeat",
+                "5s",
+                "127.0.0.1",
+            ])
+            .stdout(Stdio::null())
+            .stderr(home.log_file())
+            .spawn()
+            .expect("agent"),
+        )
+    };
+    let agent = spawn();
+    wait_until("the first scheduled scan", Duration::from_secs(30), || {
+        server.scans("hq") >= 1
+    });
+    let id = command(
+        &admin,
+        &agent_id,
+        serde_json::json!({"kind": "scan_now", "targets": ["127.0.0.4"]}),
+    );
+    wait_until("the command's end", Duration::from_secs(30), || {
+        command_state(&admin, &id)["state"] == "completed"
+    });
+    let done = command_state(&admin, &id);
+    assert!(
+        done["result"]["scan_id"].is_string(),
+        "{done}\n{}",
+        home.diagnosis()
+    );
+    assert_eq!(
+        done["result"]["assets"], 1,
+        "only the command's target: {done}"
+    );
+    assert!(has_asset(&admin, "hq", "127.0.0.4"));
+    // A long scan, killed while it runs: after a restart the command ends failed, never
+    // runs again, and the agent goes on.
+    let scans_before = server.scans("hq");
+    let long = command(
+        &admin,
+        &agent_id,
+        serde_json::json!({"kind": "scan_now", "targets": ["127.0.1.0/28"], "ports": "1-65535"}),
+    );
+    wait_until("the long scan to run", Duration::from_secs(30), || {
+        command_state(&admin, &long)["state"] == "running"
+    });
+    let mut agent = agent;
+    let _ = agent.0.kill();
+    let _ = agent.0.wait();
+    drop(agent);
+    let _ = std::fs::remove_file(home.path().join("agent.pid"));
+    let restarted = spawn();
+    wait_until(
+        "the interrupted command to fail",
+        Duration::from_secs(30),
+        || command_state(&admin, &long)["state"] == "failed",
+    );
+    let failed = command_state(&admin, &long);
+    assert!(
+        failed["result"]["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("stopped during"),
+        "{failed}"
+    );
+    // The restart's own first cycle may deliver one scan; the long command none.
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(
+        server.scans("hq") <= scans_before + 1,
+        "{}",
+        home.diagnosis()
+    );
+    assert!(
+        !has_asset(&admin, "hq", "127.0.1.1"),
+        "the killed command was not run again"
+    );
+    drop(restarted);
+}

@@ -285,3 +285,168 @@ fn admin_actions_are_audited_without_secrets_and_the_log_is_append_only() {
         assert_eq!(total(), before);
     });
 }
+
+fn issue(c: &Client, agent: &str, body: Value) -> super::support::server::Resp {
+    c.send(
+        "POST",
+        &format!("/api/agents/{agent}/commands"),
+        Some(&body.to_string()),
+    )
+}
+
+fn tell(s: &TestServer, token: &str, command: &str, body: Value) -> super::support::server::Resp {
+    as_agent(
+        s,
+        token,
+        "POST",
+        &format!("/api/agents/commands/{command}"),
+        &body.to_string(),
+    )
+}
+
+fn beat(s: &TestServer, token: &str, body: Value) -> Value {
+    let r = as_agent(s, token, "POST", "/api/agents/heartbeat", &body.to_string());
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()
+}
+
+#[test]
+fn a_command_is_taken_once_by_its_own_agent_and_followed_to_its_end() {
+    on_each_server(|s| {
+        let admin = s.signed_in(ADMIN);
+        let (a_id, a) = new_agent(s, &admin, "hq", "edge-hq");
+        let (_, b) = new_agent(s, &admin, "branch", "edge-branch");
+        // Refusals name the field; viewers cannot command.
+        let r = issue(
+            &admin,
+            &a_id,
+            json!({"kind": "scan_now", "targets": ["10.0.0.0/33"]}),
+        );
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert!(r.error().contains("`targets[0]`"), "{}", r.error());
+        let r = issue(
+            &admin,
+            &a_id,
+            json!({"kind": "reload_config", "ports": "22"}),
+        );
+        assert!(
+            r.status == 400 && r.error().contains("`ports`"),
+            "{}",
+            r.body
+        );
+        assert_eq!(
+            issue(&admin, &a_id, json!({"kind": "format_disk"})).status,
+            400
+        );
+        let viewer = s.signed_in(VIEWER);
+        assert_eq!(
+            issue(&viewer, &a_id, json!({"kind": "scan_now"})).status,
+            403
+        );
+
+        let r = issue(
+            &admin,
+            &a_id,
+            json!({"kind": "scan_now", "targets": ["10.3.0.0/24"], "ports": "22,80"}),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let cmd = r.json()["id"].as_str().unwrap().to_string();
+        assert_eq!(r.json()["state"], "queued");
+        // Only its own agent hears of it, and only it can take it.
+        assert!(
+            beat(s, &b, json!({}))["commands"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(tell(s, &b, &cmd, json!({"state": "acked"})).status, 404);
+        let orders = beat(s, &a, json!({}))["commands"].clone();
+        assert_eq!(orders[0]["id"], cmd.as_str());
+        assert_eq!(orders[0]["args"]["targets"], json!(["10.3.0.0/24"]));
+        // Acked once: a second ack (a restarted agent, another instance) is refused.
+        assert_eq!(tell(s, &a, &cmd, json!({"state": "acked"})).status, 200);
+        assert_eq!(tell(s, &a, &cmd, json!({"state": "acked"})).status, 409);
+        assert!(
+            beat(s, &a, json!({}))["commands"]
+                .as_array()
+                .unwrap()
+                .is_empty(),
+            "no longer offered"
+        );
+        let r = tell(
+            s,
+            &a,
+            &cmd,
+            json!({"state": "running", "progress": {"phase": "scanning", "hosts_found": 12, "percent": 40}}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let seen = admin.get(&format!("/api/commands/{cmd}")).json();
+        assert_eq!(
+            (
+                seen["state"].as_str(),
+                seen["progress"]["hosts_found"].as_u64()
+            ),
+            (Some("running"), Some(12))
+        );
+        let scan = "0193a0e0-0000-7000-8000-000000000001";
+        let r = tell(
+            s,
+            &a,
+            &cmd,
+            json!({"state": "completed", "result": {"scan_id": scan, "assets": 3, "changes": 1}}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(
+            tell(s, &a, &cmd, json!({"state": "failed"})).status,
+            409,
+            "an ended command stays ended"
+        );
+        let listed = admin.get(&format!("/api/agents/{a_id}/commands")).json();
+        assert_eq!(listed["items"][0]["state"], "completed");
+        assert_eq!(listed["items"][0]["result"]["scan_id"], scan);
+        assert_eq!(listed["items"][0]["issued_by"], "admin");
+        let audit = admin.get("/api/audit?action=command.issue").json();
+        assert_eq!(audit["total"], 1);
+    });
+}
+
+#[test]
+fn a_waiting_heartbeat_is_woken_by_a_command_and_unclaimed_commands_expire() {
+    on_each_server(|s| {
+        let admin = s.signed_in(ADMIN);
+        let (a_id, a) = new_agent(s, &admin, "hq", "edge-hq");
+        let base = s.base.clone();
+        let token = a.clone();
+        let waited = std::thread::spawn(move || {
+            let began = std::time::Instant::now();
+            let r = Client::new(&base).raw(
+                "POST",
+                "/api/agents/heartbeat",
+                Some(&json!({"wait_seconds": 20}).to_string()),
+                &[("Authorization", &format!("Bearer {token}"))],
+            );
+            (r.json(), began.elapsed())
+        });
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let r = issue(&admin, &a_id, json!({"kind": "reload_config"}));
+        assert_eq!(r.status, 201, "{}", r.body);
+        let (answer, took) = waited.join().unwrap();
+        assert_eq!(answer["commands"][0]["kind"], "reload_config", "{answer}");
+        assert!(
+            took < std::time::Duration::from_secs(15),
+            "woken, not timed out: {took:?}"
+        );
+        // Nobody takes it: past its time it expires, and a late ack changes nothing.
+        let cmd = r.json()["id"].as_str().unwrap().to_string();
+        let later = chrono::Utc::now() + chrono::Duration::minutes(11);
+        let ended =
+            s.rt.block_on(bigr::store::commands::expire(&s.db, later))
+                .unwrap();
+        assert_eq!(ended, 1);
+        assert_eq!(
+            admin.get(&format!("/api/commands/{cmd}")).json()["state"],
+            "expired"
+        );
+        assert_eq!(tell(s, &a, &cmd, json!({"state": "acked"})).status, 409);
+    });
+}

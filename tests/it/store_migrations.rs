@@ -193,6 +193,7 @@ async fn entities_match_the_migrated_schema() {
         assert_no_drift::<session::Entity>(t).await;
         assert_no_drift::<site_config::Entity>(t).await;
         assert_no_drift::<audit_entry::Entity>(t).await;
+        assert_no_drift::<agent_command::Entity>(t).await;
     })
     .await;
 }

@@ -91,6 +91,9 @@ pub async fn register(
         .json(made))
 }
 
+/// Longest a heartbeat is held waiting for a command.
+pub const MAX_WAIT_SECONDS: u32 = 25;
+
 /// Takes one request from the agent's budget for `action`, or answers 429 with Retry-After.
 pub fn limit(state: &AppState, agent: Uuid, action: Action) -> Result<(), ApiError> {
     let limits = state.options.agent_limits;
@@ -99,6 +102,7 @@ pub fn limit(state: &AppState, agent: Uuid, action: Action) -> Result<(), ApiErr
         Action::Heartbeat => limits.heartbeat,
         Action::Rotate => limits.rotate,
         Action::Config => limits.config,
+        Action::Command => limits.command,
     };
     state
         .agent_limiter
@@ -150,12 +154,18 @@ pub async fn heartbeat(
             crate::store::StoreError::Invalid(why) => ApiError::BadRequest(why),
             other => other.into(),
         })?;
+    let wait = b
+        .wait_seconds
+        .map(|w| std::time::Duration::from_secs(u64::from(w.min(MAX_WAIT_SECONDS))));
+    let commands = super::commands::waiting_for(&state, agent.id, wait).await?;
+    // After the wait: a configuration changed meanwhile is announced in this answer.
     let config_version = crate::store::site_config::version(&state.db, agent.site_id).await?;
     Ok(web::Json(HeartbeatAnswer {
         agent_id: agent.id,
         state: state_after,
         server_time: now,
         config_version,
+        commands,
     }))
 }
 

@@ -4,6 +4,7 @@ pub mod agent_calls;
 pub mod agents;
 pub mod audit_log;
 pub mod auth;
+pub mod commands;
 pub mod health;
 pub mod ingest;
 pub mod insight;

@@ -1,5 +1,6 @@
 //! SeaORM entities, one per table of `migration/`. The drift test checks they agree.
 pub mod agent;
+pub mod agent_command;
 pub mod asset;
 pub mod asset_change;
 pub mod audit_entry;

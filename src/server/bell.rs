@@ -1,0 +1,163 @@
+//! Wakes an agent's long-polling heartbeat when a command is queued for it. Within one
+//! instance the handler that queued it rings at once; on PostgreSQL the queueing also sends
+//! `NOTIFY bigr_commands, '<agent id>'` and every instance listens, so an agent held by
+//! another instance behind the same load balancer wakes too. No database connection is held
+//! while an agent waits: the wait is a `Notify`, and the map holds one entry per agent
+//! currently waiting (bounded by the connections the server accepts).
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+pub const CHANNEL: &str = "bigr_commands";
+/// A lost listener connection is re-opened after this long.
+const RELISTEN_AFTER: Duration = Duration::from_secs(2);
+
+#[derive(Default)]
+pub struct Bell {
+    waiting: Mutex<HashMap<Uuid, Arc<Notify>>>,
+}
+
+/// An agent's place in the bell while it waits; leaving drops the entry when nobody else of
+/// the same agent waits.
+pub struct Waiter<'a> {
+    bell: &'a Bell,
+    agent: Uuid,
+    pub notify: Arc<Notify>,
+}
+
+impl Drop for Waiter<'_> {
+    fn drop(&mut self) {
+        let mut map = self.bell.lock();
+        // The map's own reference and ours: nobody else waits for this agent.
+        if map
+            .get(&self.agent)
+            .is_some_and(|n| Arc::strong_count(n) <= 2)
+        {
+            map.remove(&self.agent);
+        }
+    }
+}
+
+impl Bell {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Arc<Notify>>> {
+        self.waiting.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Registers `agent` as waiting. Take the `notified()` future before looking in the
+    /// database, so a command queued in between is not missed.
+    pub fn wait_for(&self, agent: Uuid) -> Waiter<'_> {
+        let notify = self.lock().entry(agent).or_default().clone();
+        Waiter {
+            bell: self,
+            agent,
+            notify,
+        }
+    }
+
+    /// Wakes every waiter of `agent` on this instance.
+    pub fn ring(&self, agent: Uuid) {
+        if let Some(n) = self.lock().get(&agent) {
+            n.notify_waiters();
+        }
+    }
+
+    /// Agents waiting now.
+    #[cfg(test)]
+    pub fn waiting(&self) -> usize {
+        self.lock().len()
+    }
+}
+
+/// Tells every instance on this PostgreSQL that `agent` has a command (SQLite: one instance,
+/// the local ring is enough).
+pub async fn announce(db: &DatabaseConnection, agent: Uuid) {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    let sent = db
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [CHANNEL.into(), agent.to_string().into()],
+        ))
+        .await;
+    if let Err(e) = sent {
+        tracing::warn!("cannot notify other instances of a command: {e}");
+    }
+}
+
+/// Listens for other instances' commands for as long as `bell` lives (PostgreSQL only).
+pub async fn listen(db: DatabaseConnection, bell: std::sync::Weak<Bell>) {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    let pool = db.get_postgres_connection_pool().clone();
+    loop {
+        let mut listener = match sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!("command listener cannot connect: {e}");
+                tokio::time::sleep(RELISTEN_AFTER).await;
+                continue;
+            }
+        };
+        if let Err(e) = listener.listen(CHANNEL).await {
+            tracing::warn!("command listener cannot listen: {e}");
+            tokio::time::sleep(RELISTEN_AFTER).await;
+            continue;
+        }
+        loop {
+            match listener.recv().await {
+                Ok(n) => {
+                    let Some(bell) = bell.upgrade() else { return };
+                    if let Ok(agent) = n.payload().parse::<Uuid>() {
+                        bell.ring(agent);
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!("command listener lost its connection: {e}");
+                    break;
+                }
+            }
+            if bell.strong_count() == 0 {
+                return;
+            }
+        }
+        tokio::time::sleep(RELISTEN_AFTER).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_ring_wakes_the_waiting_agent_only_and_leaving_frees_its_entry() {
+        let bell = Bell::default();
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        {
+            let wa = bell.wait_for(a);
+            let wb = bell.wait_for(b);
+            let woke_a = wa.notify.notified();
+            let woke_b = wb.notify.notified();
+            tokio::pin!(woke_a, woke_b);
+            woke_a.as_mut().enable();
+            woke_b.as_mut().enable();
+            bell.ring(a);
+            tokio::time::timeout(Duration::from_millis(200), woke_a)
+                .await
+                .expect("a woke");
+            assert!(
+                tokio::time::timeout(Duration::from_millis(50), woke_b)
+                    .await
+                    .is_err(),
+                "b was not rung"
+            );
+            assert_eq!(bell.waiting(), 2);
+        }
+        assert_eq!(bell.waiting(), 0, "entries leave with their waiters");
+    }
+}
