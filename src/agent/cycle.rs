@@ -11,9 +11,10 @@ use super::queue::{self, Kind, Queue, SetAside};
 use super::status::{AgentStatus, lock};
 use crate::control::plan::{CyclePlan, cycle_plan};
 use crate::model::agent_api::{Activity, HeartbeatAnswer, IngestAnswer};
-use crate::model::commands::CommandArgs;
+use crate::model::commands::{CommandArgs, CommandProgress};
 use crate::model::site_config::SiteConfig;
 use crate::scan::engine::ScanOutcome;
+use crate::scan::progress::Progress;
 use crate::scan::request::{self, ScanError, ScanRequest};
 use crate::scan::snmp::SnmpOptions;
 use crate::scan::switch_poll;
@@ -47,6 +48,50 @@ pub struct LiveScanner {
     pub local: ScanRequest,
     pub interval: Duration,
     pub site: watch::Receiver<Option<Arc<SiteConfig>>>,
+    /// The running scan's counters, for the progress of a command.
+    pub gauge: Gauge,
+}
+
+/// The counters of the scan running now (none between scans), shared with whoever reports
+/// progress.
+#[derive(Clone, Default)]
+pub struct Gauge(Arc<Mutex<Option<Running>>>);
+
+struct Running {
+    progress: Arc<Progress>,
+    addresses: usize,
+    ports: usize,
+}
+
+impl Gauge {
+    fn start(&self, progress: Arc<Progress>, addresses: usize, ports: usize) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(Running {
+            progress,
+            addresses,
+            ports,
+        });
+    }
+
+    fn stop(&self) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// Hosts found so far and an estimate of the share done: probes sent against one per
+    /// address plus one per port of every host found (capped at 99 until the scan ends).
+    pub fn read(&self) -> Option<CommandProgress> {
+        let guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let r = guard.as_ref()?;
+        let now = r.progress.snapshot();
+        let expected = r.addresses + now.hosts_found * r.ports;
+        let percent = (now.probes * 100)
+            .checked_div(expected)
+            .map(|p| p.min(99) as u8);
+        Some(CommandProgress {
+            phase: "scanning".into(),
+            hosts_found: u32::try_from(now.hosts_found).unwrap_or(u32::MAX),
+            percent,
+        })
+    }
 }
 
 impl LiveScanner {
@@ -57,7 +102,16 @@ impl LiveScanner {
 
 impl LiveScanner {
     async fn run(&self, plan: CyclePlan) -> Result<ScanOutcome, ScanError> {
-        let mut outcome = request::run(&plan.request).await?;
+        let planned = request::plan(&plan.request).await?;
+        let progress = Arc::new(Progress::default());
+        self.gauge.start(
+            progress.clone(),
+            planned.plan.addresses.len(),
+            planned.plan.ports.len(),
+        );
+        let done = request::execute(planned, plan.request.rules_home.clone(), progress).await;
+        self.gauge.stop();
+        let mut outcome = done?;
         if !plan.switches.is_empty() {
             let polls = switch_poll::poll_all(&plan.switches, &SnmpOptions::default()).await;
             switch_poll::place(&mut outcome.report.assets, &polls);

@@ -70,10 +70,12 @@ pub async fn run(home: &Path, cfg: AgentConfig, opts: RunOptions) -> anyhow::Res
     let saved = site_copy::load(home);
     let held_version = saved.as_ref().map_or(0, |c| c.version);
     let (held, site_rx) = watch::channel(saved.map(Arc::new));
+    let gauge = super::cycle::Gauge::default();
     let scanner = LiveScanner {
         local: request,
         interval: opts.interval,
         site: site_rx.clone(),
+        gauge: gauge.clone(),
     };
     let retry_cap = opts.interval.min(RETRY_CAP);
     let mut agent = Agent::new(&cfg, home, scanner, retry_cap, stop_rx.clone())?;
@@ -93,6 +95,7 @@ pub async fn run(home: &Path, cfg: AgentConfig, opts: RunOptions) -> anyhow::Res
             held: held.clone(),
             status: agent.status(),
             ledger: Arc::new(std::sync::Mutex::new(Ledger::load(home))),
+            gauge,
         });
         let (c, h, l) = (agent.client(), home.to_path_buf(), orders.ledger.clone());
         let _ = tokio::task::spawn_blocking(move || {

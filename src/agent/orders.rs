@@ -3,7 +3,7 @@
 //! reload, or a token rotation; each step reported to the server as it happens.
 use super::client::ApiClient;
 use super::commands::{self, Ledger, Step};
-use super::cycle::{Agent, Scanned, Scanner};
+use super::cycle::{Agent, Gauge, Scanned, Scanner};
 use super::site_copy::{self, Held};
 use super::status::AgentStatus;
 use crate::model::commands::{CommandKind, CommandOrder, CommandResult, CommandUpdate};
@@ -17,7 +17,12 @@ pub struct Orders {
     pub held: Arc<Held>,
     pub status: Arc<Mutex<AgentStatus>>,
     pub ledger: Arc<Mutex<Ledger>>,
+    /// The running scan's counters.
+    pub gauge: Gauge,
 }
+
+/// How often a running scan's progress is reported.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn ledger(l: &Mutex<Ledger>) -> std::sync::MutexGuard<'_, Ledger> {
     l.lock().unwrap_or_else(|p| p.into_inner())
@@ -55,7 +60,24 @@ impl Orders {
         let (ok, result, stopped) = match order.kind {
             CommandKind::ScanNow | CommandKind::PollSwitches => {
                 self.tell(order.id, commands::progress("scanning")).await;
-                let r = agent.cycle_with(Some(&order.args)).await;
+                let cycle = agent.cycle_with(Some(&order.args));
+                tokio::pin!(cycle);
+                let mut tick = tokio::time::interval(PROGRESS_EVERY);
+                tick.tick().await;
+                let r = loop {
+                    tokio::select! {
+                        r = &mut cycle => break r,
+                        _ = tick.tick() => {
+                            if let Some(p) = self.gauge.read() {
+                                self.tell(order.id, CommandUpdate {
+                                    state: crate::model::commands::CommandState::Running,
+                                    progress: Some(p),
+                                    result: None,
+                                }).await;
+                            }
+                        }
+                    }
+                };
                 match (&r.scanned, r.answer) {
                     (Scanned::Abandoned, _) => (
                         false,

@@ -810,9 +810,15 @@ fn scan_now_reaches_a_running_agent_at_once_and_never_runs_twice() {
         &agent_id,
         serde_json::json!({"kind": "scan_now", "targets": ["127.0.1.0/28"], "ports": "1-65535"}),
     );
-    wait_until("the long scan to run", Duration::from_secs(30), || {
-        command_state(&admin, &long)["state"] == "running"
+    wait_until("the long scan's progress", Duration::from_secs(30), || {
+        let c = command_state(&admin, &long);
+        c["state"] == "running" && c["progress"]["percent"].is_number()
     });
+    let running = command_state(&admin, &long);
+    assert!(
+        running["progress"]["hosts_found"].as_u64() > Some(0),
+        "{running}"
+    );
     let mut agent = agent;
     let _ = agent.0.kill();
     let _ = agent.0.wait();

@@ -66,6 +66,9 @@ const KNOWN_KEYWORDS = new Set([
   'title',
 ])
 
+/** Keywords that describe a schema without constraining it. */
+const ANNOTATIONS = new Set(['description', 'example', 'examples', 'default', 'title'])
+
 /** The TypeScript type of a JSON schema, at the given indentation (for object literals). */
 export function schemaToType(schema, indent = '') {
   if (schema === true || schema === undefined) return 'unknown'
@@ -76,6 +79,9 @@ export function schemaToType(schema, indent = '') {
   for (const key of Object.keys(schema)) {
     if (!KNOWN_KEYWORDS.has(key)) throw new Error(`unsupported schema keyword "${key}"`)
   }
+  // `{}` (annotations at most) accepts any JSON value, like `true`: free-form data such as
+  // an audit entry's before/after.
+  if (Object.keys(schema).every((key) => ANNOTATIONS.has(key))) return 'unknown'
   if (schema.$ref) return refName(schema.$ref)
   if (schema.allOf) return schema.allOf.map((s) => schemaToType(s, indent)).join(' & ')
   if (schema.oneOf || schema.anyOf) {
@@ -162,7 +168,9 @@ function operationEntries(doc) {
       if (!op) continue
       const where = `${method.toUpperCase()} ${path}`
       if (!op.operationId) throw new Error(`${where}: missing operationId`)
-      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])]
+      // An optional header (an agent's If-None-Match) is the caller's business: the typed
+      // client sends none, so it is left out; a required one would leave calls incomplete.
+      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].filter((p) => p.in !== 'header' || p.required)
       for (const p of params) {
         if (p.$ref) throw new Error(`${where}: parameter $ref is not supported`)
         if (!['path', 'query'].includes(p.in)) throw new Error(`${where}: ${p.in} parameters are not supported`)

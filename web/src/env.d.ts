@@ -11,5 +11,7 @@ declare module 'vue-router' {
     adminOnly?: boolean
     /** i18n key of the page title (document title and heading). */
     titleKey?: MessageKey
+    /** The menu entry shown as current when it is not this route's own (a site's settings). */
+    navName?: string
   }
 }

@@ -24,7 +24,9 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'agents', titleKey: 'nav.agents', section: 'admin' },
   { name: 'subnets', titleKey: 'nav.subnets', section: 'admin' },
   { name: 'switches', titleKey: 'nav.switches', section: 'admin' },
+  { name: 'settings', titleKey: 'nav.settings', section: 'admin' },
   { name: 'users', titleKey: 'nav.users', section: 'admin', adminOnly: true },
+  { name: 'audit', titleKey: 'nav.audit', section: 'admin', adminOnly: true },
 ]
 
 export const NAV_SECTIONS: readonly { id: NavSection; titleKey: MessageKey }[] = [

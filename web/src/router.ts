@@ -2,7 +2,7 @@ import { createRouter, createWebHistory, type RouteRecordRaw, type Router, type 
 import type { ApiClient } from './api'
 import { queryString } from './lib/query'
 import { useSessionStore } from './stores/session'
-import { useSitesStore } from './stores/sites'
+import { SERVER_DEFAULT_SITE, useSitesStore } from './stores/sites'
 
 /**
  * Only same-app absolute paths are followed after login: no `//host`, `/\host` (browsers
@@ -97,6 +97,31 @@ const routes: RouteRecordRaw[] = [
     name: 'agents',
     component: () => import('./views/AgentsView.vue'),
     meta: { titleKey: 'nav.agents' },
+  },
+  {
+    // The menu's entry: the settings of the globally selected site, else of the first site.
+    path: '/settings',
+    name: 'settings',
+    component: () => import('./views/SiteSettingsView.vue'),
+    meta: { titleKey: 'nav.settings' },
+    beforeEnter: async (to) => {
+      const sites = useSitesStore()
+      await sites.ensureLoaded()
+      const site = queryString(to.query, 'site') || sites.names[0] || SERVER_DEFAULT_SITE
+      return { name: 'site-settings', params: { site }, query: to.query, replace: true }
+    },
+  },
+  {
+    path: '/sites/:site/settings',
+    name: 'site-settings',
+    component: () => import('./views/SiteSettingsView.vue'),
+    meta: { titleKey: 'nav.settings', navName: 'settings' },
+  },
+  {
+    path: '/audit',
+    name: 'audit',
+    component: () => import('./views/AuditView.vue'),
+    meta: { titleKey: 'nav.audit', adminOnly: true },
   },
   {
     path: '/users',

@@ -51,6 +51,11 @@ describe('schemaToType', () => {
     expect(schemaToType({ enum: ['asc', 'desc'] })).toBe('"asc" | "desc"')
   })
 
+  it('reads the empty schema (annotations at most) as any value', () => {
+    expect(schemaToType({})).toBe('unknown')
+    expect(schemaToType({ description: 'Free-form.' })).toBe('unknown')
+  })
+
   it('refuses what it does not understand instead of guessing', () => {
     expect(() => schemaToType({ type: 'string', pattern: '^a' })).toThrow(/pattern/)
     expect(() => schemaToType({ $ref: 'other.json#/X' })).toThrow(/\$ref/)
@@ -87,6 +92,15 @@ describe('generateSchemaTypes', () => {
     expect(out).toContain('body: Thing')
     expect(out).toContain('response: void')
     expect(out).toContain('thing_put: { method: "PUT", path: "/api/things/{id}" },')
+  })
+
+  it('leaves out optional header parameters (the client sends none) and refuses required ones', () => {
+    const withHeader = structuredClone(doc) as unknown as { paths: Record<string, Record<string, { parameters: object[] }>> }
+    const params = withHeader.paths['/api/things/{id}']!.put!.parameters
+    params.push({ name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } })
+    expect(generateSchemaTypes(withHeader)).toBe(generateSchemaTypes(doc))
+    params.push({ name: 'X-Required', in: 'header', required: true, schema: { type: 'string' } })
+    expect(() => generateSchemaTypes(withHeader)).toThrow(/header parameters/)
   })
 
   it('is deterministic', () => {

@@ -32,6 +32,8 @@ export type AgentState = "pending" | "online" | "stale" | "offline" | "revoked"
 export interface AgentView {
   /** What it said it was doing: idle, scanning or stopping. */
   activity?: string | null
+  /** The site configuration version it runs (None: it never said; an older agent). */
+  config_version?: number | null
   created_at: string
   heartbeat_seconds: number
   id: string
@@ -43,6 +45,11 @@ export interface AgentView {
   queue_depth: number
   revoked_at?: string | null
   site: string
+  /**
+   * The site's current configuration version (0: none). Equal to `config_version`:
+   * applied; greater: pending.
+   */
+  site_config_version: number
   state: AgentState
   subnets: string[]
   version?: string | null
@@ -130,6 +137,19 @@ export interface AssetVulns {
   vendor?: string | null
 }
 
+/** An entry as the API shows it. */
+export interface AuditView {
+  action: string
+  actor: string
+  address?: string | null
+  after?: unknown
+  at: string
+  before?: unknown
+  id: string
+  site?: string | null
+  target?: string | null
+}
+
 export interface Breakdown {
   fully_classified: number
   manual_overrides: number
@@ -175,6 +195,77 @@ export interface ChangeView {
   old_value?: string | null
   scan_id: string
   site: string
+}
+
+/** What a command works on; fields a kind does not use are empty. */
+export interface CommandArgs {
+  /** `scan_now`: ports instead of the configured ones. */
+  ports?: string | null
+  /** `scan_now`: run the Shield checks after the scan. */
+  shield?: boolean
+  /** `scan_now`: targets instead of the configured ones (empty: the configured ones). */
+  targets?: string[]
+}
+
+export type CommandKind = "scan_now" | "poll_switches" | "shield_now" | "rotate_token" | "reload_config"
+
+/** A command as an agent receives it in its heartbeat answer. */
+export interface CommandOrder {
+  args?: CommandArgs
+  /** Not acked by then, it expires. */
+  expires_at: string
+  id: string
+  kind: CommandKind
+}
+
+/** How far a running command is. */
+export interface CommandProgress {
+  hosts_found?: number
+  /** 0–100 when known. */
+  percent?: number | null
+  /** e.g. `scanning`, `delivering`. */
+  phase?: string
+}
+
+/** What a finished command produced. */
+export interface CommandResult {
+  assets?: number | null
+  changes?: number | null
+  /** Why it failed, or a note on how it went. */
+  detail?: string | null
+  /** The scan a `scan_now` delivered. */
+  scan_id?: string | null
+}
+
+/**
+ * A command's life: queued → acked → running → completed or failed; expired when nobody
+ * took it in time.
+ */
+export type CommandState = "queued" | "acked" | "running" | "completed" | "failed" | "expired"
+
+/** `POST /api/agents/commands/{id}`: the agent's word on a command it was given. */
+export interface CommandUpdate {
+  progress?: CommandProgress | null
+  result?: CommandResult | null
+  /** acked, running, completed or failed. */
+  state: CommandState
+}
+
+/** A command as the dashboard sees it. */
+export interface CommandView {
+  acked_at?: string | null
+  agent_id: string
+  args: CommandArgs
+  expires_at: string
+  finished_at?: string | null
+  id: string
+  issued_at: string
+  issued_by: string
+  kind: CommandKind
+  progress?: CommandProgress | null
+  result?: CommandResult | null
+  site: string
+  state: CommandState
 }
 
 export interface ComplianceReport {
@@ -346,6 +437,13 @@ export interface Health {
 /** The answer to a heartbeat. */
 export interface HeartbeatAnswer {
   agent_id: string
+  /** Commands for this agent, oldest first: ack each before running it. */
+  commands?: CommandOrder[]
+  /**
+   * The site's current configuration version (0: none). When it differs from the one the
+   * agent runs, the agent fetches `GET /api/agents/config`.
+   */
+  config_version?: number
   server_time: string
   state: AgentState
 }
@@ -353,6 +451,8 @@ export interface HeartbeatAnswer {
 /** `POST /api/agents/heartbeat`. */
 export interface HeartbeatRequest {
   activity?: Activity | null
+  /** The site configuration version the agent runs (0: none). */
+  config_version?: number | null
   /** The agent's heartbeat period in seconds (default 60); three missed make it stale. */
   heartbeat_seconds?: number | null
   /** The agent's last problem, shown on the dashboard (at most 512 characters). */
@@ -362,6 +462,11 @@ export interface HeartbeatRequest {
   queue_depth?: number
   subnets?: string[] | null
   version?: string | null
+  /**
+   * Hold the answer up to this many seconds (at most 25) until a command arrives: the
+   * agent's long poll, so "scan now" starts within seconds.
+   */
+  wait_seconds?: number | null
 }
 
 /** One scan's snapshot of an asset. */
@@ -401,6 +506,19 @@ export interface LoginRequest {
   username: string
 }
 
+/**
+ * A daily window, in UTC, optionally on some weekdays only. `start` after `end` spans
+ * midnight (22:00 to 04:00).
+ */
+export interface MaintenanceWindow {
+  /** `mon` … `sun`; empty: every day. The day is the one the window starts on. */
+  days?: string[]
+  /** `HH:MM`, UTC. */
+  end?: string
+  /** `HH:MM`, UTC. */
+  start?: string
+}
+
 export interface MostChanged {
   asset_id: string
   change_count: number
@@ -416,6 +534,14 @@ export interface MostChanged {
  * first, labels meant for people (UPnP friendly names) last.
  */
 export type NameSource = "dns" | "smb" | "mdns" | "netbios" | "llmnr" | "snmp" | "dhcp" | "tls" | "upnp"
+
+/** `POST /api/agents/{id}/commands`. */
+export interface NewCommand {
+  kind: CommandKind
+  ports?: string | null
+  shield?: boolean
+  targets?: string[]
+}
 
 /** A new enrollment: `token` is shown once and never again. */
 export interface NewEnrollment {
@@ -512,6 +638,31 @@ export interface Page_AssetView {
 }
 
 /** One page of results with the total count of the filter. */
+export interface Page_AuditView {
+  items: ({
+    action: string
+    actor: string
+    address?: string | null
+    after?: unknown
+    at: string
+    before?: unknown
+    id: string
+    site?: string | null
+    target?: string | null
+  })[]
+  /**
+   * Where lists that page by cursor offer one: pass it as `cursor` for the page after
+   * this one (absent on the last page). Unlike `page`, it costs the same however deep
+   * the walk goes.
+   */
+  next_cursor?: string | null
+  /** 1-based; 0 when the page was asked for by cursor. */
+  page: number
+  per_page: number
+  total: number
+}
+
+/** One page of results with the total count of the filter. */
 export interface Page_CertificateView {
   items: ({
     asset_id?: string | null
@@ -562,6 +713,35 @@ export interface Page_ChangeView {
     old_value?: string | null
     scan_id: string
     site: string
+  })[]
+  /**
+   * Where lists that page by cursor offer one: pass it as `cursor` for the page after
+   * this one (absent on the last page). Unlike `page`, it costs the same however deep
+   * the walk goes.
+   */
+  next_cursor?: string | null
+  /** 1-based; 0 when the page was asked for by cursor. */
+  page: number
+  per_page: number
+  total: number
+}
+
+/** One page of results with the total count of the filter. */
+export interface Page_CommandView {
+  items: ({
+    acked_at?: string | null
+    agent_id: string
+    args: CommandArgs
+    expires_at: string
+    finished_at?: string | null
+    id: string
+    issued_at: string
+    issued_by: string
+    kind: CommandKind
+    progress?: CommandProgress | null
+    result?: CommandResult | null
+    site: string
+    state: CommandState
   })[]
   /**
    * Where lists that page by cursor offer one: pass it as `cursor` for the page after
@@ -778,6 +958,14 @@ export interface SessionUser {
 
 export type Severity = "critical" | "high" | "medium" | "low" | "info"
 
+/** Whether and how often the site's agents run Shield checks. */
+export interface ShieldPlan {
+  /** Hours between two Shield runs (1 to 720). */
+  every_hours?: number | null
+  /** `quick`, `standard` or `deep`; unset: no scheduled Shield run. */
+  preset?: string | null
+}
+
 export interface ShieldReport {
   completed_at?: string | null
   findings?: Finding[]
@@ -816,8 +1004,67 @@ export interface ShieldScanView {
   target: string
 }
 
+/**
+ * `GET /api/agents/config`: everything an agent of the site needs to scan as the server
+ * says. Answers accept unknown fields, so a newer server can add settings.
+ */
+export interface SiteConfig {
+  /** Assets to probe gently: marked fragile, of a fragile type, or in `settings.fragile`. */
+  fragile_ips?: string[]
+  settings: SiteSettings
+  site: string
+  /** The site's registered subnets: scanned beside the settings' targets. */
+  subnets?: string[]
+  switches?: SwitchCredentials[]
+  /** Steps by one whenever anything below changes; 0: the site has no configuration. */
+  version: number
+}
+
+/** What the dashboard sees of a site's configuration: no credentials. */
+export interface SiteConfigView {
+  fragile_count: number
+  /** The first 1 000 fragile addresses; `fragile_count` says how many agents are sent. */
+  fragile_ips: string[]
+  settings: SiteSettings
+  site: string
+  subnets: string[]
+  /** The switches agents poll (their communities stay on the server). */
+  switches: string[]
+  updated_at?: string | null
+  updated_by?: string | null
+  version: number
+}
+
 export interface SiteList {
   sites: SiteSummary[]
+}
+
+/**
+ * What an admin sets for a site. Every field is optional in effect: an empty list or an
+ * unset value leaves the agent's own choice (its `agent.yaml`) in force.
+ */
+export interface SiteSettings {
+  /** Addresses, networks or ranges no agent of the site probes. */
+  exclude?: string[]
+  /**
+   * Addresses or networks probed gently (no banners, no TLS, no UDP name questions),
+   * beside the assets the classifier marked fragile.
+   */
+  fragile?: string[]
+  /** Device types probed gently wherever they are, e.g. `printer`, `camera`, `iot`. */
+  fragile_types?: string[]
+  /** Seconds between two scans (60 to 604 800). */
+  interval_seconds?: number | null
+  maintenance?: MaintenanceWindow | null
+  /** TCP connections in flight at once. */
+  max_concurrency?: number | null
+  /** `default`, `none` (discovery only) or a list and ranges such as `22,80,8000-8100`. */
+  ports?: string | null
+  /** ARP and ICMP packets per second. */
+  rate?: number | null
+  shield?: ShieldPlan
+  /** Targets besides the site's registered subnets: IPs, networks, ranges or host names. */
+  targets?: string[]
 }
 
 /** A site with its inventory size and latest scan, for `/api/sites`. */
@@ -852,6 +1099,14 @@ export interface SubnetView {
   last_scanned_at?: string | null
   site: string
   vlan_id?: number | null
+}
+
+/** A switch an agent polls, with its credentials: sent only to agents of its own site. */
+export interface SwitchCredentials {
+  community: string
+  host: string
+  /** `2c` or `1`. */
+  snmp_version: string
 }
 
 export interface SwitchList {
@@ -937,6 +1192,24 @@ export interface Operations {
     body: never
     response: AgentList
   }
+  command_report: {
+    method: "POST"
+    path: "/api/agents/commands/{id}"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: CommandUpdate
+    response: CommandView
+  }
+  site_config: {
+    method: "GET"
+    path: "/api/agents/config"
+    pathParams: never
+    query: never
+    body: never
+    response: SiteConfig
+  }
   enrollment_list: {
     method: "GET"
     path: "/api/agents/enrollments"
@@ -996,6 +1269,29 @@ export interface Operations {
     query: never
     body: never
     response: void
+  }
+  command_list: {
+    method: "GET"
+    path: "/api/agents/{id}/commands"
+    pathParams: {
+      id: string
+    }
+    query: {
+      page?: number
+      per_page?: number
+    }
+    body: never
+    response: Page_CommandView
+  }
+  command_issue: {
+    method: "POST"
+    path: "/api/agents/{id}/commands"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: NewCommand
+    response: CommandView
   }
   agent_revoke: {
     method: "POST"
@@ -1062,6 +1358,26 @@ export interface Operations {
     body: never
     response: AssetView
   }
+  audit_list: {
+    method: "GET"
+    path: "/api/audit"
+    pathParams: never
+    query: {
+      /** The user who acted. */
+      user?: string
+      /** An action (`subnet.add`) or a prefix ending in `.` (`agent.`). */
+      action?: string
+      site?: string
+      /** From this instant (inclusive), RFC 3339. */
+      from?: string
+      /** Until this instant (exclusive), RFC 3339. */
+      to?: string
+      page?: number
+      per_page?: number
+    }
+    body: never
+    response: Page_AuditView
+  }
   login: {
     method: "POST"
     path: "/api/auth/login"
@@ -1122,6 +1438,16 @@ export interface Operations {
     }
     body: never
     response: Page_ChangeView
+  }
+  command_get: {
+    method: "GET"
+    path: "/api/commands/{id}"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: never
+    response: CommandView
   }
   compliance_report: {
     method: "GET"
@@ -1243,6 +1569,26 @@ export interface Operations {
     query: never
     body: never
     response: SiteList
+  }
+  config_get: {
+    method: "GET"
+    path: "/api/sites/{site}/config"
+    pathParams: {
+      site: string
+    }
+    query: never
+    body: never
+    response: SiteConfigView
+  }
+  config_put: {
+    method: "PUT"
+    path: "/api/sites/{site}/config"
+    pathParams: {
+      site: string
+    }
+    query: never
+    body: SiteSettings
+    response: SiteConfigView
   }
   subnet_list: {
     method: "GET"
@@ -1369,6 +1715,8 @@ export interface Operations {
 /** Method and path template of every operation, for the client at run time. */
 export const OPERATIONS = {
   agent_list: { method: "GET", path: "/api/agents" },
+  command_report: { method: "POST", path: "/api/agents/commands/{id}" },
+  site_config: { method: "GET", path: "/api/agents/config" },
   enrollment_list: { method: "GET", path: "/api/agents/enrollments" },
   enrollment_add: { method: "POST", path: "/api/agents/enrollments" },
   enrollment_remove: { method: "DELETE", path: "/api/agents/enrollments/{id}" },
@@ -1376,17 +1724,21 @@ export const OPERATIONS = {
   register: { method: "POST", path: "/api/agents/register" },
   rotate_own_token: { method: "POST", path: "/api/agents/rotate-token" },
   agent_remove: { method: "DELETE", path: "/api/agents/{id}" },
+  command_list: { method: "GET", path: "/api/agents/{id}/commands" },
+  command_issue: { method: "POST", path: "/api/agents/{id}/commands" },
   agent_revoke: { method: "POST", path: "/api/agents/{id}/revoke" },
   agent_rotate: { method: "POST", path: "/api/agents/{id}/rotate" },
   analytics_report: { method: "GET", path: "/api/analytics" },
   asset: { method: "GET", path: "/api/assets/{id}" },
   tag: { method: "PUT", path: "/api/assets/{id}/tag" },
   untag: { method: "DELETE", path: "/api/assets/{id}/tag" },
+  audit_list: { method: "GET", path: "/api/audit" },
   login: { method: "POST", path: "/api/auth/login" },
   logout: { method: "POST", path: "/api/auth/logout" },
   me: { method: "GET", path: "/api/auth/me" },
   certificate_list: { method: "GET", path: "/api/certificates" },
   change_list: { method: "GET", path: "/api/changes" },
+  command_get: { method: "GET", path: "/api/commands/{id}" },
   compliance_report: { method: "GET", path: "/api/compliance" },
   data: { method: "GET", path: "/api/data" },
   health: { method: "GET", path: "/api/health" },
@@ -1397,6 +1749,8 @@ export const OPERATIONS = {
   shield_scans: { method: "GET", path: "/api/shield/scans" },
   shield_findings: { method: "GET", path: "/api/shield/scans/{id}/findings" },
   site_list: { method: "GET", path: "/api/sites" },
+  config_get: { method: "GET", path: "/api/sites/{site}/config" },
+  config_put: { method: "PUT", path: "/api/sites/{site}/config" },
   subnet_list: { method: "GET", path: "/api/subnets" },
   subnet_add: { method: "POST", path: "/api/subnets" },
   subnet_remove: { method: "DELETE", path: "/api/subnets" },

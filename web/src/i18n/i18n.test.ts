@@ -6,6 +6,8 @@ import { CHANGE_TYPES } from '../lib/changes'
 import { CONFIDENCE_LEVELS, DEVICE_TYPES, GROUPS, RISK_LEVELS } from '../lib/groups'
 import { AGENT_STATES } from '../lib/agents'
 import { NAME_SOURCES } from '../lib/assetDetail'
+import { AUDIT_ACTIONS } from '../lib/audit'
+import { SHIELD_PRESETS, WEEKDAYS } from '../lib/siteSettings'
 import { NAV_ITEMS } from '../navigation'
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
@@ -40,6 +42,9 @@ describe('dictionaries', () => {
       ...['active', 'used', 'expired'].map((s) => `enrollmentState.${s}`),
       ...['expired', 'critical', 'warning', 'ok', 'unknown'].map((s) => `certStatus.${s}`),
       ...['admin', 'viewer'].map((r) => `role.${r}`),
+      ...SHIELD_PRESETS.map((p) => `shieldPreset.${p}`),
+      ...WEEKDAYS.map((d) => `weekday.${d}`),
+      ...AUDIT_ACTIONS.map((a) => `auditAction.${a}`),
     ]
     for (const key of dynamic) {
       expect(en, key).toHaveProperty([key])

@@ -20,3 +20,18 @@ export function countByState(agents: readonly Pick<AgentView, 'state'>[]): [Agen
 export const MIN_ENROLL_HOURS = 1
 export const MAX_ENROLL_HOURS = 720
 export const DEFAULT_ENROLL_HOURS = 24
+
+/**
+ * Whether an agent runs its site's configuration: none (the site has no configuration),
+ * applied (it runs the current version) or pending (it runs `running`, an older version, or
+ * never said which).
+ */
+export type ConfigState =
+  { kind: 'none' } | { kind: 'applied'; version: number } | { kind: 'pending'; version: number; running: number | null }
+
+export function configState(agent: Pick<AgentView, 'config_version' | 'site_config_version'>): ConfigState {
+  const version = agent.site_config_version
+  if (!version || version <= 0) return { kind: 'none' }
+  const running = agent.config_version ?? null
+  return running === version ? { kind: 'applied', version } : { kind: 'pending', version, running }
+}

@@ -1,5 +1,16 @@
 // Realistic API answers for tests, shaped by the generated schema types.
-import type { AgentView, AssetPage, AssetVulns, AssetView, ChangeView, CveMatch, Inventory, VulnReport } from '../api'
+import type {
+  AgentView,
+  AssetPage,
+  AssetVulns,
+  AssetView,
+  AuditView,
+  ChangeView,
+  CveMatch,
+  Inventory,
+  SiteConfigView,
+  VulnReport,
+} from '../api'
 import type { SiteInfo } from '../stores/sites'
 
 export function uuid(i: number): string {
@@ -123,6 +134,8 @@ export function agent(i: number, patch: Partial<AgentView> = {}): AgentView {
     last_seen_at: '2026-11-23T10:00:00Z',
     last_scan_at: '2026-11-23T09:00:00Z',
     revoked_at: null,
+    config_version: null,
+    site_config_version: 0,
     ...patch,
   }
 }
@@ -181,6 +194,48 @@ export function vulnReport(
     total,
     page,
     per_page: perPage,
+    ...patch,
+  }
+}
+
+/** A site's configuration as GET /api/sites/{site}/config answers it. */
+export function siteConfig(name: string, patch: Partial<SiteConfigView> = {}): SiteConfigView {
+  return {
+    site: name,
+    version: 3,
+    settings: {
+      targets: ['10.1.0.0/24'],
+      exclude: [],
+      ports: null,
+      interval_seconds: 900,
+      rate: null,
+      max_concurrency: null,
+      fragile: [],
+      fragile_types: ['printer'],
+      shield: { preset: null, every_hours: null },
+      maintenance: null,
+    },
+    subnets: ['10.0.0.0/24'],
+    switches: ['10.0.0.2'],
+    fragile_ips: ['10.0.0.9'],
+    fragile_count: 1,
+    updated_at: '2026-11-23T10:00:00Z',
+    updated_by: 'admin',
+    ...patch,
+  }
+}
+
+export function auditEntry(i: number, patch: Partial<AuditView> = {}): AuditView {
+  return {
+    id: uuid(300 + i),
+    at: '2026-11-23T10:00:00Z',
+    actor: 'admin',
+    address: '192.0.2.10',
+    action: 'subnet.add',
+    site: 'hq',
+    target: '10.0.0.0/24',
+    before: null,
+    after: { cidr: '10.0.0.0/24', label: 'core' },
     ...patch,
   }
 }

@@ -2,7 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia, type Pinia } from 'pinia'
 import { defineComponent, reactive } from 'vue'
+import CheckGroup from './CheckGroup.vue'
 import FormField from './FormField.vue'
+import LinesField from './LinesField.vue'
 import SiteField from './SiteField.vue'
 import SubmitStatus from './SubmitStatus.vue'
 import { fakeApi } from '../../test/fakeApi'
@@ -137,5 +139,40 @@ describe('SubmitStatus', () => {
     await status.setProps({ busyText: 'Saving…' })
     expect(status.get('p').attributes('role')).toBe('status')
     expect(status.get('p').text()).toBe('Saving…')
+  })
+})
+
+describe('LinesField', () => {
+  it('is a labelled textarea bound to the text, with its attributes and error', async () => {
+    const field = mount(LinesField, {
+      props: { modelValue: 'a\nb', label: 'Targets', error: 'bad entry' },
+      attrs: { 'data-test': 'the-lines' },
+    })
+    const area = field.get('textarea')
+    expect(area.attributes('data-test')).toBe('the-lines')
+    expect(field.get('label').attributes('for')).toBe(area.attributes('id'))
+    expect((area.element as HTMLTextAreaElement).value).toBe('a\nb')
+    expect(area.attributes('aria-invalid')).toBe('true')
+    expect(area.attributes('aria-describedby')).toBe(field.get('small.error').attributes('id'))
+    await area.setValue('c')
+    expect(field.emitted('update:modelValue')).toEqual([['c']])
+  })
+})
+
+describe('CheckGroup', () => {
+  const options = [
+    { value: 'mon', label: 'Mon' },
+    { value: 'tue', label: 'Tue' },
+  ]
+
+  it('names the group with a legend and ticks the chosen values', async () => {
+    const group = mount(CheckGroup, { props: { modelValue: ['tue'], legend: 'Days', options, testId: 'day', hint: 'Any' } })
+    expect(group.get('fieldset legend').text()).toBe('Days')
+    expect(group.get('fieldset').attributes('aria-describedby')).toBe(group.get('small').attributes('id'))
+    const boxes = group.findAll('input[type="checkbox"]')
+    expect(boxes.map((b) => (b.element as HTMLInputElement).checked)).toEqual([false, true])
+    expect(group.findAll('label').map((l) => l.text())).toEqual(['Mon', 'Tue'])
+    await group.get('[data-test="day-mon"]').setValue(true)
+    expect(group.emitted('update:modelValue')).toEqual([[['tue', 'mon']]])
   })
 })

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ADMIN, VIEWER, json, noContent } from '../../test/fakeApi'
-import { agent, site } from '../../test/fixtures'
+import { agent, site, siteConfig } from '../../test/fixtures'
 import { mountApp, settle } from '../../test/mountApp'
 
 const AGENTS = {
@@ -111,6 +111,34 @@ describe('AgentsView', () => {
     await wrapper.get('[data-test="confirm-ok"]').trigger('click')
     await settle()
     expect(wrapper.find('[data-test="confirm-dialog"]').exists()).toBe(false)
+  })
+
+  it('says whether each agent runs its site configuration, and links the site settings', async () => {
+    const { wrapper, router } = await mountApp('/agents', {
+      session: VIEWER,
+      routes: {
+        ...AGENTS,
+        'GET /api/agents': {
+          agents: [
+            agent(1, { config_version: 4, site_config_version: 4 }),
+            agent(2, { config_version: 2, site_config_version: 4 }),
+            agent(3, { site: 'branch', config_version: null, site_config_version: 0 }),
+            agent(4, { config_version: null, site_config_version: 4 }),
+          ],
+        },
+        'GET /api/sites/branch/config': { ...siteConfig('branch'), version: 0 },
+      },
+    })
+    const cells = wrapper.findAll('[data-test="agent-config"]')
+    expect(cells.map((c) => c.attributes('data-config'))).toEqual(['applied', 'pending', 'none', 'pending'])
+    expect(cells.map((c) => c.text())).toEqual(['applied v4', 'pending v4 (runs v2)', '—', 'pending v4 (not reported)'])
+
+    const link = wrapper.findAll('[data-test="agent-site"]')[2]!
+    expect(link.attributes('href')).toBe('/sites/branch/settings?site=branch')
+    await link.trigger('click')
+    // The settings page is a lazy chunk: its first load may outlast settle().
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('site-settings'))
+    expect(router.currentRoute.value.params.site).toBe('branch')
   })
 
   it('shows an error state when the server has no agent API yet', async () => {
