@@ -489,6 +489,17 @@ fn asset_detail_records_and_analysis_with_data() {
         assert_eq!(scans["items"][0]["asset_count"], 3);
         let changes = c.get("/api/changes?type=new_asset").json();
         assert_eq!(changes["total"], 4);
+        // One scan's diff: the istanbul scan produced its three new assets, no more.
+        let scan = scans["items"][0]["id"].as_str().unwrap();
+        let diff = c.get(&format!("/api/changes?scan={scan}")).json();
+        assert_eq!(diff["total"], 3, "{diff}");
+        assert!(
+            diff["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|x| x["scan_id"] == scan)
+        );
         let certs = c.get("/api/certificates?expiring_days=7").json();
         assert_eq!(certs["total"], 1);
         assert_eq!(certs["items"][0]["self_signed"], true);
@@ -682,6 +693,7 @@ fn bad_input_gets_a_4xx_naming_the_field() {
                 "`expiring_days`",
             ),
             ("GET", "/api/changes?since=yesterday", None, 400, "`since`"),
+            ("GET", "/api/changes?scan=last", None, 400, "`scan`"),
             ("GET", "/api/changes?type=exploded", None, 400, "exploded"),
             (
                 "POST",

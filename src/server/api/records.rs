@@ -64,6 +64,8 @@ pub struct ChangeQuery {
     pub change_type: Option<String>,
     /// Asset id.
     pub asset: Option<String>,
+    /// Scan id (`/api/scans`): only the changes that scan produced.
+    pub scan: Option<String>,
     /// RFC 3339 time: changes at or after it.
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
@@ -106,10 +108,23 @@ pub async fn change_list(
             ))
         })?),
     };
+    let scan_id = q
+        .scan
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            Uuid::parse_str(s).map_err(|_| {
+                ApiError::BadRequest(format!(
+                    "invalid query parameter `scan`: '{s}' is not a scan id"
+                ))
+            })
+        })
+        .transpose()?;
     let filter = changes::ChangeFilter {
         site: site_filter(&q.site),
         asset_id,
-        scan_id: None,
+        scan_id,
         change_type: q.change_type.filter(|t| !t.trim().is_empty()),
         since: q.since,
         until: q.until,

@@ -1427,6 +1427,8 @@ export interface Operations {
       type?: string
       /** Asset id. */
       asset?: string
+      /** Scan id (`/api/scans`): only the changes that scan produced. */
+      scan?: string
       /** RFC 3339 time: changes at or after it. */
       since?: string
       until?: string
