@@ -126,7 +126,7 @@ pub fn peak_rss_mb(pid: u32) -> f64 {
 
 /// Signs in as `admin` on the server at `port`: the session cookie (`name=value`) and the
 /// CSRF token writes must send.
-#[allow(dead_code)] // the fleet bench registers with the shared secret and never signs in
+#[allow(dead_code)] // not every bench signs in
 pub fn login(port: u16, password: &str) -> (String, String) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)

@@ -3,9 +3,13 @@
 //! (`BIGR_FLEET_SPEEDUP`, default 3: every 20 s and every 100 s), for `BIGR_FLEET_SECONDS`
 //! (default 60). Prints sustained ingests/s, heartbeat and ingest latency, and the backlog
 //! (how late requests started against their schedule); then a saturation phase measures the
-//! most reports per second the server takes. `cargo bench --bench fleet`.
+//! most reports per second the server takes. Between them, every agent holds a long-polling
+//! heartbeat (as real agents do, waiting for commands) while the schedule runs and an admin
+//! issues commands to random agents: command pickup, plain heartbeat latency and RSS beside a
+//! thousand held connections. `cargo bench --bench fleet`.
 //!
-//! Target (2 cores): heartbeat p99 < 100 ms and no ingest backlog. Peer: the earlier Python
+//! Target (2 cores): heartbeat p99 < 100 ms and no ingest backlog; with every agent
+//! long-polling, command pickup p99 < 2 s and RSS < 200 MB (issue 17). Peer: the earlier Python
 //! control plane computed agent state on every read and had no ingest limit.
 #[path = "abuse.rs"]
 mod abuse;
@@ -20,6 +24,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const SECRET: &str = "fleet-bench-secret";
+const ADMIN_PASSWORD: &str = "fleet-bench-admin-password";
+/// Commands an admin issues per second, to random agents, while every agent long-polls.
+const COMMANDS_PER_SECOND: u64 = 5;
+/// How long the long-poll phase lasts.
+const LONG_POLL_SECONDS: u64 = 40;
 const ASSETS: u32 = 200;
 /// Client threads for heartbeats and for ingests, apart: a real agent's heartbeat never waits
 /// behind another agent's upload.
@@ -81,9 +90,13 @@ fn report(n: u32) -> Vec<u8> {
     .unwrap()
 }
 
-/// Registers `count` agents (10 per site) with the shared secret; returns their tokens.
-fn register(port: u16, count: u32) -> Vec<String> {
-    let tokens = Arc::new(Mutex::new(vec![String::new(); count as usize]));
+/// Registers `count` agents (10 per site) with the shared secret; returns their ids and
+/// tokens.
+fn register(port: u16, count: u32) -> (Vec<String>, Vec<String>) {
+    let tokens = Arc::new(Mutex::new(vec![
+        (String::new(), String::new());
+        count as usize
+    ]));
     let next = Arc::new(std::sync::atomic::AtomicU32::new(0));
     let threads: Vec<_> = (0..16)
         .map(|_| {
@@ -104,13 +117,21 @@ fn register(port: u16, count: u32) -> Vec<String> {
                         .expect("register");
                     assert_eq!(res.status(), 201);
                     let v: serde_json::Value = res.body_mut().read_json().unwrap();
-                    tokens.lock().unwrap()[n as usize] = v["token"].as_str().unwrap().to_string();
+                    tokens.lock().unwrap()[n as usize] = (
+                        v["agent_id"].as_str().unwrap().to_string(),
+                        v["token"].as_str().unwrap().to_string(),
+                    );
                 }
             })
         })
         .collect();
     threads.into_iter().for_each(|t| t.join().unwrap());
-    Arc::try_unwrap(tokens).unwrap().into_inner().unwrap()
+    Arc::try_unwrap(tokens)
+        .unwrap()
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .unzip()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -248,6 +269,13 @@ fn saturate(port: u16, tokens: &[String], seconds: u64) -> f64 {
 
 #[tokio::main]
 async fn main() {
+    // A thousand long polls and the usual lanes need more sockets than the default 1 024.
+    if let Ok((_, hard)) =
+        nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_NOFILE)
+    {
+        let _ =
+            nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_NOFILE, hard, hard);
+    }
     let agents = env_u64("BIGR_FLEET_AGENTS", 1000) as u32;
     let speedup = env_u64("BIGR_FLEET_SPEEDUP", 3).max(1);
     let seconds = env_u64("BIGR_FLEET_SECONDS", 60);
@@ -261,9 +289,15 @@ async fn main() {
     println!(
         "fleet benchmark: {agents} agents, {ASSETS}-asset reports, time x{speedup}, {seconds} s, one release `bigr serve` on PostgreSQL, {HEARTBEAT_WORKERS} + {INGEST_WORKERS} client threads"
     );
-    let server = common::serve(&pg.url, &[("AGENT_REGISTRATION_SECRET", SECRET)]);
+    let server = common::serve(
+        &pg.url,
+        &[
+            ("AGENT_REGISTRATION_SECRET", SECRET),
+            ("BIGR_ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ],
+    );
     let began = Instant::now();
-    let tokens = register(server.1, agents);
+    let (ids, tokens) = register(server.1, agents);
     println!(
         "registered {agents} agents in {:.1} s",
         began.elapsed().as_secs_f64()
@@ -295,6 +329,7 @@ async fn main() {
     );
     let rss = common::peak_rss_mb(server.0.id());
     println!("server peak RSS {rss:.0} MB");
+    let polls = long_poll(server.1, server.0.id(), &ids, &tokens, speedup);
     // The same fleet for 20 s more while hostile clients run a login burst, made-up methods
     // and a thousand slow bodies.
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -328,9 +363,20 @@ async fn main() {
     );
     let no_backlog = ingest_lag_p99 < 1000.0 && (ingests as f64) >= expected_ingests * 0.97;
     println!(
-        "targets: heartbeat p99 < 100 ms {}; no ingest backlog {}",
+        "targets: heartbeat p99 < 100 ms {}; no ingest backlog {}; with every agent long-polling: heartbeat p99 < 100 ms {}, command pickup p99 < 2 s {}, RSS < 200 MB {}",
         if hb_p99 < 100.0 { "held" } else { "MISSED" },
-        if no_backlog { "held" } else { "MISSED" }
+        if no_backlog { "held" } else { "MISSED" },
+        if polls.heartbeat_p99 < 100.0 {
+            "held"
+        } else {
+            "MISSED"
+        },
+        if polls.pickup_p99 < 2000.0 {
+            "held"
+        } else {
+            "MISSED"
+        },
+        if polls.rss < 200.0 { "held" } else { "MISSED" },
     );
     println!(
         "1 000 real agents (one report / 5 min) need {:.1} reports/s: {:.0}x headroom at saturation",
@@ -339,4 +385,129 @@ async fn main() {
     );
     drop(server);
     pg.drop_database().await;
+}
+
+/// What the long-poll phase measured.
+struct Polls {
+    heartbeat_p99: f64,
+    pickup_p99: f64,
+    rss: f64,
+}
+
+/// Every agent holds a long-polling heartbeat (each on its own client thread, as each is its
+/// own machine) while the fleet's usual schedule runs and an admin issues commands to random
+/// agents: how fast a command reaches its agent, how fast plain heartbeats stay, and memory.
+fn long_poll(port: u16, pid: u32, ids: &[String], tokens: &[String], speedup: u64) -> Polls {
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let issued: Arc<Mutex<std::collections::HashMap<String, Instant>>> = Default::default();
+    let pickups: Arc<Mutex<Vec<f64>>> = Default::default();
+    let pollers: Vec<_> = tokens
+        .iter()
+        .cloned()
+        .map(|token| {
+            let (stop, issued, pickups) = (stop.clone(), issued.clone(), pickups.clone());
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn(move || {
+                    let agent = http();
+                    let url = format!("http://127.0.0.1:{port}");
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        let answer: serde_json::Value = agent
+                            .post(format!("{url}/api/agents/heartbeat"))
+                            .header("Authorization", format!("Bearer {token}"))
+                            .send_json(
+                                serde_json::json!({"wait_seconds": 25, "heartbeat_seconds": 60}),
+                            )
+                            .ok()
+                            .and_then(|mut r| r.body_mut().read_json().ok())
+                            .unwrap_or_default();
+                        let now = Instant::now();
+                        for c in answer["commands"].as_array().into_iter().flatten() {
+                            let id = c["id"].as_str().unwrap_or_default().to_string();
+                            let sent = issued.lock().unwrap().remove(&id);
+                            if let Some(at) = sent {
+                                pickups
+                                    .lock()
+                                    .unwrap()
+                                    .push((now - at).as_secs_f64() * 1000.0);
+                            }
+                            let _ = agent
+                                .post(format!("{url}/api/agents/commands/{id}"))
+                                .header("Authorization", format!("Bearer {token}"))
+                                .send_json(serde_json::json!({"state": "acked"}));
+                        }
+                        if answer.is_null() {
+                            std::thread::sleep(Duration::from_secs(1));
+                        }
+                    }
+                })
+                .expect("poller thread")
+        })
+        .collect();
+    // Let every agent settle into its wait, then run the usual schedule beside them.
+    std::thread::sleep(Duration::from_secs(3));
+    let commander = {
+        let (stop, issued, ids) = (stop.clone(), issued.clone(), ids.to_vec());
+        std::thread::spawn(move || {
+            let (cookie, csrf) = common::login(port, ADMIN_PASSWORD);
+            let agent = http();
+            let mut n: u64 = 0;
+            let gap = Duration::from_millis(1000 / COMMANDS_PER_SECOND);
+            let mut next = Instant::now();
+            let mut sent = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                n = n
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let target = &ids[(n >> 33) as usize % ids.len()];
+                let at = Instant::now();
+                let res = agent
+                    .post(format!(
+                        "http://127.0.0.1:{port}/api/agents/{target}/commands"
+                    ))
+                    .header("Cookie", &cookie)
+                    .header("X-CSRF-Token", &csrf)
+                    .send_json(serde_json::json!({"kind": "reload_config"}));
+                if let Ok(mut r) = res
+                    && r.status() == 201
+                {
+                    let v: serde_json::Value = r.body_mut().read_json().unwrap_or_default();
+                    if let Some(id) = v["id"].as_str() {
+                        issued.lock().unwrap().insert(id.to_string(), at);
+                        sent += 1;
+                    }
+                }
+                next += gap;
+                std::thread::sleep(next.saturating_duration_since(Instant::now()));
+            }
+            sent
+        })
+    };
+    let mut t = simulate(port, tokens, speedup, LONG_POLL_SECONDS);
+    let rss = common::peak_rss_mb(pid);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let sent = commander.join().unwrap();
+    // Commands issued in the last instants are still on their way; give them a moment.
+    std::thread::sleep(Duration::from_secs(2));
+    let mut picked = pickups.lock().unwrap().clone();
+    let lost = issued.lock().unwrap().len();
+    pollers.into_iter().for_each(|p| {
+        let _ = p.join();
+    });
+    let polls = Polls {
+        heartbeat_p99: pct(&mut t.heartbeat_ms, 0.99),
+        pickup_p99: pct(&mut picked, 0.99),
+        rss,
+    };
+    println!(
+        "long polls: {} agents waiting, {sent} commands issued ({COMMANDS_PER_SECOND}/s), {} picked up (p50 {:.0} ms, p99 {:.0} ms), {lost} not seen by the end; plain heartbeats beside them p99 {:.1} ms; ingests {}; server RSS {:.0} MB",
+        tokens.len(),
+        picked.len(),
+        pct(&mut picked, 0.5),
+        polls.pickup_p99,
+        polls.heartbeat_p99,
+        t.ingest_ms.len(),
+        polls.rss
+    );
+    polls
 }
