@@ -31,6 +31,8 @@ pub async fn enroll(settings: &Settings, args: EnrollArgs) -> anyhow::Result<()>
     let made = store::enrollments::create(&db, &args.site, lifetime, None)
         .await
         .map_err(|e| Exit::BadInput(e.to_string()))?;
+    let after = serde_json::json!({"expires_at": made.expires_at});
+    super::audited::record(&db, "enrollment.add", Some(&made.site), "", Some(&after)).await;
     eprintln!(
         "enrollment token for site '{}', valid until {} (one use). On the agent's machine run:\n  bigr agent register --api-url URL --name NAME --site '{}' --enroll-token TOKEN",
         made.site,

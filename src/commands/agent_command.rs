@@ -37,11 +37,6 @@ async fn agent_id(db: &DatabaseConnection, text: &str) -> anyhow::Result<Uuid> {
     }
 }
 
-fn who() -> String {
-    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    format!("cli:{user}")
-}
-
 pub async fn run(settings: &Settings, args: AgentCommandArgs) -> anyhow::Result<()> {
     let kind = CommandKind::parse(&args.kind.replace('-', "_"))
         .ok_or_else(|| Exit::BadInput(format!("unknown command '{}'", args.kind)))?;
@@ -72,7 +67,7 @@ pub async fn run(settings: &Settings, args: AgentCommandArgs) -> anyhow::Result<
         ports: args.ports.clone(),
         shield: args.shield,
     };
-    let actor = who();
+    let actor = super::audited::actor();
     let view = store::commands::issue(&db, agent, kind, &cargs, &actor, chrono::Utc::now())
         .await
         .map_err(|e| match e {

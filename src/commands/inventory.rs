@@ -36,11 +36,16 @@ pub async fn tag(db: &DatabaseConnection, args: TagArgs) -> anyhow::Result<()> {
         args.note.as_deref(),
     )
     .await?;
+    let after = serde_json::json!({"category": category.as_str(), "note": args.note});
+    let target = format!("{} ({})", a.id, a.ip);
+    super::audited::record(db, "asset.tag", Some(&a.site), &target, Some(&after)).await;
     print_asset(&a, args.asset.json, "tagged")
 }
 
 pub async fn untag(db: &DatabaseConnection, args: AssetRefArgs) -> anyhow::Result<()> {
     let a = tags::untag(db, &args.asset, args.site.as_deref()).await?;
+    let target = format!("{} ({})", a.id, a.ip);
+    super::audited::record(db, "asset.untag", Some(&a.site), &target, None::<&()>).await;
     print_asset(&a, args.json, "untagged")
 }
 

@@ -19,6 +19,7 @@ macro_rules! out {
 
 mod agent;
 mod agent_command;
+mod audited;
 mod config_cmd;
 mod db;
 mod demo;

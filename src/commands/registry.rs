@@ -16,10 +16,14 @@ pub async fn subnets(db: &DatabaseConnection, cmd: SubnetsCommand) -> anyhow::Re
             site,
         } => {
             let s = subnets::add(db, &site, &cidr, &label, vlan).await?;
+            let after = serde_json::json!({"label": s.label, "vlan_id": s.vlan_id});
+            super::audited::record(db, "subnet.add", Some(&s.site), &s.cidr, Some(&after)).await;
             outln!("subnet {} registered in site {}", s.cidr, s.site);
         }
         SubnetsCommand::Remove { cidr, site } => {
             subnets::remove(db, &site, &cidr).await?;
+            super::audited::record(db, "subnet.remove", Some(&site), cidr.trim(), None::<&()>)
+                .await;
             outln!(
                 "subnet {} removed from site {site}",
                 subnets::parse_cidr(&cidr)?
@@ -62,6 +66,8 @@ pub async fn switches(db: &DatabaseConnection, cmd: SwitchesCommand) -> anyhow::
             site,
         } => {
             let s = switches::add(db, &site, &host, &community, &snmp_version, &label).await?;
+            // The view has no community: the log says one is set, never its value.
+            super::audited::record(db, "switch.add", Some(&s.site), &s.host, Some(&s)).await;
             outln!(
                 "switch {} registered in site {} (SNMP v{})",
                 s.host,
@@ -71,6 +77,8 @@ pub async fn switches(db: &DatabaseConnection, cmd: SwitchesCommand) -> anyhow::
         }
         SwitchesCommand::Remove { host, site } => {
             switches::remove(db, &site, &host).await?;
+            super::audited::record(db, "switch.remove", Some(&site), host.trim(), None::<&()>)
+                .await;
             outln!("switch {} removed from site {site}", host.trim());
         }
         SwitchesCommand::List(args) => {

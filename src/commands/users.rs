@@ -21,6 +21,8 @@ pub async fn run(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<()
             }
             let hash = read_new_password(password_stdin)?;
             let u = users::add(db, &username, &hash, role).await?;
+            let after = serde_json::json!({"role": u.role});
+            super::audited::record(db, "user.add", None, &u.username, Some(&after)).await;
             outln!("user {} added ({})", u.username, u.role);
         }
         UserCommand::Passwd {
@@ -33,6 +35,8 @@ pub async fn run(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<()
             let hash = read_new_password(password_stdin)?;
             // A changed password ends every session signed in with the old one.
             users::change(db, &username, None, Some(&hash)).await?;
+            let after = serde_json::json!({"password_changed": true});
+            super::audited::record(db, "user.change", None, username.trim(), Some(&after)).await;
             outln!("password of {} changed", username.trim());
         }
         UserCommand::List(args) => {
@@ -56,6 +60,7 @@ pub async fn run(db: &DatabaseConnection, cmd: UserCommand) -> anyhow::Result<()
         }
         UserCommand::Remove { username } => {
             users::remove(db, &username).await?;
+            super::audited::record(db, "user.remove", None, username.trim(), None::<&()>).await;
             outln!("user {} removed", username.trim());
         }
     }

@@ -400,12 +400,14 @@ struct Polls {
 fn long_poll(port: u16, pid: u32, ids: &[String], tokens: &[String], speedup: u64) -> Polls {
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let issued: Arc<Mutex<std::collections::HashMap<String, Instant>>> = Default::default();
-    let pickups: Arc<Mutex<Vec<f64>>> = Default::default();
+    // When each command reached its agent (the answer can arrive before the admin's POST
+    // returns: matched by id at the end).
+    let pickups: Arc<Mutex<std::collections::HashMap<String, Instant>>> = Default::default();
     let pollers: Vec<_> = tokens
         .iter()
         .cloned()
         .map(|token| {
-            let (stop, issued, pickups) = (stop.clone(), issued.clone(), pickups.clone());
+            let (stop, pickups) = (stop.clone(), pickups.clone());
             std::thread::Builder::new()
                 .stack_size(256 * 1024)
                 .spawn(move || {
@@ -424,13 +426,7 @@ fn long_poll(port: u16, pid: u32, ids: &[String], tokens: &[String], speedup: u6
                         let now = Instant::now();
                         for c in answer["commands"].as_array().into_iter().flatten() {
                             let id = c["id"].as_str().unwrap_or_default().to_string();
-                            let sent = issued.lock().unwrap().remove(&id);
-                            if let Some(at) = sent {
-                                pickups
-                                    .lock()
-                                    .unwrap()
-                                    .push((now - at).as_secs_f64() * 1000.0);
-                            }
+                            pickups.lock().unwrap().entry(id.clone()).or_insert(now);
                             let _ = agent
                                 .post(format!("{url}/api/agents/commands/{id}"))
                                 .header("Authorization", format!("Bearer {token}"))
@@ -489,8 +485,18 @@ fn long_poll(port: u16, pid: u32, ids: &[String], tokens: &[String], speedup: u6
     let sent = commander.join().unwrap();
     // Commands issued in the last instants are still on their way; give them a moment.
     std::thread::sleep(Duration::from_secs(2));
-    let mut picked = pickups.lock().unwrap().clone();
-    let lost = issued.lock().unwrap().len();
+    let (mut picked, mut lost) = (Vec::new(), 0);
+    {
+        let got = pickups.lock().unwrap();
+        for (id, at) in issued.lock().unwrap().iter() {
+            match got.get(id) {
+                Some(when) => {
+                    picked.push(when.saturating_duration_since(*at).as_secs_f64() * 1000.0)
+                }
+                None => lost += 1,
+            }
+        }
+    }
     pollers.into_iter().for_each(|p| {
         let _ = p.join();
     });

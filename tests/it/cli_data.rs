@@ -338,3 +338,65 @@ async fn db_copy_moves_an_inventory_and_is_idempotent() {
     .unwrap();
     drop(pg);
 }
+
+#[tokio::test]
+async fn command_line_admin_actions_enter_the_audit_log_without_secrets() {
+    let home = tempfile::tempdir().unwrap();
+    seed(home.path()).await;
+    for args in [
+        &["subnets", "add", "10.0.0.0/24", "--label", "office"][..],
+        &["switches", "add", "10.0.0.254", "-c", "s3cret-community"],
+        &[
+            "tag",
+            "10.0.0.50",
+            "--category",
+            "iot",
+            "--note",
+            "the NAS is a camera box",
+        ],
+    ] {
+        bigr(home.path())
+            .args(args)
+            .env("USER", "ayse")
+            .assert()
+            .success();
+    }
+    let out = bigr(home.path())
+        .args(["audit", "--json"])
+        .assert()
+        .success()
+        .stdout(contains("s3cret").not())
+        .get_output()
+        .stdout
+        .clone();
+    let log = json(&out);
+    let actions: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        vec!["asset.tag", "switch.add", "subnet.add"],
+        "newest first"
+    );
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["actor"] == "cli:ayse")
+    );
+    // Filters.
+    bigr(home.path())
+        .args(["audit", "--action", "switch.", "--json"])
+        .assert()
+        .success()
+        .stdout(contains("switch.add").and(contains("subnet.add").not()));
+    bigr(home.path())
+        .args(["audit"])
+        .assert()
+        .success()
+        .stdout(contains("cli:ayse").and(contains("10.0.0.254")));
+}
