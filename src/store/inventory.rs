@@ -516,6 +516,15 @@ pub async fn rows<C: ConnectionTrait>(
     f: &AssetFilter,
     page: PageRequest,
 ) -> StoreResult<Vec<AssetView>> {
+    if let Some(ids) = super::search_window::page_ids(db, f, page).await? {
+        // The window found the page: read those rows only, in the same order.
+        let plain = AssetFilter {
+            q: None,
+            ..f.clone()
+        };
+        let (query, scope) = ordered(db, &plain).await?;
+        return fetch_views(db, query.filter(asset::Column::Id.is_in(ids)), &scope).await;
+    }
     let (query, scope) = ordered(db, f).await?;
     if page.offset() < DEFERRED_JOIN_FROM {
         let query = query.offset(page.offset()).limit(page.per_page);

@@ -22,6 +22,7 @@ mod projection;
 mod save_scan;
 pub mod scans;
 pub mod scores;
+mod search_window;
 pub mod sessions;
 pub mod shield;
 pub mod site_config;

@@ -833,3 +833,75 @@ async fn deep_numbered_pages_show_what_the_walk_to_them_shows() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_search_over_every_site_shows_the_same_pages_whichever_path_answers() {
+    on_each_backend(async |t: &TestDb| {
+        // 7 000 assets in two sites: a word every tenth carries (its first pages are found
+        // by walking the address order), one only the far end carries, and a single one.
+        let name = |i: u32| {
+            if i % 10 == 3 {
+                format!("muhasebe-{i}.corp")
+            } else if i > 6_000 && i.is_multiple_of(7) {
+                format!("depo-{i}.corp")
+            } else if i == 6_500 {
+                "kasa-tek.corp".to_string()
+            } else {
+                format!("pc-{i}.corp")
+            }
+        };
+        let ip = |i: u32| format!("10.3.{}.{}", i / 250, 1 + i % 250);
+        for (site, range) in [("hq", 0..3_500u32), ("branch", 3_500..7_000)] {
+            // Saved against address order, so ids do not follow addresses.
+            let hosts: Vec<_> = range
+                .clone()
+                .rev()
+                .map(|i| {
+                    let mut h = host(&ip(i), None, &[]);
+                    h.hostname = Some(name(i));
+                    h
+                })
+                .collect();
+            let r = report(t0(), &["10.3.0.0/16"], "", hosts);
+            save_scan(&t.db, &r, site, &SaveOptions::default())
+                .await
+                .unwrap();
+        }
+        for word in ["MUHASEBE", "depo", "kasa-tek", "nothing-here"] {
+            let mut expected: Vec<u32> = (0..7_000)
+                .filter(|i| name(*i).contains(&word.to_lowercase()))
+                .collect();
+            for descending in [false, true] {
+                if descending {
+                    expected.reverse();
+                }
+                let f = AssetFilter {
+                    q: Some(word.into()),
+                    descending,
+                    ..Default::default()
+                };
+                for page in 1..=3u64 {
+                    let got: Vec<String> =
+                        inventory::rows(&t.db, &f, PageRequest::new(page, 50).unwrap())
+                            .await
+                            .unwrap()
+                            .into_iter()
+                            .map(|a| a.ip)
+                            .collect();
+                    let want: Vec<String> = expected
+                        .iter()
+                        .skip((page as usize - 1) * 50)
+                        .take(50)
+                        .map(|i| ip(*i))
+                        .collect();
+                    assert_eq!(
+                        got, want,
+                        "{word} desc={descending} page {page} on {}",
+                        t.backend
+                    );
+                }
+            }
+        }
+    })
+    .await;
+}
