@@ -15,6 +15,7 @@ const NAV_PAGES = [
   'overview',
   'assets',
   'changes',
+  'scans',
   'topology',
   'certificates',
   'compliance',
@@ -24,9 +25,21 @@ const NAV_PAGES = [
   'agents',
   'subnets',
   'switches',
+  'settings',
   'users',
+  'audit',
 ]
-const ROUTE_PATH = (name) => (name === 'overview' ? '/' : `/${name}`)
+
+/**
+ * Where menu link `name` lands: `path` (a string or a RegExp of the pathname) and the page's
+ * data-page. Most pages are /<name> and <name>; the settings entry opens one site's settings.
+ */
+function landing(name) {
+  if (name === 'overview') return { path: '/', page: 'overview' }
+  if (name === 'settings') return { path: /^\/sites\/[^/]+\/settings$/, page: 'site-settings' }
+  return { path: `/${name}`, page: name }
+}
+const landed = (url, path) => (typeof path === 'string' ? url.pathname === path : path.test(url.pathname))
 
 /**
  * The one console error that is not a fault: the browser's "Failed to load resource: 401"
@@ -87,9 +100,10 @@ async function signIn(page, password) {
 
 /** Opens menu page `name` through its `nav-<name>` link (which keeps ?site=) and waits until it is ready. */
 async function visit(page, name) {
+  const to = landing(name)
   await byTest(page, `nav-${name}`).click()
-  await page.waitForURL((u) => u.pathname === ROUTE_PATH(name))
-  await waitReady(page, name)
+  await page.waitForURL((u) => landed(u, to.path))
+  await waitReady(page, to.page)
 }
 
 /** The number an element shows ("1,234 assets" → 1234); NaN when it shows none. */
@@ -98,9 +112,13 @@ async function numberIn(locator) {
   return digits ? Number(digits) : NaN
 }
 
-/** Fails when `errors` (watchErrors) caught something since the last check, the 401 of /api/auth/me aside. */
-function assertNoErrorsIn(errors, where) {
-  const got = errors.take().filter((e) => !expectedError(e))
+/**
+ * Fails when `errors` (watchErrors) caught something since the last check, the 401 of
+ * /api/auth/me aside, and the `refused` answers (e.g. /status of 400/ for /api/…/config)
+ * that a step provokes on purpose.
+ */
+function assertNoErrorsIn(errors, where, refused = []) {
+  const got = errors.take().filter((e) => !expectedError(e) && !refused.some(([status, path]) => status.test(e) && path.test(e)))
   assert.deepEqual(got, [], `${where}: console errors / uncaught exceptions`)
 }
 
@@ -183,7 +201,7 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await srv?.stop()
   })
 
-  const assertNoErrors = (where) => assertNoErrorsIn(errors, where)
+  const assertNoErrors = (where, refused) => assertNoErrorsIn(errors, where, refused)
   const step = stepsOn(() => page)
 
   step('login through the form', async () => {
@@ -314,6 +332,131 @@ describe('dashboard', { timeout: 600_000 }, () => {
     assertNoErrors('agents')
   })
 
+  step('site settings: an admin saves a setting and sees the new version; a bad value names its field', async () => {
+    const site = 'istanbul'
+    await page.goto(`/sites/${site}/settings?site=${site}`)
+    await waitReady(page, 'site-settings')
+    const version = byTest(page, 'settings-version')
+    const versionOf = async () => Number(/Version (\d+)/.exec(await version.innerText())?.[1] ?? 0)
+    const before = await versionOf()
+
+    await byTest(page, 'settings-ports').fill('22,80')
+    await byTest(page, 'settings-save').click()
+    const saved = before + 1
+    await page.waitForFunction(
+      (n) => new RegExp(`\\bVersion ${n}\\b`).test(document.querySelector('[data-test="settings-version"]')?.textContent ?? ''),
+      saved,
+    )
+    assert.match(await page.locator('[data-page="site-settings"] [role="status"]').innerText(), new RegExp(`version ${saved}\\b`))
+    const stored = (await (await page.request.get(`/api/sites/${site}/config`)).json()).settings
+    assert.equal(stored.ports, '22,80', 'GET config after the save')
+
+    // A refused value: the error names the field, which is marked, and nothing is saved.
+    await byTest(page, 'settings-targets').fill('10.0.0.0/33')
+    await byTest(page, 'settings-save').click()
+    const error = byTest(page, 'settings-error')
+    await error.waitFor()
+    assert.match(await error.innerText(), /invalid field `targets\[0\]`/)
+    const targets = byTest(page, 'settings-targets')
+    assert.equal(await targets.getAttribute('aria-invalid'), 'true', 'the targets field is not marked')
+    const inline = (await targets.getAttribute('aria-describedby')).split(' ').at(-1)
+    assert.match(await page.locator(`[id="${inline}"]`).innerText(), /^10\.0\.0\.0\/33: /)
+    assert.equal(await byTest(page, 'settings-ports').getAttribute('aria-invalid'), null)
+    assert.equal(await versionOf(), saved, 'a refused save changed the version')
+
+    await page.reload()
+    await waitReady(page, 'site-settings')
+    assert.equal(await versionOf(), saved)
+    assert.equal(await byTest(page, 'settings-ports').inputValue(), '22,80')
+    assert.equal(await byTest(page, 'settings-targets').inputValue(), '')
+    await screenshot(page, 'site-settings-saved')
+    assertNoErrors('site settings', [[/status of 400\b/, /\/api\/sites\/istanbul\/config\b/]])
+  })
+
+  step('audit log: the settings change is listed', async () => {
+    await visit(page, 'audit')
+    assert.equal(new URL(page.url()).searchParams.get('site'), 'istanbul', 'the menu link lost ?site=')
+    const rows = page.locator('[data-test="audit-row"][data-action="site.configure"]')
+    await rows.first().waitFor()
+    assert.equal(await rows.count(), 1, 'one site.configure entry (the refused save is not one)')
+    const text = await rows.first().innerText()
+    assert.match(text, /\badmin\b/)
+    assert.match(text, /\bistanbul\b/)
+    assert.match(text, /ports: 22,80/)
+    assertNoErrors('audit')
+  })
+
+  step('scans: the seeded scans are listed, and a scan shows its diff', async () => {
+    await visit(page, 'scans')
+    const rows = byTest(page, 'scan-row')
+    await rows.first().waitFor()
+    assert.equal(await rows.count(), 2, 'istanbul has two scans')
+    assert.deepEqual(await byTest(page, 'scan-agent').allInnerTexts(), ['edge-ist', 'edge-ist'])
+    assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.dataset.partial)), ['false', 'false'])
+    const { total } = await (await page.request.get('/api/scans?per_page=1')).json()
+    assert.equal(total, 3, 'GET /api/scans: every site')
+
+    // The newest scan (the second of istanbul): its changes (a port opened, a new tablet), through the change timeline.
+    const newest = rows.first()
+    const counted = await numberIn(newest.locator('td').nth(6))
+    await newest.locator('[data-test="scan-link"]').click()
+    await page.waitForURL((u) => u.searchParams.has('scan'))
+    const diff = byTest(page, 'scan-diff')
+    await diff.locator('[data-test="change-row"]').first().waitFor()
+    await waitReady(page, 'scans')
+    assert.equal(await diff.getAttribute('data-scan-id'), await newest.getAttribute('data-scan-id'))
+    assert.equal(await numberIn(byTest(page, 'scan-diff-total')), counted, 'diff total vs the row’s change count')
+    const types = await diff.locator('[data-test="change-row"]').evaluateAll((els) => els.map((e) => e.dataset.type))
+    for (const type of ['new_asset', 'ports_opened']) assert.ok(types.includes(type), `no ${type} in ${types}`)
+    assert.ok((await diff.innerText()).includes('ist-new-tablet'), 'the new tablet is not in the diff')
+    await screenshot(page, 'scans-diff')
+    assert.deepEqual((await audit(page, 'scans (diff)')).critical, [], 'scans with a diff')
+    assertNoErrors('scans')
+  })
+
+  step('scan now: a command to an agent seeded through the API shows as queued', async () => {
+    await visit(page, 'agents')
+    const card = byTest(page, 'agent-card').filter({ hasText: 'edge-ist' })
+    await card.locator('[data-test="agent-command-scan_now"]').click()
+    const dialog = byTest(page, 'scan-dialog')
+    await dialog.waitFor()
+
+    await byTest(page, 'scan-targets').fill('10.0.0.0/33')
+    await byTest(page, 'scan-submit').click()
+    await byTest(page, 'scan-error').waitFor()
+    assert.match(await byTest(page, 'scan-error').innerText(), /targets\[0\]/)
+    assert.equal(await byTest(page, 'scan-targets').getAttribute('aria-invalid'), 'true')
+
+    await byTest(page, 'scan-targets').fill('10.1.0.0/28')
+    await byTest(page, 'scan-ports').fill('22,80')
+    await byTest(page, 'scan-submit').click()
+    await dialog.waitFor({ state: 'detached' })
+    const state = card.locator('[data-test="command-state"]')
+    await state.waitFor()
+    assert.equal(await state.getAttribute('data-state'), 'queued')
+    const id = await card.locator('[data-test="command-status"]').getAttribute('data-command-id')
+    // No agent runs here: a few polls later it is still waiting, and the server says the same.
+    await page.waitForTimeout(2500)
+    assert.equal(await state.getAttribute('data-state'), 'queued')
+    const command = await (await page.request.get(`/api/commands/${id}`)).json()
+    assert.equal(command.state, 'queued')
+    assert.equal(command.kind, 'scan_now')
+    assert.deepEqual(command.args.targets, ['10.1.0.0/28'])
+    assert.equal(command.args.ports, '22,80')
+    await screenshot(page, 'agents-command')
+    assert.deepEqual((await audit(page, 'agents (command)')).critical, [], 'agents with a command')
+
+    await card.locator('[data-test="agent-history"]').click()
+    await waitReady(page, 'agent-commands')
+    const row = byTest(page, 'command-row').first()
+    assert.equal(await row.getAttribute('data-state'), 'queued')
+    assert.equal(await row.getAttribute('data-kind'), 'scan_now')
+    assert.match(await row.innerText(), /10\.1\.0\.0\/28/)
+    await screenshot(page, 'agent-commands')
+    assert.deepEqual((await audit(page, 'agent commands')).critical, [], 'agent command history')
+    assertNoErrors('scan now', [[/status of 400\b/, /\/api\/agents\/[^/]+\/commands\b/]])
+  })
+
   step('every page of the menu: ready, screenshot, axe, no console errors', async () => {
     await page.goto('/')
     await waitReady(page, 'overview')
@@ -325,9 +468,10 @@ describe('dashboard', { timeout: 600_000 }, () => {
       errors.take()
       let entry = null
       try {
+        const to = landing(name)
         await byTest(page, `nav-${name}`).click()
-        await page.waitForURL((u) => u.pathname === ROUTE_PATH(name))
-        const ready = await waitReady(page, name)
+        await page.waitForURL((u) => landed(u, to.path))
+        const ready = await waitReady(page, to.page)
         await page.waitForLoadState('networkidle', { timeout: WAIT_MS }).catch(() => {})
         const stateError = byTest(page, 'state-error')
         if (await stateError.count()) failures.push(`${name}: shows an error state: ${await stateError.first().innerText()}`)

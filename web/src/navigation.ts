@@ -15,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'overview', titleKey: 'nav.overview', section: 'inventory' },
   { name: 'assets', titleKey: 'nav.assets', section: 'inventory' },
   { name: 'changes', titleKey: 'nav.changes', section: 'inventory' },
+  { name: 'scans', titleKey: 'nav.scans', section: 'inventory' },
   { name: 'topology', titleKey: 'nav.topology', section: 'inventory' },
   { name: 'certificates', titleKey: 'nav.certificates', section: 'inventory' },
   { name: 'compliance', titleKey: 'nav.compliance', section: 'analysis' },

@@ -45,6 +45,12 @@ const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'nav.changes' },
   },
   {
+    path: '/scans',
+    name: 'scans',
+    component: () => import('./views/ScansView.vue'),
+    meta: { titleKey: 'nav.scans' },
+  },
+  {
     path: '/topology',
     name: 'topology',
     component: () => import('./views/TopologyView.vue'),
@@ -97,6 +103,12 @@ const routes: RouteRecordRaw[] = [
     name: 'agents',
     component: () => import('./views/AgentsView.vue'),
     meta: { titleKey: 'nav.agents' },
+  },
+  {
+    path: '/agents/:id/commands',
+    name: 'agent-commands',
+    component: () => import('./views/AgentCommandsView.vue'),
+    meta: { titleKey: 'nav.agentCommands', navName: 'agents' },
   },
   {
     // The menu's entry: the settings of the globally selected site, else of the first site.

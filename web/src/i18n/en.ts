@@ -2,7 +2,8 @@
 // `{name}` marks a placeholder filled by t(key, { name }).
 // Keys built at run time: group.*, device.*, confidence.*, sensitivity.*, level.*,
 // priority.*, change.*, agentState.*, enrollmentState.*, certStatus.*, factor.*, kind.*, role.*,
-// nameSource.*, shieldPreset.*, weekday.*, auditAction.*.
+// nameSource.*, shieldPreset.*, weekday.*, auditAction.*, commandKind.*, commandState.*,
+// commandPhase.*.
 
 export const en = {
   // --- shell --------------------------------------------------------------------------
@@ -37,6 +38,8 @@ export const en = {
   'nav.users': 'Users',
   'nav.settings': 'Site settings',
   'nav.audit': 'Audit log',
+  'nav.scans': 'Scans',
+  'nav.agentCommands': 'Agent commands',
   'nav.asset': 'Asset',
   'nav.login': 'Sign in',
   'nav.notFound': 'Not found',
@@ -614,6 +617,77 @@ export const en = {
   'auditAction.command.issue': 'Command sent',
   'auditAction.asset.tag': 'Asset tagged',
   'auditAction.asset.untag': 'Asset tag removed',
+
+  // --- agent commands ------------------------------------------------------------------
+  'commands.history': 'Command history',
+  'commands.historyTitle': 'Commands of {name}',
+  'commands.historyIntro': 'Site {site}, newest first.',
+  'commands.historyEmpty': 'No commands have been sent to this agent.',
+  'commands.back': '← Agents',
+  'commands.refresh': 'Refresh',
+  'commands.total': '{n} commands',
+  'commands.issued': 'Sent',
+  'commands.issuedBy': 'By',
+  'commands.command': 'Command',
+  'commands.finished': 'Ended',
+  'commands.portsArg': 'ports {ports}',
+  'commands.waiting': 'Waiting for the agent to take it (until {when}).',
+  'commands.hostsFound': '{n} hosts found',
+  'commands.progress': 'Progress',
+  'commands.result': '{assets} assets, {changes} changes.',
+  'commands.openScan': 'Open the scan',
+  'commands.expiredDetail': 'The agent did not take it in time.',
+  'commands.scanTitle': 'Scan now: {name}',
+  'commands.scanIntro': 'Leave both fields empty to scan what site {site} is set to scan.',
+  'commands.targets': 'Targets',
+  'commands.targetsHelp': 'One per line: addresses, networks, ranges or host names (10.1.0.0/24, 10.2.0.5-40).',
+  'commands.ports': 'Ports',
+  'commands.portsHelp': '“default”, “none” (discovery only) or a list such as 22,80,8000-8100.',
+  'commands.scanSubmit': 'Start the scan',
+  'commands.sending': 'Sending…',
+  'commands.rotateTitle': 'Have {name} rotate its token?',
+  'commands.rotateBody':
+    'The agent asks the server for a new token and saves it; its old token stops working at once. An agent that cannot save the new token needs one installed by hand.',
+  'commands.rotateConfirm': 'Rotate token',
+
+  'commandKind.scan_now': 'Scan now',
+  'commandKind.poll_switches': 'Poll switches',
+  'commandKind.shield_now': 'Shield checks now',
+  'commandKind.rotate_token': 'Rotate token on the agent',
+  'commandKind.reload_config': 'Reload configuration',
+
+  'commandState.queued': 'queued',
+  'commandState.acked': 'taken',
+  'commandState.running': 'running',
+  'commandState.completed': 'completed',
+  'commandState.failed': 'failed',
+  'commandState.expired': 'expired',
+
+  'commandPhase.scanning': 'scanning',
+  'commandPhase.delivering': 'delivering the report',
+
+  // --- scans -------------------------------------------------------------------------
+  'scans.empty': 'No scans yet.',
+  'scans.total': '{n} scans',
+  'scans.started': 'Started',
+  'scans.duration': 'Duration',
+  'scans.target': 'Target',
+  'scans.method': 'Method',
+  'scans.assets': 'Assets',
+  'scans.changes': 'Changes',
+  'scans.coverage': 'Coverage',
+  'scans.partial': 'partial',
+  'scans.complete': 'complete',
+  'scans.partialHelp':
+    'This scan was cut short: it may not have reached every address, so what it did not see was not marked missing.',
+  'scans.agent': 'Agent',
+  'scans.noAgent': 'local scan',
+  'scans.version': 'Scanner',
+  'scans.showChanges': 'Show the changes of this scan',
+  'scans.diffTitle': 'Changes of the scan of {target} at {when}',
+  'scans.diffTitleId': 'Changes of scan {id}',
+  'scans.closeDiff': 'Close',
+  'scans.noChanges': 'This scan changed nothing.',
 
   // --- not found ---------------------------------------------------------------------
   'notFound.body': 'There is no page at this address.',

@@ -7,6 +7,7 @@ import { CONFIDENCE_LEVELS, DEVICE_TYPES, GROUPS, RISK_LEVELS } from '../lib/gro
 import { AGENT_STATES } from '../lib/agents'
 import { NAME_SOURCES } from '../lib/assetDetail'
 import { AUDIT_ACTIONS } from '../lib/audit'
+import { COMMAND_KINDS, COMMAND_PHASES, COMMAND_STATES } from '../lib/commands'
 import { SHIELD_PRESETS, WEEKDAYS } from '../lib/siteSettings'
 import { NAV_ITEMS } from '../navigation'
 
@@ -45,6 +46,9 @@ describe('dictionaries', () => {
       ...SHIELD_PRESETS.map((p) => `shieldPreset.${p}`),
       ...WEEKDAYS.map((d) => `weekday.${d}`),
       ...AUDIT_ACTIONS.map((a) => `auditAction.${a}`),
+      ...COMMAND_KINDS.map((k) => `commandKind.${k}`),
+      ...COMMAND_STATES.map((s) => `commandState.${s}`),
+      ...COMMAND_PHASES.map((p) => `commandPhase.${p}`),
     ]
     for (const key of dynamic) {
       expect(en, key).toHaveProperty([key])

@@ -3,6 +3,7 @@ import {
   dayToInstant,
   formatDateTime,
   formatDay,
+  formatDuration,
   formatNumber,
   formatPorts,
   formatRelative,
@@ -13,6 +14,17 @@ import {
 } from './format'
 
 describe('format', () => {
+  it('formats durations in their two largest units, in the locale', () => {
+    expect(formatDuration(45, 'en')).toBe('45 sec')
+    expect(formatDuration(125, 'en')).toBe('2 min 5 sec')
+    expect(formatDuration(120, 'en')).toBe('2 min')
+    expect(formatDuration(3725, 'en')).toBe('1 hr 2 min')
+    expect(formatDuration(0.4, 'en')).toBe('0 sec')
+    expect(formatDuration(125, 'tr')).toBe('2 dk. 5 sn.')
+    expect(formatDuration(null, 'en')).toBe('—')
+    expect(formatDuration(-1, 'en')).toBe('—')
+  })
+
   it('formats ports with a "+N" tail', () => {
     expect(formatPorts([])).toBe('—')
     expect(formatPorts([22, 80])).toBe('22, 80')

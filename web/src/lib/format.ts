@@ -123,3 +123,25 @@ export function dayToInstant(day: string, endOfDay = false): string | null {
   const date = endOfDay ? new Date(y, m - 1, d, 23, 59, 59, 999) : new Date(y, m - 1, d)
   return Number.isNaN(date.getTime()) ? null : date.toISOString()
 }
+
+const unitFormats = new Map<string, Intl.NumberFormat>()
+
+function unit(value: number, name: 'hour' | 'minute' | 'second', locale: string): string {
+  const fmt = cached(unitFormats, `${locale}/${name}`, () => new Intl.NumberFormat(locale, { style: 'unit', unit: name }))
+  return fmt.format(value)
+}
+
+/**
+ * A duration in at most its two largest whole units, in the locale's words: "45 sec",
+ * "3 min 5 sec", "1 hr 2 min" / "3 dk. 5 sn."; — for none or a negative value.
+ */
+export function formatDuration(seconds: number | null | undefined, locale: string): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return EMPTY
+  const total = Math.round(seconds)
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  if (h > 0) return m > 0 ? `${unit(h, 'hour', locale)} ${unit(m, 'minute', locale)}` : unit(h, 'hour', locale)
+  if (m > 0) return s > 0 ? `${unit(m, 'minute', locale)} ${unit(s, 'second', locale)}` : unit(m, 'minute', locale)
+  return unit(s, 'second', locale)
+}

@@ -6,8 +6,10 @@ import type {
   AssetView,
   AuditView,
   ChangeView,
+  CommandView,
   CveMatch,
   Inventory,
+  ScanView,
   SiteConfigView,
   VulnReport,
 } from '../api'
@@ -236,6 +238,47 @@ export function auditEntry(i: number, patch: Partial<AuditView> = {}): AuditView
     target: '10.0.0.0/24',
     before: null,
     after: { cidr: '10.0.0.0/24', label: 'core' },
+    ...patch,
+  }
+}
+
+/** A command as GET /api/commands/{id} answers it: a scan_now for agent(1), just queued. */
+export function command(i: number, patch: Partial<CommandView> = {}): CommandView {
+  return {
+    id: uuid(600 + i),
+    agent_id: uuid(701),
+    site: 'hq',
+    kind: 'scan_now',
+    args: { targets: [], ports: null, shield: false },
+    state: 'queued',
+    issued_by: 'admin',
+    issued_at: '2026-11-23T10:00:00Z',
+    expires_at: '2026-11-23T10:10:00Z',
+    acked_at: null,
+    finished_at: null,
+    progress: null,
+    result: null,
+    ...patch,
+  }
+}
+
+/** A stored scan as GET /api/scans lists it, by agent(1) of site hq. */
+export function scan(i: number, patch: Partial<ScanView> = {}): ScanView {
+  return {
+    id: uuid(800 + i),
+    report_id: uuid(850 + i),
+    site: 'hq',
+    agent_id: uuid(701),
+    duration_seconds: 125,
+    target: '10.0.0.0/24',
+    method: 'hybrid',
+    started_at: '2026-11-23T09:00:00Z',
+    completed_at: '2026-11-23T09:02:05Z',
+    partial: false,
+    asset_count: 42,
+    change_count: 3,
+    scanner_version: '0.1.0',
+    privileges: { raw_sockets: true, arp: true, icmp: true },
     ...patch,
   }
 }
