@@ -516,7 +516,21 @@ pub async fn rows<C: ConnectionTrait>(
     f: &AssetFilter,
     page: PageRequest,
 ) -> StoreResult<Vec<AssetView>> {
-    if let Some(ids) = super::search_window::page_ids(db, f, page).await? {
+    rows_matching(db, f, page, None).await
+}
+
+/// `rows`, told how many assets the filter matches when the caller knows (from the group
+/// counts): a search then picks its path without trying the cheap one first.
+pub async fn rows_matching<C: ConnectionTrait>(
+    db: &C,
+    f: &AssetFilter,
+    page: PageRequest,
+    matches: Option<u64>,
+) -> StoreResult<Vec<AssetView>> {
+    if let Some(ids) = super::search_window::page_ids(db, f, page, matches).await? {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
         // The window found the page: read those rows only, in the same order.
         let plain = AssetFilter {
             q: None,
@@ -634,8 +648,8 @@ pub async fn list<C: ConnectionTrait>(
     page: PageRequest,
 ) -> StoreResult<Inventory> {
     let category_summary = summary(db, f).await?;
-    let items = rows(db, f, page).await?;
     let total = total_of(&category_summary, f);
+    let items = rows_matching(db, f, page, Some(total)).await?;
     Ok(Inventory::new(page.wrap(items, total), category_summary, f))
 }
 

@@ -125,6 +125,7 @@ pub async fn data(
             Ok(Arc::new(inventory::summary(&db, &f).await?))
         })
         .await?;
+    let total = inventory::total_of(&summary, &filter);
     let (items, page) = match cursor {
         Some(after) => {
             let items = inventory::rows_after(&state.db, &filter, after, page.per_page).await?;
@@ -135,9 +136,11 @@ pub async fn data(
             };
             (items, by_cursor)
         }
-        None => (inventory::rows(&state.db, &filter, page).await?, page),
+        None => (
+            inventory::rows_matching(&state.db, &filter, page, Some(total)).await?,
+            page,
+        ),
     };
-    let total = inventory::total_of(&summary, &filter);
     Ok(web::Json(inventory::Inventory::new(
         page.wrap(items, total),
         (*summary).clone(),
