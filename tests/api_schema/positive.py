@@ -87,7 +87,9 @@ def main():
     # all answer 200; as the viewer, whatever is documented (some lists are admin-only).
     for template, ops in w.doc["paths"].items():
         op = ops.get("get")
-        if op and "{" not in template:
+        # The agent channel's GETs take an agent's token, not a session: walked below.
+        agent_only = op and any("agent_token" in sec for sec in op.get("security", []))
+        if op and "{" not in template and not agent_only:
             site = any(p["name"] == "site" for p in op.get("parameters", []))
             w.call("GET", template, 200, query="site=istanbul" if site else "", **admin)
             w.call("GET", template, None, query="site=istanbul" if site else "", **viewer)
@@ -120,6 +122,16 @@ def main():
                                               "snmp_version": "1"}, **admin)
     w.call("DELETE", "/api/switches", 204, query="host=st-positive-sw&site=st-positive", **admin)
 
+    # A site's configuration: read, saved, refused by field; the audit log shows the change.
+    site = {"site": "istanbul"}
+    w.call("GET", "/api/sites/{site}/config", None, params=site, **viewer)
+    w.call("PUT", "/api/sites/{site}/config", 200, params=site, body={
+        "targets": ["10.1.0.0/24"], "ports": "22,80", "interval_seconds": 600,
+        "maintenance": {"start": "01:00", "end": "03:00", "days": ["sun"]}}, **admin)
+    w.call("PUT", "/api/sites/{site}/config", 400, params=site, body={"interval_seconds": 5}, **admin)
+    w.call("GET", "/api/sites/{site}/config", 200, params=site, **admin)
+    w.call("GET", "/api/audit", 200, query="action=site.&per_page=10", **admin)
+
     # An agent's life: enrol, register, report, rotate, revoke, remove.
     enr = w.call("POST", "/api/agents/enrollments", 201, body={"site": "st-positive", "expires_hours": 1}, **admin)
     spare = w.call("POST", "/api/agents/enrollments", 201, body={}, **admin)
@@ -142,6 +154,20 @@ def main():
                   "started_at": iso(now), "findings": [{"module": "ports", "severity": "medium", "title": "telnet"}]}
         w.call("POST", "/api/ingest/shield", 201, body=shield, **bearer)
         w.call("POST", "/api/ingest/shield", 200, body=shield, **bearer)
+        # Its site's configuration, and a command followed to its end.
+        w.call("GET", "/api/agents/config", 200, **bearer)
+        cmd = w.call("POST", "/api/agents/{id}/commands", 201, params={"id": reg["agent_id"]},
+                     body={"kind": "scan_now", "targets": ["10.1.0.0/24"], "ports": "22"}, **admin)
+        if cmd:
+            c = {"id": cmd["id"]}
+            w.call("POST", "/api/agents/commands/{id}", 200, params=c, body={"state": "acked"}, **bearer)
+            w.call("POST", "/api/agents/commands/{id}", 409, params=c, body={"state": "acked"}, **bearer)
+            w.call("POST", "/api/agents/commands/{id}", 200, params=c, body={
+                "state": "running", "progress": {"phase": "scanning", "hosts_found": 3, "percent": 50}}, **bearer)
+            w.call("POST", "/api/agents/commands/{id}", 200, params=c, body={
+                "state": "completed", "result": {"assets": 3, "changes": 0}}, **bearer)
+            w.call("GET", "/api/commands/{id}", 200, params=c, **viewer)
+            w.call("GET", "/api/agents/{id}/commands", 200, params={"id": reg["agent_id"]}, **viewer)
         w.call("POST", "/api/agents/rotate-token", 200, **bearer)
         agent = {"id": reg["agent_id"]}
         w.call("POST", "/api/agents/{id}/rotate", 200, params=agent, **admin)
