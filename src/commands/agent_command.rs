@@ -6,10 +6,10 @@ use super::exit::Exit;
 use super::output;
 use crate::cli::AgentCommandArgs;
 use crate::config::Settings;
-use crate::model::commands::{CommandArgs, CommandKind, CommandView};
+use crate::model::commands::{CommandKind, CommandView, NewCommand};
 use crate::store::{self, audit};
 use anyhow::Context;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::DatabaseConnection;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -46,27 +46,15 @@ pub async fn run(settings: &Settings, args: AgentCommandArgs) -> anyhow::Result<
         .map(crate::agent::parse_duration)
         .transpose()
         .map_err(Exit::BadInput)?;
-    if kind != CommandKind::ScanNow
-        && (!args.targets.is_empty() || args.ports.is_some() || args.shield)
-    {
-        return Err(
-            Exit::BadInput("only scan-now takes --targets, --ports or --shield".into()).into(),
-        );
-    }
-    for t in &args.targets {
-        crate::scan::targets::parse(t).map_err(|e| Exit::BadInput(e.to_string()))?;
-    }
-    if let Some(p) = &args.ports {
-        crate::scan::ports::select(Some(p), None)
-            .map_err(|e| Exit::BadInput(format!("--ports: {e}")))?;
-    }
-    let db = super::open(settings).await?;
-    let agent = agent_id(&db, &args.agent).await?;
-    let cargs = CommandArgs {
+    let cargs = crate::control::command_args::check(&NewCommand {
+        kind,
         targets: args.targets.clone(),
         ports: args.ports.clone(),
         shield: args.shield,
-    };
+    })
+    .map_err(|e| Exit::BadInput(format!("--{}: {}", e.field, e.why)))?;
+    let db = super::open(settings).await?;
+    let agent = agent_id(&db, &args.agent).await?;
     let actor = super::audited::actor();
     let view = store::commands::issue(&db, agent, kind, &cargs, &actor, chrono::Utc::now())
         .await
@@ -76,15 +64,9 @@ pub async fn run(settings: &Settings, args: AgentCommandArgs) -> anyhow::Result<
             }
             other => other.into(),
         })?;
-    if db.get_database_backend() == DbBackend::Postgres {
-        db.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_notify('bigr_commands', $1)",
-            [agent.to_string().into()],
-        ))
+    store::commands::announce(&db, agent)
         .await
         .context("cannot notify the server")?;
-    }
     audit::record(
         &db,
         audit::Event {

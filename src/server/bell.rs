@@ -4,14 +4,14 @@
 //! another instance behind the same load balancer wakes too. No database connection is held
 //! while an agent waits: the wait is a `Notify`, and the map holds one entry per agent
 //! currently waiting (bounded by the connections the server accepts).
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{DatabaseConnection, DbBackend};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-pub const CHANNEL: &str = "bigr_commands";
+use crate::store::commands::CHANNEL;
 /// A lost listener connection is re-opened after this long.
 const RELISTEN_AFTER: Duration = Duration::from_secs(2);
 
@@ -68,24 +68,6 @@ impl Bell {
     #[cfg(test)]
     pub fn waiting(&self) -> usize {
         self.lock().len()
-    }
-}
-
-/// Tells every instance on this PostgreSQL that `agent` has a command (SQLite: one instance,
-/// the local ring is enough).
-pub async fn announce(db: &DatabaseConnection, agent: Uuid) {
-    if db.get_database_backend() != DbBackend::Postgres {
-        return;
-    }
-    let sent = db
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_notify($1, $2)",
-            [CHANNEL.into(), agent.to_string().into()],
-        ))
-        .await;
-    if let Err(e) = sent {
-        tracing::warn!("cannot notify other instances of a command: {e}");
     }
 }
 

@@ -14,6 +14,9 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
+/// The PostgreSQL channel that tells every server instance an agent has a command.
+pub const CHANNEL: &str = "bigr_commands";
+
 /// How long a queued command waits for its agent before it expires.
 pub const ACK_WITHIN: Duration = Duration::minutes(10);
 /// How long an acked command may run before it is failed for want of a result.
@@ -248,4 +251,18 @@ pub async fn list<C: ConnectionTrait>(
     };
     let items = rows.into_iter().map(|r| view(r, site.clone())).collect();
     Ok(page.wrap(items, total))
+}
+
+/// Tells every server instance on this PostgreSQL that `agent` has a command, so the one
+/// holding its heartbeat wakes it (SQLite: nothing to tell; one process serves).
+pub async fn announce<C: ConnectionTrait>(db: &C, agent: Uuid) -> StoreResult<()> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        db.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [CHANNEL.into(), agent.to_string().into()],
+        ))
+        .await?;
+    }
+    Ok(())
 }

@@ -98,7 +98,7 @@ pub async fn enrollment_list(
     }))
 }
 
-fn parse_id(text: &str, what: &str) -> Result<Uuid, ApiError> {
+pub(super) fn parse_id(text: &str, what: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(text.trim())
         .map_err(|_| ApiError::BadRequest(format!("invalid {what} id '{}'", text.trim())))
 }

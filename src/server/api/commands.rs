@@ -2,10 +2,8 @@
 //! agent finds them in its (long-polling) heartbeat answer and reports each step
 //! (`POST /api/agents/commands/{id}`), and the dashboard follows them
 //! (`GET /api/commands/{id}`, `GET /api/agents/{id}/commands`).
-use crate::model::commands::{
-    CommandArgs, CommandKind, CommandOrder, CommandUpdate, CommandView, NewCommand,
-};
-use crate::scan::{ports, targets};
+use super::agents::parse_id;
+use crate::model::commands::{CommandOrder, CommandUpdate, CommandView, NewCommand};
 use crate::server::agent_auth::AgentCaller;
 use crate::server::audit::Audit;
 use crate::server::body::{Body, Paging, Params};
@@ -18,11 +16,6 @@ use chrono::Utc;
 use serde::Deserialize;
 use std::time::Duration;
 use uuid::Uuid;
-
-fn parse_id(text: &str, what: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(text.trim())
-        .map_err(|_| ApiError::BadRequest(format!("invalid {what} id '{}'", text.trim())))
-}
 
 /// The commands waiting for `agent`; with `wait`, held until one arrives or the wait ends.
 /// No database connection is held while waiting.
@@ -47,47 +40,6 @@ pub async fn waiting_for(
     Ok(store::commands::waiting(&state.db, agent, Utc::now()).await?)
 }
 
-/// Checks what a command works on; errors name the field.
-fn args_of(c: &NewCommand) -> ApiResult<CommandArgs> {
-    let bad = |m: String| Err(ApiError::BadRequest(m));
-    if c.kind != CommandKind::ScanNow && (!c.targets.is_empty() || c.ports.is_some() || c.shield) {
-        return bad(format!(
-            "invalid field `{}`: only scan_now takes targets, ports or shield",
-            if !c.targets.is_empty() {
-                "targets"
-            } else if c.ports.is_some() {
-                "ports"
-            } else {
-                "shield"
-            }
-        ));
-    }
-    if c.targets.len() > crate::control::settings::MAX_ENTRIES {
-        return bad(format!(
-            "invalid field `targets`: at most {} entries",
-            crate::control::settings::MAX_ENTRIES
-        ));
-    }
-    for (i, t) in c.targets.iter().enumerate() {
-        if let Err(e) = targets::parse(t) {
-            return bad(format!("invalid field `targets[{i}]`: {e}"));
-        }
-    }
-    if let Some(p) = &c.ports {
-        if p.len() > 4096 {
-            return bad("invalid field `ports`: longer than 4096 characters".into());
-        }
-        if let Err(e) = ports::select(Some(p), None) {
-            return bad(format!("invalid field `ports`: {e}"));
-        }
-    }
-    Ok(CommandArgs {
-        targets: c.targets.iter().map(|t| t.trim().to_string()).collect(),
-        ports: c.ports.as_ref().map(|p| p.trim().to_string()),
-        shield: c.shield,
-    })
-}
-
 #[utoipa::path(tag = "agents", params(("id" = String, Path)), request_body = NewCommand, responses((status = 201, body = CommandView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "The agent is revoked or has too many commands waiting", body = ErrorBody)))]
 #[post("/agents/{id}/commands")]
 pub async fn command_issue(
@@ -98,7 +50,8 @@ pub async fn command_issue(
 ) -> ApiResult<HttpResponse> {
     let agent = parse_id(&id, "agent")?;
     let c = body.into_inner()?;
-    let args = args_of(&c)?;
+    let args =
+        crate::control::command_args::check(&c).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let view = store::commands::issue(
         &state.db,
         agent,
@@ -109,7 +62,9 @@ pub async fn command_issue(
     )
     .await?;
     state.bell.ring(agent);
-    crate::server::bell::announce(&state.db, agent).await;
+    if let Err(e) = store::commands::announce(&state.db, agent).await {
+        tracing::warn!("cannot tell other instances of a command: {e}");
+    }
     Audit::new("command.issue")
         .site(&view.site)
         .target(format!("{} → agent {agent}", view.kind.as_str()))
