@@ -12,5 +12,6 @@ pub mod model;
 pub mod password;
 pub mod scan;
 pub mod server;
+pub mod shield;
 pub mod store;
 pub mod stored_analysis;

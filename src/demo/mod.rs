@@ -159,6 +159,7 @@ fn classify(classifier: &Classifier, report: &mut crate::model::ScanReport) {
 /// A few findings an agent's Shield modules would report on this office.
 fn shield_report(now: DateTime<Utc>) -> ShieldReport {
     let finding = |severity, title: &str, ip: &str, port, remediation: &str| Finding {
+        check_id: None,
         module: "demo".into(),
         severity,
         title: title.into(),
@@ -170,6 +171,8 @@ fn shield_report(now: DateTime<Utc>) -> ShieldReport {
         cve_id: None,
         cvss_score: None,
         attack_technique: None,
+        epss: None,
+        kev: None,
     };
     ShieldReport {
         id: Uuid::now_v7(),
@@ -203,5 +206,7 @@ fn shield_report(now: DateTime<Utc>) -> ShieldReport {
                 "Issue the access points a certificate from the internal CA",
             ),
         ],
+        hosts: Vec::new(),
+        not_assessed: Vec::new(),
     }
 }

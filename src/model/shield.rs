@@ -13,6 +13,9 @@ pub mod limits {
     pub const TITLE: usize = 512;
     pub const TEXT: usize = 16_384;
     pub const EVIDENCE_BYTES: usize = 16_384;
+    /// Hosts a report may say it assessed (a /16 of hosts, as scan reports allow).
+    pub const HOSTS: usize = 65_536;
+    pub const NOT_ASSESSED: usize = 10_000;
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -63,11 +66,39 @@ pub struct ShieldReport {
     pub grade: Option<String>,
     #[serde(default)]
     pub findings: Vec<Finding>,
+    /// The hosts checked and which modules reached them: a finding of such a module on such a
+    /// host that this report does not repeat is resolved.
+    #[serde(default)]
+    pub hosts: Vec<AssessedHost>,
+    /// What could not be assessed and why (unreachable, refused, timed out): never a finding.
+    #[serde(default)]
+    pub not_assessed: Vec<NotAssessed>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessedHost {
+    #[schema(value_type = String)]
+    pub ip: IpAddr,
+    pub modules: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotAssessed {
+    /// `ip`, `ip:port` or a name.
+    pub target: String,
+    #[serde(default)]
+    pub module: Option<String>,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
+    /// Stable id of the check (`tls.protocol.tls10`); the remediation text is looked up by it.
+    #[serde(default)]
+    pub check_id: Option<String>,
     pub module: String,
     pub severity: Severity,
     pub title: String,
@@ -91,6 +122,21 @@ pub struct Finding {
     /// MITRE ATT&CK technique, e.g. T1190.
     #[serde(default)]
     pub attack_technique: Option<String>,
+    /// FIRST EPSS probability of exploitation in the next 30 days (0–1).
+    #[serde(default)]
+    pub epss: Option<f64>,
+    /// Listed in CISA's Known Exploited Vulnerabilities catalogue.
+    #[serde(default)]
+    pub kev: Option<bool>,
+}
+
+/// A check id: lower-case words joined by dots (`tls.cert.expired`).
+pub fn valid_check_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_')
 }
 
 fn too_long(field: String, value: &str, max: usize) -> Result<(), ReportError> {
@@ -155,6 +201,33 @@ impl ShieldReport {
         if let Some(g) = &self.grade {
             too_long("grade".into(), g, 4)?;
         }
+        if self.hosts.len() > HOSTS {
+            return Err(ReportError::new("hosts", format!("at most {HOSTS} entries")));
+        }
+        for (i, h) in self.hosts.iter().enumerate() {
+            if h.modules.len() > MODULES {
+                return Err(ReportError::new(
+                    format!("hosts[{i}].modules"),
+                    format!("at most {MODULES} entries"),
+                ));
+            }
+            for (j, m) in h.modules.iter().enumerate() {
+                too_long(format!("hosts[{i}].modules[{j}]"), m, 32)?;
+            }
+        }
+        if self.not_assessed.len() > NOT_ASSESSED {
+            return Err(ReportError::new(
+                "not_assessed",
+                format!("at most {NOT_ASSESSED} entries"),
+            ));
+        }
+        for (i, n) in self.not_assessed.iter().enumerate() {
+            too_long(format!("not_assessed[{i}].target"), &n.target, 1024)?;
+            too_long(format!("not_assessed[{i}].reason"), &n.reason, TITLE)?;
+            if let Some(m) = &n.module {
+                too_long(format!("not_assessed[{i}].module"), m, 32)?;
+            }
+        }
         for (i, f) in self.findings.iter().enumerate() {
             let at = |name: &str| format!("findings[{i}].{name}");
             if f.module.trim().is_empty() {
@@ -177,6 +250,19 @@ impl ShieldReport {
                     at("cvss_score"),
                     "must be between 0 and 10",
                 ));
+            }
+            if let Some(id) = &f.check_id
+                && !valid_check_id(id)
+            {
+                return Err(ReportError::new(
+                    at("check_id"),
+                    "must be lower-case words joined by dots, at most 64 characters",
+                ));
+            }
+            if let Some(p) = f.epss
+                && !(p.is_finite() && (0.0..=1.0).contains(&p))
+            {
+                return Err(ReportError::new(at("epss"), "must be between 0 and 1"));
             }
             if f.port == Some(0) {
                 return Err(ReportError::new(at("port"), "port 0 is not a port"));

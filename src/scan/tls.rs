@@ -74,6 +74,19 @@ pub async fn fetch_certificate(
     server_name: Option<&str>,
     timeout: Duration,
 ) -> Option<CertificateObservation> {
+    let chain = fetch_chain(config, ip, port, server_name, timeout).await?;
+    describe(ip, port, chain.first()?)
+}
+
+/// The certificate chain served on ip:port (leaf first), as DER. None when nothing speaks
+/// TLS 1.2/1.3 there in time.
+pub async fn fetch_chain(
+    config: Arc<ClientConfig>,
+    ip: IpAddr,
+    port: u16,
+    server_name: Option<&str>,
+    timeout: Duration,
+) -> Option<Vec<Vec<u8>>> {
     let name = server_name
         .and_then(|n| ServerName::try_from(n.to_string()).ok())
         .unwrap_or_else(|| ServerName::IpAddress(ip.into()));
@@ -85,14 +98,16 @@ pub async fn fetch_certificate(
             .connect(name, tcp)
             .await
             .ok()?;
-        tls.get_ref()
+        let chain: Vec<Vec<u8>> = tls
+            .get_ref()
             .1
             .peer_certificates()?
-            .first()
+            .iter()
             .map(|c| c.as_ref().to_vec())
+            .collect();
+        (!chain.is_empty()).then_some(chain)
     };
-    let der = tokio::time::timeout(timeout, handshake).await.ok()??;
-    describe(ip, port, &der)
+    tokio::time::timeout(timeout, handshake).await.ok()?
 }
 
 /// What one TLS port showed: its certificate and, when asked for, the HTTP answer spoken

@@ -1,0 +1,269 @@
+//! One Shield run: find each host's open ports (or take them from the inventory), run the
+//! chosen modules on them concurrently, and return a scored report that says what was assessed
+//! and what was not.
+use super::net::{Budget, Unreached};
+use super::target::ShieldTarget;
+use super::{Module, headers, ports, score, tls};
+use crate::model::shield::{AssessedHost, Finding, NotAssessed, Preset, ShieldReport};
+use chrono::Utc;
+use futures_util::StreamExt;
+use std::collections::BTreeSet;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Hosts worked on at once (their connections still share the one budget).
+const HOSTS_IN_FLIGHT: usize = 32;
+
+#[derive(Debug, Clone)]
+pub struct ShieldRequest {
+    pub targets: Vec<ShieldTarget>,
+    pub preset: Preset,
+    /// Chosen modules (the preset's unless given).
+    pub modules: Vec<Module>,
+    /// Allows `creds` and `owasp` (never on fragile hosts).
+    pub intrusive: bool,
+    /// Connections in flight at most, over the whole run.
+    pub connections: usize,
+    pub connect_timeout: Duration,
+    pub exchange_timeout: Duration,
+    /// What the report says was asked (the command line's targets).
+    pub label: String,
+}
+
+impl ShieldRequest {
+    pub fn new(targets: Vec<ShieldTarget>, preset: Preset, label: String) -> Self {
+        ShieldRequest {
+            targets,
+            preset,
+            modules: super::preset_modules(preset),
+            intrusive: false,
+            connections: 64,
+            connect_timeout: Duration::from_millis(1500),
+            exchange_timeout: Duration::from_secs(5),
+            label,
+        }
+    }
+}
+
+struct HostResult {
+    ip: IpAddr,
+    assessed: BTreeSet<Module>,
+    findings: Vec<Finding>,
+    not_assessed: Vec<NotAssessed>,
+}
+
+fn missed(target: String, module: Option<Module>, reason: impl ToString) -> NotAssessed {
+    NotAssessed {
+        target,
+        module: module.map(|m| m.as_str().to_string()),
+        reason: reason.to_string(),
+    }
+}
+
+/// The open ports among `candidates` (connect probes under the budget).
+async fn open_ports(budget: &Budget, ip: IpAddr, candidates: &[u16]) -> Vec<u16> {
+    let probes = candidates.iter().map(|p| async move {
+        budget
+            .connect(SocketAddr::new(ip, *p))
+            .await
+            .ok()
+            .map(|_| *p)
+    });
+    let mut open: Vec<u16> = futures_util::future::join_all(probes)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    open.sort_unstable();
+    open
+}
+
+fn candidates(modules: &[Module]) -> Vec<u16> {
+    let mut ports = BTreeSet::new();
+    for m in modules {
+        match m {
+            Module::Tls => ports.extend(tls::PORTS),
+            Module::Headers => ports.extend(tls::PORTS.iter().chain(&headers::PORTS)),
+            Module::Ports => ports.extend(ports::candidate_ports()),
+            _ => {}
+        }
+    }
+    ports.into_iter().collect()
+}
+
+async fn host(
+    budget: &Budget,
+    recording: &Arc<rustls::ClientConfig>,
+    modules: &[Module],
+    t: &ShieldTarget,
+) -> HostResult {
+    let ip = t.ip;
+    let name = t.name.as_deref();
+    let mut r = HostResult {
+        ip,
+        assessed: BTreeSet::new(),
+        findings: Vec::new(),
+        not_assessed: Vec::new(),
+    };
+    let open = match &t.ports {
+        Some(known) => known.clone(),
+        None => open_ports(budget, ip, &candidates(modules)).await,
+    };
+    let has = |m: Module| modules.contains(&m);
+    let tls_ports: Vec<u16> = open.iter().copied().filter(|p| tls::PORTS.contains(p)).collect();
+    let http_ports: Vec<u16> = open.iter().copied().filter(|p| headers::PORTS.contains(p)).collect();
+
+    let tls_run = async {
+        if !has(Module::Tls) {
+            return Vec::new();
+        }
+        futures_util::future::join_all(tls_ports.iter().map(|p| async move {
+            (*p, tls::assess(budget, recording.clone(), ip, *p, name).await)
+        }))
+        .await
+    };
+    let headers_run = async {
+        if !has(Module::Headers) {
+            return Vec::new();
+        }
+        let asks = tls_ports
+            .iter()
+            .map(|p| (*p, true))
+            .chain(http_ports.iter().map(|p| (*p, false)));
+        futures_util::future::join_all(asks.map(|(p, over_tls)| async move {
+            (p, headers::assess(budget, recording, ip, p, over_tls, name).await)
+        }))
+        .await
+    };
+    let ports_run = async {
+        if has(Module::Ports) {
+            Some(ports::assess(budget, ip, &open).await)
+        } else {
+            None
+        }
+    };
+    let (tls_done, headers_done, ports_done) = tokio::join!(tls_run, headers_run, ports_run);
+
+    let at = |p: u16| format!("{}", SocketAddr::new(ip, p));
+    for (p, outcome) in tls_done {
+        match outcome {
+            tls::Outcome::Assessed(summary) => {
+                r.assessed.insert(Module::Tls);
+                r.findings.extend(summary.findings);
+            }
+            tls::Outcome::NotTls(why) => r.not_assessed.push(missed(at(p), Some(Module::Tls), why)),
+            tls::Outcome::Unreached(e) => r.not_assessed.push(missed(at(p), Some(Module::Tls), e)),
+        }
+    }
+    for (p, outcome) in headers_done {
+        match outcome {
+            headers::Outcome::Assessed(f) => {
+                r.assessed.insert(Module::Headers);
+                r.findings.extend(f);
+            }
+            headers::Outcome::NotHttp => {
+                r.not_assessed
+                    .push(missed(at(p), Some(Module::Headers), "did not answer HTTP"))
+            }
+            headers::Outcome::Unreached(e) => {
+                r.not_assessed.push(missed(at(p), Some(Module::Headers), e))
+            }
+        }
+    }
+    if let Some(f) = ports_done {
+        // Assessed when something answered: an open TCP port, or SNMP/UPnP over UDP.
+        if !open.is_empty() || !f.is_empty() {
+            r.assessed.insert(Module::Ports);
+            r.findings.extend(f);
+        }
+    }
+    for m in modules {
+        if !r.assessed.contains(m) && m.available() && !r.not_assessed.iter().any(|n| n.module.as_deref() == Some(m.as_str())) {
+            let why = if open.is_empty() {
+                Unreached::Other("no open port answered".into()).to_string()
+            } else {
+                format!("no port for this module among the open ones ({open:?})")
+            };
+            r.not_assessed.push(missed(ip.to_string(), Some(*m), why));
+        }
+    }
+    r
+}
+
+/// Runs `req` to the end and returns the report, scored over the modules that assessed
+/// something.
+pub async fn run(req: ShieldRequest) -> ShieldReport {
+    let started_at = Utc::now();
+    let budget = Budget::new(req.connections, req.connect_timeout, req.exchange_timeout);
+    let mut modules: Vec<Module> = req.modules.clone();
+    modules.sort();
+    modules.dedup();
+    let mut not_assessed = Vec::new();
+    // Modules that cannot run here are named once, not per host.
+    modules.retain(|m| {
+        if m.intrusive() && !req.intrusive {
+            not_assessed.push(missed(req.label.clone(), Some(*m), "intrusive: needs --intrusive"));
+            return false;
+        }
+        if !m.available() {
+            not_assessed.push(missed(req.label.clone(), Some(*m), "not available in this version"));
+            return false;
+        }
+        true
+    });
+    let recording = match crate::scan::tls::recording_config() {
+        Ok(c) => c,
+        Err(e) => {
+            not_assessed.push(missed(req.label.clone(), None, e));
+            return finish(req, started_at, Vec::new(), not_assessed);
+        }
+    };
+    let results: Vec<HostResult> = futures_util::stream::iter(req.targets.iter())
+        .map(|t| host(&budget, &recording, &modules, t))
+        .buffer_unordered(HOSTS_IN_FLIGHT)
+        .collect()
+        .await;
+    finish(req, started_at, results, not_assessed)
+}
+
+fn finish(
+    req: ShieldRequest,
+    started_at: chrono::DateTime<Utc>,
+    mut results: Vec<HostResult>,
+    mut not_assessed: Vec<NotAssessed>,
+) -> ShieldReport {
+    results.sort_by_key(|r| r.ip);
+    let mut ran: BTreeSet<Module> = BTreeSet::new();
+    let mut findings = Vec::new();
+    let mut hosts = Vec::new();
+    for r in results {
+        ran.extend(r.assessed.iter().copied());
+        if !r.assessed.is_empty() {
+            hosts.push(AssessedHost {
+                ip: r.ip,
+                modules: r.assessed.iter().map(|m| m.as_str().to_string()).collect(),
+            });
+        }
+        findings.extend(r.findings);
+        not_assessed.extend(r.not_assessed);
+    }
+    let modules: Vec<String> = ran.iter().map(|m| m.as_str().to_string()).collect();
+    let (score, grade) = score::of(&modules, &findings);
+    not_assessed.truncate(crate::model::shield::limits::NOT_ASSESSED);
+    findings.truncate(crate::model::shield::limits::FINDINGS);
+    ShieldReport {
+        id: Uuid::now_v7(),
+        target: req.label.chars().take(1024).collect(),
+        preset: req.preset,
+        modules,
+        started_at,
+        completed_at: Some(Utc::now()),
+        score,
+        grade: grade.map(str::to_string),
+        findings,
+        hosts,
+        not_assessed,
+    }
+}
