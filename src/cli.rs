@@ -46,6 +46,8 @@ pub enum Command {
     /// TLS certificates seen on the network
     #[command(subcommand)]
     Certs(CertsCommand),
+    /// Security posture checks (TLS, exposed services, web headers): scored findings, stored
+    Shield(ShieldArgs),
     /// Dashboard users
     #[command(subcommand)]
     User(UserCommand),
@@ -82,6 +84,58 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ShieldArgs {
+    /// Addresses, networks (CIDR), host names or domains
+    #[arg(required_unless_present = "inventory", conflicts_with = "inventory")]
+    pub targets: Vec<String>,
+    /// Check the site's known assets that have TLS, web or risky ports open
+    #[arg(long)]
+    pub inventory: bool,
+    /// quick (tls), standard (tls, ports, headers, dns, cve) or deep (every module)
+    #[arg(long, value_enum, default_value = "standard")]
+    pub preset: PresetArg,
+    /// Run these modules instead of the preset's (comma-separated)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub modules: Vec<crate::shield::Module>,
+    /// Allow the modules that try logins or attack-like requests (creds, owasp); never on
+    /// fragile devices
+    #[arg(long)]
+    pub intrusive: bool,
+    /// The site the results belong to
+    #[arg(long, default_value = "local")]
+    pub site: String,
+    /// Print and do not store
+    #[arg(long)]
+    pub no_save: bool,
+    /// Print the report as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Connections in flight at most, over the whole run
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub connections: u64,
+    /// Milliseconds to wait for a connection
+    #[arg(long, default_value_t = 1500, value_parser = clap::value_parser!(u64).range(50..=30_000))]
+    pub connect_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum PresetArg {
+    Quick,
+    Standard,
+    Deep,
+}
+
+impl From<PresetArg> for crate::model::shield::Preset {
+    fn from(p: PresetArg) -> Self {
+        match p {
+            PresetArg::Quick => Self::Quick,
+            PresetArg::Standard => Self::Standard,
+            PresetArg::Deep => Self::Deep,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -32,6 +32,7 @@ mod registry;
 mod scan;
 mod scan_output;
 mod serve;
+mod shield;
 mod users;
 
 use crate::cli::{AgentCommand, Cli, Command, DbCommand};
@@ -70,6 +71,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(crate::cli::DemoCommand::Remove) => {
             demo::remove(&open(&settings).await?).await
         }
+        Command::Shield(args) => shield::run(&settings, args).await,
         Command::Scan(args) => {
             scan::run(&settings, args, labels::Lang::detect(lang.as_deref())).await
         }

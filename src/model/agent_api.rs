@@ -188,6 +188,11 @@ pub struct ShieldSaved {
     pub site: String,
     pub already_saved: bool,
     pub findings: usize,
+    /// The score and grade the server computed from the findings (a sender's are ignored).
+    #[serde(default)]
+    pub score: Option<f64>,
+    #[serde(default)]
+    pub grade: Option<String>,
 }
 
 /// The body of every error answer, on this channel and the others.

@@ -2,7 +2,7 @@
 //! SPA), `/api/docs/` (Swagger UI, served from the binary), `/metrics`, and the dashboard.
 use super::api::{
     agent_calls, agents, audit_log, auth, commands, health, ingest, insight, inventory, records,
-    registry, site_settings, users,
+    registry, shield, site_settings, users,
 };
 use super::state::AppState;
 use super::{guard, metrics, spa};
@@ -107,8 +107,12 @@ fn api() -> utoipa_actix_web::scope::Scope<
         .service(commands::command_report)
         .service(ingest::discovery)
         .service(ingest::shield)
-        .service(ingest::shield_scans)
-        .service(ingest::shield_findings)
+        .service(shield::shield_scans)
+        .service(shield::shield_scan)
+        .service(shield::shield_findings)
+        .service(shield::findings)
+        .service(shield::posture)
+        .service(shield::checks)
         .default_service(web::to(spa::serve))
 }
 

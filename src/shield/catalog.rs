@@ -156,6 +156,15 @@ pub fn remediation(id: &str, lang: &str) -> Option<&'static str> {
     check(id).map(|c| if lang == "tr" { c.fix_tr } else { c.fix_en })
 }
 
+/// Whether fixing the check is a configuration change (a quick win) rather than a reissued
+/// certificate, an upgrade or a redesign (an important fix).
+pub fn low_effort(id: &str) -> bool {
+    ["headers.", "tls.protocol.", "tls.cipher.", "ports."]
+        .iter()
+        .any(|p| id.starts_with(p))
+        && id != "ports.excessive"
+}
+
 /// A finding of check `id` on ip:port, with what was seen. Panics on an unknown id: ids are
 /// literals in this crate and a test walks them all.
 pub fn finding(

@@ -80,7 +80,8 @@ async fn open_ports(budget: &Budget, ip: IpAddr, candidates: &[u16]) -> Vec<u16>
     open
 }
 
-fn candidates(modules: &[Module]) -> Vec<u16> {
+/// The TCP ports the modules look at: a host without one of them open has nothing to check.
+pub fn candidates(modules: &[Module]) -> Vec<u16> {
     let mut ports = BTreeSet::new();
     for m in modules {
         match m {
@@ -112,30 +113,47 @@ async fn host(
         None => open_ports(budget, ip, &candidates(modules)).await,
     };
     let has = |m: Module| modules.contains(&m);
-    let tls_ports: Vec<u16> = open.iter().copied().filter(|p| tls::PORTS.contains(p)).collect();
-    let http_ports: Vec<u16> = open.iter().copied().filter(|p| headers::PORTS.contains(p)).collect();
-
-    let tls_run = async {
-        if !has(Module::Tls) {
-            return Vec::new();
-        }
-        futures_util::future::join_all(tls_ports.iter().map(|p| async move {
-            (*p, tls::assess(budget, recording.clone(), ip, *p, name).await)
-        }))
-        .await
-    };
-    let headers_run = async {
+    // Ports the user named are tried by every module; otherwise each module its own.
+    let tls_ports: Vec<u16> = open
+        .iter()
+        .copied()
+        .filter(|p| t.pinned || tls::PORTS.contains(p))
+        .collect();
+    let web = async {
+        let tls_done = if has(Module::Tls) {
+            futures_util::future::join_all(tls_ports.iter().map(|p| async move {
+                (*p, tls::assess(budget, recording.clone(), ip, *p, name).await)
+            }))
+            .await
+        } else {
+            Vec::new()
+        };
         if !has(Module::Headers) {
-            return Vec::new();
+            return (tls_done, Vec::new());
         }
-        let asks = tls_ports
+        // HTTPS where TLS was found (or is expected, without the tls module); HTTP on the
+        // web ports, and on every named port that is not TLS.
+        let speaks_tls = |p: u16| match tls_done.iter().find(|(q, _)| *q == p) {
+            Some((_, outcome)) => matches!(outcome, tls::Outcome::Assessed(_)),
+            None => !has(Module::Tls) && tls::PORTS.contains(&p),
+        };
+        let asks: Vec<(u16, bool)> = open
             .iter()
-            .map(|p| (*p, true))
-            .chain(http_ports.iter().map(|p| (*p, false)));
-        futures_util::future::join_all(asks.map(|(p, over_tls)| async move {
+            .filter_map(|p| {
+                if speaks_tls(*p) {
+                    Some((*p, true))
+                } else if t.pinned || headers::PORTS.contains(p) {
+                    Some((*p, false))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let headers_done = futures_util::future::join_all(asks.into_iter().map(|(p, over_tls)| async move {
             (p, headers::assess(budget, recording, ip, p, over_tls, name).await)
         }))
-        .await
+        .await;
+        (tls_done, headers_done)
     };
     let ports_run = async {
         if has(Module::Ports) {
@@ -144,7 +162,7 @@ async fn host(
             None
         }
     };
-    let (tls_done, headers_done, ports_done) = tokio::join!(tls_run, headers_run, ports_run);
+    let ((tls_done, headers_done), ports_done) = tokio::join!(web, ports_run);
 
     let at = |p: u16| format!("{}", SocketAddr::new(ip, p));
     for (p, outcome) in tls_done {
@@ -153,6 +171,8 @@ async fn host(
                 r.assessed.insert(Module::Tls);
                 r.findings.extend(summary.findings);
             }
+            // A named port that is not TLS is for the other modules.
+            tls::Outcome::NotTls(_) if t.pinned && !tls::PORTS.contains(&p) => {}
             tls::Outcome::NotTls(why) => r.not_assessed.push(missed(at(p), Some(Module::Tls), why)),
             tls::Outcome::Unreached(e) => r.not_assessed.push(missed(at(p), Some(Module::Tls), e)),
         }
@@ -163,6 +183,7 @@ async fn host(
                 r.assessed.insert(Module::Headers);
                 r.findings.extend(f);
             }
+            headers::Outcome::NotHttp if t.pinned && !headers::PORTS.contains(&p) => {}
             headers::Outcome::NotHttp => {
                 r.not_assessed
                     .push(missed(at(p), Some(Module::Headers), "did not answer HTTP"))

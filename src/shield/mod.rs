@@ -12,7 +12,7 @@ pub mod score;
 pub mod target;
 pub mod tls;
 
-pub use engine::{ShieldRequest, run};
+pub use engine::{ShieldRequest, candidates as candidate_ports, run};
 pub use target::ShieldTarget;
 
 use crate::model::shield::Preset;

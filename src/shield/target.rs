@@ -18,6 +18,8 @@ pub struct ShieldTarget {
     pub ports: Option<Vec<u16>>,
     /// Never sent intrusive checks.
     pub fragile: bool,
+    /// The ports were named by the user (`host:port`): every module tries each of them.
+    pub pinned: bool,
 }
 
 impl ShieldTarget {
@@ -27,6 +29,7 @@ impl ShieldTarget {
             name: None,
             ports: None,
             fragile: false,
+            pinned: false,
         }
     }
 }
@@ -56,6 +59,24 @@ fn is_host_name(s: &str) -> bool {
         })
 }
 
+/// `host:port`, `[v6]:port` or `host`. A bare IPv6 address keeps its colons.
+fn split_port(s: &str) -> (&str, Option<u16>) {
+    if let Some(rest) = s.strip_prefix('[')
+        && let Some((host, port)) = rest.split_once("]:")
+        && let Ok(p) = port.parse::<u16>()
+        && p != 0
+    {
+        return (host, Some(p));
+    }
+    match s.rsplit_once(':') {
+        Some((host, port)) if !host.contains(':') => match port.parse::<u16>() {
+            Ok(p) if p != 0 => (host, Some(p)),
+            _ => (s, None),
+        },
+        _ => (s, None),
+    }
+}
+
 /// The hosts of a network: every address but the network and broadcast ones of IPv4
 /// prefixes shorter than /31.
 fn hosts_of(net: IpNet, out: &mut BTreeMap<IpAddr, ShieldTarget>) -> Result<(), TargetError> {
@@ -79,7 +100,8 @@ fn hosts_of(net: IpNet, out: &mut BTreeMap<IpAddr, ShieldTarget>) -> Result<(), 
 pub async fn resolve(inputs: &[String]) -> Result<Vec<ShieldTarget>, TargetError> {
     let mut out: BTreeMap<IpAddr, ShieldTarget> = BTreeMap::new();
     for raw in inputs {
-        let s = raw.trim();
+        let (s, port) = split_port(raw.trim());
+        let before: BTreeMap<IpAddr, ShieldTarget> = if port.is_some() { std::mem::take(&mut out) } else { BTreeMap::new() };
         if let Ok(ip) = s.parse::<IpAddr>() {
             out.entry(ip).or_insert_with(|| ShieldTarget::ip(ip));
         } else if let Ok(net) = s.parse::<IpNet>() {
@@ -96,6 +118,24 @@ pub async fn resolve(inputs: &[String]) -> Result<Vec<ShieldTarget>, TargetError
             }
         } else {
             return Err(TargetError::Invalid(s.into()));
+        }
+        if let Some(port) = port {
+            // Only the hosts this input named get the port; then merge back.
+            let named = std::mem::replace(&mut out, before);
+            for (ip, mut t) in named {
+                let entry = out.entry(ip).or_insert_with(|| ShieldTarget::ip(ip));
+                if entry.name.is_none() {
+                    entry.name = t.name.take();
+                }
+                let ports = entry.ports.get_or_insert_with(Vec::new);
+                if !entry.pinned {
+                    ports.clear();
+                }
+                if !ports.contains(&port) {
+                    ports.push(port);
+                }
+                entry.pinned = true;
+            }
         }
         if out.len() > MAX_HOSTS {
             return Err(TargetError::TooMany);
@@ -118,6 +158,26 @@ mod tests {
         assert!(!ips.contains(&"10.0.0.0".to_string()) && !ips.contains(&"10.0.0.3".to_string()));
         let local = t.iter().find(|t| t.ip.is_loopback()).unwrap();
         assert_eq!(local.name.as_deref(), Some("localhost"));
+        assert!(!local.pinned && local.ports.is_none());
+    }
+
+    #[tokio::test]
+    async fn named_ports_pin_their_host_only() {
+        let t = resolve(&[
+            "10.0.0.5:8443".into(),
+            "10.0.0.5:8080".into(),
+            "[fd00::1]:443".into(),
+            "fd00::2".into(),
+            "10.0.0.6".into(),
+        ])
+        .await
+        .unwrap();
+        let of = |ip: &str| t.iter().find(|t| t.ip.to_string() == ip).unwrap();
+        assert_eq!(of("10.0.0.5").ports.as_deref(), Some(&[8443, 8080][..]));
+        assert!(of("10.0.0.5").pinned);
+        assert_eq!(of("fd00::1").ports.as_deref(), Some(&[443][..]));
+        assert!(of("fd00::2").ports.is_none() && !of("10.0.0.6").pinned);
+        assert!(resolve(&["10.0.0.5:0".into()]).await.is_err());
     }
 
     #[tokio::test]

@@ -53,7 +53,8 @@ pub async fn count_rows(from: &DatabaseConnection) -> StoreResult<u64> {
         + asset_change::Entity::find().count(from).await?
         + certificate::Entity::find().count(from).await?
         + shield_scan::Entity::find().count(from).await?
-        + shield_finding::Entity::find().count(from).await?)
+        + shield_finding::Entity::find().count(from).await?
+        + shield_issue::Entity::find().count(from).await?)
 }
 
 /// Copies every table; `progress` is told how many rows were just handled.
@@ -212,7 +213,26 @@ pub async fn copy_inventory(
     out.push(
         copy_rows::<shield_finding::Entity, _>(from, &txn, "shield_findings", progress, |mut f| {
             f.shield_scan_id = remap(&m.shield_scans, f.shield_scan_id)?;
+            f.asset_id = f.asset_id.and_then(|a| remap(&m.assets, a));
             (!m.present_shield_scans.contains(&f.shield_scan_id)).then_some(f)
+        })
+        .await?,
+    );
+
+    // A finding's life is the target's own when the target already has it (same key).
+    let existing = keyed::<shield_issue::Entity, _, _>(
+        &txn,
+        |i| (i.site_id, i.check_id.clone(), i.target_ip.clone(), i.port),
+        |i| i.id,
+    )
+    .await?;
+    out.push(
+        copy_rows::<shield_issue::Entity, _>(from, &txn, "shield_issues", progress, |mut i| {
+            i.site_id = remap(&m.sites, i.site_id)?;
+            i.last_scan_id = remap(&m.shield_scans, i.last_scan_id)?;
+            i.asset_id = i.asset_id.and_then(|a| remap(&m.assets, a));
+            let key = (i.site_id, i.check_id.clone(), i.target_ip.clone(), i.port);
+            existing.place(&key, i.id).is_none().then_some(i)
         })
         .await?,
     );

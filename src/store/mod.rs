@@ -25,6 +25,8 @@ pub mod scores;
 mod search_window;
 pub mod sessions;
 pub mod shield;
+pub mod shield_issues;
+pub mod shield_views;
 pub mod site_config;
 pub mod sites;
 mod state;

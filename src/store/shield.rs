@@ -5,7 +5,9 @@ use super::error::{StoreError, StoreResult};
 use super::page::{Page, PageRequest};
 use super::sites::SiteScope;
 use super::{begin_write, rows_per_insert, sites};
-use crate::model::shield::ShieldReport;
+use super::shield_issues;
+use crate::model::shield::{Severity, ShieldReport};
+use crate::shield::score;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -70,6 +72,8 @@ async fn already_saved<C: ConnectionTrait>(
         site: owner,
         already_saved: true,
         findings,
+        score: existing.score,
+        grade: existing.grade,
     }))
 }
 
@@ -85,6 +89,10 @@ async fn save_once(
         return Ok(saved);
     }
     let id = Uuid::now_v7();
+    // The score is the server's own, from the findings over the modules that ran.
+    let module_scores = score::module_scores(&report.modules, &report.findings);
+    let total = score::overall(&module_scores);
+    let grade = total.map(|s| score::grade(s).to_string());
     shield_scan::Entity::insert(shield_scan::ActiveModel {
         id: Set(id),
         site_id: Set(site.id),
@@ -94,40 +102,49 @@ async fn save_once(
         modules: Set(serde_json::json!(report.modules)),
         started_at: Set(report.started_at),
         completed_at: Set(report.completed_at),
-        score: Set(report.score),
-        grade: Set(report.grade.clone()),
+        score: Set(total),
+        grade: Set(grade.clone()),
         report_id: Set(Some(report.id)),
+        module_scores: Set(Some(serde_json::json!(module_scores))),
+        hosts: Set(Some(serde_json::json!(report.hosts))),
+        not_assessed: Set(Some(serde_json::json!(report.not_assessed))),
     })
     .exec(&txn)
     .await?;
     let now = Utc::now();
+    let assets = shield_issues::assets_by_ip(&txn, site.id, report).await?;
     let rows: Vec<shield_finding::ActiveModel> = report
         .findings
         .iter()
-        .map(|f| shield_finding::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            shield_scan_id: Set(id),
-            module: Set(f.module.clone()),
-            severity: Set(serde_json::to_value(f.severity)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()),
-            title: Set(f.title.clone()),
-            description: Set(f.description.clone()),
-            remediation: Set(f.remediation.clone()),
-            target_ip: Set(f.target_ip.map(|ip| ip.to_string())),
-            port: Set(f.port.map(i32::from)),
-            evidence: Set(f.evidence.clone()),
-            created_at: Set(now),
-            cve_id: Set(f.cve_id.clone()),
-            cvss_score: Set(f.cvss_score),
-            attack_technique: Set(f.attack_technique.clone()),
+        .map(|f| {
+            let ip = f.target_ip.map(|ip| ip.to_string());
+            shield_finding::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                shield_scan_id: Set(id),
+                module: Set(f.module.clone()),
+                severity: Set(severity_name(f.severity).into()),
+                title: Set(f.title.clone()),
+                description: Set(f.description.clone()),
+                remediation: Set(f.remediation.clone()),
+                asset_id: Set(ip.as_ref().and_then(|ip| assets.get(ip).copied())),
+                target_ip: Set(ip),
+                port: Set(f.port.map(i32::from)),
+                evidence: Set(f.evidence.clone()),
+                created_at: Set(now),
+                cve_id: Set(f.cve_id.clone()),
+                cvss_score: Set(f.cvss_score),
+                attack_technique: Set(f.attack_technique.clone()),
+                check_id: Set(Some(shield_issues::check_id_of(f))),
+                epss: Set(f.epss),
+                kev: Set(f.kev),
+            }
         })
         .collect();
     let count = rows.len();
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows
+    let finding_ids: Vec<Uuid> = rows.iter().map(|r| *r.id.as_ref()).collect();
+    let mut chunks = rows.into_iter().peekable();
+    while chunks.peek().is_some() {
+        let chunk: Vec<_> = chunks
             .by_ref()
             .take(rows_per_insert::<shield_finding::Entity>())
             .collect();
@@ -135,13 +152,26 @@ async fn save_once(
             .exec(&txn)
             .await?;
     }
+    shield_issues::record(&txn, site.id, id, report, &finding_ids, &assets).await?;
     txn.commit().await?;
     Ok(ShieldSaved {
         shield_scan_id: id,
         site: site.name,
         already_saved: false,
         findings: count,
+        score: total,
+        grade,
     })
+}
+
+pub fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "critical",
+        Severity::High => "high",
+        Severity::Medium => "medium",
+        Severity::Low => "low",
+        Severity::Info => "info",
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -176,10 +206,25 @@ pub struct FindingView {
     pub cve_id: Option<String>,
     pub cvss_score: Option<f64>,
     pub attack_technique: Option<String>,
+    pub check_id: Option<String>,
+    pub epss: Option<f64>,
+    pub kev: Option<bool>,
+    pub asset_id: Option<Uuid>,
+    /// The remediation in Turkish, from the catalogue (`remediation` is English).
+    pub remediation_tr: Option<String>,
 }
 
 fn finding_view(f: shield_finding::Model) -> FindingView {
     FindingView {
+        remediation_tr: f
+            .check_id
+            .as_deref()
+            .and_then(|id| crate::shield::catalog::remediation(id, "tr"))
+            .map(str::to_string),
+        check_id: f.check_id,
+        epss: f.epss,
+        kev: f.kev,
+        asset_id: f.asset_id,
         id: f.id,
         module: f.module,
         severity: f.severity,
@@ -248,6 +293,59 @@ pub async fn list<C: ConnectionTrait>(
     Ok(page.wrap(items, total))
 }
 
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ShieldScanDetail {
+    #[serde(flatten)]
+    pub scan: ShieldScanView,
+    /// Score of each module that ran.
+    pub module_scores: BTreeMap<String, f64>,
+    #[schema(value_type = Vec<Object>)]
+    pub hosts: serde_json::Value,
+    #[schema(value_type = Vec<Object>)]
+    pub not_assessed: serde_json::Value,
+    pub findings: Vec<FindingView>,
+}
+
+/// One shield scan with its scores, coverage and findings.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn detail<C: ConnectionTrait>(db: &C, scan_id: Uuid) -> StoreResult<ShieldScanDetail> {
+    let Some(s) = shield_scan::Entity::find_by_id(scan_id).one(db).await? else {
+        return Err(StoreError::NotFound(format!("shield scan {scan_id}")));
+    };
+    let findings: Vec<FindingView> = findings_of(db, &[scan_id])
+        .await?
+        .into_iter()
+        .map(finding_view)
+        .collect();
+    let mut severity_counts: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &findings {
+        *severity_counts.entry(f.severity.clone()).or_default() += 1;
+    }
+    Ok(ShieldScanDetail {
+        module_scores: s
+            .module_scores
+            .clone()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default(),
+        hosts: s.hosts.clone().unwrap_or_else(|| serde_json::json!([])),
+        not_assessed: s.not_assessed.clone().unwrap_or_else(|| serde_json::json!([])),
+        scan: ShieldScanView {
+            site: sites::name_of(db, s.site_id).await?,
+            severity_counts,
+            id: s.id,
+            agent_id: s.agent_id,
+            target: s.target,
+            preset: s.preset,
+            modules: serde_json::from_value(s.modules).unwrap_or_default(),
+            started_at: s.started_at,
+            completed_at: s.completed_at,
+            score: s.score,
+            grade: s.grade,
+        },
+        findings,
+    })
+}
+
 /// Every finding of one shield scan.
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn findings<C: ConnectionTrait>(db: &C, scan_id: Uuid) -> StoreResult<Vec<FindingView>> {
@@ -262,5 +360,48 @@ pub async fn findings<C: ConnectionTrait>(db: &C, scan_id: Uuid) -> StoreResult<
         .await?
         .into_iter()
         .map(finding_view)
+        .collect())
+}
+
+/// A known asset Shield can check: its address, name, open ports and whether it is fragile.
+#[derive(Debug, Clone)]
+pub struct KnownHost {
+    pub ip: std::net::IpAddr,
+    pub hostname: Option<String>,
+    pub open_ports: Vec<u16>,
+    pub fragile: bool,
+}
+
+/// The present assets of `site` with at least one of `ports` open.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn known_hosts<C: ConnectionTrait>(
+    db: &C,
+    site: &str,
+    ports: &[u16],
+) -> StoreResult<Vec<KnownHost>> {
+    use super::entity::asset;
+    let Some(site) = sites::find(db, site).await? else {
+        return Err(StoreError::NotFound(format!("site '{site}'")));
+    };
+    let rows = asset::Entity::find()
+        .filter(asset::Column::SiteId.eq(site.id))
+        .filter(asset::Column::Missing.eq(false))
+        .order_by_asc(asset::Column::IpSort)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|a| {
+            let open_ports: Vec<u16> = serde_json::from_value(a.open_ports).unwrap_or_default();
+            if !open_ports.iter().any(|p| ports.contains(p)) {
+                return None;
+            }
+            Some(KnownHost {
+                ip: a.ip.parse().ok()?,
+                hostname: a.hostname,
+                open_ports,
+                fragile: a.sensitivity == crate::model::Sensitivity::Fragile.as_str(),
+            })
+        })
         .collect())
 }

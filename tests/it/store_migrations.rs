@@ -190,6 +190,7 @@ async fn entities_match_the_migrated_schema() {
         assert_no_drift::<certificate::Entity>(t).await;
         assert_no_drift::<shield_scan::Entity>(t).await;
         assert_no_drift::<shield_finding::Entity>(t).await;
+        assert_no_drift::<shield_issue::Entity>(t).await;
         assert_no_drift::<session::Entity>(t).await;
         assert_no_drift::<site_config::Entity>(t).await;
         assert_no_drift::<audit_entry::Entity>(t).await;

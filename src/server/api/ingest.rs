@@ -1,22 +1,16 @@
 //! Reports from agents: discovery scans and shield checks, each written into the agent's own
-//! site (a report cannot name another), idempotent on the report id, and the shield history
-//! for the dashboard.
+//! site (a report cannot name another), idempotent on the report id.
 use super::agent_calls::limit;
-use super::site_filter;
 use crate::model::ScanReport;
 use crate::model::shield::ShieldReport;
 use crate::server::agent_auth::AgentCaller;
 use crate::server::agent_limit::Action;
-use crate::server::body::{Paging, Params};
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
-use crate::server::session::SignedIn;
 use crate::server::state::AppState;
-use crate::store::shield::{FindingView, ShieldSaved, ShieldScanView};
-use crate::store::{self, Page, SaveOptions};
-use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
+use crate::store::shield::ShieldSaved;
+use crate::store::{self, SaveOptions};
+use actix_web::{HttpRequest, HttpResponse, http::header, post, web};
 use futures_util::StreamExt;
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// A report read into memory with the byte permits it holds (released when dropped).
 struct HeldBody {
@@ -184,50 +178,4 @@ pub async fn shield(
     } else {
         HttpResponse::Created().json(saved)
     })
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ShieldQuery {
-    pub site: Option<String>,
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-}
-
-#[utoipa::path(tag = "shield", params(ShieldQuery), responses((status = 200, body = Page<ShieldScanView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
-#[get("/shield/scans")]
-pub async fn shield_scans(
-    state: web::Data<AppState>,
-    _who: SignedIn,
-    q: Params<ShieldQuery>,
-) -> ApiResult<web::Json<Page<ShieldScanView>>> {
-    let page = Paging {
-        page: q.0.page,
-        per_page: q.0.per_page,
-    }
-    .request()?;
-    let site = site_filter(&q.0.site);
-    Ok(web::Json(
-        store::shield::list(&state.db, site.as_deref(), page).await?,
-    ))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct FindingList {
-    pub findings: Vec<FindingView>,
-}
-
-#[utoipa::path(tag = "shield", params(("id" = String, Path)), responses((status = 200, body = FindingList), (status = 404, body = ErrorBody)))]
-#[get("/shield/scans/{id}/findings")]
-pub async fn shield_findings(
-    state: web::Data<AppState>,
-    _who: SignedIn,
-    id: web::Path<String>,
-) -> ApiResult<web::Json<FindingList>> {
-    let id = Uuid::parse_str(id.trim())
-        .map_err(|_| ApiError::BadRequest(format!("invalid shield scan id '{}'", id.trim())))?;
-    Ok(web::Json(FindingList {
-        findings: store::shield::findings(&state.db, id).await?,
-    }))
 }

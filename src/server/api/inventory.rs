@@ -155,6 +155,8 @@ pub struct AssetPage {
     pub detail: inventory::AssetDetail,
     pub risk: risk::RiskProfile,
     pub vulnerabilities: Vec<vulns::CveMatch>,
+    /// Open Shield findings on this asset, most severe first.
+    pub shield_findings: Vec<crate::store::shield_views::IssueView>,
 }
 
 pub fn parse_id(text: &str) -> Result<Uuid, ApiError> {
@@ -201,7 +203,9 @@ pub async fn asset(
     let now = Utc::now();
     let detail = inventory::detail(&state.db, id, now).await?;
     let facts = facts_of(&detail);
+    let shield_findings = crate::store::shield_views::open_for_asset(&state.db, id).await?;
     Ok(web::Json(AssetPage {
+        shield_findings,
         risk: risk::profile(&facts, &state.cves, now),
         vulnerabilities: vulns::match_asset(&state.cves, &facts),
         detail,

@@ -11,6 +11,7 @@ pub mod insight;
 pub mod inventory;
 pub mod records;
 pub mod registry;
+pub mod shield;
 pub mod site_settings;
 pub mod users;
 

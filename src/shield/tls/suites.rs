@@ -40,6 +40,9 @@ fn offerable(s: &TlsCipherSuite) -> bool {
             | TlsCipherKx::Aecdh
     ) && !matches!(s.au, TlsCipherAu::Psk | TlsCipherAu::Krb5 | TlsCipherAu::Srp)
         && s.id.0 != 0
+        // Signalling values, not suites: TLS_FALLBACK_SCSV makes a server that speaks a
+        // higher version refuse the hello (inappropriate_fallback).
+        && !s.name.contains("SCSV")
 }
 
 pub fn weakness(s: &TlsCipherSuite) -> Option<Weakness> {
@@ -121,6 +124,7 @@ mod tests {
         assert!(is_cbc(0xc014) && !is_cbc(0xc02f));
         let all = all_legacy();
         assert!(all.contains(&0xc02f) && all.contains(&0x000a) && !all.contains(&0x1301));
+        assert!(!all.contains(&0x5600) && !all.contains(&0x00ff), "no signalling values");
         assert!(weak().iter().all(|id| weakness_of(*id).is_some()));
         assert!(tls10_non_cbc().iter().all(|id| !is_cbc(*id)));
     }

@@ -10,6 +10,7 @@ pub mod scan;
 pub mod scan_asset;
 pub mod session;
 pub mod shield_finding;
+pub mod shield_issue;
 pub mod shield_scan;
 pub mod site;
 pub mod site_config;

@@ -23,6 +23,10 @@ pub struct Model {
     pub cve_id: Option<String>,
     pub cvss_score: Option<f64>,
     pub attack_technique: Option<String>,
+    pub check_id: Option<String>,
+    pub epss: Option<f64>,
+    pub kev: Option<bool>,
+    pub asset_id: Option<Uuid>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -19,6 +19,15 @@ pub struct Model {
     pub grade: Option<String>,
     /// Chosen by the agent; a re-sent report is stored once.
     pub report_id: Option<Uuid>,
+    /// Score per module that ran, as the server computed it.
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub module_scores: Option<Json>,
+    /// The hosts assessed and by which modules.
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub hosts: Option<Json>,
+    /// What could not be assessed, and why.
+    #[sea_orm(column_type = "JsonBinary", nullable)]
+    pub not_assessed: Option<Json>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}
