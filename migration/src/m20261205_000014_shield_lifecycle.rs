@@ -86,9 +86,17 @@ impl MigrationTrait for Migration {
                 &["site_id", "check_id", "target_ip", "port"][..],
                 true,
             ),
-            ("ix_shield_issues_status", &["site_id", "status", "severity"], false),
+            (
+                "ix_shield_issues_status",
+                &["site_id", "status", "severity"],
+                false,
+            ),
             ("ix_shield_issues_asset", &["asset_id", "status"], false),
-            ("ix_shield_findings_scan_check", &["shield_scan_id", "check_id"], false),
+            (
+                "ix_shield_findings_scan_check",
+                &["shield_scan_id", "check_id"],
+                false,
+            ),
         ] {
             let table = if name.starts_with("ix_shield_findings") {
                 "shield_findings"

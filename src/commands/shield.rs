@@ -122,7 +122,9 @@ fn print(report: &ShieldReport, saved: Option<&store::shield::ShieldSaved>) -> a
                 },
                 id.clone(),
                 f.title.clone(),
-                catalog::remediation(&id, "en").unwrap_or(&f.remediation).to_string(),
+                catalog::remediation(&id, "en")
+                    .unwrap_or(&f.remediation)
+                    .to_string(),
             ]
         })
         .collect();
@@ -132,15 +134,25 @@ fn print(report: &ShieldReport, saved: Option<&store::shield::ShieldSaved>) -> a
     if !report.not_assessed.is_empty() {
         eprintln!("not assessed ({}):", report.not_assessed.len());
         for n in report.not_assessed.iter().take(20) {
-            let module = n.module.as_deref().map(|m| format!(" [{m}]")).unwrap_or_default();
+            let module = n
+                .module
+                .as_deref()
+                .map(|m| format!(" [{m}]"))
+                .unwrap_or_default();
             eprintln!("  {}{module}: {}", n.target, n.reason);
         }
         if report.not_assessed.len() > 20 {
-            eprintln!("  … and {} more (--json lists them all)", report.not_assessed.len() - 20);
+            eprintln!(
+                "  … and {} more (--json lists them all)",
+                report.not_assessed.len() - 20
+            );
         }
     }
     if let Some(s) = saved {
-        println!("saved as shield scan {} in site {}", s.shield_scan_id, s.site);
+        println!(
+            "saved as shield scan {} in site {}",
+            s.shield_scan_id, s.site
+        );
     }
     Ok(())
 }

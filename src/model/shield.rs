@@ -202,7 +202,10 @@ impl ShieldReport {
             too_long("grade".into(), g, 4)?;
         }
         if self.hosts.len() > HOSTS {
-            return Err(ReportError::new("hosts", format!("at most {HOSTS} entries")));
+            return Err(ReportError::new(
+                "hosts",
+                format!("at most {HOSTS} entries"),
+            ));
         }
         for (i, h) in self.hosts.iter().enumerate() {
             if h.modules.len() > MODULES {

@@ -209,7 +209,10 @@ mod tests {
             assert_ne!(c.fix_en, c.fix_tr, "{}", c.id);
             assert!(c.attack.starts_with('T'), "{}", c.id);
         }
-        assert_eq!(remediation("tls.protocol.tls10", "tr").unwrap(), CHECKS[1].fix_tr);
+        assert_eq!(
+            remediation("tls.protocol.tls10", "tr").unwrap(),
+            CHECKS[1].fix_tr
+        );
         assert!(remediation("no.such.check", "en").is_none());
     }
 }

@@ -122,7 +122,10 @@ async fn host(
     let web = async {
         let tls_done = if has(Module::Tls) {
             futures_util::future::join_all(tls_ports.iter().map(|p| async move {
-                (*p, tls::assess(budget, recording.clone(), ip, *p, name).await)
+                (
+                    *p,
+                    tls::assess(budget, recording.clone(), ip, *p, name).await,
+                )
             }))
             .await
         } else {
@@ -149,10 +152,14 @@ async fn host(
                 }
             })
             .collect();
-        let headers_done = futures_util::future::join_all(asks.into_iter().map(|(p, over_tls)| async move {
-            (p, headers::assess(budget, recording, ip, p, over_tls, name).await)
-        }))
-        .await;
+        let headers_done =
+            futures_util::future::join_all(asks.into_iter().map(|(p, over_tls)| async move {
+                (
+                    p,
+                    headers::assess(budget, recording, ip, p, over_tls, name).await,
+                )
+            }))
+            .await;
         (tls_done, headers_done)
     };
     let ports_run = async {
@@ -201,7 +208,13 @@ async fn host(
         }
     }
     for m in modules {
-        if !r.assessed.contains(m) && m.available() && !r.not_assessed.iter().any(|n| n.module.as_deref() == Some(m.as_str())) {
+        if !r.assessed.contains(m)
+            && m.available()
+            && !r
+                .not_assessed
+                .iter()
+                .any(|n| n.module.as_deref() == Some(m.as_str()))
+        {
             let why = if open.is_empty() {
                 Unreached::Other("no open port answered".into()).to_string()
             } else {
@@ -225,11 +238,19 @@ pub async fn run(req: ShieldRequest) -> ShieldReport {
     // Modules that cannot run here are named once, not per host.
     modules.retain(|m| {
         if m.intrusive() && !req.intrusive {
-            not_assessed.push(missed(req.label.clone(), Some(*m), "intrusive: needs --intrusive"));
+            not_assessed.push(missed(
+                req.label.clone(),
+                Some(*m),
+                "intrusive: needs --intrusive",
+            ));
             return false;
         }
         if !m.available() {
-            not_assessed.push(missed(req.label.clone(), Some(*m), "not available in this version"));
+            not_assessed.push(missed(
+                req.label.clone(),
+                Some(*m),
+                "not available in this version",
+            ));
             return false;
         }
         true

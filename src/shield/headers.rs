@@ -52,11 +52,13 @@ pub fn judge(ip: IpAddr, port: u16, tls: bool, a: &Answer) -> Vec<Finding> {
                 json!({"scheme": scheme, "status": a.status}),
             );
         }
-        let frame_ancestors = csp.is_some_and(|c| c.to_ascii_lowercase().contains("frame-ancestors"));
+        let frame_ancestors =
+            csp.is_some_and(|c| c.to_ascii_lowercase().contains("frame-ancestors"));
         if missing("x-frame-options") && !frame_ancestors {
             push(
                 "headers.frame_options_missing",
-                "Neither X-Frame-Options nor a CSP frame-ancestors directive: pages can be framed.".into(),
+                "Neither X-Frame-Options nor a CSP frame-ancestors directive: pages can be framed."
+                    .into(),
                 json!({"scheme": scheme}),
             );
         }
@@ -107,7 +109,11 @@ pub fn judge(ip: IpAddr, port: u16, tls: bool, a: &Answer) -> Vec<Finding> {
             .skip(1)
             .map(|p| p.trim().to_ascii_lowercase())
             .collect();
-        let has = |flag: &str| attrs.iter().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
+        let has = |flag: &str| {
+            attrs
+                .iter()
+                .any(|a| a == flag || a.starts_with(&format!("{flag}=")))
+        };
         let mut lacks = Vec::new();
         if tls && !has("secure") {
             lacks.push("Secure");
@@ -125,7 +131,10 @@ pub fn judge(ip: IpAddr, port: u16, tls: bool, a: &Answer) -> Vec<Finding> {
     if !weak_cookies.is_empty() {
         push(
             "headers.cookie_flags",
-            format!("{} cookie(s) set without protective flags.", weak_cookies.len()),
+            format!(
+                "{} cookie(s) set without protective flags.",
+                weak_cookies.len()
+            ),
             json!({"cookies": weak_cookies}),
         );
     }
@@ -190,7 +199,15 @@ mod tests {
     #[test]
     fn redirects_are_judged_only_on_leaks_and_cookies() {
         let ip = "10.0.0.1".parse().unwrap();
-        let f = judge(ip, 80, false, &answer(301, &[("server", "nginx/1.2.3"), ("location", "https://x/")]));
+        let f = judge(
+            ip,
+            80,
+            false,
+            &answer(
+                301,
+                &[("server", "nginx/1.2.3"), ("location", "https://x/")],
+            ),
+        );
         assert_eq!(ids(&f), ["headers.server_version"]);
     }
 
@@ -201,14 +218,20 @@ mod tests {
             ip,
             443,
             true,
-            &answer(200, &[
-                ("content-security-policy", "default-src 'self'; frame-ancestors 'none'"),
-                ("strict-transport-security", "max-age=63072000"),
-                ("x-content-type-options", "nosniff"),
-                ("referrer-policy", "no-referrer"),
-                ("permissions-policy", "camera=()"),
-                ("set-cookie", "sid=1; Secure; HttpOnly; SameSite=Lax"),
-            ]),
+            &answer(
+                200,
+                &[
+                    (
+                        "content-security-policy",
+                        "default-src 'self'; frame-ancestors 'none'",
+                    ),
+                    ("strict-transport-security", "max-age=63072000"),
+                    ("x-content-type-options", "nosniff"),
+                    ("referrer-policy", "no-referrer"),
+                    ("permissions-policy", "camera=()"),
+                    ("set-cookie", "sid=1; Secure; HttpOnly; SameSite=Lax"),
+                ],
+            ),
         );
         assert!(f.is_empty(), "{:?}", ids(&f));
     }

@@ -95,8 +95,8 @@ pub async fn fetch(
     let raw = if req.tls {
         let name = ServerName::try_from(req.host.to_string())
             .unwrap_or_else(|_| ServerName::IpAddress(ip.into()));
-        let handshake = tokio_rustls::TlsConnector::from(recording.clone())
-            .connect(name, &mut conn.stream);
+        let handshake =
+            tokio_rustls::TlsConnector::from(recording.clone()).connect(name, &mut conn.stream);
         let mut tls = match tokio::time::timeout(budget.exchange_timeout, handshake).await {
             Err(_) => return Err(Unreached::TimedOut),
             Ok(Err(e)) => return Err(Unreached::Other(format!("TLS handshake: {e}"))),
@@ -104,7 +104,14 @@ pub async fn fetch(
         };
         read_answer(&mut tls, &bytes, MAX_ANSWER, budget.exchange_timeout, done).await?
     } else {
-        read_answer(&mut conn.stream, &bytes, MAX_ANSWER, budget.exchange_timeout, done).await?
+        read_answer(
+            &mut conn.stream,
+            &bytes,
+            MAX_ANSWER,
+            budget.exchange_timeout,
+            done,
+        )
+        .await?
     };
     Ok(parse(&raw))
 }
@@ -119,7 +126,10 @@ mod tests {
         let a = parse(raw).unwrap();
         assert_eq!(a.status, 200);
         assert_eq!(a.header("server"), Some("nginx/1.18.0"));
-        assert_eq!(a.all("set-cookie").collect::<Vec<_>>(), ["a=1", "b=2; Secure"]);
+        assert_eq!(
+            a.all("set-cookie").collect::<Vec<_>>(),
+            ["a=1", "b=2; Secure"]
+        );
         assert_eq!(a.body, b"<html>");
         assert!(parse(b"HTTP/1.1 200 OK\r\nServer: x").is_none());
         assert!(parse(b"SSH-2.0-OpenSSH\r\n\r\n").is_none());

@@ -89,14 +89,7 @@ impl Budget {
         done: impl Fn(&[u8]) -> bool,
     ) -> Result<Vec<u8>, Unreached> {
         let mut conn = self.connect(addr).await?;
-        read_answer(
-            &mut conn.stream,
-            request,
-            cap,
-            self.exchange_timeout,
-            done,
-        )
-        .await
+        read_answer(&mut conn.stream, request, cap, self.exchange_timeout, done).await
     }
 }
 

@@ -108,8 +108,10 @@ async fn unauthenticated(budget: &Budget, ip: IpAddr, port: u16) -> Option<(&'st
         // ok: 1.0 with a databases list; refused answers carry ok: 0 and an errmsg.
         27017 => contains(&answer, b"databases\0") && !contains(&answer, b"errmsg\0"),
         _ => {
-            answer.starts_with(b"HTTP/1.") && answer.get(9..12) == Some(b"200")
-                && (contains(&answer, b"\"cluster_name\"") || contains(&answer, b"\"lucene_version\""))
+            answer.starts_with(b"HTTP/1.")
+                && answer.get(9..12) == Some(b"200")
+                && (contains(&answer, b"\"cluster_name\"")
+                    || contains(&answer, b"\"lucene_version\""))
         }
     };
     let said = crate::scan::banner::printable(&answer[..answer.len().min(200)]);
@@ -125,16 +127,24 @@ async fn upnp_igd(budget: &Budget, ip: IpAddr, wait: Duration) -> Option<String>
     let q = format!(
         "M-SEARCH * HTTP/1.1\r\nHOST: {ip}:1900\r\nMAN: \"ssdp:discover\"\r\nMX: 1\r\nST: {st}\r\n\r\n"
     );
-    sock.send_to(q.as_bytes(), SocketAddr::new(ip, 1900)).await.ok()?;
+    sock.send_to(q.as_bytes(), SocketAddr::new(ip, 1900))
+        .await
+        .ok()?;
     let mut buf = [0u8; 2048];
     let deadline = tokio::time::Instant::now() + wait;
     loop {
-        let (n, from) = tokio::time::timeout_at(deadline, sock.recv_from(&mut buf)).await.ok()?.ok()?;
+        let (n, from) = tokio::time::timeout_at(deadline, sock.recv_from(&mut buf))
+            .await
+            .ok()?
+            .ok()?;
         let text = String::from_utf8_lossy(&buf[..n]).to_string();
         if from.ip() == ip && text.to_ascii_lowercase().contains("internetgatewaydevice") {
             let location = text
                 .lines()
-                .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case("location")))
+                .find_map(|l| {
+                    l.split_once(':')
+                        .filter(|(k, _)| k.eq_ignore_ascii_case("location"))
+                })
                 .map(|(_, v)| v.trim().to_string());
             return Some(location.unwrap_or_default());
         }
@@ -142,7 +152,11 @@ async fn upnp_igd(budget: &Budget, ip: IpAddr, wait: Duration) -> Option<String>
 }
 
 /// The default communities an SNMP agent answers on ip.
-async fn snmp_default_communities(budget: &Budget, ip: IpAddr, wait: Duration) -> Vec<&'static str> {
+async fn snmp_default_communities(
+    budget: &Budget,
+    ip: IpAddr,
+    wait: Duration,
+) -> Vec<&'static str> {
     use crate::scan::snmp_sweep::{get_system, parse_system};
     let mut answered = Vec::new();
     let Some(_permit) = budget.permit().await else {
@@ -156,14 +170,20 @@ async fn snmp_default_communities(budget: &Budget, ip: IpAddr, wait: Duration) -
         let id = 0x5e00 + i as i32;
         // Two tries: a single lost datagram should not hide an open agent.
         for _ in 0..2 {
-            if sock.send_to(&get_system(community, id), SocketAddr::new(ip, 161)).await.is_err() {
+            if sock
+                .send_to(&get_system(community, id), SocketAddr::new(ip, 161))
+                .await
+                .is_err()
+            {
                 break;
             }
             let mut buf = [0u8; 4096];
             let got = tokio::time::timeout(wait, async {
                 loop {
                     let (n, from) = sock.recv_from(&mut buf).await.ok()?;
-                    if from.ip() == ip && parse_system(&buf[..n], community).is_some_and(|(r, _)| r == id) {
+                    if from.ip() == ip
+                        && parse_system(&buf[..n], community).is_some_and(|(r, _)| r == id)
+                    {
                         return Some(());
                     }
                 }
@@ -182,19 +202,26 @@ async fn snmp_default_communities(budget: &Budget, ip: IpAddr, wait: Duration) -
 pub async fn assess(budget: &Budget, ip: IpAddr, open: &[u16]) -> Vec<Finding> {
     let mut out = Vec::new();
     let data_stores = futures_util::future::join_all(
-        open.iter().map(|p| async move { (*p, unauthenticated(budget, ip, *p).await) }),
+        open.iter()
+            .map(|p| async move { (*p, unauthenticated(budget, ip, *p).await) }),
     )
     .await;
     for (port, service, id) in RISKY {
         if !open.contains(port) {
             continue;
         }
-        match data_stores.iter().find(|(p, _)| p == port).and_then(|(_, r)| r.clone()) {
+        match data_stores
+            .iter()
+            .find(|(p, _)| p == port)
+            .and_then(|(_, r)| r.clone())
+        {
             Some((noauth, said)) => out.push(finding(
                 noauth,
                 ip,
                 Some(*port),
-                format!("{service} on port {port} answered a read-only command without credentials."),
+                format!(
+                    "{service} on port {port} answered a read-only command without credentials."
+                ),
                 json!({"service": service, "answer": said}),
             )),
             None => out.push(finding(
@@ -207,7 +234,10 @@ pub async fn assess(budget: &Budget, ip: IpAddr, open: &[u16]) -> Vec<Finding> {
         }
     }
     let wait = budget.exchange_timeout.min(Duration::from_secs(2));
-    let (igd, communities) = tokio::join!(upnp_igd(budget, ip, wait), snmp_default_communities(budget, ip, wait));
+    let (igd, communities) = tokio::join!(
+        upnp_igd(budget, ip, wait),
+        snmp_default_communities(budget, ip, wait)
+    );
     if let Some(location) = igd {
         out.push(finding(
             "ports.upnp_igd",
@@ -231,7 +261,10 @@ pub async fn assess(budget: &Budget, ip: IpAddr, open: &[u16]) -> Vec<Finding> {
             "ports.excessive",
             ip,
             None,
-            format!("{} open TCP ports (more than {EXCESSIVE_OPEN_PORTS}).", open.len()),
+            format!(
+                "{} open TCP ports (more than {EXCESSIVE_OPEN_PORTS}).",
+                open.len()
+            ),
             json!({"open_ports": open}),
         ));
     }
@@ -245,10 +278,16 @@ mod tests {
     #[test]
     fn the_mongodb_command_is_one_well_formed_op_msg() {
         let m = mongo_list_databases();
-        assert_eq!(i32::from_le_bytes(m[0..4].try_into().unwrap()) as usize, m.len());
+        assert_eq!(
+            i32::from_le_bytes(m[0..4].try_into().unwrap()) as usize,
+            m.len()
+        );
         assert_eq!(i32::from_le_bytes(m[12..16].try_into().unwrap()), 2013);
         let bson = &m[21..];
-        assert_eq!(i32::from_le_bytes(bson[0..4].try_into().unwrap()) as usize, bson.len());
+        assert_eq!(
+            i32::from_le_bytes(bson[0..4].try_into().unwrap()) as usize,
+            bson.len()
+        );
         assert_eq!(*bson.last().unwrap(), 0);
         assert!(contains(bson, b"listDatabases\0"));
     }

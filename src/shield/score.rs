@@ -77,7 +77,13 @@ mod tests {
     use serde_json::Value;
 
     fn f(id: &str) -> Finding {
-        finding(id, "10.0.0.1".parse().unwrap(), Some(443), String::new(), Value::Null)
+        finding(
+            id,
+            "10.0.0.1".parse().unwrap(),
+            Some(443),
+            String::new(),
+            Value::Null,
+        )
     }
 
     #[test]
@@ -94,7 +100,10 @@ mod tests {
         assert_eq!(scores["tls"], 52.0);
         assert_eq!(scores["headers"], 60.0);
         // Weighted 20 : 10.
-        assert_eq!(overall(&scores), Some(((52.0 * 20.0 + 60.0 * 10.0) / 30.0 * 10.0_f64).round() / 10.0));
+        assert_eq!(
+            overall(&scores),
+            Some(((52.0 * 20.0 + 60.0 * 10.0) / 30.0 * 10.0_f64).round() / 10.0)
+        );
         let many: Vec<_> = (0..9).map(|_| f("tls.cert.expired")).collect();
         assert_eq!(module_scores(&ran, &many)["tls"], 0.0);
     }

@@ -55,7 +55,8 @@ fn is_host_name(s: &str) -> bool {
                 && l.len() <= 63
                 && !l.starts_with('-')
                 && !l.ends_with('-')
-                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                && l.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
 }
 
@@ -101,19 +102,26 @@ pub async fn resolve(inputs: &[String]) -> Result<Vec<ShieldTarget>, TargetError
     let mut out: BTreeMap<IpAddr, ShieldTarget> = BTreeMap::new();
     for raw in inputs {
         let (s, port) = split_port(raw.trim());
-        let before: BTreeMap<IpAddr, ShieldTarget> = if port.is_some() { std::mem::take(&mut out) } else { BTreeMap::new() };
+        let before: BTreeMap<IpAddr, ShieldTarget> = if port.is_some() {
+            std::mem::take(&mut out)
+        } else {
+            BTreeMap::new()
+        };
         if let Ok(ip) = s.parse::<IpAddr>() {
             out.entry(ip).or_insert_with(|| ShieldTarget::ip(ip));
         } else if let Ok(net) = s.parse::<IpNet>() {
             hosts_of(net.trunc(), &mut out)?;
         } else if is_host_name(s) {
             let name = s.trim_end_matches('.').to_ascii_lowercase();
-            let looked = tokio::time::timeout(RESOLVE_TIMEOUT, tokio::net::lookup_host((name.as_str(), 0)))
-                .await
-                .map_err(|_| TargetError::Unresolved(s.into(), "timed out".into()))?
-                .map_err(|e| TargetError::Unresolved(s.into(), e.to_string()))?;
+            let looked =
+                tokio::time::timeout(RESOLVE_TIMEOUT, tokio::net::lookup_host((name.as_str(), 0)))
+                    .await
+                    .map_err(|_| TargetError::Unresolved(s.into(), "timed out".into()))?
+                    .map_err(|e| TargetError::Unresolved(s.into(), e.to_string()))?;
             for addr in looked {
-                let t = out.entry(addr.ip()).or_insert_with(|| ShieldTarget::ip(addr.ip()));
+                let t = out
+                    .entry(addr.ip())
+                    .or_insert_with(|| ShieldTarget::ip(addr.ip()));
                 t.name.get_or_insert_with(|| name.clone());
             }
         } else {
@@ -186,7 +194,10 @@ mod tests {
             resolve(&["10.0.0.300".into()]).await,
             Err(TargetError::Invalid("10.0.0.300".into()))
         );
-        assert_eq!(resolve(&["10.0.0.0/8".into()]).await, Err(TargetError::TooMany));
+        assert_eq!(
+            resolve(&["10.0.0.0/8".into()]).await,
+            Err(TargetError::TooMany)
+        );
         assert_eq!(
             resolve(&["bad_-host..lan".into()]).await,
             Err(TargetError::Invalid("bad_-host..lan".into()))

@@ -3,9 +3,9 @@
 use super::entity::{shield_finding, shield_scan};
 use super::error::{StoreError, StoreResult};
 use super::page::{Page, PageRequest};
+use super::shield_issues;
 use super::sites::SiteScope;
 use super::{begin_write, rows_per_insert, sites};
-use super::shield_issues;
 use crate::model::shield::{Severity, ShieldReport};
 use crate::shield::score;
 use chrono::{DateTime, Utc};
@@ -328,7 +328,10 @@ pub async fn detail<C: ConnectionTrait>(db: &C, scan_id: Uuid) -> StoreResult<Sh
             .and_then(|v| serde_json::from_value(v).ok())
             .unwrap_or_default(),
         hosts: s.hosts.clone().unwrap_or_else(|| serde_json::json!([])),
-        not_assessed: s.not_assessed.clone().unwrap_or_else(|| serde_json::json!([])),
+        not_assessed: s
+            .not_assessed
+            .clone()
+            .unwrap_or_else(|| serde_json::json!([])),
         scan: ShieldScanView {
             site: sites::name_of(db, s.site_id).await?,
             severity_counts,

@@ -121,7 +121,12 @@ pub async fn record<C: ConnectionTrait>(
     let assessed: HashMap<String, BTreeSet<&str>> = report
         .hosts
         .iter()
-        .map(|h| (h.ip.to_string(), h.modules.iter().map(String::as_str).collect()))
+        .map(|h| {
+            (
+                h.ip.to_string(),
+                h.modules.iter().map(String::as_str).collect(),
+            )
+        })
         .collect();
 
     let mut inserts = Vec::new();
@@ -137,10 +142,16 @@ pub async fn record<C: ConnectionTrait>(
                     .col_expr(shield_issue::Column::Status, Expr::value(OPEN))
                     .col_expr(shield_issue::Column::LastSeenAt, Expr::value(at))
                     .col_expr(shield_issue::Column::LastScanId, Expr::value(scan_id))
-                    .col_expr(shield_issue::Column::LastFindingId, Expr::value(*finding_id))
+                    .col_expr(
+                        shield_issue::Column::LastFindingId,
+                        Expr::value(*finding_id),
+                    )
                     .col_expr(shield_issue::Column::Severity, Expr::value(severity))
                     .col_expr(shield_issue::Column::Title, Expr::value(f.title.clone()))
-                    .col_expr(shield_issue::Column::AssetId, Expr::value(asset_id.or(i.asset_id)))
+                    .col_expr(
+                        shield_issue::Column::AssetId,
+                        Expr::value(asset_id.or(i.asset_id)),
+                    )
                     .col_expr(
                         shield_issue::Column::ResolvedAt,
                         Expr::value(Option::<DateTime<Utc>>::None),

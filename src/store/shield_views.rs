@@ -66,7 +66,10 @@ pub struct IssueFilter {
 pub const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
 
 fn severity_rank(s: &str) -> usize {
-    SEVERITIES.iter().position(|x| *x == s).unwrap_or(SEVERITIES.len())
+    SEVERITIES
+        .iter()
+        .position(|x| *x == s)
+        .unwrap_or(SEVERITIES.len())
 }
 
 async fn views<C: ConnectionTrait>(
@@ -90,7 +93,10 @@ async fn views<C: ConnectionTrait>(
         .map(|i| {
             let f = findings.remove(&i.last_finding_id);
             let check = catalog::check(&i.check_id);
-            let sent = f.as_ref().map(|f| f.remediation.clone()).unwrap_or_default();
+            let sent = f
+                .as_ref()
+                .map(|f| f.remediation.clone())
+                .unwrap_or_default();
             IssueView {
                 site: scope.name(i.site_id).to_string(),
                 remediation: Remediation {
@@ -102,7 +108,10 @@ async fn views<C: ConnectionTrait>(
                 } else {
                     "important_fix".into()
                 },
-                description: f.as_ref().map(|f| f.description.clone()).unwrap_or_default(),
+                description: f
+                    .as_ref()
+                    .map(|f| f.description.clone())
+                    .unwrap_or_default(),
                 evidence: f.as_ref().map(|f| f.evidence.clone()).unwrap_or_default(),
                 cve_id: f.as_ref().and_then(|f| f.cve_id.clone()),
                 cvss_score: f.as_ref().and_then(|f| f.cvss_score),
@@ -154,7 +163,9 @@ pub async fn findings<C: ConnectionTrait>(
     }
     if let Some(s) = &filter.status {
         if s != OPEN && s != super::shield_issues::RESOLVED {
-            return Err(StoreError::Invalid("status must be open or resolved".into()));
+            return Err(StoreError::Invalid(
+                "status must be open or resolved".into(),
+            ));
         }
         q = q.filter(shield_issue::Column::Status.eq(s.as_str()));
     }
@@ -172,7 +183,10 @@ pub async fn findings<C: ConnectionTrait>(
 }
 
 /// Open findings of one asset, most severe first.
-pub async fn open_for_asset<C: ConnectionTrait>(db: &C, asset_id: Uuid) -> StoreResult<Vec<IssueView>> {
+pub async fn open_for_asset<C: ConnectionTrait>(
+    db: &C,
+    asset_id: Uuid,
+) -> StoreResult<Vec<IssueView>> {
     let scope = SiteScope::of(db, None).await?;
     let mut rows = shield_issue::Entity::find()
         .filter(shield_issue::Column::AssetId.eq(asset_id))
@@ -180,7 +194,12 @@ pub async fn open_for_asset<C: ConnectionTrait>(db: &C, asset_id: Uuid) -> Store
         .limit(500)
         .all(db)
         .await?;
-    rows.sort_by_key(|i| (severity_rank(&i.severity), std::cmp::Reverse(i.last_seen_at)));
+    rows.sort_by_key(|i| {
+        (
+            severity_rank(&i.severity),
+            std::cmp::Reverse(i.last_seen_at),
+        )
+    });
     views(db, &scope, rows).await
 }
 
@@ -210,9 +229,13 @@ const TREND_POINTS: u64 = 30;
 
 /// Posture of each site in scope that has a Shield scan.
 #[tracing::instrument(skip_all, err(level = "debug"))]
-pub async fn posture<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult<Vec<SitePosture>> {
+pub async fn posture<C: ConnectionTrait>(
+    db: &C,
+    site: Option<&str>,
+) -> StoreResult<Vec<SitePosture>> {
     let scope = SiteScope::of(db, site).await?;
-    let mut site_ids: Vec<Uuid> = scope.filter(shield_scan::Entity::find(), shield_scan::Column::SiteId)
+    let mut site_ids: Vec<Uuid> = scope
+        .filter(shield_scan::Entity::find(), shield_scan::Column::SiteId)
         .select_only()
         .column(shield_scan::Column::SiteId)
         .distinct()
@@ -251,7 +274,10 @@ pub async fn posture<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreRes
                 .unwrap_or_default(),
             last_scan_id: latest.map(|s| s.id),
             last_scan_at: latest.map(|s| s.completed_at.unwrap_or(s.started_at)),
-            open: counts.into_iter().map(|(s, n)| (s, n.max(0) as u64)).collect(),
+            open: counts
+                .into_iter()
+                .map(|(s, n)| (s, n.max(0) as u64))
+                .collect(),
             trend: recent
                 .iter()
                 .rev()

@@ -42,6 +42,8 @@ mod server_chaos;
 mod server_hardening;
 /// Operating the server: first admin, health, SIGTERM, several instances, a lost database.
 mod server_ops;
+/// Shield over a real port: server-side scores, findings' life across scans, the reads.
+mod shield_api;
 /// Site configuration agents apply, and the audit log of admin actions.
 mod site_control;
 /// Store change tracking: new, missing, moved, ports, the lifecycle sweep.

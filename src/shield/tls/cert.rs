@@ -1,6 +1,6 @@
 //! Certificate problems of one TLS endpoint, from the chain the server sent.
-use crate::shield::catalog::finding;
 use crate::model::shield::Finding;
+use crate::shield::catalog::finding;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::net::IpAddr;
@@ -61,7 +61,10 @@ pub fn assess(
                 "tls.cert.expired",
                 ip,
                 Some(port),
-                format!("The certificate of {subject} expired on {}.", end.date_naive()),
+                format!(
+                    "The certificate of {subject} expired on {}.",
+                    end.date_naive()
+                ),
                 with(json!({"not_after": end})),
             ));
         } else if days <= EXPIRY_WARNING_DAYS {
@@ -69,7 +72,10 @@ pub fn assess(
                 "tls.cert.expiring",
                 ip,
                 Some(port),
-                format!("The certificate of {subject} expires in {days} days ({}).", end.date_naive()),
+                format!(
+                    "The certificate of {subject} expires in {days} days ({}).",
+                    end.date_naive()
+                ),
                 with(json!({"not_after": end, "days_left": days})),
             ));
         }
@@ -85,24 +91,20 @@ pub fn assess(
         ));
     }
     match leaf.public_key().parsed() {
-        Ok(x509_parser::public_key::PublicKey::RSA(k)) if k.key_size() < 2048 => {
-            out.push(finding(
-                "tls.cert.weak_key",
-                ip,
-                Some(port),
-                format!("RSA key of {} bits (2048 is the minimum).", k.key_size()),
-                with(json!({"key_type": "RSA", "key_bits": k.key_size()})),
-            ))
-        }
-        Ok(x509_parser::public_key::PublicKey::EC(k)) if k.key_size() < 256 => {
-            out.push(finding(
-                "tls.cert.weak_key",
-                ip,
-                Some(port),
-                format!("EC key of {} bits (256 is the minimum).", k.key_size()),
-                with(json!({"key_type": "EC", "key_bits": k.key_size()})),
-            ))
-        }
+        Ok(x509_parser::public_key::PublicKey::RSA(k)) if k.key_size() < 2048 => out.push(finding(
+            "tls.cert.weak_key",
+            ip,
+            Some(port),
+            format!("RSA key of {} bits (2048 is the minimum).", k.key_size()),
+            with(json!({"key_type": "RSA", "key_bits": k.key_size()})),
+        )),
+        Ok(x509_parser::public_key::PublicKey::EC(k)) if k.key_size() < 256 => out.push(finding(
+            "tls.cert.weak_key",
+            ip,
+            Some(port),
+            format!("EC key of {} bits (256 is the minimum).", k.key_size()),
+            with(json!({"key_type": "EC", "key_bits": k.key_size()})),
+        )),
         _ => {}
     }
     let sig_oid = leaf.signature_algorithm.algorithm.to_id_string();
@@ -136,7 +138,10 @@ pub fn assess(
                 "tls.cert.name_mismatch",
                 ip,
                 Some(port),
-                format!("Clients ask for {name}; the certificate names {}.", names.join(", ")),
+                format!(
+                    "Clients ask for {name}; the certificate names {}.",
+                    names.join(", ")
+                ),
                 with(json!({"asked": name, "certificate_names": names})),
             ));
         }

@@ -56,8 +56,8 @@ fn list16(items: &[u16]) -> Vec<u8> {
 const GROUPS: [u16; 7] = [0x001d, 0x0017, 0x0018, 0x0019, 0x001e, 0x0100, 0x0101];
 /// Every signature scheme a server might insist on, SHA-1 included: we want its answer.
 const SIGNATURE_SCHEMES: [u16; 16] = [
-    0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0807, 0x0808,
-    0x0203, 0x0201, 0x0402, 0x0202, 0x0303,
+    0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601, 0x0807, 0x0808, 0x0203,
+    0x0201, 0x0402, 0x0202, 0x0303,
 ];
 
 fn extensions(version: u16, server_name: Option<&str>) -> Vec<u8> {
@@ -149,9 +149,8 @@ mod tests {
             let hello = client_hello(v, suites, Some("host.example"));
             let (rest, record) = tls_parser::parse_tls_plaintext(&hello).unwrap();
             assert!(rest.is_empty(), "{}", version_name(v));
-            let tls_parser::TlsMessage::Handshake(tls_parser::TlsMessageHandshake::ClientHello(
-                ch,
-            )) = &record.msg[0]
+            let tls_parser::TlsMessage::Handshake(tls_parser::TlsMessageHandshake::ClientHello(ch)) =
+                &record.msg[0]
             else {
                 panic!("not a client hello: {:?}", record.msg);
             };
@@ -162,7 +161,11 @@ mod tests {
             if !(256..512).contains(&hello.len()) {
                 continue;
             }
-            panic!("{} hello of {} bytes is in the F5 range", version_name(v), hello.len());
+            panic!(
+                "{} hello of {} bytes is in the F5 range",
+                version_name(v),
+                hello.len()
+            );
         }
     }
 }

@@ -67,9 +67,9 @@ async fn enumerate(
             break;
         }
         match ask(budget, addr, version, &suites, name).await {
-            Ok(Reply::Accepted { version: v, cipher, .. })
-                if v == version && suites.contains(&cipher) =>
-            {
+            Ok(Reply::Accepted {
+                version: v, cipher, ..
+            }) if v == version && suites.contains(&cipher) => {
                 accepted.push(cipher);
                 suites.retain(|s| *s != cipher);
             }
@@ -120,11 +120,16 @@ pub async fn assess(
         {
             return Outcome::Unreached(e.clone());
         }
-        return Outcome::NotTls(if replies.iter().any(|r| matches!(r, Ok(Reply::Refused { .. }))) {
-            "refused every TLS version we offered".into()
-        } else {
-            "did not answer as a TLS server".into()
-        });
+        return Outcome::NotTls(
+            if replies
+                .iter()
+                .any(|r| matches!(r, Ok(Reply::Refused { .. })))
+            {
+                "refused every TLS version we offered".into()
+            } else {
+                "did not answer as a TLS server".into()
+            },
+        );
     }
     let f = &mut summary.findings;
     for (v, id) in [
@@ -160,9 +165,10 @@ pub async fn assess(
             }
         }
         if !accepted.is_empty() {
-            summary
-                .weak_suites
-                .insert(version_name(*v), accepted.iter().map(|id| suites::name(*id)).collect());
+            summary.weak_suites.insert(
+                version_name(*v),
+                accepted.iter().map(|id| suites::name(*id)).collect(),
+            );
         }
     }
     for (class, seen) in by_class {
@@ -195,15 +201,9 @@ pub async fn assess(
     if chain.is_empty() {
         // Only TLS 1.3 was agreed, where the certificate travels encrypted: a real handshake.
         let _permit = budget.permit().await;
-        chain = crate::scan::tls::fetch_chain(
-            recording,
-            ip,
-            port,
-            name,
-            budget.exchange_timeout,
-        )
-        .await
-        .unwrap_or_default();
+        chain = crate::scan::tls::fetch_chain(recording, ip, port, name, budget.exchange_timeout)
+            .await
+            .unwrap_or_default();
     }
     summary
         .findings

@@ -1,6 +1,8 @@
 //! Cipher suites by what is wrong with them, from tls-parser's IANA table: the lists Shield
 //! offers, and the weakness class of each suite a server accepts.
-use tls_parser::{CIPHERS, TlsCipherAu, TlsCipherEnc, TlsCipherEncMode, TlsCipherKx, TlsCipherSuite};
+use tls_parser::{
+    CIPHERS, TlsCipherAu, TlsCipherEnc, TlsCipherEncMode, TlsCipherKx, TlsCipherSuite,
+};
 
 /// Why a suite is weak, most serious first; the check id it raises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -48,8 +50,7 @@ fn offerable(s: &TlsCipherSuite) -> bool {
 pub fn weakness(s: &TlsCipherSuite) -> Option<Weakness> {
     if s.name.contains("EXPORT") {
         Some(Weakness::Export)
-    } else if s.au == TlsCipherAu::Null || s.kx == TlsCipherKx::Aecdh || s.name.contains("_anon_")
-    {
+    } else if s.au == TlsCipherAu::Null || s.kx == TlsCipherKx::Aecdh || s.name.contains("_anon_") {
         Some(Weakness::Anonymous)
     } else if s.enc == TlsCipherEnc::Null {
         Some(Weakness::Null)
@@ -112,19 +113,34 @@ mod tests {
     #[test]
     fn classes_follow_the_suites_names() {
         let class = |name: &str| weakness(TlsCipherSuite::from_name(name).unwrap());
-        assert_eq!(class("TLS_RSA_EXPORT_WITH_RC4_40_MD5"), Some(Weakness::Export));
-        assert_eq!(class("TLS_DH_anon_WITH_AES_128_CBC_SHA"), Some(Weakness::Anonymous));
-        assert_eq!(class("TLS_ECDH_anon_WITH_AES_128_CBC_SHA"), Some(Weakness::Anonymous));
+        assert_eq!(
+            class("TLS_RSA_EXPORT_WITH_RC4_40_MD5"),
+            Some(Weakness::Export)
+        );
+        assert_eq!(
+            class("TLS_DH_anon_WITH_AES_128_CBC_SHA"),
+            Some(Weakness::Anonymous)
+        );
+        assert_eq!(
+            class("TLS_ECDH_anon_WITH_AES_128_CBC_SHA"),
+            Some(Weakness::Anonymous)
+        );
         assert_eq!(class("TLS_RSA_WITH_NULL_SHA256"), Some(Weakness::Null));
         assert_eq!(class("TLS_RSA_WITH_DES_CBC_SHA"), Some(Weakness::Des));
         assert_eq!(class("TLS_RSA_WITH_RC4_128_SHA"), Some(Weakness::Rc4));
-        assert_eq!(class("TLS_RSA_WITH_3DES_EDE_CBC_SHA"), Some(Weakness::TripleDes));
+        assert_eq!(
+            class("TLS_RSA_WITH_3DES_EDE_CBC_SHA"),
+            Some(Weakness::TripleDes)
+        );
         assert_eq!(class("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), None);
         assert_eq!(class("TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"), None);
         assert!(is_cbc(0xc014) && !is_cbc(0xc02f));
         let all = all_legacy();
         assert!(all.contains(&0xc02f) && all.contains(&0x000a) && !all.contains(&0x1301));
-        assert!(!all.contains(&0x5600) && !all.contains(&0x00ff), "no signalling values");
+        assert!(
+            !all.contains(&0x5600) && !all.contains(&0x00ff),
+            "no signalling values"
+        );
         assert!(weak().iter().all(|id| weakness_of(*id).is_some()));
         assert!(tls10_non_cbc().iter().all(|id| !is_cbc(*id)));
     }
