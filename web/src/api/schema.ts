@@ -65,6 +65,11 @@ export interface AnalyticsReport {
   since: string
 }
 
+export interface AssessedHost {
+  ip: string
+  modules: string[]
+}
+
 /** Everything known about one asset, for `/api/assets/{id}`. */
 export type AssetDetail = AssetView & {
   certificates: CertificateView[]
@@ -90,6 +95,8 @@ export type AssetDetail = AssetView & {
 /** One asset with its history, certificates, changes, risk and CVEs. */
 export type AssetPage = AssetDetail & {
   risk: RiskProfile
+  /** Open Shield findings on this asset, most severe first. */
+  shield_findings: IssueView[]
   vulnerabilities: CveMatch[]
 }
 
@@ -195,6 +202,21 @@ export interface ChangeView {
   old_value?: string | null
   scan_id: string
   site: string
+}
+
+export interface CheckList {
+  checks: CheckView[]
+}
+
+export interface CheckView {
+  attack_technique: string
+  id: string
+  module: string
+  priority: string
+  remediation_en: string
+  remediation_tr: string
+  severity: string
+  title: string
 }
 
 /** What a command works on; fields a kind does not use are empty. */
@@ -394,11 +416,17 @@ export interface Factors {
 export interface Finding {
   /** MITRE ATT&CK technique, e.g. T1190. */
   attack_technique?: string | null
+  /** Stable id of the check (`tls.protocol.tls10`); the remediation text is looked up by it. */
+  check_id?: string | null
   cve_id?: string | null
   cvss_score?: number | null
   description?: string
+  /** FIRST EPSS probability of exploitation in the next 30 days (0–1). */
+  epss?: number | null
   /** Free-form details of what was seen: a JSON object, or absent. */
   evidence?: Record<string, unknown> | null
+  /** Listed in CISA's Known Exploited Vulnerabilities catalogue. */
+  kev?: boolean | null
   module: string
   port?: number | null
   remediation?: string
@@ -412,16 +440,22 @@ export interface FindingList {
 }
 
 export interface FindingView {
+  asset_id?: string | null
   attack_technique?: string | null
+  check_id?: string | null
   cve_id?: string | null
   cvss_score?: number | null
   description: string
+  epss?: number | null
   /** Whatever the check recorded (an object, or null when it recorded nothing). */
   evidence?: Record<string, unknown> | null
   id: string
+  kev?: boolean | null
   module: string
   port?: number | null
   remediation: string
+  /** The remediation in Turkish, from the catalogue (`remediation` is English). */
+  remediation_tr?: string | null
   severity: string
   target_ip?: string | null
   title: string
@@ -499,6 +533,39 @@ export interface IngestAnswer {
  */
 export type Inventory = Page_AssetView & {
   category_summary: Record<string, number>
+}
+
+export interface IssueView {
+  asset_id?: string | null
+  attack_technique?: string | null
+  check_id: string
+  cve_id?: string | null
+  cvss_score?: number | null
+  /** What the latest scan saw. */
+  description: string
+  epss?: number | null
+  evidence?: Record<string, unknown> | null
+  first_seen_at: string
+  id: string
+  kev?: boolean | null
+  last_scan_id: string
+  last_seen_at: string
+  module: string
+  port?: number | null
+  /**
+   * `quick_win` (a configuration change) or `important_fix` (a reissue, an upgrade, a
+   * redesign).
+   */
+  priority: string
+  remediation: Remediation
+  reopened_count: number
+  resolved_at?: string | null
+  severity: string
+  site: string
+  /** `open` or `resolved`. */
+  status: string
+  target_ip?: string | null
+  title: string
 }
 
 export interface LoginRequest {
@@ -595,6 +662,13 @@ export interface Node {
   label: string
   site: string
   switch_port?: string | null
+}
+
+export interface NotAssessed {
+  module?: string | null
+  reason: string
+  /** `ip`, `ip:port` or a name. */
+  target: string
 }
 
 /** One page of results with the total count of the filter. */
@@ -756,6 +830,52 @@ export interface Page_CommandView {
 }
 
 /** One page of results with the total count of the filter. */
+export interface Page_IssueView {
+  items: ({
+    asset_id?: string | null
+    attack_technique?: string | null
+    check_id: string
+    cve_id?: string | null
+    cvss_score?: number | null
+    /** What the latest scan saw. */
+    description: string
+    epss?: number | null
+    evidence?: Record<string, unknown> | null
+    first_seen_at: string
+    id: string
+    kev?: boolean | null
+    last_scan_id: string
+    last_seen_at: string
+    module: string
+    port?: number | null
+    /**
+     * `quick_win` (a configuration change) or `important_fix` (a reissue, an upgrade, a
+     * redesign).
+     */
+    priority: string
+    remediation: Remediation
+    reopened_count: number
+    resolved_at?: string | null
+    severity: string
+    site: string
+    /** `open` or `resolved`. */
+    status: string
+    target_ip?: string | null
+    title: string
+  })[]
+  /**
+   * Where lists that page by cursor offer one: pass it as `cursor` for the page after
+   * this one (absent on the last page). Unlike `page`, it costs the same however deep
+   * the walk goes.
+   */
+  next_cursor?: string | null
+  /** 1-based; 0 when the page was asked for by cursor. */
+  page: number
+  per_page: number
+  total: number
+}
+
+/** One page of results with the total count of the filter. */
 export interface Page_ScanView {
   items: ({
     agent_id?: string | null
@@ -813,6 +933,10 @@ export interface Page_ShieldScanView {
   total: number
 }
 
+export interface PostureList {
+  sites: SitePosture[]
+}
+
 export type Preset = "quick" | "standard" | "deep"
 
 /** What the scanner was allowed to do, so a thin result can be explained. */
@@ -843,6 +967,12 @@ export interface Registered {
   agent_id: string
   site: string
   token: string
+}
+
+/** Remediation in both languages, from the catalogue when the check is known. */
+export interface Remediation {
+  en: string
+  tr: string
 }
 
 export interface RiskProfile {
@@ -970,10 +1100,17 @@ export interface ShieldReport {
   completed_at?: string | null
   findings?: Finding[]
   grade?: string | null
+  /**
+   * The hosts checked and which modules reached them: a finding of such a module on such a
+   * host that this report does not repeat is resolved.
+   */
+  hosts?: AssessedHost[]
   /** Chosen by the agent: a re-sent report is stored once. */
   id: string
   /** The modules that ran. */
   modules?: string[]
+  /** What could not be assessed and why (unreachable, refused, timed out): never a finding. */
+  not_assessed?: NotAssessed[]
   preset: Preset
   /** 0–100 over the modules that ran. */
   score?: number | null
@@ -985,8 +1122,19 @@ export interface ShieldReport {
 export interface ShieldSaved {
   already_saved: boolean
   findings: number
+  grade?: string | null
+  /** The score and grade the server computed from the findings (a sender's are ignored). */
+  score?: number | null
   shield_scan_id: string
   site: string
+}
+
+export type ShieldScanDetail = ShieldScanView & {
+  findings: FindingView[]
+  hosts: Record<string, unknown>[]
+  /** Score of each module that ran. */
+  module_scores: Record<string, number>
+  not_assessed: Record<string, unknown>[]
 }
 
 export interface ShieldScanView {
@@ -1037,6 +1185,20 @@ export interface SiteConfigView {
 
 export interface SiteList {
   sites: SiteSummary[]
+}
+
+export interface SitePosture {
+  grade?: string | null
+  last_scan_at?: string | null
+  last_scan_id?: string | null
+  module_scores: Record<string, number>
+  /** Open findings per severity. */
+  open: Record<string, number>
+  /** The latest scored scan's. */
+  score?: number | null
+  site: string
+  /** Scores of the latest scans, oldest first. */
+  trend: TrendPoint[]
 }
 
 /**
@@ -1138,6 +1300,12 @@ export interface Topology {
   edges: Edge[]
   node_kinds: Record<string, number>
   nodes: Node[]
+}
+
+export interface TrendPoint {
+  at: string
+  grade: string
+  score: number
 }
 
 export interface UserChange {
@@ -1542,6 +1710,44 @@ export interface Operations {
     body: never
     response: Page_ScanView
   }
+  checks: {
+    method: "GET"
+    path: "/api/shield/checks"
+    pathParams: never
+    query: never
+    body: never
+    response: CheckList
+  }
+  findings: {
+    method: "GET"
+    path: "/api/shield/findings"
+    pathParams: never
+    query: {
+      site?: string
+      /** critical, high, medium, low or info. */
+      severity?: string
+      /** tls, ports, headers, dns, cve, creds or owasp. */
+      module?: string
+      /** An asset id. */
+      asset?: string
+      /** open or resolved; both when absent. */
+      status?: string
+      page?: number
+      per_page?: number
+    }
+    body: never
+    response: Page_IssueView
+  }
+  posture: {
+    method: "GET"
+    path: "/api/shield/posture"
+    pathParams: never
+    query: {
+      site?: string
+    }
+    body: never
+    response: PostureList
+  }
   shield_scans: {
     method: "GET"
     path: "/api/shield/scans"
@@ -1553,6 +1759,16 @@ export interface Operations {
     }
     body: never
     response: Page_ShieldScanView
+  }
+  shield_scan: {
+    method: "GET"
+    path: "/api/shield/scans/{id}"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: never
+    response: ShieldScanDetail
   }
   shield_findings: {
     method: "GET"
@@ -1748,7 +1964,11 @@ export const OPERATIONS = {
   shield: { method: "POST", path: "/api/ingest/shield" },
   risk_report: { method: "GET", path: "/api/risk" },
   scan_list: { method: "GET", path: "/api/scans" },
+  checks: { method: "GET", path: "/api/shield/checks" },
+  findings: { method: "GET", path: "/api/shield/findings" },
+  posture: { method: "GET", path: "/api/shield/posture" },
   shield_scans: { method: "GET", path: "/api/shield/scans" },
+  shield_scan: { method: "GET", path: "/api/shield/scans/{id}" },
   shield_findings: { method: "GET", path: "/api/shield/scans/{id}/findings" },
   site_list: { method: "GET", path: "/api/sites" },
   config_get: { method: "GET", path: "/api/sites/{site}/config" },
