@@ -44,6 +44,8 @@ mod server_hardening;
 mod server_ops;
 /// Shield over a real port: server-side scores, findings' life across scans, the reads.
 mod shield_api;
+/// `bigr shield` in the namespace lab against real weak and strong servers, both ways.
+mod shield_lab;
 /// Site configuration agents apply, and the audit log of admin actions.
 mod site_control;
 /// Store change tracking: new, missing, moved, ports, the lifecycle sweep.

@@ -1,0 +1,566 @@
+//! `bigr shield` inside the namespace lab, against real servers configured weakly and
+//! strongly, each check proven both ways: OpenSSL offering TLS 1.0 and anonymous suites with a
+//! 1024-bit SHA-1 self-signed certificate; GnuTLS offering 3DES and RC4 with an expired
+//! certificate sent without its issuer; rustls speaking TLS 1.3 only with a full, valid chain
+//! for the name asked; HTTP with and without the security headers; Redis with and without a
+//! password; snmpd on a default and on a private community; Telnet; a host with too many
+//! ports; a host with nothing open (not assessed, never a finding). Then the findings' life
+//! in the store: a service that goes away is resolved, and reopened when it returns.
+use crate::lab_services::{serve_tcp, snmp_agent};
+use crate::support::lab::Lab;
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, date_time_ymd};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A server process in a namespace, killed on drop.
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn_in(ns: &str, program: &str, args: &[&str]) -> Proc {
+    let child = Command::new("ip")
+        .args(["netns", "exec", ns, program])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {program}: {e}"));
+    Proc(child)
+}
+
+/// Waits (bounded) until ip:port accepts connections from the scanner's namespace.
+fn wait_listening(lab: &Lab, ip: Ipv4Addr, port: u16) {
+    let ok = Lab::in_ns(&lab.scanner_ns, move || {
+        (0..100).any(|_| {
+            let up = std::net::TcpStream::connect_timeout(
+                &(ip, port).into(),
+                Duration::from_millis(200),
+            )
+            .is_ok();
+            if !up {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            up
+        })
+    });
+    assert!(ok, "{ip}:{port} never listened");
+}
+
+/// A lab CA (EC P-256) and leaves it signs.
+struct Ca(rcgen::CertifiedIssuer<'static, KeyPair>);
+
+/// Valid from today + `from` days to today + `until` days.
+fn set_validity(p: &mut CertificateParams, from: i64, until: i64) {
+    use chrono::Datelike;
+    let ymd = |days: i64| (chrono::Utc::now() + chrono::Duration::days(days)).date_naive();
+    let (a, b) = (ymd(from), ymd(until));
+    p.not_before = date_time_ymd(a.year(), a.month() as u8, a.day() as u8);
+    p.not_after = date_time_ymd(b.year(), b.month() as u8, b.day() as u8);
+}
+
+impl Ca {
+    fn new() -> Ca {
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.distinguished_name.push(DnType::CommonName, "bigr lab CA");
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        Ca(rcgen::CertifiedIssuer::self_signed(p, KeyPair::generate().unwrap()).unwrap())
+    }
+
+    fn der(&self) -> CertificateDer<'static> {
+        self.0.der().clone()
+    }
+
+    /// A leaf for `name`, valid from `from_days` to `until_days` from today.
+    fn leaf(&self, name: &str, from_days: i64, until_days: i64) -> (rcgen::Certificate, KeyPair) {
+        let key = KeyPair::generate().unwrap();
+        let mut p = CertificateParams::new(vec![name.to_string()]).unwrap();
+        p.distinguished_name.push(DnType::CommonName, name);
+        set_validity(&mut p, from_days, until_days);
+        (p.signed_by(&key, &self.0).unwrap(), key)
+    }
+}
+
+/// An HTTP answer with `headers` (each "Name: value").
+fn answer(headers: &[&str]) -> String {
+    let body = "<html><head><title>lab</title></head><body>ok</body></html>";
+    format!(
+        "HTTP/1.1 200 OK\r\n{}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        headers
+            .iter()
+            .map(|h| format!("{h}\r\n"))
+            .collect::<String>(),
+        body.len()
+    )
+}
+
+const GOOD_HEADERS: [&str; 8] = [
+    "Server: lab",
+    "Strict-Transport-Security: max-age=63072000; includeSubDomains",
+    "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options: nosniff",
+    "Referrer-Policy: no-referrer",
+    "Permissions-Policy: camera=(), microphone=()",
+    "X-Frame-Options: DENY",
+    "Set-Cookie: sid=1; Secure; HttpOnly; SameSite=Lax",
+];
+
+const BAD_HEADERS: [&str; 3] = [
+    "Server: nginx/1.18.0",
+    "X-Powered-By: PHP/7.4.3",
+    "Set-Cookie: PHPSESSID=abc; path=/",
+];
+
+fn serve_plain(ns: &str, port: u16, reply: String) {
+    let listener = Lab::in_ns(ns, move || TcpListener::bind(("0.0.0.0", port)).unwrap());
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let mut buf = [0u8; 2048];
+            let _ = conn.read(&mut buf);
+            let _ = conn.write_all(reply.as_bytes());
+        }
+    });
+}
+
+/// rustls speaking TLS 1.3 only, sending `chain`, answering HTTP with `reply`.
+fn serve_tls13(
+    ns: &str,
+    port: u16,
+    chain: Vec<CertificateDer<'static>>,
+    key: &KeyPair,
+    reply: String,
+) {
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_protocol_versions(&[&rustls::version::TLS13])
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(chain, PrivateKeyDer::Pkcs8(key.serialize_der().into()))
+    .unwrap();
+    let config = Arc::new(config);
+    let listener = Lab::in_ns(ns, move || TcpListener::bind(("0.0.0.0", port)).unwrap());
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            let (config, reply) = (config.clone(), reply.clone());
+            std::thread::spawn(move || {
+                let Ok(session) = rustls::ServerConnection::new(config) else {
+                    return;
+                };
+                let mut tls = rustls::StreamOwned::new(session, conn);
+                let mut buf = [0u8; 2048];
+                if tls.read(&mut buf).is_ok() {
+                    let _ = tls.write_all(reply.as_bytes());
+                    tls.conn.send_close_notify();
+                    let _ = tls.flush();
+                }
+            });
+        }
+    });
+}
+
+fn have(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// (ip, check id) of every finding in a `bigr shield --json` report.
+fn found(report: &Value) -> BTreeSet<(String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["target_ip"].as_str().unwrap_or("").to_string(),
+                f["check_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn run_shield(lab: &Lab, args: &[&str]) -> Value {
+    let mut all = vec!["shield", "--json"];
+    all.extend_from_slice(args);
+    let out = lab.bigr(&all);
+    assert!(
+        out.status.success(),
+        "bigr shield failed ({:?}): {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON report")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn every_check_is_proven_both_ways_on_real_servers() {
+    for tool in ["openssl", "gnutls-serv", "redis-server"] {
+        if !have(tool) {
+            assert!(std::env::var("CI").is_err(), "CI must install {tool}");
+            crate::support::skipped("shield lab", &format!("{tool} is not installed"));
+            return;
+        }
+    }
+    let Some(lab) = Lab::up(5) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let ip = |i: usize| lab.hosts[i].ip;
+    let ns = |i: usize| lab.hosts[i].ns.clone();
+    let ca = Ca::new();
+
+    // Host 0, the legacy box: OpenSSL with TLS 1.0 and every suite it has (anonymous ones
+    // included), a 1024-bit RSA key signed with SHA-1 by itself, expiring tomorrow; Telnet,
+    // Redis without a password, SNMP on "private", a web page with none of the headers.
+    let weak_key = d.join("weak.key");
+    let weak_cert = d.join("weak.pem");
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:1024",
+            "-sha1",
+            "-days",
+            "1",
+            "-nodes",
+            "-subj",
+            "/CN=legacy.lab",
+            "-keyout",
+        ])
+        .arg(&weak_key)
+        .arg("-out")
+        .arg(&weak_cert)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let _legacy_tls = spawn_in(
+        &ns(0),
+        "openssl",
+        &[
+            "s_server",
+            "-accept",
+            "443",
+            "-cert",
+            weak_cert.to_str().unwrap(),
+            "-key",
+            weak_key.to_str().unwrap(),
+            "-tls1",
+            "-cipher",
+            "ALL:@SECLEVEL=0",
+            "-www",
+            "-quiet",
+        ],
+    );
+    serve_tcp(&ns(0), 23, b"\xff\xfd\x18\xff\xfd\x20login: ");
+    serve_plain(&ns(0), 80, answer(&BAD_HEADERS));
+    let redis_args = |ip: Ipv4Addr, pass: Option<&str>| {
+        let mut a = vec![
+            "--port".to_string(),
+            "6379".into(),
+            "--bind".into(),
+            ip.to_string(),
+            "--protected-mode".into(),
+            "no".into(),
+            "--save".into(),
+            String::new(),
+            "--appendonly".into(),
+            "no".into(),
+            "--dir".into(),
+            d.display().to_string(),
+        ];
+        if let Some(p) = pass {
+            a.extend(["--requirepass".to_string(), p.to_string()]);
+        }
+        a
+    };
+    let open_redis_args = redis_args(ip(0), None);
+    let open_redis_refs: Vec<&str> = open_redis_args.iter().map(String::as_str).collect();
+    let open_redis = spawn_in(&ns(0), "redis-server", &open_redis_refs);
+    let _snmp_default = snmp_agent(
+        &lab.hosts[0],
+        "private",
+        "legacy",
+        "Legacy box",
+        ".1.3.6.1.4.1.8072.3.2.10",
+    );
+
+    // Host 1, the modern server: rustls with TLS 1.3 only, a CA-issued EC certificate for its
+    // name with the chain, every security header; Redis with a password; SNMP on a private
+    // community.
+    let (leaf, leaf_key) = ca.leaf("labhost1.lab", -1, 365);
+    let good = answer(&GOOD_HEADERS);
+    serve_tls13(
+        &ns(1),
+        443,
+        vec![leaf.der().clone(), ca.der()],
+        &leaf_key,
+        good.clone(),
+    );
+    serve_plain(&ns(1), 8080, good);
+    let auth_redis_args = redis_args(ip(1), Some("lab-redis-secret"));
+    let auth_redis_refs: Vec<&str> = auth_redis_args.iter().map(String::as_str).collect();
+    let _auth_redis = spawn_in(&ns(1), "redis-server", &auth_redis_refs);
+    let _snmp_private = snmp_agent(
+        &lab.hosts[1],
+        "lab-n0t-default",
+        "modern",
+        "Modern server",
+        ".1.3.6.1.4.1.8072.3.2.10",
+    );
+
+    // Host 2, another vendor's stack: GnuTLS on TLS 1.2 with 3DES and RC4, an expired
+    // CA-issued certificate sent without the CA; it echoes instead of speaking HTTP.
+    let (old_leaf, old_key) = ca.leaf("labhost2.lab", -400, -10);
+    let leaf_pem = write(d, "old.pem", &old_leaf.pem());
+    let key_pem = write(d, "old.key", &old_key.serialize_pem());
+    let _gnutls = spawn_in(
+        &ns(2),
+        "gnutls-serv",
+        &[
+            "--port",
+            "443",
+            "--x509certfile",
+            &leaf_pem,
+            "--x509keyfile",
+            &key_pem,
+            "--echo",
+            "--priority",
+            "NORMAL:+3DES-CBC:+ARCFOUR-128:-VERS-ALL:+VERS-TLS1.2",
+        ],
+    );
+
+    // Host 3: sixteen risky services at once.
+    const MANY: [u16; 16] = [
+        21, 139, 445, 3389, 5900, 5901, 1433, 1521, 3306, 5432, 5984, 9042, 27017, 9200, 11211,
+        2323,
+    ];
+    for p in MANY {
+        serve_tcp(&ns(3), p, b"x");
+    }
+    // Host 4: nothing listens.
+
+    for (i, port) in [
+        (0, 443),
+        (0, 6379),
+        (1, 443),
+        (1, 6379),
+        (2, 443),
+        (3, 9200),
+    ] {
+        wait_listening(&lab, ip(i), port);
+    }
+    let targets: Vec<String> = vec![
+        ip(0).to_string(),
+        "labhost1.lab".into(),
+        ip(2).to_string(),
+        ip(3).to_string(),
+        ip(4).to_string(),
+    ];
+    let mut args: Vec<&str> = targets.iter().map(String::as_str).collect();
+    args.push("--no-save");
+    let report = run_shield(&lab, &args);
+    let f = found(&report);
+    let has = |i: usize, id: &str| f.contains(&(ip(i).to_string(), id.to_string()));
+    let of = |i: usize| -> BTreeSet<&str> {
+        f.iter()
+            .filter(|(a, _)| *a == ip(i).to_string())
+            .map(|(_, c)| c.as_str())
+            .collect()
+    };
+
+    for id in [
+        "tls.protocol.tls10",
+        "tls.cipher.anonymous",
+        "tls.cipher.cbc_only_tls10",
+        "tls.cert.weak_key",
+        "tls.cert.sha1_signature",
+        "tls.cert.self_signed",
+        "tls.cert.expiring",
+        "ports.telnet",
+        "ports.redis_noauth",
+        "ports.snmp_default_community",
+        "headers.csp_missing",
+        "headers.frame_options_missing",
+        "headers.content_type_options_missing",
+        "headers.referrer_policy_missing",
+        "headers.permissions_policy_missing",
+        "headers.server_version",
+        "headers.powered_by",
+        "headers.cookie_flags",
+    ] {
+        assert!(has(0, id), "legacy host lacks {id}: {:?}", of(0));
+    }
+    // HSTS is judged over HTTPS only; this box's HTTPS speaks TLS 1.0 only, which the
+    // headers module's client does not: not assessed, and said so.
+    assert!(!has(0, "headers.hsts_missing"));
+    // The modern server: the only finding is the (password-protected) database port.
+    assert_eq!(of(1), BTreeSet::from(["ports.database"]), "modern host");
+    for id in [
+        "tls.cipher.3des",
+        "tls.cipher.rc4",
+        "tls.cert.expired",
+        "tls.cert.incomplete_chain",
+    ] {
+        assert!(has(2, id), "GnuTLS host lacks {id}: {:?}", of(2));
+    }
+    for id in [
+        "tls.protocol.tls10",
+        "tls.protocol.tls11",
+        "tls.cert.self_signed",
+        "tls.cipher.anonymous",
+        "tls.cert.expiring",
+    ] {
+        assert!(!has(2, id), "GnuTLS host must not have {id}");
+    }
+    for id in [
+        "ports.excessive",
+        "ports.ftp",
+        "ports.smb",
+        "ports.rdp",
+        "ports.vnc",
+        "ports.database",
+        "ports.telnet",
+    ] {
+        assert!(has(3, id), "busy host lacks {id}: {:?}", of(3));
+    }
+    for id in [
+        "ports.redis_noauth",
+        "ports.mongodb_noauth",
+        "ports.elasticsearch_noauth",
+        "ports.memcached_noauth",
+    ] {
+        assert!(!has(3, id), "a greeter is not an open data store: {id}");
+    }
+    assert!(of(4).is_empty(), "nothing open, nothing found");
+    let assessed: Vec<&str> = report["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["ip"].as_str().unwrap())
+        .collect();
+    assert!(
+        !assessed.contains(&ip(4).to_string().as_str()),
+        "host 4 was not assessed"
+    );
+    let missed = report["not_assessed"].to_string();
+    assert!(
+        missed.contains(&ip(4).to_string()),
+        "host 4 is named as not assessed: {missed}"
+    );
+    assert!(
+        missed.contains(&format!("{}:443", ip(2))) && missed.contains("did not answer HTTP"),
+        "{missed}"
+    );
+    assert!(
+        missed.contains(&format!("{}:443", ip(0))) && missed.contains("TLS handshake"),
+        "{missed}"
+    );
+    assert!(
+        report["score"].as_f64().unwrap() < 60.0,
+        "{}",
+        report["score"]
+    );
+
+    // The same certificate asked for by another name.
+    let mut hosts =
+        std::fs::read_to_string(format!("/etc/netns/{}/hosts", lab.scanner_ns)).unwrap();
+    hosts.push_str(&format!("{} wrongname.lab\n", ip(1)));
+    std::fs::write(format!("/etc/netns/{}/hosts", lab.scanner_ns), hosts).unwrap();
+    let other = run_shield(
+        &lab,
+        &["wrongname.lab:443", "--preset", "quick", "--no-save"],
+    );
+    assert_eq!(
+        found(&other),
+        BTreeSet::from([(ip(1).to_string(), "tls.cert.name_mismatch".to_string())])
+    );
+
+    // Stored: a Redis that gets a password is resolved; open again, reopened.
+    let home = crate::scan_cli_lab::home();
+    let h = home.path().to_str().unwrap().to_string();
+    let legacy = ip(0).to_string();
+    let stored = ["--site", "lab", legacy.as_str(), "--home", h.as_str()];
+    let first = run_shield(&lab, &stored);
+    assert!(
+        first["saved"]["shield_scan_id"].is_string(),
+        "{}",
+        first["saved"]
+    );
+    drop(open_redis);
+    let locked_args = redis_args(ip(0), Some("now-with-a-password"));
+    let locked_refs: Vec<&str> = locked_args.iter().map(String::as_str).collect();
+    let locked = spawn_in(&ns(0), "redis-server", &locked_refs);
+    wait_listening(&lab, ip(0), 6379);
+    run_shield(&lab, &stored);
+    let status = |db_home: &str| -> Vec<(String, String, i32)> {
+        let url = format!("sqlite://{db_home}/bigr.db?mode=rwc");
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let db = bigr::store::open(&url, &bigr::store::OpenOptions::default())
+                .await
+                .unwrap();
+            let filter = bigr::store::shield_views::IssueFilter {
+                site: Some("lab".into()),
+                module: Some("ports".into()),
+                ..Default::default()
+            };
+            let page = bigr::store::shield_views::findings(
+                &db,
+                &filter,
+                bigr::store::PageRequest::new(1, 100).unwrap(),
+            )
+            .await
+            .unwrap();
+            page.items
+                .into_iter()
+                .map(|i| (i.check_id, i.status, i.reopened_count))
+                .collect()
+        })
+    };
+    let after = status(&h);
+    assert!(
+        after.contains(&("ports.redis_noauth".into(), "resolved".into(), 0)),
+        "{after:?}"
+    );
+    assert!(
+        after.contains(&("ports.database".into(), "open".into(), 0)),
+        "{after:?}"
+    );
+    drop(locked);
+    let _reopened_redis = spawn_in(&ns(0), "redis-server", &open_redis_refs);
+    wait_listening(&lab, ip(0), 6379);
+    run_shield(&lab, &stored);
+    let again = status(&h);
+    assert!(
+        again.contains(&("ports.redis_noauth".into(), "open".into(), 1)),
+        "{again:?}"
+    );
+    assert!(
+        again.contains(&("ports.database".into(), "resolved".into(), 0)),
+        "{again:?}"
+    );
+}
