@@ -635,6 +635,16 @@ pub struct AgentStartArgs {
     /// A file holding the agent token (mode 0600), overriding agent.yaml
     #[arg(long, env = "BIGR_AGENT_TOKEN_FILE", value_name = "FILE")]
     pub token_file: Option<PathBuf>,
+    /// Run Shield checks on the hosts each scan found (the site's Shield plan applies
+    /// without it)
+    #[arg(long)]
+    pub shield: bool,
+    /// Shield preset for --shield
+    #[arg(long, value_enum, default_value = "standard", requires = "shield")]
+    pub shield_preset: PresetArg,
+    /// Time between two Shield runs with --shield, e.g. 6h [default: every scan]
+    #[arg(long, value_name = "DURATION", requires = "shield")]
+    pub shield_every: Option<String>,
 }
 
 #[derive(Debug, Args)]

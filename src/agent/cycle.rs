@@ -10,14 +10,18 @@ use super::error::AgentError;
 use super::queue::{self, Kind, Queue, SetAside};
 use super::status::{AgentStatus, lock};
 use crate::control::plan::{CyclePlan, cycle_plan};
+use crate::model::ScanReport;
+use crate::model::agent_api::ShieldSaved;
 use crate::model::agent_api::{Activity, HeartbeatAnswer, IngestAnswer};
 use crate::model::commands::{CommandArgs, CommandProgress};
+use crate::model::shield::{Preset, ShieldReport};
 use crate::model::site_config::SiteConfig;
 use crate::scan::engine::ScanOutcome;
 use crate::scan::progress::Progress;
 use crate::scan::request::{self, ScanError, ScanRequest};
 use crate::scan::snmp::SnmpOptions;
 use crate::scan::switch_poll;
+use crate::shield::{ShieldRequest, ShieldTarget};
 use chrono::Utc;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -28,9 +32,32 @@ use uuid::Uuid;
 /// First retry after a failed delivery; later ones double up to the cap.
 const RETRY_BASE: Duration = Duration::from_secs(2);
 
+/// When an agent runs Shield after its scans: this preset, at most this often (zero: after
+/// every scan).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShieldPolicy {
+    pub preset: Preset,
+    pub every: Duration,
+}
+
 /// What produces a cycle's report: the real scanner, or a canned one in tests.
 pub trait Scanner: Send + Sync {
     fn scan(&self) -> impl Future<Output = Result<ScanOutcome, ScanError>> + Send;
+
+    /// Whether and how Shield runs after a scan (none by default).
+    fn shield_policy(&self) -> Option<ShieldPolicy> {
+        None
+    }
+
+    /// Shield checks of the hosts a scan found; None when none of them has a port to check.
+    /// The default checks nothing: a canned scanner's hosts are not real.
+    fn shield(
+        &self,
+        _found: &ScanReport,
+        _preset: Preset,
+    ) -> impl Future<Output = Option<ShieldReport>> + Send {
+        async { None }
+    }
 
     /// A scan an admin asked for: other targets or ports when the command names them.
     fn scan_now(
@@ -50,6 +77,8 @@ pub struct LiveScanner {
     pub site: watch::Receiver<Option<Arc<SiteConfig>>>,
     /// The running scan's counters, for the progress of a command.
     pub gauge: Gauge,
+    /// `--shield` on the command line; without it the site's Shield plan applies.
+    pub shield: Option<ShieldPolicy>,
 }
 
 /// The counters of the scan running now (none between scans), shared with whoever reports
@@ -130,6 +159,53 @@ impl Scanner for LiveScanner {
         self.run(self.plan()).await
     }
 
+    fn shield_policy(&self) -> Option<ShieldPolicy> {
+        if self.shield.is_some() {
+            return self.shield;
+        }
+        let site = self.site.borrow();
+        let plan = &site.as_ref()?.settings.shield;
+        let preset = match plan.preset.as_deref()? {
+            "quick" => Preset::Quick,
+            "deep" => Preset::Deep,
+            _ => Preset::Standard,
+        };
+        Some(ShieldPolicy {
+            preset,
+            every: Duration::from_secs(u64::from(plan.every_hours.unwrap_or(24).max(1)) * 3600),
+        })
+    }
+
+    async fn shield(&self, found: &ScanReport, preset: Preset) -> Option<ShieldReport> {
+        let modules = crate::shield::preset_modules(preset);
+        let wanted = crate::shield::candidate_ports(&modules);
+        let fragile: std::collections::HashSet<String> = self
+            .site
+            .borrow()
+            .as_ref()
+            .map(|c| c.fragile_ips.iter().cloned().collect())
+            .unwrap_or_default();
+        let targets: Vec<ShieldTarget> = found
+            .assets
+            .iter()
+            .filter(|a| a.open_ports.iter().any(|p| wanted.contains(p)))
+            .map(|a| ShieldTarget {
+                ip: a.ip,
+                name: a.hostname.clone().filter(|n| n.contains('.')),
+                ports: Some(a.open_ports.clone()),
+                fragile: a.sensitivity == crate::model::Sensitivity::Fragile
+                    || fragile.contains(&a.ip.to_string()),
+                pinned: false,
+            })
+            .collect();
+        if targets.is_empty() {
+            return None;
+        }
+        let mut req = ShieldRequest::new(targets, preset, found.target.clone());
+        req.modules = modules;
+        Some(crate::shield::run(req).await)
+    }
+
     async fn scan_now(&self, args: &CommandArgs) -> Result<ScanOutcome, ScanError> {
         let mut plan = self.plan();
         if !args.targets.is_empty() {
@@ -173,6 +249,10 @@ pub struct CycleReport {
     pub delivery_error: Option<CallError>,
     /// The server's answer to the newest discovery report delivered in this cycle.
     pub answer: Option<IngestAnswer>,
+    /// The Shield report this cycle queued, if Shield ran.
+    pub shielded: Option<Uuid>,
+    /// The server's answer to the newest Shield report delivered in this cycle.
+    pub shield_answer: Option<ShieldSaved>,
 }
 
 /// An agent's state between cycles: its queue, client, status and retry timer.
@@ -185,6 +265,9 @@ pub struct Agent<S> {
     backoff: Backoff,
     stop: watch::Receiver<bool>,
     last_answer: Option<IngestAnswer>,
+    last_shield_answer: Option<ShieldSaved>,
+    /// When Shield last ran (this process's life: a restart runs it after its first scan).
+    last_shield: Option<Instant>,
 }
 
 impl<S: Scanner> Agent<S> {
@@ -219,6 +302,8 @@ impl<S: Scanner> Agent<S> {
             backoff: Backoff::new(RETRY_BASE, retry_cap.max(RETRY_BASE)),
             stop,
             last_answer: None,
+            last_shield_answer: None,
+            last_shield: None,
         })
     }
 
@@ -244,6 +329,7 @@ impl<S: Scanner> Agent<S> {
     /// A cycle; with `now`, the scan an admin's command asked for.
     pub async fn cycle_with(&mut self, now: Option<&CommandArgs>) -> CycleReport {
         self.last_answer = None;
+        self.last_shield_answer = None;
         let mut delivered = 0;
         let mut delivery_error = None;
         let mut note = |sent: Result<usize, CallError>| match sent {
@@ -251,9 +337,18 @@ impl<S: Scanner> Agent<S> {
             Err(e) => delivery_error = Some(e),
         };
         note(self.drain(true).await);
-        let scanned = self.scan_and_queue(now).await;
+        let (scanned, found) = self.scan_and_queue(now).await;
+        let mut shielded = None;
         if scanned != Scanned::Abandoned {
             note(self.drain(true).await);
+            // Discovery is delivered first: Shield takes longer and must not hold it back.
+            let asked = now.is_some_and(|a| a.shield);
+            if let (Some(found), Some(preset)) = (found, self.shield_due(asked)) {
+                shielded = self.shield_and_queue(&found, preset).await;
+                if shielded.is_some() {
+                    note(self.drain(true).await);
+                }
+            }
         }
         let waiting = self.queue.depth();
         {
@@ -272,6 +367,68 @@ impl<S: Scanner> Agent<S> {
             waiting,
             delivery_error,
             answer: self.last_answer.take(),
+            shielded,
+            shield_answer: self.last_shield_answer.take(),
+        }
+    }
+
+    /// The preset Shield runs with now, if it is due: always when a command asks (with the
+    /// policy's preset, else standard), otherwise when the policy's time has come.
+    fn shield_due(&self, asked: bool) -> Option<Preset> {
+        let policy = self.scanner.shield_policy();
+        if asked {
+            return Some(policy.map_or(Preset::Standard, |p| p.preset));
+        }
+        let policy = policy?;
+        let due = self
+            .last_shield
+            .is_none_or(|at| at.elapsed() >= policy.every);
+        due.then_some(policy.preset)
+    }
+
+    /// Runs Shield on what the scan found and queues its report before any send. The
+    /// report's id, chosen here, makes a re-sent report stored once.
+    async fn shield_and_queue(&mut self, found: &ScanReport, preset: Preset) -> Option<Uuid> {
+        lock(&self.status).activity = Activity::Scanning;
+        let mut stop = self.stop.clone();
+        let report = tokio::select! {
+            r = self.scanner.shield(found, preset) => r,
+            _ = stop.wait_for(|stopping| *stopping) => {
+                tracing::info!("shield checks abandoned: stopping");
+                None
+            }
+        };
+        lock(&self.status).activity = Activity::Idle;
+        self.last_shield = Some(Instant::now());
+        let report = report?;
+        tracing::info!(
+            report = %report.id,
+            hosts = report.hosts.len(),
+            findings = report.findings.len(),
+            score = ?report.score,
+            "shield checks finished"
+        );
+        lock(&self.status).last_shield_at = Some(Utc::now());
+        let body = match serde_json::to_vec(&report) {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::error!("cannot encode the shield report: {e}");
+                return None;
+            }
+        };
+        match self.queue.push(Kind::Shield, report.id, &body) {
+            Ok(_) => Some(report.id),
+            Err(e) => {
+                // Disk full or read-only: one direct send, as for discovery reports.
+                tracing::error!("{e}");
+                lock(&self.status).last_error = Some(e.to_string());
+                let c = self.client.clone();
+                let sent = tokio::task::spawn_blocking(move || {
+                    c.post_bytes::<ShieldSaved>(Kind::Shield.endpoint(), &body)
+                })
+                .await;
+                matches!(sent, Ok(Ok(_))).then_some(report.id)
+            }
         }
     }
 
@@ -291,11 +448,14 @@ impl<S: Scanner> Agent<S> {
                     message: format!("delivery task failed: {e}"),
                 })
             });
-        let result = result.map(|(sent, answer)| {
-            if answer.is_some() {
-                self.last_answer = answer;
+        let result = result.map(|d| {
+            if d.answer.is_some() {
+                self.last_answer = d.answer;
             }
-            sent
+            if d.shield.is_some() {
+                self.last_shield_answer = d.shield;
+            }
+            d.sent
         });
         match &result {
             Ok(sent) => {
@@ -326,8 +486,9 @@ impl<S: Scanner> Agent<S> {
         result
     }
 
-    /// Scans; the report goes to the queue before any send.
-    async fn scan_and_queue(&mut self, now: Option<&CommandArgs>) -> Scanned {
+    /// Scans; the report goes to the queue before any send. The report comes back too, for
+    /// Shield to check what it found.
+    async fn scan_and_queue(&mut self, now: Option<&CommandArgs>) -> (Scanned, Option<ScanReport>) {
         lock(&self.status).activity = Activity::Scanning;
         let mut stop = self.stop.clone();
         let scanning = async {
@@ -340,7 +501,7 @@ impl<S: Scanner> Agent<S> {
             r = scanning => r,
             _ = stop.wait_for(|stopping| *stopping) => {
                 tracing::info!("scan abandoned: stopping");
-                return Scanned::Abandoned;
+                return (Scanned::Abandoned, None);
             }
         };
         lock(&self.status).activity = Activity::Idle;
@@ -349,7 +510,7 @@ impl<S: Scanner> Agent<S> {
             Err(e) => {
                 tracing::error!("scan failed: {e}");
                 lock(&self.status).last_error = Some(format!("scan failed: {e}"));
-                return Scanned::Failed(e.to_string());
+                return (Scanned::Failed(e.to_string()), None);
             }
         };
         for note in &outcome.notes {
@@ -364,7 +525,12 @@ impl<S: Scanner> Agent<S> {
         lock(&self.status).last_scan_at = Some(Utc::now());
         let body = match serde_json::to_vec(&report) {
             Ok(b) => b,
-            Err(e) => return Scanned::Failed(format!("cannot encode the report: {e}")),
+            Err(e) => {
+                return (
+                    Scanned::Failed(format!("cannot encode the report: {e}")),
+                    None,
+                );
+            }
         };
         match self.queue.push(Kind::Discovery, report.id, &body) {
             Ok(dropped) => {
@@ -374,20 +540,26 @@ impl<S: Scanner> Agent<S> {
                         dropped.len()
                     ));
                 }
-                Scanned::Queued {
-                    report: report.id,
-                    assets,
-                }
+                (
+                    Scanned::Queued {
+                        report: report.id,
+                        assets,
+                    },
+                    Some(report),
+                )
             }
             Err(e) => {
                 // Disk full or read-only: say so, and still try to hand the report over.
                 tracing::error!("{e}");
                 lock(&self.status).last_error = Some(e.to_string());
                 let delivered = self.send_unqueued(body).await;
-                Scanned::Unqueued {
-                    report: report.id,
-                    delivered,
-                }
+                (
+                    Scanned::Unqueued {
+                        report: report.id,
+                        delivered,
+                    },
+                    Some(report),
+                )
             }
         }
     }
@@ -440,9 +612,10 @@ fn send_queue(
     queue: &Queue,
     client: &ApiClient,
     status: &Mutex<AgentStatus>,
-) -> Result<(usize, Option<IngestAnswer>), CallError> {
+) -> Result<Delivered, CallError> {
     let mut sent = 0;
     let mut answer = None;
+    let mut shield = None;
     for entry in queue.pending() {
         let body = match queue.read(&entry) {
             Ok(b) if serde_json::from_slice::<serde_json::Value>(&b).is_ok() => b,
@@ -456,10 +629,15 @@ fn send_queue(
         };
         match client.post_bytes::<serde_json::Value>(entry.kind.endpoint(), &body) {
             Ok(reply) => {
-                if entry.kind == Kind::Discovery {
-                    answer = serde_json::from_value::<IngestAnswer>(reply)
-                        .ok()
-                        .or(answer);
+                match entry.kind {
+                    Kind::Discovery => {
+                        answer = serde_json::from_value::<IngestAnswer>(reply)
+                            .ok()
+                            .or(answer);
+                    }
+                    Kind::Shield => {
+                        shield = serde_json::from_value::<ShieldSaved>(reply).ok().or(shield);
+                    }
                 }
                 if let Err(e) = queue.remove(&entry) {
                     // Sent but still on disk: it will be sent again and stored once.
@@ -476,5 +654,18 @@ fn send_queue(
             Err(e) => return Err(e),
         }
     }
-    Ok((sent, answer))
+    Ok(Delivered {
+        sent,
+        answer,
+        shield,
+    })
+}
+
+/// What one pass over the queue delivered.
+struct Delivered {
+    sent: usize,
+    /// The answer to the newest discovery report sent.
+    answer: Option<IngestAnswer>,
+    /// The answer to the newest Shield report sent.
+    shield: Option<ShieldSaved>,
 }

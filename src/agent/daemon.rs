@@ -6,12 +6,12 @@
 use super::beat::{self, Announce};
 use super::commands::{self, Ledger};
 use super::config::AgentConfig;
-use super::cycle::{Agent, LiveScanner, Scanned};
+use super::cycle::{Agent, LiveScanner, Scanned, ShieldPolicy};
 use super::orders::Orders;
 use super::pidfile::PidFile;
 use super::site_copy::{self, Held};
 use super::status::lock;
-use crate::model::agent_api::{Activity, IngestAnswer};
+use crate::model::agent_api::{Activity, IngestAnswer, ShieldSaved};
 use crate::model::commands::CommandOrder;
 use crate::scan::request::ScanRequest;
 use crate::scan::{dhcp, interfaces};
@@ -44,13 +44,16 @@ pub struct RunOptions {
     pub heartbeat: Duration,
     /// One cycle, then exit (cron, tests).
     pub once: bool,
+    /// `--shield`: Shield after scans, whatever the site's plan says.
+    pub shield: Option<ShieldPolicy>,
 }
 
 /// How the last cycle of a `--once` run ended.
 #[derive(Debug, PartialEq)]
 pub enum Finish {
-    /// Scanned and delivered everything; the server's answer to this cycle's report.
-    Delivered(Option<IngestAnswer>),
+    /// Scanned and delivered everything; the server's answers to this cycle's discovery and
+    /// Shield reports.
+    Delivered(Option<IngestAnswer>, Option<ShieldSaved>),
     /// Scanned, but reports wait in the queue (the server did not take them).
     Queued(usize),
     /// Stopped by a signal.
@@ -76,6 +79,7 @@ pub async fn run(home: &Path, cfg: AgentConfig, opts: RunOptions) -> anyhow::Res
         interval: opts.interval,
         site: site_rx.clone(),
         gauge: gauge.clone(),
+        shield: opts.shield,
     };
     let retry_cap = opts.interval.min(RETRY_CAP);
     let mut agent = Agent::new(&cfg, home, scanner, retry_cap, stop_rx.clone())?;
@@ -324,7 +328,9 @@ async fn cycles<S: super::cycle::Scanner>(
             match (&report.scanned, opts.once) {
                 (Scanned::Abandoned, _) => return Finish::Stopped,
                 (Scanned::Failed(e), true) => return Finish::ScanFailed(e.clone()),
-                (_, true) if report.waiting == 0 => return Finish::Delivered(report.answer),
+                (_, true) if report.waiting == 0 => {
+                    return Finish::Delivered(report.answer, report.shield_answer);
+                }
                 (_, true) => return Finish::Queued(report.waiting),
                 _ => {}
             }

@@ -1,6 +1,7 @@
 //! Carrying out a command inside the agent's loop: a scan now (with the command's targets and
-//! ports), a switch poll (a scan, whose report carries the placements), a configuration
-//! reload, or a token rotation; each step reported to the server as it happens.
+//! ports), a switch poll (a scan, whose report carries the placements), Shield now (a scan,
+//! then Shield on what it found), a configuration reload, or a token rotation; each step
+//! reported to the server as it happens.
 use super::client::ApiClient;
 use super::commands::{self, Ledger, Step};
 use super::cycle::{Agent, Gauge, Scanned, Scanner};
@@ -58,9 +59,12 @@ impl Orders {
     /// Runs a taken command to its end; false when a stop cut it short.
     pub async fn run<S: Scanner>(&self, agent: &mut Agent<S>, order: &CommandOrder) -> bool {
         let (ok, result, stopped) = match order.kind {
-            CommandKind::ScanNow | CommandKind::PollSwitches => {
+            CommandKind::ScanNow | CommandKind::PollSwitches | CommandKind::ShieldNow => {
                 self.tell(order.id, commands::progress("scanning")).await;
-                let cycle = agent.cycle_with(Some(&order.args));
+                // Shield now: a scan finds what is there, then Shield checks it.
+                let mut args = order.args.clone();
+                args.shield |= order.kind == CommandKind::ShieldNow;
+                let cycle = agent.cycle_with(Some(&args));
                 tokio::pin!(cycle);
                 let mut tick = tokio::time::interval(PROGRESS_EVERY);
                 tick.tick().await;
@@ -78,6 +82,22 @@ impl Orders {
                         }
                     }
                 };
+                let shield = match (&r.shielded, &r.shield_answer) {
+                    (_, Some(saved)) => Some(format!(
+                        "shield scan {}: {} finding(s), score {}",
+                        saved.shield_scan_id,
+                        saved.findings,
+                        saved.score.map_or("not assessed".into(), |s| format!(
+                            "{s:.1} ({})",
+                            saved.grade.clone().unwrap_or_default()
+                        )),
+                    )),
+                    (Some(_), None) => Some("the shield report waits in the agent's queue".into()),
+                    (None, _) if args.shield => {
+                        Some("shield: no host found with a port to check".into())
+                    }
+                    _ => None,
+                };
                 match (&r.scanned, r.answer) {
                     (Scanned::Abandoned, _) => (
                         false,
@@ -93,7 +113,7 @@ impl Orders {
                             scan_id: Some(a.scan_id),
                             assets: Some(a.asset_count as u64),
                             changes: Some(a.changes.values().sum::<usize>() as u64),
-                            detail: None,
+                            detail: shield,
                         },
                         false,
                     ),
@@ -129,11 +149,6 @@ impl Orders {
                     Err(e) => (false, commands::detail(e.to_string()), false),
                 }
             }
-            CommandKind::ShieldNow => (
-                false,
-                commands::detail("this agent version runs no Shield checks"),
-                false,
-            ),
         };
         if !ok {
             commands::note_failure(

@@ -25,6 +25,9 @@ pub struct AgentStatus {
     /// Whether the last cycle fell in the site's maintenance window (no scan ran).
     #[serde(default)]
     pub in_maintenance: bool,
+    /// When Shield checks last finished.
+    #[serde(default)]
+    pub last_shield_at: Option<DateTime<Utc>>,
 }
 
 /// The shared status, even after a panic elsewhere poisoned its lock (it is only a record).

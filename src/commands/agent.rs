@@ -2,6 +2,7 @@
 use super::exit::Exit;
 use crate::agent::client::{ApiClient, CallError};
 use crate::agent::config::{self, AgentConfig};
+use crate::agent::cycle::ShieldPolicy;
 use crate::agent::daemon::{self, Finish, RunOptions};
 use crate::agent::register;
 use crate::agent::{parse_duration, pidfile, status::AgentStatus};
@@ -176,6 +177,17 @@ pub async fn start(settings: &Settings, args: AgentStartArgs) -> anyhow::Result<
     for t in &targets {
         crate::scan::targets::parse(t).map_err(|e| Exit::BadInput(e.to_string()))?;
     }
+    let shield = if args.shield {
+        Some(ShieldPolicy {
+            preset: args.shield_preset.into(),
+            every: match &args.shield_every {
+                Some(t) => parse_duration(t).map_err(Exit::BadInput)?,
+                None => Duration::ZERO,
+            },
+        })
+    } else {
+        None
+    };
     if !args.foreground && !args.once {
         return detach(settings, &args);
     }
@@ -191,9 +203,21 @@ pub async fn start(settings: &Settings, args: AgentStartArgs) -> anyhow::Result<
         interval,
         heartbeat,
         once: args.once,
+        shield,
     };
     match daemon::run(&settings.home, cfg, opts).await? {
-        Finish::Delivered(answer) => {
+        Finish::Delivered(answer, shield) => {
+            if let Some(s) = shield {
+                outln!(
+                    "shield checks delivered to site '{}': {} finding(s), score {}",
+                    s.site,
+                    s.findings,
+                    s.score.map_or("not assessed".to_string(), |v| format!(
+                        "{v:.1} ({})",
+                        s.grade.clone().unwrap_or_default()
+                    ))
+                );
+            }
             match answer {
                 Some(a) => {
                     let changes: usize = a.changes.values().sum();
@@ -255,6 +279,13 @@ fn detach(settings: &Settings, args: &AgentStartArgs) -> anyhow::Result<()> {
     }
     if let Some(f) = &args.token_file {
         cmd.arg("--token-file").arg(f);
+    }
+    if args.shield {
+        let preset: crate::model::shield::Preset = args.shield_preset.into();
+        cmd.args(["--shield", "--shield-preset", preset.as_str()]);
+        if let Some(every) = &args.shield_every {
+            cmd.arg("--shield-every").arg(every);
+        }
     }
     cmd.arg("--").args(&args.targets);
     let child = cmd

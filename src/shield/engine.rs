@@ -262,8 +262,12 @@ pub async fn run(req: ShieldRequest) -> ShieldReport {
             return finish(req, started_at, Vec::new(), not_assessed);
         }
     };
-    let results: Vec<HostResult> = futures_util::stream::iter(req.targets.iter())
-        .map(|t| host(&budget, &recording, &modules, t))
+    // By index: a closure over `&ShieldTarget` arguments makes this future not `Send`
+    // (rust-lang/rust#102211), and the agent runs it on the multi-threaded runtime.
+    let targets = &req.targets;
+    let (budget, recording, modules) = (&budget, &recording, &modules);
+    let results: Vec<HostResult> = futures_util::stream::iter(0..targets.len())
+        .map(|i| host(budget, recording, modules, &targets[i]))
         .buffer_unordered(HOSTS_IN_FLIGHT)
         .collect()
         .await;

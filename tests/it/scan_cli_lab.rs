@@ -619,10 +619,10 @@ fn a_host_without_other_names_is_named_by_its_certificate_unless_generic() {
 /// `bigr serve` inside the scanner's namespace (its loopback), so an agent there can reach it
 /// while the namespace still has no route out; the test talks to it from a thread that
 /// entered the namespace.
-struct NsServer {
+pub struct NsServer {
     child: std::process::Child,
     ns: String,
-    base: String,
+    pub base: String,
 }
 
 impl Drop for NsServer {
@@ -635,7 +635,7 @@ impl Drop for NsServer {
 const LAB_ADMIN_PASSWORD: &str = "lab-admin-password-1";
 
 impl NsServer {
-    fn start(lab: &Lab, home: &std::path::Path) -> NsServer {
+    pub fn start(lab: &Lab, home: &std::path::Path) -> NsServer {
         let port = "18080";
         let child = std::process::Command::new("ip")
             .args(["netns", "exec", &lab.scanner_ns, env!("CARGO_BIN_EXE_bigr")])
@@ -658,7 +658,7 @@ impl NsServer {
     }
 
     /// Runs `f` with an admin client, inside the namespace.
-    fn as_admin<T: Send + 'static>(
+    pub fn as_admin<T: Send + 'static>(
         &self,
         f: impl FnOnce(&crate::support::server::Client) -> T + Send + 'static,
     ) -> T {

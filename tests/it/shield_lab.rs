@@ -231,32 +231,7 @@ fn every_check_is_proven_both_ways_on_real_servers() {
     // Host 0, the legacy box: OpenSSL with TLS 1.0 and every suite it has (anonymous ones
     // included), a 1024-bit RSA key signed with SHA-1 by itself, expiring tomorrow; Telnet,
     // Redis without a password, SNMP on "private", a web page with none of the headers.
-    let weak_key = d.join("weak.key");
-    let weak_cert = d.join("weak.pem");
-    let made = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:1024",
-            "-sha1",
-            "-days",
-            "1",
-            "-nodes",
-            "-subj",
-            "/CN=legacy.lab",
-            "-keyout",
-        ])
-        .arg(&weak_key)
-        .arg("-out")
-        .arg(&weak_cert)
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    let (weak_key, weak_cert) = weak_certificate(d);
     let _legacy_tls = spawn_in(
         &ns(0),
         "openssl",
@@ -265,9 +240,9 @@ fn every_check_is_proven_both_ways_on_real_servers() {
             "-accept",
             "443",
             "-cert",
-            weak_cert.to_str().unwrap(),
+            &weak_cert,
             "-key",
-            weak_key.to_str().unwrap(),
+            &weak_key,
             "-tls1",
             "-cipher",
             "ALL:@SECLEVEL=0",
@@ -562,5 +537,185 @@ fn every_check_is_proven_both_ways_on_real_servers() {
     assert!(
         again.contains(&("ports.database".into(), "resolved".into(), 0)),
         "{again:?}"
+    );
+}
+
+/// A 1024-bit RSA key and a self-signed SHA-1 certificate for it, made by openssl.
+fn weak_certificate(dir: &Path) -> (String, String) {
+    let (key, cert) = (dir.join("weak.key"), dir.join("weak.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:1024",
+            "-sha1",
+            "-days",
+            "1",
+            "-nodes",
+            "-subj",
+            "/CN=legacy.lab",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    (key.display().to_string(), cert.display().to_string())
+}
+
+#[test]
+fn an_agent_with_shield_delivers_scored_findings_once_even_through_its_queue() {
+    use crate::scan_cli_lab::{NsServer, home};
+    if !have("openssl") {
+        assert!(std::env::var("CI").is_err(), "CI must install openssl");
+        crate::support::skipped("agent shield test", "openssl is not installed");
+        return;
+    }
+    let Some(lab) = Lab::up(2) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (key, cert) = weak_certificate(dir.path());
+    let _legacy = spawn_in(
+        &lab.hosts[0].ns,
+        "openssl",
+        &[
+            "s_server",
+            "-accept",
+            "443",
+            "-cert",
+            &cert,
+            "-key",
+            &key,
+            "-tls1",
+            "-cipher",
+            "ALL:@SECLEVEL=0",
+            "-www",
+            "-quiet",
+        ],
+    );
+    wait_listening(&lab, lab.hosts[0].ip, 443);
+    let server_home = home();
+    let server = NsServer::start(&lab, server_home.path());
+    let token = server.as_admin(|admin| {
+        let r = admin.send(
+            "PUT",
+            "/api/sites/lab/config",
+            Some(&serde_json::json!({"ports": "443"}).to_string()),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let r = admin.send(
+            "POST",
+            "/api/agents/enrollments",
+            Some(&serde_json::json!({"site": "lab", "expires_hours": 1}).to_string()),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.json()["token"].as_str().unwrap().to_string()
+    });
+    let agent_home = home();
+    let ah = agent_home.path().to_str().unwrap().to_string();
+    let out = lab.bigr(&[
+        "--home",
+        &ah,
+        "agent",
+        "register",
+        "--api-url",
+        &server.base,
+        "--name",
+        "edge",
+        "--site",
+        "lab",
+        "--enroll-token",
+        &token,
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let target = format!("{}/31", lab.hosts[0].ip);
+    let once = |lab: &Lab| {
+        lab.bigr(&[
+            "--home",
+            &ah,
+            "agent",
+            "start",
+            "--once",
+            "--shield",
+            "--shield-preset",
+            "quick",
+            &target,
+        ])
+    };
+    let out = once(&lab);
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("shield checks delivered to site 'lab'"),
+        "{said}"
+    );
+    let legacy_ip = lab.hosts[0].ip.to_string();
+    let state = |server: &NsServer| {
+        server.as_admin(|admin| {
+            let scans = admin.get("/api/shield/scans?site=lab").json();
+            let open = admin
+                .get("/api/shield/findings?site=lab&status=open&per_page=100")
+                .json();
+            (scans["total"].as_u64().unwrap(), open)
+        })
+    };
+    let (scans, open) = state(&server);
+    assert_eq!(scans, 1);
+    let items = open["items"].as_array().unwrap();
+    assert!(
+        items.iter().any(|i| i["check_id"] == "tls.protocol.tls10"
+            && i["target_ip"] == legacy_ip.as_str()
+            && i["asset_id"].is_string()),
+        "{open}"
+    );
+    let first_open = open["total"].as_u64().unwrap();
+
+    // The server goes away: the Shield report waits in the queue with the discovery report.
+    let server_base = server.base.clone();
+    drop(server);
+    let out = once(&lab);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let waiting = std::fs::read_dir(agent_home.path().join("queue"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("shield"))
+        .count();
+    assert_eq!(waiting, 1, "one shield report queued");
+    let server = NsServer::start(&lab, server_home.path());
+    assert_eq!(server.base, server_base);
+    let out = once(&lab);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (scans, open) = state(&server);
+    assert_eq!(scans, 3, "the queued report and this run's, each once");
+    assert_eq!(
+        open["total"].as_u64().unwrap(),
+        first_open,
+        "the same findings, not doubled"
+    );
+    assert!(
+        open["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["reopened_count"] == 0)
     );
 }

@@ -21,6 +21,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'compliance', titleKey: 'nav.compliance', section: 'analysis' },
   { name: 'risk', titleKey: 'nav.risk', section: 'analysis' },
   { name: 'vulnerabilities', titleKey: 'nav.vulnerabilities', section: 'analysis' },
+  { name: 'shield', titleKey: 'nav.shield', section: 'analysis' },
   { name: 'analytics', titleKey: 'nav.analytics', section: 'analysis' },
   { name: 'agents', titleKey: 'nav.agents', section: 'admin' },
   { name: 'subnets', titleKey: 'nav.subnets', section: 'admin' },

@@ -93,6 +93,30 @@ const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'nav.vulnerabilities' },
   },
   {
+    path: '/shield',
+    name: 'shield',
+    component: () => import('./views/ShieldView.vue'),
+    meta: { titleKey: 'nav.shield' },
+  },
+  {
+    path: '/shield/findings',
+    name: 'shield-findings',
+    component: () => import('./views/ShieldFindingsView.vue'),
+    meta: { titleKey: 'nav.shieldFindings', navName: 'shield' },
+  },
+  {
+    path: '/shield/scans',
+    name: 'shield-scans',
+    component: () => import('./views/ShieldScansView.vue'),
+    meta: { titleKey: 'nav.shieldScans', navName: 'shield' },
+  },
+  {
+    path: '/shield/scans/:id',
+    name: 'shield-scan',
+    component: () => import('./views/ShieldScanView.vue'),
+    meta: { titleKey: 'nav.shieldScan', navName: 'shield' },
+  },
+  {
     path: '/analytics',
     name: 'analytics',
     component: () => import('./views/AnalyticsView.vue'),
