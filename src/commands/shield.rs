@@ -25,10 +25,14 @@ pub async fn run(settings: &Settings, args: ShieldArgs) -> anyhow::Result<()> {
     };
     let (targets, label) = targets(db.as_ref(), &args, &modules).await?;
     if targets.is_empty() {
-        return Err(Exit::BadInput(format!(
-            "no known asset of site '{}' has a port Shield checks open",
-            args.site
-        ))
+        return Err(Exit::BadInput(if args.inventory {
+            format!(
+                "no known asset of site '{}' has a port Shield checks open",
+                args.site
+            )
+        } else {
+            "no live host with a port Shield checks was found".to_string()
+        })
         .into());
     }
     let mut req = ShieldRequest::new(targets, preset, label);
@@ -76,9 +80,30 @@ async fn targets(
             .collect();
         return Ok((targets, format!("inventory of site {}", args.site)));
     }
-    let mut targets = shield::target::resolve(&args.targets)
+    // Networks go through discovery first (live hosts and their open ports); addresses,
+    // names and host:port are checked as given.
+    let (networks, direct): (Vec<String>, Vec<String>) =
+        args.targets.iter().cloned().partition(|t| t.contains('/'));
+    let mut targets = shield::target::resolve(&direct)
         .await
         .map_err(|e| Exit::BadInput(e.to_string()))?;
+    if !networks.is_empty() {
+        // Refuse a bad network before any probe, with the same words as for the others.
+        shield::target::resolve(&networks)
+            .await
+            .map_err(|e| Exit::BadInput(e.to_string()))?;
+        let (found, notes) = shield::discover::live_hosts(networks, modules)
+            .await
+            .map_err(|e| Exit::BadInput(e.to_string()))?;
+        for note in notes {
+            eprintln!("note: {note}");
+        }
+        for t in found {
+            if !targets.iter().any(|d| d.ip == t.ip) {
+                targets.push(t);
+            }
+        }
+    }
     if let Some(db) = db {
         let fragile: HashSet<IpAddr> = store::inventory::fragile_ips(db, &args.site)
             .await?

@@ -3,10 +3,11 @@
 //! cannot be reached is "not assessed", never a finding. The engine is a library: `bigr
 //! shield` and the agent call [`run`] with a [`ShieldRequest`] and get a scored report.
 pub mod catalog;
+pub mod discover;
 mod engine;
 mod headers;
 pub mod http;
-mod net;
+pub mod net;
 mod ports;
 pub mod score;
 pub mod target;

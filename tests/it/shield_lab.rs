@@ -460,6 +460,22 @@ fn every_check_is_proven_both_ways_on_real_servers() {
         report["score"]
     );
 
+    // A whole network: discovery finds the live hosts and their ports first.
+    let net = run_shield(&lab, &["10.77.0.0/24", "--preset", "quick", "--no-save"]);
+    let fnet = found(&net);
+    for (i, id) in [
+        (0, "tls.protocol.tls10"),
+        (2, "tls.cipher.3des"),
+        (1, "tls.cert.self_signed"),
+    ] {
+        let want = (ip(i).to_string(), id.to_string());
+        assert_eq!(
+            fnet.contains(&want),
+            i != 1,
+            "{want:?} over the network: {fnet:?}"
+        );
+    }
+
     // The same certificate asked for by another name.
     let mut hosts =
         std::fs::read_to_string(format!("/etc/netns/{}/hosts", lab.scanner_ns)).unwrap();

@@ -9,6 +9,7 @@ import { NAME_SOURCES } from '../lib/assetDetail'
 import { AUDIT_ACTIONS } from '../lib/audit'
 import { COMMAND_KINDS, COMMAND_PHASES, COMMAND_STATES } from '../lib/commands'
 import { SHIELD_PRESETS, WEEKDAYS } from '../lib/siteSettings'
+import { FINDING_STATUSES, PRIORITIES, SHIELD_MODULES, SHIELD_SEVERITIES } from '../lib/shield'
 import { NAV_ITEMS } from '../navigation'
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
@@ -49,6 +50,10 @@ describe('dictionaries', () => {
       ...COMMAND_KINDS.map((k) => `commandKind.${k}`),
       ...COMMAND_STATES.map((s) => `commandState.${s}`),
       ...COMMAND_PHASES.map((p) => `commandPhase.${p}`),
+      ...SHIELD_MODULES.map((m) => `shieldModule.${m}`),
+      ...SHIELD_SEVERITIES.map((s) => `level.${s}`),
+      ...FINDING_STATUSES.map((s) => `findingStatus.${s}`),
+      ...PRIORITIES.map((p) => `shieldPriority.${p}`),
     ]
     for (const key of dynamic) {
       expect(en, key).toHaveProperty([key])

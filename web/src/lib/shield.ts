@@ -183,9 +183,19 @@ export function groupRemediation(issues: readonly IssueView[]): RemediationPlan 
   }
   const sorted = [...groups.values()].sort(
     (a, b) =>
-      severityRank(a.severity) - severityRank(b.severity) || b.hosts.length - a.hosts.length || a.checkId.localeCompare(b.checkId),
+      severityRank(a.severity) - severityRank(b.severity) ||
+      b.hosts.length - a.hosts.length ||
+      a.checkId.localeCompare(b.checkId),
   )
-  const plain = ({ priority: _p, hostKeys: _k, ...g }: (typeof sorted)[number]): RemediationGroup => g
+  const plain = (g: (typeof sorted)[number]): RemediationGroup => ({
+    checkId: g.checkId,
+    title: g.title,
+    module: g.module,
+    severity: g.severity,
+    remediation: g.remediation,
+    findings: g.findings,
+    hosts: g.hosts,
+  })
   return {
     quickWins: sorted.filter((g) => g.priority === 'quick_win').map(plain),
     importantFixes: sorted.filter((g) => g.priority !== 'quick_win').map(plain),

@@ -8,9 +8,14 @@ import type {
   ChangeView,
   CommandView,
   CveMatch,
+  FindingView,
   Inventory,
+  IssueView,
   ScanView,
+  ShieldScanDetail,
+  ShieldScanView,
   SiteConfigView,
+  SitePosture,
   VulnReport,
 } from '../api'
 import type { SiteInfo } from '../stores/sites'
@@ -116,6 +121,7 @@ export function assetPage(i: number, patch: Partial<AssetPage> = {}): AssetPage 
       vendor: null,
     },
     vulnerabilities: [],
+    shield_findings: [],
     ...patch,
   }
 }
@@ -279,6 +285,119 @@ export function scan(i: number, patch: Partial<ScanView> = {}): ScanView {
     change_count: 3,
     scanner_version: '0.1.0',
     privileges: { raw_sockets: true, arp: true, icmp: true },
+    ...patch,
+  }
+}
+
+/** An open Shield finding (GET /api/shield/findings), TLS 1.0 on 10.0.0.<i>:443 of site hq. */
+export function issue(i: number, patch: Partial<IssueView> = {}): IssueView {
+  return {
+    id: uuid(1000 + i),
+    site: 'hq',
+    check_id: 'tls.protocol.tls10',
+    module: 'tls',
+    severity: 'high',
+    title: 'TLS 1.0 offered',
+    description: 'The service accepts a TLS 1.0 handshake.',
+    evidence: { protocol: 'TLSv1.0' },
+    target_ip: `10.0.0.${i}`,
+    port: 443,
+    asset_id: uuid(i),
+    status: 'open',
+    first_seen_at: '2026-11-20T10:00:00Z',
+    last_seen_at: '2026-11-23T10:00:00Z',
+    resolved_at: null,
+    reopened_count: 0,
+    last_scan_id: uuid(1100),
+    cve_id: null,
+    cvss_score: null,
+    epss: null,
+    kev: null,
+    attack_technique: 'T1557',
+    remediation: {
+      en: 'Disable TLS 1.0; offer TLS 1.2 and 1.3 only.',
+      tr: 'TLS 1.0’ı kapatın; yalnızca TLS 1.2 ve 1.3 sunun.',
+    },
+    priority: 'quick_win',
+    ...patch,
+  }
+}
+
+/** A site's Shield posture (GET /api/shield/posture). */
+export function posture(siteName: string, patch: Partial<SitePosture> = {}): SitePosture {
+  return {
+    site: siteName,
+    score: 82.5,
+    grade: 'B',
+    module_scores: { tls: 85, ports: 100, headers: 62 },
+    last_scan_id: uuid(1100),
+    last_scan_at: '2026-11-23T10:00:00Z',
+    open: { critical: 0, high: 2, medium: 3, low: 1 },
+    trend: [
+      { at: '2026-11-21T10:00:00Z', score: 61, grade: 'C' },
+      { at: '2026-11-22T10:00:00Z', score: 70, grade: 'C+' },
+      { at: '2026-11-23T10:00:00Z', score: 82.5, grade: 'B' },
+    ],
+    ...patch,
+  }
+}
+
+/** A Shield scan as GET /api/shield/scans lists it, by agent(1) of site hq. */
+export function shieldScan(i: number, patch: Partial<ShieldScanView> = {}): ShieldScanView {
+  return {
+    id: uuid(1100 + i),
+    site: 'hq',
+    agent_id: uuid(701),
+    target: '10.0.0.0/24',
+    preset: 'standard',
+    modules: ['tls', 'ports', 'headers'],
+    started_at: '2026-11-23T10:00:00Z',
+    completed_at: '2026-11-23T10:03:20Z',
+    score: 82.5,
+    grade: 'B',
+    severity_counts: { high: 2, medium: 1 },
+    ...patch,
+  }
+}
+
+/** A finding of one Shield scan (the scan detail's findings). */
+export function scanFinding(i: number, patch: Partial<FindingView> = {}): FindingView {
+  return {
+    id: uuid(1200 + i),
+    check_id: 'tls.protocol.tls10',
+    module: 'tls',
+    severity: 'high',
+    title: 'TLS 1.0 offered',
+    description: 'The service accepts a TLS 1.0 handshake.',
+    remediation: 'Disable TLS 1.0; offer TLS 1.2 and 1.3 only.',
+    remediation_tr: 'TLS 1.0’ı kapatın; yalnızca TLS 1.2 ve 1.3 sunun.',
+    target_ip: `10.0.0.${i}`,
+    port: 443,
+    evidence: { protocol: 'TLSv1.0' },
+    cve_id: null,
+    cvss_score: null,
+    epss: null,
+    kev: null,
+    attack_technique: 'T1557',
+    asset_id: uuid(i),
+    ...patch,
+  }
+}
+
+/** One Shield scan in full (GET /api/shield/scans/{id}). */
+export function shieldScanDetail(i: number, patch: Partial<ShieldScanDetail> = {}): ShieldScanDetail {
+  return {
+    ...shieldScan(i),
+    module_scores: { tls: 85, ports: 100, headers: 62 },
+    hosts: [
+      { ip: '10.0.0.5', modules: ['tls', 'ports', 'headers'] },
+      { ip: '10.0.0.6', modules: ['ports'] },
+    ],
+    not_assessed: [
+      { target: '10.0.0.9:443', module: 'tls', reason: 'connection timed out' },
+      { target: '10.0.0.10', module: null, reason: 'host unreachable' },
+    ],
+    findings: [scanFinding(5)],
     ...patch,
   }
 }
