@@ -24,13 +24,16 @@ mod lab_roles;
 mod lab_services;
 #[path = "../it/lab_windows.rs"]
 mod lab_windows;
+#[path = "measure.rs"]
+mod measure;
 mod office;
+use measure::timed;
 
 use lab::Lab;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const NET: &str = "10.77.0.0/24";
 /// Runs of each measurement; the median (by wall time) is reported.
@@ -462,43 +465,6 @@ fn peer(lab: &Lab, tool: &str, args: &[&str], parse: fn(&str, &mut Run)) -> Run 
     };
     parse(&String::from_utf8_lossy(&out), &mut run);
     run
-}
-
-/// Wall time, stdout and the peak resident set (VmHWM, sampled until exit; `ip netns exec`
-/// execs the tool, so the child's pid is the tool's).
-fn timed(mut cmd: Command) -> (Duration, Vec<u8>, Option<u64>) {
-    let started = Instant::now();
-    let mut child = cmd.spawn().expect("spawn");
-    let pid = child.id();
-    let stdout = child.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut { stdout }, &mut buf).ok();
-        buf
-    });
-    let mut peak = None;
-    let deadline = started + Duration::from_secs(600);
-    loop {
-        if let Some(kb) = vm_hwm_kb(pid) {
-            peak = Some(peak.map_or(kb, |p: u64| p.max(kb)));
-        }
-        if child.try_wait().expect("wait").is_some() {
-            break;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{cmd:?} ran for more than 10 minutes");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let wall = started.elapsed();
-    (wall, reader.join().unwrap(), peak)
-}
-
-fn vm_hwm_kb(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// The lines of nmap's grepable output with their host: `Host: IP () Status: Up` and

@@ -46,6 +46,8 @@ mod server_ops;
 mod shield_api;
 /// `bigr shield` in the namespace lab against real weak and strong servers, both ways.
 mod shield_lab;
+/// Real weak and strong servers for the Shield lab and bench.
+pub mod shield_servers;
 /// Site configuration agents apply, and the audit log of admin actions.
 mod site_control;
 /// Store change tracking: new, missing, moved, ports, the lifecycle sweep.

@@ -7,176 +7,11 @@
 //! ports; a host with nothing open (not assessed, never a finding). Then the findings' life
 //! in the store: a service that goes away is resolved, and reopened when it returns.
 use crate::lab_services::{serve_tcp, snmp_agent};
+use crate::shield_servers::*;
 use crate::support::lab::Lab;
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, date_time_ymd};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
-use std::net::{Ipv4Addr, TcpListener};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
-use std::time::Duration;
-
-/// A server process in a namespace, killed on drop.
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn spawn_in(ns: &str, program: &str, args: &[&str]) -> Proc {
-    let child = Command::new("ip")
-        .args(["netns", "exec", ns, program])
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("start {program}: {e}"));
-    Proc(child)
-}
-
-/// Waits (bounded) until ip:port accepts connections from the scanner's namespace.
-fn wait_listening(lab: &Lab, ip: Ipv4Addr, port: u16) {
-    let ok = Lab::in_ns(&lab.scanner_ns, move || {
-        (0..100).any(|_| {
-            let up = std::net::TcpStream::connect_timeout(
-                &(ip, port).into(),
-                Duration::from_millis(200),
-            )
-            .is_ok();
-            if !up {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            up
-        })
-    });
-    assert!(ok, "{ip}:{port} never listened");
-}
-
-/// A lab CA (EC P-256) and leaves it signs.
-struct Ca(rcgen::CertifiedIssuer<'static, KeyPair>);
-
-/// Valid from today + `from` days to today + `until` days.
-fn set_validity(p: &mut CertificateParams, from: i64, until: i64) {
-    use chrono::Datelike;
-    let ymd = |days: i64| (chrono::Utc::now() + chrono::Duration::days(days)).date_naive();
-    let (a, b) = (ymd(from), ymd(until));
-    p.not_before = date_time_ymd(a.year(), a.month() as u8, a.day() as u8);
-    p.not_after = date_time_ymd(b.year(), b.month() as u8, b.day() as u8);
-}
-
-impl Ca {
-    fn new() -> Ca {
-        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
-        p.distinguished_name.push(DnType::CommonName, "bigr lab CA");
-        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        Ca(rcgen::CertifiedIssuer::self_signed(p, KeyPair::generate().unwrap()).unwrap())
-    }
-
-    fn der(&self) -> CertificateDer<'static> {
-        self.0.der().clone()
-    }
-
-    /// A leaf for `name`, valid from `from_days` to `until_days` from today.
-    fn leaf(&self, name: &str, from_days: i64, until_days: i64) -> (rcgen::Certificate, KeyPair) {
-        let key = KeyPair::generate().unwrap();
-        let mut p = CertificateParams::new(vec![name.to_string()]).unwrap();
-        p.distinguished_name.push(DnType::CommonName, name);
-        set_validity(&mut p, from_days, until_days);
-        (p.signed_by(&key, &self.0).unwrap(), key)
-    }
-}
-
-/// An HTTP answer with `headers` (each "Name: value").
-fn answer(headers: &[&str]) -> String {
-    let body = "<html><head><title>lab</title></head><body>ok</body></html>";
-    format!(
-        "HTTP/1.1 200 OK\r\n{}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        headers
-            .iter()
-            .map(|h| format!("{h}\r\n"))
-            .collect::<String>(),
-        body.len()
-    )
-}
-
-const GOOD_HEADERS: [&str; 8] = [
-    "Server: lab",
-    "Strict-Transport-Security: max-age=63072000; includeSubDomains",
-    "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'",
-    "X-Content-Type-Options: nosniff",
-    "Referrer-Policy: no-referrer",
-    "Permissions-Policy: camera=(), microphone=()",
-    "X-Frame-Options: DENY",
-    "Set-Cookie: sid=1; Secure; HttpOnly; SameSite=Lax",
-];
-
-const BAD_HEADERS: [&str; 3] = [
-    "Server: nginx/1.18.0",
-    "X-Powered-By: PHP/7.4.3",
-    "Set-Cookie: PHPSESSID=abc; path=/",
-];
-
-fn serve_plain(ns: &str, port: u16, reply: String) {
-    let listener = Lab::in_ns(ns, move || TcpListener::bind(("0.0.0.0", port)).unwrap());
-    std::thread::spawn(move || {
-        for mut conn in listener.incoming().flatten() {
-            let mut buf = [0u8; 2048];
-            let _ = conn.read(&mut buf);
-            let _ = conn.write_all(reply.as_bytes());
-        }
-    });
-}
-
-/// rustls speaking TLS 1.3 only, sending `chain`, answering HTTP with `reply`.
-fn serve_tls13(
-    ns: &str,
-    port: u16,
-    chain: Vec<CertificateDer<'static>>,
-    key: &KeyPair,
-    reply: String,
-) {
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_protocol_versions(&[&rustls::version::TLS13])
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(chain, PrivateKeyDer::Pkcs8(key.serialize_der().into()))
-    .unwrap();
-    let config = Arc::new(config);
-    let listener = Lab::in_ns(ns, move || TcpListener::bind(("0.0.0.0", port)).unwrap());
-    std::thread::spawn(move || {
-        for conn in listener.incoming().flatten() {
-            let (config, reply) = (config.clone(), reply.clone());
-            std::thread::spawn(move || {
-                let Ok(session) = rustls::ServerConnection::new(config) else {
-                    return;
-                };
-                let mut tls = rustls::StreamOwned::new(session, conn);
-                let mut buf = [0u8; 2048];
-                if tls.read(&mut buf).is_ok() {
-                    let _ = tls.write_all(reply.as_bytes());
-                    tls.conn.send_close_notify();
-                    let _ = tls.flush();
-                }
-            });
-        }
-    });
-}
-
-fn have(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
+use std::net::Ipv4Addr;
 
 /// (ip, check id) of every finding in a `bigr shield --json` report.
 fn found(report: &Value) -> BTreeSet<(String, String)> {
@@ -204,12 +39,6 @@ fn run_shield(lab: &Lab, args: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("one JSON report")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p.display().to_string()
 }
 
 #[test]
@@ -554,36 +383,6 @@ fn every_check_is_proven_both_ways_on_real_servers() {
         again.contains(&("ports.database".into(), "resolved".into(), 0)),
         "{again:?}"
     );
-}
-
-/// A 1024-bit RSA key and a self-signed SHA-1 certificate for it, made by openssl.
-fn weak_certificate(dir: &Path) -> (String, String) {
-    let (key, cert) = (dir.join("weak.key"), dir.join("weak.pem"));
-    let made = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:1024",
-            "-sha1",
-            "-days",
-            "1",
-            "-nodes",
-            "-subj",
-            "/CN=legacy.lab",
-            "-keyout",
-        ])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
-    (key.display().to_string(), cert.display().to_string())
 }
 
 #[test]

@@ -71,6 +71,13 @@ describe('dictionaries', () => {
     expect(tr['group.unclassified']).toBe('Sınıflandırılmamış')
     expect(en['group.ag_ve_sistemler']).toBe('Network & systems')
   })
+
+  it('write the Shield pages in Turkish with Turkish letters', () => {
+    expect(tr['asset.shieldFindings']).toBe('Güvenlik bulguları')
+    expect(tr['shield.quickWins']).toBe('Hızlı kazanımlar')
+    expect(tr['shield.importantFixes']).toBe('Önemli düzeltmeler')
+    expect(tr['findingStatus.resolved']).toBe('çözüldü')
+  })
 })
 
 describe('translate', () => {
