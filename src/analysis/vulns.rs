@@ -55,6 +55,9 @@ pub struct Cve {
     pub summary: String,
     #[serde(default)]
     pub fixed_in: Option<String>,
+    /// FIRST EPSS probability (0–1) on the snapshot date, where recorded.
+    #[serde(default)]
+    pub epss: Option<f64>,
 }
 
 /// The shipped snapshot, indexed by product.
@@ -71,7 +74,10 @@ impl CveSnapshot {
     pub fn parse(text: &str) -> Result<CveSnapshot, String> {
         let mut s: CveSnapshot = serde_json::from_str(text).map_err(|e| e.to_string())?;
         for (i, c) in s.cves.iter().enumerate() {
-            if !(0.0..=10.0).contains(&c.cvss) || c.affected.is_empty() {
+            if !(0.0..=10.0).contains(&c.cvss)
+                || c.affected.is_empty()
+                || c.epss.is_some_and(|p| !(0.0..=1.0).contains(&p))
+            {
                 return Err(format!("{}: cvss out of range or no affected range", c.id));
             }
             s.by_product.entry(c.product.clone()).or_default().push(i);
@@ -96,6 +102,11 @@ impl CveSnapshot {
 
     pub fn len(&self) -> usize {
         self.cves.len()
+    }
+
+    /// The EPSS probability the snapshot records for `cve`.
+    pub fn epss(&self, cve: &str) -> Option<f64> {
+        self.cves.iter().find(|c| c.id == cve).and_then(|c| c.epss)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -141,14 +141,47 @@ checks! {
     "headers.powered_by", "headers", Low, "T1592.002", "X-Powered-By reveals the platform",
         "Remove the X-Powered-By header (expose_php Off, app.disable('x-powered-by')).",
         "X-Powered-By başlığını kaldırın (expose_php Off, app.disable('x-powered-by')).";
+    "cve.known", "cve", High, "T1190", "Known vulnerability in the version served",
+        "Upgrade the product to a fixed version, or apply the vendor's fix.",
+        "Ürünü düzeltilmiş bir sürüme yükseltin veya üreticinin düzeltmesini uygulayın.";
     "headers.cookie_flags", "headers", Medium, "T1539", "Cookie without Secure, HttpOnly or SameSite",
         "Set session cookies with Secure, HttpOnly and SameSite=Lax (or Strict).",
         "Oturum çerezlerini Secure, HttpOnly ve SameSite=Lax (veya Strict) ile gönderin.";
 }
 
-/// The check with this id.
+/// The check with this id; every CVE's own id (`cve.cve_2021_41773`) is a `cve.known`.
 pub fn check(id: &str) -> Option<&'static Check> {
+    let id = if id.starts_with("cve.cve_") {
+        "cve.known"
+    } else {
+        id
+    };
     CHECKS.iter().find(|c| c.id == id)
+}
+
+/// The remediation of a stored finding in both languages: a CVE's names the product and the
+/// fixed version from its evidence; a check in the table has its text; anything else keeps
+/// what its sender wrote.
+pub fn remediation_of(id: &str, evidence: &Value, sent: &str) -> (String, String) {
+    if id.starts_with("cve.cve_") {
+        let product = evidence["product"].as_str().unwrap_or("the product");
+        return match evidence["fixed_in"].as_str() {
+            Some(v) => (
+                format!("Upgrade {product} to {v} or later (or apply the vendor's fix)."),
+                format!(
+                    "{product} ürününü {v} veya daha yeni bir sürüme yükseltin (ya da üreticinin düzeltmesini uygulayın)."
+                ),
+            ),
+            None => (
+                format!("Apply the vendor's fix for {product}, or replace it."),
+                format!("{product} için üreticinin düzeltmesini uygulayın ya da ürünü değiştirin."),
+            ),
+        };
+    }
+    match check(id) {
+        Some(c) => (c.fix_en.into(), c.fix_tr.into()),
+        None => (sent.into(), sent.into()),
+    }
 }
 
 /// The remediation of a check in `lang` ("tr" or anything else for English).

@@ -88,6 +88,7 @@ pub fn candidates(modules: &[Module]) -> Vec<u16> {
             Module::Tls => ports.extend(tls::PORTS),
             Module::Headers => ports.extend(tls::PORTS.iter().chain(&headers::PORTS)),
             Module::Ports => ports.extend(ports::candidate_ports()),
+            Module::Cve => ports.extend(super::cve::PORTS.iter().chain(&tls::PORTS)),
             _ => {}
         }
     }
@@ -169,7 +170,14 @@ async fn host(
             None
         }
     };
-    let ((tls_done, headers_done), ports_done) = tokio::join!(web, ports_run);
+    let cve_run = async {
+        if has(Module::Cve) && !open.is_empty() {
+            Some(super::cve::assess(budget, recording, ip, &open, t.fragile).await)
+        } else {
+            None
+        }
+    };
+    let ((tls_done, headers_done), ports_done, cve_done) = tokio::join!(web, ports_run, cve_run);
 
     let at = |p: u16| format!("{}", SocketAddr::new(ip, p));
     for (p, outcome) in tls_done {
@@ -206,6 +214,18 @@ async fn host(
             r.assessed.insert(Module::Ports);
             r.findings.extend(f);
         }
+    }
+    match cve_done {
+        Some((true, f)) => {
+            r.assessed.insert(Module::Cve);
+            r.findings.extend(f);
+        }
+        Some((false, _)) => r.not_assessed.push(missed(
+            ip.to_string(),
+            Some(Module::Cve),
+            "no open port named its product and version",
+        )),
+        None => {}
     }
     for m in modules {
         if !r.assessed.contains(m)

@@ -3,6 +3,7 @@
 //! cannot be reached is "not assessed", never a finding. The engine is a library: `bigr
 //! shield` and the agent call [`run`] with a [`ShieldRequest`] and get a scored report.
 pub mod catalog;
+mod cve;
 pub mod discover;
 mod engine;
 mod headers;
@@ -74,7 +75,10 @@ impl Module {
 
     /// Modules this version can run; the others are reported as not assessed.
     pub fn available(self) -> bool {
-        matches!(self, Module::Tls | Module::Ports | Module::Headers)
+        matches!(
+            self,
+            Module::Tls | Module::Ports | Module::Headers | Module::Cve
+        )
     }
 }
 

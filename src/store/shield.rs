@@ -219,8 +219,7 @@ fn finding_view(f: shield_finding::Model) -> FindingView {
         remediation_tr: f
             .check_id
             .as_deref()
-            .and_then(|id| crate::shield::catalog::remediation(id, "tr"))
-            .map(str::to_string),
+            .map(|id| crate::shield::catalog::remediation_of(id, &f.evidence, &f.remediation).1),
         check_id: f.check_id,
         epss: f.epss,
         kev: f.kev,

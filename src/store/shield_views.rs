@@ -92,17 +92,15 @@ async fn views<C: ConnectionTrait>(
         .into_iter()
         .map(|i| {
             let f = findings.remove(&i.last_finding_id);
-            let check = catalog::check(&i.check_id);
             let sent = f
                 .as_ref()
                 .map(|f| f.remediation.clone())
                 .unwrap_or_default();
+            let evidence = f.as_ref().map(|f| f.evidence.clone()).unwrap_or_default();
+            let (en, tr) = catalog::remediation_of(&i.check_id, &evidence, &sent);
             IssueView {
                 site: scope.name(i.site_id).to_string(),
-                remediation: Remediation {
-                    en: check.map_or(sent.clone(), |c| c.fix_en.into()),
-                    tr: check.map_or(sent, |c| c.fix_tr.into()),
-                },
+                remediation: Remediation { en, tr },
                 priority: if catalog::low_effort(&i.check_id) {
                     "quick_win".into()
                 } else {
@@ -112,7 +110,7 @@ async fn views<C: ConnectionTrait>(
                     .as_ref()
                     .map(|f| f.description.clone())
                     .unwrap_or_default(),
-                evidence: f.as_ref().map(|f| f.evidence.clone()).unwrap_or_default(),
+                evidence,
                 cve_id: f.as_ref().and_then(|f| f.cve_id.clone()),
                 cvss_score: f.as_ref().and_then(|f| f.cvss_score),
                 epss: f.as_ref().and_then(|f| f.epss),

@@ -103,6 +103,8 @@ def main():
     scans = w.call("GET", "/api/shield/scans", 200, **viewer) or {"items": []}
     for s in scans["items"]:
         w.call("GET", "/api/shield/scans/{id}/findings", 200, params={"id": s["id"]}, **viewer)
+        w.call("GET", "/api/shield/scans/{id}", 200, params={"id": s["id"]}, **viewer)
+    w.call("GET", "/api/shield/findings", 200, query="status=open&severity=medium&module=ports", **viewer)
 
     # Tags, users, subnets and switches: create, change, remove.
     if inv["items"]:
@@ -151,7 +153,11 @@ def main():
         w.call("POST", "/api/ingest/discovery", 201, body=report, **bearer)
         w.call("POST", "/api/ingest/discovery", 200, body=report, **bearer)  # the same report again
         shield = {"id": str(uuid.uuid4()), "target": "10.1.0.1", "preset": "standard",
-                  "started_at": iso(now), "findings": [{"module": "ports", "severity": "medium", "title": "telnet"}]}
+                  "modules": ["ports"], "started_at": iso(now),
+                  "findings": [{"check_id": "ports.telnet", "module": "ports", "severity": "high",
+                                "title": "Telnet exposed", "target_ip": "10.1.0.1", "port": 23}],
+                  "hosts": [{"ip": "10.1.0.1", "modules": ["ports"]}],
+                  "not_assessed": [{"target": "10.1.0.2", "reason": "no open port answered"}]}
         w.call("POST", "/api/ingest/shield", 201, body=shield, **bearer)
         w.call("POST", "/api/ingest/shield", 200, body=shield, **bearer)
         # Its site's configuration, and a command followed to its end.

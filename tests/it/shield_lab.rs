@@ -221,6 +221,36 @@ fn every_check_is_proven_both_ways_on_real_servers() {
     // HSTS is judged over HTTPS only; this box's HTTPS speaks TLS 1.0 only, which the
     // headers module's client does not: not assessed, and said so.
     assert!(!has(0, "headers.hsts_missing"));
+    // The version in the legacy box's Server header has a known CVE; the others name none.
+    let cve = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["check_id"] == "cve.cve_2021_23017")
+        .unwrap_or_else(|| panic!("nginx/1.18.0's CVE: {:?}", of(0)));
+    assert_eq!(
+        (
+            cve["target_ip"].as_str(),
+            cve["port"].as_u64(),
+            cve["cvss_score"].as_f64()
+        ),
+        (Some(ip(0).to_string().as_str()), Some(80), Some(7.7))
+    );
+    assert_eq!(cve["severity"], "high");
+    let modules_of = |i: usize| -> Vec<String> {
+        report["hosts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["ip"] == ip(i).to_string().as_str())
+            .map(|h| serde_json::from_value(h["modules"].clone()).unwrap())
+            .unwrap_or_default()
+    };
+    assert!(
+        modules_of(1).contains(&"cve".to_string()),
+        "the modern host was checked for CVEs: {:?}",
+        modules_of(1)
+    );
     // The modern server: the only finding is the (password-protected) database port.
     assert_eq!(of(1), BTreeSet::from(["ports.database"]), "modern host");
     for id in [

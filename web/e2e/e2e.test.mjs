@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { ADMIN_USER, startServer } from './lib/server.mjs'
 import { adminSession, enrollAgent, getWithCookie } from './lib/api.mjs'
-import { SMALL, assetCounts, bigReport, smallDataSet } from './lib/seed.mjs'
+import { SHIELD, SMALL, assetCounts, bigReport, shieldReports, smallDataSet } from './lib/seed.mjs'
 import { WAIT_MS, byTest, launchBrowser, newContext, runAxe, waitReady, watchErrors } from './lib/browser.mjs'
 import { ARTIFACTS, printSummary, screenshot, slug, summary } from './lib/report.mjs'
 import { initialJsSize } from './lib/bundle.mjs'
@@ -21,6 +21,7 @@ const NAV_PAGES = [
   'compliance',
   'risk',
   'vulnerabilities',
+  'shield',
   'analytics',
   'agents',
   'subnets',
@@ -187,6 +188,7 @@ describe('dashboard', { timeout: 600_000 }, () => {
     for (const { site, reports } of data) {
       const agent = await enrollAgent(srv.url, admin, site, `edge-${site.slice(0, 3)}`)
       for (const r of reports) await agent.ingest(r)
+      if (site === SHIELD.site) for (const r of shieldReports()) await agent.ingestShield(r)
       await agent.heartbeat()
     }
     browser = await launchBrowser()
@@ -414,6 +416,82 @@ describe('dashboard', { timeout: 600_000 }, () => {
     assertNoErrors('scans')
   })
 
+  step('shield: posture, what to fix, findings and a scan of the seeded Shield runs', async () => {
+    await visit(page, 'shield')
+    assert.equal(new URL(page.url()).searchParams.get('site'), SHIELD.site, 'the menu link lost ?site=')
+    const card = page.locator(`[data-test="shield-site"][data-site="${SHIELD.site}"]`)
+    await card.waitFor()
+    assert.equal(await byTest(page, 'shield-site').count(), 1, 'one posture panel for the selected site')
+    assert.equal(await card.locator('[data-test="score-gauge"]').count(), 1, 'no score gauge')
+    const modules = await card.locator('[data-test="module-card"]').evaluateAll((els) => els.map((e) => e.dataset.module))
+    assert.deepEqual([...modules].sort(), [...SHIELD.modules].sort(), 'module cards: the modules that ran')
+    assert.match(await card.locator('[data-test="modules-absent"]').innerText(), /^Not assessed: DNS/)
+    assert.match(await card.locator('[data-test="trend-text"]').innerText(), /^Last 2 scans: /)
+    const open = async (severity) => numberIn(card.locator(`[data-test="severity-counts"] [data-severity="${severity}"]`))
+    assert.deepEqual([await open('high'), await open('medium')], [1, 2], 'open findings per severity')
+    const checks = (id) =>
+      byTest(page, id)
+        .locator('[data-test="fix-group"]')
+        .evaluateAll((els) => els.map((e) => e.dataset.check).sort())
+    assert.deepEqual(await checks('fix-quick_win'), [...SHIELD.quickWins].sort(), 'quick wins')
+    assert.deepEqual(await checks('fix-important_fix'), [...SHIELD.importantFixes].sort(), 'important fixes')
+    await page.waitForLoadState('networkidle', { timeout: WAIT_MS }).catch(() => {})
+    await screenshot(page, 'shield-posture')
+    assert.deepEqual((await audit(page, 'shield (posture)')).critical, [], 'shield posture')
+
+    // The findings: open ones by default, worst first; a row opens to its remediation.
+    await byTest(page, 'shield-tab-shield-findings').click()
+    await page.waitForURL((u) => u.pathname === '/shield/findings')
+    await waitReady(page, 'shield-findings')
+    const rows = byTest(page, 'finding-row')
+    await rows.first().waitFor()
+    assert.equal(await rows.count(), SHIELD.open.length, 'open findings listed')
+    const first = rows.first()
+    assert.equal(await first.getAttribute('data-severity'), 'high')
+    assert.equal((await first.locator('[data-test="finding-asset-link"]').innerText()).trim(), `${SHIELD.camera}:443`)
+    await first.locator('[data-test="finding-toggle"]').click()
+    const details = byTest(page, 'finding-details')
+    await details.waitFor()
+    assert.match(await details.locator('[data-test="finding-remediation"]').innerText(), /Disable TLS 1\.0/)
+    assert.equal((await details.locator('[data-test="finding-attack"]').innerText()).trim(), 'T1557')
+    assert.match(await details.locator('[data-test="finding-evidence"]').innerText(), /TLSv1\.0/)
+    await screenshot(page, 'shield-findings')
+    assert.deepEqual((await audit(page, 'shield (findings)')).critical, [], 'shield findings')
+
+    await byTest(page, 'finding-status').selectOption('resolved')
+    await page.waitForURL((u) => u.searchParams.get('status') === 'resolved')
+    await page.waitForFunction((n) => {
+      const rows = [...document.querySelectorAll('[data-test="finding-row"]')]
+      return rows.length === n && rows.every((r) => r.dataset.status === 'resolved')
+    }, SHIELD.resolved.length)
+
+    // The scans: both runs, the newest opens with its hosts, what was not assessed and its findings.
+    await byTest(page, 'shield-tab-shield-scans').click()
+    await page.waitForURL((u) => u.pathname === '/shield/scans')
+    await waitReady(page, 'shield-scans')
+    assert.equal(await byTest(page, 'shield-scan-row').count(), 2, 'two Shield runs')
+    await byTest(page, 'shield-scan-link').first().click()
+    await page.waitForURL((u) => u.pathname.startsWith('/shield/scans/'))
+    await waitReady(page, 'shield-scan')
+    assert.equal(await byTest(page, 'shield-host-row').count(), 2, 'hosts assessed')
+    assert.match(await byTest(page, 'not-assessed-row').first().innerText(), /connection timed out/)
+    assert.equal(await byTest(page, 'scan-finding-row').count(), SHIELD.open.length, 'findings of the newest run')
+    await screenshot(page, 'shield-scan')
+    assert.deepEqual((await audit(page, 'shield (scan)')).critical, [], 'shield scan')
+
+    // The camera's asset page lists its open findings with their remediation.
+    await byTest(page, 'scan-finding-row').first().locator('a').click()
+    await page.waitForURL((u) => u.pathname.startsWith('/assets/'))
+    await waitReady(page, 'asset')
+    const section = byTest(page, 'asset-shield')
+    await section.waitFor()
+    assert.equal(await section.locator('[data-test="asset-shield-row"]').count(), 2, 'the camera has two open findings')
+    assert.match(await section.innerText(), /Disable TLS 1\.0/)
+    await screenshot(page, 'shield-asset')
+    assert.deepEqual((await audit(page, 'asset (security findings)')).critical, [], 'asset with security findings')
+    assertNoErrors('shield')
+  })
+
   step('scan now: a command to an agent seeded through the API shows as queued', async () => {
     await visit(page, 'agents')
     const card = byTest(page, 'agent-card').filter({ hasText: 'edge-ist' })
@@ -638,6 +716,19 @@ describe('first run: an empty inventory', { timeout: 120_000 }, () => {
     assert.equal(await byTest(page, 'state-empty').count(), 0, 'topology: "nothing to draw" instead of the panel')
     assert.deepEqual((await audit(page, 'topology (empty)')).critical, [], 'empty topology')
     assertNoErrorsIn(env.errors, 'empty assets / topology')
+  })
+
+  step('Shield: no results yet, and where they come from', async () => {
+    const { page } = env
+    await visit(page, 'shield')
+    const empty = byTest(page, 'shield-empty')
+    await empty.waitFor()
+    assert.equal((await byTest(page, 'shield-command').innerText()).trim(), 'bigr shield 192.168.1.0/24')
+    assert.equal((await byTest(page, 'shield-agent-command').innerText()).trim(), 'bigr agent start --shield')
+    assert.equal(await byTest(page, 'shield-site').count(), 0)
+    await screenshot(page, 'first-run-shield')
+    assert.deepEqual((await audit(page, 'shield (empty)')).critical, [], 'empty shield')
+    assertNoErrorsIn(env.errors, 'empty shield')
   })
 
   step('Compliance: "No data yet" instead of a grade', async () => {

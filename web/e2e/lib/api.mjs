@@ -1,6 +1,6 @@
 // The HTTP calls the suite makes itself: an admin session (cookie + CSRF) to create
-// enrollment tokens, and the agent channel (register, ingest, heartbeat), exactly as a site
-// agent uses it. Every request has a timeout.
+// enrollment tokens, and the agent channel (register, ingest of scans and Shield reports,
+// heartbeat), exactly as a site agent uses it. Every request has a timeout.
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 async function call(base, method, path, { body, headers = {}, timeoutMs = 30_000 } = {}) {
@@ -91,6 +91,20 @@ function agentClient(base, reg) {
         return expect(res, [200, 201], 'POST /api/ingest/discovery')
       }
       throw new Error('POST /api/ingest/discovery: still rate limited after 20 tries')
+    },
+    /** POSTs a ShieldReport (src/model/shield.rs) as this agent; honours 429 Retry-After. */
+    async ingestShield(report) {
+      const body = JSON.stringify(report)
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const res = await call(base, 'POST', '/api/ingest/shield', { body, headers: auth })
+        if (res.status === 429) {
+          const wait = Number(res.headers.get('retry-after') ?? '1')
+          await sleep(Math.min(Math.max(wait, 1), 30) * 1000)
+          continue
+        }
+        return expect(res, [200, 201], 'POST /api/ingest/shield')
+      }
+      throw new Error('POST /api/ingest/shield: still rate limited after 20 tries')
     },
     async heartbeat() {
       return expect(

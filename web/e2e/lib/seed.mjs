@@ -246,3 +246,111 @@ export function bigReport(index, perReport, now = Date.now()) {
   const network = `10.${second}.0.0/19`
   return JSON.stringify(report({ target: network, networks: [network], at: now - HOUR + index * 1000, assets }))
 }
+
+/**
+ * Two Shield runs of the istanbul agent over its camera (10.1.0.10) and first web server
+ * (10.1.0.30), as ShieldReports (src/model/shield.rs). The later run no longer sees the missing
+ * HSTS header (resolved) and sees a missing CSP instead; one TLS port could not be reached.
+ * Open after both: TLS 1.0 and a self-signed certificate on the camera, no CSP on the web
+ * server — two quick wins and one important fix.
+ */
+export const SHIELD = {
+  site: 'istanbul',
+  camera: '10.1.0.10',
+  web: '10.1.0.30',
+  open: ['tls.protocol.tls10', 'tls.cert.self_signed', 'headers.csp_missing'],
+  resolved: ['headers.hsts_missing'],
+  quickWins: ['tls.protocol.tls10', 'headers.csp_missing'],
+  importantFixes: ['tls.cert.self_signed'],
+  modules: ['tls', 'headers', 'ports'],
+}
+
+function shieldReport({ at, findings, notAssessed = [] }) {
+  return {
+    id: randomUUID(),
+    target: '10.1.0.0/24',
+    preset: 'standard',
+    modules: SHIELD.modules,
+    started_at: iso(at - 2 * 60_000),
+    completed_at: iso(at),
+    findings,
+    hosts: [SHIELD.camera, SHIELD.web].map((ip) => ({ ip, modules: SHIELD.modules })),
+    not_assessed: notAssessed,
+  }
+}
+
+/** A finding as the agent's catalogue makes it (src/shield/catalog.rs: title, ATT&CK technique). */
+const finding = (check_id, module, severity, attack_technique, title, target_ip, port, description, evidence) => ({
+  check_id,
+  module,
+  severity,
+  title,
+  description,
+  target_ip,
+  port,
+  evidence,
+  attack_technique,
+})
+
+/** The istanbul Shield runs, oldest first. */
+export function shieldReports(now = Date.now()) {
+  const tls10 = finding(
+    'tls.protocol.tls10',
+    'tls',
+    'high',
+    'T1557',
+    'TLS 1.0 offered',
+    SHIELD.camera,
+    443,
+    'The service accepts a TLS 1.0 handshake.',
+    {
+      protocol: 'TLSv1.0',
+      cipher: 'ECDHE-RSA-AES128-SHA',
+    },
+  )
+  const selfSigned = finding(
+    'tls.cert.self_signed',
+    'tls',
+    'medium',
+    'T1557',
+    'Self-signed certificate',
+    SHIELD.camera,
+    443,
+    `The certificate of ${SMALL.expiringCn} is signed by itself.`,
+    { subject: SMALL.expiringCn, issuer: SMALL.expiringCn },
+  )
+  const hsts = finding(
+    'headers.hsts_missing',
+    'headers',
+    'medium',
+    'T1557',
+    'Strict-Transport-Security missing',
+    SHIELD.web,
+    443,
+    'No Strict-Transport-Security header.',
+    {
+      url: `https://${SHIELD.web}/`,
+    },
+  )
+  const csp = finding(
+    'headers.csp_missing',
+    'headers',
+    'medium',
+    'T1189',
+    'Content-Security-Policy missing',
+    SHIELD.web,
+    443,
+    'No CSP header.',
+    {
+      url: `https://${SHIELD.web}/`,
+    },
+  )
+  return [
+    shieldReport({ at: now - 2 * HOUR, findings: [tls10, selfSigned, hsts] }),
+    shieldReport({
+      at: now - 30 * 60_000,
+      findings: [tls10, selfSigned, csp],
+      notAssessed: [{ target: '10.1.0.40:443', module: 'tls', reason: 'connection timed out' }],
+    }),
+  ]
+}

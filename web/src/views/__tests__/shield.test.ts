@@ -430,6 +430,8 @@ describe('ShieldScansView and ShieldScanView', () => {
     expect(wrapper.get('[data-test="nav-shield"]').attributes('aria-current')).toBe('page')
     const facts = wrapper.get('[data-test="shield-scan-facts"]').text()
     for (const part of ['hq', 'Standard', 'TLS, Open ports, HTTP headers', '3 min 20 sec']) expect(facts).toContain(part)
+    expect(wrapper.get('[data-test="shield-scan-agent"]').text()).toBe('agent-1')
+    expect(params(server.callsTo('GET /api/agents')[0])).toEqual({ site: 'hq' })
     expect(wrapper.get('[data-test="score-gauge"]').attributes('aria-label')).toBe('Security score 82.5 of 100, grade B')
     expect(wrapper.findAll('[data-test="module-card"]').map((m) => m.attributes('data-module'))).toEqual([
       'tls',
