@@ -119,6 +119,12 @@ pub struct ShieldArgs {
     /// Milliseconds to wait for a connection
     #[arg(long, default_value_t = 1500, value_parser = clap::value_parser!(u64).range(50..=30_000))]
     pub connect_timeout_ms: u64,
+    /// The resolver the domain checks ask [default: the first nameserver of /etc/resolv.conf]
+    #[arg(long, value_name = "IP")]
+    pub dns_server: Option<std::net::IpAddr>,
+    /// DKIM selector to look for (repeatable) [default: default, selector1, google, dkim]
+    #[arg(long = "dkim-selector", value_name = "SELECTOR")]
+    pub dkim_selectors: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

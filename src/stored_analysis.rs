@@ -25,7 +25,50 @@ pub async fn compliance(
     }
     let (candidates, total) =
         store::facts::action_candidates(db, site, compliance::MAX_ACTION_ITEMS as u64).await?;
-    Ok(compliance::report(&counts, &subnets, &candidates, total))
+    let mut report = compliance::report(&counts, &subnets, &candidates, total);
+    let (security, security_total) = shield_actions(db, site).await?;
+    compliance::add_security_items(&mut report, security, security_total);
+    Ok(report)
+}
+
+/// Open critical and high Shield findings on known assets, as compliance to-dos.
+async fn shield_actions(
+    db: &DatabaseConnection,
+    site: Option<&str>,
+) -> StoreResult<(Vec<compliance::ActionItem>, u64)> {
+    use store::shield_views::{IssueFilter, findings};
+    let mut items = Vec::new();
+    let mut total = 0;
+    for severity in ["critical", "high"] {
+        let filter = IssueFilter {
+            site: site.map(str::to_string),
+            severity: Some(severity.into()),
+            status: Some(store::shield_issues::OPEN.into()),
+            ..Default::default()
+        };
+        let page = store::PageRequest::new(1, compliance::MAX_ACTION_ITEMS as u64)?;
+        let found = findings(db, &filter, page).await?;
+        total += found.total;
+        items.extend(found.items.into_iter().filter_map(|f| {
+            Some(compliance::ActionItem {
+                kind: "secure",
+                priority: if severity == "critical" {
+                    "critical"
+                } else {
+                    "normal"
+                },
+                asset_id: f.asset_id?,
+                site: f.site,
+                reason: match f.port {
+                    Some(p) => format!("{} on port {p} ({})", f.title, f.check_id),
+                    None => format!("{} ({})", f.title, f.check_id),
+                },
+                ip: f.target_ip.unwrap_or_default(),
+                hostname: None,
+            })
+        }));
+    }
+    Ok((items, total))
 }
 
 /// The risk summary of `site` (None: all sites), summed from the stored scores.

@@ -59,7 +59,8 @@ pub fn grade(score: f64) -> &'static str {
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ActionItem {
-    /// `classify` (unclassified) or `review` (low confidence).
+    /// `classify` (unclassified), `review` (low confidence) or `secure` (an open critical or
+    /// high Shield finding).
     pub kind: &'static str,
     /// `critical` or `normal`.
     pub priority: &'static str,
@@ -144,6 +145,18 @@ fn action_item(a: &AssetFacts) -> Option<ActionItem> {
         hostname: a.hostname.clone(),
         reason,
     })
+}
+
+/// Adds open Shield findings to the to-dos: critical ones among the critical items, high ones
+/// after them; the list stays at most `MAX_ACTION_ITEMS` long and the total counts them all.
+pub fn add_security_items(report: &mut ComplianceReport, items: Vec<ActionItem>, total: u64) {
+    report.action_items.extend(items);
+    // Stable: within a priority, classification to-dos keep their order before security ones.
+    report
+        .action_items
+        .sort_by_key(|i| (i.priority != "critical", i.kind == "secure"));
+    report.action_items.truncate(MAX_ACTION_ITEMS);
+    report.action_items_total += total;
 }
 
 /// `counts`: the whole scope; `candidates`: the first assets needing work (unclassified

@@ -40,6 +40,8 @@ pub async fn run(settings: &Settings, args: ShieldArgs) -> anyhow::Result<()> {
     req.intrusive = args.intrusive;
     req.connections = args.connections as usize;
     req.connect_timeout = Duration::from_millis(args.connect_timeout_ms);
+    req.resolver = args.dns_server.map(|ip| std::net::SocketAddr::new(ip, 53));
+    req.dkim_selectors = args.dkim_selectors.clone();
     let report = shield::run(req).await;
     let saved = match (&db, args.no_save) {
         (Some(db), false) => Some(store::shield::save(db, &report, &args.site, None).await?),

@@ -117,6 +117,36 @@ checks! {
     "ports.excessive", "ports", Medium, "T1046", "Many open ports",
         "Close the services this host does not need; each open port is attack surface.",
         "Bu hostta gerekmeyen servisleri kapatın; her açık port bir saldırı yüzeyidir.";
+    "dns.spf_missing", "dns", High, "T1566", "No SPF record",
+        "Publish an SPF record that lists your mail senders and ends in -all.",
+        "Posta gönderen sunucularınızı listeleyen ve -all ile biten bir SPF kaydı yayımlayın.";
+    "dns.spf_permissive", "dns", Medium, "T1566", "SPF does not refuse other senders",
+        "End the SPF record in -all (not +all, ?all or nothing).",
+        "SPF kaydını -all ile bitirin (+all, ?all ya da hiçbiri değil).";
+    "dns.spf_softfail", "dns", Low, "T1566", "SPF only soft-fails other senders",
+        "Once your senders are all listed, change ~all to -all.",
+        "Tüm gönderenler listelendiğinde ~all ifadesini -all olarak değiştirin.";
+    "dns.dmarc_missing", "dns", High, "T1566", "No DMARC policy",
+        "Publish _dmarc TXT \"v=DMARC1; p=quarantine; rua=mailto:…\", then move to p=reject.",
+        "_dmarc TXT \"v=DMARC1; p=quarantine; rua=mailto:…\" kaydını yayımlayın, ardından p=reject'e geçin.";
+    "dns.dmarc_none", "dns", Medium, "T1566", "DMARC policy is p=none",
+        "Move the DMARC policy from p=none to p=quarantine, then p=reject.",
+        "DMARC politikasını p=none'dan p=quarantine'e, ardından p=reject'e taşıyın.";
+    "dns.dkim_missing", "dns", Low, "T1566", "No DKIM key at the selectors tried",
+        "Sign outgoing mail with DKIM and publish the key (selector._domainkey).",
+        "Giden postayı DKIM ile imzalayın ve anahtarı yayımlayın (selector._domainkey).";
+    "dns.caa_missing", "dns", Low, "T1588.004", "No CAA record",
+        "Publish CAA records naming the certificate authorities allowed to issue for the domain.",
+        "Alan adı için sertifika düzenleyebilecek otoriteleri belirten CAA kayıtları yayımlayın.";
+    "dns.dnssec_missing", "dns", Low, "T1557", "Domain not signed with DNSSEC",
+        "Sign the zone with DNSSEC and publish the DS record at the parent.",
+        "Bölgeyi DNSSEC ile imzalayın ve DS kaydını üst bölgede yayımlayın.";
+    "dns.open_resolver", "dns", High, "T1498.002", "Open DNS resolver",
+        "Allow recursion only for your own networks (allow-recursion / access-control).",
+        "Özyinelemeye yalnızca kendi ağlarınız için izin verin (allow-recursion / access-control).";
+    "dns.zone_transfer", "dns", High, "T1590.002", "Zone transfer allowed to anyone",
+        "Allow AXFR only to your secondary servers (by address or TSIG key).",
+        "AXFR'ye yalnızca ikincil sunucularınız için izin verin (adres veya TSIG anahtarıyla).";
     "headers.hsts_missing", "headers", Medium, "T1557", "Strict-Transport-Security missing",
         "Send Strict-Transport-Security: max-age=31536000; includeSubDomains on HTTPS answers.",
         "HTTPS yanıtlarında Strict-Transport-Security: max-age=31536000; includeSubDomains gönderin.";

@@ -30,6 +30,10 @@ pub struct ShieldRequest {
     pub exchange_timeout: Duration,
     /// What the report says was asked (the command line's targets).
     pub label: String,
+    /// The resolver the domain checks ask (the system's when None).
+    pub resolver: Option<SocketAddr>,
+    /// DKIM selectors to look for (common defaults when empty).
+    pub dkim_selectors: Vec<String>,
 }
 
 impl ShieldRequest {
@@ -43,6 +47,8 @@ impl ShieldRequest {
             connect_timeout: Duration::from_millis(1500),
             exchange_timeout: Duration::from_secs(5),
             label,
+            resolver: None,
+            dkim_selectors: Vec::new(),
         }
     }
 }
@@ -89,16 +95,28 @@ pub fn candidates(modules: &[Module]) -> Vec<u16> {
             Module::Headers => ports.extend(tls::PORTS.iter().chain(&headers::PORTS)),
             Module::Ports => ports.extend(ports::candidate_ports()),
             Module::Cve => ports.extend(super::cve::PORTS.iter().chain(&tls::PORTS)),
+            Module::Dns => {
+                ports.insert(53);
+            }
             _ => {}
         }
     }
     ports.into_iter().collect()
 }
 
+/// What the dns module needs besides the host: where to ask, what to look for.
+struct DnsContext<'a> {
+    resolver: Option<SocketAddr>,
+    selectors: &'a [String],
+    /// Zones to try a transfer of on every DNS server found: the names given.
+    zones: Vec<String>,
+}
+
 async fn host(
     budget: &Budget,
     recording: &Arc<rustls::ClientConfig>,
     modules: &[Module],
+    dns: &DnsContext<'_>,
     t: &ShieldTarget,
 ) -> HostResult {
     let ip = t.ip;
@@ -177,7 +195,37 @@ async fn host(
             None
         }
     };
-    let ((tls_done, headers_done), ports_done, cve_done) = tokio::join!(web, ports_run, cve_run);
+    let dns_run = async {
+        if !has(Module::Dns) {
+            return None;
+        }
+        let mut found = Vec::new();
+        let mut assessed = false;
+        if let (Some(name), Some(resolver)) = (name, dns.resolver)
+            && super::dns::is_domain(budget, resolver, name).await
+        {
+            assessed = true;
+            found
+                .extend(super::dns::assess_domain(budget, resolver, name, ip, dns.selectors).await);
+        }
+        if open.contains(&53) {
+            let mut zones = dns.zones.clone();
+            // The server's own domain, from its name (ns1.corp.lan → corp.lan).
+            if let Some((_, parent)) = name.and_then(|n| n.split_once('.'))
+                && parent.contains('.')
+                && !zones.iter().any(|z| z == parent)
+            {
+                zones.push(parent.to_string());
+            }
+            if let Some(f) = super::dns::assess_server(budget, ip, &zones).await {
+                assessed = true;
+                found.extend(f);
+            }
+        }
+        Some((assessed, found))
+    };
+    let ((tls_done, headers_done), ports_done, cve_done, dns_done) =
+        tokio::join!(web, ports_run, cve_run, dns_run);
 
     let at = |p: u16| format!("{}", SocketAddr::new(ip, p));
     for (p, outcome) in tls_done {
@@ -214,6 +262,10 @@ async fn host(
             r.assessed.insert(Module::Ports);
             r.findings.extend(f);
         }
+    }
+    if let Some((true, f)) = dns_done {
+        r.assessed.insert(Module::Dns);
+        r.findings.extend(f);
     }
     match cve_done {
         Some((true, f)) => {
@@ -285,9 +337,14 @@ pub async fn run(req: ShieldRequest) -> ShieldReport {
     // By index: a closure over `&ShieldTarget` arguments makes this future not `Send`
     // (rust-lang/rust#102211), and the agent runs it on the multi-threaded runtime.
     let targets = &req.targets;
-    let (budget, recording, modules) = (&budget, &recording, &modules);
+    let dns = DnsContext {
+        resolver: req.resolver.or_else(super::dns::system_resolver),
+        selectors: &req.dkim_selectors,
+        zones: targets.iter().filter_map(|t| t.name.clone()).collect(),
+    };
+    let (budget, recording, modules, dns) = (&budget, &recording, &modules, &dns);
     let results: Vec<HostResult> = futures_util::stream::iter(0..targets.len())
-        .map(|i| host(budget, recording, modules, &targets[i]))
+        .map(|i| host(budget, recording, modules, dns, &targets[i]))
         .buffer_unordered(HOSTS_IN_FLIGHT)
         .collect()
         .await;

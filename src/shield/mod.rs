@@ -5,6 +5,7 @@
 pub mod catalog;
 mod cve;
 pub mod discover;
+pub mod dns;
 mod engine;
 mod headers;
 pub mod http;
@@ -77,7 +78,7 @@ impl Module {
     pub fn available(self) -> bool {
         matches!(
             self,
-            Module::Tls | Module::Ports | Module::Headers | Module::Cve
+            Module::Tls | Module::Ports | Module::Headers | Module::Cve | Module::Dns
         )
     }
 }

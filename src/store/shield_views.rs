@@ -115,7 +115,11 @@ async fn views<C: ConnectionTrait>(
                 cvss_score: f.as_ref().and_then(|f| f.cvss_score),
                 epss: f.as_ref().and_then(|f| f.epss),
                 kev: f.as_ref().and_then(|f| f.kev),
-                attack_technique: f.as_ref().and_then(|f| f.attack_technique.clone()),
+                // A sender that names a known check but no technique gets the catalogue's.
+                attack_technique: f
+                    .as_ref()
+                    .and_then(|f| f.attack_technique.clone())
+                    .or_else(|| catalog::check(&i.check_id).map(|c| c.attack.to_string())),
                 id: i.id,
                 check_id: i.check_id,
                 module: i.module,

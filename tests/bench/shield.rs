@@ -193,10 +193,11 @@ fn sslscan(lab: &Lab, endpoint: &str) -> (Duration, Flags) {
                     _ => false,
                 };
             }
-            if line.starts_with("<cipher ") && attr("status") != "rejected" {
-                if let Some(c) = class_of(&attr("cipher")) {
-                    flags.classes.insert(c.into());
-                }
+            if line.starts_with("<cipher ")
+                && attr("status") != "rejected"
+                && let Some(c) = class_of(&attr("cipher"))
+            {
+                flags.classes.insert(c.into());
             }
         }
     }

@@ -216,6 +216,29 @@ fn shield_findings_live_across_scans_and_the_server_scores_them() {
                 .any(|c| c["id"] == "ports.redis_noauth")
         );
 
+        // Compliance lists the open high finding as a to-do (not the medium one).
+        let compliance = viewer.get("/api/compliance?site=izmir").json();
+        let secure: Vec<&Value> = compliance["action_items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["kind"] == "secure")
+            .collect();
+        assert_eq!(secure.len(), 1, "{compliance}");
+        assert!(
+            secure[0]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("tls.protocol.tls10")
+        );
+        assert_eq!(
+            (
+                secure[0]["priority"].as_str(),
+                secure[0]["asset_id"].as_str()
+            ),
+            (Some("normal"), Some(asset_id.as_str()))
+        );
+
         let anonymous = Client::new(&s.base);
         for path in [
             "/api/shield/findings",

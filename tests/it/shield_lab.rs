@@ -564,3 +564,180 @@ fn an_agent_with_shield_delivers_scored_findings_once_even_through_its_queue() {
             .all(|i| i["reopened_count"] == 0)
     );
 }
+
+/// Knot serving `zones` (name, text, extra config lines) on `ip`:53, in `ns`.
+fn knot(ns: &str, ip: Ipv4Addr, dir: &std::path::Path, zones: &[(&str, String, &str)]) -> Proc {
+    let mut conf = format!(
+        "server:\n    listen: {ip}@53\n    rundir: {d}\ndatabase:\n    storage: {d}\n\
+         template:\n  - id: default\n    storage: {d}\n\
+         acl:\n  - id: anyone_may_transfer\n    address: 0.0.0.0/0\n    action: transfer\nzone:\n",
+        d = dir.display()
+    );
+    for (name, text, extra) in zones {
+        write(dir, &format!("{name}.zone"), text);
+        conf.push_str(&format!(
+            "  - domain: {name}\n    file: {name}.zone\n{extra}"
+        ));
+    }
+    let path = write(dir, "knot.conf", &conf);
+    spawn_in(ns, "knotd", &["-c", &path])
+}
+
+fn zone(name: &str, ns_ip: Ipv4Addr, host_ip: Ipv4Addr, records: &str) -> String {
+    format!(
+        "$ORIGIN {name}.\n$TTL 300\n@ SOA ns1.{name}. admin.{name}. 1 3600 600 86400 300\n\
+         @ NS ns1\nns1 A {ns_ip}\n@ A {host_ip}\n{records}\n"
+    )
+}
+
+#[test]
+fn dns_checks_are_proven_both_ways_on_knot_and_dnsmasq() {
+    for tool in ["knotd", "dnsmasq"] {
+        if !have(tool) {
+            assert!(std::env::var("CI").is_err(), "CI must install {tool}");
+            crate::support::skipped("shield dns lab", &format!("{tool} is not installed"));
+            return;
+        }
+    }
+    let Some(lab) = Lab::up(4) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let ip = |i: usize| lab.hosts[i].ip;
+    let good = zone(
+        "good.lab",
+        ip(0),
+        ip(1),
+        "@ MX 10 mail\nmail A 10.77.0.11\n\
+        @ TXT \"v=spf1 mx -all\"\n_dmarc TXT \"v=DMARC1; p=reject; rua=mailto:d@good.lab\"\n\
+        default._domainkey TXT \"v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC\"\n\
+        @ CAA 0 issue \"letsencrypt.org\"",
+    );
+    let weak = zone(
+        "weak.lab",
+        ip(0),
+        ip(2),
+        "@ TXT \"v=spf1 a mx ?all\"\n_dmarc TXT \"v=DMARC1; p=none\"",
+    );
+    let outside = zone("example.com", ip(0), ip(0), "");
+    let bare = zone("bare.lab", ip(0), ip(3), "");
+    let _knot = knot(
+        &lab.hosts[0].ns,
+        ip(0),
+        dir.path(),
+        &[
+            ("good.lab", good, "    dnssec-signing: on\n"),
+            ("weak.lab", weak, "    acl: anyone_may_transfer\n"),
+            ("example.com", outside, ""),
+            ("bare.lab", bare, ""),
+        ],
+    );
+    // An open resolver: dnsmasq recursing for anyone, through the lab's server.
+    let upstream = format!("--server={}", ip(0));
+    let listen = format!("--listen-address={}", ip(3));
+    let _dnsmasq = spawn_in(
+        &lab.hosts[3].ns,
+        "dnsmasq",
+        &[
+            "--no-daemon",
+            "--no-resolv",
+            "--no-hosts",
+            "--bind-interfaces",
+            &listen,
+            &upstream,
+        ],
+    );
+    wait_listening(&lab, ip(0), 53);
+    wait_listening(&lab, ip(3), 53);
+    let mut hosts =
+        std::fs::read_to_string(format!("/etc/netns/{}/hosts", lab.scanner_ns)).unwrap();
+    hosts.push_str(&format!(
+        "{} good.lab\n{} weak.lab\n{} bare.lab\n",
+        ip(1),
+        ip(2),
+        ip(3)
+    ));
+    std::fs::write(format!("/etc/netns/{}/hosts", lab.scanner_ns), hosts).unwrap();
+    // Knot signs good.lab in the background: wait (bounded) until its DNSKEY is served.
+    for _ in 0..100 {
+        let out = std::process::Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                &lab.scanner_ns,
+                "kdig",
+                "+short",
+                "+time=1",
+                &format!("@{}", ip(0)),
+                "good.lab",
+                "DNSKEY",
+            ])
+            .output();
+        if out.is_ok_and(|o| !o.stdout.is_empty()) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let server = ip(0).to_string();
+    let report = run_shield(
+        &lab,
+        &[
+            "good.lab",
+            "weak.lab",
+            "bare.lab",
+            &ip(0).to_string(),
+            "--modules",
+            "dns",
+            "--dns-server",
+            &server,
+            "--no-save",
+        ],
+    );
+    let f = found(&report);
+    let has = |i: usize, id: &str| f.contains(&(ip(i).to_string(), id.to_string()));
+    for id in [
+        "dns.spf_permissive",
+        "dns.dmarc_none",
+        "dns.dkim_missing",
+        "dns.caa_missing",
+        "dns.dnssec_missing",
+    ] {
+        assert!(
+            has(2, id),
+            "weak.lab lacks {id}: {f:?} {}",
+            report["not_assessed"]
+        );
+        assert!(!has(1, id), "good.lab must not have {id}: {f:?}");
+    }
+    assert!(
+        has(0, "dns.zone_transfer"),
+        "weak.lab is transferable: {f:?}"
+    );
+    let transfers: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["check_id"] == "dns.zone_transfer")
+        .collect();
+    // good.lab and bare.lab refuse transfers (dnsmasq relays the one knot gives, so the
+    // resolver hands weak.lab out too).
+    assert!(
+        !transfers.is_empty()
+            && transfers
+                .iter()
+                .all(|t| t["evidence"]["zone"] == "weak.lab"),
+        "{transfers:?}"
+    );
+    assert!(
+        has(3, "dns.open_resolver"),
+        "dnsmasq recurses for anyone: {f:?}"
+    );
+    assert!(
+        !has(0, "dns.open_resolver"),
+        "an authoritative server is not a resolver"
+    );
+    // A domain with no mail records at all; the others have them.
+    assert!(
+        has(3, "dns.spf_missing") && has(3, "dns.dmarc_missing"),
+        "{f:?}"
+    );
+    assert!(!has(2, "dns.spf_missing") && !has(1, "dns.dmarc_missing"));
+}

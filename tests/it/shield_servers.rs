@@ -63,6 +63,7 @@ pub fn set_validity(p: &mut CertificateParams, from: i64, until: i64) {
 }
 
 impl Ca {
+    #[allow(clippy::new_without_default)] // each call makes a new key pair: not a default
     pub fn new() -> Ca {
         let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
         p.distinguished_name.push(DnType::CommonName, "bigr lab CA");
