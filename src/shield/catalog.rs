@@ -147,6 +147,30 @@ checks! {
     "dns.zone_transfer", "dns", High, "T1590.002", "Zone transfer allowed to anyone",
         "Allow AXFR only to your secondary servers (by address or TSIG key).",
         "AXFR'ye yalnızca ikincil sunucularınız için izin verin (adres veya TSIG anahtarıyla).";
+    "owasp.git_exposed", "owasp", High, "T1213", "Git repository exposed",
+        "Deny web access to /.git (and deploy without it).",
+        "/.git dizinine web erişimini engelleyin (ve yayına onsuz alın).";
+    "owasp.env_exposed", "owasp", Critical, "T1552.001", "Environment file exposed",
+        "Remove .env from the web root, deny dotfiles, and rotate every secret it held.",
+        ".env dosyasını web kökünden kaldırın, nokta ile başlayan dosyaları engelleyin ve içindeki tüm gizli bilgileri yenileyin.";
+    "owasp.backup_exposed", "owasp", High, "T1213", "Backup file exposed",
+        "Remove backups and dumps from the web root.",
+        "Yedekleri ve veritabanı dökümlerini web kökünden kaldırın.";
+    "owasp.directory_listing", "owasp", Medium, "T1083", "Directory listing enabled",
+        "Turn directory listing off (autoindex off, Options -Indexes).",
+        "Dizin listelemeyi kapatın (autoindex off, Options -Indexes).";
+    "owasp.trace_enabled", "owasp", Low, "T1190", "TRACE method enabled",
+        "Disable TRACE (TraceEnable off).",
+        "TRACE yöntemini kapatın (TraceEnable off).";
+    "owasp.admin_page", "owasp", Medium, "T1078", "Administration page reachable",
+        "Reach admin pages only from a management network or VPN.",
+        "Yönetim sayfalarına yalnızca yönetim ağından veya VPN üzerinden erişilmesini sağlayın.";
+    "owasp.open_redirect", "owasp", Medium, "T1566.002", "Open redirect",
+        "Redirect only to your own paths or an allow-list of hosts.",
+        "Yalnızca kendi yollarınıza veya izin verilen alan adlarına yönlendirin.";
+    "owasp.reflected_input", "owasp", High, "T1189", "Input reflected unescaped",
+        "Escape every value written into a page for its context (HTML, attribute, script).",
+        "Sayfaya yazılan her değeri bağlamına göre (HTML, öznitelik, betik) kaçışlayın.";
     "headers.hsts_missing", "headers", Medium, "T1557", "Strict-Transport-Security missing",
         "Send Strict-Transport-Security: max-age=31536000; includeSubDomains on HTTPS answers.",
         "HTTPS yanıtlarında Strict-Transport-Security: max-age=31536000; includeSubDomains gönderin.";

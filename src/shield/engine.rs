@@ -92,7 +92,9 @@ pub fn candidates(modules: &[Module]) -> Vec<u16> {
     for m in modules {
         match m {
             Module::Tls => ports.extend(tls::PORTS),
-            Module::Headers => ports.extend(tls::PORTS.iter().chain(&headers::PORTS)),
+            Module::Headers | Module::Owasp => {
+                ports.extend(tls::PORTS.iter().chain(&headers::PORTS))
+            }
             Module::Ports => ports.extend(ports::candidate_ports()),
             Module::Cve => ports.extend(super::cve::PORTS.iter().chain(&tls::PORTS)),
             Module::Dns => {
@@ -150,8 +152,8 @@ async fn host(
         } else {
             Vec::new()
         };
-        if !has(Module::Headers) {
-            return (tls_done, Vec::new());
+        if !has(Module::Headers) && !has(Module::Owasp) {
+            return (tls_done, Vec::new(), Vec::new());
         }
         // HTTPS where TLS was found (or is expected, without the tls module); HTTP on the
         // web ports, and on every named port that is not TLS.
@@ -171,15 +173,33 @@ async fn host(
                 }
             })
             .collect();
-        let headers_done =
-            futures_util::future::join_all(asks.into_iter().map(|(p, over_tls)| async move {
+        let headers_run = async {
+            if !has(Module::Headers) {
+                return Vec::new();
+            }
+            futures_util::future::join_all(asks.iter().map(|(p, over_tls)| async move {
                 (
-                    p,
-                    headers::assess(budget, recording, ip, p, over_tls, name).await,
+                    *p,
+                    headers::assess(budget, recording, ip, *p, *over_tls, name).await,
                 )
             }))
-            .await;
-        (tls_done, headers_done)
+            .await
+        };
+        // Attack-like requests: never to a fragile device.
+        let owasp_run = async {
+            if !has(Module::Owasp) || t.fragile {
+                return Vec::new();
+            }
+            futures_util::future::join_all(asks.iter().map(|(p, over_tls)| async move {
+                (
+                    *p,
+                    super::owasp::assess(budget, recording, ip, *p, *over_tls, name).await,
+                )
+            }))
+            .await
+        };
+        let (headers_done, owasp_done) = tokio::join!(headers_run, owasp_run);
+        (tls_done, headers_done, owasp_done)
     };
     let ports_run = async {
         if has(Module::Ports) {
@@ -224,7 +244,7 @@ async fn host(
         }
         Some((assessed, found))
     };
-    let ((tls_done, headers_done), ports_done, cve_done, dns_done) =
+    let ((tls_done, headers_done, owasp_done), ports_done, cve_done, dns_done) =
         tokio::join!(web, ports_run, cve_run, dns_run);
 
     let at = |p: u16| format!("{}", SocketAddr::new(ip, p));
@@ -262,6 +282,24 @@ async fn host(
             r.assessed.insert(Module::Ports);
             r.findings.extend(f);
         }
+    }
+    for (p, outcome) in owasp_done {
+        match outcome {
+            Some(f) => {
+                r.assessed.insert(Module::Owasp);
+                r.findings.extend(f);
+            }
+            None => r
+                .not_assessed
+                .push(missed(at(p), Some(Module::Owasp), "no web answer")),
+        }
+    }
+    if has(Module::Owasp) && t.fragile {
+        r.not_assessed.push(missed(
+            ip.to_string(),
+            Some(Module::Owasp),
+            "fragile device: intrusive checks skipped",
+        ));
     }
     if let Some((true, f)) = dns_done {
         r.assessed.insert(Module::Dns);

@@ -10,6 +10,7 @@ mod engine;
 mod headers;
 pub mod http;
 pub mod net;
+mod owasp;
 mod ports;
 pub mod score;
 pub mod target;
@@ -78,7 +79,12 @@ impl Module {
     pub fn available(self) -> bool {
         matches!(
             self,
-            Module::Tls | Module::Ports | Module::Headers | Module::Cve | Module::Dns
+            Module::Tls
+                | Module::Ports
+                | Module::Headers
+                | Module::Cve
+                | Module::Dns
+                | Module::Owasp
         )
     }
 }

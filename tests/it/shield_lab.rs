@@ -741,3 +741,88 @@ fn dns_checks_are_proven_both_ways_on_knot_and_dnsmasq() {
     );
     assert!(!has(2, "dns.spf_missing") && !has(1, "dns.dmarc_missing"));
 }
+
+#[test]
+fn owasp_checks_are_proven_both_ways_and_only_with_intrusive() {
+    let Some(lab) = Lab::up(2) else { return };
+    let ip = |i: usize| lab.hosts[i].ip.to_string();
+    // Python's http.server over a careless web root (a repository, secrets, a dump, no index:
+    // listed) and over a clean one.
+    let careless = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(careless.path().join(".git")).unwrap();
+    write(careless.path(), ".git/HEAD", "ref: refs/heads/main\n");
+    write(careless.path(), ".env", "DB_PASSWORD=lab-secret\n");
+    write(
+        careless.path(),
+        "backup.sql",
+        "CREATE TABLE users (id int);\n",
+    );
+    let clean = tempfile::tempdir().unwrap();
+    write(clean.path(), "index.html", "<p>welcome</p>");
+    let _files = [
+        spawn_in(
+            &lab.hosts[0].ns,
+            "python3",
+            &[
+                "-m",
+                "http.server",
+                "8080",
+                "--directory",
+                careless.path().to_str().unwrap(),
+            ],
+        ),
+        spawn_in(
+            &lab.hosts[1].ns,
+            "python3",
+            &[
+                "-m",
+                "http.server",
+                "8080",
+                "--directory",
+                clean.path().to_str().unwrap(),
+            ],
+        ),
+    ];
+    serve_app(&lab.hosts[0].ns, 80, true);
+    serve_app(&lab.hosts[1].ns, 80, false);
+    for h in &lab.hosts {
+        wait_listening(&lab, h.ip, 8080);
+    }
+    let report = run_shield(
+        &lab,
+        &[
+            &ip(0),
+            &ip(1),
+            "--modules",
+            "owasp",
+            "--intrusive",
+            "--no-save",
+        ],
+    );
+    let f = found(&report);
+    let has = |i: usize, id: &str| f.contains(&(ip(i), id.to_string()));
+    for id in [
+        "owasp.git_exposed",
+        "owasp.env_exposed",
+        "owasp.backup_exposed",
+        "owasp.directory_listing",
+        "owasp.trace_enabled",
+        "owasp.admin_page",
+        "owasp.open_redirect",
+        "owasp.reflected_input",
+    ] {
+        assert!(has(0, id), "careless host lacks {id}: {f:?}");
+        assert!(!has(1, id), "clean host must not have {id}: {f:?}");
+    }
+    // Without --intrusive, nothing attack-like is sent: not assessed, no finding.
+    let polite = run_shield(&lab, &[&ip(0), "--modules", "owasp", "--no-save"]);
+    assert!(found(&polite).is_empty());
+    assert!(
+        polite["not_assessed"]
+            .to_string()
+            .contains("needs --intrusive"),
+        "{}",
+        polite["not_assessed"]
+    );
+    assert!(polite["score"].is_null(), "nothing ran, nothing scored");
+}

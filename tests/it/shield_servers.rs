@@ -211,3 +211,83 @@ pub fn write(dir: &Path, name: &str, text: &str) -> String {
     std::fs::write(&p, text).unwrap();
     p.display().to_string()
 }
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 3 <= b.len()
+            && let Ok(v) =
+                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or(""), 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).to_string()
+}
+
+/// A small web application on `port`: `careless` echoes TRACE, redirects `?url=`/`?next=` to
+/// wherever they say, writes `?q=` into the page unescaped and asks for a password at
+/// `/admin/`; otherwise TRACE is refused, `?q=` is escaped, nothing redirects and `/admin/`
+/// does not exist.
+pub fn serve_app(ns: &str, port: u16, careless: bool) {
+    let listener = Lab::in_ns(ns, move || TcpListener::bind(("0.0.0.0", port)).unwrap());
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let n = conn.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]).to_string();
+            let mut line = request.lines().next().unwrap_or("").split_whitespace();
+            let (method, target) = (line.next().unwrap_or(""), line.next().unwrap_or("/"));
+            let (path, query) = target.split_once('?').unwrap_or((target, ""));
+            let param = |name: &str| {
+                query
+                    .split('&')
+                    .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
+                    .map(percent_decode)
+            };
+            let reply = |status: &str, headers: &str, body: &str| {
+                format!(
+                    "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+            };
+            let answer = match (method, path) {
+                ("TRACE", _) if careless => {
+                    reply("200 OK", "Content-Type: message/http\r\n", &request)
+                }
+                ("TRACE", _) => reply("405 Method Not Allowed", "", ""),
+                ("GET", "/") => match (param("url").or_else(|| param("next")), param("q")) {
+                    (Some(to), _) if careless => {
+                        reply("302 Found", &format!("Location: {to}\r\n"), "")
+                    }
+                    (_, Some(q)) if careless => {
+                        reply("200 OK", "", &format!("<p>results for {q}</p>"))
+                    }
+                    (_, Some(q)) => reply(
+                        "200 OK",
+                        "",
+                        &format!(
+                            "<p>results for {}</p>",
+                            q.replace('<', "&lt;").replace('>', "&gt;")
+                        ),
+                    ),
+                    _ => reply("200 OK", "", "<p>home</p>"),
+                },
+                ("GET", "/admin/") if careless => reply(
+                    "401 Unauthorized",
+                    "WWW-Authenticate: Basic realm=\"admin\"\r\n",
+                    "",
+                ),
+                _ => reply("404 Not Found", "", "not found"),
+            };
+            let _ = conn.write_all(answer.as_bytes());
+        }
+    });
+}
