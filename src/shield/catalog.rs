@@ -147,6 +147,18 @@ checks! {
     "dns.zone_transfer", "dns", High, "T1590.002", "Zone transfer allowed to anyone",
         "Allow AXFR only to your secondary servers (by address or TSIG key).",
         "AXFR'ye yalnızca ikincil sunucularınız için izin verin (adres veya TSIG anahtarıyla).";
+    "creds.ftp_anonymous", "creds", High, "T1078", "Anonymous FTP login",
+        "Turn anonymous FTP off (anonymous_enable=NO) unless the server is meant to publish files.",
+        "Sunucu dosya yayımlamak için değilse anonim FTP'yi kapatın (anonymous_enable=NO).";
+    "creds.telnet_default", "creds", Critical, "T1078.001", "Telnet accepts a default login",
+        "Change the default password now, and replace Telnet with SSH.",
+        "Varsayılan parolayı hemen değiştirin ve Telnet yerine SSH kullanın.";
+    "creds.http_default", "creds", Critical, "T1078.001", "Web admin accepts a default login",
+        "Change the default password of the administration page and limit who can reach it.",
+        "Yönetim sayfasının varsayılan parolasını değiştirin ve erişebilecekleri sınırlayın.";
+    "creds.snmp_write", "creds", Critical, "T1602.001", "SNMP accepts writes with a default community",
+        "Remove the rw community or move to SNMPv3 with authentication; allow writes only from management hosts.",
+        "Yazma yetkili topluluğu kaldırın veya kimlik doğrulamalı SNMPv3'e geçin; yazmaya yalnızca yönetim hostlarından izin verin.";
     "owasp.git_exposed", "owasp", High, "T1213", "Git repository exposed",
         "Deny web access to /.git (and deploy without it).",
         "/.git dizinine web erişimini engelleyin (ve yayına onsuz alın).";

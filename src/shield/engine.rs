@@ -92,6 +92,9 @@ pub fn candidates(modules: &[Module]) -> Vec<u16> {
     for m in modules {
         match m {
             Module::Tls => ports.extend(tls::PORTS),
+            Module::Creds => {
+                ports.extend([21, 23].iter().chain(&tls::PORTS).chain(&headers::PORTS))
+            }
             Module::Headers | Module::Owasp => {
                 ports.extend(tls::PORTS.iter().chain(&headers::PORTS))
             }
@@ -100,7 +103,6 @@ pub fn candidates(modules: &[Module]) -> Vec<u16> {
             Module::Dns => {
                 ports.insert(53);
             }
-            _ => {}
         }
     }
     ports.into_iter().collect()
@@ -152,8 +154,8 @@ async fn host(
         } else {
             Vec::new()
         };
-        if !has(Module::Headers) && !has(Module::Owasp) {
-            return (tls_done, Vec::new(), Vec::new());
+        if !has(Module::Headers) && !has(Module::Owasp) && !has(Module::Creds) {
+            return (tls_done, Vec::new(), Vec::new(), None);
         }
         // HTTPS where TLS was found (or is expected, without the tls module); HTTP on the
         // web ports, and on every named port that is not TLS.
@@ -198,8 +200,16 @@ async fn host(
             }))
             .await
         };
-        let (headers_done, owasp_done) = tokio::join!(headers_run, owasp_run);
-        (tls_done, headers_done, owasp_done)
+        // Login attempts: never to a fragile device either.
+        let creds_run = async {
+            if !has(Module::Creds) || t.fragile {
+                return None;
+            }
+            super::creds::assess(budget, recording, ip, &open, &asks, name).await
+        };
+        let (headers_done, owasp_done, creds_done) =
+            tokio::join!(headers_run, owasp_run, creds_run);
+        (tls_done, headers_done, owasp_done, creds_done)
     };
     let ports_run = async {
         if has(Module::Ports) {
@@ -244,7 +254,7 @@ async fn host(
         }
         Some((assessed, found))
     };
-    let ((tls_done, headers_done, owasp_done), ports_done, cve_done, dns_done) =
+    let ((tls_done, headers_done, owasp_done, creds_done), ports_done, cve_done, dns_done) =
         tokio::join!(web, ports_run, cve_run, dns_run);
 
     let at = |p: u16| format!("{}", SocketAddr::new(ip, p));
@@ -294,12 +304,18 @@ async fn host(
                 .push(missed(at(p), Some(Module::Owasp), "no web answer")),
         }
     }
-    if has(Module::Owasp) && t.fragile {
-        r.not_assessed.push(missed(
-            ip.to_string(),
-            Some(Module::Owasp),
-            "fragile device: intrusive checks skipped",
-        ));
+    if let Some(f) = creds_done {
+        r.assessed.insert(Module::Creds);
+        r.findings.extend(f);
+    }
+    for m in [Module::Owasp, Module::Creds] {
+        if has(m) && t.fragile {
+            r.not_assessed.push(missed(
+                ip.to_string(),
+                Some(m),
+                "fragile device: intrusive checks skipped",
+            ));
+        }
     }
     if let Some((true, f)) = dns_done {
         r.assessed.insert(Module::Dns);

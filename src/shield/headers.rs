@@ -159,6 +159,7 @@ pub async fn assess(
         path: "/",
         host: &host,
         tls,
+        authorization: None,
     };
     match http::fetch(budget, recording, ip, port, &req, false).await {
         Err(e) => Outcome::Unreached(e),

@@ -39,6 +39,8 @@ pub struct Request<'a> {
     /// The Host header (and SNI): a name when known, else the address.
     pub host: &'a str,
     pub tls: bool,
+    /// An Authorization header value (the creds module's Basic attempts).
+    pub authorization: Option<&'a str>,
 }
 
 fn headers_done(buf: &[u8]) -> bool {
@@ -69,8 +71,12 @@ pub fn parse(raw: &[u8]) -> Option<Answer> {
 }
 
 fn request_bytes(r: &Request<'_>) -> Vec<u8> {
+    let auth = r
+        .authorization
+        .map(|a| format!("Authorization: {a}\r\n"))
+        .unwrap_or_default();
     format!(
-        "{} {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: bigr-shield/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
+        "{} {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: bigr-shield/{}\r\nAccept: */*\r\n{auth}Connection: close\r\n\r\n",
         r.method,
         r.path,
         r.host,

@@ -3,6 +3,7 @@
 //! cannot be reached is "not assessed", never a finding. The engine is a library: `bigr
 //! shield` and the agent call [`run`] with a [`ShieldRequest`] and get a scored report.
 pub mod catalog;
+mod creds;
 mod cve;
 pub mod discover;
 pub mod dns;
@@ -85,6 +86,7 @@ impl Module {
                 | Module::Cve
                 | Module::Dns
                 | Module::Owasp
+                | Module::Creds
         )
     }
 }

@@ -41,6 +41,7 @@ impl Web<'_> {
             path,
             host: &self.host,
             tls: self.tls,
+            authorization: None,
         };
         http::fetch(self.budget, self.recording, self.ip, self.port, &req, true)
             .await

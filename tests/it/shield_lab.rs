@@ -12,6 +12,7 @@ use crate::support::lab::Lab;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
+use std::time::Duration;
 
 /// (ip, check id) of every finding in a `bigr shield --json` report.
 fn found(report: &Value) -> BTreeSet<(String, String)> {
@@ -825,4 +826,126 @@ fn owasp_checks_are_proven_both_ways_and_only_with_intrusive() {
         polite["not_assessed"]
     );
     assert!(polite["score"].is_null(), "nothing ran, nothing scored");
+}
+
+/// snmpd on `ip` with `line` (rwcommunity or rocommunity) and nothing set in its
+/// configuration that a write would collide with; its state stays in `dir`.
+fn snmpd_with(ns: &str, ip: Ipv4Addr, dir: &std::path::Path, line: &str) -> Proc {
+    let conf = write(
+        dir,
+        "snmpd.conf",
+        &format!("agentAddress udp:{ip}:161\n{line}\nsysLocation lab\n"),
+    );
+    let child = std::process::Command::new("ip")
+        .args([
+            "netns",
+            "exec",
+            ns,
+            crate::lab_services::snmpd_path().unwrap(),
+            "-f",
+            "-Lo",
+            "-C",
+            "-c",
+            &conf,
+        ])
+        .arg("-p")
+        .arg(dir.join("snmpd.pid"))
+        .env("SNMP_PERSISTENT_DIR", dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("snmpd");
+    Proc(child)
+}
+
+fn vsftpd(ns: &str, dir: &std::path::Path, anonymous: bool) -> Proc {
+    let root = dir.join("ftp");
+    std::fs::create_dir_all(&root).unwrap();
+    let conf = write(
+        dir,
+        "vsftpd.conf",
+        &format!(
+            "listen=YES\nlisten_ipv6=NO\nbackground=NO\nseccomp_sandbox=NO\nanonymous_enable={}\nlocal_enable=YES\n\
+         anon_root={}\nsecure_chroot_dir=/var/run/vsftpd/empty\nsyslog_enable=NO\n",
+            if anonymous { "YES" } else { "NO" },
+            root.display()
+        ),
+    );
+    spawn_in(ns, "vsftpd", &[&conf])
+}
+
+#[test]
+fn default_credentials_are_proven_both_ways_and_only_with_intrusive() {
+    for tool in ["vsftpd", "snmpset"] {
+        if !have(tool) && !std::path::Path::new(&format!("/usr/sbin/{tool}")).exists() {
+            assert!(std::env::var("CI").is_err(), "CI must install {tool}");
+            crate::support::skipped("shield creds lab", &format!("{tool} is not installed"));
+            return;
+        }
+    }
+    let Some(lab) = Lab::up(2) else { return };
+    let (weak_dir, strong_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let ip = |i: usize| lab.hosts[i].ip;
+    let ns = |i: usize| lab.hosts[i].ns.clone();
+    let _procs = [
+        vsftpd(&ns(0), weak_dir.path(), true),
+        vsftpd(&ns(1), strong_dir.path(), false),
+        snmpd_with(
+            &ns(0),
+            ip(0),
+            weak_dir.path(),
+            "rwcommunity private 10.77.0.0/24",
+        ),
+        snmpd_with(
+            &ns(1),
+            ip(1),
+            strong_dir.path(),
+            "rocommunity private 10.77.0.0/24",
+        ),
+    ];
+    serve_telnet_login(&ns(0), 23, "admin", "admin");
+    serve_telnet_login(&ns(1), 23, "admin", "a-long-unguessable-lab-password");
+    serve_basic_auth(&ns(0), 8080, "admin");
+    serve_basic_auth(&ns(1), 8080, "another-long-lab-password");
+    for i in 0..2 {
+        wait_listening(&lab, ip(i), 21);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let targets = [ip(0).to_string(), ip(1).to_string()];
+    let report = run_shield(
+        &lab,
+        &[
+            &targets[0],
+            &targets[1],
+            "--modules",
+            "creds",
+            "--intrusive",
+            "--no-save",
+        ],
+    );
+    let f = found(&report);
+    for id in [
+        "creds.ftp_anonymous",
+        "creds.telnet_default",
+        "creds.http_default",
+        "creds.snmp_write",
+    ] {
+        assert!(
+            f.contains(&(targets[0].clone(), id.into())),
+            "weak host lacks {id}: {f:?}"
+        );
+        assert!(
+            !f.contains(&(targets[1].clone(), id.into())),
+            "strong host must not have {id}: {f:?}"
+        );
+    }
+    assert!(
+        !report.to_string().contains("\"admin\":\"admin\""),
+        "no password in the report"
+    );
+    let polite = run_shield(&lab, &[&targets[0], "--modules", "creds", "--no-save"]);
+    assert!(
+        found(&polite).is_empty(),
+        "no login tried without --intrusive"
+    );
 }

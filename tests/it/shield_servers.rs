@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// A server process in a namespace, killed on drop.
-pub struct Proc(Child);
+pub struct Proc(pub Child);
 
 impl Drop for Proc {
     fn drop(&mut self) {
@@ -286,6 +286,60 @@ pub fn serve_app(ns: &str, port: u16, careless: bool) {
                     "",
                 ),
                 _ => reply("404 Not Found", "", "not found"),
+            };
+            let _ = conn.write_all(answer.as_bytes());
+        }
+    });
+}
+
+/// A Telnet-style login on `port` that lets `user`/`password` in (a shell prompt) and answers
+/// "Login incorrect" to anything else.
+pub fn serve_telnet_login(ns: &str, port: u16, user: &'static str, password: &'static str) {
+    let listener = Lab::in_ns(ns, move || TcpListener::bind(("0.0.0.0", port)).unwrap());
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut line = |prompt: &[u8]| -> Option<String> {
+                    conn.write_all(prompt).ok()?;
+                    let mut buf = [0u8; 256];
+                    let n = conn.read(&mut buf).ok()?;
+                    Some(String::from_utf8_lossy(&buf[..n]).trim().to_string())
+                };
+                let (Some(u), Some(p)) = (line(b"\r\nlab login: "), line(b"Password: ")) else {
+                    return;
+                };
+                let answer: &[u8] = if u == user && p == password {
+                    b"\r\nWelcome to the lab box\r\n$ "
+                } else {
+                    b"\r\nLogin incorrect\r\n"
+                };
+                let _ = conn.write_all(answer);
+            });
+        }
+    });
+}
+
+/// An admin page behind HTTP Basic on `port` that opens for admin:`password` only.
+pub fn serve_basic_auth(ns: &str, port: u16, password: &'static str) {
+    use base64::Engine;
+    let listener = Lab::in_ns(ns, move || TcpListener::bind(("0.0.0.0", port)).unwrap());
+    let good = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("admin:{password}"))
+    );
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let n = conn.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]).to_string();
+            let authorized = request.lines().any(|l| {
+                l.to_ascii_lowercase().starts_with("authorization:") && l[14..].trim() == good
+            });
+            let answer = if authorized {
+                "HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: close\r\n\r\nrouter ui"
+            } else {
+                "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"router\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
             };
             let _ = conn.write_all(answer.as_bytes());
         }
