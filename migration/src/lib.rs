@@ -16,6 +16,7 @@ mod m20261204_000011_asset_compliance_index;
 mod m20261204_000012_site_control;
 mod m20261204_000013_agent_commands;
 mod m20261205_000014_shield_lifecycle;
+mod m20261205_000015_asset_shield;
 
 pub use m20261126_000004_asset_search_trigram::SEARCH_TEXT;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_site_control::Migration),
             Box::new(m20261204_000013_agent_commands::Migration),
             Box::new(m20261205_000014_shield_lifecycle::Migration),
+            Box::new(m20261205_000015_asset_shield::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! Risk 0–10 per asset = 10 × Σ factor × weight, every factor fed from stored data:
-//! CVEs (max CVSS / 10, weight 0.35), exposure of risky open ports (0.25), the asset group
+//! known weaknesses (max CVSS / 10, or the most severe open Shield finding if worse; weight
+//! 0.35), exposure of risky open ports (0.25), the asset group
 //! (0.20), age since first seen (0.10) and how often it changed (0.10).
 use super::ranked::{address_number, page_range};
 use super::round;
@@ -41,6 +42,17 @@ fn exposure(ports: &[u16]) -> f64 {
         _ => 1.0,
     };
     (worst * multiplier).min(1.0)
+}
+
+/// A critical Shield finding weighs as a CVSS 10 CVE, a high one as 7.5.
+pub fn shield_factor(worst: i16) -> f64 {
+    match worst {
+        4.. => 1.0,
+        3 => 0.75,
+        2 => 0.45,
+        1 => 0.2,
+        _ => 0.0,
+    }
 }
 
 fn group(category: &str) -> f64 {
@@ -115,6 +127,9 @@ pub fn next_age_step(first_seen: DateTime<Utc>, now: DateTime<Utc>) -> Option<Da
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Factors {
     pub cve: f64,
+    /// The most severe open Shield finding's weight (critical 1, high 0.75, medium 0.45, low
+    /// 0.2); the vulnerability factor takes the larger of it and `cve`.
+    pub shield: f64,
     pub exposure: f64,
     pub classification: f64,
     pub age: f64,
@@ -151,12 +166,13 @@ pub fn score_of(a: &AssetFacts, matches: &[vulns::CveMatch], now: DateTime<Utc>)
 fn score(a: &AssetFacts, matches: &[vulns::CveMatch], now: DateTime<Utc>) -> (Factors, f64) {
     let f = Factors {
         cve: matches.iter().map(|m| m.cvss).fold(0.0, f64::max) / 10.0,
+        shield: shield_factor(a.shield_worst),
         exposure: exposure(&a.open_ports),
         classification: group(&a.category),
         age: age(a.first_seen, now),
         changes: changes(a.change_count),
     };
-    let raw = W_CVE * f.cve
+    let raw = W_CVE * f.cve.max(f.shield)
         + W_EXPOSURE * f.exposure
         + W_GROUP * f.classification
         + W_AGE * f.age
@@ -178,6 +194,7 @@ fn profile_with(a: &AssetFacts, matches: &[vulns::CveMatch], now: DateTime<Utc>)
         risk_level: level(score),
         factors: Factors {
             cve: round(f.cve, 3),
+            shield: f.shield,
             exposure: round(f.exposure, 3),
             classification: f.classification,
             age: f.age,
@@ -386,6 +403,28 @@ mod tests {
             level(5.999),
             "high",
             "a score is compared as shown, to two decimals"
+        );
+    }
+
+    #[test]
+    fn an_open_shield_finding_weighs_like_a_cve_of_its_severity() {
+        let now = Utc::now();
+        let base = AssetFacts {
+            category: "ag_ve_sistemler".into(),
+            first_seen: now,
+            ..Default::default()
+        };
+        let found = AssetFacts {
+            shield_worst: 4,
+            ..base.clone()
+        };
+        let (plain, critical) = (score(&base, &[], now), score(&found, &[], now));
+        assert_eq!(critical.0.shield, 1.0);
+        assert!(
+            (critical.1 - plain.1 - 3.5).abs() < 1e-9,
+            "{} vs {}",
+            critical.1,
+            plain.1
         );
     }
 

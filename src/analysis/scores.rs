@@ -8,7 +8,8 @@ use crate::model::AssetFacts;
 use chrono::{DateTime, Utc};
 
 /// Bump when the risk formula or the CVE matching rules change what they give.
-const FORMULA: u32 = 1;
+// 2: open Shield findings count in the vulnerability factor.
+const FORMULA: u32 = 2;
 
 /// Names the formula and the CVE snapshot stored scores were computed with.
 pub fn version(cves: &CveSnapshot) -> String {

@@ -26,6 +26,8 @@ pub struct AssetFacts {
     pub change_count: i32,
     pub switch_host: Option<String>,
     pub switch_port: Option<String>,
+    /// The most severe open Shield finding: 0 none, 1 low … 4 critical.
+    pub shield_worst: i16,
 }
 
 /// Raw per-day rows; `analysis::analytics` turns them into series.

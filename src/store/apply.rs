@@ -106,6 +106,7 @@ fn insert_new(state: &mut SiteState, key: &str, obs: &AssetObservation) -> Uuid 
         cve_medium: 0,
         cve_low: 0,
         scored_with: String::new(),
+        shield_worst: 0,
     });
     state.change(i, NEW_ASSET, None, None, Some(obs.ip.to_string()));
     id

@@ -35,6 +35,7 @@ struct Row {
     switch_host: Option<String>,
     switch_port: Option<String>,
     services: String,
+    shield_worst: i16,
 }
 
 /// The columns facts are made of; without services, an empty list stands in under that name
@@ -52,6 +53,7 @@ fn select_facts(
         .columns(super::projection::SUMMARY)
         .column_as(Expr::cust("CAST(open_ports AS TEXT)"), "open_ports")
         .column_as(Expr::cust(services), "services")
+        .column(asset::Column::ShieldWorst)
         .into_model::<Row>()
 }
 
@@ -79,6 +81,7 @@ fn facts_of(r: Row, scope: &SiteScope, with_services: bool) -> AssetFacts {
         change_count: r.change_count,
         switch_host: r.switch_host,
         switch_port: r.switch_port,
+        shield_worst: r.shield_worst,
     }
 }
 

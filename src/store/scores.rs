@@ -31,6 +31,7 @@ fn facts_of(a: &asset::Model) -> AssetFacts {
         services: serde_json::from_value::<Vec<Service>>(a.services.clone()).unwrap_or_default(),
         first_seen: a.first_seen,
         change_count: a.change_count,
+        shield_worst: a.shield_worst,
         ..Default::default()
     }
 }
@@ -90,6 +91,17 @@ async fn write<C: ConnectionTrait>(db: &C, a: &asset::Model, guard: Condition) -
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Writes an asset's Shield rank with the scores it changes (inside the Shield save's
+/// transaction).
+pub async fn write_shield<C: ConnectionTrait>(db: &C, a: &asset::Model) -> StoreResult<()> {
+    asset::Entity::update_many()
+        .col_expr(asset::Column::ShieldWorst, Expr::value(a.shield_worst))
+        .filter(asset::Column::Id.eq(a.id))
+        .exec(db)
+        .await?;
+    write(db, a, Condition::all()).await
 }
 
 /// Rescores the assets whose age moved their score by `now`, in bounded batches; returns how

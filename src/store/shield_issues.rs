@@ -14,6 +14,17 @@ use uuid::Uuid;
 pub const OPEN: &str = "open";
 pub const RESOLVED: &str = "resolved";
 
+/// The stored rank of a severity (`assets.shield_worst`): 4 critical … 1 low, 0 otherwise.
+pub fn severity_rank(severity: &str) -> i16 {
+    match severity {
+        "critical" => 4,
+        "high" => 3,
+        "medium" => 2,
+        "low" => 1,
+        _ => 0,
+    }
+}
+
 /// Values per IN list (well under SQLite's and PostgreSQL's parameter limits).
 const IN_CHUNK: usize = 500;
 
@@ -212,6 +223,53 @@ pub async fn record<C: ConnectionTrait>(
             .filter(shield_issue::Column::Id.is_in(chunk.iter().copied()))
             .exec(db)
             .await?;
+    }
+    let touched: BTreeSet<Uuid> = assets.values().copied().collect();
+    rescore_assets(db, site_id, &touched).await
+}
+
+/// Sets each asset's most severe open finding and rescores it: its stored risk takes the
+/// findings as a factor.
+async fn rescore_assets<C: ConnectionTrait>(
+    db: &C,
+    site_id: Uuid,
+    ids: &BTreeSet<Uuid>,
+) -> StoreResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = ids.iter().copied().collect();
+    let mut worst: HashMap<Uuid, i16> = HashMap::new();
+    for chunk in ids.chunks(IN_CHUNK) {
+        let open = shield_issue::Entity::find()
+            .filter(shield_issue::Column::SiteId.eq(site_id))
+            .filter(shield_issue::Column::Status.eq(OPEN))
+            .filter(shield_issue::Column::AssetId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        for i in open {
+            if let Some(a) = i.asset_id {
+                let w = worst.entry(a).or_default();
+                *w = (*w).max(severity_rank(&i.severity));
+            }
+        }
+    }
+    let mut scorer =
+        super::scores::Scorer::new(crate::analysis::vulns::CveSnapshot::shared(), Utc::now());
+    for chunk in ids.chunks(IN_CHUNK) {
+        for mut a in asset::Entity::find()
+            .filter(asset::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            let w = worst.get(&a.id).copied().unwrap_or(0);
+            if a.shield_worst == w {
+                continue;
+            }
+            a.shield_worst = w;
+            scorer.fill(&mut a);
+            super::scores::write_shield(db, &a).await?;
+        }
     }
     Ok(())
 }

@@ -207,6 +207,22 @@ fn shield_findings_live_across_scans_and_the_server_scores_them() {
         assert_eq!(detail["module_scores"]["tls"], 85.0);
         let asset = viewer.get(&format!("/api/assets/{asset_id}")).json();
         assert_eq!(asset["shield_findings"].as_array().unwrap().len(), 2);
+        // The open high finding weighs in the risk like a CVSS 7.5 CVE, stored and shown alike.
+        assert_eq!(asset["risk"]["factors"]["shield"], 0.75);
+        let risk = viewer.get("/api/risk?site=izmir").json();
+        let stored = risk["profiles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["asset_id"] == asset_id.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(stored["risk_score"], asset["risk"]["risk_score"], "{risk}");
+        assert!(
+            asset["risk"]["risk_score"].as_f64().unwrap() >= 3.5 * 0.75,
+            "{}",
+            asset["risk"]
+        );
         let checks = viewer.get("/api/shield/checks").json();
         assert!(
             checks["checks"]

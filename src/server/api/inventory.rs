@@ -164,7 +164,7 @@ pub fn parse_id(text: &str) -> Result<Uuid, ApiError> {
         .map_err(|_| ApiError::BadRequest(format!("invalid asset id '{}'", text.trim())))
 }
 
-fn facts_of(d: &inventory::AssetDetail) -> AssetFacts {
+fn facts_of(d: &inventory::AssetDetail, shield_worst: i16) -> AssetFacts {
     let a = &d.asset;
     AssetFacts {
         id: a.id,
@@ -185,6 +185,7 @@ fn facts_of(d: &inventory::AssetDetail) -> AssetFacts {
         change_count: a.change_count,
         switch_host: a.switch_host.clone(),
         switch_port: a.switch_port.clone(),
+        shield_worst,
     }
 }
 
@@ -202,8 +203,12 @@ pub async fn asset(
     let id = parse_id(&id)?;
     let now = Utc::now();
     let detail = inventory::detail(&state.db, id, now).await?;
-    let facts = facts_of(&detail);
     let shield_findings = crate::store::shield_views::open_for_asset(&state.db, id).await?;
+    // Worst first: the first open finding's severity is the one the stored score used.
+    let worst = shield_findings.first().map_or(0, |f| {
+        crate::store::shield_issues::severity_rank(&f.severity)
+    });
+    let facts = facts_of(&detail, worst);
     Ok(web::Json(AssetPage {
         shield_findings,
         risk: risk::profile(&facts, &state.cves, now),

@@ -68,6 +68,8 @@ pub struct Model {
     pub cve_medium: i32,
     pub cve_low: i32,
     pub scored_with: String,
+    /// The most severe open Shield finding: 0 none, 1 low, 2 medium, 3 high, 4 critical.
+    pub shield_worst: i16,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

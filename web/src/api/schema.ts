@@ -10,7 +10,10 @@ export interface ActionItem {
   asset_id: string
   hostname?: string | null
   ip: string
-  /** `classify` (unclassified) or `review` (low confidence). */
+  /**
+   * `classify` (unclassified), `review` (low confidence) or `secure` (an open critical or
+   * high Shield finding).
+   */
   kind: string
   /** `critical` or `normal`. */
   priority: string
@@ -411,6 +414,11 @@ export interface Factors {
   classification: number
   cve: number
   exposure: number
+  /**
+   * The most severe open Shield finding's weight (critical 1, high 0.75, medium 0.45, low
+   * 0.2); the vulnerability factor takes the larger of it and `cve`.
+   */
+  shield: number
 }
 
 export interface Finding {

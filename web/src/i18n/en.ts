@@ -217,6 +217,7 @@ export const en = {
   'nameSource.upnp': 'UPnP',
 
   'factor.cve': 'CVEs',
+  'factor.shield': 'Shield findings',
   'factor.exposure': 'Exposure',
   'factor.classification': 'Classification',
   'factor.age': 'Age',

@@ -213,6 +213,7 @@ export const tr: Record<MessageKey, string> = {
   'nameSource.upnp': 'UPnP',
 
   'factor.cve': 'CVE',
+  'factor.shield': 'Shield bulguları',
   'factor.exposure': 'Açıklık',
   'factor.classification': 'Sınıflandırma',
   'factor.age': 'Yaş',

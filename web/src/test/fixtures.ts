@@ -112,7 +112,7 @@ export function assetPage(i: number, patch: Partial<AssetPage> = {}): AssetPage 
       category: 'unclassified',
       risk_score: 3.2,
       risk_level: 'low',
-      factors: { cve: 0, exposure: 0.3, classification: 0.9, age: 0.1, changes: 0 },
+      factors: { cve: 0, shield: 0, exposure: 0.3, classification: 0.9, age: 0.1, changes: 0 },
       cve_count: 0,
       top_cve: null,
       open_ports: [],
