@@ -166,33 +166,43 @@ async fn snmp_default_communities(
     let Ok(sock) = tokio::net::UdpSocket::bind(bind).await else {
         return answered;
     };
-    for (i, community) in ["public", "private"].into_iter().enumerate() {
-        let id = 0x5e00 + i as i32;
-        // Two tries: a single lost datagram should not hide an open agent.
-        for _ in 0..2 {
-            if sock
-                .send_to(&get_system(community, id), SocketAddr::new(ip, 161))
-                .await
-                .is_err()
-            {
-                break;
+    const COMMUNITIES: [&str; 2] = ["public", "private"];
+    let to = SocketAddr::new(ip, 161);
+    // Both communities at once, then once more for the silent ones: a lost datagram does not
+    // hide an open agent, and a host without SNMP costs two waits, not four.
+    for _ in 0..2 {
+        let mut asked = false;
+        for (i, community) in COMMUNITIES.into_iter().enumerate() {
+            if !answered.contains(&community) {
+                asked |= sock
+                    .send_to(&get_system(community, 0x5e00 + i as i32), to)
+                    .await
+                    .is_ok();
             }
-            let mut buf = [0u8; 4096];
-            let got = tokio::time::timeout(wait, async {
-                loop {
-                    let (n, from) = sock.recv_from(&mut buf).await.ok()?;
-                    if from.ip() == ip
-                        && parse_system(&buf[..n], community).is_some_and(|(r, _)| r == id)
-                    {
-                        return Some(());
-                    }
+        }
+        if !asked {
+            break;
+        }
+        let mut buf = [0u8; 4096];
+        let deadline = tokio::time::Instant::now() + wait;
+        while answered.len() < COMMUNITIES.len() {
+            let Ok(Ok((n, from))) =
+                tokio::time::timeout_at(deadline, sock.recv_from(&mut buf)).await
+            else {
+                break;
+            };
+            for (i, community) in COMMUNITIES.into_iter().enumerate() {
+                if from.ip() == ip
+                    && !answered.contains(&community)
+                    && parse_system(&buf[..n], community)
+                        .is_some_and(|(r, _)| r == 0x5e00 + i as i32)
+                {
+                    answered.push(community);
                 }
-            })
-            .await;
-            if matches!(got, Ok(Some(()))) {
-                answered.push(community);
-                break;
             }
+        }
+        if answered.len() == COMMUNITIES.len() {
+            break;
         }
     }
     answered
