@@ -335,7 +335,6 @@ async fn host(
     }
     for m in modules {
         if !r.assessed.contains(m)
-            && m.available()
             && !r
                 .not_assessed
                 .iter()
@@ -368,14 +367,6 @@ pub async fn run(req: ShieldRequest) -> ShieldReport {
                 req.label.clone(),
                 Some(*m),
                 "intrusive: needs --intrusive",
-            ));
-            return false;
-        }
-        if !m.available() {
-            not_assessed.push(missed(
-                req.label.clone(),
-                Some(*m),
-                "not available in this version",
             ));
             return false;
         }

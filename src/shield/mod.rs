@@ -75,20 +75,6 @@ impl Module {
     pub fn intrusive(self) -> bool {
         matches!(self, Module::Creds | Module::Owasp)
     }
-
-    /// Modules this version can run; the others are reported as not assessed.
-    pub fn available(self) -> bool {
-        matches!(
-            self,
-            Module::Tls
-                | Module::Ports
-                | Module::Headers
-                | Module::Cve
-                | Module::Dns
-                | Module::Owasp
-                | Module::Creds
-        )
-    }
 }
 
 /// The modules of a preset (quick: tls; standard: tls, ports, headers, dns, cve; deep: all).

@@ -403,24 +403,7 @@ fn standard_on_fifty() -> bool {
             }
             // Old appliances: OpenSSL TLS 1.0 and a bare web page, Telnet.
             3 | 4 => {
-                procs.push(spawn_in(
-                    &ns,
-                    "openssl",
-                    &[
-                        "s_server",
-                        "-accept",
-                        "443",
-                        "-cert",
-                        &weak_cert,
-                        "-key",
-                        &weak_key,
-                        "-tls1",
-                        "-cipher",
-                        "ALL:@SECLEVEL=0",
-                        "-www",
-                        "-quiet",
-                    ],
-                ));
+                procs.push(legacy_openssl(&ns, &weak_key, &weak_cert));
                 serve_plain(&ns, 80, answer(&BAD_HEADERS));
                 lab_services::serve_tcp(&ns, 23, b"login: ");
             }

@@ -62,24 +62,7 @@ fn every_check_is_proven_both_ways_on_real_servers() {
     // included), a 1024-bit RSA key signed with SHA-1 by itself, expiring tomorrow; Telnet,
     // Redis without a password, SNMP on "private", a web page with none of the headers.
     let (weak_key, weak_cert) = weak_certificate(d);
-    let _legacy_tls = spawn_in(
-        &ns(0),
-        "openssl",
-        &[
-            "s_server",
-            "-accept",
-            "443",
-            "-cert",
-            &weak_cert,
-            "-key",
-            &weak_key,
-            "-tls1",
-            "-cipher",
-            "ALL:@SECLEVEL=0",
-            "-www",
-            "-quiet",
-        ],
-    );
+    let _legacy_tls = legacy_openssl(&ns(0), &weak_key, &weak_cert);
     serve_tcp(&ns(0), 23, b"\xff\xfd\x18\xff\xfd\x20login: ");
     serve_plain(&ns(0), 80, answer(&BAD_HEADERS));
     let redis_args = |ip: Ipv4Addr, pass: Option<&str>| {
@@ -427,24 +410,7 @@ fn an_agent_with_shield_delivers_scored_findings_once_even_through_its_queue() {
     let Some(lab) = Lab::up(2) else { return };
     let dir = tempfile::tempdir().unwrap();
     let (key, cert) = weak_certificate(dir.path());
-    let _legacy = spawn_in(
-        &lab.hosts[0].ns,
-        "openssl",
-        &[
-            "s_server",
-            "-accept",
-            "443",
-            "-cert",
-            &cert,
-            "-key",
-            &key,
-            "-tls1",
-            "-cipher",
-            "ALL:@SECLEVEL=0",
-            "-www",
-            "-quiet",
-        ],
-    );
+    let _legacy = legacy_openssl(&lab.hosts[0].ns, &key, &cert);
     wait_listening(&lab, lab.hosts[0].ip, 443);
     let server_home = home();
     let server = NsServer::start(&lab, server_home.path());

@@ -175,6 +175,29 @@ pub fn have(program: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// An old appliance on `ns`:443: OpenSSL offering TLS 1.0 only, with every suite it still has
+/// (anonymous ones included), serving the certificate `cert` with `key`.
+pub fn legacy_openssl(ns: &str, key: &str, cert: &str) -> Proc {
+    spawn_in(
+        ns,
+        "openssl",
+        &[
+            "s_server",
+            "-accept",
+            "443",
+            "-cert",
+            cert,
+            "-key",
+            key,
+            "-tls1",
+            "-cipher",
+            "ALL:@SECLEVEL=0",
+            "-www",
+            "-quiet",
+        ],
+    )
+}
+
 /// A 1024-bit RSA key and a self-signed SHA-1 certificate for it, made by openssl.
 pub fn weak_certificate(dir: &Path) -> (String, String) {
     let (key, cert) = (dir.join("weak.key"), dir.join("weak.pem"));
