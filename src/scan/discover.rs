@@ -205,7 +205,7 @@ pub async fn discover(
     }
     let tcp_job = {
         let (rest, probe) = (rest.clone(), opts.probe.clone());
-        tokio::spawn(async move { tcp_ping(&rest, &probe).await })
+        tokio::spawn(async move { neighbours::collect_while(tcp_ping(&rest, &probe)).await })
     };
 
     for job in arp_jobs {
@@ -260,15 +260,19 @@ pub async fn discover(
         hosts = out.hosts.len(),
         "ICMP done"
     );
-    match tcp_job.await {
-        Ok(alive) => {
+    let resolved = match tcp_job.await {
+        Ok((alive, resolved)) => {
             for ip in alive {
                 out.hosts.entry(ip).or_default().via.insert(Evidence::Tcp);
             }
+            resolved
         }
-        Err(e) => out.failures.push(format!("TCP ping: {e}")),
-    }
-    add_neighbours(&mut out, &rest, neighbours::read());
+        Err(e) => {
+            out.failures.push(format!("TCP ping: {e}"));
+            neighbours::read()
+        }
+    };
+    add_neighbours(&mut out, &rest, resolved);
     // This machine answers its own probes; its MAC comes from the interface, not from ARP.
     for local in locals {
         if let Some(h) = out.hosts.get_mut(&IpAddr::V4(local.ip)) {

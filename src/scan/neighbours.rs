@@ -41,6 +41,35 @@ pub fn read() -> Vec<Neighbour> {
     parse(&std::fs::read_to_string("/proc/net/arp").unwrap_or_default())
 }
 
+/// How often [`collect_while`] reads the table.
+const SAMPLE_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Runs `work` while reading the table every quarter second, and returns its output with
+/// every resolved entry seen meanwhile (later reads win). One read at the end is not
+/// enough: the kernel's neighbour table is shared by every namespace and garbage-collected
+/// past `gc_thresh2` (512 entries by default), when resolved entries older than five
+/// seconds go first, so a /22 swept without privilege, or a busy machine, loses the hosts
+/// whose firewall dropped the probe before the sweep ends.
+pub async fn collect_while<T>(work: impl std::future::Future<Output = T>) -> (T, Vec<Neighbour>) {
+    let mut seen = std::collections::BTreeMap::new();
+    let remember = |seen: &mut std::collections::BTreeMap<Ipv4Addr, Neighbour>| {
+        for n in read() {
+            seen.insert(n.ip, n);
+        }
+    };
+    tokio::pin!(work);
+    let mut tick = tokio::time::interval(SAMPLE_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let out = loop {
+        tokio::select! {
+            out = &mut work => break out,
+            _ = tick.tick() => remember(&mut seen),
+        }
+    };
+    remember(&mut seen);
+    (out, seen.into_values().collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -389,6 +389,25 @@ fn an_unprivileged_scan_finds_hosts_by_tcp_and_says_what_it_skipped() {
     // A host that drops every probe: only the kernel's own ARP sees it.
     svc::drop_closed_ports(&lab.hosts[5].ns, &[]);
     let home = home();
+    // The kernel's neighbour table is shared by every namespace and garbage-collected when
+    // it grows (a big sweep, other labs running): entries may go before the sweep ends.
+    // Here they go for certain, over and over, from 1.5 s on.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let forgetter = {
+        let (ns, stop) = (lab.scanner_ns.clone(), stop.clone());
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            for _ in 0..600 {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                let _ = std::process::Command::new("ip")
+                    .args(["-n", &ns, "neigh", "flush", "all"])
+                    .status();
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        })
+    };
     let out = lab.bigr_unprivileged(&[
         "--home",
         home.path().to_str().unwrap(),
@@ -399,6 +418,8 @@ fn an_unprivileged_scan_finds_hosts_by_tcp_and_says_what_it_skipped() {
         "--no-save",
         "--json",
     ]);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    forgetter.join().unwrap();
     let report = report_of(&out);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("setcap cap_net_raw"), "{stderr}");
