@@ -153,6 +153,9 @@ checks! {
     "creds.telnet_default", "creds", Critical, "T1078.001", "Telnet accepts a default login",
         "Change the default password now, and replace Telnet with SSH.",
         "Varsayılan parolayı hemen değiştirin ve Telnet yerine SSH kullanın.";
+    "creds.ssh_default", "creds", Critical, "T1078.001", "SSH accepts a default password",
+        "Change the default password now, and allow SSH logins with keys only (PasswordAuthentication no).",
+        "Varsayılan parolayı hemen değiştirin ve SSH'de yalnızca anahtarla girişe izin verin (PasswordAuthentication no).";
     "creds.http_default", "creds", Critical, "T1078.001", "Web admin accepts a default login",
         "Change the default password of the administration page and limit who can reach it.",
         "Yönetim sayfasının varsayılan parolasını değiştirin ve erişebilecekleri sınırlayın.";

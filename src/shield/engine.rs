@@ -92,9 +92,12 @@ pub fn candidates(modules: &[Module]) -> Vec<u16> {
     for m in modules {
         match m {
             Module::Tls => ports.extend(tls::PORTS),
-            Module::Creds => {
-                ports.extend([21, 23].iter().chain(&tls::PORTS).chain(&headers::PORTS))
-            }
+            Module::Creds => ports.extend(
+                [21, 22, 23]
+                    .iter()
+                    .chain(&tls::PORTS)
+                    .chain(&headers::PORTS),
+            ),
             Module::Headers | Module::Owasp => {
                 ports.extend(tls::PORTS.iter().chain(&headers::PORTS))
             }

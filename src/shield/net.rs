@@ -23,6 +23,13 @@ pub struct Conn {
     _permit: OwnedSemaphorePermit,
 }
 
+impl Conn {
+    /// The stream and its place in the budget, for a client that takes the stream over.
+    pub fn into_parts(self) -> (TcpStream, OwnedSemaphorePermit) {
+        (self.stream, self._permit)
+    }
+}
+
 /// Why a probe did not get an answer: not assessed, never a finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unreached {

@@ -842,7 +842,7 @@ fn vsftpd(ns: &str, dir: &std::path::Path, anonymous: bool) -> Proc {
 
 #[test]
 fn default_credentials_are_proven_both_ways_and_only_with_intrusive() {
-    for tool in ["vsftpd", "snmpset"] {
+    for tool in ["vsftpd", "snmpset", "dropbear", "lighttpd"] {
         if !have(tool) && !std::path::Path::new(&format!("/usr/sbin/{tool}")).exists() {
             assert!(std::env::var("CI").is_err(), "CI must install {tool}");
             crate::support::skipped("shield creds lab", &format!("{tool} is not installed"));
@@ -873,8 +873,19 @@ fn default_credentials_are_proven_both_ways_and_only_with_intrusive() {
     serve_telnet_login(&ns(1), 23, "admin", "a-long-unguessable-lab-password");
     serve_basic_auth(&ns(0), 8080, "admin");
     serve_basic_auth(&ns(1), 8080, "another-long-lab-password");
+    let strong = "a-third-long-lab-password";
+    let _servers = [
+        dropbear_with_login(&ns(0), weak_dir.path(), "admin", "admin"),
+        dropbear_with_login(&ns(1), strong_dir.path(), "admin", strong),
+        lighttpd_digest(&ns(0), weak_dir.path(), 8081, "MD5", "admin"),
+        lighttpd_digest(&ns(0), weak_dir.path(), 8000, "SHA-256", "1234"),
+        lighttpd_digest(&ns(1), strong_dir.path(), 8081, "MD5", strong),
+        lighttpd_digest(&ns(1), strong_dir.path(), 8000, "SHA-256", strong),
+    ];
     for i in 0..2 {
-        wait_listening(&lab, ip(i), 21);
+        for port in [21, 22, 8000, 8081] {
+            wait_listening(&lab, ip(i), port);
+        }
     }
     std::thread::sleep(Duration::from_millis(300));
     let targets = [ip(0).to_string(), ip(1).to_string()];
@@ -890,10 +901,31 @@ fn default_credentials_are_proven_both_ways_and_only_with_intrusive() {
         ],
     );
     let f = found(&report);
+    // Basic on 8080, Digest with MD5 on 8081 and with SHA-256 on 8000.
+    let web: BTreeSet<(String, u64, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check_id"] == "creds.http_default")
+        .map(|f| {
+            (
+                f["target_ip"].as_str().unwrap().to_string(),
+                f["port"].as_u64().unwrap(),
+                f["evidence"]["scheme"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, u64, String)> =
+        [(8000, "digest"), (8080, "basic"), (8081, "digest")]
+            .into_iter()
+            .map(|(p, s)| (targets[0].clone(), p, s.to_string()))
+            .collect();
+    assert_eq!(web, expected, "{report}");
     for id in [
         "creds.ftp_anonymous",
         "creds.telnet_default",
         "creds.http_default",
+        "creds.ssh_default",
         "creds.snmp_write",
     ] {
         assert!(

@@ -368,3 +368,58 @@ pub fn serve_basic_auth(ns: &str, port: u16, password: &'static str) {
         }
     });
 }
+
+/// Dropbear (the SSH server of most Linux appliances) on port 22 of `ns`, with one extra
+/// account `user`/`password`. The account exists only for this process: it runs in its own
+/// mount namespace where copies of /etc/passwd and /etc/shadow, with the line added, are
+/// bound over the machine's.
+pub fn dropbear_with_login(ns: &str, dir: &Path, user: &str, password: &str) -> Proc {
+    let hash = Command::new("openssl")
+        .args(["passwd", "-6", "-salt", "bigrlab", password])
+        .output()
+        .expect("openssl passwd");
+    let hash = String::from_utf8_lossy(&hash.stdout).trim().to_string();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap()
+        + &format!("{user}:x:4242:4242::/tmp:/bin/sh\n");
+    let shadow = std::fs::read_to_string("/etc/shadow").unwrap_or_default()
+        + &format!("{user}:{hash}:19000:0:99999:7:::\n");
+    let passwd = write(dir, "passwd", &passwd);
+    let shadow = write(dir, "shadow", &shadow);
+    let key = dir.join("dropbear_ed25519");
+    let _ = std::fs::remove_file(&key);
+    let made = Command::new("dropbearkey")
+        .args(["-t", "ed25519", "-f"])
+        .arg(&key)
+        .output()
+        .expect("dropbearkey");
+    assert!(made.status.success(), "dropbearkey: {made:?}");
+    let script = format!(
+        "mount --bind {passwd} /etc/passwd && mount --bind {shadow} /etc/shadow && exec dropbear -F -E -p 22 -r {}",
+        key.display()
+    );
+    spawn_in(ns, "unshare", &["-m", "sh", "-c", &script])
+}
+
+/// lighttpd on `port` of `ns` guarding /admin/ with HTTP Digest (`algorithm` MD5 or
+/// SHA-256) for admin/`password`; / is open.
+pub fn lighttpd_digest(ns: &str, dir: &Path, port: u16, algorithm: &str, password: &str) -> Proc {
+    let root = dir.join(format!("www{port}"));
+    std::fs::create_dir_all(root.join("admin")).unwrap();
+    std::fs::write(root.join("index.html"), "<h1>device</h1>").unwrap();
+    std::fs::write(root.join("admin/index.html"), "<h1>settings</h1>").unwrap();
+    let users = write(dir, &format!("users{port}"), &format!("admin:{password}\n"));
+    let conf = write(
+        dir,
+        &format!("lighttpd{port}.conf"),
+        &format!(
+            "server.document-root = \"{}\"\nserver.port = {port}\n\
+             server.modules = (\"mod_auth\", \"mod_authn_file\")\n\
+             index-file.names = (\"index.html\")\n\
+             auth.backend = \"plain\"\nauth.backend.plain.userfile = \"{users}\"\n\
+             auth.require = (\"/admin/\" => (\"method\" => \"digest\", \"realm\" => \"lab\", \
+             \"algorithm\" => \"{algorithm}\", \"require\" => \"valid-user\"))\n",
+            root.display()
+        ),
+    );
+    spawn_in(ns, "lighttpd", &["-D", "-f", &conf])
+}
