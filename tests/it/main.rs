@@ -48,6 +48,7 @@ mod shield_api;
 mod shield_lab;
 /// Real weak and strong servers for the Shield lab and bench.
 pub mod shield_servers;
+mod shield_stores;
 /// Site configuration agents apply, and the audit log of admin actions.
 mod site_control;
 /// Store change tracking: new, missing, moved, ports, the lifecycle sweep.

@@ -2,12 +2,13 @@
 //! strongly, each check proven both ways: OpenSSL offering TLS 1.0 and anonymous suites with a
 //! 1024-bit SHA-1 self-signed certificate; GnuTLS offering 3DES and RC4 with an expired
 //! certificate sent without its issuer; rustls speaking TLS 1.3 only with a full, valid chain
-//! for the name asked; HTTP with and without the security headers; Redis with and without a
-//! password; snmpd on a default and on a private community; Telnet; a host with too many
-//! ports; a host with nothing open (not assessed, never a finding). Then the findings' life
+//! for the name asked; HTTP with and without the security headers; Redis, memcached,
+//! MongoDB and Elasticsearch (stand-ins) with and without authentication; snmpd on a default
+//! and on a private community; Telnet; a host with too many ports; a host with nothing open (not assessed, never a finding). Then the findings' life
 //! in the store: a service that goes away is resolved, and reopened when it returns.
 use crate::lab_services::{serve_tcp, snmp_agent};
 use crate::shield_servers::*;
+use crate::shield_stores::{elasticsearch_stand_in, memcached, mongo_stand_in};
 use crate::support::lab::Lab;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -44,7 +45,7 @@ fn run_shield(lab: &Lab, args: &[&str]) -> Value {
 
 #[test]
 fn every_check_is_proven_both_ways_on_real_servers() {
-    for tool in ["openssl", "gnutls-serv", "redis-server"] {
+    for tool in ["openssl", "gnutls-serv", "redis-server", "memcached"] {
         if !have(tool) {
             assert!(std::env::var("CI").is_err(), "CI must install {tool}");
             crate::support::skipped("shield lab", &format!("{tool} is not installed"));
@@ -88,6 +89,9 @@ fn every_check_is_proven_both_ways_on_real_servers() {
     let open_redis_args = redis_args(ip(0), None);
     let open_redis_refs: Vec<&str> = open_redis_args.iter().map(String::as_str).collect();
     let open_redis = spawn_in(&ns(0), "redis-server", &open_redis_refs);
+    let _open_memcached = memcached(&ns(0), ip(0), d, None);
+    mongo_stand_in(&ns(0), true);
+    elasticsearch_stand_in(&ns(0), true);
     let _snmp_default = snmp_agent(
         &lab.hosts[0],
         "private",
@@ -112,6 +116,9 @@ fn every_check_is_proven_both_ways_on_real_servers() {
     let auth_redis_args = redis_args(ip(1), Some("lab-redis-secret"));
     let auth_redis_refs: Vec<&str> = auth_redis_args.iter().map(String::as_str).collect();
     let _auth_redis = spawn_in(&ns(1), "redis-server", &auth_redis_refs);
+    let _auth_memcached = memcached(&ns(1), ip(1), d, Some("lab-memcached-secret"));
+    mongo_stand_in(&ns(1), false);
+    elasticsearch_stand_in(&ns(1), false);
     let _snmp_private = snmp_agent(
         &lab.hosts[1],
         "lab-n0t-default",
@@ -154,8 +161,14 @@ fn every_check_is_proven_both_ways_on_real_servers() {
     for (i, port) in [
         (0, 443),
         (0, 6379),
+        (0, 11211),
+        (0, 27017),
+        (0, 9200),
         (1, 443),
         (1, 6379),
+        (1, 11211),
+        (1, 27017),
+        (1, 9200),
         (2, 443),
         (3, 9200),
     ] {
@@ -190,6 +203,9 @@ fn every_check_is_proven_both_ways_on_real_servers() {
         "tls.cert.expiring",
         "ports.telnet",
         "ports.redis_noauth",
+        "ports.memcached_noauth",
+        "ports.mongodb_noauth",
+        "ports.elasticsearch_noauth",
         "ports.snmp_default_community",
         "headers.csp_missing",
         "headers.frame_options_missing",
@@ -235,7 +251,8 @@ fn every_check_is_proven_both_ways_on_real_servers() {
         "the modern host was checked for CVEs: {:?}",
         modules_of(1)
     );
-    // The modern server: the only finding is the (password-protected) database port.
+    // The modern server: the only finding is its database ports, every one locked
+    // (Redis and memcached with a password, MongoDB and Elasticsearch with authorization).
     assert_eq!(of(1), BTreeSet::from(["ports.database"]), "modern host");
     for id in [
         "tls.cipher.3des",
