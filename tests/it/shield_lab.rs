@@ -4,8 +4,9 @@
 //! certificate sent without its issuer; rustls speaking TLS 1.3 only with a full, valid chain
 //! for the name asked; HTTP with and without the security headers; Redis, memcached,
 //! MongoDB and Elasticsearch (stand-ins) with and without authentication; snmpd on a default
-//! and on a private community; Telnet; a host with too many ports; a host with nothing open (not assessed, never a finding). Then the findings' life
-//! in the store: a service that goes away is resolved, and reopened when it returns.
+//! and on a private community; Telnet; a host with too many ports; a host with nothing open
+//! (not assessed, never a finding); miniupnpd, a UPnP gateway. Then the findings' life in
+//! the store: a service that goes away is resolved, and reopened when it returns.
 use crate::lab_services::{serve_tcp, snmp_agent};
 use crate::shield_servers::*;
 use crate::shield_stores::{elasticsearch_stand_in, memcached, mongo_stand_in};
@@ -45,7 +46,13 @@ fn run_shield(lab: &Lab, args: &[&str]) -> Value {
 
 #[test]
 fn every_check_is_proven_both_ways_on_real_servers() {
-    for tool in ["openssl", "gnutls-serv", "redis-server", "memcached"] {
+    for tool in [
+        "openssl",
+        "gnutls-serv",
+        "redis-server",
+        "memcached",
+        "miniupnpd",
+    ] {
         if !have(tool) {
             assert!(std::env::var("CI").is_err(), "CI must install {tool}");
             crate::support::skipped("shield lab", &format!("{tool} is not installed"));
@@ -90,6 +97,7 @@ fn every_check_is_proven_both_ways_on_real_servers() {
     let open_redis_refs: Vec<&str> = open_redis_args.iter().map(String::as_str).collect();
     let open_redis = spawn_in(&ns(0), "redis-server", &open_redis_refs);
     let _open_memcached = memcached(&ns(0), ip(0), d, None);
+    let _igd = miniupnpd(&ns(0), d);
     mongo_stand_in(&ns(0), true);
     elasticsearch_stand_in(&ns(0), true);
     let _snmp_default = snmp_agent(
@@ -206,6 +214,7 @@ fn every_check_is_proven_both_ways_on_real_servers() {
         "ports.memcached_noauth",
         "ports.mongodb_noauth",
         "ports.elasticsearch_noauth",
+        "ports.upnp_igd",
         "ports.snmp_default_community",
         "headers.csp_missing",
         "headers.frame_options_missing",

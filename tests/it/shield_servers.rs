@@ -423,3 +423,29 @@ pub fn lighttpd_digest(ns: &str, dir: &Path, port: u16, algorithm: &str, passwor
     );
     spawn_in(ns, "lighttpd", &["-D", "-f", &conf])
 }
+
+/// miniupnpd, a real Internet Gateway Device, on `ns`'s eth0 (its LAN side); the WAN side is
+/// a veth pair made inside the namespace, so nothing leaves it.
+pub fn miniupnpd(ns: &str, dir: &Path) -> Proc {
+    for args in [
+        "link add wan0 type veth peer name wan0p",
+        "link set wan0 up",
+        "link set wan0p up",
+        "addr add 192.0.2.5/24 dev wan0",
+    ] {
+        let ok = Command::new("ip")
+            .args(["-n", ns])
+            .args(args.split(' '))
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "ip -n {ns} {args}");
+    }
+    let conf = write(
+        dir,
+        "miniupnpd.conf",
+        "ext_ifname=wan0\nlistening_ip=eth0\nport=5000\nenable_upnp=yes\nenable_natpmp=no\n\
+         secure_mode=yes\nuuid=3d3cec3a-8cf0-11e0-98ee-001a6bd2d07b\n\
+         deny 0-65535 0.0.0.0/0 0-65535\n",
+    );
+    spawn_in(ns, "miniupnpd", &["-d", "-f", &conf])
+}
