@@ -592,7 +592,7 @@ fn dns_checks_are_proven_both_ways_on_knot_and_dnsmasq() {
             return;
         }
     }
-    let Some(lab) = Lab::up(4) else { return };
+    let Some(lab) = Lab::up(5) else { return };
     let dir = tempfile::tempdir().unwrap();
     let ip = |i: usize| lab.hosts[i].ip;
     let good = zone(
@@ -610,6 +610,12 @@ fn dns_checks_are_proven_both_ways_on_knot_and_dnsmasq() {
         ip(2),
         "@ TXT \"v=spf1 a mx ?all\"\n_dmarc TXT \"v=DMARC1; p=none\"",
     );
+    let soft = zone(
+        "soft.lab",
+        ip(0),
+        ip(4),
+        "@ TXT \"v=spf1 mx ~all\"\n_dmarc TXT \"v=DMARC1; p=quarantine\"",
+    );
     let outside = zone("example.com", ip(0), ip(0), "");
     let bare = zone("bare.lab", ip(0), ip(3), "");
     let _knot = knot(
@@ -621,6 +627,7 @@ fn dns_checks_are_proven_both_ways_on_knot_and_dnsmasq() {
             ("weak.lab", weak, "    acl: anyone_may_transfer\n"),
             ("example.com", outside, ""),
             ("bare.lab", bare, ""),
+            ("soft.lab", soft, ""),
         ],
     );
     // An open resolver: dnsmasq recursing for anyone, through the lab's server.
@@ -643,10 +650,11 @@ fn dns_checks_are_proven_both_ways_on_knot_and_dnsmasq() {
     let mut hosts =
         std::fs::read_to_string(format!("/etc/netns/{}/hosts", lab.scanner_ns)).unwrap();
     hosts.push_str(&format!(
-        "{} good.lab\n{} weak.lab\n{} bare.lab\n",
+        "{} good.lab\n{} weak.lab\n{} bare.lab\n{} soft.lab\n",
         ip(1),
         ip(2),
-        ip(3)
+        ip(3),
+        ip(4)
     ));
     std::fs::write(format!("/etc/netns/{}/hosts", lab.scanner_ns), hosts).unwrap();
     // Knot signs good.lab in the background: wait (bounded) until its DNSKEY is served.
@@ -676,6 +684,7 @@ fn dns_checks_are_proven_both_ways_on_knot_and_dnsmasq() {
             "good.lab",
             "weak.lab",
             "bare.lab",
+            "soft.lab",
             &ip(0).to_string(),
             "--modules",
             "dns",
@@ -733,6 +742,12 @@ fn dns_checks_are_proven_both_ways_on_knot_and_dnsmasq() {
         "{f:?}"
     );
     assert!(!has(2, "dns.spf_missing") && !has(1, "dns.dmarc_missing"));
+    // ~all marks forged mail without refusing it: its own finding, not "permissive".
+    assert!(
+        has(4, "dns.spf_softfail") && !has(4, "dns.spf_permissive"),
+        "{f:?}"
+    );
+    assert!(!has(1, "dns.spf_softfail") && !has(2, "dns.spf_softfail"));
 }
 
 #[test]
