@@ -1,6 +1,7 @@
 //! bigr: network asset discovery and BİGR classification — scanner, site agent and control
 //! plane in one binary. `main.rs` only parses the command line and calls `commands`.
 pub mod agent;
+pub mod alerts;
 pub mod analysis;
 pub mod classify;
 pub mod cli;

@@ -95,6 +95,10 @@ pub fn start(
     tokio::spawn(rescore_after_upgrade(std::sync::Arc::downgrade(
         &state.clone().into_inner(),
     )));
+    crate::alerts::spawn_worker(
+        std::sync::Arc::downgrade(&state.clone().into_inner()),
+        |s: &state::AppState| &s.db,
+    );
     let openapi = routes::openapi();
     let mut server = HttpServer::new(move || routes::app(state.clone(), openapi.clone()))
         .on_connect(move |_, ext| {
@@ -153,6 +157,13 @@ async fn sweep_agents(state: std::sync::Weak<state::AppState>) {
                     Ok(n) if n > 0 => tracing::info!(commands = n, "unfinished commands ended"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!("command sweep failed: {e}"),
+                }
+                match crate::store::alerts::evaluate::run(&s.db, now).await {
+                    Ok(t) if t.opened + t.resolved > 0 => {
+                        tracing::info!(opened = t.opened, resolved = t.resolved, "alerts evaluated")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!("alert evaluation failed: {e}"),
                 }
                 match crate::store::scores::refresh_due(&s.db, now).await {
                     Ok(n) if n > 0 => {

@@ -1,8 +1,8 @@
 //! The one route table, used by `start` and by the OpenAPI document: `/api/*` (JSON, never the
 //! SPA), `/api/docs/` (Swagger UI, served from the binary), `/metrics`, and the dashboard.
 use super::api::{
-    agent_calls, agents, audit_log, auth, commands, health, ingest, insight, inventory, records,
-    registry, shield, site_settings, users,
+    agent_calls, agents, alerts, audit_log, auth, commands, health, ingest, insight, inventory,
+    records, registry, shield, site_settings, users,
 };
 use super::state::AppState;
 use super::{guard, metrics, spa};
@@ -29,7 +29,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "auth"), (name = "health"), (name = "inventory"), (name = "records"),
         (name = "registry"), (name = "analysis"), (name = "users"), (name = "agents"),
         (name = "agent channel", description = "Called by agents with `Authorization: Bearer bigr_…`"),
-        (name = "shield")
+        (name = "shield"), (name = "alerts")
     ),
     modifiers(&AgentTokenScheme)
 )]
@@ -113,6 +113,17 @@ fn api() -> utoipa_actix_web::scope::Scope<
         .service(shield::findings)
         .service(shield::posture)
         .service(shield::checks)
+        // Fixed paths before /alerts/{id}, which would take them.
+        .service(alerts::rule_list)
+        .service(alerts::rule_set)
+        .service(alerts::channel_list)
+        .service(alerts::channel_add)
+        .service(alerts::channel_remove)
+        .service(alerts::channel_test)
+        .service(alerts::delivery_list)
+        .service(alerts::alert_list)
+        .service(alerts::alert_get)
+        .service(alerts::alert_ack)
         .default_service(web::to(spa::serve))
 }
 

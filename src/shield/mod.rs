@@ -12,7 +12,7 @@ mod headers;
 pub mod http;
 pub mod net;
 mod owasp;
-mod ports;
+pub mod ports;
 pub mod score;
 pub mod target;
 pub mod tls;

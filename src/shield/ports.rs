@@ -33,6 +33,14 @@ const RISKY: &[(u16, &str, &str)] = &[
     (11211, "Memcached", "ports.database"),
 ];
 
+/// The service behind a risky port (Telnet, SMB, RDP, VNC, databases…), if it is one.
+pub fn risky_service(port: u16) -> Option<&'static str> {
+    RISKY
+        .iter()
+        .find(|(p, _, _)| *p == port)
+        .map(|(_, s, _)| *s)
+}
+
 /// Ports the module asks about when the open ports are not known.
 pub fn candidate_ports() -> Vec<u16> {
     RISKY.iter().map(|(p, _, _)| *p).collect()

@@ -1,7 +1,9 @@
 //! `db copy`: one inventory into another database (e.g. local SQLite into Neon), as a single
 //! transaction on the target. Rows the target already has — same natural key (site name,
 //! user name, report id, asset identity, …) — are kept as they are and their children are
-//! re-pointed, so a second run inserts nothing. Sessions are not copied: logins do not travel.
+//! re-pointed, so a second run inserts nothing. Sessions are not copied: logins do not travel;
+//! nor are alerts, their rules and channels (the target's own; channel secrets stay where
+//! they were given).
 use super::entity::*;
 use super::error::{StoreError, StoreResult};
 use sea_orm::{
@@ -142,6 +144,8 @@ pub async fn copy_inventory(
         copy_rows::<scan::Entity, _>(from, &txn, "scans", progress, |mut s| {
             s.site_id = remap(&m.sites, s.site_id)?;
             s.agent_id = s.agent_id.and_then(|a| remap(&m.agents, a));
+            // Copied history is not news: the target raises no alerts for it.
+            s.alerts_done = true;
             adopt(&mut m.scans, &existing, s.report_id, s.id).then_some(s)
         })
         .await?,

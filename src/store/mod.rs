@@ -1,6 +1,7 @@
 //! The store: SeaORM entities and every query. Functions take a connection (or transaction);
 //! nothing here knows about HTTP, agents or the terminal.
 pub mod agents;
+pub mod alerts;
 mod apply;
 pub mod audit;
 pub mod certificates;

@@ -220,6 +220,7 @@ async fn save_once(
         asset_count: Set(merged.len() as i32),
         change_count: Set(changes.len() as i32),
         saved_at: Set(chrono::Utc::now()),
+        alerts_done: Set(false),
     })
     .exec(&txn)
     .await?;

@@ -2,6 +2,7 @@
 //! OpenAPI document; routes are registered in `routes.rs`.
 pub mod agent_calls;
 pub mod agents;
+pub mod alerts;
 pub mod audit_log;
 pub mod auth;
 pub mod commands;

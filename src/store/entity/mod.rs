@@ -1,6 +1,10 @@
 //! SeaORM entities, one per table of `migration/`. The drift test checks they agree.
 pub mod agent;
 pub mod agent_command;
+pub mod alert;
+pub mod alert_channel;
+pub mod alert_outbox;
+pub mod alert_rule;
 pub mod asset;
 pub mod asset_change;
 pub mod audit_entry;

@@ -26,6 +26,8 @@ pub struct Model {
     pub asset_count: i32,
     pub change_count: i32,
     pub saved_at: DateTimeUtc,
+    /// Whether its changes were turned into alerts (claimed once, by one server).
+    pub alerts_done: bool,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,298 @@
+//! The outbox: one row per message and channel, written in the transaction that raised the
+//! alert, delivered at least once by whichever server claims it first. A claim is one UPDATE
+//! (on PostgreSQL over rows locked with `FOR UPDATE SKIP LOCKED`, so two servers never take
+//! the same row; on SQLite under its single write lock) and lasts `CLAIM_FOR`: a server that
+//! dies mid-send leaves the row to be claimed again. Every message carries an idempotency key
+//! that receivers see, so a repeat after such a crash can be recognised.
+use super::SEVERITIES;
+use crate::store::entity::{alert, alert_channel, alert_outbox};
+use crate::store::error::StoreResult;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::ExprTrait as _;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Set, Statement,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+/// How long a claim holds before another server may take the row.
+pub const CLAIM_FOR: Duration = Duration::seconds(60);
+/// Tries before a message is given up (failed), with the wait doubling from `FIRST_RETRY`.
+pub const MAX_ATTEMPTS: i32 = 8;
+const FIRST_RETRY: Duration = Duration::seconds(5);
+const LAST_RETRY: Duration = Duration::hours(1);
+
+fn rank(severity: &str) -> usize {
+    SEVERITIES.iter().position(|s| *s == severity).unwrap_or(0)
+}
+
+/// The message body every channel gets (each channel formats it its own way).
+pub fn payload(a: &alert::Model, event: &str, site: &str, key: &str) -> serde_json::Value {
+    json!({
+        "event": event,
+        "idempotency_key": key,
+        "alert": {
+            "id": a.id,
+            "kind": a.kind,
+            "severity": a.severity,
+            "status": a.status,
+            "title": a.title,
+            "site": site,
+            "condition": a.condition_key,
+            "detail": a.detail,
+            "occurrences": a.occurrences,
+            "opened_at": a.opened_at,
+            "resolved_at": a.resolved_at,
+        }
+    })
+}
+
+/// Queues `event` of alert `a` for every enabled channel of its site (or of every site)
+/// whose threshold it meets, to be sent from `send_at`. Returns the rows queued.
+pub async fn enqueue<C: ConnectionTrait>(
+    db: &C,
+    a: &alert::Model,
+    event: &str,
+    site: &str,
+    now: DateTime<Utc>,
+    send_at: DateTime<Utc>,
+) -> StoreResult<usize> {
+    let channels = alert_channel::Entity::find()
+        .filter(alert_channel::Column::Enabled.eq(true))
+        .filter(
+            alert_channel::Column::SiteId
+                .is_null()
+                .or(alert_channel::Column::SiteId.eq(a.site_id)),
+        )
+        .all(db)
+        .await?;
+    let mut queued = 0;
+    for ch in channels
+        .iter()
+        .filter(|c| rank(&a.severity) >= rank(&c.min_severity))
+    {
+        let key = format!("{}.{event}.{}.{}", a.id, a.occurrences, ch.id);
+        let row = alert_outbox::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            alert_id: Set(Some(a.id)),
+            channel_id: Set(ch.id),
+            event: Set(event.into()),
+            payload: Set(payload(a, event, site, &key)),
+            idempotency_key: Set(key),
+            status: Set("pending".into()),
+            attempts: Set(0),
+            next_attempt_at: Set(send_at),
+            claimed_until: Set(None),
+            claimed_by: Set(None),
+            last_error: Set(None),
+            created_at: Set(now),
+            sent_at: Set(None),
+        };
+        alert_outbox::Entity::insert(row)
+            .exec_without_returning(db)
+            .await?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// Withdraws `event` messages of an alert that no server has taken yet.
+pub async fn withdraw_pending<C: ConnectionTrait>(
+    db: &C,
+    alert_id: Uuid,
+    event: &str,
+) -> StoreResult<u64> {
+    Ok(alert_outbox::Entity::delete_many()
+        .filter(alert_outbox::Column::AlertId.eq(alert_id))
+        .filter(alert_outbox::Column::Event.eq(event))
+        .filter(alert_outbox::Column::Status.eq("pending"))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Queues a test message for one channel, due now.
+pub async fn enqueue_test<C: ConnectionTrait>(
+    db: &C,
+    channel: &alert_channel::Model,
+    site: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Uuid> {
+    let id = Uuid::now_v7();
+    let key = format!("test.{id}");
+    let probe = alert::Model {
+        id,
+        site_id: channel.site_id.unwrap_or_default(),
+        kind: "test".into(),
+        condition_key: "test".into(),
+        severity: "info".into(),
+        title: format!("bigr test message for channel {}", channel.name),
+        detail: json!({"note": "Sent by \"send test\"; nothing is wrong."}),
+        status: "open".into(),
+        occurrences: 1,
+        opened_at: now,
+        updated_at: now,
+        resolved_at: None,
+        acknowledged_by: None,
+        acknowledged_at: None,
+        ack_note: None,
+        live: None,
+    };
+    alert_outbox::Entity::insert(alert_outbox::ActiveModel {
+        id: Set(id),
+        alert_id: Set(None),
+        channel_id: Set(channel.id),
+        event: Set("test".into()),
+        payload: Set(payload(&probe, "test", site, &key)),
+        idempotency_key: Set(key),
+        status: Set("pending".into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        claimed_until: Set(None),
+        claimed_by: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(id)
+}
+
+/// Claims up to `limit` due messages for `worker`: pending ones whose time has come, and
+/// ones whose earlier claim ran out. Each claim counts as an attempt.
+pub async fn claim<C: ConnectionTrait>(
+    db: &C,
+    worker: &str,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> StoreResult<Vec<alert_outbox::Model>> {
+    let backend = db.get_database_backend();
+    let (p, lock) = match backend {
+        DatabaseBackend::Postgres => (["$1", "$2", "$3", "$4"], " FOR UPDATE SKIP LOCKED"),
+        _ => (["?1", "?2", "?3", "?4"], ""),
+    };
+    let sql = format!(
+        "UPDATE alert_outbox SET status = 'sending', attempts = attempts + 1, \
+         claimed_by = {by}, claimed_until = {until} \
+         WHERE id IN (SELECT id FROM alert_outbox \
+           WHERE (status = 'pending' AND next_attempt_at <= {now}) \
+              OR (status = 'sending' AND claimed_until < {now}) \
+           ORDER BY next_attempt_at LIMIT {limit}{lock}) \
+         RETURNING id",
+        by = p[0],
+        until = p[1],
+        now = p[2],
+        limit = p[3],
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                worker.into(),
+                (now + CLAIM_FOR).into(),
+                now.into(),
+                (limit as i64).into(),
+            ],
+        ))
+        .await?;
+    let ids: Vec<Uuid> = rows
+        .iter()
+        .filter_map(|r| r.try_get::<Uuid>("", "id").ok())
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(alert_outbox::Entity::find()
+        .filter(alert_outbox::Column::Id.is_in(ids))
+        .all(db)
+        .await?)
+}
+
+/// Claims one pending message (a channel test sent at once); false when taken already.
+pub async fn claim_one<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    worker: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<bool> {
+    let res = alert_outbox::Entity::update_many()
+        .col_expr(alert_outbox::Column::Status, Expr::value("sending"))
+        .col_expr(
+            alert_outbox::Column::Attempts,
+            Expr::col(alert_outbox::Column::Attempts).add(1),
+        )
+        .col_expr(alert_outbox::Column::ClaimedBy, Expr::value(worker))
+        .col_expr(
+            alert_outbox::Column::ClaimedUntil,
+            Expr::value(now + CLAIM_FOR),
+        )
+        .filter(alert_outbox::Column::Id.eq(id))
+        .filter(alert_outbox::Column::Status.eq("pending"))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Records how a claimed message went: sent, tried again later, or given up.
+pub async fn finish<C: ConnectionTrait>(
+    db: &C,
+    row: &alert_outbox::Model,
+    worker: &str,
+    outcome: Result<(), String>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let mut update = alert_outbox::Entity::update_many()
+        .filter(alert_outbox::Column::Id.eq(row.id))
+        .filter(alert_outbox::Column::ClaimedBy.eq(worker))
+        .filter(alert_outbox::Column::Status.eq("sending"))
+        .col_expr(
+            alert_outbox::Column::ClaimedUntil,
+            Expr::value(None::<DateTime<Utc>>),
+        );
+    update = match outcome {
+        Ok(()) => update
+            .col_expr(alert_outbox::Column::Status, Expr::value("sent"))
+            .col_expr(alert_outbox::Column::SentAt, Expr::value(now))
+            .col_expr(alert_outbox::Column::LastError, Expr::value(None::<String>)),
+        Err(e) => {
+            let error: String = e.chars().take(500).collect();
+            let status = if row.attempts >= MAX_ATTEMPTS {
+                "failed"
+            } else {
+                "pending"
+            };
+            update
+                .col_expr(alert_outbox::Column::Status, Expr::value(status))
+                .col_expr(alert_outbox::Column::LastError, Expr::value(error))
+                .col_expr(
+                    alert_outbox::Column::NextAttemptAt,
+                    Expr::value(now + retry_after(row.attempts)),
+                )
+        }
+    };
+    update.exec(db).await?;
+    Ok(())
+}
+
+/// The wait after the `attempts`-th failed try: 5 s, 10 s, 20 s, … at most an hour.
+pub fn retry_after(attempts: i32) -> Duration {
+    let doublings = attempts.clamp(1, 20) - 1;
+    (FIRST_RETRY * 2i32.pow(doublings as u32)).min(LAST_RETRY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_an_hour() {
+        assert_eq!(retry_after(1), Duration::seconds(5));
+        assert_eq!(retry_after(2), Duration::seconds(10));
+        assert_eq!(retry_after(4), Duration::seconds(40));
+        assert_eq!(retry_after(12), Duration::hours(1));
+        assert_eq!(retry_after(100), Duration::hours(1));
+    }
+}
