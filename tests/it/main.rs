@@ -8,6 +8,8 @@ mod agent_api;
 mod agent_cycle;
 /// Real agent processes against a real `bigr serve`: outages, lost answers, SIGKILL, disks.
 mod agent_e2e;
+mod alert_receiver;
+mod alerts_api;
 /// The classifier against the labelled corpus in tests/data.
 mod classify_corpus;
 /// The command line as users run it: store-backed commands and bad input.

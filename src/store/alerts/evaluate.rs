@@ -128,7 +128,8 @@ async fn one_scan<C: ConnectionTrait>(
         let Some(a) = assets.get(&c.asset_id) else {
             continue;
         };
-        let key = format!("asset:{}", a.id);
+        // Keys name the kind: one device may be new and missing at once.
+        let asset_key = |kind: AlertKind| format!("{}:asset:{}", kind.as_str(), a.id);
         match c.change_type.as_str() {
             ct::NEW_ASSET => {
                 if let Some(r) = on(AlertKind::NewDevice)
@@ -136,6 +137,7 @@ async fn one_scan<C: ConnectionTrait>(
                         .wants_new_device(a.vendor.as_deref(), a.mac.as_deref())
                 {
                     let title = format!("New device {}", asset_label(a));
+                    let key = asset_key(AlertKind::NewDevice);
                     t.count(
                         raise::open(db, condition(site_id, r, key, title, a), &site, now).await?,
                     );
@@ -144,12 +146,14 @@ async fn one_scan<C: ConnectionTrait>(
             ct::ASSET_MISSING => {
                 if let Some(r) = on(AlertKind::DeviceMissing) {
                     let title = format!("Device {} is missing", asset_label(a));
+                    let key = asset_key(AlertKind::DeviceMissing);
                     t.count(
                         raise::open(db, condition(site_id, r, key, title, a), &site, now).await?,
                     );
                 }
             }
             ct::ASSET_RETURNED => {
+                let key = asset_key(AlertKind::DeviceMissing);
                 t.resolved += usize::from(raise::resolve(db, site_id, &key, &site, now).await?);
             }
             ct::PORTS_OPENED => {
@@ -161,7 +165,8 @@ async fn one_scan<C: ConnectionTrait>(
                         continue;
                     };
                     let title = format!("{service} (port {port}) opened on {}", asset_label(a));
-                    let mut cond = condition(site_id, r, format!("{key}:port:{port}"), title, a);
+                    let key = format!("{}:{port}", asset_key(AlertKind::RiskyPort));
+                    let mut cond = condition(site_id, r, key, title, a);
                     cond.detail["port"] = json!(port);
                     cond.detail["service"] = json!(service);
                     t.count(raise::open(db, cond, &site, now).await?);
@@ -169,11 +174,8 @@ async fn one_scan<C: ConnectionTrait>(
             }
             ct::PORTS_CLOSED => {
                 for port in ports_of(c.old_value.as_deref()) {
-                    if raise::resolve(db, site_id, &format!("{key}:port:{port}"), &site, now)
-                        .await?
-                    {
-                        t.resolved += 1;
-                    }
+                    let key = format!("{}:{port}", asset_key(AlertKind::RiskyPort));
+                    t.resolved += usize::from(raise::resolve(db, site_id, &key, &site, now).await?);
                 }
             }
             _ => {}
@@ -185,14 +187,14 @@ async fn one_scan<C: ConnectionTrait>(
             let cond = Condition {
                 site_id,
                 kind: AlertKind::ScanPartial,
-                key: "scan:partial".into(),
+                key: "scan_partial".into(),
                 severity: r.severity.clone(),
                 title: format!("A scan of site {site} came back partial"),
                 detail: json!({"scan_id": scan_id}),
             };
             t.count(raise::open(db, cond, &site, now).await?);
         }
-    } else if raise::resolve(db, site_id, "scan:partial", &site, now).await? {
+    } else if raise::resolve(db, site_id, "scan_partial", &site, now).await? {
         t.resolved += 1;
     }
     Ok(t)
@@ -292,7 +294,7 @@ pub async fn states(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResult<
         .into_iter()
         .map(|a| Wanted {
             site_id: a.site_id,
-            key: format!("agent:{}", a.id),
+            key: format!("agent_down:{}", a.id),
             title: format!("Agent {} is {}", a.name, a.status),
             detail: json!({"agent_id": a.id, "agent": a.name, "state": a.status}),
             severity: None,
@@ -308,7 +310,7 @@ pub async fn states(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResult<
         .into_iter()
         .map(|i| Wanted {
             site_id: i.site_id,
-            key: format!("shield:{}", i.id),
+            key: format!("shield_finding:{}", i.id),
             title: match (i.target_ip.is_empty(), i.port) {
                 (true, _) => i.title.clone(),
                 (false, 0) => format!("{} on {}", i.title, i.target_ip),

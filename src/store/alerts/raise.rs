@@ -21,7 +21,8 @@ pub const FLAP_WINDOW: Duration = Duration::hours(1);
 pub struct Condition {
     pub site_id: Uuid,
     pub kind: AlertKind,
-    /// What it is about, unique per site while live (`asset:<id>`, `agent:<id>`, …).
+    /// What it is about, unique per site while live; it starts with the kind
+    /// (`device_missing:asset:<id>`, `agent_down:<id>`, …).
     pub key: String,
     pub severity: String,
     pub title: String,
