@@ -6,6 +6,11 @@ export const API_VERSION = "0.1.0"
 
 // --- component schemas ---------------------------------------------------------
 
+export interface Acknowledge {
+  /** Who is on it, what was done (at most 1000 characters). */
+  note?: string
+}
+
 export interface ActionItem {
   asset_id: string
   hostname?: string | null
@@ -56,6 +61,29 @@ export interface AgentView {
   state: AgentState
   subnets: string[]
   version?: string | null
+}
+
+/** What an alert is about. */
+export type AlertKind = "new_device" | "device_missing" | "risky_port" | "cert_expiring" | "agent_down" | "shield_finding" | "scan_partial"
+
+/** An alert as lists and pages show it. */
+export interface AlertView {
+  ack_note?: string | null
+  acknowledged_at?: string | null
+  acknowledged_by?: string | null
+  detail: unknown
+  id: string
+  kind: string
+  /** How many times the condition opened (a flapping device counts up, one alert). */
+  occurrences: number
+  opened_at: string
+  resolved_at?: string | null
+  severity: string
+  site: string
+  /** open, acknowledged or resolved. */
+  status: string
+  title: string
+  updated_at: string
 }
 
 export interface AnalyticsReport {
@@ -207,6 +235,27 @@ export interface ChangeView {
   site: string
 }
 
+/** A channel just made, with the HMAC key when the server generated it (shown this once). */
+export interface ChannelCreated {
+  channel: ChannelView
+  hmac_key?: string | null
+}
+
+export type ChannelKind = "webhook" | "slack" | "teams" | "syslog"
+
+/** A channel as it may be shown. */
+export interface ChannelView {
+  created_at: string
+  enabled: boolean
+  id: string
+  kind: ChannelKind
+  min_severity: string
+  name: string
+  site?: string | null
+  /** The host it sends to; never a URL's path or query. */
+  target: string
+}
+
 export interface CheckList {
   checks: CheckView[]
 }
@@ -332,6 +381,24 @@ export interface DatabaseHealth {
 export interface DayPoint {
   date: string
   value: number
+}
+
+/** One message's delivery, for the log. */
+export interface DeliveryView {
+  alert_id?: string | null
+  attempts: number
+  channel: string
+  channel_id: string
+  created_at: string
+  /** opened, reopened, resolved or test. */
+  event: string
+  id: string
+  idempotency_key: string
+  last_error?: string | null
+  next_attempt_at: string
+  sent_at?: string | null
+  /** pending, sending, sent or failed. */
+  status: string
 }
 
 /**
@@ -610,6 +677,22 @@ export interface MostChanged {
  */
 export type NameSource = "dns" | "smb" | "mdns" | "netbios" | "llmnr" | "snmp" | "dhcp" | "tls" | "upnp"
 
+/** A new channel, as an admin gives it. */
+export interface NewChannel {
+  /** Syslog: `udp://host:port` or `tcp://host:port`. */
+  address?: string | null
+  /** Webhook: the HMAC key (write-only); generated and shown once when left out. */
+  hmac_key?: string | null
+  kind: ChannelKind
+  /** Alerts below this severity are not sent here (default: low). */
+  min_severity?: string | null
+  name: string
+  /** Only this site's alerts; none: every site's. */
+  site?: string | null
+  /** Webhook, Slack, Teams: the URL to POST to (write-only). */
+  url?: string | null
+}
+
 /** `POST /api/agents/{id}/commands`. */
 export interface NewCommand {
   kind: CommandKind
@@ -677,6 +760,38 @@ export interface NotAssessed {
   reason: string
   /** `ip`, `ip:port` or a name. */
   target: string
+}
+
+/** One page of results with the total count of the filter. */
+export interface Page_AlertView {
+  items: ({
+    ack_note?: string | null
+    acknowledged_at?: string | null
+    acknowledged_by?: string | null
+    detail: unknown
+    id: string
+    kind: string
+    /** How many times the condition opened (a flapping device counts up, one alert). */
+    occurrences: number
+    opened_at: string
+    resolved_at?: string | null
+    severity: string
+    site: string
+    /** open, acknowledged or resolved. */
+    status: string
+    title: string
+    updated_at: string
+  })[]
+  /**
+   * Where lists that page by cursor offer one: pass it as `cursor` for the page after
+   * this one (absent on the last page). Unlike `page`, it costs the same however deep
+   * the walk goes.
+   */
+  next_cursor?: string | null
+  /** 1-based; 0 when the page was asked for by cursor. */
+  page: number
+  per_page: number
+  total: number
 }
 
 /** One page of results with the total count of the filter. */
@@ -824,6 +939,36 @@ export interface Page_CommandView {
     result?: CommandResult | null
     site: string
     state: CommandState
+  })[]
+  /**
+   * Where lists that page by cursor offer one: pass it as `cursor` for the page after
+   * this one (absent on the last page). Unlike `page`, it costs the same however deep
+   * the walk goes.
+   */
+  next_cursor?: string | null
+  /** 1-based; 0 when the page was asked for by cursor. */
+  page: number
+  per_page: number
+  total: number
+}
+
+/** One page of results with the total count of the filter. */
+export interface Page_DeliveryView {
+  items: ({
+    alert_id?: string | null
+    attempts: number
+    channel: string
+    channel_id: string
+    created_at: string
+    /** opened, reopened, resolved or test. */
+    event: string
+    id: string
+    idempotency_key: string
+    last_error?: string | null
+    next_attempt_at: string
+    sent_at?: string | null
+    /** pending, sending, sent or failed. */
+    status: string
   })[]
   /**
    * Where lists that page by cursor offer one: pass it as `cursor` for the page after
@@ -1018,6 +1163,37 @@ export interface RiskSummary {
   low_count: number
   max_risk: number
   medium_count: number
+}
+
+/** One rule as it applies. */
+export interface Rule {
+  enabled: boolean
+  kind: AlertKind
+  params: RuleParams
+  severity: string
+  /** The site the stored rule is for; None for every site (or the default). */
+  site?: string | null
+  /** False when nothing is stored and the default applies. */
+  stored: boolean
+}
+
+/** A change to one rule; fields left None keep their value. */
+export interface RuleChange {
+  enabled?: boolean | null
+  params?: RuleParams | null
+  severity?: string | null
+}
+
+/** Options of the kinds that have some; unknown fields are refused. */
+export interface RuleParams {
+  /** new_device: MAC addresses that are expected, never alerted. */
+  approved_macs?: string[]
+  /** new_device: vendors (case-insensitive substrings) that are expected, never alerted. */
+  approved_vendors?: string[]
+  /** cert_expiring: days before expiry (default 30). */
+  days?: number | null
+  /** new_device: only devices whose vendor is unknown. */
+  unknown_vendor_only?: boolean
 }
 
 export interface ScanDay {
@@ -1489,6 +1665,118 @@ export interface Operations {
     body: never
     response: Registered
   }
+  alert_list: {
+    method: "GET"
+    path: "/api/alerts"
+    pathParams: never
+    query: {
+      site?: string
+      /** open, acknowledged, resolved, or active (open and acknowledged). */
+      status?: string
+      kind?: string
+      severity?: string
+      page?: number
+      per_page?: number
+    }
+    body: never
+    response: Page_AlertView
+  }
+  channel_list: {
+    method: "GET"
+    path: "/api/alerts/channels"
+    pathParams: never
+    query: {
+      /** A site's rules or channels (with those for every site); none: those for every site. */
+      site?: string
+    }
+    body: never
+    response: ChannelView[]
+  }
+  channel_add: {
+    method: "POST"
+    path: "/api/alerts/channels"
+    pathParams: never
+    query: never
+    body: NewChannel
+    response: ChannelCreated
+  }
+  channel_remove: {
+    method: "DELETE"
+    path: "/api/alerts/channels/{id}"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: never
+    response: void
+  }
+  channel_test: {
+    method: "POST"
+    path: "/api/alerts/channels/{id}/test"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: never
+    response: DeliveryView
+  }
+  delivery_list: {
+    method: "GET"
+    path: "/api/alerts/deliveries"
+    pathParams: never
+    query: {
+      alert?: string
+      channel?: string
+      page?: number
+      per_page?: number
+    }
+    body: never
+    response: Page_DeliveryView
+  }
+  rule_list: {
+    method: "GET"
+    path: "/api/alerts/rules"
+    pathParams: never
+    query: {
+      /** A site's rules or channels (with those for every site); none: those for every site. */
+      site?: string
+    }
+    body: never
+    response: Rule[]
+  }
+  rule_set: {
+    method: "PUT"
+    path: "/api/alerts/rules/{kind}"
+    pathParams: {
+      kind: AlertKind
+    }
+    query: {
+      /** A site's rules or channels (with those for every site); none: those for every site. */
+      site?: string
+    }
+    body: RuleChange
+    response: Rule
+  }
+  alert_get: {
+    method: "GET"
+    path: "/api/alerts/{id}"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: never
+    response: AlertView
+  }
+  alert_ack: {
+    method: "POST"
+    path: "/api/alerts/{id}/ack"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: Acknowledge
+    response: AlertView
+  }
   analytics_report: {
     method: "GET"
     path: "/api/analytics"
@@ -1954,6 +2242,16 @@ export const OPERATIONS = {
   command_issue: { method: "POST", path: "/api/agents/{id}/commands" },
   agent_revoke: { method: "POST", path: "/api/agents/{id}/revoke" },
   agent_rotate: { method: "POST", path: "/api/agents/{id}/rotate" },
+  alert_list: { method: "GET", path: "/api/alerts" },
+  channel_list: { method: "GET", path: "/api/alerts/channels" },
+  channel_add: { method: "POST", path: "/api/alerts/channels" },
+  channel_remove: { method: "DELETE", path: "/api/alerts/channels/{id}" },
+  channel_test: { method: "POST", path: "/api/alerts/channels/{id}/test" },
+  delivery_list: { method: "GET", path: "/api/alerts/deliveries" },
+  rule_list: { method: "GET", path: "/api/alerts/rules" },
+  rule_set: { method: "PUT", path: "/api/alerts/rules/{kind}" },
+  alert_get: { method: "GET", path: "/api/alerts/{id}" },
+  alert_ack: { method: "POST", path: "/api/alerts/{id}/ack" },
   analytics_report: { method: "GET", path: "/api/analytics" },
   asset: { method: "GET", path: "/api/assets/{id}" },
   tag: { method: "PUT", path: "/api/assets/{id}/tag" },
