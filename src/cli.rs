@@ -48,6 +48,10 @@ pub enum Command {
     Certs(CertsCommand),
     /// Security posture checks (TLS, exposed services, web headers): scored findings, stored
     Shield(ShieldArgs),
+    /// Alerts: new, missing and flapping devices, risky ports, silent agents, Shield findings,
+    /// expiring certificates; their rules and channels (webhook, Slack, Teams, syslog)
+    #[command(subcommand)]
+    Alerts(crate::commands::alerts::AlertsCommand),
     /// Dashboard users
     #[command(subcommand)]
     User(UserCommand),

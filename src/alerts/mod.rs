@@ -4,4 +4,4 @@ pub mod format;
 pub mod transport;
 pub mod worker;
 
-pub use worker::{deliver_due, send_test, spawn_worker};
+pub use worker::{deliver_due, send_test, spawn_worker, worker_name};

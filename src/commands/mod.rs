@@ -19,6 +19,7 @@ macro_rules! out {
 
 mod agent;
 mod agent_command;
+pub mod alerts;
 mod audited;
 mod config_cmd;
 mod db;
@@ -84,6 +85,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Switches(cmd) => registry::switches(&open(&settings).await?, cmd).await,
         Command::Certs(cmd) => registry::certs(&open(&settings).await?, cmd).await,
         Command::User(cmd) => users::run(&open(&settings).await?, cmd).await,
+        Command::Alerts(cmd) => alerts::run(&open(&settings).await?, cmd).await,
         Command::Audit(args) => users::audit(&open(&settings).await?, args).await,
         Command::Serve(args) => serve::run(&settings, args).await,
         Command::Health(args) => serve::health(args).await,

@@ -57,6 +57,8 @@ fn help_lists_only_commands_that_exist() {
         "vulns",
         "analytics",
         "agent",
+        "shield",
+        "alerts",
     ] {
         assert!(
             help.contains(&format!("  {present} ")),

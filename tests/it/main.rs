@@ -10,10 +10,11 @@ mod agent_cycle;
 mod agent_e2e;
 mod alert_receiver;
 mod alerts_api;
+mod alerts_cli;
 /// The classifier against the labelled corpus in tests/data.
 mod classify_corpus;
 /// The command line as users run it: store-backed commands and bad input.
-mod cli;
+pub mod cli;
 /// CLI commands over a stored inventory: tags, history, changes, certificates, switches.
 mod cli_data;
 /// A new user's first hour: demo site, topology at once, clear agent errors, CLI language.
