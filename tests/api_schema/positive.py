@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import os
 import sys
+import time
 import uuid
 from urllib.parse import quote
 
@@ -182,6 +183,25 @@ def main():
         w.call("DELETE", "/api/agents/{id}", 204, params=agent, **admin)
         w.call("DELETE", "/api/agents/{id}", 404, params=agent, **admin)
     w.call("GET", "/api/agents", 200, **admin)
+
+    # Alerts: rules changed, a channel added, tested (loopback's discard port) and removed;
+    # the alerts the reports above raised (the worker looks every 2 s), read and acknowledged.
+    w.call("PUT", "/api/alerts/rules/{kind}", 200, params={"kind": "cert_expiring"},
+           body={"params": {"days": 14}}, **admin)
+    w.call("PUT", "/api/alerts/rules/{kind}", 200, params={"kind": "new_device"}, query="site=istanbul",
+           body={"enabled": True, "severity": "high"}, **admin)
+    ch = w.call("POST", "/api/alerts/channels", 201,
+                body={"kind": "syslog", "name": "st", "address": "udp://127.0.0.1:9"}, **admin)
+    if ch:
+        c = {"id": ch["channel"]["id"]}
+        w.call("POST", "/api/alerts/channels/{id}/test", 200, params=c, **admin)
+        w.call("GET", "/api/alerts/deliveries", 200, query="channel=" + ch["channel"]["id"], **admin)
+        w.call("DELETE", "/api/alerts/channels/{id}", 204, params=c, **admin)
+    time.sleep(3)
+    alerts = w.call("GET", "/api/alerts", 200, query="status=active", **viewer) or {"items": []}
+    for a in alerts["items"][:3]:
+        w.call("GET", "/api/alerts/{id}", 200, params={"id": a["id"]}, **viewer)
+        w.call("POST", "/api/alerts/{id}/ack", 200, params={"id": a["id"]}, body={"note": "st"}, **admin)
 
     if not w.bad:
         print(f"positive: {w.count} answers, every one as expected")
