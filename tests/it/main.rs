@@ -11,6 +11,7 @@ mod agent_e2e;
 mod alert_receiver;
 mod alerts_api;
 mod alerts_cli;
+mod alerts_store;
 /// The classifier against the labelled corpus in tests/data.
 mod classify_corpus;
 /// The command line as users run it: store-backed commands and bad input.

@@ -1,0 +1,114 @@
+//! Alerts from states rather than scans, on SQLite and PostgreSQL: an agent gone silent, a
+//! critical Shield finding and an expiring certificate each open one alert, a second pass
+//! opens nothing more, and each clears when its state does. Rules switch kinds off.
+use super::support::{host, on_each_backend, report};
+use bigr::model::shield::ShieldReport;
+use bigr::store::alerts::rules::{self, RuleChange, RuleParams};
+use bigr::store::alerts::views::{self, AlertFilter};
+use bigr::store::alerts::{AlertKind, evaluate};
+use bigr::store::{PageRequest, SaveOptions, agents, save_scan};
+use chrono::{Duration, Utc};
+use serde_json::json;
+
+async fn live(db: &sea_orm::DatabaseConnection, kind: AlertKind) -> Vec<views::AlertView> {
+    let f = AlertFilter {
+        status: Some("active".into()),
+        kind: Some(kind.as_str().into()),
+        ..Default::default()
+    };
+    views::list(db, &f, PageRequest::default())
+        .await
+        .unwrap()
+        .items
+}
+
+fn shield(ip: &str, findings: serde_json::Value) -> ShieldReport {
+    let at = Utc::now() - Duration::minutes(1);
+    serde_json::from_value(json!({
+        "id": uuid::Uuid::now_v7(), "target": ip, "preset": "standard", "modules": ["ports"],
+        "started_at": at, "completed_at": at + Duration::seconds(5), "findings": findings,
+        "hosts": [{"ip": ip, "modules": ["ports"]}],
+    }))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn agents_findings_and_certificates_open_and_clear_alerts() {
+    on_each_backend(async |t| {
+        let db = &t.db;
+        let now = Utc::now();
+        // A certificate on a device that expires in five days.
+        let mut r = report(now - Duration::minutes(2), &["10.4.0.0/24"], "443", vec![host("10.4.0.9", None, &[443])]);
+        r.certificates.push(bigr::model::CertificateObservation {
+            ip: "10.4.0.9".parse().unwrap(),
+            port: 443,
+            subject_cn: Some("nas.lan".into()),
+            sans: vec![],
+            issuer: None,
+            serial: None,
+            not_before: None,
+            not_after: Some(now + Duration::days(5)),
+            key_type: None,
+            key_bits: None,
+            signature_algorithm: None,
+            fingerprint_sha256: "ab".repeat(32),
+            self_signed: true,
+        });
+        save_scan(db, &r, "izmir", &SaveOptions::default()).await.unwrap();
+        // An agent of the site that stops calling.
+        let new = agents::NewAgent {
+            name: "edge".into(),
+            site: "ankara".into(),
+            version: None,
+            subnets: vec![],
+        };
+        let reg = agents::register(db, &new, agents::Authority::Open).await.unwrap();
+        let hb = agents::Heartbeat {
+            activity: "idle".into(),
+            heartbeat_seconds: 60,
+            ..Default::default()
+        };
+        agents::heartbeat(db, reg.agent_id, &hb, now).await.unwrap();
+        agents::sweep(db, now + Duration::hours(30)).await.unwrap();
+        // A critical Shield finding.
+        let telnet = json!([{"check_id": "creds.telnet_default", "module": "ports", "severity": "critical",
+            "title": "Telnet accepts a default login", "target_ip": "10.4.0.9", "port": 23}]);
+        bigr::store::shield::save(db, &shield("10.4.0.9", telnet), "izmir", None).await.unwrap();
+
+        let first = evaluate::states(db, now).await.unwrap();
+        assert_eq!(first.opened, 3, "{first:?}");
+        let again = evaluate::states(db, now).await.unwrap();
+        assert_eq!((again.opened, again.resolved), (0, 0), "a second pass changes nothing");
+        let agent_alerts = live(db, AlertKind::AgentDown).await;
+        assert_eq!(agent_alerts.len(), 1);
+        assert_eq!(agent_alerts[0].title, "Agent edge is offline");
+        assert_eq!(agent_alerts[0].site, "ankara");
+        let finding = live(db, AlertKind::ShieldFinding).await;
+        assert_eq!(finding[0].severity, "critical", "a finding keeps its severity");
+        assert!(finding[0].title.contains("10.4.0.9:23"), "{}", finding[0].title);
+        assert!(live(db, AlertKind::CertExpiring).await[0].title.contains("expires in"));
+
+        // The agent calls again; the finding is gone from a later scan of that host; the
+        // site only wants certificates expiring within a day.
+        agents::heartbeat(db, reg.agent_id, &hb, now).await.unwrap();
+        bigr::store::shield::save(db, &shield("10.4.0.9", json!([])), "izmir", None).await.unwrap();
+        let change = RuleChange {
+            params: Some(RuleParams { days: Some(1), ..Default::default() }),
+            ..Default::default()
+        };
+        rules::set(db, Some("izmir"), AlertKind::CertExpiring, change).await.unwrap();
+        let cleared = evaluate::states(db, now).await.unwrap();
+        assert_eq!((cleared.opened, cleared.resolved), (0, 3), "{cleared:?}");
+        for kind in [AlertKind::AgentDown, AlertKind::ShieldFinding, AlertKind::CertExpiring] {
+            assert!(live(db, kind).await.is_empty(), "{kind:?} cleared");
+        }
+
+        // A kind switched off opens nothing.
+        agents::sweep(db, now + Duration::hours(60)).await.unwrap();
+        let off = RuleChange { enabled: Some(false), ..Default::default() };
+        rules::set(db, None, AlertKind::AgentDown, off).await.unwrap();
+        let quiet = evaluate::states(db, now).await.unwrap();
+        assert_eq!(quiet.opened, 0, "{quiet:?}");
+    })
+    .await;
+}
