@@ -112,3 +112,71 @@ async fn agents_findings_and_certificates_open_and_clear_alerts() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_second_mac_on_an_address_and_a_mac_hopping_addresses_alert() {
+    on_each_backend(async |t| {
+        let db = &t.db;
+        let now = Utc::now();
+        let net = ["10.4.1.0/24"];
+        let scan = |minutes_ago: i64, hosts: Vec<bigr::model::AssetObservation>| {
+            report(now - Duration::minutes(minutes_ago), &net, "80", hosts)
+        };
+        // Vendor-assigned MACs: randomised ones rotate by design and are not conflicts.
+        let a = "00:11:32:00:00:0a";
+        let b = "00:1b:21:00:00:0b";
+        let c = "3c:22:fb:00:00:0c";
+        for r in [
+            scan(
+                50,
+                vec![
+                    host("10.4.1.5", Some(a), &[80]),
+                    host("10.4.1.20", Some(c), &[]),
+                    host("10.4.1.30", Some("02:00:00:00:00:01"), &[]),
+                ],
+            ),
+            // .5 answers with another MAC; C hops .20 → .21 → .22 within the hour.
+            scan(
+                40,
+                vec![
+                    host("10.4.1.5", Some(b), &[80]),
+                    host("10.4.1.21", Some(c), &[]),
+                    host("10.4.1.30", Some("02:00:00:00:00:02"), &[]),
+                ],
+            ),
+            scan(
+                30,
+                vec![
+                    host("10.4.1.5", Some(b), &[80]),
+                    host("10.4.1.22", Some(c), &[]),
+                ],
+            ),
+        ] {
+            save_scan(db, &r, "izmir", &SaveOptions::default())
+                .await
+                .unwrap();
+        }
+        evaluate::scans(db, now).await.unwrap();
+        let conflicts = live(db, AlertKind::AddressConflict).await;
+        let titles: Vec<&str> = conflicts.iter().map(|c| c.title.as_str()).collect();
+        assert!(
+            titles
+                .iter()
+                .any(|t| t.contains("10.4.1.5") && t.contains(b)),
+            "{titles:?}"
+        );
+        assert!(
+            titles
+                .iter()
+                .any(|t| t.contains(c) && t.contains("10.4.1.22")),
+            "{titles:?}"
+        );
+        // A phone rotating its randomised MAC is not a conflict.
+        assert!(
+            !titles.iter().any(|t| t.contains("10.4.1.30")),
+            "{titles:?}"
+        );
+        assert_eq!(conflicts.len(), 2, "{titles:?}");
+    })
+    .await;
+}

@@ -130,6 +130,24 @@ async fn one_scan<C: ConnectionTrait>(
         };
         // Keys name the kind: one device may be new and missing at once.
         let asset_key = |kind: AlertKind| format!("{}:asset:{}", kind.as_str(), a.id);
+        // An address taken by a device while another device (a stable MAC) held it within
+        // the hour: the same change is also news of its own kind, below.
+        if matches!(c.change_type.as_str(), ct::NEW_ASSET | ct::IP_CHANGED)
+            && let Some(r) = on(AlertKind::AddressConflict)
+            && let Some(other) = other_claimant(db, a, c.detected_at).await?
+        {
+            let title = format!(
+                "{} claimed by MAC {} while MAC {} held it",
+                a.ip,
+                a.mac.as_deref().unwrap_or("?"),
+                other.mac.as_deref().unwrap_or("?")
+            );
+            let key = format!("{}:ip:{}", AlertKind::AddressConflict.as_str(), a.ip);
+            let mut cond = condition(site_id, r, key, title, a);
+            cond.detail["previous_mac"] = json!(other.mac);
+            cond.detail["previous_asset_id"] = json!(other.id);
+            t.count(raise::open(db, cond, &site, now).await?);
+        }
         match c.change_type.as_str() {
             ct::NEW_ASSET => {
                 if let Some(r) = on(AlertKind::NewDevice)
@@ -155,6 +173,48 @@ async fn one_scan<C: ConnectionTrait>(
             ct::ASSET_RETURNED => {
                 let key = asset_key(AlertKind::DeviceMissing);
                 t.resolved += usize::from(raise::resolve(db, site_id, &key, &site, now).await?);
+            }
+            ct::FIELD_CHANGED if c.field_name.as_deref() == Some("mac") => {
+                // A first MAC learned is news of nothing; a different one on the same
+                // address is.
+                let (Some(old), Some(new)) = (c.old_value.as_deref(), c.new_value.as_deref())
+                else {
+                    continue;
+                };
+                // Randomised (locally administered) MACs rotate by design: not a conflict.
+                let stable = |m: &str| {
+                    m.parse::<crate::model::MacAddr>()
+                        .is_ok_and(|m| m.is_stable_identity())
+                };
+                if !stable(old) && !stable(new) {
+                    continue;
+                }
+                if let Some(r) = on(AlertKind::AddressConflict) {
+                    let title = format!("{} now answers with MAC {new} (was {old})", a.ip);
+                    let key = format!("{}:ip:{}", AlertKind::AddressConflict.as_str(), a.ip);
+                    let mut cond = condition(site_id, r, key, title, a);
+                    cond.detail["previous_mac"] = json!(old);
+                    t.count(raise::open(db, cond, &site, now).await?);
+                }
+            }
+            ct::IP_CHANGED => {
+                let Some(r) = on(AlertKind::AddressConflict) else {
+                    continue;
+                };
+                let earlier =
+                    moves_since(db, a.id, scan_id, c.detected_at - MAC_MOVES_WITHIN).await?;
+                if earlier > 0 {
+                    let title = format!(
+                        "MAC {} moved to {} after {} other move(s) within an hour",
+                        a.mac.as_deref().unwrap_or("?"),
+                        a.ip,
+                        earlier
+                    );
+                    let key = asset_key(AlertKind::AddressConflict);
+                    let mut cond = condition(site_id, r, key, title, a);
+                    cond.detail["previous_ip"] = json!(c.old_value);
+                    t.count(raise::open(db, cond, &site, now).await?);
+                }
             }
             ct::PORTS_OPENED => {
                 let Some(r) = on(AlertKind::RiskyPort) else {
@@ -198,6 +258,56 @@ async fn one_scan<C: ConnectionTrait>(
         t.resolved += 1;
     }
     Ok(t)
+}
+
+/// DHCP keeps a device on its address for hours; moves closer together than this look like
+/// one MAC answering for several addresses.
+const MAC_MOVES_WITHIN: chrono::Duration = chrono::Duration::hours(1);
+
+/// Another device of the site on `a`'s address, with a different stable MAC, seen within
+/// `MAC_MOVES_WITHIN` before `at` and not missing.
+async fn other_claimant<C: ConnectionTrait>(
+    db: &C,
+    a: &asset::Model,
+    at: DateTime<Utc>,
+) -> StoreResult<Option<asset::Model>> {
+    let Some(mac) = a.mac.as_deref() else {
+        return Ok(None);
+    };
+    let others = asset::Entity::find()
+        .filter(asset::Column::SiteId.eq(a.site_id))
+        .filter(asset::Column::Ip.eq(a.ip.as_str()))
+        .filter(asset::Column::Id.ne(a.id))
+        .filter(asset::Column::Missing.eq(false))
+        .filter(asset::Column::LastSeen.gte(at - MAC_MOVES_WITHIN))
+        .all(db)
+        .await?;
+    let stable = |m: &str| {
+        m.parse::<crate::model::MacAddr>()
+            .is_ok_and(|m| m.is_stable_identity())
+    };
+    Ok(others.into_iter().find(|o| {
+        o.mac
+            .as_deref()
+            .is_some_and(|m| m != mac && stable(m) && stable(mac))
+    }))
+}
+
+/// Address moves of an asset recorded since `since`, other than in `scan_id`.
+async fn moves_since<C: ConnectionTrait>(
+    db: &C,
+    asset_id: Uuid,
+    scan_id: Uuid,
+    since: DateTime<Utc>,
+) -> StoreResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(asset_change::Entity::find()
+        .filter(asset_change::Column::AssetId.eq(asset_id))
+        .filter(asset_change::Column::ChangeType.eq(ct::IP_CHANGED))
+        .filter(asset_change::Column::ScanId.ne(scan_id))
+        .filter(asset_change::Column::DetectedAt.gte(since))
+        .count(db)
+        .await?)
 }
 
 impl Tally {

@@ -43,10 +43,13 @@ pub enum AlertKind {
     ShieldFinding,
     /// A scan that came back partial or failed (resolved by the next complete scan).
     ScanPartial,
+    /// An address claimed by a second MAC, or a MAC moving between addresses faster than
+    /// DHCP would move it: possible spoofing (open until acknowledged).
+    AddressConflict,
 }
 
 impl AlertKind {
-    pub const ALL: [AlertKind; 7] = [
+    pub const ALL: [AlertKind; 8] = [
         AlertKind::NewDevice,
         AlertKind::DeviceMissing,
         AlertKind::RiskyPort,
@@ -54,6 +57,7 @@ impl AlertKind {
         AlertKind::AgentDown,
         AlertKind::ShieldFinding,
         AlertKind::ScanPartial,
+        AlertKind::AddressConflict,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -65,6 +69,7 @@ impl AlertKind {
             AlertKind::AgentDown => "agent_down",
             AlertKind::ShieldFinding => "shield_finding",
             AlertKind::ScanPartial => "scan_partial",
+            AlertKind::AddressConflict => "address_conflict",
         }
     }
 
@@ -77,7 +82,10 @@ impl AlertKind {
         match self {
             AlertKind::NewDevice | AlertKind::ScanPartial => "medium",
             AlertKind::DeviceMissing | AlertKind::CertExpiring => "medium",
-            AlertKind::RiskyPort | AlertKind::AgentDown | AlertKind::ShieldFinding => "high",
+            AlertKind::RiskyPort
+            | AlertKind::AgentDown
+            | AlertKind::ShieldFinding
+            | AlertKind::AddressConflict => "high",
         }
     }
 }
