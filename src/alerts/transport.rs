@@ -1,5 +1,5 @@
-//! Getting one message to one channel: HTTPS POSTs (webhook, Slack, Teams) and syslog over
-//! UDP or TCP. Every send is bounded in time; an error names the channel's host, never its
+//! Getting one message to one channel: HTTPS POSTs (webhook, Slack, Teams), e-mail, and
+//! syslog over UDP or TCP. Every send is bounded in time; an error names the channel's host, never its
 //! URL (whose path is the credential).
 use super::format;
 use crate::store::alerts::channels::{ChannelKind, Destination, syslog_target};
@@ -118,6 +118,13 @@ pub fn send(
             };
             let body = serde_json::to_vec(&body).map_err(|e| e.to_string())?;
             post(channel, url()?, body, &[])
+        }
+        ChannelKind::Smtp => {
+            let smtp = dest
+                .smtp
+                .as_ref()
+                .ok_or("the channel has no SMTP settings")?;
+            super::mail::send(smtp, payload, SEND_TIMEOUT)
         }
         ChannelKind::Syslog => {
             let address = dest.syslog.as_deref().ok_or("the channel has no address")?;

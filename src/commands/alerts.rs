@@ -2,7 +2,7 @@
 //! and channels. `deliver` runs one evaluation and delivery pass, for installs without a
 //! running server (from cron); `bigr serve` does the same every few seconds by itself.
 use super::output::{self, opt_time};
-use crate::store::alerts::channels::{self, ChannelKind, NewChannel};
+use crate::store::alerts::channels::{self, ChannelKind, MailSecurity, NewChannel, SmtpSettings};
 use crate::store::alerts::rules::{self, RuleChange, RuleParams};
 use crate::store::alerts::views::{self, AlertFilter};
 use crate::store::alerts::{AlertKind, evaluate};
@@ -55,7 +55,8 @@ pub struct ListArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ChannelCommand {
-    /// Add a channel: webhook|slack|teams with --url, syslog with --address
+    /// Add a channel: webhook|slack|teams with --url, syslog with --address, smtp with
+    /// --smtp-host, --from and --to
     Add {
         kind: ChannelKind,
         /// Where to POST (webhook, Slack, Teams); stored, never shown again
@@ -75,6 +76,8 @@ pub enum ChannelCommand {
         /// Alerts below this severity are not sent here
         #[arg(long, default_value = "low")]
         min_severity: String,
+        #[command(flatten)]
+        mail: Box<MailArgs>,
     },
     /// List channels (without their URLs or keys)
     List {
@@ -85,6 +88,75 @@ pub enum ChannelCommand {
     },
     /// Remove a channel
     Remove { id: Uuid },
+}
+
+/// The e-mail channel's settings (`channel add smtp`).
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    /// SMTP relay host
+    #[arg(long)]
+    pub smtp_host: Option<String>,
+    #[arg(long)]
+    pub smtp_port: Option<u16>,
+    #[arg(long, value_enum, default_value = "starttls")]
+    pub security: MailSecurityArg,
+    #[arg(long)]
+    pub smtp_user: Option<String>,
+    /// A file holding the SMTP password (stored, never shown again)
+    #[arg(long)]
+    pub smtp_password_file: Option<std::path::PathBuf>,
+    #[arg(long)]
+    pub from: Option<String>,
+    /// A recipient (repeat for more)
+    #[arg(long)]
+    pub to: Vec<String>,
+    /// Language of the messages
+    #[arg(long, value_parser = ["tr", "en"], default_value = "tr")]
+    pub mail_lang: String,
+    /// A CA certificate (PEM) the relay's certificate chains to
+    #[arg(long)]
+    pub smtp_ca_file: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum MailSecurityArg {
+    Starttls,
+    Tls,
+    None,
+}
+
+fn read_secret(path: &std::path::Path) -> anyhow::Result<String> {
+    Ok(std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?
+        .trim_end_matches(['\r', '\n'])
+        .to_string())
+}
+
+impl MailArgs {
+    fn settings(self) -> anyhow::Result<Option<SmtpSettings>> {
+        let Some(host) = self.smtp_host else {
+            return Ok(None);
+        };
+        Ok(Some(SmtpSettings {
+            host,
+            port: self.smtp_port,
+            security: match self.security {
+                MailSecurityArg::Starttls => MailSecurity::Starttls,
+                MailSecurityArg::Tls => MailSecurity::Tls,
+                MailSecurityArg::None => MailSecurity::None,
+            },
+            username: self.smtp_user,
+            password: self
+                .smtp_password_file
+                .as_deref()
+                .map(read_secret)
+                .transpose()?,
+            from: self.from.unwrap_or_default(),
+            to: self.to,
+            lang: Some(self.mail_lang),
+            ca_pem: self.smtp_ca_file.as_deref().map(read_secret).transpose()?,
+        }))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -268,6 +340,7 @@ async fn channel(db: &DatabaseConnection, c: ChannelCommand) -> anyhow::Result<(
             name,
             site,
             min_severity,
+            mail,
         } => {
             let hmac_key = match hmac_key_file {
                 Some(path) => Some(
@@ -287,6 +360,7 @@ async fn channel(db: &DatabaseConnection, c: ChannelCommand) -> anyhow::Result<(
                     url,
                     hmac_key,
                     address,
+                    smtp: mail.settings()?,
                     min_severity: Some(min_severity),
                 },
             )

@@ -185,3 +185,148 @@ fn channels_from_the_command_line_reach_a_webhook_and_syslog() {
         text(&bad)
     );
 }
+
+#[test]
+fn e_mail_arrives_in_turkish_over_starttls_with_a_login() {
+    // Debian's own Python, where python3-aiosmtpd installs (not a pyenv on the PATH).
+    const PYTHON: &str = "/usr/bin/python3";
+    if std::process::Command::new(PYTHON)
+        .args(["-c", "import aiosmtpd"])
+        .status()
+        .map_or(true, |s| !s.success())
+    {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must install python3-aiosmtpd"
+        );
+        crate::support::skipped("smtp alerts", "python3-aiosmtpd is not installed");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path();
+    // The relay's certificate for its address from a CA only this channel trusts.
+    let ca = crate::shield_servers::Ca::new();
+    let (leaf, key) = ca.leaf("127.0.0.1", -1, 30);
+    let cert = crate::shield_servers::write(dir, "relay.pem", &leaf.pem());
+    let key = crate::shield_servers::write(dir, "relay.key", &key.serialize_pem());
+    let ca_file = crate::shield_servers::write(dir, "ca.pem", &ca.pem());
+    let out = dir.join("mail.jsonl");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/smtp_sink.py");
+    let _sink = crate::shield_servers::Proc(
+        std::process::Command::new(PYTHON)
+            .args([
+                script,
+                &port.to_string(),
+                &cert,
+                &key,
+                "alerts",
+                "Gizli-Parola-42",
+            ])
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(dir.join("sink.log")).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let add = |password: &str| {
+        let pw = crate::shield_servers::write(dir, "pw", password);
+        let added = bigr(dir)
+            .args([
+                "alerts",
+                "channel",
+                "add",
+                "smtp",
+                "--smtp-host",
+                "127.0.0.1",
+            ])
+            .args(["--smtp-port", &port.to_string(), "--smtp-user", "alerts"])
+            .args(["--smtp-password-file", &pw, "--smtp-ca-file", &ca_file])
+            .args([
+                "--from",
+                "bigr@izmir.lan",
+                "--to",
+                "ayse@izmir.lan",
+                "--to",
+                "noc@izmir.lan",
+            ])
+            .output()
+            .unwrap();
+        assert!(added.status.success(), "{}", text(&added));
+        channel_id(&text(&added))
+    };
+    let good = add("Gizli-Parola-42");
+    let test = bigr(dir).args(["alerts", "test", &good]).output().unwrap();
+    assert!(test.status.success(), "{}", text(&test));
+    let mail = std::fs::read_to_string(&out).unwrap_or_default();
+    let m: serde_json::Value =
+        serde_json::from_str(mail.lines().next().expect("one message")).unwrap();
+    assert_eq!(
+        m["to"],
+        serde_json::json!(["ayse@izmir.lan", "noc@izmir.lan"])
+    );
+    assert!(
+        m["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("[bigr] [BİLGİ] Deneme iletisi"),
+        "{m}"
+    );
+    let body = m["body"].as_str().unwrap();
+    assert!(
+        body.contains("Önem: bilgi") && body.contains("Tekrar anahtarı: test."),
+        "{body}"
+    );
+    assert_eq!(
+        (m["content_type"].as_str(), m["charset"].as_str()),
+        (Some("text/plain"), Some("utf-8"))
+    );
+    // A wrong password: refused, said in one line, the password nowhere.
+    let bad = add("Yanlis-Parola-7");
+    let test = bigr(dir).args(["alerts", "test", &bad]).output().unwrap();
+    let said = text(&test);
+    assert!(!test.status.success(), "{said}");
+    assert!(
+        said.contains(&format!("127.0.0.1:{port}")) && !said.contains("Yanlis-Parola-7"),
+        "{said}"
+    );
+    // A password without encryption is refused outright.
+    let pw = crate::shield_servers::write(dir, "pw", "x");
+    let clear = bigr(dir)
+        .args([
+            "alerts",
+            "channel",
+            "add",
+            "smtp",
+            "--smtp-host",
+            "localhost",
+            "--security",
+            "none",
+        ])
+        .args([
+            "--smtp-user",
+            "u",
+            "--smtp-password-file",
+            &pw,
+            "--from",
+            "a@b.lan",
+            "--to",
+            "c@d.lan",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        !clear.status.success() && text(&clear).contains("in clear"),
+        "{}",
+        text(&clear)
+    );
+}

@@ -75,6 +75,10 @@ impl Ca {
         self.0.der().clone()
     }
 
+    pub fn pem(&self) -> String {
+        self.0.pem()
+    }
+
     /// A leaf for `name`, valid from `from_days` to `until_days` from today.
     pub fn leaf(
         &self,

@@ -1,5 +1,5 @@
 //! Alert channels: a generic webhook (HMAC-signed), Slack and Microsoft Teams incoming
-//! webhooks, and syslog (RFC 5424 over UDP or TCP). What addresses a channel is a secret
+//! webhooks, e-mail over SMTP, and syslog (RFC 5424 over UDP or TCP). What addresses a channel is a secret
 //! (a webhook URL's path is its credential): stored, used, never shown; a channel shows its
 //! kind, name and host only.
 use super::severity;
@@ -20,6 +20,7 @@ pub enum ChannelKind {
     Webhook,
     Slack,
     Teams,
+    Smtp,
     Syslog,
 }
 
@@ -29,6 +30,7 @@ impl ChannelKind {
             ChannelKind::Webhook => "webhook",
             ChannelKind::Slack => "slack",
             ChannelKind::Teams => "teams",
+            ChannelKind::Smtp => "smtp",
             ChannelKind::Syslog => "syslog",
         }
     }
@@ -38,10 +40,92 @@ impl ChannelKind {
             ChannelKind::Webhook,
             ChannelKind::Slack,
             ChannelKind::Teams,
+            ChannelKind::Smtp,
             ChannelKind::Syslog,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
+    }
+}
+
+/// How an SMTP channel protects the connection.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MailSecurity {
+    /// Plain connection upgraded with STARTTLS (refused if the server does not offer it).
+    #[default]
+    Starttls,
+    /// TLS from the first byte (SMTPS, usually port 465).
+    Tls,
+    /// No encryption: only for a relay on the same host or LAN, and never with a password.
+    None,
+}
+
+/// An SMTP channel's relay, sender and recipients.
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    /// Default: 587 with STARTTLS, 465 with TLS, 25 without.
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub security: MailSecurity,
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Write-only.
+    #[serde(default)]
+    pub password: Option<String>,
+    pub from: String,
+    pub to: Vec<String>,
+    /// `tr` (default) or `en`.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// A CA certificate (PEM) the relay's certificate chains to, for relays with an
+    /// internal CA; the system's public roots are trusted as well.
+    #[serde(default)]
+    pub ca_pem: Option<String>,
+}
+
+impl SmtpSettings {
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.security {
+            MailSecurity::Starttls => 587,
+            MailSecurity::Tls => 465,
+            MailSecurity::None => 25,
+        })
+    }
+
+    fn check(&self) -> StoreResult<()> {
+        let bad = |why: String| Err(StoreError::Invalid(why));
+        let host = self.host.trim();
+        if host.is_empty() || host.len() > 253 || host.contains(['/', ' ', '@']) {
+            return bad("smtp.host must be a host name or address".into());
+        }
+        if self.port == Some(0) {
+            return bad("smtp.port must be 1 to 65535".into());
+        }
+        if self.security == MailSecurity::None && self.password.is_some() {
+            return bad("a password would travel in clear: use security starttls or tls".into());
+        }
+        if self.username.is_some() != self.password.is_some() {
+            return bad("give smtp.username and smtp.password together".into());
+        }
+        if self.to.is_empty() || self.to.len() > 20 {
+            return bad("smtp.to needs 1 to 20 recipients".into());
+        }
+        for addr in std::iter::once(&self.from).chain(&self.to) {
+            addr.parse::<lettre::message::Mailbox>()
+                .map_err(|_| StoreError::Invalid(format!("{addr:?} is not an e-mail address")))?;
+        }
+        if !matches!(self.lang.as_deref(), None | Some("tr") | Some("en")) {
+            return bad("smtp.lang is tr or en".into());
+        }
+        if let Some(pem) = &self.ca_pem {
+            lettre::transport::smtp::client::Certificate::from_pem(pem.as_bytes())
+                .map_err(|_| StoreError::Invalid("smtp.ca_pem is not a PEM certificate".into()))?;
+        }
+        Ok(())
     }
 }
 
@@ -57,6 +141,9 @@ pub struct Destination {
     /// Syslog: `udp://host:port` or `tcp://host:port`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syslog: Option<String>,
+    /// E-mail: the relay and the message's addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp: Option<SmtpSettings>,
 }
 
 /// A new channel, as an admin gives it.
@@ -77,6 +164,9 @@ pub struct NewChannel {
     /// Syslog: `udp://host:port` or `tcp://host:port`.
     #[serde(default)]
     pub address: Option<String>,
+    /// E-mail: the relay, sender and recipients (the password is write-only).
+    #[serde(default)]
+    pub smtp: Option<SmtpSettings>,
     /// Alerts below this severity are not sent here (default: low).
     #[serde(default)]
     pub min_severity: Option<String>,
@@ -180,66 +270,93 @@ pub async fn add<C: ConnectionTrait>(db: &C, new: NewChannel) -> StoreResult<Cha
     };
     let min_severity = severity(new.min_severity.as_deref().unwrap_or("low"))?;
     let mut generated = None;
-    let (target, destination) = match new.kind {
-        ChannelKind::Webhook | ChannelKind::Slack | ChannelKind::Teams => {
-            let url = new.url.as_deref().ok_or_else(|| {
-                StoreError::Invalid(format!("a {} channel needs a URL", new.kind.as_str()))
-            })?;
-            if new.address.is_some() {
-                return Err(StoreError::Invalid(
-                    "an address is for syslog channels".into(),
-                ));
-            }
-            let hmac_key = match (new.kind, new.hmac_key) {
-                (ChannelKind::Webhook, Some(k)) if k.trim().len() >= 16 => {
-                    Some(k.trim().to_string())
-                }
-                (ChannelKind::Webhook, Some(_)) => {
+    let (target, destination) =
+        match new.kind {
+            ChannelKind::Webhook | ChannelKind::Slack | ChannelKind::Teams => {
+                let url = new.url.as_deref().ok_or_else(|| {
+                    StoreError::Invalid(format!("a {} channel needs a URL", new.kind.as_str()))
+                })?;
+                if new.address.is_some() {
                     return Err(StoreError::Invalid(
-                        "an HMAC key needs at least 16 characters".into(),
+                        "an address is for syslog channels".into(),
                     ));
                 }
-                (ChannelKind::Webhook, None) => {
-                    let k = random_key();
-                    generated = Some(k.clone());
-                    Some(k)
-                }
-                (_, Some(_)) => {
+                let hmac_key = match (new.kind, new.hmac_key) {
+                    (ChannelKind::Webhook, Some(k)) if k.trim().len() >= 16 => {
+                        Some(k.trim().to_string())
+                    }
+                    (ChannelKind::Webhook, Some(_)) => {
+                        return Err(StoreError::Invalid(
+                            "an HMAC key needs at least 16 characters".into(),
+                        ));
+                    }
+                    (ChannelKind::Webhook, None) => {
+                        let k = random_key();
+                        generated = Some(k.clone());
+                        Some(k)
+                    }
+                    (_, Some(_)) => {
+                        return Err(StoreError::Invalid(
+                            "an HMAC key is for webhook channels".into(),
+                        ));
+                    }
+                    (_, None) => None,
+                };
+                (
+                    web_target(url)?,
+                    Destination {
+                        url: Some(url.trim().to_string()),
+                        hmac_key,
+                        ..Default::default()
+                    },
+                )
+            }
+            ChannelKind::Smtp => {
+                let smtp = new.smtp.clone().ok_or_else(|| {
+                    StoreError::Invalid("an smtp channel needs smtp settings".into())
+                })?;
+                if new.url.is_some() || new.hmac_key.is_some() || new.address.is_some() {
                     return Err(StoreError::Invalid(
-                        "an HMAC key is for webhook channels".into(),
+                        "an smtp channel takes smtp settings only".into(),
                     ));
                 }
-                (_, None) => None,
-            };
-            (
-                web_target(url)?,
-                Destination {
-                    url: Some(url.trim().to_string()),
-                    hmac_key,
-                    syslog: None,
-                },
-            )
-        }
-        ChannelKind::Syslog => {
-            let address = new
-                .address
-                .as_deref()
-                .ok_or_else(|| StoreError::Invalid("a syslog channel needs an address".into()))?;
-            if new.url.is_some() || new.hmac_key.is_some() {
-                return Err(StoreError::Invalid(
-                    "a syslog channel takes an address only".into(),
-                ));
+                smtp.check()?;
+                let target = format!(
+                    "smtp://{}:{} → {}",
+                    smtp.host.trim(),
+                    smtp.port(),
+                    smtp.to.join(", ")
+                );
+                (
+                    target,
+                    Destination {
+                        smtp: Some(SmtpSettings {
+                            host: smtp.host.trim().to_string(),
+                            ..smtp
+                        }),
+                        ..Default::default()
+                    },
+                )
             }
-            syslog_target(address)?;
-            (
-                address.trim().to_string(),
-                Destination {
-                    syslog: Some(address.trim().to_string()),
-                    ..Default::default()
-                },
-            )
-        }
-    };
+            ChannelKind::Syslog => {
+                let address = new.address.as_deref().ok_or_else(|| {
+                    StoreError::Invalid("a syslog channel needs an address".into())
+                })?;
+                if new.url.is_some() || new.hmac_key.is_some() {
+                    return Err(StoreError::Invalid(
+                        "a syslog channel takes an address only".into(),
+                    ));
+                }
+                syslog_target(address)?;
+                (
+                    address.trim().to_string(),
+                    Destination {
+                        syslog: Some(address.trim().to_string()),
+                        ..Default::default()
+                    },
+                )
+            }
+        };
     let row = alert_channel::ActiveModel {
         id: Set(Uuid::now_v7()),
         site_id: Set(site.as_ref().map(|s| s.id)),
