@@ -64,7 +64,7 @@ export interface AgentView {
 }
 
 /** What an alert is about. */
-export type AlertKind = "new_device" | "device_missing" | "risky_port" | "cert_expiring" | "agent_down" | "shield_finding" | "scan_partial"
+export type AlertKind = "new_device" | "device_missing" | "risky_port" | "cert_expiring" | "agent_down" | "shield_finding" | "scan_partial" | "address_conflict"
 
 /** An alert as lists and pages show it. */
 export interface AlertView {
@@ -241,7 +241,7 @@ export interface ChannelCreated {
   hmac_key?: string | null
 }
 
-export type ChannelKind = "webhook" | "slack" | "teams" | "syslog"
+export type ChannelKind = "webhook" | "slack" | "teams" | "smtp" | "syslog"
 
 /** A channel as it may be shown. */
 export interface ChannelView {
@@ -648,6 +648,9 @@ export interface LoginRequest {
   username: string
 }
 
+/** How an SMTP channel protects the connection. */
+export type MailSecurity = "starttls" | "tls" | "none"
+
 /**
  * A daily window, in UTC, optionally on some weekdays only. `start` after `end` spans
  * midnight (22:00 to 04:00).
@@ -689,6 +692,7 @@ export interface NewChannel {
   name: string
   /** Only this site's alerts; none: every site's. */
   site?: string | null
+  smtp?: SmtpSettings | null
   /** Webhook, Slack, Teams: the URL to POST to (write-only). */
   url?: string | null
 }
@@ -1424,6 +1428,26 @@ export interface SiteSummary {
   missing_count: number
   name: string
   scan_count: number
+}
+
+/** An SMTP channel's relay, sender and recipients. */
+export interface SmtpSettings {
+  /**
+   * A CA certificate (PEM) the relay's certificate chains to, for relays with an
+   * internal CA; the system's public roots are trusted as well.
+   */
+  ca_pem?: string | null
+  from: string
+  host: string
+  /** `tr` (default) or `en`. */
+  lang?: string | null
+  /** Write-only. */
+  password?: string | null
+  /** Default: 587 with STARTTLS, 465 with TLS, 25 without. */
+  port?: number | null
+  security?: MailSecurity
+  to: string[]
+  username?: string | null
 }
 
 export interface SnmpFacts {
