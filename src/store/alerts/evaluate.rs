@@ -438,8 +438,17 @@ pub async fn states(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResult<
 
 /// Certificates seen on their endpoint's latest scan that expire within each site's days.
 async fn certificates(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResult<Tally> {
-    // The widest window any rule may set; each site's own days filter below.
-    let horizon = now + chrono::Duration::days(365);
+    // The widest window any stored rule sets (30 days by default); each site's own days
+    // filter below. Certificates further out are not read at all.
+    let widest = crate::store::entity::alert_rule::Entity::find()
+        .filter(crate::store::entity::alert_rule::Column::Kind.eq(AlertKind::CertExpiring.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|r| serde_json::from_value::<rules::RuleParams>(r.params).ok())
+        .map(|p| p.days())
+        .fold(30, i64::max);
+    let horizon = now + chrono::Duration::days(widest);
     let certs = certificate::Entity::find()
         .filter(certificate::Column::NotAfter.lte(horizon))
         .all(db)
