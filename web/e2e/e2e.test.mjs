@@ -15,6 +15,7 @@ const NAV_PAGES = [
   'overview',
   'assets',
   'changes',
+  'alerts',
   'scans',
   'topology',
   'certificates',
@@ -27,17 +28,20 @@ const NAV_PAGES = [
   'subnets',
   'switches',
   'settings',
+  'alert-settings',
   'users',
   'audit',
 ]
 
 /**
  * Where menu link `name` lands: `path` (a string or a RegExp of the pathname) and the page's
- * data-page. Most pages are /<name> and <name>; the settings entry opens one site's settings.
+ * data-page. Most pages are /<name> and <name>; the settings entry opens one site's settings,
+ * the alert settings are under /alerts.
  */
 function landing(name) {
   if (name === 'overview') return { path: '/', page: 'overview' }
   if (name === 'settings') return { path: /^\/sites\/[^/]+\/settings$/, page: 'site-settings' }
+  if (name === 'alert-settings') return { path: '/alerts/settings', page: 'alert-settings' }
   return { path: `/${name}`, page: name }
 }
 const landed = (url, path) => (typeof path === 'string' ? url.pathname === path : path.test(url.pathname))

@@ -15,6 +15,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'overview', titleKey: 'nav.overview', section: 'inventory' },
   { name: 'assets', titleKey: 'nav.assets', section: 'inventory' },
   { name: 'changes', titleKey: 'nav.changes', section: 'inventory' },
+  { name: 'alerts', titleKey: 'nav.alerts', section: 'inventory' },
   { name: 'scans', titleKey: 'nav.scans', section: 'inventory' },
   { name: 'topology', titleKey: 'nav.topology', section: 'inventory' },
   { name: 'certificates', titleKey: 'nav.certificates', section: 'inventory' },
@@ -27,6 +28,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { name: 'subnets', titleKey: 'nav.subnets', section: 'admin' },
   { name: 'switches', titleKey: 'nav.switches', section: 'admin' },
   { name: 'settings', titleKey: 'nav.settings', section: 'admin' },
+  { name: 'alert-settings', titleKey: 'nav.alertSettings', section: 'admin', adminOnly: true },
   { name: 'users', titleKey: 'nav.users', section: 'admin', adminOnly: true },
   { name: 'audit', titleKey: 'nav.audit', section: 'admin', adminOnly: true },
 ]

@@ -45,6 +45,18 @@ const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'nav.changes' },
   },
   {
+    path: '/alerts',
+    name: 'alerts',
+    component: () => import('./views/AlertsView.vue'),
+    meta: { titleKey: 'nav.alerts' },
+  },
+  {
+    path: '/alerts/settings',
+    name: 'alert-settings',
+    component: () => import('./views/AlertSettingsView.vue'),
+    meta: { titleKey: 'nav.alertSettings', adminOnly: true },
+  },
+  {
     path: '/scans',
     name: 'scans',
     component: () => import('./views/ScansView.vue'),

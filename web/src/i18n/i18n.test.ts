@@ -11,6 +11,7 @@ import { COMMAND_KINDS, COMMAND_PHASES, COMMAND_STATES } from '../lib/commands'
 import { SHIELD_PRESETS, WEEKDAYS } from '../lib/siteSettings'
 import { FINDING_STATUSES, PRIORITIES, SHIELD_MODULES, SHIELD_SEVERITIES } from '../lib/shield'
 import { NAV_ITEMS } from '../navigation'
+import { ALERT_KINDS, ALERT_SEVERITIES, ALERT_STATUSES, CHANNEL_KINDS, DELIVERY_EVENTS, DELIVERY_STATUSES } from '../lib/alerts'
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
@@ -54,6 +55,13 @@ describe('dictionaries', () => {
       ...SHIELD_SEVERITIES.map((s) => `level.${s}`),
       ...FINDING_STATUSES.map((s) => `findingStatus.${s}`),
       ...PRIORITIES.map((p) => `shieldPriority.${p}`),
+      ...ALERT_KINDS.map((k) => `alertKind.${k}`),
+      ...ALERT_KINDS.map((k) => `alertKindHelp.${k}`),
+      ...ALERT_SEVERITIES.map((s) => `level.${s}`),
+      ...ALERT_STATUSES.map((s) => `alertStatus.${s}`),
+      ...CHANNEL_KINDS.map((k) => `channelKind.${k}`),
+      ...DELIVERY_STATUSES.map((s) => `deliveryStatus.${s}`),
+      ...DELIVERY_EVENTS.map((e) => `deliveryEvent.${e}`),
     ]
     for (const key of dynamic) {
       expect(en, key).toHaveProperty([key])
@@ -77,6 +85,14 @@ describe('dictionaries', () => {
     expect(tr['shield.quickWins']).toBe('Hızlı kazanımlar')
     expect(tr['shield.importantFixes']).toBe('Önemli düzeltmeler')
     expect(tr['findingStatus.resolved']).toBe('çözüldü')
+  })
+
+  it('write the alert pages in Turkish with Turkish letters', () => {
+    expect(tr['nav.alerts']).toBe('Uyarılar')
+    expect(tr['nav.alertSettings']).toBe('Uyarı ayarları')
+    expect(tr['alerts.ack']).toBe('Onayla')
+    expect(tr['alertSettings.sendTest']).toBe('Test gönder')
+    expect(tr['alertKind.cert_expiring']).toBe('Süresi dolan sertifika')
   })
 })
 

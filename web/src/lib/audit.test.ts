@@ -42,6 +42,6 @@ describe('auditDiff', () => {
     expect(AUDIT_PREFIXES).toContain('agent.')
     expect(AUDIT_PREFIXES).not.toContain('logout.')
     expect(new Set(AUDIT_PREFIXES).size).toBe(AUDIT_PREFIXES.length)
-    for (const prefix of AUDIT_PREFIXES) expect(prefix).toMatch(/^[a-z]+\.$/)
+    for (const prefix of AUDIT_PREFIXES) expect(prefix).toMatch(/^[a-z_]+\.$/)
   })
 })

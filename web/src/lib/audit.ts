@@ -21,6 +21,11 @@ export const AUDIT_ACTIONS = [
   'command.issue',
   'asset.tag',
   'asset.untag',
+  'alert.ack',
+  'alert_rule.set',
+  'alert_channel.add',
+  'alert_channel.remove',
+  'alert_channel.test',
 ] as const
 
 /** The filter's prefixes ("agent." matches every agent action), from the dotted actions above. */

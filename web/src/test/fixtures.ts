@@ -1,16 +1,20 @@
 // Realistic API answers for tests, shaped by the generated schema types.
 import type {
   AgentView,
+  AlertView,
   AssetPage,
   AssetVulns,
   AssetView,
   AuditView,
   ChangeView,
+  ChannelView,
   CommandView,
   CveMatch,
+  DeliveryView,
   FindingView,
   Inventory,
   IssueView,
+  Rule,
   ScanView,
   ShieldScanDetail,
   ShieldScanView,
@@ -398,6 +402,62 @@ export function shieldScanDetail(i: number, patch: Partial<ShieldScanDetail> = {
       { target: '10.0.0.10', module: null, reason: 'host unreachable' },
     ],
     findings: [scanFinding(5)],
+    ...patch,
+  }
+}
+
+export function alert(i: number, patch: Partial<AlertView> = {}): AlertView {
+  return {
+    id: uuid(1000 + i),
+    site: 'hq',
+    kind: 'new_device',
+    severity: 'medium',
+    title: `New device 10.0.0.${i}`,
+    detail: { ip: `10.0.0.${i}`, mac: `aa:bb:cc:dd:ee:${String(i).padStart(2, '0')}`, vendor: 'Acme', asset_id: uuid(i) },
+    status: 'open',
+    occurrences: 1,
+    opened_at: '2026-11-23T08:00:00Z',
+    updated_at: '2026-11-23T08:00:00Z',
+    resolved_at: null,
+    acknowledged_by: null,
+    acknowledged_at: null,
+    ack_note: null,
+    ...patch,
+  }
+}
+
+export function rule(kind: Rule['kind'], patch: Partial<Rule> = {}): Rule {
+  return { kind, site: null, enabled: true, severity: 'medium', params: {}, stored: false, ...patch }
+}
+
+export function channel(i: number, patch: Partial<ChannelView> = {}): ChannelView {
+  return {
+    id: uuid(1100 + i),
+    kind: 'webhook',
+    name: `hook-${i}`,
+    site: null,
+    target: 'alerts.example.com',
+    min_severity: 'low',
+    enabled: true,
+    created_at: '2026-11-20T10:00:00Z',
+    ...patch,
+  }
+}
+
+export function delivery(i: number, patch: Partial<DeliveryView> = {}): DeliveryView {
+  return {
+    id: uuid(1200 + i),
+    alert_id: uuid(1000 + i),
+    channel_id: uuid(1101),
+    channel: 'hook-1',
+    event: 'opened',
+    status: 'sent',
+    attempts: 1,
+    idempotency_key: `key-${i}`,
+    last_error: null,
+    created_at: '2026-11-23T08:00:01Z',
+    next_attempt_at: '2026-11-23T08:00:01Z',
+    sent_at: '2026-11-23T08:00:02Z',
     ...patch,
   }
 }

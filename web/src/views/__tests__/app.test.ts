@@ -91,7 +91,9 @@ describe('shell', () => {
 
     const viewer = await mountApp('/', { session: VIEWER })
     expect(viewer.wrapper.find('[data-test="nav-users"]').exists()).toBe(false)
+    expect(viewer.wrapper.find('[data-test="nav-alert-settings"]').exists()).toBe(false)
     expect(viewer.wrapper.find('[data-test="nav-assets"]').exists()).toBe(true)
+    expect(viewer.wrapper.find('[data-test="nav-alerts"]').exists()).toBe(true)
   })
 
   it('keeps viewers out of the users page', async () => {

@@ -1,0 +1,234 @@
+// Alerts without a DOM: the kinds, severities and states the server knows, the list filters ↔
+// URL ↔ API query, a line of facts from an alert's loosely typed detail, and the rule and
+// channel forms ↔ the bodies the API takes.
+import type { LocationQuery } from 'vue-router'
+import type { ChannelKind, NewChannel, Rule, RuleChange } from '../api'
+import { linesToList } from './siteSettings'
+import { compactQuery, queryChoice, queryInt } from './query'
+
+/**
+ * Alert kinds in the server's order (AlertKind::ALL in src/store/alerts/mod.rs); labels under
+ * `alertKind.<k>`. `address_conflict` is newer than the API document the types come from.
+ */
+export const ALERT_KINDS = [
+  'new_device',
+  'device_missing',
+  'risky_port',
+  'cert_expiring',
+  'agent_down',
+  'shield_finding',
+  'scan_partial',
+  'address_conflict',
+] as const
+export type AlertKindName = (typeof ALERT_KINDS)[number]
+
+/** Alert severities, worst first (labels and colours are the risk levels'). */
+export const ALERT_SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number]
+
+/** States an alert is in; labels under `alertStatus.<s>`. */
+export const ALERT_STATES = ['open', 'acknowledged', 'resolved'] as const
+
+/** What the status filter offers: `active` (open and acknowledged, the default), one state, or all. */
+export const ALERT_STATUSES = ['active', ...ALERT_STATES, 'all'] as const
+export type AlertStatusFilter = (typeof ALERT_STATUSES)[number]
+
+/** Channel kinds the API takes; labels under `channelKind.<k>`. */
+export const CHANNEL_KINDS = ['webhook', 'slack', 'teams', 'syslog'] as const satisfies readonly ChannelKind[]
+
+/** Delivery states and events of the log; labels under `deliveryStatus.<s>`, `deliveryEvent.<e>`. */
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const
+export const DELIVERY_EVENTS = ['opened', 'reopened', 'resolved', 'test'] as const
+
+/** The longest acknowledgement note the server takes. */
+export const MAX_ACK_NOTE = 1000
+
+/** The days before expiry a certificate alert opens when the rule names none (server default). */
+export const DEFAULT_CERT_DAYS = 30
+export const MIN_CERT_DAYS = 1
+export const MAX_CERT_DAYS = 365
+
+/** The severity below which a new channel sends nothing, unless the admin picks another. */
+export const DEFAULT_MIN_SEVERITY = 'low'
+
+/** The shortest HMAC key the server takes for a webhook. */
+export const MIN_HMAC_KEY = 16
+
+/** An alert that is still live (open or acknowledged) and so may be acknowledged. */
+export function isLive(alert: { status: string }): boolean {
+  return alert.status === 'open' || alert.status === 'acknowledged'
+}
+
+// --- list filters ------------------------------------------------------------------------------
+
+export interface AlertFilters {
+  status: AlertStatusFilter
+  kind: AlertKindName | ''
+  severity: AlertSeverity | ''
+  page: number
+}
+
+/** The filters in a route query; anything the server would refuse is dropped. */
+export function alertFiltersFromQuery(query: LocationQuery): AlertFilters {
+  return {
+    status: queryChoice(query, 'status', ALERT_STATUSES, 'active'),
+    kind: queryChoice(query, 'kind', [...ALERT_KINDS, ''] as const, ''),
+    severity: queryChoice(query, 'severity', [...ALERT_SEVERITIES, ''] as const, ''),
+    page: queryInt(query, 'page', 1),
+  }
+}
+
+/** The route query of these filters (status `active` and page 1 are the defaults, left out). */
+export function alertFiltersToQuery(f: AlertFilters, site: string) {
+  return compactQuery({
+    site,
+    status: f.status === 'active' ? '' : f.status,
+    kind: f.kind,
+    severity: f.severity,
+    page: f.page > 1 ? f.page : '',
+  })
+}
+
+/** The `GET /api/alerts` query: `all` sends no status (the server then lists every alert). */
+export function alertsApiQuery(f: AlertFilters, site: string, perPage: number) {
+  return {
+    site: site || undefined,
+    status: f.status === 'all' ? undefined : f.status,
+    kind: f.kind || undefined,
+    severity: f.severity || undefined,
+    page: f.page,
+    per_page: perPage,
+  }
+}
+
+// --- an alert's detail ---------------------------------------------------------------------------
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+function field(detail: unknown, key: string): string {
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return ''
+  const value = (detail as Record<string, unknown>)[key]
+  if (typeof value === 'string') return value.trim()
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  return ''
+}
+
+/**
+ * The facts of an alert's detail worth a glance, in one line: address and port (with the
+ * service), MAC, vendor, host name, agent, certificate subject. Unknown keys are left out.
+ */
+export function alertFacts(detail: unknown): string[] {
+  const ip = field(detail, 'ip')
+  const port = field(detail, 'port')
+  const service = field(detail, 'service')
+  const endpoint = ip && port ? (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`) : ip || (port ? `:${port}` : '')
+  const facts = [
+    endpoint && service ? `${endpoint} (${service})` : endpoint || service,
+    field(detail, 'mac'),
+    field(detail, 'vendor'),
+    field(detail, 'hostname'),
+    field(detail, 'agent'),
+    field(detail, 'subject'),
+  ]
+  return facts.filter((f) => f !== '')
+}
+
+/** The asset an alert is about, when its detail names one. */
+export function alertAssetId(detail: unknown): string | null {
+  const id = field(detail, 'asset_id')
+  return UUID.test(id) ? id : null
+}
+
+// --- rules --------------------------------------------------------------------------------------
+
+/** What the form of one rule edits; lists are text, one entry per line. */
+export interface RuleForm {
+  enabled: boolean
+  severity: string
+  unknownVendorOnly: boolean
+  vendors: string
+  macs: string
+  /** A number input's value: "" when cleared. */
+  days: number | string
+}
+
+export function ruleForm(rule: Rule): RuleForm {
+  return {
+    enabled: rule.enabled,
+    severity: rule.severity,
+    unknownVendorOnly: rule.params.unknown_vendor_only ?? false,
+    vendors: (rule.params.approved_vendors ?? []).join('\n'),
+    macs: (rule.params.approved_macs ?? []).join('\n'),
+    days: rule.params.days ?? DEFAULT_CERT_DAYS,
+  }
+}
+
+/** Kinds that take options; any other kind refuses them, so its change sends none. */
+export function hasParams(kind: string): boolean {
+  return kind === 'new_device' || kind === 'cert_expiring'
+}
+
+/** The PUT body of a rule: on/off, severity, and the options of the kinds that have some. */
+export function ruleChange(kind: string, form: RuleForm): RuleChange {
+  const change: RuleChange = { enabled: form.enabled, severity: form.severity }
+  if (kind === 'new_device') {
+    change.params = {
+      unknown_vendor_only: form.unknownVendorOnly,
+      approved_vendors: linesToList(form.vendors),
+      approved_macs: linesToList(form.macs),
+    }
+  } else if (kind === 'cert_expiring') {
+    const days = String(form.days).trim()
+    change.params = days === '' ? {} : { days: Number(days) }
+  }
+  return change
+}
+
+/** Where the rule in force comes from: the built-in default, the rule for every site, or the site's own. */
+export function ruleSource(rule: Rule): 'default' | 'global' | 'site' {
+  if (!rule.stored) return 'default'
+  return rule.site ? 'site' : 'global'
+}
+
+// --- channels -----------------------------------------------------------------------------------
+
+export interface ChannelForm {
+  kind: ChannelKind
+  name: string
+  /** "" for every site. */
+  site: string
+  url: string
+  hmacKey: string
+  address: string
+  minSeverity: string
+}
+
+export function emptyChannelForm(site = ''): ChannelForm {
+  return { kind: 'webhook', name: '', site, url: '', hmacKey: '', address: '', minSeverity: DEFAULT_MIN_SEVERITY }
+}
+
+/** Webhook, Slack and Teams post to a URL; syslog sends to an address. */
+export function usesUrl(kind: string): boolean {
+  return kind !== 'syslog'
+}
+
+/** The POST body of a channel: only the fields its kind takes (the server refuses the others). */
+export function channelBody(form: ChannelForm): NewChannel {
+  const body: NewChannel = { kind: form.kind, name: form.name.trim(), min_severity: form.minSeverity }
+  if (form.site) body.site = form.site
+  if (usesUrl(form.kind)) {
+    body.url = form.url.trim()
+    // An empty key: the server generates one and shows it once.
+    if (form.kind === 'webhook' && form.hmacKey.trim()) body.hmac_key = form.hmacKey.trim()
+  } else {
+    body.address = form.address.trim()
+  }
+  return body
+}
+
+/** The badge class of a delivery state. */
+export function deliveryTone(status: string): 'ok' | 'danger' | 'warn' {
+  if (status === 'sent') return 'ok'
+  if (status === 'failed') return 'danger'
+  return 'warn'
+}
