@@ -95,9 +95,14 @@ fn changes_become_signed_alerts_once_and_flapping_folds() {
         ingest(s, &token, 120, &[(a, &[22]), (b, &[80])]);
         ingest(s, &token, 100, &[(a, &[22, 23])]);
         ingest(s, &token, 80, &[(a, &[22])]);
-        let first = rx.wait_for(WAIT, |g| {
-            has(g, "opened", "device_missing", b) && has(g, "resolved", "risky_port", a)
-        });
+        let expected = [
+            ("opened", "new_device", a),
+            ("opened", "new_device", b),
+            ("opened", "risky_port", a),
+            ("resolved", "risky_port", a),
+            ("opened", "device_missing", b),
+        ];
+        let first = rx.wait_for(WAIT, |g| expected.iter().all(|(e, k, ip)| has(g, e, k, ip)));
         for (event, kind, ip) in [
             ("opened", "new_device", a),
             ("opened", "new_device", b),

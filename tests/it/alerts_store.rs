@@ -180,3 +180,59 @@ async fn a_second_mac_on_an_address_and_a_mac_hopping_addresses_alert() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_storm_of_changes_in_one_scan_is_one_alert() {
+    on_each_backend(async |t| {
+        let db = &t.db;
+        let now = Utc::now();
+        let many = |n: usize| -> Vec<bigr::model::AssetObservation> {
+            (0..n)
+                .map(|i| host(&format!("10.5.{}.{}", i / 200, i % 200 + 1), None, &[23]))
+                .collect()
+        };
+        // The first scan of a big site: 120 new devices, 120 with Telnet open.
+        let first = report(
+            now - Duration::minutes(30),
+            &["10.5.0.0/16"],
+            "23",
+            many(120),
+        );
+        save_scan(db, &first, "izmir", &SaveOptions::default())
+            .await
+            .unwrap();
+        evaluate::scans(db, now).await.unwrap();
+        let new = live(db, AlertKind::NewDevice).await;
+        assert_eq!(new.len(), 1, "one summary, not 120");
+        assert_eq!(new[0].title, "120 new devices in one scan of site izmir");
+        assert_eq!(new[0].detail["count"], 120);
+        let risky = live(db, AlertKind::RiskyPort).await;
+        assert_eq!(risky.len(), 1);
+        assert!(
+            risky[0]
+                .title
+                .starts_with("Risky services opened 120 times"),
+            "{}",
+            risky[0].title
+        );
+        // A small change after it is itemised again.
+        let mut hosts = many(120);
+        hosts.push(host("10.5.9.9", None, &[]));
+        let second = report(now - Duration::minutes(20), &["10.5.0.0/16"], "23", hosts);
+        save_scan(db, &second, "izmir", &SaveOptions::default())
+            .await
+            .unwrap();
+        evaluate::scans(db, now).await.unwrap();
+        let titles: Vec<String> = live(db, AlertKind::NewDevice)
+            .await
+            .into_iter()
+            .map(|a| a.title)
+            .collect();
+        assert_eq!(titles.len(), 2, "{titles:?}");
+        assert!(
+            titles.contains(&"New device 10.5.9.9".to_string()),
+            "{titles:?}"
+        );
+    })
+    .await;
+}

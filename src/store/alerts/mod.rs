@@ -8,6 +8,7 @@ pub mod evaluate;
 pub mod outbox;
 mod raise;
 pub mod rules;
+mod scan_changes;
 pub mod views;
 
 use serde::{Deserialize, Serialize};
