@@ -4,7 +4,7 @@
 // priority.*, change.*, agentState.*, enrollmentState.*, certStatus.*, factor.*, kind.*, role.*,
 // nameSource.*, shieldPreset.*, weekday.*, auditAction.*, commandKind.*, commandState.*,
 // commandPhase.*, shieldModule.*, findingStatus.*, shieldPriority.*, alertKind.*, alertKindHelp.*,
-// alertStatus.*, channelKind.*, deliveryStatus.*, deliveryEvent.*.
+// alertStatus.*, channelKind.*, mailSecurity.*, deliveryStatus.*, deliveryEvent.*.
 
 export const en = {
   // --- shell --------------------------------------------------------------------------
@@ -368,7 +368,7 @@ export const en = {
   'alertSettings.ruleSaved': 'Rule saved.',
   'alertSettings.channels': 'Channels',
   'alertSettings.channelsIntro':
-    'Where alerts are sent. URLs and keys are stored on the server and never shown again: the list shows only where each channel sends to.',
+    'Where alerts are sent. URLs, keys and mail passwords are stored on the server and never shown again: the list shows only where each channel sends to.',
   'alertSettings.channelsEmpty': 'No channels: alerts are only listed here.',
   'alertSettings.addChannel': 'Add channel',
   'alertSettings.channelKind': 'Kind',
@@ -377,6 +377,23 @@ export const en = {
   'alertSettings.channelUrlHelp': 'Stored on the server and never shown again.',
   'alertSettings.channelAddress': 'Syslog address',
   'alertSettings.channelAddressHelp': 'udp://host:port or tcp://host:port.',
+  'alertSettings.smtpHost': 'SMTP server',
+  'alertSettings.smtpHostHelp': 'Host name or address of the mail relay.',
+  'alertSettings.smtpPort': 'Port',
+  'alertSettings.smtpPortHelp': 'Left empty: {port}.',
+  'alertSettings.smtpSecurity': 'Security',
+  'alertSettings.smtpSecurityHelp': 'Without encryption, no user name or password is sent.',
+  'alertSettings.smtpUsername': 'User name',
+  'alertSettings.smtpPassword': 'Password',
+  'alertSettings.smtpPasswordHelp':
+    'Optional; give both user name and password, or neither. Stored on the server and never shown again.',
+  'alertSettings.smtpFrom': 'From',
+  'alertSettings.smtpTo': 'Recipients',
+  'alertSettings.smtpToHelp': '1 to {max} e-mail addresses, separated by commas or new lines.',
+  'alertSettings.smtpLang': 'Message language',
+  'alertSettings.smtpCaPem': 'CA certificate (PEM)',
+  'alertSettings.smtpCaPemHelp':
+    'Optional: for a relay whose certificate comes from an internal CA. Public CAs are trusted anyway.',
   'alertSettings.hmacKey': 'HMAC key',
   'alertSettings.hmacKeyHelp': 'Optional, at least {n} characters. Left empty, one is generated and shown once.',
   'alertSettings.channelSiteHelp': 'Only this site’s alerts, or every site’s.',
@@ -437,7 +454,12 @@ export const en = {
   'channelKind.webhook': 'Webhook',
   'channelKind.slack': 'Slack',
   'channelKind.teams': 'Microsoft Teams',
+  'channelKind.smtp': 'E-mail (SMTP)',
   'channelKind.syslog': 'Syslog',
+
+  'mailSecurity.starttls': 'STARTTLS',
+  'mailSecurity.tls': 'TLS',
+  'mailSecurity.none': 'None (unencrypted)',
 
   'deliveryStatus.pending': 'pending',
   'deliveryStatus.sending': 'sending',

@@ -11,7 +11,15 @@ import { COMMAND_KINDS, COMMAND_PHASES, COMMAND_STATES } from '../lib/commands'
 import { SHIELD_PRESETS, WEEKDAYS } from '../lib/siteSettings'
 import { FINDING_STATUSES, PRIORITIES, SHIELD_MODULES, SHIELD_SEVERITIES } from '../lib/shield'
 import { NAV_ITEMS } from '../navigation'
-import { ALERT_KINDS, ALERT_SEVERITIES, ALERT_STATUSES, CHANNEL_KINDS, DELIVERY_EVENTS, DELIVERY_STATUSES } from '../lib/alerts'
+import {
+  ALERT_KINDS,
+  ALERT_SEVERITIES,
+  ALERT_STATUSES,
+  CHANNEL_KINDS,
+  DELIVERY_EVENTS,
+  DELIVERY_STATUSES,
+  MAIL_SECURITIES,
+} from '../lib/alerts'
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
@@ -60,6 +68,7 @@ describe('dictionaries', () => {
       ...ALERT_SEVERITIES.map((s) => `level.${s}`),
       ...ALERT_STATUSES.map((s) => `alertStatus.${s}`),
       ...CHANNEL_KINDS.map((k) => `channelKind.${k}`),
+      ...MAIL_SECURITIES.map((s) => `mailSecurity.${s}`),
       ...DELIVERY_STATUSES.map((s) => `deliveryStatus.${s}`),
       ...DELIVERY_EVENTS.map((e) => `deliveryEvent.${e}`),
     ]

@@ -11,6 +11,7 @@ import {
   isLive,
   ruleChange,
   ruleForm,
+  recipientList,
   ruleSource,
 } from './alerts'
 
@@ -126,5 +127,74 @@ describe('channel form', () => {
       address: 'udp://a:1',
       min_severity: 'high',
     })
+  })
+
+  it('sends an e-mail channel as the nested relay settings, recipients as a list', () => {
+    const form = {
+      ...emptyChannelForm('hq'),
+      kind: 'smtp' as const,
+      name: ' mail ',
+      url: 'https://left.over/h',
+      hmacKey: '0123456789abcdef',
+      address: 'udp://a:1',
+      smtpHost: ' mail.example.com ',
+      smtpFrom: ' bigr@example.com ',
+      smtpTo: 'soc@example.com, it@example.com\n\n ops@example.com ,soc@example.com',
+    }
+    // Defaults: STARTTLS, Turkish, no port (the server's 587), no login, no CA.
+    expect(channelBody(form)).toEqual({
+      kind: 'smtp',
+      name: 'mail',
+      site: 'hq',
+      min_severity: 'low',
+      smtp: {
+        host: 'mail.example.com',
+        security: 'starttls',
+        from: 'bigr@example.com',
+        to: ['soc@example.com', 'it@example.com', 'ops@example.com'],
+        lang: 'tr',
+      },
+    })
+    const full = channelBody({
+      ...form,
+      smtpPort: 2525,
+      smtpSecurity: 'tls',
+      smtpUsername: ' bigr ',
+      smtpPassword: ' s3cret ',
+      smtpLang: 'en',
+      smtpCaPem: '\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+    })
+    expect(full.smtp).toEqual({
+      host: 'mail.example.com',
+      port: 2525,
+      security: 'tls',
+      username: 'bigr',
+      password: ' s3cret ',
+      from: 'bigr@example.com',
+      to: ['soc@example.com', 'it@example.com', 'ops@example.com'],
+      lang: 'en',
+      ca_pem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+    })
+    expect(full).not.toHaveProperty('url')
+    expect(full).not.toHaveProperty('hmac_key')
+    expect(full).not.toHaveProperty('address')
+    // A cleared number input is "": the server's port for the security.
+    expect(channelBody({ ...form, smtpPort: '' }).smtp).not.toHaveProperty('port')
+    // No credentials without encryption.
+    const plain = channelBody({ ...form, smtpSecurity: 'none', smtpUsername: 'bigr', smtpPassword: 'pw' }).smtp!
+    expect(plain.security).toBe('none')
+    expect(plain).not.toHaveProperty('username')
+    expect(plain).not.toHaveProperty('password')
+    // Other kinds carry no relay settings.
+    expect(channelBody({ ...form, kind: 'syslog' })).not.toHaveProperty('smtp')
+  })
+
+  it('reads recipients separated by commas, semicolons or lines', () => {
+    expect(recipientList(' a@x.example,b@y.example;\r\nc@z.example\n\n, ,a@x.example ')).toEqual([
+      'a@x.example',
+      'b@y.example',
+      'c@z.example',
+    ])
+    expect(recipientList('  \n , ')).toEqual([])
   })
 })

@@ -2,7 +2,7 @@
 // URL ↔ API query, a line of facts from an alert's loosely typed detail, and the rule and
 // channel forms ↔ the bodies the API takes.
 import type { LocationQuery } from 'vue-router'
-import type { ChannelKind, NewChannel, Rule, RuleChange } from '../api'
+import type { ChannelKind, MailSecurity, NewChannel, Rule, RuleChange, SmtpSettings } from '../api'
 import { linesToList } from './siteSettings'
 import { compactQuery, queryChoice, queryInt } from './query'
 
@@ -34,7 +34,20 @@ export const ALERT_STATUSES = ['active', ...ALERT_STATES, 'all'] as const
 export type AlertStatusFilter = (typeof ALERT_STATUSES)[number]
 
 /** Channel kinds the API takes; labels under `channelKind.<k>`. */
-export const CHANNEL_KINDS = ['webhook', 'slack', 'teams', 'syslog'] as const satisfies readonly ChannelKind[]
+export const CHANNEL_KINDS = ['webhook', 'slack', 'teams', 'smtp', 'syslog'] as const satisfies readonly ChannelKind[]
+
+/** How an e-mail channel protects the connection, the default first; labels under `mailSecurity.<s>`. */
+export const MAIL_SECURITIES = ['starttls', 'tls', 'none'] as const satisfies readonly MailSecurity[]
+
+/** The port the server uses for each security when the channel names none. */
+export const DEFAULT_SMTP_PORTS: Record<MailSecurity, number> = { starttls: 587, tls: 465, none: 25 }
+
+/** Languages an e-mail channel writes in, the server's default first. */
+export const MAIL_LANGS = ['tr', 'en'] as const
+export type MailLang = (typeof MAIL_LANGS)[number]
+
+/** The most recipients the server takes for one e-mail channel. */
+export const MAX_MAIL_RECIPIENTS = 20
 
 /** Delivery states and events of the log; labels under `deliveryStatus.<s>`, `deliveryEvent.<e>`. */
 export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const
@@ -201,15 +214,95 @@ export interface ChannelForm {
   hmacKey: string
   address: string
   minSeverity: string
+  /** E-mail: the relay, how it is reached, who logs in, who sends and who receives. */
+  smtpHost: string
+  /** A number input's value: "" when empty (the server then picks the security's port). */
+  smtpPort: number | string
+  smtpSecurity: MailSecurity
+  smtpUsername: string
+  /** Write-only, like the URL. */
+  smtpPassword: string
+  smtpFrom: string
+  /** Recipients as text: comma- or newline-separated. */
+  smtpTo: string
+  smtpLang: MailLang
+  /** PEM text of the relay's internal CA; "" for none. */
+  smtpCaPem: string
+}
+
+/** The e-mail fields of the channel form. */
+export type SmtpFields = Pick<ChannelForm, Extract<keyof ChannelForm, `smtp${string}`>>
+
+/** The e-mail fields of an empty form (STARTTLS, Turkish, the server's defaults). */
+export function emptySmtpFields(): SmtpFields {
+  return {
+    smtpHost: '',
+    smtpPort: '',
+    smtpSecurity: 'starttls',
+    smtpUsername: '',
+    smtpPassword: '',
+    smtpFrom: '',
+    smtpTo: '',
+    smtpLang: 'tr',
+    smtpCaPem: '',
+  }
 }
 
 export function emptyChannelForm(site = ''): ChannelForm {
-  return { kind: 'webhook', name: '', site, url: '', hmacKey: '', address: '', minSeverity: DEFAULT_MIN_SEVERITY }
+  return {
+    kind: 'webhook',
+    name: '',
+    site,
+    url: '',
+    hmacKey: '',
+    address: '',
+    minSeverity: DEFAULT_MIN_SEVERITY,
+    ...emptySmtpFields(),
+  }
 }
 
-/** Webhook, Slack and Teams post to a URL; syslog sends to an address. */
+/** Webhook, Slack and Teams post to a URL; e-mail goes through a relay, syslog to an address. */
 export function usesUrl(kind: string): boolean {
-  return kind !== 'syslog'
+  return kind === 'webhook' || kind === 'slack' || kind === 'teams'
+}
+
+/**
+ * Recipients typed comma- or newline-separated (semicolons, as mail programs write them, too):
+ * trimmed, without empty entries or repeats.
+ */
+export function recipientList(text: string): string[] {
+  const seen = new Set<string>()
+  for (const part of text.split(/[,;\r\n]+/)) {
+    const entry = part.trim()
+    if (entry) seen.add(entry)
+  }
+  return [...seen]
+}
+
+/**
+ * The relay settings of an e-mail channel. No port: the security's default. The credentials go
+ * only over an encrypted connection (the server refuses a password without one), and only
+ * those typed in: the server refuses a user name without a password and the other way round.
+ */
+export function smtpSettings(form: ChannelForm): SmtpSettings {
+  const smtp: SmtpSettings = {
+    host: form.smtpHost.trim(),
+    security: form.smtpSecurity,
+    from: form.smtpFrom.trim(),
+    to: recipientList(form.smtpTo),
+    lang: form.smtpLang,
+  }
+  const port = String(form.smtpPort).trim()
+  if (port) smtp.port = Number(port)
+  if (form.smtpSecurity !== 'none') {
+    const username = form.smtpUsername.trim()
+    if (username) smtp.username = username
+    // A password is taken as typed: spaces may belong to it.
+    if (form.smtpPassword) smtp.password = form.smtpPassword
+  }
+  const caPem = form.smtpCaPem.trim()
+  if (caPem) smtp.ca_pem = caPem
+  return smtp
 }
 
 /** The POST body of a channel: only the fields its kind takes (the server refuses the others). */
@@ -220,6 +313,8 @@ export function channelBody(form: ChannelForm): NewChannel {
     body.url = form.url.trim()
     // An empty key: the server generates one and shows it once.
     if (form.kind === 'webhook' && form.hmacKey.trim()) body.hmac_key = form.hmacKey.trim()
+  } else if (form.kind === 'smtp') {
+    body.smtp = smtpSettings(form)
   } else {
     body.address = form.address.trim()
   }

@@ -165,6 +165,7 @@ const SETTINGS = {
   'GET /api/alerts/channels': [
     channel(1),
     channel(2, { kind: 'syslog', name: 'siem', target: 'udp://10.0.0.9:514', site: 'hq', min_severity: 'high' }),
+    channel(3, { kind: 'smtp', name: 'mail', target: 'smtp://mail.example.com:587 → soc@example.com, it@example.com' }),
   ],
   'GET /api/alerts/deliveries': page([
     delivery(1),
@@ -293,9 +294,14 @@ describe('AlertSettingsView', () => {
   it('lists channels by host only, and the kind select switches between URL and address', async () => {
     const { wrapper } = await mountApp('/alerts/settings', { session: ADMIN, routes: SETTINGS })
     const rows = wrapper.findAll('[data-test="channel-row"]')
-    expect(rows.map((r) => r.get('[data-test="channel-target"]').text())).toEqual(['alerts.example.com', 'udp://10.0.0.9:514'])
+    expect(rows.map((r) => r.get('[data-test="channel-target"]').text())).toEqual([
+      'alerts.example.com',
+      'udp://10.0.0.9:514',
+      'smtp://mail.example.com:587 → soc@example.com, it@example.com',
+    ])
     expect(rows[0]!.text()).toContain('All sites')
     expect(rows[1]!.text()).toContain('Syslog')
+    expect(rows[2]!.text()).toContain('E-mail (SMTP)')
 
     const form = wrapper.get('[data-test="channel-form"]')
     expect(form.find('[data-test="channel-url"]').exists()).toBe(true)
@@ -311,6 +317,138 @@ describe('AlertSettingsView', () => {
     expect(form.find('[data-test="channel-url"]').exists()).toBe(true)
     // Only webhooks are signed.
     expect(form.find('[data-test="channel-hmac"]').exists()).toBe(false)
+    expect(form.find('[data-test="channel-smtp-host"]').exists()).toBe(false)
+  })
+
+  it('shows the relay, sender and recipient fields for e-mail, and no login without encryption', async () => {
+    const { wrapper } = await mountApp('/alerts/settings', { session: ADMIN, routes: SETTINGS })
+    const form = wrapper.get('[data-test="channel-form"]')
+    const kinds = form.findAll('[data-test="channel-kind"] option')
+    expect(kinds.map((o) => o.attributes('value'))).toEqual(['webhook', 'slack', 'teams', 'smtp', 'syslog'])
+    expect(kinds[3]!.text()).toBe('E-mail (SMTP)')
+
+    await form.get('[data-test="channel-kind"]').setValue('smtp')
+    for (const field of ['host', 'port', 'security', 'username', 'password', 'from', 'to', 'lang', 'ca']) {
+      expect(form.find(`[data-test="channel-smtp-${field}"]`).exists(), field).toBe(true)
+    }
+    expect(form.find('[data-test="channel-url"]').exists()).toBe(false)
+    expect(form.find('[data-test="channel-hmac"]').exists()).toBe(false)
+    expect(form.find('[data-test="channel-address"]').exists()).toBe(false)
+
+    const password = form.get('[data-test="channel-smtp-password"]')
+    expect(password.attributes('type')).toBe('password')
+    expect(password.attributes('autocomplete')).toBe('new-password')
+    expect(form.text()).toContain('Stored on the server and never shown again.')
+    expect(form.get('[data-test="channel-smtp-host"]').attributes('required')).toBeDefined()
+    expect(form.get('[data-test="channel-smtp-from"]').attributes('type')).toBe('email')
+    expect(form.get('[data-test="channel-smtp-to"]').element.tagName).toBe('TEXTAREA')
+    // STARTTLS and Turkish unless picked otherwise; the port shown is the security's default.
+    expect((form.get('[data-test="channel-smtp-security"]').element as HTMLSelectElement).value).toBe('starttls')
+    expect((form.get('[data-test="channel-smtp-lang"]').element as HTMLSelectElement).value).toBe('tr')
+    const port = form.get('[data-test="channel-smtp-port"]')
+    expect(port.attributes('placeholder')).toBe('587')
+    await form.get('[data-test="channel-smtp-security"]').setValue('tls')
+    expect(port.attributes('placeholder')).toBe('465')
+
+    // A user name asks for a password, and the other way round.
+    expect(password.attributes('required')).toBeUndefined()
+    await form.get('[data-test="channel-smtp-username"]').setValue('bigr')
+    expect(password.attributes('required')).toBeDefined()
+
+    await form.get('[data-test="channel-smtp-security"]').setValue('none')
+    expect(port.attributes('placeholder')).toBe('25')
+    expect(form.find('[data-test="channel-smtp-username"]').exists()).toBe(false)
+    expect(form.find('[data-test="channel-smtp-password"]').exists()).toBe(false)
+
+    await form.get('[data-test="channel-kind"]').setValue('syslog')
+    expect(form.find('[data-test="channel-smtp-host"]').exists()).toBe(false)
+    expect(form.find('[data-test="channel-address"]').exists()).toBe(true)
+  })
+
+  it('adds an e-mail channel with the nested relay settings and forgets the password', async () => {
+    const bodies: NewChannel[] = []
+    const { wrapper, server } = await mountApp('/alerts/settings', {
+      session: ADMIN,
+      routes: {
+        ...SETTINGS,
+        'POST /api/alerts/channels': (req: FakeRequest) => {
+          bodies.push(req.body as NewChannel)
+          return json(201, { channel: channel(5, { kind: 'smtp', name: 'mail' }) })
+        },
+      },
+    })
+    const form = wrapper.get('[data-test="channel-form"]')
+    // Left over from another kind: not sent.
+    await form.get('[data-test="channel-url"]').setValue('https://left.over/from-webhook')
+    await form.get('[data-test="channel-kind"]').setValue('smtp')
+    await form.get('[data-test="channel-name"]').setValue(' mail ')
+    await form.get('[data-test="channel-smtp-host"]').setValue('mail.example.com')
+    await form.get('[data-test="channel-smtp-port"]').setValue('2525')
+    await form.get('[data-test="channel-smtp-username"]').setValue('bigr')
+    await form.get('[data-test="channel-smtp-password"]').setValue('s3cret-pass')
+    await form.get('[data-test="channel-smtp-from"]').setValue('bigr@example.com')
+    await form.get('[data-test="channel-smtp-to"]').setValue('soc@example.com, it@example.com\nops@example.com\n')
+    await form.get('[data-test="channel-smtp-lang"]').setValue('en')
+    await form.trigger('submit')
+    await settle()
+
+    expect(bodies).toEqual([
+      {
+        kind: 'smtp',
+        name: 'mail',
+        min_severity: 'low',
+        smtp: {
+          host: 'mail.example.com',
+          port: 2525,
+          security: 'starttls',
+          username: 'bigr',
+          password: 's3cret-pass',
+          from: 'bigr@example.com',
+          to: ['soc@example.com', 'it@example.com', 'ops@example.com'],
+          lang: 'en',
+        },
+      },
+    ])
+    expect(bodies[0]).not.toHaveProperty('url')
+    expect(bodies[0]).not.toHaveProperty('address')
+    expect(server.callsTo('POST /api/alerts/channels')[0]!.headers.get('X-CSRF-Token')).toBe('csrf-admin')
+    // No key to show for e-mail; the list is reloaded.
+    expect(wrapper.find('[data-test="channel-key-dialog"]').exists()).toBe(false)
+    expect(form.text()).toContain('Channel mail added.')
+    expect(server.callsTo('GET /api/alerts/channels')).toHaveLength(2)
+    // The password is gone, and so is the rest of this channel; the language stays for the next.
+    const value = (test: string) => (form.get(`[data-test="${test}"]`).element as HTMLInputElement).value
+    expect(value('channel-smtp-password')).toBe('')
+    expect(value('channel-smtp-host')).toBe('')
+    expect(value('channel-smtp-to')).toBe('')
+    expect(value('channel-smtp-lang')).toBe('en')
+    expect(wrapper.html()).not.toContain('s3cret-pass')
+  })
+
+  it('shows why an e-mail channel was refused, and forgets the password anyway', async () => {
+    const { wrapper } = await mountApp('/alerts/settings', {
+      session: ADMIN,
+      routes: {
+        ...SETTINGS,
+        'POST /api/alerts/channels': json(400, { error: 'smtp: give both username and password, or neither' }),
+      },
+    })
+    const form = wrapper.get('[data-test="channel-form"]')
+    await form.get('[data-test="channel-kind"]').setValue('smtp')
+    await form.get('[data-test="channel-name"]').setValue('mail')
+    await form.get('[data-test="channel-smtp-host"]').setValue('mail.example.com')
+    await form.get('[data-test="channel-smtp-password"]').setValue('s3cret-pass')
+    await form.get('[data-test="channel-smtp-from"]').setValue('bigr@example.com')
+    await form.get('[data-test="channel-smtp-to"]').setValue('soc@example.com')
+    await form.trigger('submit')
+    await settle()
+
+    expect(form.get('[data-test="channel-error"]').text()).toBe('smtp: give both username and password, or neither')
+    const value = (test: string) => (form.get(`[data-test="${test}"]`).element as HTMLInputElement).value
+    expect(value('channel-smtp-password')).toBe('')
+    // The rest stays to be corrected.
+    expect(value('channel-smtp-host')).toBe('mail.example.com')
+    expect(value('channel-smtp-to')).toBe('soc@example.com')
   })
 
   it('adds a webhook and shows its generated key once', async () => {
