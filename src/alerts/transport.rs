@@ -128,16 +128,10 @@ pub fn send(
         }
         ChannelKind::Syslog => {
             let address = dest.syslog.as_deref().ok_or("the channel has no address")?;
-            let host = hostname();
+            let host = super::hostname();
             syslog_send(address, &format::syslog(payload, &host, chrono::Utc::now()))
         }
     }
-}
-
-fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

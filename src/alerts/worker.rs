@@ -16,7 +16,7 @@ const BATCH: u64 = 16;
 
 /// A name for this server among several on one database: host, process, and a random part.
 pub fn worker_name() -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+    let host = super::hostname();
     let id = uuid::Uuid::new_v4().simple().to_string();
     format!("{}-{}-{}", host.trim(), std::process::id(), &id[..8])
         .chars()

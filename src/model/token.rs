@@ -48,6 +48,16 @@ fn hash_secret(secret: &str) -> String {
     hex(digest::digest(&digest::SHA256, secret.as_bytes()).as_ref())
 }
 
+/// `bytes` random bytes as hex (HMAC keys, nonces); fails only if the system random
+/// generator does, never with a predictable value.
+pub fn random_hex(bytes: usize) -> Result<String, String> {
+    let mut b = vec![0u8; bytes];
+    SystemRandom::new()
+        .fill(&mut b)
+        .map_err(|_| "the system random generator failed".to_string())?;
+    Ok(hex(&b))
+}
+
 /// Makes a new token of `kind`; fails only if the system random generator does.
 pub fn issue(kind: TokenKind) -> Result<IssuedToken, String> {
     let mut id = [0u8; ID_HEX / 2];

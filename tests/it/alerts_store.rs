@@ -236,3 +236,39 @@ async fn a_storm_of_changes_in_one_scan_is_one_alert() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_mail_channel_to_twenty_long_addresses_is_stored_with_its_target_cut() {
+    use bigr::store::alerts::channels::{self, ChannelKind, NewChannel, SmtpSettings};
+    on_each_backend(async |t| {
+        let to: Vec<String> = (0..20)
+            .map(|i| {
+                format!(
+                    "{}{i}@a-rather-long-mail-domain-name.example.lan",
+                    "x".repeat(30)
+                )
+            })
+            .collect();
+        let smtp: SmtpSettings = serde_json::from_value(json!({
+            "host": "relay.lan", "from": "bigr@lan.example", "to": to,
+        }))
+        .unwrap();
+        let new = NewChannel {
+            kind: ChannelKind::Smtp,
+            name: "noc".into(),
+            site: None,
+            url: None,
+            hmac_key: None,
+            address: None,
+            smtp: Some(smtp),
+            min_severity: None,
+        };
+        let made = channels::add(&t.db, new)
+            .await
+            .expect("stored on both backends");
+        assert_eq!(made.channel.target.chars().count(), 500);
+        assert!(made.channel.target.ends_with('…'));
+        assert_eq!(channels::list(&t.db, None).await.unwrap().len(), 1);
+    })
+    .await;
+}

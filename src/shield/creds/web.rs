@@ -180,11 +180,11 @@ pub async fn default_login(
         } else {
             continue;
         };
-        for (i, (user, pass)) in DEFAULTS.iter().take(MAX_ATTEMPTS).enumerate() {
+        for (user, pass) in DEFAULTS.iter().take(MAX_ATTEMPTS) {
             let auth = if scheme == "digest" {
                 // Each refusal carries a fresh nonce: answer the latest one.
                 let challenge = digest_of(&prompt)?;
-                let cnonce = format!("{:016x}", rand_u64() ^ i as u64);
+                let cnonce = crate::model::token::random_hex(8).ok()?;
                 digest_authorization(&challenge, path, user, pass, &cnonce)
             } else {
                 let token =
@@ -203,13 +203,6 @@ pub async fn default_login(
         return None;
     }
     None
-}
-
-/// A client nonce: unpredictable enough for a one-off login attempt.
-fn rand_u64() -> u64 {
-    let mut b = [0u8; 8];
-    let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut b);
-    u64::from_le_bytes(b)
 }
 
 #[cfg(test)]

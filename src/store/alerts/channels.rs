@@ -237,12 +237,6 @@ pub fn syslog_target(address: &str) -> StoreResult<(bool, String)> {
     Ok((tcp, rest.to_string()))
 }
 
-fn random_key() -> String {
-    let mut b = [0u8; 32];
-    let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 fn view(c: alert_channel::Model, site: Option<String>) -> ChannelView {
     ChannelView {
         id: c.id,
@@ -291,7 +285,7 @@ pub async fn add<C: ConnectionTrait>(db: &C, new: NewChannel) -> StoreResult<Cha
                         ));
                     }
                     (ChannelKind::Webhook, None) => {
-                        let k = random_key();
+                        let k = crate::model::token::random_hex(32).map_err(StoreError::Invalid)?;
                         generated = Some(k.clone());
                         Some(k)
                     }
@@ -357,6 +351,12 @@ pub async fn add<C: ConnectionTrait>(db: &C, new: NewChannel) -> StoreResult<Cha
                 )
             }
         };
+    // What is shown fits its column (20 long recipients would not): cut, with a mark.
+    let target = if target.chars().count() > 500 {
+        target.chars().take(499).chain(['…']).collect()
+    } else {
+        target
+    };
     let row = alert_channel::ActiveModel {
         id: Set(Uuid::now_v7()),
         site_id: Set(site.as_ref().map(|s| s.id)),

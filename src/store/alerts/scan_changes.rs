@@ -202,12 +202,7 @@ pub(super) async fn one_scan<C: ConnectionTrait>(
                 else {
                     continue;
                 };
-                // Randomised (locally administered) MACs rotate by design: not a conflict.
-                let stable = |m: &str| {
-                    m.parse::<crate::model::MacAddr>()
-                        .is_ok_and(|m| m.is_stable_identity())
-                };
-                if !stable(old) && !stable(new) {
+                if !stable_mac(old) && !stable_mac(new) {
                     continue;
                 }
                 if let Some(r) = on(AlertKind::AddressConflict) {
@@ -385,6 +380,13 @@ async fn clear_resolved<C: ConnectionTrait>(db: &C, site_id: Uuid) -> StoreResul
 /// one MAC answering for several addresses.
 const MAC_MOVES_WITHIN: chrono::Duration = chrono::Duration::hours(1);
 
+/// A vendor-assigned MAC: randomised (locally administered) ones rotate by design, so a
+/// change of one is not a conflict.
+fn stable_mac(m: &str) -> bool {
+    m.parse::<crate::model::MacAddr>()
+        .is_ok_and(|m| m.is_stable_identity())
+}
+
 /// Another device of the site on `a`'s address, with a different stable MAC, seen within
 /// `MAC_MOVES_WITHIN` before `at` and not missing.
 async fn other_claimant<C: ConnectionTrait>(
@@ -403,14 +405,10 @@ async fn other_claimant<C: ConnectionTrait>(
         .filter(asset::Column::LastSeen.gte(at - MAC_MOVES_WITHIN))
         .all(db)
         .await?;
-    let stable = |m: &str| {
-        m.parse::<crate::model::MacAddr>()
-            .is_ok_and(|m| m.is_stable_identity())
-    };
     Ok(others.into_iter().find(|o| {
         o.mac
             .as_deref()
-            .is_some_and(|m| m != mac && stable(m) && stable(mac))
+            .is_some_and(|m| m != mac && stable_mac(m) && stable_mac(mac))
     }))
 }
 
