@@ -18,6 +18,7 @@ mod m20261204_000013_agent_commands;
 mod m20261205_000014_shield_lifecycle;
 mod m20261205_000015_asset_shield;
 mod m20261206_000016_alerts;
+mod m20261207_000017_alert_schedules;
 
 pub use m20261126_000004_asset_search_trigram::SEARCH_TEXT;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000014_shield_lifecycle::Migration),
             Box::new(m20261205_000015_asset_shield::Migration),
             Box::new(m20261206_000016_alerts::Migration),
+            Box::new(m20261207_000017_alert_schedules::Migration),
         ]
     }
 }

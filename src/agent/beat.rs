@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The server keeps at most this much of an agent's last error.
-const LAST_ERROR_CHARS: usize = 500;
+pub(super) const LAST_ERROR_CHARS: usize = 500;
 
 /// The targets that are networks (single hosts and names are not subnets): what an agent
 /// tells the server it covers, at registration and in every heartbeat.
@@ -55,6 +55,7 @@ impl Announce {
                 .map(|e| e.chars().take(LAST_ERROR_CHARS).collect()),
             config_version: Some(status.config_version),
             wait_seconds: wait.map(|w| w.as_secs().min(u64::from(u32::MAX)) as u32),
+            scan_failure: status.scan_failure.clone(),
         }
     }
 }

@@ -509,7 +509,17 @@ impl<S: Scanner> Agent<S> {
             Ok(o) => o,
             Err(e) => {
                 tracing::error!("scan failed: {e}");
-                lock(&self.status).last_error = Some(format!("scan failed: {e}"));
+                let mut s = lock(&self.status);
+                s.last_error = Some(format!("scan failed: {e}"));
+                s.scan_failure = Some(crate::model::agent_api::ScanFailure {
+                    at: Utc::now(),
+                    reason: e
+                        .to_string()
+                        .chars()
+                        .take(super::beat::LAST_ERROR_CHARS)
+                        .collect(),
+                });
+                drop(s);
                 return (Scanned::Failed(e.to_string()), None);
             }
         };
@@ -522,7 +532,11 @@ impl<S: Scanner> Agent<S> {
         let report = outcome.report;
         let assets = report.assets.len();
         tracing::info!(report = %report.id, assets, "scan finished");
-        lock(&self.status).last_scan_at = Some(Utc::now());
+        {
+            let mut s = lock(&self.status);
+            s.last_scan_at = Some(Utc::now());
+            s.scan_failure = None;
+        }
         let body = match serde_json::to_vec(&report) {
             Ok(b) => b,
             Err(e) => {

@@ -28,6 +28,10 @@ pub struct AgentStatus {
     /// When Shield checks last finished.
     #[serde(default)]
     pub last_shield_at: Option<DateTime<Utc>>,
+    /// The latest scan failed and none has succeeded since: when and why (the server
+    /// raises a scan_failed alert while the heartbeat carries it).
+    #[serde(default)]
+    pub scan_failure: Option<crate::model::agent_api::ScanFailure>,
 }
 
 /// The shared status, even after a panic elsewhere poisoned its lock (it is only a record).

@@ -9,6 +9,7 @@ pub fn headline(payload: &Value) -> String {
         "resolved" => "Resolved: ",
         "reopened" => "Back again (flapping): ",
         "test" => "Test: ",
+        "digest" => "Digest: ",
         _ => "",
     };
     format!(
@@ -19,9 +20,30 @@ pub fn headline(payload: &Value) -> String {
     )
 }
 
+/// The messages a digest carries (none for any other message).
+pub fn digest_items(payload: &Value) -> &[Value] {
+    payload["digest"]["items"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+/// A digest's headline and one line per message it lists; any other message's headline.
+fn text(payload: &Value) -> String {
+    let mut out = headline(payload);
+    for item in digest_items(payload) {
+        out.push_str("\n• ");
+        out.push_str(&headline(item));
+    }
+    if let Some(more) = payload["digest"]["more"].as_u64().filter(|n| *n > 0) {
+        out.push_str(&format!("\n… and {more} more"));
+    }
+    out
+}
+
 /// Slack incoming webhook body.
 pub fn slack(payload: &Value) -> Value {
-    json!({ "text": headline(payload) })
+    json!({ "text": text(payload) })
 }
 
 /// Microsoft Teams incoming webhook body (a message card; Workflows webhooks accept it too).
@@ -39,6 +61,7 @@ pub fn teams(payload: &Value) -> Value {
         "summary": a["title"],
         "themeColor": color,
         "title": headline(payload),
+        "text": text(payload).split_once('\n').map_or("", |(_, rest)| rest).replace('\n', "<br>"),
         "sections": [{
             "facts": [
                 {"name": "Kind", "value": a["kind"]},
@@ -66,6 +89,19 @@ fn sd_escape(v: &str) -> String {
     v.replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace(']', "\\]")
+}
+
+/// The syslog lines of a message: one per message a digest carries (a SIEM wants each
+/// event on its own), else one.
+pub fn syslog_lines(
+    payload: &Value,
+    hostname: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<String> {
+    match digest_items(payload) {
+        [] => vec![syslog(payload, hostname, now)],
+        items => items.iter().map(|i| syslog(i, hostname, now)).collect(),
+    }
 }
 
 /// One RFC 5424 message (facility local0), e.g.
@@ -119,6 +155,22 @@ mod tests {
             line.ends_with("[HIGH] Yeni cihaz 10.0.0.7 (Çağrı'nın telefonu) — site ofis \"1\"]"),
             "{line}"
         );
+    }
+
+    #[test]
+    fn digests_list_their_messages_on_every_channel() {
+        let mut second = sample();
+        second["alert"]["title"] = json!("Yeni cihaz 10.0.0.8");
+        let items = vec![sample(), second];
+        let t = chrono::Utc::now();
+        let d = crate::store::alerts::digest::payload(uuid::Uuid::nil(), "d1", "ofis", &items, t, t);
+        let slack_text = slack(&d)["text"].as_str().unwrap().to_string();
+        assert!(slack_text.starts_with("[HIGH] Digest: 2 alert messages (2 new device)"));
+        assert!(slack_text.contains("\n• [HIGH] Yeni cihaz 10.0.0.8"), "{slack_text}");
+        assert!(teams(&d)["text"].as_str().unwrap().contains("<br>"));
+        let lines = syslog_lines(&d, "h", t);
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].contains("Yeni cihaz 10.0.0.8"));
     }
 
     #[test]

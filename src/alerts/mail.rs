@@ -19,6 +19,9 @@ fn kind_label(kind: &str, tr: bool) -> &str {
         ("shield_finding", true) => "Shield bulgusu",
         ("scan_partial", true) => "Tarama eksik tamamlandı",
         ("address_conflict", true) => "Adres çakışması",
+        ("scan_failed", true) => "Tarama başarısız",
+        ("grade_drop", true) => "Uyum notu düştü",
+        ("digest", true) => "Özet",
         ("test", true) => "Deneme iletisi",
         ("new_device", false) => "New device",
         ("device_missing", false) => "Device missing",
@@ -28,6 +31,9 @@ fn kind_label(kind: &str, tr: bool) -> &str {
         ("shield_finding", false) => "Shield finding",
         ("scan_partial", false) => "Partial scan",
         ("address_conflict", false) => "Address conflict",
+        ("scan_failed", false) => "Scan failed",
+        ("grade_drop", false) => "Compliance grade dropped",
+        ("digest", false) => "Digest",
         ("test", false) => "Test message",
         (other, _) => other,
     }
@@ -51,6 +57,7 @@ fn event_label(e: &str, tr: bool) -> &str {
         ("resolved", true) => "Çözüldü",
         ("reopened", true) => "Yeniden açıldı (dalgalanıyor)",
         ("test", true) => "Deneme",
+        ("digest", true) => "Özet",
         ("opened", false) => "Opened",
         ("resolved", false) => "Resolved",
         ("reopened", false) => "Back again (flapping)",
@@ -59,19 +66,79 @@ fn event_label(e: &str, tr: bool) -> &str {
     }
 }
 
+/// What an alert is about, in either language: its address or agent when it has one.
+fn about(a: &Value) -> String {
+    a["detail"]["ip"]
+        .as_str()
+        .or_else(|| a["detail"]["agent"].as_str())
+        .or_else(|| a["title"].as_str())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Turkish capitals keep the dot: bilgi → BİLGİ, not BILGI.
+fn upper(s: &str, turkish: bool) -> String {
+    if turkish {
+        s.replace('i', "İ").to_uppercase()
+    } else {
+        s.to_uppercase()
+    }
+}
+
+/// A digest: one line per message it carries.
+fn compose_digest(payload: &Value, turkish: bool) -> (String, String) {
+    let a = &payload["alert"];
+    let d = &payload["digest"];
+    let count = d["count"].as_u64().unwrap_or(0);
+    let severity = severity_label(a["severity"].as_str().unwrap_or("info"), turkish);
+    let site = a["site"].as_str().unwrap_or("");
+    let (what, since, more) = if turkish {
+        ("uyarı iletisi", "Dönem", "ileti daha")
+    } else {
+        ("alert messages", "Period", "more")
+    };
+    let subject = format!(
+        "[bigr] [{}] {}: {count} {what} — site {site}",
+        upper(&severity, turkish),
+        kind_label("digest", turkish)
+    );
+    let mut body = format!(
+        "{since}: {} → {}\n\n",
+        d["since"].as_str().unwrap_or(""),
+        d["until"].as_str().unwrap_or("")
+    );
+    for item in super::format::digest_items(payload) {
+        let i = &item["alert"];
+        body.push_str(&format!(
+            "- [{}] {}: {}: {} — {} (site {})\n",
+            upper(
+                &severity_label(i["severity"].as_str().unwrap_or("info"), turkish),
+                turkish
+            ),
+            event_label(item["event"].as_str().unwrap_or(""), turkish),
+            kind_label(i["kind"].as_str().unwrap_or(""), turkish),
+            about(i),
+            i["title"].as_str().unwrap_or(""),
+            i["site"].as_str().unwrap_or("")
+        ));
+    }
+    if let Some(n) = d["more"].as_u64().filter(|n| *n > 0) {
+        body.push_str(&format!("… +{n} {more}\n"));
+    }
+    (subject, body)
+}
+
 /// Subject and body of the message for one outbox payload.
 pub fn compose(payload: &Value, turkish: bool) -> (String, String) {
+    if payload["event"] == "digest" {
+        return compose_digest(payload, turkish);
+    }
     let a = &payload["alert"];
     let s = |v: &Value| v.as_str().unwrap_or("").to_string();
     let kind = s(&a["kind"]);
     let event = s(&payload["event"]);
     let severity = severity_label(a["severity"].as_str().unwrap_or("info"), turkish);
-    // What the alert is about, in either language: its address when it has one.
-    let about = a["detail"]["ip"]
-        .as_str()
-        .map(str::to_string)
-        .or_else(|| a["detail"]["agent"].as_str().map(str::to_string))
-        .unwrap_or_else(|| s(&a["title"]));
+    let about = about(a);
     let prefix = if event == "resolved" {
         if turkish {
             "Çözüldü: "
@@ -81,12 +148,7 @@ pub fn compose(payload: &Value, turkish: bool) -> (String, String) {
     } else {
         ""
     };
-    // Turkish capitals keep the dot: bilgi → BİLGİ, not BILGI.
-    let upper = if turkish {
-        severity.replace('i', "İ").to_uppercase()
-    } else {
-        severity.to_uppercase()
-    };
+    let upper = upper(&severity, turkish);
     let subject = format!(
         "[bigr] [{upper}] {prefix}{}: {about} — site {}",
         kind_label(&kind, turkish),
@@ -219,6 +281,23 @@ mod tests {
         assert_eq!(
             subject,
             "[bigr] [HIGH] New device: 10.0.0.7 — site İzmir şube"
+        );
+    }
+
+    #[test]
+    fn a_digest_mail_lists_each_message_in_turkish() {
+        let item = json!({"event": "opened", "alert": {"kind": "device_missing",
+            "severity": "medium", "site": "İzmir şube", "title": "Device missing",
+            "detail": {"ip": "10.0.0.9"}}});
+        let t = chrono::Utc::now();
+        let d = crate::store::alerts::digest::payload(
+            uuid::Uuid::nil(), "d", "İzmir şube", &[item.clone(), item], t, t);
+        let (subject, body) = compose(&d, true);
+        assert_eq!(subject, "[bigr] [ORTA] Özet: 2 uyarı iletisi — site İzmir şube");
+        assert_eq!(
+            body.matches("- [ORTA] Açıldı: Cihaz kayıp: 10.0.0.9 — Device missing (site İzmir şube)").count(),
+            2,
+            "{body}"
         );
     }
 }

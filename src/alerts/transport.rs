@@ -129,7 +129,9 @@ pub fn send(
         ChannelKind::Syslog => {
             let address = dest.syslog.as_deref().ok_or("the channel has no address")?;
             let host = super::hostname();
-            syslog_send(address, &format::syslog(payload, &host, chrono::Utc::now()))
+            format::syslog_lines(payload, &host, chrono::Utc::now())
+                .iter()
+                .try_for_each(|line| syslog_send(address, line))
         }
     }
 }

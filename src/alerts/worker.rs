@@ -4,7 +4,7 @@
 //! reconciled by the server's lifecycle sweep.
 use super::transport;
 use crate::store::StoreResult;
-use crate::store::alerts::{channels, evaluate, outbox};
+use crate::store::alerts::{channels, digest, evaluate, outbox};
 use sea_orm::{DatabaseConnection, EntityTrait};
 use std::sync::Weak;
 use std::time::Duration;
@@ -70,6 +70,9 @@ pub fn spawn_worker<S: Send + Sync + 'static>(
             let db = db_of(&s);
             if let Err(e) = evaluate::scans(db, chrono::Utc::now()).await {
                 tracing::warn!("alert evaluation failed: {e}");
+            }
+            if let Err(e) = digest::release_due(db, chrono::Utc::now()).await {
+                tracing::warn!("releasing held alert messages failed: {e}");
             }
             match deliver_due(db, &worker).await {
                 Ok(n) if n > 0 => tracing::info!(sent = n, "alert messages delivered"),

@@ -2,7 +2,6 @@
 //! and channels. `deliver` runs one evaluation and delivery pass, for installs without a
 //! running server (from cron); `bigr serve` does the same every few seconds by itself.
 use super::output::{self, opt_time};
-use crate::store::alerts::channels::{self, ChannelKind, MailSecurity, NewChannel, SmtpSettings};
 use crate::store::alerts::rules::{self, RuleChange, RuleParams};
 use crate::store::alerts::views::{self, AlertFilter};
 use crate::store::alerts::{AlertKind, evaluate};
@@ -26,7 +25,7 @@ pub enum AlertsCommand {
     Deliver,
     /// Where alerts are sent
     #[command(subcommand)]
-    Channel(ChannelCommand),
+    Channel(super::alert_channels::ChannelCommand),
     /// The rules in force (a site's own, else every site's, else the default: on)
     Rules {
         #[arg(long)]
@@ -51,112 +50,6 @@ pub struct ListArgs {
     pub page: crate::cli::PageArgs,
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ChannelCommand {
-    /// Add a channel: webhook|slack|teams with --url, syslog with --address, smtp with
-    /// --smtp-host, --from and --to
-    Add {
-        kind: ChannelKind,
-        /// Where to POST (webhook, Slack, Teams); stored, never shown again
-        #[arg(long)]
-        url: Option<String>,
-        /// syslog: udp://host:port or tcp://host:port
-        #[arg(long)]
-        address: Option<String>,
-        /// Webhook: a file holding the HMAC key (else one is generated and printed once)
-        #[arg(long)]
-        hmac_key_file: Option<std::path::PathBuf>,
-        #[arg(long)]
-        name: Option<String>,
-        /// Only this site's alerts (default: every site's)
-        #[arg(long)]
-        site: Option<String>,
-        /// Alerts below this severity are not sent here
-        #[arg(long, default_value = "low")]
-        min_severity: String,
-        #[command(flatten)]
-        mail: Box<MailArgs>,
-    },
-    /// List channels (without their URLs or keys)
-    List {
-        #[arg(long)]
-        site: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Remove a channel
-    Remove { id: Uuid },
-}
-
-/// The e-mail channel's settings (`channel add smtp`).
-#[derive(Debug, Args)]
-pub struct MailArgs {
-    /// SMTP relay host
-    #[arg(long)]
-    pub smtp_host: Option<String>,
-    #[arg(long)]
-    pub smtp_port: Option<u16>,
-    #[arg(long, value_enum, default_value = "starttls")]
-    pub security: MailSecurityArg,
-    #[arg(long)]
-    pub smtp_user: Option<String>,
-    /// A file holding the SMTP password (stored, never shown again)
-    #[arg(long)]
-    pub smtp_password_file: Option<std::path::PathBuf>,
-    #[arg(long)]
-    pub from: Option<String>,
-    /// A recipient (repeat for more)
-    #[arg(long)]
-    pub to: Vec<String>,
-    /// Language of the messages
-    #[arg(long, value_parser = ["tr", "en"], default_value = "tr")]
-    pub mail_lang: String,
-    /// A CA certificate (PEM) the relay's certificate chains to
-    #[arg(long)]
-    pub smtp_ca_file: Option<std::path::PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum MailSecurityArg {
-    Starttls,
-    Tls,
-    None,
-}
-
-fn read_secret(path: &std::path::Path) -> anyhow::Result<String> {
-    Ok(std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?
-        .trim_end_matches(['\r', '\n'])
-        .to_string())
-}
-
-impl MailArgs {
-    fn settings(self) -> anyhow::Result<Option<SmtpSettings>> {
-        let Some(host) = self.smtp_host else {
-            return Ok(None);
-        };
-        Ok(Some(SmtpSettings {
-            host,
-            port: self.smtp_port,
-            security: match self.security {
-                MailSecurityArg::Starttls => MailSecurity::Starttls,
-                MailSecurityArg::Tls => MailSecurity::Tls,
-                MailSecurityArg::None => MailSecurity::None,
-            },
-            username: self.smtp_user,
-            password: self
-                .smtp_password_file
-                .as_deref()
-                .map(read_secret)
-                .transpose()?,
-            from: self.from.unwrap_or_default(),
-            to: self.to,
-            lang: Some(self.mail_lang),
-            ca_pem: self.smtp_ca_file.as_deref().map(read_secret).transpose()?,
-        }))
-    }
 }
 
 #[derive(Debug, Args)]
@@ -210,6 +103,7 @@ pub async fn run(db: &DatabaseConnection, cmd: AlertsCommand) -> anyhow::Result<
         }
         AlertsCommand::Deliver => {
             let t = evaluate::run(db, chrono::Utc::now()).await?;
+            crate::store::alerts::digest::release_due(db, chrono::Utc::now()).await?;
             let worker = crate::alerts::worker_name();
             let mut sent = 0;
             // Everything due now, in bounded passes.
@@ -227,7 +121,7 @@ pub async fn run(db: &DatabaseConnection, cmd: AlertsCommand) -> anyhow::Result<
             );
             Ok(())
         }
-        AlertsCommand::Channel(c) => channel(db, c).await,
+        AlertsCommand::Channel(c) => super::alert_channels::run(db, c).await,
         AlertsCommand::Rules { site, json } => {
             let list = rules::list(db, site.as_deref()).await?;
             if json {
@@ -328,101 +222,4 @@ async fn list(db: &DatabaseConnection, a: ListArgs) -> anyhow::Result<()> {
             .collect(),
     )?;
     Ok(())
-}
-
-async fn channel(db: &DatabaseConnection, c: ChannelCommand) -> anyhow::Result<()> {
-    match c {
-        ChannelCommand::Add {
-            kind,
-            url,
-            address,
-            hmac_key_file,
-            name,
-            site,
-            min_severity,
-            mail,
-        } => {
-            let hmac_key = match hmac_key_file {
-                Some(path) => Some(
-                    std::fs::read_to_string(&path)
-                        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?
-                        .trim()
-                        .to_string(),
-                ),
-                None => None,
-            };
-            let created = channels::add(
-                db,
-                NewChannel {
-                    kind,
-                    name: name.unwrap_or_else(|| kind.as_str().to_string()),
-                    site,
-                    url,
-                    hmac_key,
-                    address,
-                    smtp: mail.settings()?,
-                    min_severity: Some(min_severity),
-                },
-            )
-            .await?;
-            let v = &created.channel;
-            super::audited::record(
-                db,
-                "alert_channel.add",
-                v.site.as_deref(),
-                &format!("{} {} → {}", v.kind.as_str(), v.name, v.target),
-                Some(v),
-            )
-            .await;
-            outln!(
-                "channel {} ({} → {}) added: {}",
-                v.name,
-                v.kind.as_str(),
-                v.target,
-                v.id
-            );
-            if let Some(key) = created.hmac_key {
-                // The one time it is shown: the receiver needs it to check signatures.
-                outln!(
-                    "HMAC key (shown once; the receiver checks X-Bigr-Signature with it):\n{key}"
-                );
-            }
-            Ok(())
-        }
-        ChannelCommand::List { site, json } => {
-            let list = channels::list(db, site.as_deref()).await?;
-            if json {
-                return output::json(&list);
-            }
-            output::table(
-                &["ID", "KIND", "NAME", "SITE", "TARGET", "MIN SEVERITY"],
-                list.into_iter()
-                    .map(|c| {
-                        vec![
-                            c.id.to_string(),
-                            c.kind.as_str().into(),
-                            c.name,
-                            c.site.unwrap_or_else(|| "*".into()),
-                            c.target,
-                            c.min_severity,
-                        ]
-                    })
-                    .collect(),
-            )?;
-            Ok(())
-        }
-        ChannelCommand::Remove { id } => {
-            let gone = channels::remove(db, id).await?;
-            super::audited::record(
-                db,
-                "alert_channel.remove",
-                gone.site.as_deref(),
-                &format!("{} {}", gone.kind.as_str(), gone.name),
-                None::<&()>,
-            )
-            .await;
-            outln!("channel {} removed", gone.name);
-            Ok(())
-        }
-    }
 }

@@ -19,6 +19,7 @@ macro_rules! out {
 
 mod agent;
 mod agent_command;
+pub mod alert_channels;
 pub mod alerts;
 mod audited;
 mod config_cmd;

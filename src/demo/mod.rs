@@ -107,6 +107,7 @@ pub async fn load(
         heartbeat_seconds: 3600,
         last_error: None,
         config_version: None,
+        scan_failure: None,
     };
     agents::heartbeat(db, agent.agent_id, &beat, now).await?;
     store::shield::save(db, &shield_report(now), SITE, Some(agent.agent_id)).await?;

@@ -110,6 +110,19 @@ pub struct HeartbeatRequest {
     /// agent's long poll, so "scan now" starts within seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wait_seconds: Option<u32>,
+    /// The agent's latest scan failed (and none has succeeded since): when and why. Raises
+    /// a `scan_failed` alert until a heartbeat comes without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_failure: Option<ScanFailure>,
+}
+
+/// A scan an agent could not finish.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScanFailure {
+    pub at: DateTime<Utc>,
+    /// At most 512 characters.
+    pub reason: String,
 }
 
 /// An agent's lifecycle state as the server sees it.

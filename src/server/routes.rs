@@ -118,6 +118,7 @@ fn api() -> utoipa_actix_web::scope::Scope<
         .service(alerts::rule_set)
         .service(alerts::channel_list)
         .service(alerts::channel_add)
+        .service(alerts::channel_update)
         .service(alerts::channel_remove)
         .service(alerts::channel_test)
         .service(alerts::delivery_list)

@@ -188,6 +188,8 @@ pub async fn register(
         last_error: Set(None),
         heartbeat_seconds: Set(60),
         config_version: Set(None),
+        scan_failed_at: Set(None),
+        scan_failure: Set(None),
     })
     .exec(&txn)
     .await?;
@@ -234,6 +236,8 @@ pub struct Heartbeat {
     pub last_error: Option<String>,
     /// The site configuration version the agent runs.
     pub config_version: Option<i64>,
+    /// When and why the agent's latest scan failed; None once one succeeds.
+    pub scan_failure: Option<(DateTime<Utc>, String)>,
 }
 
 /// Records a heartbeat; returns the state it leaves the agent in.
@@ -264,6 +268,14 @@ pub async fn heartbeat<C: ConnectionTrait>(
         .col_expr(agent::Column::LastSeenAt, Expr::value(now))
         .col_expr(agent::Column::Activity, Expr::value(hb.activity.clone()))
         .col_expr(agent::Column::LastError, Expr::value(hb.last_error.clone()))
+        .col_expr(
+            agent::Column::ScanFailedAt,
+            Expr::value(hb.scan_failure.as_ref().map(|f| f.0)),
+        )
+        .col_expr(
+            agent::Column::ScanFailure,
+            Expr::value(hb.scan_failure.as_ref().map(|f| f.1.clone())),
+        )
         .col_expr(
             agent::Column::QueueDepth,
             Expr::value(i32::try_from(hb.queue_depth).unwrap_or(i32::MAX)),

@@ -262,6 +262,7 @@ async fn a_mail_channel_to_twenty_long_addresses_is_stored_with_its_target_cut()
             address: None,
             smtp: Some(smtp),
             min_severity: None,
+            schedule: None,
         };
         let made = channels::add(&t.db, new)
             .await

@@ -128,6 +128,11 @@ pub async fn heartbeat(
     for (field, value, max) in [
         ("version", &b.version, 64),
         ("last_error", &b.last_error, 512),
+        (
+            "scan_failure.reason",
+            &b.scan_failure.as_ref().map(|f| f.reason.clone()),
+            512,
+        ),
     ] {
         if value.as_ref().is_some_and(|v| v.chars().count() > max) {
             return Err(ApiError::BadRequest(format!(
@@ -147,6 +152,8 @@ pub async fn heartbeat(
         heartbeat_seconds: b.heartbeat_seconds.unwrap_or(60),
         last_error: b.last_error,
         config_version: b.config_version.filter(|v| *v >= 0),
+        // A failure from the future is the agent's clock: it happened now.
+        scan_failure: b.scan_failure.map(|f| (f.at.min(now), f.reason)),
     };
     let state_after = agents::heartbeat(&state.db, agent.id, &hb, now)
         .await

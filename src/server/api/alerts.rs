@@ -8,10 +8,11 @@ use crate::server::session::{Admin, SignedIn};
 use crate::server::state::AppState;
 use crate::store::Page;
 use crate::store::alerts::AlertKind;
+use crate::store::alerts::channel_update::{ChannelChange, update as change_channel};
 use crate::store::alerts::channels::{self, ChannelCreated, ChannelView, NewChannel};
 use crate::store::alerts::rules::{self, Rule, RuleChange};
 use crate::store::alerts::views::{self, AlertFilter, AlertView, DeliveryView};
-use actix_web::{HttpResponse, delete, get, post, put, web};
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::Utc;
 use serde::Deserialize;
 
@@ -176,6 +177,34 @@ pub async fn channel_add(
     // The view holds no URL path, key or password.
     audit.after(c).by(&who.0, &state).await;
     Ok(HttpResponse::Created().json(created))
+}
+
+#[utoipa::path(tag = "alerts", params(("id" = String, Path)), request_body = ChannelChange, responses((status = 200, body = ChannelView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[patch("/alerts/channels/{id}")]
+pub async fn channel_update(
+    state: web::Data<AppState>,
+    who: Admin,
+    id: web::Path<String>,
+    body: Body<ChannelChange>,
+) -> ApiResult<web::Json<ChannelView>> {
+    let id = parse_id(&id, "channel")?;
+    let change = body.into_inner()?;
+    let before = channels::list(&state.db, None)
+        .await?
+        .into_iter()
+        .find(|c| c.id == id);
+    let after = change_channel(&state.db, id, change, Utc::now()).await?;
+    let mut audit = Audit::new("alert_channel.update")
+        .target(format!("{} {}", after.kind.as_str(), after.name))
+        .after(&after);
+    if let Some(b) = &before {
+        audit = audit.before(b);
+    }
+    if let Some(s) = &after.site {
+        audit = audit.site(s);
+    }
+    audit.by(&who.0, &state).await;
+    Ok(web::Json(after))
 }
 
 #[utoipa::path(tag = "alerts", params(("id" = String, Path)), responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]

@@ -2,6 +2,7 @@
 //! webhooks, e-mail over SMTP, and syslog (RFC 5424 over UDP or TCP). What addresses a channel is a secret
 //! (a webhook URL's path is its credential): stored, used, never shown; a channel shows its
 //! kind, name and host only.
+use super::schedule::Schedule;
 use super::severity;
 use crate::store::entity::alert_channel;
 use crate::store::error::{StoreError, StoreResult};
@@ -170,6 +171,9 @@ pub struct NewChannel {
     /// Alerts below this severity are not sent here (default: low).
     #[serde(default)]
     pub min_severity: Option<String>,
+    /// Digests and quiet hours (default: every message at once).
+    #[serde(default)]
+    pub schedule: Option<Schedule>,
 }
 
 /// A channel as it may be shown.
@@ -183,6 +187,7 @@ pub struct ChannelView {
     pub target: String,
     pub min_severity: String,
     pub enabled: bool,
+    pub schedule: Schedule,
     pub created_at: DateTime<Utc>,
 }
 
@@ -237,8 +242,17 @@ pub fn syslog_target(address: &str) -> StoreResult<(bool, String)> {
     Ok((tcp, rest.to_string()))
 }
 
-fn view(c: alert_channel::Model, site: Option<String>) -> ChannelView {
+/// A channel's delivery schedule (kept in `settings`; the default when none is stored).
+pub fn schedule_of(c: &alert_channel::Model) -> Schedule {
+    c.settings
+        .get("schedule")
+        .and_then(|s| serde_json::from_value(s.clone()).ok())
+        .unwrap_or_default()
+}
+
+pub(super) fn view(c: alert_channel::Model, site: Option<String>) -> ChannelView {
     ChannelView {
+        schedule: schedule_of(&c),
         id: c.id,
         kind: ChannelKind::parse(&c.kind).unwrap_or(ChannelKind::Webhook),
         name: c.name,
@@ -263,6 +277,8 @@ pub async fn add<C: ConnectionTrait>(db: &C, new: NewChannel) -> StoreResult<Cha
         None => None,
     };
     let min_severity = severity(new.min_severity.as_deref().unwrap_or("low"))?;
+    let schedule = new.schedule.clone().unwrap_or_default();
+    schedule.check()?;
     let mut generated = None;
     let (target, destination) =
         match new.kind {
@@ -364,7 +380,7 @@ pub async fn add<C: ConnectionTrait>(db: &C, new: NewChannel) -> StoreResult<Cha
         name: Set(name.to_string()),
         target: Set(target),
         secret: Set(serde_json::to_string(&destination).unwrap_or_default()),
-        settings: Set(serde_json::json!({})),
+        settings: Set(serde_json::json!({ "schedule": schedule })),
         min_severity: Set(min_severity.into()),
         enabled: Set(true),
         created_at: Set(Utc::now()),

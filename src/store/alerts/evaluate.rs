@@ -3,8 +3,9 @@
 //! - **scans**: each stored scan is claimed once (`scans.alerts_done`), and its recorded
 //!   changes (new, missing, returned, ports opened and closed) and its completeness are turned
 //!   into alerts in the claiming transaction; a crash leaves the scan unclaimed for the sweep;
-//! - **states**: agents, open Shield findings and certificates are compared with the live
-//!   alerts of their kinds, opening what is missing and resolving what cleared.
+//! - **states**: agents (down, or reporting a failed scan), open Shield findings,
+//!   certificates and sites' compliance grades are compared with the live alerts of their
+//!   kinds, opening what is missing and resolving what cleared.
 use super::AlertKind;
 use super::raise::{self, Condition, Opened};
 use super::rules::{self, Rule};
@@ -67,6 +68,7 @@ pub async fn scans(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResult<T
         .all(db)
         .await?;
     let mut tally = Tally::default();
+    let mut claimed_any = false;
     for (scan_id, site_id, partial) in due {
         // Worked out before the transaction: only the claim and the alert rows are written
         // under it (another server may plan the same scan; only one claims it).
@@ -83,6 +85,7 @@ pub async fn scans(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResult<T
         if claimed == 0 {
             continue; // another server took it
         }
+        claimed_any = true;
         for c in plan.opens {
             tally.count(raise::open(&txn, c, &site, now).await?);
         }
@@ -90,6 +93,10 @@ pub async fn scans(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResult<T
             tally.resolved += usize::from(raise::resolve(&txn, site_id, &key, &site, now).await?);
         }
         txn.commit().await?;
+    }
+    // New scans may move a site's compliance grade.
+    if claimed_any {
+        tally.add(super::grade::evaluate(db, now).await?);
     }
     Ok(tally)
 }
@@ -170,6 +177,26 @@ pub async fn states(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResult<
         })
         .collect();
     t.add(reconcile(db, AlertKind::AgentDown, wanted, now).await?);
+    let failing = agent::Entity::find()
+        .filter(agent::Column::ScanFailedAt.is_not_null())
+        .filter(agent::Column::RevokedAt.is_null())
+        .all(db)
+        .await?;
+    let wanted = failing
+        .into_iter()
+        .map(|a| {
+            let why = a.scan_failure.unwrap_or_default();
+            Wanted {
+                site_id: a.site_id,
+                key: format!("scan_failed:{}", a.id),
+                title: format!("Scan failed on agent {}: {why}", a.name),
+                detail: json!({"agent_id": a.id, "agent": a.name, "at": a.scan_failed_at,
+                    "reason": why}),
+                severity: None,
+            }
+        })
+        .collect();
+    t.add(reconcile(db, AlertKind::ScanFailed, wanted, now).await?);
     let issues = shield_issue::Entity::find()
         .filter(shield_issue::Column::Status.eq("open"))
         .filter(shield_issue::Column::Severity.is_in(["critical", "high"]))
@@ -192,6 +219,7 @@ pub async fn states(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResult<
         .collect();
     t.add(reconcile(db, AlertKind::ShieldFinding, wanted, now).await?);
     t.add(certificates(db, now).await?);
+    t.add(super::grade::evaluate(db, now).await?);
     Ok(t)
 }
 

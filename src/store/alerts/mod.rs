@@ -3,12 +3,16 @@
 //! certificate about to expire) become one alert per open condition, resolved when the
 //! condition clears. Messages for the channels go through an outbox in the same transaction,
 //! so an alert is never raised without its messages, nor sent twice by two servers.
+pub mod channel_update;
 pub mod channels;
+pub mod digest;
 pub mod evaluate;
+mod grade;
 pub mod outbox;
 mod raise;
 pub mod rules;
 mod scan_changes;
+pub mod schedule;
 pub mod views;
 
 use serde::{Deserialize, Serialize};
@@ -42,15 +46,20 @@ pub enum AlertKind {
     AgentDown,
     /// A critical or high Shield finding.
     ShieldFinding,
-    /// A scan that came back partial or failed (resolved by the next complete scan).
+    /// A scan that came back partial (resolved by the next complete scan).
     ScanPartial,
+    /// A site agent's scan failed (resolved when one succeeds).
+    ScanFailed,
+    /// A site's compliance grade fell below the grade it last held (resolved when it is
+    /// back).
+    GradeDrop,
     /// An address claimed by a second MAC, or a MAC moving between addresses faster than
     /// DHCP would move it: possible spoofing (open until acknowledged).
     AddressConflict,
 }
 
 impl AlertKind {
-    pub const ALL: [AlertKind; 8] = [
+    pub const ALL: [AlertKind; 10] = [
         AlertKind::NewDevice,
         AlertKind::DeviceMissing,
         AlertKind::RiskyPort,
@@ -59,6 +68,8 @@ impl AlertKind {
         AlertKind::ShieldFinding,
         AlertKind::ScanPartial,
         AlertKind::AddressConflict,
+        AlertKind::ScanFailed,
+        AlertKind::GradeDrop,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -71,6 +82,8 @@ impl AlertKind {
             AlertKind::ShieldFinding => "shield_finding",
             AlertKind::ScanPartial => "scan_partial",
             AlertKind::AddressConflict => "address_conflict",
+            AlertKind::ScanFailed => "scan_failed",
+            AlertKind::GradeDrop => "grade_drop",
         }
     }
 
@@ -82,7 +95,8 @@ impl AlertKind {
     pub fn default_severity(self) -> &'static str {
         match self {
             AlertKind::NewDevice | AlertKind::ScanPartial => "medium",
-            AlertKind::DeviceMissing | AlertKind::CertExpiring => "medium",
+            AlertKind::DeviceMissing | AlertKind::CertExpiring | AlertKind::GradeDrop => "medium",
+            AlertKind::ScanFailed => "high",
             AlertKind::RiskyPort
             | AlertKind::AgentDown
             | AlertKind::ShieldFinding
@@ -93,6 +107,11 @@ impl AlertKind {
 
 /// Severities an alert or a channel's threshold may have, lowest first.
 pub const SEVERITIES: [&str; 5] = ["info", "low", "medium", "high", "critical"];
+
+/// Where a severity stands, lowest 0 (unknown names count as the lowest).
+pub fn rank(severity: &str) -> usize {
+    SEVERITIES.iter().position(|s| *s == severity).unwrap_or(0)
+}
 
 /// A severity name as given by a user, checked.
 pub fn severity(s: &str) -> Result<&'static str, crate::store::StoreError> {

@@ -4,7 +4,7 @@
 //! the same row; on SQLite under its single write lock) and lasts `CLAIM_FOR`: a server that
 //! dies mid-send leaves the row to be claimed again. Every message carries an idempotency key
 //! that receivers see, so a repeat after such a crash can be recognised.
-use super::SEVERITIES;
+use super::rank;
 use crate::store::entity::{alert, alert_channel, alert_outbox};
 use crate::store::error::StoreResult;
 use chrono::{DateTime, Duration, Utc};
@@ -23,9 +23,6 @@ pub const MAX_ATTEMPTS: i32 = 8;
 const FIRST_RETRY: Duration = Duration::seconds(5);
 const LAST_RETRY: Duration = Duration::hours(1);
 
-fn rank(severity: &str) -> usize {
-    SEVERITIES.iter().position(|s| *s == severity).unwrap_or(0)
-}
 
 /// The message body every channel gets (each channel formats it its own way).
 pub fn payload(a: &alert::Model, event: &str, site: &str, key: &str) -> serde_json::Value {
@@ -49,7 +46,8 @@ pub fn payload(a: &alert::Model, event: &str, site: &str, key: &str) -> serde_js
 }
 
 /// Queues `event` of alert `a` for every enabled channel of its site (or of every site)
-/// whose threshold it meets, to be sent from `send_at`. Returns the rows queued.
+/// whose threshold it meets, to be sent from `send_at`, or held for the channel's digest or
+/// quiet hours. Returns the rows queued.
 pub async fn enqueue<C: ConnectionTrait>(
     db: &C,
     a: &alert::Model,
@@ -73,6 +71,7 @@ pub async fn enqueue<C: ConnectionTrait>(
         .filter(|c| rank(&a.severity) >= rank(&c.min_severity))
     {
         let key = format!("{}.{event}.{}.{}", a.id, a.occurrences, ch.id);
+        let held = super::channels::schedule_of(ch).release_at(&a.severity, send_at);
         let row = alert_outbox::ActiveModel {
             id: Set(Uuid::now_v7()),
             alert_id: Set(Some(a.id)),
@@ -80,14 +79,15 @@ pub async fn enqueue<C: ConnectionTrait>(
             event: Set(event.into()),
             payload: Set(payload(a, event, site, &key)),
             idempotency_key: Set(key),
-            status: Set("pending".into()),
+            status: Set(if held.is_some() { "held" } else { "pending" }.into()),
             attempts: Set(0),
-            next_attempt_at: Set(send_at),
+            next_attempt_at: Set(held.unwrap_or(send_at)),
             claimed_until: Set(None),
             claimed_by: Set(None),
             last_error: Set(None),
             created_at: Set(now),
             sent_at: Set(None),
+            digest_id: Set(None),
         };
         alert_outbox::Entity::insert(row)
             .exec_without_returning(db)
@@ -97,7 +97,7 @@ pub async fn enqueue<C: ConnectionTrait>(
     Ok(queued)
 }
 
-/// Withdraws `event` messages of an alert that no server has taken yet.
+/// Withdraws `event` messages of an alert that no server has taken yet (nor a digest).
 pub async fn withdraw_pending<C: ConnectionTrait>(
     db: &C,
     alert_id: Uuid,
@@ -106,7 +106,7 @@ pub async fn withdraw_pending<C: ConnectionTrait>(
     Ok(alert_outbox::Entity::delete_many()
         .filter(alert_outbox::Column::AlertId.eq(alert_id))
         .filter(alert_outbox::Column::Event.eq(event))
-        .filter(alert_outbox::Column::Status.eq("pending"))
+        .filter(alert_outbox::Column::Status.is_in(["pending", "held"]))
         .exec(db)
         .await?
         .rows_affected)
@@ -154,6 +154,7 @@ pub async fn enqueue_test<C: ConnectionTrait>(
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
+        digest_id: Set(None),
     })
     .exec_without_returning(db)
     .await?;

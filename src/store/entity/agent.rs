@@ -29,6 +29,10 @@ pub struct Model {
     pub heartbeat_seconds: i32,
     /// The site configuration version the agent said it runs.
     pub config_version: Option<i64>,
+    /// When the agent's latest scan failed, as it reports until a scan succeeds.
+    pub scan_failed_at: Option<DateTimeUtc>,
+    /// Why that scan failed.
+    pub scan_failure: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -16,7 +16,8 @@ pub struct Model {
     pub idempotency_key: String,
     #[sea_orm(column_type = "JsonBinary")]
     pub payload: Json,
-    /// pending, sending, sent or failed.
+    /// pending, held (waiting for its channel's digest or quiet hours), sending, sent,
+    /// digested (carried by a digest message) or failed.
     pub status: String,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
@@ -25,6 +26,8 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// The digest message that carried this one (status `digested`).
+    pub digest_id: Option<Uuid>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -2,6 +2,7 @@
 pub mod agent;
 pub mod agent_command;
 pub mod alert;
+pub mod alert_baseline;
 pub mod alert_channel;
 pub mod alert_outbox;
 pub mod alert_rule;
