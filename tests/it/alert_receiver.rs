@@ -3,7 +3,7 @@
 //! service would get, refuse messages to make the sender retry, and verify signatures.
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -33,6 +33,9 @@ pub struct Receiver {
     pub got: Arc<Mutex<Vec<Received>>>,
     /// The status the next requests get (200 unless changed).
     pub answer: Arc<AtomicU16>,
+    /// While set, a request is kept and then left unanswered (at most 60 s): the sender is
+    /// caught between claiming a message and hearing how its send went.
+    pub hang: Arc<AtomicBool>,
 }
 
 impl Receiver {
@@ -41,7 +44,8 @@ impl Receiver {
         let port = listener.local_addr().unwrap().port();
         let got: Arc<Mutex<Vec<Received>>> = Default::default();
         let answer = Arc::new(AtomicU16::new(200));
-        let (keep, status) = (got.clone(), answer.clone());
+        let hang = Arc::new(AtomicBool::new(false));
+        let (keep, status, hanging) = (got.clone(), answer.clone(), hang.clone());
         std::thread::spawn(move || {
             for conn in listener.incoming().flatten() {
                 let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
@@ -68,6 +72,18 @@ impl Receiver {
                     .unwrap_or(0);
                 let mut body = vec![0u8; len.min(1 << 20)];
                 let _ = r.read_exact(&mut body);
+                if hanging.load(Ordering::SeqCst) {
+                    keep.lock().unwrap().push(Received {
+                        path,
+                        headers,
+                        body,
+                    });
+                    let until = Instant::now() + Duration::from_secs(60);
+                    while hanging.load(Ordering::SeqCst) && Instant::now() < until {
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                    continue;
+                }
                 let code = status.load(Ordering::SeqCst);
                 let mut conn = r.into_inner();
                 let _ = write!(
@@ -81,7 +97,12 @@ impl Receiver {
                 });
             }
         });
-        Receiver { port, got, answer }
+        Receiver {
+            port,
+            got,
+            answer,
+            hang,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -11,6 +11,8 @@ mod agent_e2e;
 mod alert_receiver;
 mod alerts_api;
 mod alerts_cli;
+mod alerts_faults;
+mod alerts_schedule;
 mod alerts_store;
 /// The classifier against the labelled corpus in tests/data.
 mod classify_corpus;

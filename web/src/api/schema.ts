@@ -64,7 +64,7 @@ export interface AgentView {
 }
 
 /** What an alert is about. */
-export type AlertKind = "new_device" | "device_missing" | "risky_port" | "cert_expiring" | "agent_down" | "shield_finding" | "scan_partial" | "address_conflict"
+export type AlertKind = "new_device" | "device_missing" | "risky_port" | "cert_expiring" | "agent_down" | "shield_finding" | "scan_partial" | "scan_failed" | "grade_drop" | "address_conflict"
 
 /** An alert as lists and pages show it. */
 export interface AlertView {
@@ -235,6 +235,13 @@ export interface ChangeView {
   site: string
 }
 
+/** Fields left out keep their value. */
+export interface ChannelChange {
+  enabled?: boolean | null
+  min_severity?: string | null
+  schedule?: Schedule | null
+}
+
 /** A channel just made, with the HMAC key when the server generated it (shown this once). */
 export interface ChannelCreated {
   channel: ChannelView
@@ -251,6 +258,7 @@ export interface ChannelView {
   kind: ChannelKind
   min_severity: string
   name: string
+  schedule: Schedule
   site?: string | null
   /** The host it sends to; never a URL's path or query. */
   target: string
@@ -428,6 +436,9 @@ export interface DeviceInfo {
   upnp_type?: string | null
 }
 
+/** How a channel gathers its messages. */
+export type Digest = "off" | "hourly" | "daily"
+
 export interface Edge {
   /** `contains`, `gateway`, `uplink` or `port`. */
   kind: string
@@ -569,6 +580,7 @@ export interface HeartbeatRequest {
   last_scan_at?: string | null
   /** Reports waiting in the agent's offline queue. */
   queue_depth?: number
+  scan_failure?: ScanFailure | null
   subnets?: string[] | null
   version?: string | null
   /**
@@ -690,6 +702,7 @@ export interface NewChannel {
   /** Alerts below this severity are not sent here (default: low). */
   min_severity?: string | null
   name: string
+  schedule?: Schedule | null
   /** Only this site's alerts; none: every site's. */
   site?: string | null
   smtp?: SmtpSettings | null
@@ -1206,6 +1219,13 @@ export interface ScanDay {
   scan_count: number
 }
 
+/** A scan an agent could not finish. */
+export interface ScanFailure {
+  at: string
+  /** At most 512 characters. */
+  reason: string
+}
+
 export interface ScanView {
   agent_id?: string | null
   asset_count: number
@@ -1221,6 +1241,22 @@ export interface ScanView {
   site: string
   started_at: string
   target: string
+}
+
+/** A channel's delivery schedule. */
+export interface Schedule {
+  /** Daily digests: local time `HH:MM` (default 08:00). */
+  daily_at?: string | null
+  digest?: Digest
+  /**
+   * Local `HH:MM-HH:MM` (may wrap midnight, e.g. 22:00-07:00): messages due in between
+   * wait for its end, then go out together.
+   */
+  quiet_hours?: string | null
+  /** IANA time zone of the times above (default Europe/Istanbul). */
+  timezone?: string | null
+  /** Messages of this severity or above skip digests and quiet hours (default critical). */
+  urgent?: string | null
 }
 
 export interface Scope {
@@ -1733,6 +1769,16 @@ export interface Operations {
     query: never
     body: never
     response: void
+  }
+  channel_update: {
+    method: "PATCH"
+    path: "/api/alerts/channels/{id}"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: ChannelChange
+    response: ChannelView
   }
   channel_test: {
     method: "POST"
@@ -2270,6 +2316,7 @@ export const OPERATIONS = {
   channel_list: { method: "GET", path: "/api/alerts/channels" },
   channel_add: { method: "POST", path: "/api/alerts/channels" },
   channel_remove: { method: "DELETE", path: "/api/alerts/channels/{id}" },
+  channel_update: { method: "PATCH", path: "/api/alerts/channels/{id}" },
   channel_test: { method: "POST", path: "/api/alerts/channels/{id}/test" },
   delivery_list: { method: "GET", path: "/api/alerts/deliveries" },
   rule_list: { method: "GET", path: "/api/alerts/rules" },
