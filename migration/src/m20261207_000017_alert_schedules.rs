@@ -1,7 +1,9 @@
 //! Alerts, second part: digests (messages held for a channel's schedule are carried by one
 //! digest message, `digest_id`), the baselines rules compare with (a site's compliance grade
 //! when it was last fine), and a site agent's latest failed scan, which it reports in its
-//! heartbeat until a scan succeeds.
+//! heartbeat until a scan succeeds. Channels gain a failure count and a pause: a channel that
+//! fails is left alone for a while (doubling), so a dead webhook costs one try per pause
+//! instead of one per message, and never holds up the others.
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -18,6 +20,20 @@ impl MigrationTrait for Migration {
             Table::alter()
                 .table(Alias::new("alert_outbox"))
                 .add_column(uuid_null("digest_id"))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Alias::new("alert_channels"))
+                .add_column(integer("failures").default(0))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Alias::new("alert_channels"))
+                .add_column(timestamp_with_time_zone_null("paused_until"))
                 .to_owned(),
         )
         .await?;
@@ -65,8 +81,21 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
-        m.drop_table(Table::drop().table(Alias::new("alert_baselines")).to_owned())
+        m.drop_table(
+            Table::drop()
+                .table(Alias::new("alert_baselines"))
+                .to_owned(),
+        )
+        .await?;
+        for col in ["paused_until", "failures"] {
+            m.alter_table(
+                Table::alter()
+                    .table(Alias::new("alert_channels"))
+                    .drop_column(Alias::new(col))
+                    .to_owned(),
+            )
             .await?;
+        }
         m.alter_table(
             Table::alter()
                 .table(Alias::new("alert_outbox"))

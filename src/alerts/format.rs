@@ -163,10 +163,14 @@ mod tests {
         second["alert"]["title"] = json!("Yeni cihaz 10.0.0.8");
         let items = vec![sample(), second];
         let t = chrono::Utc::now();
-        let d = crate::store::alerts::digest::payload(uuid::Uuid::nil(), "d1", "ofis", &items, t, t);
+        let d =
+            crate::store::alerts::digest::payload(uuid::Uuid::nil(), "d1", "ofis", &items, t, t);
         let slack_text = slack(&d)["text"].as_str().unwrap().to_string();
         assert!(slack_text.starts_with("[HIGH] Digest: 2 alert messages (2 new device)"));
-        assert!(slack_text.contains("\n• [HIGH] Yeni cihaz 10.0.0.8"), "{slack_text}");
+        assert!(
+            slack_text.contains("\n• [HIGH] Yeni cihaz 10.0.0.8"),
+            "{slack_text}"
+        );
         assert!(teams(&d)["text"].as_str().unwrap().contains("<br>"));
         let lines = syslog_lines(&d, "h", t);
         assert_eq!(lines.len(), 2);

@@ -291,11 +291,23 @@ mod tests {
             "detail": {"ip": "10.0.0.9"}}});
         let t = chrono::Utc::now();
         let d = crate::store::alerts::digest::payload(
-            uuid::Uuid::nil(), "d", "İzmir şube", &[item.clone(), item], t, t);
+            uuid::Uuid::nil(),
+            "d",
+            "İzmir şube",
+            &[item.clone(), item],
+            t,
+            t,
+        );
         let (subject, body) = compose(&d, true);
-        assert_eq!(subject, "[bigr] [ORTA] Özet: 2 uyarı iletisi — site İzmir şube");
         assert_eq!(
-            body.matches("- [ORTA] Açıldı: Cihaz kayıp: 10.0.0.9 — Device missing (site İzmir şube)").count(),
+            subject,
+            "[bigr] [ORTA] Özet: 2 uyarı iletisi — site İzmir şube"
+        );
+        assert_eq!(
+            body.matches(
+                "- [ORTA] Açıldı: Cihaz kayıp: 10.0.0.9 — Device missing (site İzmir şube)"
+            )
+            .count(),
             2,
             "{body}"
         );

@@ -227,7 +227,9 @@ pub async fn run(db: &DatabaseConnection, c: ChannelCommand) -> anyhow::Result<(
                     address,
                     smtp: mail.settings()?,
                     min_severity: Some(min_severity),
-                    schedule: schedule.given().then(|| schedule.apply(Schedule::default())),
+                    schedule: schedule
+                        .given()
+                        .then(|| schedule.apply(Schedule::default())),
                 },
             )
             .await?;
@@ -261,7 +263,16 @@ pub async fn run(db: &DatabaseConnection, c: ChannelCommand) -> anyhow::Result<(
                 return output::json(&list);
             }
             output::table(
-                &["ID", "KIND", "NAME", "SITE", "TARGET", "MIN SEVERITY", "ON", "SENDS"],
+                &[
+                    "ID",
+                    "KIND",
+                    "NAME",
+                    "SITE",
+                    "TARGET",
+                    "MIN SEVERITY",
+                    "ON",
+                    "SENDS",
+                ],
                 list.into_iter()
                     .map(|c| {
                         vec![

@@ -120,3 +120,94 @@ fn a_server_killed_mid_send_delivers_after_restart_with_the_same_key() {
     });
     drop(pg);
 }
+
+/// A webhook host that takes connections and never answers; counts what it took.
+fn black_hole() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let taken = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = taken.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            count.fetch_add(1, Ordering::SeqCst);
+            held.push(conn); // open and silent until the test ends
+        }
+    });
+    (url, taken)
+}
+
+#[test]
+fn a_dead_webhook_holds_up_neither_other_channels_nor_itself_for_long() {
+    super::support::server::on_each_server(|s| {
+        let (dead_url, taken) = black_hole();
+        let rx = Receiver::start();
+        let admin = s.signed_in(ADMIN);
+        for (name, url) in [("dead", dead_url.as_str()), ("live", &rx.url("/hook"))] {
+            let r = admin.send(
+                "POST",
+                "/api/alerts/channels",
+                Some(&json!({"kind": "webhook", "name": name, "url": url}).to_string()),
+            );
+            assert_eq!(r.status, 201, "{}", r.body);
+        }
+        let (_, token) = super::agent_api::new_agent(s, &admin, "rize", "edge");
+        let hosts = (0..20)
+            .map(|i| host(&format!("10.9.0.{}", 50 + i), None, &[80]))
+            .collect();
+        let r = report(
+            Utc::now() - Duration::minutes(1),
+            &["10.9.0.0/24"],
+            "80",
+            hosts,
+        );
+        let sent = super::agent_api::as_agent(
+            s,
+            &token,
+            "POST",
+            "/api/ingest/discovery",
+            &serde_json::to_string(&r).unwrap(),
+        );
+        assert_eq!(sent.status, 201, "{}", sent.body);
+        // The live channel gets all twenty while the dead one's first tries still hang
+        // (each waits out the 10 s send timeout).
+        let got = rx.wait_for(StdDuration::from_secs(9), |g| g.len() >= 20);
+        let first_wave = std::time::Instant::now();
+        assert_eq!(
+            got.len(),
+            20,
+            "{}: the live channel is not held up",
+            s.backend()
+        );
+        assert!(
+            taken.load(Ordering::SeqCst) <= 4,
+            "at most 4 tries of one channel in flight"
+        );
+        // The wave times out, counts as one failure and pauses the channel.
+        std::thread::sleep(StdDuration::from_secs(12).saturating_sub(first_wave.elapsed()));
+        let channels = admin.get("/api/alerts/channels").json();
+        let dead = channels
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "dead")
+            .cloned()
+            .unwrap();
+        assert_eq!(dead["failures"], 1, "{dead}");
+        let until: chrono::DateTime<Utc> =
+            serde_json::from_value(dead["paused_until"].clone()).expect("paused");
+        assert!(until > Utc::now() - Duration::seconds(6), "{dead}");
+        assert!(
+            taken.load(Ordering::SeqCst) <= 8,
+            "tries wait for the pause"
+        );
+        let log = admin.get("/api/alerts/deliveries?per_page=100").json();
+        let pending_dead = log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["status"] != "sent")
+            .count();
+        assert_eq!(pending_dead, 20, "the dead channel's messages wait: {log}");
+    });
+}

@@ -143,8 +143,7 @@ fn an_hourly_digest_holds_ordinary_messages_and_sends_urgent_ones_at_once() {
         let body = digest.json();
         assert_eq!(body["digest"]["count"], 3, "{body}");
         assert_eq!(
-            body["alert"]["title"],
-            "3 alert messages (3 new device)",
+            body["alert"]["title"], "3 alert messages (3 new device)",
             "{body}"
         );
         let ips = digest_ips(digest);
@@ -203,7 +202,10 @@ fn quiet_hours_hold_messages_until_the_channel_sends_at_once_again() {
         }
         assert_eq!(statuses(&admin), ["held", "held"], "{}", s.backend());
         std::thread::sleep(StdDuration::from_secs(3));
-        assert!(rx.got.lock().unwrap().is_empty(), "nothing during quiet hours");
+        assert!(
+            rx.got.lock().unwrap().is_empty(),
+            "nothing during quiet hours"
+        );
 
         // Back to "at once": what was held goes now, together.
         let loud = admin.send("PATCH", &path, Some(r#"{"schedule":{}}"#));
@@ -232,7 +234,9 @@ fn heartbeat(s: &TestServer, token: &str, failure: Option<Value>) {
 }
 
 fn live_of(admin: &Client, kind: &str) -> Vec<Value> {
-    admin.get(&format!("/api/alerts?status=active&kind={kind}")).json()["items"]
+    admin
+        .get(&format!("/api/alerts?status=active&kind={kind}"))
+        .json()["items"]
         .as_array()
         .unwrap()
         .clone()
@@ -313,7 +317,9 @@ fn a_failed_agent_scan_alerts_until_a_scan_succeeds() {
 }
 
 fn asset_ids(admin: &Client, site: &str) -> Vec<(String, String)> {
-    admin.get(&format!("/api/data?site={site}&per_page=100")).json()["items"]
+    admin
+        .get(&format!("/api/data?site={site}&per_page=100"))
+        .json()["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -352,7 +358,8 @@ fn a_compliance_grade_drop_alerts_until_the_grade_is_back() {
         add_webhook(&admin, &rx.url("/hook"), json!({}));
         let (_, token) = new_agent(s, &admin, "corum", "edge");
         let first: Vec<String> = (10..20).map(|i| format!("10.9.0.{i}")).collect();
-        let hosts: Vec<(&str, &[u16])> = first.iter().map(|ip| (ip.as_str(), &[80u16][..])).collect();
+        let hosts: Vec<(&str, &[u16])> =
+            first.iter().map(|ip| (ip.as_str(), &[80u16][..])).collect();
         ingest(s, &token, &hosts);
         // Every device classified by hand: grade A, the site's baseline.
         tag_all(&admin, "corum");
@@ -362,7 +369,8 @@ fn a_compliance_grade_drop_alerts_until_the_grade_is_back() {
 
         // Ten unknown devices arrive: half the inventory unclassified.
         let more: Vec<String> = (30..40).map(|i| format!("10.9.0.{i}")).collect();
-        let hosts: Vec<(&str, &[u16])> = more.iter().map(|ip| (ip.as_str(), &[80u16][..])).collect();
+        let hosts: Vec<(&str, &[u16])> =
+            more.iter().map(|ip| (ip.as_str(), &[80u16][..])).collect();
         ingest(s, &token, &hosts);
         let now_grade = site_grade(&admin, "corum");
         assert_ne!(now_grade, "A");

@@ -51,7 +51,10 @@ pub async fn update<C: ConnectionTrait>(
             alert_channel::Column::MinSeverity,
             Expr::value(min_severity.clone()),
         )
-        .col_expr(alert_channel::Column::Settings, Expr::value(settings.clone()))
+        .col_expr(
+            alert_channel::Column::Settings,
+            Expr::value(settings.clone()),
+        )
         .filter(alert_channel::Column::Id.eq(id))
         .exec(db)
         .await?;

@@ -189,6 +189,10 @@ pub struct ChannelView {
     pub enabled: bool,
     pub schedule: Schedule,
     pub created_at: DateTime<Utc>,
+    /// Failed sends in a row; 0 when the last one went through.
+    pub failures: i32,
+    /// After failures, messages for this channel wait until then (doubling, at most an hour).
+    pub paused_until: Option<DateTime<Utc>>,
 }
 
 /// A channel just made, with the HMAC key when the server generated it (shown this once).
@@ -261,6 +265,8 @@ pub(super) fn view(c: alert_channel::Model, site: Option<String>) -> ChannelView
         min_severity: c.min_severity,
         enabled: c.enabled,
         created_at: c.created_at,
+        failures: c.failures,
+        paused_until: c.paused_until,
     }
 }
 
@@ -384,6 +390,8 @@ pub async fn add<C: ConnectionTrait>(db: &C, new: NewChannel) -> StoreResult<Cha
         min_severity: Set(min_severity.into()),
         enabled: Set(true),
         created_at: Set(Utc::now()),
+        failures: Set(0),
+        paused_until: Set(None),
     };
     let model: alert_channel::Model = row.clone().try_into().expect("every field set");
     alert_channel::Entity::insert(row)

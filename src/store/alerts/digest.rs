@@ -71,7 +71,9 @@ async fn release_channel(
         txn.commit().await?;
         return Ok(true);
     }
-    let channel = alert_channel::Entity::find_by_id(channel_id).one(&txn).await?;
+    let channel = alert_channel::Entity::find_by_id(channel_id)
+        .one(&txn)
+        .await?;
     let site = match channel.and_then(|c| c.site_id) {
         Some(id) => sites::name_of(&txn, id).await?,
         None => common_site(&rows),
@@ -134,7 +136,9 @@ pub fn payload(
     let mut top = "info";
     for item in items {
         let a = &item["alert"];
-        *by_kind.entry(a["kind"].as_str().unwrap_or("?")).or_default() += 1;
+        *by_kind
+            .entry(a["kind"].as_str().unwrap_or("?"))
+            .or_default() += 1;
         let s = a["severity"].as_str().unwrap_or("info");
         if rank(s) > rank(top) {
             top = super::SEVERITIES[rank(s)];
@@ -176,9 +180,7 @@ mod tests {
 
     #[test]
     fn a_digest_counts_by_kind_takes_the_top_severity_and_lists_a_bounded_number() {
-        let item = |kind: &str, severity: &str| {
-            json!({"event": "opened", "alert": {"kind": kind, "severity": severity, "site": "ofis"}})
-        };
+        let item = |kind: &str, severity: &str| json!({"event": "opened", "alert": {"kind": kind, "severity": severity, "site": "ofis"}});
         let mut items = vec![item("new_device", "medium"), item("risky_port", "high")];
         items.extend((0..300).map(|_| item("new_device", "low")));
         let t = chrono::Utc::now();

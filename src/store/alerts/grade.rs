@@ -40,7 +40,10 @@ async fn set_baseline<C: sea_orm::ConnectionTrait>(
     })
     .on_conflict(
         OnConflict::columns([alert_baseline::Column::SiteId, alert_baseline::Column::Name])
-            .update_columns([alert_baseline::Column::Value, alert_baseline::Column::UpdatedAt])
+            .update_columns([
+                alert_baseline::Column::Value,
+                alert_baseline::Column::UpdatedAt,
+            ])
             .to_owned(),
     )
     .exec_without_returning(db)

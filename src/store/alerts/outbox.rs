@@ -16,13 +16,15 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+/// Messages of one channel in flight at once at most: a dead webhook ties up that many send
+/// slots while its tries time out, never all of them.
+pub const PER_CHANNEL: i64 = 4;
 /// How long a claim holds before another server may take the row.
 pub const CLAIM_FOR: Duration = Duration::seconds(60);
 /// Tries before a message is given up (failed), with the wait doubling from `FIRST_RETRY`.
 pub const MAX_ATTEMPTS: i32 = 8;
 const FIRST_RETRY: Duration = Duration::seconds(5);
 const LAST_RETRY: Duration = Duration::hours(1);
-
 
 /// The message body every channel gets (each channel formats it its own way).
 pub fn payload(a: &alert::Model, event: &str, site: &str, key: &str) -> serde_json::Value {
@@ -162,7 +164,8 @@ pub async fn enqueue_test<C: ConnectionTrait>(
 }
 
 /// Claims up to `limit` due messages for `worker`: pending ones whose time has come, and
-/// ones whose earlier claim ran out. Each claim counts as an attempt.
+/// ones whose earlier claim ran out, of channels not paused after failures. Each claim
+/// counts as an attempt.
 pub async fn claim<C: ConnectionTrait>(
     db: &C,
     worker: &str,
@@ -171,21 +174,41 @@ pub async fn claim<C: ConnectionTrait>(
 ) -> StoreResult<Vec<alert_outbox::Model>> {
     let backend = db.get_database_backend();
     let (p, lock) = match backend {
-        DatabaseBackend::Postgres => (["$1", "$2", "$3", "$4"], " FOR UPDATE SKIP LOCKED"),
-        _ => (["?1", "?2", "?3", "?4"], ""),
+        DatabaseBackend::Postgres => (["$1", "$2", "$3", "$4", "$5"], " FOR UPDATE SKIP LOCKED"),
+        _ => (["?1", "?2", "?3", "?4", "?5"], ""),
     };
+    let due = |t: &str| {
+        format!(
+            "(({t}status = 'pending' AND {t}next_attempt_at <= {now}) \
+             OR ({t}status = 'sending' AND {t}claimed_until < {now}))",
+            now = p[2]
+        )
+    };
+    // Due rows of channels not paused, numbered per channel; a channel gets at most
+    // PER_CHANNEL in flight, counting those it already has. The rows are then locked
+    // (PostgreSQL forbids FOR UPDATE beside a window function, hence two levels).
     let sql = format!(
         "UPDATE alert_outbox SET status = 'sending', attempts = attempts + 1, \
          claimed_by = {by}, claimed_until = {until} \
-         WHERE id IN (SELECT id FROM alert_outbox \
-           WHERE (status = 'pending' AND next_attempt_at <= {now}) \
-              OR (status = 'sending' AND claimed_until < {now}) \
-           ORDER BY next_attempt_at LIMIT {limit}{lock}) \
+         WHERE id IN (SELECT id FROM alert_outbox WHERE id IN ( \
+           SELECT d.id FROM ( \
+             SELECT o.id, o.channel_id, o.next_attempt_at, ROW_NUMBER() OVER \
+               (PARTITION BY o.channel_id ORDER BY o.next_attempt_at, o.id) AS rn \
+             FROM alert_outbox o WHERE {due_o} \
+               AND o.channel_id NOT IN \
+                 (SELECT c.id FROM alert_channels c WHERE c.paused_until > {now})) d \
+           WHERE d.rn + (SELECT COUNT(*) FROM alert_outbox f WHERE f.channel_id = d.channel_id \
+               AND f.status = 'sending' AND f.claimed_until >= {now}) <= {per_channel} \
+           ORDER BY d.next_attempt_at LIMIT {limit}) \
+         AND {due}{lock}) \
          RETURNING id",
         by = p[0],
         until = p[1],
         now = p[2],
         limit = p[3],
+        per_channel = p[4],
+        due_o = due("o."),
+        due = due(""),
     );
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(
@@ -196,6 +219,7 @@ pub async fn claim<C: ConnectionTrait>(
                 (now + CLAIM_FOR).into(),
                 now.into(),
                 (limit as i64).into(),
+                PER_CHANNEL.into(),
             ],
         ))
         .await?;
@@ -237,7 +261,49 @@ pub async fn claim_one<C: ConnectionTrait>(
     Ok(res.rows_affected == 1)
 }
 
-/// Records how a claimed message went: sent, tried again later, or given up.
+/// A channel that just failed is paused (5 s, doubling with each failure in a row, at most
+/// an hour): its other messages wait instead of each timing out in turn. A success ends it.
+async fn channel_health<C: ConnectionTrait>(
+    db: &C,
+    channel_id: Uuid,
+    ok: bool,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let q = alert_channel::Entity::update_many().filter(alert_channel::Column::Id.eq(channel_id));
+    if ok {
+        q.col_expr(alert_channel::Column::Failures, Expr::value(0))
+            .col_expr(
+                alert_channel::Column::PausedUntil,
+                Expr::value(None::<DateTime<Utc>>),
+            )
+            .filter(alert_channel::Column::Failures.gt(0))
+            .exec(db)
+            .await?;
+        return Ok(());
+    }
+    let failures = alert_channel::Entity::find_by_id(channel_id)
+        .one(db)
+        .await?
+        .map_or(0, |c| c.failures)
+        .saturating_add(1);
+    // Tries that were in flight together fail together: they count as one failure.
+    q.col_expr(alert_channel::Column::Failures, Expr::value(failures))
+        .col_expr(
+            alert_channel::Column::PausedUntil,
+            Expr::value(now + retry_after(failures)),
+        )
+        .filter(
+            alert_channel::Column::PausedUntil
+                .is_null()
+                .or(alert_channel::Column::PausedUntil.lte(now)),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Records how a claimed message went: sent, tried again later, or given up; and the
+/// channel's health with it.
 pub async fn finish<C: ConnectionTrait>(
     db: &C,
     row: &alert_outbox::Model,
@@ -245,6 +311,7 @@ pub async fn finish<C: ConnectionTrait>(
     outcome: Result<(), String>,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
+    channel_health(db, row.channel_id, outcome.is_ok(), now).await?;
     let mut update = alert_outbox::Entity::update_many()
         .filter(alert_outbox::Column::Id.eq(row.id))
         .filter(alert_outbox::Column::ClaimedBy.eq(worker))

@@ -140,8 +140,7 @@ impl Schedule {
                 instant(tz, hour + Duration::hours(1))
             }
             Digest::Daily => {
-                let at = clock(self.daily_at.as_deref().unwrap_or(DEFAULT_DAILY_AT), "")
-                    .ok()?;
+                let at = clock(self.daily_at.as_deref().unwrap_or(DEFAULT_DAILY_AT), "").ok()?;
                 let today = instant(tz, local.date().and_time(at));
                 if today > due {
                     today

@@ -21,6 +21,10 @@ pub struct Model {
     pub min_severity: String,
     pub enabled: bool,
     pub created_at: DateTimeUtc,
+    /// Failed sends in a row (0 after a success).
+    pub failures: i32,
+    /// No message is claimed for the channel before then (set after a failure).
+    pub paused_until: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

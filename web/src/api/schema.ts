@@ -254,10 +254,14 @@ export type ChannelKind = "webhook" | "slack" | "teams" | "smtp" | "syslog"
 export interface ChannelView {
   created_at: string
   enabled: boolean
+  /** Failed sends in a row; 0 when the last one went through. */
+  failures: number
   id: string
   kind: ChannelKind
   min_severity: string
   name: string
+  /** After failures, messages for this channel wait until then (doubling, at most an hour). */
+  paused_until?: string | null
   schedule: Schedule
   site?: string | null
   /** The host it sends to; never a URL's path or query. */

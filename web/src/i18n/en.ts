@@ -4,7 +4,7 @@
 // priority.*, change.*, agentState.*, enrollmentState.*, certStatus.*, factor.*, kind.*, role.*,
 // nameSource.*, shieldPreset.*, weekday.*, auditAction.*, commandKind.*, commandState.*,
 // commandPhase.*, shieldModule.*, findingStatus.*, shieldPriority.*, alertKind.*, alertKindHelp.*,
-// alertStatus.*, channelKind.*, mailSecurity.*, deliveryStatus.*, deliveryEvent.*.
+// alertStatus.*, channelKind.*, mailSecurity.*, deliveryStatus.*, deliveryEvent.*, digest.*.
 
 export const en = {
   // --- shell --------------------------------------------------------------------------
@@ -349,6 +349,10 @@ export const en = {
   'alerts.ackNote': 'Note',
   'alerts.ackNoteHelp': 'Who is on it, what was done (at most {n} characters). Saved with your name.',
   'alerts.ackSubmit': 'Acknowledge',
+  'alerts.gradeFell': 'grade {from} → {to}',
+  'alerts.gradeScore': 'score {score}',
+  'alerts.gradeAssets': '{n} assets',
+  'alerts.lastFailure': 'last failed {when}',
 
   'alertSettings.rules': 'Rules',
   'alertSettings.rulesForAll': 'The rules for every site. Pick a site in the site selector to give that site rules of its own.',
@@ -423,6 +427,27 @@ export const en = {
   'alertSettings.sentOrNext': 'Sent',
   'alertSettings.nextAttempt': 'next try {when}',
   'alertSettings.lastError': 'Last error',
+  'alertSettings.heldUntil': 'held until {when}',
+  'alertSettings.schedule': 'Schedule',
+  'alertSettings.digest': 'Digest',
+  'alertSettings.dailyAt': 'Digest time',
+  'alertSettings.quietFrom': 'Quiet from',
+  'alertSettings.quietTo': 'Quiet until',
+  'alertSettings.quietHelp':
+    'Optional. Messages due in between wait for the end and then go out together; may span midnight (22:00 to 07:00).',
+  'alertSettings.timezone': 'Time zone',
+  'alertSettings.timezoneHelp': 'IANA name for the times above; left empty: {zone}.',
+  'alertSettings.urgent': 'Urgent from',
+  'alertSettings.urgentHelp': 'Messages of this severity or above skip digests and quiet hours.',
+  'alertSettings.scheduleDailyAt': 'Daily digest at {at}',
+  'alertSettings.scheduleQuiet': 'quiet {hours}',
+  'alertSettings.scheduleUrgent': '{level} and above at once',
+  'alertSettings.editSchedule': 'Edit schedule',
+  'alertSettings.scheduleTitle': 'Schedule of {name}',
+  'alertSettings.turnOn': 'Turn on',
+  'alertSettings.turnOff': 'Turn off',
+  'alertSettings.failing': 'Failing ({n} in a row)',
+  'alertSettings.pausedUntil': 'Next try after {time}',
 
   'alertKind.new_device': 'New device',
   'alertKind.device_missing': 'Device missing',
@@ -432,6 +457,8 @@ export const en = {
   'alertKind.shield_finding': 'Shield finding',
   'alertKind.scan_partial': 'Partial scan',
   'alertKind.address_conflict': 'Address conflict',
+  'alertKind.scan_failed': 'Scan failed',
+  'alertKind.grade_drop': 'Compliance grade dropped',
 
   'alertKindHelp.new_device': 'A scan records a new device. Clears only when acknowledged.',
   'alertKindHelp.device_missing': 'A device is marked missing. Clears when it comes back.',
@@ -444,6 +471,9 @@ export const en = {
   'alertKindHelp.scan_partial': 'A scan of the site comes back partial. Clears with the next complete scan.',
   'alertKindHelp.address_conflict':
     'An address is claimed by a second device, or a MAC hops addresses faster than DHCP would. Clears when acknowledged.',
+  'alertKindHelp.scan_failed': 'An agent reports that its scan failed. Clears when one of its scans succeeds.',
+  'alertKindHelp.grade_drop':
+    'The site’s compliance grade falls below the grade it held (e.g. from A to C). Clears when the grade is back.',
 
   'alertStatus.active': 'active (open or acknowledged)',
   'alertStatus.open': 'open',
@@ -465,11 +495,18 @@ export const en = {
   'deliveryStatus.sending': 'sending',
   'deliveryStatus.sent': 'sent',
   'deliveryStatus.failed': 'failed',
+  'deliveryStatus.held': 'held',
+  'deliveryStatus.digested': 'in a digest',
 
   'deliveryEvent.opened': 'opened',
   'deliveryEvent.reopened': 'reopened',
   'deliveryEvent.resolved': 'resolved',
   'deliveryEvent.test': 'test',
+  'deliveryEvent.digest': 'digest',
+
+  'digest.off': 'At once',
+  'digest.hourly': 'Hourly digest',
+  'digest.daily': 'Daily digest',
 
   // --- subnets and switches ---------------------------------------------------------------
   'subnets.add': 'Add subnet',

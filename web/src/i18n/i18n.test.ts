@@ -18,6 +18,7 @@ import {
   CHANNEL_KINDS,
   DELIVERY_EVENTS,
   DELIVERY_STATUSES,
+  DIGESTS,
   MAIL_SECURITIES,
 } from '../lib/alerts'
 
@@ -71,6 +72,7 @@ describe('dictionaries', () => {
       ...MAIL_SECURITIES.map((s) => `mailSecurity.${s}`),
       ...DELIVERY_STATUSES.map((s) => `deliveryStatus.${s}`),
       ...DELIVERY_EVENTS.map((e) => `deliveryEvent.${e}`),
+      ...DIGESTS.map((d) => `digest.${d}`),
     ]
     for (const key of dynamic) {
       expect(en, key).toHaveProperty([key])
@@ -102,6 +104,10 @@ describe('dictionaries', () => {
     expect(tr['alerts.ack']).toBe('Onayla')
     expect(tr['alertSettings.sendTest']).toBe('Test gönder')
     expect(tr['alertKind.cert_expiring']).toBe('Süresi dolan sertifika')
+    expect(tr['alertKind.scan_failed']).toBe('Tarama başarısız')
+    expect(tr['alertKind.grade_drop']).toBe('Uyum notu düştü')
+    expect(tr['deliveryStatus.held']).toBe('bekletiliyor')
+    expect(tr['deliveryEvent.digest']).toBe('özet')
   })
 })
 

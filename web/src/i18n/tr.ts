@@ -344,6 +344,10 @@ export const tr: Record<MessageKey, string> = {
   'alerts.ackNote': 'Not',
   'alerts.ackNoteHelp': 'Kim ilgileniyor, ne yapıldı (en çok {n} karakter). Adınızla birlikte kaydedilir.',
   'alerts.ackSubmit': 'Onayla',
+  'alerts.gradeFell': 'not {from} → {to}',
+  'alerts.gradeScore': 'puan {score}',
+  'alerts.gradeAssets': '{n} varlık',
+  'alerts.lastFailure': 'son başarısızlık {when}',
 
   'alertSettings.rules': 'Kurallar',
   'alertSettings.rulesForAll':
@@ -419,6 +423,27 @@ export const tr: Record<MessageKey, string> = {
   'alertSettings.sentOrNext': 'Gönderilme',
   'alertSettings.nextAttempt': 'sonraki deneme {when}',
   'alertSettings.lastError': 'Son hata',
+  'alertSettings.heldUntil': '{when} tarihine kadar bekletiliyor',
+  'alertSettings.schedule': 'Gönderim planı',
+  'alertSettings.digest': 'Özet',
+  'alertSettings.dailyAt': 'Özet saati',
+  'alertSettings.quietFrom': 'Sessiz saatler başlangıcı',
+  'alertSettings.quietTo': 'Sessiz saatler bitişi',
+  'alertSettings.quietHelp':
+    'İsteğe bağlı. Bu aralıkta gönderilecek iletiler bitişi bekler, sonra birlikte gönderilir; gece yarısını aşabilir (22:00 ile 07:00 arası).',
+  'alertSettings.timezone': 'Saat dilimi',
+  'alertSettings.timezoneHelp': 'Yukarıdaki saatlerin IANA adı; boş bırakılırsa {zone}.',
+  'alertSettings.urgent': 'Acil sayılan önem',
+  'alertSettings.urgentHelp': 'Bu önemde ve üstündeki iletiler özeti ve sessiz saatleri beklemez.',
+  'alertSettings.scheduleDailyAt': 'Günlük özet {at}',
+  'alertSettings.scheduleQuiet': 'sessiz saatler {hours}',
+  'alertSettings.scheduleUrgent': '{level} ve üstü hemen',
+  'alertSettings.editSchedule': 'Planı düzenle',
+  'alertSettings.scheduleTitle': '{name} gönderim planı',
+  'alertSettings.turnOn': 'Aç',
+  'alertSettings.turnOff': 'Kapat',
+  'alertSettings.failing': 'Gönderilemiyor (art arda {n})',
+  'alertSettings.pausedUntil': 'Yeni deneme {time} sonrası',
 
   'alertKind.new_device': 'Yeni cihaz',
   'alertKind.device_missing': 'Kaybolan cihaz',
@@ -428,6 +453,8 @@ export const tr: Record<MessageKey, string> = {
   'alertKind.shield_finding': 'Shield bulgusu',
   'alertKind.scan_partial': 'Yarım kalan tarama',
   'alertKind.address_conflict': 'Adres çakışması',
+  'alertKind.scan_failed': 'Tarama başarısız',
+  'alertKind.grade_drop': 'Uyum notu düştü',
 
   'alertKindHelp.new_device': 'Bir tarama yeni bir cihaz kaydeder. Yalnızca onaylanınca kapanır.',
   'alertKindHelp.device_missing': 'Bir cihaz kayıp olarak işaretlenir. Geri geldiğinde kapanır.',
@@ -440,6 +467,9 @@ export const tr: Record<MessageKey, string> = {
   'alertKindHelp.scan_partial': 'Lokasyonun bir taraması yarım kalır. Sonraki tam taramayla kapanır.',
   'alertKindHelp.address_conflict':
     'Bir adresi ikinci bir cihaz sahiplenir ya da bir MAC, DHCP’nin yapacağından hızlı adres değiştirir. Onaylanınca kapanır.',
+  'alertKindHelp.scan_failed': 'Bir ajan taramasının başarısız olduğunu bildirir. Ajanın bir taraması başarılı olunca kapanır.',
+  'alertKindHelp.grade_drop':
+    'Lokasyonun uyumluluk notu daha önceki notunun altına düşer (örn. A’dan C’ye). Not geri gelince kapanır.',
 
   'alertStatus.active': 'etkin (açık ya da onaylanmış)',
   'alertStatus.open': 'açık',
@@ -461,11 +491,18 @@ export const tr: Record<MessageKey, string> = {
   'deliveryStatus.sending': 'gönderiliyor',
   'deliveryStatus.sent': 'gönderildi',
   'deliveryStatus.failed': 'başarısız',
+  'deliveryStatus.held': 'bekletiliyor',
+  'deliveryStatus.digested': 'özete eklendi',
 
   'deliveryEvent.opened': 'açıldı',
   'deliveryEvent.reopened': 'yeniden açıldı',
   'deliveryEvent.resolved': 'çözüldü',
   'deliveryEvent.test': 'test',
+  'deliveryEvent.digest': 'özet',
+
+  'digest.off': 'Hemen',
+  'digest.hourly': 'Saatlik özet',
+  'digest.daily': 'Günlük özet',
 
   // --- alt ağlar ve anahtarlar ------------------------------------------------------------
   'subnets.add': 'Alt ağ ekle',

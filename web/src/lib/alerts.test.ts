@@ -7,12 +7,19 @@ import {
   alertFiltersToQuery,
   alertsApiQuery,
   channelBody,
+  deliveryTone,
+  describeSchedule,
+  detailTime,
   emptyChannelForm,
+  gradeDrop,
+  isDefaultSchedule,
   isLive,
   ruleChange,
   ruleForm,
   recipientList,
   ruleSource,
+  scheduleBody,
+  scheduleForm,
 } from './alerts'
 
 describe('alert filters', () => {
@@ -51,6 +58,11 @@ describe('alert filters', () => {
     })
   })
 
+  it('take the newer kinds', () => {
+    expect(alertFiltersFromQuery({ kind: 'scan_failed' }).kind).toBe('scan_failed')
+    expect(alertFiltersFromQuery({ kind: 'grade_drop' }).kind).toBe('grade_drop')
+  })
+
   it('know which alerts are live', () => {
     expect(['open', 'acknowledged', 'resolved'].map((status) => isLive({ status }))).toEqual([true, true, false])
   })
@@ -69,6 +81,19 @@ describe('alert detail', () => {
     expect(alertFacts({ ip: null, vendor: '  ', extra: { nested: true } })).toEqual([])
     expect(alertFacts(null)).toEqual([])
     expect(alertFacts(['10.0.0.1'])).toEqual([])
+  })
+
+  it('reads a grade drop and when a scan failed', () => {
+    expect(gradeDrop({ from: 'A', to: 'C', score: 55.0, assets: 20 })).toEqual({ from: 'A', to: 'C', score: 55, assets: 20 })
+    expect(gradeDrop({ from: 'B', to: 'D' })).toEqual({ from: 'B', to: 'D', score: null, assets: null })
+    expect(gradeDrop({ to: 'C' })).toBeNull()
+    expect(gradeDrop(null)).toBeNull()
+    const failed = { agent_id: uuid(7), agent: 'edge-1', at: '2026-12-04T10:17:00Z', reason: 'nmap exited with 1' }
+    expect(detailTime(failed, 'at')).toBe('2026-12-04T10:17:00Z')
+    expect(detailTime({ at: 'yesterday' }, 'at')).toBe('')
+    expect(detailTime({ at: null }, 'at')).toBe('')
+    // The agent is a fact like any other; the reason is in the title already.
+    expect(alertFacts(failed)).toEqual(['edge-1'])
   })
 
   it('links the asset only for a real id', () => {
@@ -196,5 +221,99 @@ describe('channel form', () => {
       'c@z.example',
     ])
     expect(recipientList('  \n , ')).toEqual([])
+  })
+})
+
+describe('delivery log', () => {
+  it('styles a held message as waiting by design and a digested one as done', () => {
+    expect(['sent', 'digested', 'failed', 'pending', 'sending', 'held'].map(deliveryTone)).toEqual([
+      'ok',
+      'ok',
+      'danger',
+      'warn',
+      'warn',
+      '',
+    ])
+  })
+})
+
+describe('channel schedules', () => {
+  it('read every digest mode in both languages, with and without quiet hours', () => {
+    const quiet = { quiet_hours: '22:00-07:00' }
+    expect(describeSchedule({ digest: 'off' }, 'tr')).toBe('Hemen')
+    expect(describeSchedule({ digest: 'off' }, 'en')).toBe('At once')
+    expect(describeSchedule({}, 'en')).toBe('At once')
+    expect(describeSchedule({ digest: 'hourly' }, 'tr')).toBe('Saatlik özet')
+    expect(describeSchedule({ digest: 'hourly' }, 'en')).toBe('Hourly digest')
+    expect(describeSchedule({ digest: 'daily' }, 'tr')).toBe('Günlük özet 08:00')
+    expect(describeSchedule({ digest: 'daily', daily_at: '18:30' }, 'en')).toBe('Daily digest at 18:30')
+    expect(describeSchedule({ digest: 'off', ...quiet }, 'tr')).toBe('Hemen, sessiz saatler 22:00-07:00')
+    expect(describeSchedule({ digest: 'off', ...quiet }, 'en')).toBe('At once, quiet 22:00-07:00')
+    expect(describeSchedule({ digest: 'hourly', ...quiet }, 'en')).toBe('Hourly digest, quiet 22:00-07:00')
+    expect(describeSchedule({ digest: 'daily', ...quiet }, 'tr')).toBe('Günlük özet 08:00, sessiz saatler 22:00-07:00')
+    expect(describeSchedule({ digest: 'daily', ...quiet }, 'en')).toBe('Daily digest at 08:00, quiet 22:00-07:00')
+  })
+
+  it('name the zone and the urgent severity only when they differ from the defaults and matter', () => {
+    expect(describeSchedule({ digest: 'daily', timezone: 'UTC', urgent: 'high' }, 'en')).toBe(
+      'Daily digest at 08:00 (UTC), high and above at once',
+    )
+    expect(describeSchedule({ digest: 'hourly', urgent: 'high' }, 'tr')).toBe('Saatlik özet, yüksek ve üstü hemen')
+    // The server's own defaults, said out loud, are left out.
+    expect(describeSchedule({ digest: 'daily', timezone: 'Europe/Istanbul', urgent: 'critical' }, 'en')).toBe(
+      'Daily digest at 08:00',
+    )
+    // Nothing is held: neither the zone nor the urgent severity changes anything.
+    expect(describeSchedule({ digest: 'off', timezone: 'UTC', urgent: 'high' }, 'en')).toBe('At once')
+  })
+
+  it('round-trip a stored schedule through the form', () => {
+    expect(scheduleForm()).toEqual({
+      digest: 'off',
+      dailyAt: '08:00',
+      quietFrom: '',
+      quietTo: '',
+      timezone: '',
+      urgent: 'critical',
+    })
+    const stored = { digest: 'daily', daily_at: '18:30', quiet_hours: '22:00-07:00', timezone: 'UTC', urgent: 'high' } as const
+    expect(scheduleForm(stored)).toEqual({
+      digest: 'daily',
+      dailyAt: '18:30',
+      quietFrom: '22:00',
+      quietTo: '07:00',
+      timezone: 'UTC',
+      urgent: 'high',
+    })
+    expect(scheduleBody(scheduleForm(stored))).toEqual(stored)
+  })
+
+  it('send only what applies: the daily time for daily digests, quiet hours with both ends', () => {
+    const form = scheduleForm()
+    expect(scheduleBody(form)).toEqual({ digest: 'off' })
+    expect(scheduleBody({ ...form, digest: 'hourly', dailyAt: '09:00' })).toEqual({ digest: 'hourly' })
+    expect(scheduleBody({ ...form, digest: 'daily' })).toEqual({ digest: 'daily', daily_at: '08:00' })
+    expect(scheduleBody({ ...form, quietFrom: '22:00', quietTo: '07:00' })).toEqual({ digest: 'off', quiet_hours: '22:00-07:00' })
+    expect(scheduleBody({ ...form, quietFrom: '22:00' })).toEqual({ digest: 'off' })
+    expect(scheduleBody({ ...form, timezone: '  America/New_York ', urgent: 'medium' })).toEqual({
+      digest: 'off',
+      timezone: 'America/New_York',
+      urgent: 'medium',
+    })
+  })
+
+  it('leave a new channel without a schedule unless one was changed from the defaults', () => {
+    const form = { ...emptyChannelForm(), name: 'hook', url: 'https://x.example/h' }
+    expect(channelBody(form)).not.toHaveProperty('schedule')
+    // A daily time typed while digests are off changes nothing.
+    expect(channelBody({ ...form, schedule: { ...form.schedule, dailyAt: '09:00' } })).not.toHaveProperty('schedule')
+    expect(channelBody({ ...form, schedule: { ...form.schedule, quietFrom: '22:00', quietTo: '07:00' } }).schedule).toEqual({
+      digest: 'off',
+      quiet_hours: '22:00-07:00',
+    })
+    expect(channelBody({ ...form, schedule: { ...form.schedule, digest: 'hourly' } }).schedule).toEqual({ digest: 'hourly' })
+    expect(isDefaultSchedule({ digest: 'off' })).toBe(true)
+    expect(isDefaultSchedule({})).toBe(true)
+    expect(isDefaultSchedule({ digest: 'off', urgent: 'high' })).toBe(false)
   })
 })

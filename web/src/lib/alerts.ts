@@ -1,15 +1,13 @@
 // Alerts without a DOM: the kinds, severities and states the server knows, the list filters ↔
-// URL ↔ API query, a line of facts from an alert's loosely typed detail, and the rule and
-// channel forms ↔ the bodies the API takes.
+// URL ↔ API query, a line of facts from an alert's loosely typed detail, the rule and channel
+// forms ↔ the bodies the API takes, and a channel's delivery schedule in words.
 import type { LocationQuery } from 'vue-router'
-import type { ChannelKind, MailSecurity, NewChannel, Rule, RuleChange, SmtpSettings } from '../api'
+import type { AlertKind, ChannelKind, Digest, MailSecurity, NewChannel, Rule, RuleChange, Schedule, SmtpSettings } from '../api'
+import { translate, translateDynamic, type Locale } from '../i18n/locales'
 import { linesToList } from './siteSettings'
 import { compactQuery, queryChoice, queryInt } from './query'
 
-/**
- * Alert kinds in the server's order (AlertKind::ALL in src/store/alerts/mod.rs); labels under
- * `alertKind.<k>`. `address_conflict` is newer than the API document the types come from.
- */
+/** Alert kinds in the server's order (AlertKind::ALL in src/store/alerts/mod.rs); labels under `alertKind.<k>`. */
 export const ALERT_KINDS = [
   'new_device',
   'device_missing',
@@ -19,7 +17,9 @@ export const ALERT_KINDS = [
   'shield_finding',
   'scan_partial',
   'address_conflict',
-] as const
+  'scan_failed',
+  'grade_drop',
+] as const satisfies readonly AlertKind[]
 export type AlertKindName = (typeof ALERT_KINDS)[number]
 
 /** Alert severities, worst first (labels and colours are the risk levels'). */
@@ -49,9 +49,13 @@ export type MailLang = (typeof MAIL_LANGS)[number]
 /** The most recipients the server takes for one e-mail channel. */
 export const MAX_MAIL_RECIPIENTS = 20
 
-/** Delivery states and events of the log; labels under `deliveryStatus.<s>`, `deliveryEvent.<e>`. */
-export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const
-export const DELIVERY_EVENTS = ['opened', 'reopened', 'resolved', 'test'] as const
+/**
+ * Delivery states and events of the log; labels under `deliveryStatus.<s>`, `deliveryEvent.<e>`.
+ * `held` waits for the channel's digest or the end of its quiet hours; `digested` went out in a
+ * digest, which is a delivery (event `digest`) of its own.
+ */
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'held', 'digested'] as const
+export const DELIVERY_EVENTS = ['opened', 'reopened', 'resolved', 'test', 'digest'] as const
 
 /** The longest acknowledgement note the server takes. */
 export const MAX_ACK_NOTE = 1000
@@ -146,6 +150,24 @@ export function alertFacts(detail: unknown): string[] {
   return facts.filter((f) => f !== '')
 }
 
+/** A time the detail names (a scan_failed alert's `at`), or "". */
+export function detailTime(detail: unknown, key: string): string {
+  const value = field(detail, key)
+  return value && !Number.isNaN(Date.parse(value)) ? value : ''
+}
+
+/** A grade_drop alert's grades, score and asset count; null when the detail has no grades. */
+export function gradeDrop(detail: unknown): { from: string; to: string; score: number | null; assets: number | null } | null {
+  const from = field(detail, 'from')
+  const to = field(detail, 'to')
+  if (!from || !to) return null
+  const num = (key: string) => {
+    const text = field(detail, key)
+    return text === '' || Number.isNaN(Number(text)) ? null : Number(text)
+  }
+  return { from, to, score: num('score'), assets: num('assets') }
+}
+
 /** The asset an alert is about, when its detail names one. */
 export function alertAssetId(detail: unknown): string | null {
   const id = field(detail, 'asset_id')
@@ -228,6 +250,8 @@ export interface ChannelForm {
   smtpLang: MailLang
   /** PEM text of the relay's internal CA; "" for none. */
   smtpCaPem: string
+  /** When its messages go out. */
+  schedule: ScheduleForm
 }
 
 /** The e-mail fields of the channel form. */
@@ -258,6 +282,7 @@ export function emptyChannelForm(site = ''): ChannelForm {
     address: '',
     minSeverity: DEFAULT_MIN_SEVERITY,
     ...emptySmtpFields(),
+    schedule: scheduleForm(),
   }
 }
 
@@ -318,12 +343,98 @@ export function channelBody(form: ChannelForm): NewChannel {
   } else {
     body.address = form.address.trim()
   }
+  // Left at the defaults the server's own apply; the body stays what it was before schedules.
+  const schedule = scheduleBody(form.schedule)
+  if (!isDefaultSchedule(schedule)) body.schedule = schedule
   return body
 }
 
-/** The badge class of a delivery state. */
-export function deliveryTone(status: string): 'ok' | 'danger' | 'warn' {
-  if (status === 'sent') return 'ok'
+/**
+ * The badge class of a delivery state. A held message waits by design, so it is no warning; a
+ * digested one is done here (its digest has a row of its own).
+ */
+export function deliveryTone(status: string): 'ok' | 'danger' | 'warn' | '' {
+  if (status === 'sent' || status === 'digested') return 'ok'
   if (status === 'failed') return 'danger'
+  if (status === 'held') return ''
   return 'warn'
+}
+
+// --- schedules ----------------------------------------------------------------------------------
+
+/** How a channel gathers its messages; labels under `digest.<d>`. */
+export const DIGESTS = ['off', 'hourly', 'daily'] as const satisfies readonly Digest[]
+
+/** What the server assumes where a schedule says nothing (src/store/alerts/schedule.rs). */
+export const DEFAULT_DAILY_AT = '08:00'
+export const DEFAULT_TIMEZONE = 'Europe/Istanbul'
+export const DEFAULT_URGENT = 'critical'
+
+/** What the schedule fields edit. */
+export interface ScheduleForm {
+  digest: Digest
+  /** A time input's `HH:MM`; sent only for daily digests. */
+  dailyAt: string
+  /** Quiet hours as two time inputs; sent only when both are set. */
+  quietFrom: string
+  quietTo: string
+  /** "" for the server's zone. */
+  timezone: string
+  urgent: string
+}
+
+/** The form of a schedule (none: the defaults). */
+export function scheduleForm(s: Schedule = {}): ScheduleForm {
+  const [from = '', to = ''] = (s.quiet_hours ?? '').split('-', 2).map((t) => t.trim())
+  return {
+    digest: s.digest ?? 'off',
+    dailyAt: s.daily_at?.trim() || DEFAULT_DAILY_AT,
+    quietFrom: from,
+    quietTo: to,
+    timezone: s.timezone?.trim() ?? '',
+    urgent: s.urgent || DEFAULT_URGENT,
+  }
+}
+
+/**
+ * The schedule of a form: the digest, and only what applies and differs from the server's
+ * defaults. A PATCH replaces the whole schedule, so what is left out goes back to the default.
+ */
+export function scheduleBody(form: ScheduleForm): Schedule {
+  const s: Schedule = { digest: form.digest }
+  if (form.digest === 'daily' && form.dailyAt) s.daily_at = form.dailyAt
+  if (form.quietFrom && form.quietTo) s.quiet_hours = `${form.quietFrom}-${form.quietTo}`
+  const timezone = form.timezone.trim()
+  if (timezone) s.timezone = timezone
+  if (form.urgent !== DEFAULT_URGENT) s.urgent = form.urgent
+  return s
+}
+
+/** A schedule that sends every message at once, as a channel without one does. */
+export function isDefaultSchedule(s: Schedule): boolean {
+  return Object.keys(s).every((key) => key === 'digest') && (s.digest ?? 'off') === 'off'
+}
+
+/**
+ * A schedule in words for the channel list: "Daily digest at 08:00, quiet 22:00-07:00". The
+ * zone and the urgent severity are named only when not the defaults and when they matter
+ * (times shown; messages held).
+ */
+export function describeSchedule(s: Schedule, locale: Locale): string {
+  const digest = s.digest ?? 'off'
+  const parts = [
+    digest === 'daily'
+      ? translate(locale, 'alertSettings.scheduleDailyAt', { at: s.daily_at || DEFAULT_DAILY_AT })
+      : translate(locale, digest === 'hourly' ? 'digest.hourly' : 'digest.off'),
+  ]
+  if (s.quiet_hours) parts.push(translate(locale, 'alertSettings.scheduleQuiet', { hours: s.quiet_hours }))
+  let text = parts.join(', ')
+  const timezone = s.timezone?.trim()
+  if (timezone && timezone !== DEFAULT_TIMEZONE && (digest === 'daily' || s.quiet_hours)) text += ` (${timezone})`
+  const urgent = s.urgent || DEFAULT_URGENT
+  if (urgent !== DEFAULT_URGENT && (digest !== 'off' || s.quiet_hours)) {
+    const level = translateDynamic(locale, `level.${urgent}`, urgent)
+    text += `, ${translate(locale, 'alertSettings.scheduleUrgent', { level })}`
+  }
+  return text
 }

@@ -439,7 +439,10 @@ export function channel(i: number, patch: Partial<ChannelView> = {}): ChannelVie
     target: 'alerts.example.com',
     min_severity: 'low',
     enabled: true,
+    schedule: { digest: 'off' },
     created_at: '2026-11-20T10:00:00Z',
+    failures: 0,
+    paused_until: null,
     ...patch,
   }
 }

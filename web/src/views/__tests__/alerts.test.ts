@@ -143,6 +143,35 @@ describe('AlertsView', () => {
     expect(wrapper.find('[data-test="ack-dialog"]').exists()).toBe(true)
   })
 
+  it('offers the newer kinds and shows their detail in words', async () => {
+    const failed = alert(4, {
+      kind: 'scan_failed',
+      severity: 'high',
+      title: 'Scan failed on agent edge-1: nmap exited with 1',
+      detail: { agent_id: uuid(7), agent: 'edge-1', at: '2026-11-23T07:45:00Z', reason: 'nmap exited with 1' },
+    })
+    const dropped = alert(5, {
+      kind: 'grade_drop',
+      title: 'Compliance grade fell from A to C (score 55)',
+      detail: { from: 'A', to: 'C', score: 55.0, assets: 20 },
+    })
+    const { wrapper } = await mountApp('/alerts', {
+      session: VIEWER,
+      routes: { ...ROUTES, 'GET /api/alerts': page([failed, dropped]) },
+    })
+    const kinds = wrapper.findAll('[data-test="alert-kind"] option').map((o) => o.attributes('value'))
+    expect(kinds.slice(-3)).toEqual(['address_conflict', 'scan_failed', 'grade_drop'])
+    expect(wrapper.get('[data-test="alert-kind"] option[value="grade_drop"]').text()).toBe('Compliance grade dropped')
+
+    const [first, second] = wrapper.findAll('[data-test="alert-row"]')
+    expect(first!.text()).toContain('Scan failed')
+    expect(first!.get('[data-test="alert-facts"]').text()).toMatch(/^edge-1 · last failed \S/)
+    expect(second!.text()).toContain('Compliance grade dropped')
+    expect(second!.get('[data-test="alert-facts"]').text()).toBe('grade A → C · score 55 · 20 assets')
+    // No asset to link to.
+    expect(second!.find('[data-test="alert-asset-link"]').exists()).toBe(false)
+  })
+
   it('says so when there is nothing active', async () => {
     const { wrapper } = await mountApp('/alerts', { session: VIEWER, routes: { ...ROUTES, 'GET /api/alerts': page([]) } })
     expect(wrapper.get('[data-test="state-empty"]').text()).toBe('No active alerts: all quiet.')
@@ -157,6 +186,9 @@ const RULES: Rule[] = [
   rule('agent_down', { severity: 'high', enabled: false, stored: true }),
   rule('shield_finding', { severity: 'high' }),
   rule('scan_partial'),
+  rule('address_conflict', { severity: 'high' }),
+  rule('scan_failed', { severity: 'high' }),
+  rule('grade_drop'),
 ]
 
 const SETTINGS = {
@@ -210,6 +242,9 @@ describe('AlertSettingsView', () => {
     expect((agent.get('[data-test="rule-enabled"]').element as HTMLInputElement).checked).toBe(false)
     expect(agent.get('[data-test="rule-source"]').text()).toBe('for every site')
     expect(ruleRow(wrapper, 'scan_partial').get('[data-test="rule-source"]').text()).toBe('default')
+    expect(ruleRow(wrapper, 'scan_failed').get('h3').text()).toBe('Scan failed')
+    expect(ruleRow(wrapper, 'grade_drop').get('h3').text()).toBe('Compliance grade dropped')
+    expect(ruleRow(wrapper, 'grade_drop').find('[data-test="rule-days"]').exists()).toBe(false)
     // Options only where the kind has some.
     expect(ruleRow(wrapper, 'risky_port').find('[data-test="rule-vendors"]').exists()).toBe(false)
     expect(ruleRow(wrapper, 'risky_port').find('[data-test="rule-days"]').exists()).toBe(false)
