@@ -66,6 +66,8 @@ pub enum Command {
     Agent(AgentCommand),
     /// Compliance with the BİGR classification duty: score, grade, per site and subnet, to-dos
     Compliance(SiteListArgs),
+    /// The auditor's compliance report of a site or all sites, as one self-contained HTML file
+    Report(crate::commands::report::ReportArgs),
     /// Risk per asset (CVEs, exposed ports, group, age, changes), highest first
     Risk(RiskArgs),
     /// Known CVEs of the products and versions seen in banners

@@ -11,6 +11,7 @@ pub mod control;
 pub mod demo;
 pub mod model;
 pub mod password;
+pub mod report;
 pub mod scan;
 pub mod server;
 pub mod shield;

@@ -34,6 +34,7 @@ pub async fn tag(db: &DatabaseConnection, args: TagArgs) -> anyhow::Result<()> {
         args.asset.site.as_deref(),
         category,
         args.note.as_deref(),
+        &super::audited::actor(),
     )
     .await?;
     let after = serde_json::json!({"category": category.as_str(), "note": args.note});

@@ -31,6 +31,7 @@ mod inventory;
 pub mod labels;
 mod output;
 mod registry;
+pub mod report;
 mod scan;
 mod scan_output;
 mod serve;
@@ -87,6 +88,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Certs(cmd) => registry::certs(&open(&settings).await?, cmd).await,
         Command::User(cmd) => users::run(&open(&settings).await?, cmd).await,
         Command::Alerts(cmd) => alerts::run(&open(&settings).await?, cmd).await,
+        Command::Report(args) => report::run(&open(&settings).await?, args).await,
         Command::Audit(args) => users::audit(&open(&settings).await?, args).await,
         Command::Serve(args) => serve::run(&settings, args).await,
         Command::Health(args) => serve::health(args).await,

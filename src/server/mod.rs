@@ -32,6 +32,8 @@ use std::sync::Arc;
 
 /// How long a risk ranking or CVE index is served before one background reload redoes it.
 const ANALYSIS_TTL: std::time::Duration = std::time::Duration::from_secs(15);
+/// Compliance reports written at once; more wait their turn with a 503.
+const REPORTS_AT_ONCE: usize = 2;
 
 /// A started server: its address, a handle to stop it, and the future that runs it.
 pub struct RunningServer {
@@ -87,6 +89,7 @@ pub fn start(
         ingest_bytes,
         connections: open_connections.clone(),
         bell: Default::default(),
+        reports: permits(REPORTS_AT_ONCE),
     });
     tokio::spawn(bell::listen(state.db.clone(), Arc::downgrade(&state.bell)));
     tokio::spawn(sweep_agents(std::sync::Arc::downgrade(

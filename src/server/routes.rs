@@ -2,7 +2,7 @@
 //! SPA), `/api/docs/` (Swagger UI, served from the binary), `/metrics`, and the dashboard.
 use super::api::{
     agent_calls, agents, alerts, audit_log, auth, commands, health, ingest, insight, inventory,
-    records, registry, shield, site_settings, users,
+    records, registry, reports, shield, site_settings, users,
 };
 use super::state::AppState;
 use super::{guard, metrics, spa};
@@ -81,6 +81,7 @@ fn api() -> utoipa_actix_web::scope::Scope<
         .service(site_settings::config_get)
         .service(site_settings::config_put)
         .service(insight::compliance_report)
+        .service(reports::compliance_report)
         .service(insight::risk_report)
         .service(insight::vulnerability_report)
         .service(insight::analytics_report)

@@ -117,6 +117,8 @@ pub struct AppState {
     pub connections: Arc<super::connections::Connections>,
     /// Wakes agents whose heartbeat waits for commands.
     pub bell: Arc<super::bell::Bell>,
+    /// Compliance reports being written at once (each reads the whole inventory).
+    pub reports: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {

@@ -88,6 +88,7 @@ fn insert_new(state: &mut SiteState, key: &str, obs: &AssetObservation) -> Uuid 
         manual_category: None,
         manual_note: None,
         tagged_at: None,
+        tagged_by: None,
         first_seen: state.now,
         last_seen: state.now,
         missing: false,

@@ -23,6 +23,7 @@ pub async fn tag(
     site: Option<&str>,
     category: Category,
     note: Option<&str>,
+    by: &str,
 ) -> StoreResult<AssetView> {
     if category == Category::Unclassified {
         return Err(StoreError::Invalid(
@@ -37,7 +38,9 @@ pub async fn tag(
     }
     let category = category.as_str().to_string();
     let note = note.map(str::to_string);
+    let by: String = by.chars().take(128).collect();
     write_tag(db, reference, site, move |_, row| {
+        row.tagged_by = Set(Some(by.clone()));
         row.manual_category = Set(Some(category.clone()));
         row.manual_note = Set(note.clone());
         row.tagged_at = Set(Some(Utc::now()));
@@ -96,6 +99,7 @@ pub async fn untag(
         row.manual_category = Set(None);
         row.manual_note = Set(None);
         row.tagged_at = Set(None);
+        row.tagged_by = Set(None);
         row.category = Set(a.computed_category.clone());
         Ok(())
     })

@@ -194,6 +194,9 @@ def main():
                 body={"kind": "syslog", "name": "st", "address": "udp://127.0.0.1:9"}, **admin)
     if ch:
         c = {"id": ch["channel"]["id"]}
+        w.call("PATCH", "/api/alerts/channels/{id}", 200, params=c,
+               body={"schedule": {"digest": "daily", "daily_at": "09:00", "quiet_hours": "22:00-07:00",
+                                  "timezone": "Europe/Istanbul", "urgent": "high"}}, **admin)
         w.call("POST", "/api/alerts/channels/{id}/test", 200, params=c, **admin)
         w.call("GET", "/api/alerts/deliveries", 200, query="channel=" + ch["channel"]["id"], **admin)
         w.call("DELETE", "/api/alerts/channels/{id}", 204, params=c, **admin)

@@ -6,7 +6,8 @@
 //! most reports per second the server takes. Between them, every agent holds a long-polling
 //! heartbeat (as real agents do, waiting for commands) while the schedule runs and an admin
 //! issues commands to random agents: command pickup, plain heartbeat latency and RSS beside a
-//! thousand held connections. `cargo bench --bench fleet`.
+//! thousand held connections. Last, the alert phases (`fleet_alerts.rs`): ingest latency with
+//! every alert rule off, then on with a dead and a slow webhook. `cargo bench --bench fleet`.
 //!
 //! Target (2 cores): heartbeat p99 < 100 ms and no ingest backlog; with every agent
 //! long-polling, command pickup p99 < 2 s and RSS < 200 MB (issue 17). Peer: the earlier Python
@@ -15,6 +16,8 @@
 mod abuse;
 #[path = "common.rs"]
 mod common;
+#[path = "fleet_alerts.rs"]
+mod fleet_alerts;
 
 use bigr::model::{AssetObservation, Category, DeviceType, MacAddr, ScanMethod, ScanReport};
 use chrono::{Duration as Span, Utc};
@@ -57,9 +60,12 @@ fn report(n: u32) -> Vec<u8> {
     let assets = (1..=ASSETS)
         .map(|i| {
             let mut o = AssetObservation::new(std::net::Ipv4Addr::from(net + i).into());
-            let b = (n * 1000 + i).to_be_bytes();
+            // Every tenth device is replaced when the generation changes (the alert phases).
+            let generation = fleet_alerts::GENERATION.load(std::sync::atomic::Ordering::Relaxed);
+            let g = if i % 10 == 0 { generation } else { 0 };
+            let b = (n * 1000 + i + g * 10_000_000).to_be_bytes();
             o.mac = Some(MacAddr([0x00, 0x1c, b[0], b[1], b[2], b[3]]));
-            o.hostname = Some(format!("dev-{n}-{i}.site.lan"));
+            o.hostname = Some(format!("dev-{n}-{i}-{g}.site.lan"));
             o.open_ports = vec![22, 443];
             o.category = [
                 Category::AgVeSistemler,
@@ -330,6 +336,7 @@ async fn main() {
     let rss = common::peak_rss_mb(server.0.id());
     println!("server peak RSS {rss:.0} MB");
     let polls = long_poll(server.1, server.0.id(), &ids, &tokens, speedup);
+    let session = common::login(server.1, ADMIN_PASSWORD);
     // The same fleet for 20 s more while hostile clients run a login burst, made-up methods
     // and a thousand slow bodies.
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -383,6 +390,7 @@ async fn main() {
         f64::from(agents) / 300.0,
         max / (f64::from(agents) / 300.0)
     );
+    fleet_alerts::run(server.1, &tokens, speedup, session);
     drop(server);
     pg.drop_database().await;
 }

@@ -32,6 +32,7 @@ mod lab_services;
 mod lab_windows;
 /// The libraries never import the command line.
 mod layers;
+mod report;
 /// `bigr scan` as a process inside the namespace lab.
 pub mod scan_cli_lab;
 /// Names, device facts and service names from real Samba and lab printers and cameras.

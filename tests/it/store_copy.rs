@@ -60,6 +60,7 @@ async fn seed(t: &TestDb) {
         None,
         Category::AgVeSistemler,
         Some("jump host"),
+        "ops",
     )
     .await
     .unwrap();

@@ -257,7 +257,7 @@ async fn tags_follow_the_asset_survive_rescans_and_untag_restores() {
     on_each_backend(async |t: &TestDb| {
         seed(t).await;
         // 10.0.0.10 exists in two sites: the reference is ambiguous without --site.
-        let err = tags::tag(&t.db, "10.0.0.10", None, Category::Tasinabilir, None)
+        let err = tags::tag(&t.db, "10.0.0.10", None, Category::Tasinabilir, None, "ops")
             .await
             .unwrap_err();
         assert!(
@@ -270,6 +270,7 @@ async fn tags_follow_the_asset_survive_rescans_and_untag_restores() {
             None,
             Category::AgVeSistemler,
             Some("print server"),
+            "ops",
         )
         .await
         .unwrap();
@@ -279,9 +280,16 @@ async fn tags_follow_the_asset_survive_rescans_and_untag_restores() {
         );
         assert_eq!((tagged.confidence, tagged.confidence_level), (1.0, "high"));
         assert!(
-            tags::tag(&t.db, "10.0.0.2", Some("hq"), Category::Unclassified, None)
-                .await
-                .is_err()
+            tags::tag(
+                &t.db,
+                "10.0.0.2",
+                Some("hq"),
+                Category::Unclassified,
+                None,
+                "ops"
+            )
+            .await
+            .is_err()
         );
         // The device moves and is re-classified: the manual tag stays with it.
         let mut moved = host("10.0.0.11", Some("00:1b:21:3a:4f:10"), &[9100]);

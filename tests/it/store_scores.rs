@@ -206,6 +206,7 @@ async fn stored_risk_and_cve_answers_equal_a_pass_over_every_asset() {
             None,
             Category::AgVeSistemler,
             None,
+            "ops",
         )
         .await
         .unwrap();

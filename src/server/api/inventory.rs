@@ -250,6 +250,7 @@ pub async fn tag(
         None,
         category,
         body.note.as_deref(),
+        &who.0.user.username,
     )
     .await?;
     state.inventory_changed();

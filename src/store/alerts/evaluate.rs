@@ -68,7 +68,7 @@ pub async fn scans(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResult<T
         .all(db)
         .await?;
     let mut tally = Tally::default();
-    let mut claimed_any = false;
+    let mut touched = std::collections::BTreeSet::new();
     for (scan_id, site_id, partial) in due {
         // Worked out before the transaction: only the claim and the alert rows are written
         // under it (another server may plan the same scan; only one claims it).
@@ -85,7 +85,7 @@ pub async fn scans(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResult<T
         if claimed == 0 {
             continue; // another server took it
         }
-        claimed_any = true;
+        touched.insert(site_id);
         for c in plan.opens {
             tally.count(raise::open(&txn, c, &site, now).await?);
         }
@@ -95,8 +95,8 @@ pub async fn scans(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResult<T
         txn.commit().await?;
     }
     // New scans may move a site's compliance grade.
-    if claimed_any {
-        tally.add(super::grade::evaluate(db, now).await?);
+    if !touched.is_empty() {
+        tally.add(super::grade::evaluate(db, now, Some(&touched)).await?);
     }
     Ok(tally)
 }
@@ -219,7 +219,7 @@ pub async fn states(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResult<
         .collect();
     t.add(reconcile(db, AlertKind::ShieldFinding, wanted, now).await?);
     t.add(certificates(db, now).await?);
-    t.add(super::grade::evaluate(db, now).await?);
+    t.add(super::grade::evaluate(db, now, None).await?);
     Ok(t)
 }
 

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
 use serde_json::json;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use uuid::Uuid;
 
 const BASELINE: &str = "compliance_grade";
@@ -51,12 +51,27 @@ async fn set_baseline<C: sea_orm::ConnectionTrait>(
     Ok(())
 }
 
-/// Compares every site's grade with its baseline.
-pub async fn evaluate(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResult<Tally> {
+/// Compares the grade of `only` these sites (None: every site) with its baseline. Nothing is
+/// written unless a grade moved: a steady inventory costs one grouped count.
+pub async fn evaluate(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    only: Option<&BTreeSet<Uuid>>,
+) -> StoreResult<Tally> {
     let names = sites::names(db).await?;
     let ids: HashMap<&str, Uuid> = names.iter().map(|(id, n)| (n.as_str(), *id)).collect();
+    let counts = match only {
+        None => facts::classification_counts(db, None, None).await?,
+        Some(set) => {
+            let mut all = Vec::new();
+            for name in set.iter().filter_map(|id| names.get(id)) {
+                all.extend(facts::classification_counts(db, Some(name), None).await?);
+            }
+            all
+        }
+    };
     let mut per_site: BTreeMap<Uuid, Breakdown> = BTreeMap::new();
-    for c in facts::classification_counts(db, None, None).await? {
+    for c in counts {
         if let Some(id) = ids.get(c.site.as_str()) {
             per_site.entry(*id).or_default().add(&c);
         }
@@ -77,15 +92,24 @@ pub async fn evaluate(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResul
     for (site_id, breakdown) in per_site {
         let score = breakdown.score();
         let now_grade = grade(score);
+        let before = baselines.get(&site_id);
+        let is_live = live.contains_key(&site_id);
+        let dropped = before.is_some_and(|b| worse(now_grade, b));
+        // The common case: nothing moved, nothing to write.
+        if (dropped && is_live)
+            || (!dropped && !is_live && before.map(String::as_str) == Some(now_grade))
+        {
+            continue;
+        }
         let site = names.get(&site_id).cloned().unwrap_or_default();
         let rule = rules::effective(db, site_id)
             .await?
             .remove(&AlertKind::GradeDrop)
             .filter(|r| r.enabled);
         let txn = db.begin().await?;
-        match (baselines.get(&site_id), rule) {
+        match (before, rule) {
             (Some(before), Some(rule)) if worse(now_grade, before) => {
-                if !live.contains_key(&site_id) {
+                if !is_live {
                     let cond = Condition {
                         site_id,
                         kind: AlertKind::GradeDrop,
@@ -101,9 +125,7 @@ pub async fn evaluate(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResul
                 }
             }
             (before, _) => {
-                if live.contains_key(&site_id)
-                    && raise::resolve(&txn, site_id, KEY, &site, now).await?
-                {
+                if is_live && raise::resolve(&txn, site_id, KEY, &site, now).await? {
                     t.resolved += 1;
                 }
                 if before.map(String::as_str) != Some(now_grade) {

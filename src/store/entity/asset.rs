@@ -48,6 +48,8 @@ pub struct Model {
     pub manual_category: Option<String>,
     pub manual_note: Option<String>,
     pub tagged_at: Option<DateTimeUtc>,
+    /// Who set the manual tag (None for tags made before this was kept).
+    pub tagged_by: Option<String>,
     pub first_seen: DateTimeUtc,
     pub last_seen: DateTimeUtc,
     pub missing: bool,

@@ -1,0 +1,286 @@
+//! The auditor's compliance report of one site or all: a cover, an executive summary with
+//! the trend against the previous period, the inventory per BİG group with the evidence and
+//! manual tags, to-dos, the period's changes, certificates, risks and vulnerabilities, Shield
+//! posture and the method. Every figure comes from the analyses the API serves
+//! (`stored_analysis`); the inventory is read a page at a time and written as it is read.
+pub mod html;
+pub mod out;
+mod sections;
+pub mod svg;
+pub mod text;
+
+use crate::analysis::compliance::{self, Breakdown, ComplianceReport};
+use crate::analysis::{risk, vulns};
+use crate::store::certificates::{self, CertificateFilter, CertificateView};
+use crate::store::changes::{self, ChangeFilter, ChangeView};
+use crate::store::shield_views::{self, SitePosture};
+use crate::store::{self, PageRequest, StoreError, StoreResult};
+use chrono::{DateTime, Duration, Utc};
+use out::{Out, OutError};
+use sea_orm::DatabaseConnection;
+pub use text::Lang;
+
+/// Rows a report lists per change kind, certificate list and risk list; the rest are counted.
+pub const LISTED: u64 = 200;
+/// The longest period a report covers.
+const MAX_DAYS: i64 = 3 * 366;
+
+/// What to report on.
+#[derive(Clone, Debug, Default)]
+pub struct ReportRequest {
+    /// One site, or None for every site.
+    pub site: Option<String>,
+    /// Default: 30 days before `to`.
+    pub from: Option<DateTime<Utc>>,
+    /// Default: now.
+    pub to: Option<DateTime<Utc>>,
+    pub lang: Lang,
+    /// The organisation named on the cover.
+    pub organisation: Option<String>,
+}
+
+/// Who asked, and when.
+#[derive(Clone, Debug)]
+pub struct Meta {
+    pub generated_by: String,
+    pub generated_at: DateTime<Utc>,
+}
+
+/// A period, checked.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Period {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+impl Period {
+    pub fn of(req: &ReportRequest, now: DateTime<Utc>) -> StoreResult<Period> {
+        let to = req.to.unwrap_or(now).min(now);
+        let from = req.from.unwrap_or(to - Duration::days(30));
+        if from >= to {
+            return Err(StoreError::Invalid(
+                "the period's start must be before its end (and before now)".into(),
+            ));
+        }
+        if to - from > Duration::days(MAX_DAYS) {
+            return Err(StoreError::Invalid(format!(
+                "a report covers at most {MAX_DAYS} days"
+            )));
+        }
+        Ok(Period { from, to })
+    }
+
+    /// The period of equal length just before.
+    pub fn previous(&self) -> Period {
+        Period {
+            from: self.from - (self.to - self.from),
+            to: self.from,
+        }
+    }
+}
+
+/// Changes of one kind in the period: some listed, all counted, and the previous period's
+/// count for comparison.
+pub struct ChangeSet {
+    pub kind: &'static str,
+    pub listed: Vec<ChangeView>,
+    pub total: u64,
+    pub previous: u64,
+}
+
+/// Everything but the inventory, read before writing starts.
+pub struct Facts {
+    pub compliance: ComplianceReport,
+    /// The score at the start of the period (None: nothing scanned by then).
+    pub previous_score: Option<f64>,
+    pub changes: Vec<ChangeSet>,
+    pub certificates: Vec<CertificateView>,
+    pub certificates_total: u64,
+    pub risk: risk::RiskReport,
+    pub vulns: vulns::VulnReport,
+    pub shield: Vec<SitePosture>,
+}
+
+/// Why a report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Out(#[from] OutError),
+}
+
+const CHANGE_KINDS: [&str; 4] = [
+    store::change_type::NEW_ASSET,
+    store::change_type::ASSET_MISSING,
+    store::change_type::IP_CHANGED,
+    store::change_type::PORTS_OPENED,
+];
+
+async fn change_sets(
+    db: &DatabaseConnection,
+    site: Option<&str>,
+    period: Period,
+) -> StoreResult<Vec<ChangeSet>> {
+    let mut out = Vec::new();
+    for kind in CHANGE_KINDS {
+        let filter = |p: Period| ChangeFilter {
+            site: site.map(str::to_string),
+            change_type: Some(kind.into()),
+            since: Some(p.from),
+            until: Some(p.to),
+            ..Default::default()
+        };
+        let now = changes::list(db, &filter(period), PageRequest::new(1, LISTED)?).await?;
+        let before = changes::list(db, &filter(period.previous()), PageRequest::new(1, 1)?).await?;
+        out.push(ChangeSet {
+            kind,
+            listed: now.items,
+            total: now.total,
+            previous: before.total,
+        });
+    }
+    Ok(out)
+}
+
+/// Reads what the report shows besides the inventory.
+pub async fn facts(
+    db: &DatabaseConnection,
+    site: Option<&str>,
+    period: Period,
+    now: DateTime<Utc>,
+) -> StoreResult<Facts> {
+    let scope = store::sites::SiteScope::of(db, site).await?;
+    let compliance = crate::stored_analysis::compliance(db, site).await?;
+    let mut before = Breakdown::default();
+    for c in store::report_rows::classification_counts_at(db, &scope, period.from).await? {
+        before.add(&c);
+    }
+    let previous_score = (before.total_assets > 0).then(|| before.score());
+    let certs = certificates::list(
+        db,
+        &CertificateFilter {
+            site: site.map(str::to_string),
+            expiring_days: Some(30),
+            self_signed: None,
+        },
+        PageRequest::new(1, LISTED)?,
+        now,
+    )
+    .await?;
+    let cves = vulns::CveSnapshot::shared();
+    let risk = crate::stored_analysis::risk(db, cves, site, PageRequest::new(1, 10)?, now).await?;
+    let listing = vulns::VulnListing {
+        kev_only: false,
+        page: 1,
+        per_page: 20,
+    };
+    let vulns = crate::stored_analysis::vulnerabilities(db, cves, site, listing).await?;
+    Ok(Facts {
+        compliance,
+        previous_score,
+        changes: change_sets(db, site, period).await?,
+        certificates: certs.items,
+        certificates_total: certs.total,
+        risk,
+        vulns,
+        shield: shield_views::posture(db, site).await?,
+    })
+}
+
+/// A report ready to be written: its request checked and everything but the inventory read,
+/// so that a bad request fails before the first byte goes out.
+pub struct Prepared {
+    pub req: ReportRequest,
+    pub meta: Meta,
+    pub period: Period,
+    facts: Facts,
+    scope: store::sites::SiteScope,
+}
+
+impl Prepared {
+    /// The file name a download gets: `bigr-report-<site|all-sites>-<date>.html`.
+    pub fn file_name(&self, extension: &str) -> String {
+        let scope: String = self
+            .req
+            .site
+            .as_deref()
+            .unwrap_or("all-sites")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(60)
+            .collect();
+        format!(
+            "bigr-report-{scope}-{}.{extension}",
+            self.period.to.format("%Y%m%d")
+        )
+    }
+}
+
+/// Checks the request and reads the report's figures.
+pub async fn prepare(
+    db: &DatabaseConnection,
+    mut req: ReportRequest,
+    meta: Meta,
+) -> StoreResult<Prepared> {
+    let period = Period::of(&req, meta.generated_at)?;
+    req.site = req
+        .site
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    if let Some(o) = &req.organisation
+        && o.chars().count() > 200
+    {
+        return Err(StoreError::Invalid(
+            "the organisation name is longer than 200 characters".into(),
+        ));
+    }
+    let scope = store::sites::SiteScope::of(db, req.site.as_deref()).await?;
+    let facts = facts(db, req.site.as_deref(), period, meta.generated_at).await?;
+    Ok(Prepared {
+        req,
+        meta,
+        period,
+        facts,
+        scope,
+    })
+}
+
+/// Writes the HTML report into `out`.
+pub async fn write_html(
+    db: &DatabaseConnection,
+    p: &Prepared,
+    mut out: Out,
+) -> Result<out::Target, ReportError> {
+    let w = sections::Writer {
+        req: &p.req,
+        meta: &p.meta,
+        period: p.period,
+        words: p.req.lang.words(),
+        facts: &p.facts,
+    };
+    let scope = &p.scope;
+    w.head(&mut out);
+    w.summary(&mut out);
+    out.flush().await?;
+    w.inventory(db, scope, &mut out).await?;
+    w.todo(&mut out);
+    w.changes(&mut out);
+    w.certificates(&mut out);
+    w.risks(&mut out);
+    w.shield(&mut out);
+    w.method(&mut out);
+    out.push("</main></body></html>\n");
+    Ok(out.finish().await?)
+}
+
+/// The grade of a score, as everywhere else.
+pub fn grade(score: f64) -> &'static str {
+    compliance::grade(score)
+}
