@@ -70,6 +70,11 @@ impl Period {
         Ok(Period { from, to })
     }
 
+    /// The last day the period includes (its end is exclusive: midnight after that day).
+    pub fn last_day(&self) -> DateTime<Utc> {
+        self.to - Duration::seconds(1)
+    }
+
     /// The period of equal length just before.
     pub fn previous(&self) -> Period {
         Period {
@@ -218,7 +223,7 @@ impl Prepared {
             .collect();
         format!(
             "bigr-report-{scope}-{}.{extension}",
-            self.period.to.format("%Y%m%d")
+            self.period.last_day().format("%Y%m%d")
         )
     }
 }

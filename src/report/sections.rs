@@ -87,7 +87,7 @@ impl Writer<'_> {
             esc(&scope),
             esc(w.period),
             day(self.period.from),
-            day(self.period.to),
+            day(self.period.last_day()),
             esc(w.generated),
             date(self.meta.generated_at),
             esc(w.generated_by),

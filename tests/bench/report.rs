@@ -23,7 +23,10 @@ const PER_REPORT: u32 = 1000;
 
 fn observation(n: u32, moved: bool) -> AssetObservation {
     let b = n.to_be_bytes();
-    let ip = std::net::Ipv4Addr::new(10, 100 + b[1], b[2], b[3].max(1) ^ u8::from(moved));
+    // 200 hosts per /24 (.2 to .201); a moved one goes 50 up, to an address nobody has.
+    let net = n / 200;
+    let host = (n % 200 + 2 + if moved { 50 } else { 0 }) as u8;
+    let ip = std::net::Ipv4Addr::new(10, 100 + (net / 256) as u8, (net % 256) as u8, host);
     let mut o = AssetObservation::new(ip.into());
     o.mac = Some(MacAddr([0x00, 0x1c, 0x42, b[1], b[2], b[3]]));
     o.hostname = Some(format!("cihaz-{n}.şube.lan"));

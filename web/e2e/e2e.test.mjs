@@ -8,7 +8,9 @@ import { SHIELD, SMALL, assetCounts, bigReport, shieldReports, smallDataSet } fr
 import { WAIT_MS, byTest, launchBrowser, newContext, runAxe, waitReady, watchErrors } from './lib/browser.mjs'
 import { ARTIFACTS, printSummary, screenshot, slug, summary } from './lib/report.mjs'
 import { initialJsSize } from './lib/bundle.mjs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 
 /** Every page of the main menu (src/navigation.ts), in menu order. */
 const NAV_PAGES = [
@@ -537,6 +539,51 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await screenshot(page, 'agent-commands')
     assert.deepEqual((await audit(page, 'agent commands')).critical, [], 'agent command history')
     assertNoErrors('scan now', [[/status of 400\b/, /\/api\/agents\/[^/]+\/commands\b/]])
+  })
+
+  step('compliance report: downloaded from the page, a self-contained HTML file', async () => {
+    await visit(page, 'compliance')
+    assert.equal(new URL(page.url()).searchParams.get('site'), 'istanbul', 'the menu link lost ?site=')
+    const grade = await byTest(page, 'score-gauge').getAttribute('data-grade')
+    assert.match(grade ?? '', /^[A-F]$/, 'the page shows no grade')
+
+    await byTest(page, 'report-download').click()
+    const dialog = byTest(page, 'report-dialog')
+    await dialog.waitFor()
+    const organisation = 'E2E Holding A.Ş.'
+    await byTest(page, 'report-organisation').fill(organisation)
+    await screenshot(page, 'compliance-report-dialog')
+    assert.deepEqual((await audit(page, 'compliance (report form)')).critical, [], 'the report form')
+    const [download] = await Promise.all([page.waitForEvent('download'), byTest(page, 'report-submit').click()])
+    assert.match(download.suggestedFilename(), /^bigr-report-istanbul-\d{8}\.html$/, 'the server’s file name')
+    const file = join(ARTIFACTS, 'compliance-report.html')
+    await download.saveAs(file)
+    await dialog.waitFor({ state: 'detached' })
+    const html = readFileSync(file, 'utf8')
+    assert.ok(html.startsWith('<!DOCTYPE html>'), `the report starts with ${JSON.stringify(html.slice(0, 40))}`)
+    assert.ok(html.includes(`data-figure="grade">${grade}</b>`), `the report does not give the page's grade ${grade}`)
+    assert.ok(html.includes(organisation), 'the organisation is not on the cover')
+    assertNoErrors('compliance report download')
+
+    // Opened from disk, the report asks for nothing: any other request is refused and counted.
+    const url = pathToFileURL(file).href
+    const viewer = await context.newPage()
+    try {
+      const viewerErrors = watchErrors(viewer)
+      const requested = []
+      viewer.on('request', (r) => {
+        if (r.url() !== url) requested.push(r.url())
+      })
+      await viewer.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort()))
+      await viewer.goto(url, { waitUntil: 'load' })
+      await viewer.waitForLoadState('networkidle', { timeout: WAIT_MS }).catch(() => {})
+      assert.deepEqual(requested, [], 'requests made by the report')
+      assert.ok((await viewer.locator('body').innerText()).includes(organisation), 'the opened report does not show its cover')
+      await screenshot(viewer, 'compliance-report')
+      assert.deepEqual(viewerErrors.take(), [], 'the opened report: console errors / uncaught exceptions')
+    } finally {
+      await viewer.close()
+    }
   })
 
   step('every page of the menu: ready, screenshot, axe, no console errors', async () => {

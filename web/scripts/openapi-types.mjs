@@ -1,6 +1,7 @@
 // Turns the server's OpenAPI 3.1 document (web/openapi.json) into TypeScript: one named type
 // per component schema, plus an `Operations` table (method, path, parameters, body and
-// success response of every operation) that the API client is typed against.
+// success response of every JSON operation) that the API client is typed against, and a
+// `Downloads` table of the operations that answer a file (their media type instead).
 //
 // Why a home-made generator: openapi-typescript needs TypeScript 5 as a peer and pulls in a
 // large dependency tree; the document only uses a small part of JSON Schema. Anything this
@@ -140,14 +141,24 @@ function jsonSchemaOf(content, where) {
   return json.schema
 }
 
-/** The success answer: the lowest 2xx with a JSON body, or `void` for 204-style answers. */
-function successType(operation, where) {
+/**
+ * The success answer (the lowest 2xx): `{ type }` for a JSON body, `void` for 204-style
+ * answers, or `{ file }` with the media type of an answer that is a file instead (an HTML
+ * report): exactly one content type, and not JSON.
+ */
+function successAnswer(operation, where) {
   const codes = Object.keys(operation.responses ?? {})
     .filter((c) => /^2\d\d$/.test(c))
     .sort()
   if (codes.length === 0) throw new Error(`${where}: no 2xx response`)
-  const schema = jsonSchemaOf(operation.responses[codes[0]].content, where)
-  return schema === undefined ? 'void' : schemaToType(schema, '    ')
+  const content = operation.responses[codes[0]].content
+  if (content && !content['application/json']) {
+    const types = Object.keys(content)
+    if (types.length !== 1) throw new Error(`${where}: a file answer needs exactly one content type, not ${types.join(', ')}`)
+    return { file: types[0] }
+  }
+  const schema = jsonSchemaOf(content, where)
+  return { type: schema === undefined ? 'void' : schemaToType(schema, '    ') }
 }
 
 function paramsType(params, location, indent) {
@@ -176,6 +187,7 @@ function operationEntries(doc) {
         if (!['path', 'query'].includes(p.in)) throw new Error(`${where}: ${p.in} parameters are not supported`)
       }
       const body = jsonSchemaOf(op.requestBody?.content, where)
+      const answer = successAnswer(op, where)
       entries.push({
         id: op.operationId,
         method: method.toUpperCase(),
@@ -184,16 +196,21 @@ function operationEntries(doc) {
         pathParams: paramsType(params, 'path', '    '),
         query: paramsType(params, 'query', '    '),
         body: body === undefined ? 'never' : schemaToType(body, '    '),
-        response: successType(op, where),
+        response: answer.type,
+        file: answer.file,
       })
     }
   }
+  return entries
+}
+
+/** Refuses an operationId twice in one table: the tables are keyed by it. */
+function assertUnique(entries, table) {
   const seen = new Set()
   for (const e of entries) {
-    if (seen.has(e.id)) throw new Error(`duplicate operationId "${e.id}"`)
+    if (seen.has(e.id)) throw new Error(`duplicate operationId "${e.id}" in ${table}`)
     seen.add(e.id)
   }
-  return entries
 }
 
 /** The whole generated module as text. Deterministic: same document, same bytes. */
@@ -210,7 +227,14 @@ export function generateSchemaTypes(doc) {
     out.push(namedSchema(name, schema), '\n')
   }
 
-  const ops = operationEntries(doc)
+  // JSON operations go to `Operations` (the client's `call()`), the ones that answer a file to
+  // `Downloads` (`download()`): each table is keyed by operationId.
+  const entries = operationEntries(doc)
+  const ops = entries.filter((e) => !e.file)
+  const files = entries.filter((e) => e.file)
+  assertUnique(ops, 'Operations')
+  assertUnique(files, 'Downloads')
+
   out.push('// --- operations ----------------------------------------------------------------\n\n')
   out.push('/** Every operation by operationId: where it lives and what goes in and out. */\n')
   out.push('export interface Operations {\n')
@@ -232,5 +256,31 @@ export function generateSchemaTypes(doc) {
     out.push(`  ${propertyKey(op.id)}: { method: ${JSON.stringify(op.method)}, path: ${JSON.stringify(op.path)} },\n`)
   }
   out.push("} as const satisfies { [K in keyof Operations]: { method: Operations[K]['method']; path: Operations[K]['path'] } }\n")
+
+  out.push('\n// --- downloads -----------------------------------------------------------------\n\n')
+  out.push('/** The operations that answer a file instead of JSON, by operationId: what goes in, what comes out. */\n')
+  out.push('export interface Downloads {\n')
+  for (const op of files) {
+    out.push(docComment(op.summary, '  '))
+    out.push(`  ${propertyKey(op.id)}: {\n`)
+    out.push(`    method: ${JSON.stringify(op.method)}\n`)
+    out.push(`    path: ${JSON.stringify(op.path)}\n`)
+    out.push(`    pathParams: ${op.pathParams}\n`)
+    out.push(`    query: ${op.query}\n`)
+    out.push(`    body: ${op.body}\n`)
+    out.push(`    contentType: ${JSON.stringify(op.file)}\n`)
+    out.push('  }\n')
+  }
+  out.push('}\n\n')
+  out.push('/** Method, path template and media type of every download, for the client at run time. */\n')
+  out.push('export const DOWNLOADS = {\n')
+  for (const op of files) {
+    out.push(
+      `  ${propertyKey(op.id)}: { method: ${JSON.stringify(op.method)}, path: ${JSON.stringify(op.path)}, contentType: ${JSON.stringify(op.file)} },\n`,
+    )
+  }
+  out.push(
+    "} as const satisfies { [K in keyof Downloads]: { method: Downloads[K]['method']; path: Downloads[K]['path']; contentType: Downloads[K]['contentType'] } }\n",
+  )
   return out.join('')
 }

@@ -31,7 +31,7 @@ pub struct ReportQuery {
     pub organisation: Option<String>,
 }
 
-#[utoipa::path(tag = "analysis", params(ReportQuery), responses((status = 200, description = "The report, one self-contained HTML file", content_type = "text/html"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
+#[utoipa::path(tag = "analysis", operation_id = "compliance_report_html", params(ReportQuery), responses((status = 200, description = "The report, one self-contained HTML file", content_type = "text/html"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)))]
 #[get("/reports/compliance")]
 pub async fn compliance_report(
     state: web::Data<AppState>,

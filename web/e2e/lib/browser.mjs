@@ -19,7 +19,7 @@ export function launchBrowser() {
   })
 }
 
-/** A fresh context (own cookies and storage) in English, light theme, desktop size. */
+/** A fresh context (own cookies and storage) in English, light theme, desktop size; downloads are kept. */
 export async function newContext(browser, baseURL, { width = 1366, height = 900, locale = 'en-US' } = {}) {
   const context = await browser.newContext({
     baseURL,
@@ -27,6 +27,8 @@ export async function newContext(browser, baseURL, { width = 1366, height = 900,
     locale,
     colorScheme: 'light',
     reducedMotion: 'reduce',
+    // The compliance report is saved through a download (a Blob behind an <a download>).
+    acceptDownloads: true,
   })
   context.setDefaultTimeout(WAIT_MS)
   context.setDefaultNavigationTimeout(WAIT_MS)

@@ -8,7 +8,7 @@ export const E2E_DIR = join(HERE, '..')
 export const ARTIFACTS = join(E2E_DIR, 'artifacts')
 mkdirSync(ARTIFACTS, { recursive: true })
 // Each run starts with an empty folder, so nothing stale (an old FAIL-*.png) is mistaken for new.
-for (const f of readdirSync(ARTIFACTS)) if (/\.(png|log)$/.test(f)) rmSync(join(ARTIFACTS, f))
+for (const f of readdirSync(ARTIFACTS)) if (/\.(png|log|html)$/.test(f)) rmSync(join(ARTIFACTS, f))
 
 /** A file-name-safe form of a test name. */
 export const slug = (s) =>

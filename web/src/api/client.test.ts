@@ -140,6 +140,38 @@ describe('ApiClient.call', () => {
   })
 })
 
+describe('ApiClient.download', () => {
+  const REPORT = 'GET /api/reports/compliance'
+  const html = (text: string, headers: Record<string, string> = {}) =>
+    new Response(text, { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', ...headers } })
+
+  it('fetches the file from the download table with the query, and hands back its bytes and headers', async () => {
+    const disposition = 'attachment; filename="bigr-report-hq-20261123.html"'
+    const { client, server } = setup({ [REPORT]: html('<!DOCTYPE html><p>ok</p>', { 'Content-Disposition': disposition }) })
+    const file = await client.download('compliance_report_html', { query: { site: 'hq', lang: 'en', organisation: '' } })
+    expect(await file.blob.text()).toBe('<!DOCTYPE html><p>ok</p>')
+    expect(file.headers.get('Content-Disposition')).toBe(disposition)
+    const [req] = server.calls
+    expect(req!.path).toBe('/api/reports/compliance')
+    expect(Object.fromEntries(req!.query)).toEqual({ site: 'hq', lang: 'en' })
+    expect(req!.headers.get('Accept')).toBe('text/html, application/json')
+    expect(req!.headers.has('X-CSRF-Token')).toBe(false)
+  })
+
+  it('throws the server’s reason and Retry-After instead of handing back an error body as a file', async () => {
+    const { client, server, onUnauthorized } = setup({ [REPORT]: json(404, { error: 'unknown site "x"' }) })
+    await expect(client.download('compliance_report_html', { query: { site: 'x' } })).rejects.toMatchObject({
+      status: 404,
+      message: 'unknown site "x"',
+    })
+    server.set({ [REPORT]: json(503, { error: 'reports are being written; try again shortly' }, { 'Retry-After': '10' }) })
+    await expect(client.download('compliance_report_html')).rejects.toMatchObject({ status: 503, retryAfter: 10 })
+    server.set({ [REPORT]: json(401, { error: 'login required' }) })
+    await expect(client.download('compliance_report_html')).rejects.toMatchObject({ status: 401 })
+    expect(onUnauthorized).toHaveBeenCalledTimes(1)
+  })
+})
+
 describe('ApiClient auth calls', () => {
   it('logs in with a JSON body and without X-CSRF-Token', async () => {
     const { client, server } = setup({ 'POST /api/auth/login': ADMIN })

@@ -3,44 +3,61 @@
 // Every endpoint is called by its OpenAPI operationId: `api.call('data', { query })`. Paths,
 // methods, parameters, bodies and answers all come from the generated `Operations` table in
 // schema.ts, so a change to openapi.json that the dashboard does not follow fails
-// `npm run build`.
+// `npm run build`. The few that answer a file (an HTML report) are in the `Downloads` table,
+// fetched with `api.download(id, { query })`.
 //
 // The session cookie is HttpOnly: this code never sees it. What it does see is the CSRF
 // token returned by login and /api/auth/me, which every state-changing request except the
 // login itself must echo in the X-CSRF-Token header. The token lives in the pinia session
 // store; the client reads it through the `csrfToken` getter given to `configure()`.
 
-import { OPERATIONS, type Operations, type SessionInfo } from './schema'
+import { DOWNLOADS, OPERATIONS, type Downloads, type Operations, type SessionInfo } from './schema'
 
 export type OperationId = keyof Operations
 type Op<K extends OperationId> = Operations[K]
 export type OperationResponse<K extends OperationId> = Op<K>['response']
 export type OperationQuery<K extends OperationId> = Op<K>['query']
 
+export type DownloadId = keyof Downloads
+export type DownloadQuery<K extends DownloadId> = Downloads[K]['query']
+
 type IsNever<T> = [T] extends [never] ? true : false
 
-/** What `call()` takes besides the operationId: only the parts the operation has. */
-export type CallArgs<K extends OperationId> = (IsNever<Op<K>['pathParams']> extends true
-  ? unknown
-  : { path: Op<K>['pathParams'] }) &
-  (IsNever<Op<K>['query']> extends true ? unknown : { query?: Op<K>['query'] }) &
-  (IsNever<Op<K>['body']> extends true ? unknown : { body: Op<K>['body'] }) & {
+/** What an operation takes, in either table. */
+interface Inputs {
+  pathParams: unknown
+  query: unknown
+  body: unknown
+}
+
+/** What `call()` / `download()` take besides the operationId: only the parts the operation has. */
+type ArgsOf<O extends Inputs> = (IsNever<O['pathParams']> extends true ? unknown : { path: O['pathParams'] }) &
+  (IsNever<O['query']> extends true ? unknown : { query?: O['query'] }) &
+  (IsNever<O['body']> extends true ? unknown : { body: O['body'] }) & {
     signal?: AbortSignal
   }
 
 /** Optional when the operation needs neither path parameters nor a body. */
-type CallRest<K extends OperationId> =
-  IsNever<Op<K>['pathParams']> extends true
-    ? IsNever<Op<K>['body']> extends true
-      ? [args?: CallArgs<K>]
-      : [args: CallArgs<K>]
-    : [args: CallArgs<K>]
+type RestOf<O extends Inputs> =
+  IsNever<O['pathParams']> extends true
+    ? IsNever<O['body']> extends true
+      ? [args?: ArgsOf<O>]
+      : [args: ArgsOf<O>]
+    : [args: ArgsOf<O>]
+
+export type CallArgs<K extends OperationId> = ArgsOf<Op<K>>
+
+/** A file the server sent: its bytes, and the answer's headers (Content-Disposition names the file). */
+export interface DownloadedFile {
+  blob: Blob
+  headers: Headers
+}
 
 /** A failed call: `status` is the HTTP status (0 when the server could not be reached). */
 export class ApiError extends Error {
   override readonly name = 'ApiError'
   readonly status: number
-  /** Seconds from a Retry-After header (429), when the server sent one. */
+  /** Seconds from a Retry-After header (429, 503), when the server sent one. */
   readonly retryAfter: number | null
 
   constructor(status: number, message: string, retryAfter: number | null = null) {
@@ -88,6 +105,8 @@ interface RequestOptions {
   method?: string
   body?: unknown
   signal?: AbortSignal
+  /** The Accept header (default: application/json). */
+  accept?: string
   /** Send X-CSRF-Token (default: true for state-changing methods). */
   csrf?: boolean
   /** Call onUnauthorized on a 401 (default: true). */
@@ -132,7 +151,7 @@ export class ApiClient {
   }
 
   /** Calls one operation by its operationId, typed from the OpenAPI document. */
-  call<K extends OperationId>(id: K, ...rest: CallRest<K>): Promise<OperationResponse<K>> {
+  call<K extends OperationId>(id: K, ...rest: RestOf<Op<K>>): Promise<OperationResponse<K>> {
     const args = (rest[0] ?? {}) as {
       path?: object
       query?: object
@@ -148,9 +167,50 @@ export class ApiClient {
     })
   }
 
+  /**
+   * Fetches one file by the operationId of the `Downloads` table, e.g. an HTML report. Fails
+   * like `call()` (ApiError with the server's reason), so a refusal is never saved as a file.
+   */
+  async download<K extends DownloadId>(id: K, ...rest: RestOf<Downloads[K]>): Promise<DownloadedFile> {
+    const args = (rest[0] ?? {}) as {
+      path?: object
+      query?: object
+      body?: unknown
+      signal?: AbortSignal
+    }
+    const { method, path, contentType } = DOWNLOADS[id]
+    const url = expandPath(path, args.path) + buildQuery(args.query)
+    const res = await this.send(url, {
+      method,
+      body: args.body,
+      signal: args.signal,
+      // A refusal comes as JSON.
+      accept: `${contentType}, application/json`,
+    })
+    try {
+      return { blob: await res.blob(), headers: res.headers }
+    } catch (err) {
+      if ((err as { name?: unknown } | null)?.name === 'AbortError') throw err
+      throw new ApiError(0, 'the download was cut off')
+    }
+  }
+
   async request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await this.send(path, opts)
+    if (res.status === 204 || res.status === 205) return undefined as T
+    const text = await res.text()
+    if (!text) return undefined as T
+    try {
+      return JSON.parse(text) as T
+    } catch {
+      throw new ApiError(res.status, 'the server sent a response that is not JSON')
+    }
+  }
+
+  /** One request; a successful answer is returned unread, any other thrown as an ApiError. */
+  private async send(path: string, opts: RequestOptions): Promise<Response> {
     const method = (opts.method ?? 'GET').toUpperCase()
-    const headers: Record<string, string> = { Accept: 'application/json' }
+    const headers: Record<string, string> = { Accept: opts.accept ?? 'application/json' }
     let body: string | undefined
     if (opts.body !== undefined) {
       headers['Content-Type'] = 'application/json'
@@ -184,14 +244,7 @@ export class ApiClient {
       }
       throw new ApiError(res.status, message, parseRetryAfter(res.headers.get('Retry-After')))
     }
-    if (res.status === 204 || res.status === 205) return undefined as T
-    const text = await res.text()
-    if (!text) return undefined as T
-    try {
-      return JSON.parse(text) as T
-    } catch {
-      throw new ApiError(res.status, 'the server sent a response that is not JSON')
-    }
+    return res
   }
 
   // --- auth: the three calls whose 401 means something else than "session expired" -------

@@ -103,6 +103,30 @@ describe('generateSchemaTypes', () => {
     expect(() => generateSchemaTypes(withHeader)).toThrow(/header parameters/)
   })
 
+  it('puts operations that answer a file in the download table, with their media type', () => {
+    const withFile = structuredClone(doc) as unknown as { paths: Record<string, object> }
+    const report = (operationId: string, content: object) => ({
+      get: {
+        operationId,
+        parameters: [{ name: 'site', in: 'query', required: false, schema: { type: 'string' } }],
+        responses: { '200': { content }, '400': {} },
+      },
+    })
+    withFile.paths['/api/reports/thing'] = report('thing_report', { 'text/html': {} })
+    const out = generateSchemaTypes(withFile)
+    const [operations, downloads] = out.split('// --- downloads')
+    expect(operations).not.toContain('thing_report')
+    expect(downloads).toContain('export interface Downloads {\n  thing_report: {\n    method: "GET"')
+    expect(downloads).toContain('query: {\n      site?: string\n    }')
+    expect(downloads).toContain('contentType: "text/html"')
+    expect(downloads).toContain('thing_report: { method: "GET", path: "/api/reports/thing", contentType: "text/html" },')
+
+    withFile.paths['/api/reports/other'] = report('thing_report', { 'text/csv': {} })
+    expect(() => generateSchemaTypes(withFile)).toThrow(/duplicate operationId "thing_report" in Downloads/)
+    withFile.paths['/api/reports/other'] = report('other_report', { 'text/csv': {}, 'text/html': {} })
+    expect(() => generateSchemaTypes(withFile)).toThrow(/exactly one content type/)
+  })
+
   it('is deterministic', () => {
     expect(generateSchemaTypes(doc)).toBe(generateSchemaTypes(structuredClone(doc)))
   })

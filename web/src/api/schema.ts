@@ -2367,3 +2367,35 @@ export const OPERATIONS = {
   user_remove: { method: "DELETE", path: "/api/users/{username}" },
   vulnerability_report: { method: "GET", path: "/api/vulnerabilities" },
 } as const satisfies { [K in keyof Operations]: { method: Operations[K]['method']; path: Operations[K]['path'] } }
+
+// --- downloads -----------------------------------------------------------------
+
+/** The operations that answer a file instead of JSON, by operationId: what goes in, what comes out. */
+export interface Downloads {
+  compliance_report_html: {
+    method: "GET"
+    path: "/api/reports/compliance"
+    pathParams: never
+    query: {
+      /** One site; every site when left out. */
+      site?: string
+      /** Start of the period (RFC 3339); default 30 days before `to`. */
+      from?: string
+      /** End of the period (RFC 3339); default now. */
+      to?: string
+      /** `html` (the default). */
+      format?: string
+      /** `tr` (the default) or `en`. */
+      lang?: string
+      /** The organisation named on the cover. */
+      organisation?: string
+    }
+    body: never
+    contentType: "text/html"
+  }
+}
+
+/** Method, path template and media type of every download, for the client at run time. */
+export const DOWNLOADS = {
+  compliance_report_html: { method: "GET", path: "/api/reports/compliance", contentType: "text/html" },
+} as const satisfies { [K in keyof Downloads]: { method: Downloads[K]['method']; path: Downloads[K]['path']; contentType: Downloads[K]['contentType'] } }

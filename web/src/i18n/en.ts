@@ -596,6 +596,26 @@ export const en = {
   'compliance.scope': 'Scope',
   'compliance.noData': 'No data yet',
 
+  // --- compliance report (download) ---------------------------------------------------
+  'report.download': 'Download report',
+  'report.downloadSite': 'Download report: {site}',
+  'report.column': 'Report',
+  'report.titleAll': 'Compliance report: all sites',
+  'report.titleSite': 'Compliance report: {site}',
+  'report.intro':
+    'One HTML file for auditors that opens without the server: score and grade, the inventory per group, to-dos, the period’s changes, certificates, risks and Shield posture.',
+  'report.from': 'From',
+  'report.to': 'To (included)',
+  'report.lang': 'Report language',
+  'report.organisation': 'Organisation (optional)',
+  'report.organisationHelp': 'Named on the cover.',
+  'report.submit': 'Download',
+  'report.busy': 'Writing the report…',
+  'report.failed': 'Could not download the report: {message}',
+  'report.tryAgain': 'Other reports are being written right now; try again shortly.',
+  'report.dayMissing': 'Pick a day.',
+  'report.order': 'The start cannot be after the end.',
+
   // --- risk --------------------------------------------------------------------------
   'risk.assets': 'Assets scored',
   'risk.average': 'Average risk',

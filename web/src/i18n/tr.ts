@@ -592,6 +592,26 @@ export const tr: Record<MessageKey, string> = {
   'compliance.scope': 'Kapsam',
   'compliance.noData': 'Henüz veri yok',
 
+  // --- uyumluluk raporu (indirme) -----------------------------------------------------
+  'report.download': 'Raporu indir',
+  'report.downloadSite': 'Raporu indir: {site}',
+  'report.column': 'Rapor',
+  'report.titleAll': 'Uyumluluk raporu: tüm lokasyonlar',
+  'report.titleSite': 'Uyumluluk raporu: {site}',
+  'report.intro':
+    'Denetçiler için sunucu olmadan açılan tek bir HTML dosyası: puan ve not, gruplara göre envanter, yapılacaklar, dönemin değişiklikleri, sertifikalar, riskler ve Shield durumu.',
+  'report.from': 'Başlangıç',
+  'report.to': 'Bitiş (dahil)',
+  'report.lang': 'Rapor dili',
+  'report.organisation': 'Kurum adı (isteğe bağlı)',
+  'report.organisationHelp': 'Kapak sayfasında yer alır.',
+  'report.submit': 'İndir',
+  'report.busy': 'Rapor hazırlanıyor…',
+  'report.failed': 'Rapor indirilemedi: {message}',
+  'report.tryAgain': 'Şu anda başka raporlar hazırlanıyor; birazdan yeniden deneyin.',
+  'report.dayMissing': 'Bir gün seçin.',
+  'report.order': 'Başlangıç günü bitiş gününden sonra olamaz.',
+
   // --- risk --------------------------------------------------------------------------
   'risk.assets': 'Puanlanan varlık',
   'risk.average': 'Ortalama risk',

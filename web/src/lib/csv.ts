@@ -5,6 +5,8 @@
 // cell starting with = + - @ (or a tab / carriage return, which some apps strip first) gets a
 // leading apostrophe, which spreadsheets show as text.
 
+import { downloadBlob } from './download'
+
 export type CsvValue = string | number | boolean | null | undefined | readonly (string | number)[]
 
 const FORMULA_START = /^[=+\-@\t\r]/
@@ -33,14 +35,5 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvVal
 
 /** Offers `text` as a file download (browser only). */
 export function downloadText(filename: string, text: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }))
-  const link = document.createElement('a')
-  link.href = url
-  link.download = filename
-  link.rel = 'noopener'
-  document.body.append(link)
-  link.click()
-  link.remove()
-  // Give the browser a moment to start the download before the URL dies.
-  setTimeout(() => URL.revokeObjectURL(url), 1000)
+  downloadBlob(filename, new Blob([text], { type }))
 }
