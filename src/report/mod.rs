@@ -39,6 +39,43 @@ pub struct ReportRequest {
     pub organisation: Option<String>,
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_are_checked_and_the_previous_one_is_as_long() {
+        let now = Utc::now();
+        let at = |s: &str| Some(DateTime::parse_from_rfc3339(s).unwrap().to_utc());
+        let req = |from, to| ReportRequest {
+            from,
+            to,
+            ..Default::default()
+        };
+        let p = Period::of(
+            &req(at("2026-11-01T00:00:00Z"), at("2026-11-16T00:00:00Z")),
+            now,
+        )
+        .unwrap();
+        assert_eq!(p.previous().from, at("2026-10-17T00:00:00Z").unwrap());
+        assert_eq!(p.last_day().format("%Y-%m-%d").to_string(), "2026-11-15");
+        assert!(
+            Period::of(
+                &req(at("2026-11-16T00:00:00Z"), at("2026-11-01T00:00:00Z")),
+                now
+            )
+            .is_err()
+        );
+        assert!(Period::of(&req(at("0001-01-01T00:00:00Z"), None), now).is_err());
+        assert!(
+            Period::of(&req(at("2020-01-01T00:00:00Z"), None), now).is_err(),
+            "over 3 years"
+        );
+        let default = Period::of(&req(None, None), now).unwrap();
+        assert_eq!(default.to - default.from, Duration::days(30));
+    }
+}
+
 /// Who asked, and when.
 #[derive(Clone, Debug)]
 pub struct Meta {
@@ -55,6 +92,16 @@ pub struct Period {
 
 impl Period {
     pub fn of(req: &ReportRequest, now: DateTime<Utc>) -> StoreResult<Period> {
+        // Nothing was scanned before 2000; an earlier date is a typo (and far-off dates would
+        // overflow the arithmetic below).
+        let earliest = DateTime::parse_from_rfc3339("2000-01-01T00:00:00Z")
+            .expect("a fixed date")
+            .to_utc();
+        if req.from.is_some_and(|t| t < earliest) || req.to.is_some_and(|t| t < earliest) {
+            return Err(StoreError::Invalid(
+                "the period must start and end after 2000-01-01".into(),
+            ));
+        }
         let to = req.to.unwrap_or(now).min(now);
         let from = req.from.unwrap_or(to - Duration::days(30));
         if from >= to {

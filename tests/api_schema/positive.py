@@ -55,6 +55,13 @@ class Walk:
         if want is not None and status != want:
             problems.append(f"expected {want}")
         data = None
+        documented = (op or {}).get("responses", {}).get(str(status), {}).get("content", {})
+        if raw and documented and "application/json" not in documented:
+            # A file answer (the compliance report): its documented type, not JSON.
+            is_html = raw.lstrip().startswith(b"<!DOCTYPE html>")
+            if not (is_html and any("html" in t for t in documented)):
+                problems.append(f"body is not one of {', '.join(documented)}")
+            raw = b""
         if raw:
             try:
                 data = json.loads(raw)
