@@ -271,21 +271,25 @@ pub async fn classification_counts<C: ConnectionTrait>(
     let rows = db
         .query_all_raw(sea_orm::Statement::from_sql_and_values(b, sql, values))
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let site_id: Uuid = r.try_get("", "site_id")?;
-        let manual: i32 = r.try_get("", "manual")?;
-        let band: i32 = r.try_get("", "band")?;
-        let n: i64 = r.try_get("", "n")?;
-        out.push(ClassCount {
-            site: scope.name(site_id).to_string(),
-            category: r.try_get("", "category")?,
-            manual: manual != 0,
-            band: band.clamp(0, 2) as u8,
-            n: n.max(0) as u64,
-        });
-    }
-    Ok(out)
+    rows.iter().map(|r| class_count_of(r, &scope)).collect()
+}
+
+/// A row of (site_id, category, manual, band, n) as counted above.
+pub(crate) fn class_count_of(
+    r: &sea_orm::QueryResult,
+    scope: &SiteScope,
+) -> StoreResult<ClassCount> {
+    let site_id: Uuid = r.try_get("", "site_id")?;
+    let manual: i32 = r.try_get("", "manual")?;
+    let band: i32 = r.try_get("", "band")?;
+    let n: i64 = r.try_get("", "n")?;
+    Ok(ClassCount {
+        site: scope.name(site_id).to_string(),
+        category: r.try_get("", "category")?,
+        manual: manual != 0,
+        band: band.clamp(0, 2) as u8,
+        n: n.max(0) as u64,
+    })
 }
 
 /// Assets needing classification work (not tagged by hand; unclassified first, then low

@@ -134,19 +134,7 @@ pub async fn classification_counts_at<C: ConnectionTrait>(
     let rows = db
         .query_all_raw(sea_orm::Statement::from_sql_and_values(b, sql, values))
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let site_id: Uuid = r.try_get("", "site_id")?;
-        let manual: i32 = r.try_get("", "manual")?;
-        let band: i32 = r.try_get("", "band")?;
-        let n: i64 = r.try_get("", "n")?;
-        out.push(ClassCount {
-            site: scope.name(site_id).to_string(),
-            category: r.try_get("", "category")?,
-            manual: manual != 0,
-            band: band.clamp(0, 2) as u8,
-            n: std::cmp::max(n, 0) as u64,
-        });
-    }
-    Ok(out)
+    rows.iter()
+        .map(|r| super::facts::class_count_of(r, scope))
+        .collect()
 }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -81,25 +81,11 @@ async fn release_channel(
     let id = Uuid::now_v7();
     let key = format!("digest.{channel_id}.{}", first.id);
     let items: Vec<Value> = rows.iter().map(|r| r.payload.clone()).collect();
-    alert_outbox::Entity::insert(alert_outbox::ActiveModel {
-        id: Set(id),
-        alert_id: Set(None),
-        channel_id: Set(channel_id),
-        event: Set("digest".into()),
-        payload: Set(payload(id, &key, &site, &items, first.created_at, now)),
-        idempotency_key: Set(key),
-        status: Set("pending".into()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        claimed_until: Set(None),
-        claimed_by: Set(None),
-        last_error: Set(None),
-        created_at: Set(now),
-        sent_at: Set(None),
-        digest_id: Set(None),
-    })
-    .exec_without_returning(&txn)
-    .await?;
+    let body = payload(id, &key, &site, &items, first.created_at, now);
+    let message = super::outbox::loose_message(id, channel_id, "digest", key, body, now);
+    alert_outbox::Entity::insert(message)
+        .exec_without_returning(&txn)
+        .await?;
     alert_outbox::Entity::update_many()
         .col_expr(alert_outbox::Column::Status, Expr::value("digested"))
         .col_expr(alert_outbox::Column::DigestId, Expr::value(id))

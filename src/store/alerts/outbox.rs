@@ -114,6 +114,34 @@ pub async fn withdraw_pending<C: ConnectionTrait>(
         .rows_affected)
 }
 
+/// A message due `now` that belongs to no one alert: a channel's test, a digest.
+pub(super) fn loose_message(
+    id: Uuid,
+    channel_id: Uuid,
+    event: &str,
+    key: String,
+    payload: serde_json::Value,
+    now: DateTime<Utc>,
+) -> alert_outbox::ActiveModel {
+    alert_outbox::ActiveModel {
+        id: Set(id),
+        alert_id: Set(None),
+        channel_id: Set(channel_id),
+        event: Set(event.into()),
+        payload: Set(payload),
+        idempotency_key: Set(key),
+        status: Set("pending".into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        claimed_until: Set(None),
+        claimed_by: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        digest_id: Set(None),
+    }
+}
+
 /// Queues a test message for one channel, due now.
 pub async fn enqueue_test<C: ConnectionTrait>(
     db: &C,
@@ -141,25 +169,10 @@ pub async fn enqueue_test<C: ConnectionTrait>(
         ack_note: None,
         live: None,
     };
-    alert_outbox::Entity::insert(alert_outbox::ActiveModel {
-        id: Set(id),
-        alert_id: Set(None),
-        channel_id: Set(channel.id),
-        event: Set("test".into()),
-        payload: Set(payload(&probe, "test", site, &key)),
-        idempotency_key: Set(key),
-        status: Set("pending".into()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        claimed_until: Set(None),
-        claimed_by: Set(None),
-        last_error: Set(None),
-        created_at: Set(now),
-        sent_at: Set(None),
-        digest_id: Set(None),
-    })
-    .exec_without_returning(db)
-    .await?;
+    let body = payload(&probe, "test", site, &key);
+    alert_outbox::Entity::insert(loose_message(id, channel.id, "test", key, body, now))
+        .exec_without_returning(db)
+        .await?;
     Ok(id)
 }
 
