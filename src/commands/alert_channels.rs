@@ -297,11 +297,7 @@ pub async fn run(db: &DatabaseConnection, c: ChannelCommand) -> anyhow::Result<(
             min_severity,
             schedule,
         } => {
-            let current = channels::list(db, None)
-                .await?
-                .into_iter()
-                .find(|c| c.id == id)
-                .ok_or_else(|| anyhow::anyhow!("no alert channel {id}"))?;
+            let current = channels::one(db, id).await?;
             let change = ChannelChange {
                 enabled: (enable || disable).then_some(enable),
                 min_severity,

@@ -189,17 +189,12 @@ pub async fn channel_update(
 ) -> ApiResult<web::Json<ChannelView>> {
     let id = parse_id(&id, "channel")?;
     let change = body.into_inner()?;
-    let before = channels::list(&state.db, None)
-        .await?
-        .into_iter()
-        .find(|c| c.id == id);
+    let before = channels::one(&state.db, id).await?;
     let after = change_channel(&state.db, id, change, Utc::now()).await?;
     let mut audit = Audit::new("alert_channel.update")
         .target(format!("{} {}", after.kind.as_str(), after.name))
+        .before(&before)
         .after(&after);
-    if let Some(b) = &before {
-        audit = audit.before(b);
-    }
     if let Some(s) = &after.site {
         audit = audit.site(s);
     }

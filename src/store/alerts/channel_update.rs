@@ -1,11 +1,10 @@
 //! Changing a channel without giving its secrets again: on or off, the severity threshold,
 //! the delivery schedule.
-use super::channels::{ChannelView, schedule_of, view};
+use super::channels::{ChannelView, schedule_of, shown};
 use super::schedule::Schedule;
 use super::severity;
 use crate::store::entity::{alert_channel, alert_outbox};
 use crate::store::error::{StoreError, StoreResult};
-use crate::store::sites;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -66,17 +65,11 @@ pub async fn update<C: ConnectionTrait>(
             .exec(db)
             .await?;
     }
-    let site = match c.site_id {
-        Some(s) => Some(sites::name_of(db, s).await?),
-        None => None,
+    let changed = alert_channel::Model {
+        enabled,
+        min_severity,
+        settings,
+        ..c
     };
-    Ok(view(
-        alert_channel::Model {
-            enabled,
-            min_severity,
-            settings,
-            ..c
-        },
-        site,
-    ))
+    shown(db, changed).await
 }

@@ -440,12 +440,26 @@ pub async fn destination<C: ConnectionTrait>(
 
 /// Removes a channel and its undelivered messages; its view, for the audit log.
 pub async fn remove<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<ChannelView> {
+    let gone = one(db, id).await?;
+    alert_channel::Entity::delete_by_id(id).exec(db).await?;
+    Ok(gone)
+}
+
+/// One channel as it may be shown.
+pub async fn one<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<ChannelView> {
     let (c, _) = destination(db, id).await?;
+    shown(db, c).await
+}
+
+/// `c` as it may be shown, with its site's name.
+pub(super) async fn shown<C: ConnectionTrait>(
+    db: &C,
+    c: alert_channel::Model,
+) -> StoreResult<ChannelView> {
     let site = match c.site_id {
         Some(s) => Some(sites::name_of(db, s).await?),
         None => None,
     };
-    alert_channel::Entity::delete_by_id(id).exec(db).await?;
     Ok(view(c, site))
 }
 
