@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -385,7 +385,7 @@ pub async fn revoke<C: ConnectionTrait>(db: &C, id: Uuid) -> StoreResult<AgentVi
 /// Gives an agent a new token; the old one stops working at once.
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn rotate(db: &DatabaseConnection, id: Uuid) -> StoreResult<Registered> {
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let row = agent::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -418,7 +418,7 @@ pub async fn rotate_own(
     presented_token_id: &str,
 ) -> StoreResult<Registered> {
     let issued = token::issue(TokenKind::Agent).map_err(StoreError::Invalid)?;
-    let txn = db.begin().await?;
+    let txn = begin_write(db).await?;
     let res = agent::Entity::update_many()
         .col_expr(agent::Column::TokenId, Expr::value(issued.id.clone()))
         .col_expr(agent::Column::TokenHash, Expr::value(issued.hash.clone()))

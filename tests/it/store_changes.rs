@@ -961,3 +961,54 @@ async fn ipv6_addresses_accumulate_newest_first_and_stay_bounded() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn token_rotations_alert_evaluation_and_saves_at_once_all_succeed() {
+    // The dashboard's "rotate token" read the agent, then wrote it, in a deferred transaction:
+    // on SQLite a save or the alert worker writing in between made it fail at once with
+    // "database is locked" (a 503 the schema walk met). Every store write must queue instead.
+    use bigr::store::agents;
+    use bigr::store::alerts::evaluate;
+    on_each_backend(async |t: &TestDb| {
+        let mut ids = Vec::new();
+        for i in 0..4 {
+            let new = agents::NewAgent {
+                name: format!("edge-{i}"),
+                site: "hq".into(),
+                version: None,
+                subnets: vec![],
+            };
+            let reg = agents::register(&t.db, &new, agents::Authority::SharedSecret)
+                .await
+                .unwrap();
+            ids.push(reg.agent_id);
+        }
+        let mut work = tokio::task::JoinSet::new();
+        for round in 0..3i64 {
+            for (i, id) in ids.iter().enumerate() {
+                let (db, id) = (t.db.clone(), *id);
+                work.spawn(async move { agents::rotate(&db, id).await.map(|_| ()) });
+                let db = t.db.clone();
+                let r = report(
+                    t0() + minutes(round * 10 + i as i64),
+                    &[NET],
+                    "",
+                    vec![host(&format!("10.0.0.{}", 20 + i), None, &[22])],
+                );
+                work.spawn(async move {
+                    save_scan(&db, &r, "hq", &SaveOptions::default())
+                        .await
+                        .map(|_| ())
+                });
+            }
+            let db = t.db.clone();
+            work.spawn(async move { evaluate::run(&db, chrono::Utc::now()).await.map(|_| ()) });
+        }
+        while let Some(out) = work.join_next().await {
+            out.unwrap()
+                .unwrap_or_else(|e| panic!("{}: {e}", t.backend));
+        }
+        assert_eq!(t.count("scans").await, 12);
+    })
+    .await;
+}

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -46,7 +46,7 @@ async fn release_channel(
     channel_id: Uuid,
     now: DateTime<Utc>,
 ) -> StoreResult<bool> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let mut q = alert_outbox::Entity::find()
         .filter(alert_outbox::Column::ChannelId.eq(channel_id))
         .filter(alert_outbox::Column::Status.eq("held"))

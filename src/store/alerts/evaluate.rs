@@ -14,10 +14,7 @@ use crate::store::error::StoreResult;
 use crate::store::sites;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use uuid::Uuid;
@@ -74,7 +71,7 @@ pub async fn scans(db: &DatabaseConnection, now: DateTime<Utc>) -> StoreResult<T
         // under it (another server may plan the same scan; only one claims it).
         let plan = super::scan_changes::one_scan(db, scan_id, site_id, partial).await?;
         let site = sites::name_of(db, site_id).await?;
-        let txn = db.begin().await?;
+        let txn = crate::store::begin_write(db).await?;
         let claimed = scan::Entity::update_many()
             .col_expr(scan::Column::AlertsDone, Expr::value(true))
             .filter(scan::Column::Id.eq(scan_id))
@@ -144,13 +141,13 @@ async fn reconcile(
             title: w.title,
             detail: w.detail,
         };
-        let txn = db.begin().await?;
+        let txn = crate::store::begin_write(db).await?;
         t.count(raise::open(&txn, cond, &site, now).await?);
         txn.commit().await?;
     }
     for (site_id, key) in live.difference(&keep) {
         let site = names.get(site_id).cloned().unwrap_or_default();
-        let txn = db.begin().await?;
+        let txn = crate::store::begin_write(db).await?;
         if raise::resolve(&txn, *site_id, key, &site, now).await? {
             t.resolved += 1;
         }

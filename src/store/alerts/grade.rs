@@ -12,7 +12,7 @@ use crate::store::error::StoreResult;
 use crate::store::{facts, sites};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use uuid::Uuid;
@@ -106,7 +106,7 @@ pub async fn evaluate(
             .await?
             .remove(&AlertKind::GradeDrop)
             .filter(|r| r.enabled);
-        let txn = db.begin().await?;
+        let txn = crate::store::begin_write(db).await?;
         match (before, rule) {
             (Some(before), Some(rule)) if worse(now_grade, before) => {
                 if !is_live {
