@@ -22,9 +22,10 @@ pub struct ReportArgs {
     /// End of the period, that day included: YYYY-MM-DD or RFC 3339 [default: now]
     #[arg(long, value_parser = parse_end)]
     pub to: Option<DateTime<Utc>>,
-    /// html (one self-contained file that prints well)
-    #[arg(long, value_parser = ["html"], default_value = "html")]
-    pub format: String,
+    /// html (one self-contained file that prints well, streamed) or pdf (typeset inside
+    /// bigr; lists up to 10 000 assets)
+    #[arg(long, value_parser = report::Format::parse, default_value = "html")]
+    pub format: report::Format,
     /// Language of the report
     #[arg(long, value_parser = ["tr", "en"], default_value = "tr")]
     pub lang: String,
@@ -73,18 +74,34 @@ pub async fn run(db: &DatabaseConnection, args: ReportArgs) -> anyhow::Result<()
     crate::stored_analysis::bring_scores_up_to_date(db, meta.generated_at).await?;
     let prepared = report::prepare(db, req, meta).await?;
     let to_stdout = args.output.as_deref() == Some(std::path::Path::new("-"));
+    let ext = args.format.extension();
     let path = args
         .output
         .clone()
-        .unwrap_or_else(|| PathBuf::from(prepared.file_name("html")));
-    let target = if to_stdout {
-        Target::Write(Box::new(std::io::stdout()))
-    } else {
-        let file = std::fs::File::create(&path)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-        Target::Write(Box::new(std::io::BufWriter::new(file)))
-    };
-    report::write_html(db, &prepared, Out::new(target)).await?;
+        .unwrap_or_else(|| PathBuf::from(prepared.file_name(ext)));
+    match args.format {
+        report::Format::Html => {
+            let target = if to_stdout {
+                Target::Write(Box::new(std::io::stdout()))
+            } else {
+                let file = std::fs::File::create(&path)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+                Target::Write(Box::new(std::io::BufWriter::new(file)))
+            };
+            report::write_html(db, &prepared, Out::new(target)).await?;
+        }
+        report::Format::Pdf => {
+            // Typeset first: a failure leaves no half-written file behind.
+            let pdf = report::pdf_bytes(db, &prepared).await?;
+            if to_stdout {
+                use std::io::Write;
+                std::io::stdout().write_all(&pdf)?;
+            } else {
+                std::fs::write(&path, pdf)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            }
+        }
+    }
     if !to_stdout {
         outln!("report written to {}", path.display());
     }
@@ -92,7 +109,7 @@ pub async fn run(db: &DatabaseConnection, args: ReportArgs) -> anyhow::Result<()
         db,
         "report.compliance",
         prepared.req.site.as_deref(),
-        &prepared.file_name("html"),
+        &prepared.file_name(ext),
         None::<&()>,
     )
     .await;

@@ -1,6 +1,8 @@
 //! HTML pieces of the report: escaping, the style sheet (screen and print: page breaks, table
-//! headers repeated on every printed page), and the table helpers. One file, no script, no
-//! request to anywhere.
+//! headers repeated on every printed page), and the writer of [`Doc`] calls. One file, no
+//! script, no request to anywhere.
+use super::doc::{Columns, Cover, Doc, Figure, Piece, Row};
+use super::out::Out;
 
 /// Text made safe for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -18,14 +20,6 @@ pub fn esc(s: &str) -> String {
         }
     }
     out
-}
-
-/// An optional value, or a dash.
-pub fn opt(v: Option<&str>) -> String {
-    match v.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => esc(s),
-        None => "—".into(),
-    }
 }
 
 pub const STYLE: &str = r#"
@@ -66,30 +60,196 @@ nav ol { columns: 2; }
 }
 "#;
 
-/// `<thead>` with these column names; numeric ones right-aligned.
-pub fn thead(cols: &[&str], numeric: &[usize]) -> String {
-    let mut out = String::from("<thead><tr>");
-    for (i, c) in cols.iter().enumerate() {
-        if numeric.contains(&i) {
-            out.push_str(&format!(r#"<th class="num" scope="col">{}</th>"#, esc(c)));
-        } else {
-            out.push_str(&format!(r#"<th scope="col">{}</th>"#, esc(c)));
+/// Pieces as escaped HTML.
+fn pieces(ps: &[Piece]) -> String {
+    let mut out = String::new();
+    for p in ps {
+        match p {
+            Piece::Text(t) => out.push_str(&esc(t)),
+            Piece::Mono(t) => out.push_str(&format!(r#"<span class="mono">{}</span>"#, esc(t))),
+            Piece::Bad(t) => out.push_str(&format!(r#"<span class="bad">{}</span>"#, esc(t))),
+            Piece::Badge(t) => out.push_str(&format!(r#"<span class="badge">{}</span>"#, esc(t))),
+            Piece::Small(t) => out.push_str(&format!(r#"<span class="small">{}</span>"#, esc(t))),
+            Piece::Break => out.push_str("<br>"),
         }
     }
-    out.push_str("</tr></thead>");
     out
 }
 
-/// One row of already-escaped cells.
-pub fn row(cells: &[String]) -> String {
-    let mut out = String::from("<tr>");
-    for c in cells {
-        out.push_str("<td>");
-        out.push_str(c);
-        out.push_str("</td>");
+/// The HTML writer: one self-contained file.
+pub struct HtmlDoc {
+    out: Out,
+    in_section: bool,
+    /// The open table's numeric columns.
+    numeric: Vec<usize>,
+}
+
+impl HtmlDoc {
+    pub fn new(out: Out) -> HtmlDoc {
+        HtmlDoc {
+            out,
+            in_section: false,
+            numeric: Vec::new(),
+        }
     }
-    out.push_str("</tr>");
-    out
+
+    pub fn into_out(self) -> Out {
+        self.out
+    }
+}
+
+impl Doc for HtmlDoc {
+    fn out(&mut self) -> &mut Out {
+        &mut self.out
+    }
+
+    fn begin(&mut self, c: &Cover) {
+        self.out.push(&format!(
+            "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <meta name=\"generator\" content=\"bigr {version}\">\
+             <title>{title} — {scope}</title><style>{STYLE}</style></head><body><main>",
+            lang = c.lang,
+            version = env!("CARGO_PKG_VERSION"),
+            title = esc(c.title),
+            scope = esc(c.scope),
+        ));
+        self.out.push(&format!(
+            "<section class=\"cover\"><h1>{}</h1><dl>",
+            esc(c.title)
+        ));
+        for (label, value) in &c.facts {
+            self.out
+                .push(&format!("<dt>{}</dt><dd>{}</dd>", esc(label), esc(value)));
+        }
+        self.out.push(&format!(
+            "</dl></section><nav><h2 class=\"keep\">{}</h2><ol>",
+            esc(c.contents_title)
+        ));
+        for (id, label) in &c.contents {
+            self.out
+                .push(&format!("<li><a href=\"#{id}\">{}</a></li>", esc(label)));
+        }
+        self.out.push("</ol></nav>");
+    }
+
+    fn section(&mut self, id: &str, title: &str) {
+        if self.in_section {
+            self.out.push("</section>");
+        }
+        self.in_section = true;
+        self.out
+            .push(&format!("<section id=\"{id}\"><h2>{}</h2>", esc(title)));
+    }
+
+    fn subheading(&mut self, text: &str, group: Option<&str>) {
+        match group {
+            Some(g) => self
+                .out
+                .push(&format!("<h3 data-group=\"{}\">{}</h3>", esc(g), esc(text))),
+            None => self.out.push(&format!("<h3>{}</h3>", esc(text))),
+        }
+    }
+
+    fn para(&mut self, ps: &[Piece]) {
+        self.out.push(&format!("<p>{}</p>", pieces(ps)));
+    }
+
+    fn note(&mut self, text: &str) {
+        self.out
+            .push(&format!(r#"<p class="small">{}</p>"#, esc(text)));
+    }
+
+    fn figures(&mut self, figures: &[Figure]) {
+        self.out.push("<div class=\"figures\">");
+        for f in figures {
+            let mark = f
+                .mark
+                .map(|m| format!(" data-figure=\"{m}\""))
+                .unwrap_or_default();
+            self.out.push(&format!(
+                "<div class=\"figure\"{mark}><div>{}</div>{}",
+                esc(&f.label),
+                f.chart.as_deref().unwrap_or("")
+            ));
+            if let Some(v) = &f.value {
+                let mark = f
+                    .value_mark
+                    .map(|m| format!(" data-figure=\"{m}\""))
+                    .unwrap_or_default();
+                self.out
+                    .push(&format!("<div class=\"value\"{mark}>{}</div>", esc(v)));
+            }
+            if let Some((label, value, mark)) = &f.note {
+                self.out.push(&format!(
+                    "<div>{}: <b data-figure=\"{mark}\">{}</b></div>",
+                    esc(label),
+                    esc(value)
+                ));
+            }
+            self.out.push("</div>");
+        }
+        self.out.push("</div>");
+    }
+
+    fn chart(&mut self, svg: &str) {
+        self.out.push(svg);
+    }
+
+    fn table(&mut self, c: &Columns) {
+        self.numeric = c.numeric.to_vec();
+        let class = c
+            .class
+            .map(|k| format!(" class=\"{k}\""))
+            .unwrap_or_default();
+        self.out.push(&format!("<table{class}><thead><tr>"));
+        for (i, name) in c.names.iter().enumerate() {
+            if c.numeric.contains(&i) {
+                self.out.push(&format!(
+                    r#"<th class="num" scope="col">{}</th>"#,
+                    esc(name)
+                ));
+            } else {
+                self.out
+                    .push(&format!(r#"<th scope="col">{}</th>"#, esc(name)));
+            }
+        }
+        self.out.push("</tr></thead><tbody>");
+    }
+
+    fn row(&mut self, r: &Row) {
+        let mut attrs = String::new();
+        if r.faded {
+            attrs.push_str(r#" class="missing""#);
+        }
+        if let Some((name, value)) = &r.mark {
+            attrs.push_str(&format!(" data-{name}=\"{}\"", esc(value)));
+        }
+        self.out.push(&format!("<tr{attrs}>"));
+        for (i, c) in r.cells.iter().enumerate() {
+            let mut attrs = String::new();
+            if self.numeric.contains(&i) {
+                attrs.push_str(r#" class="num""#);
+            }
+            if let Some(m) = c.mark {
+                attrs.push_str(&format!(" data-{m}"));
+            }
+            self.out
+                .push(&format!("<td{attrs}>{}</td>", pieces(&c.pieces)));
+        }
+        self.out.push("</tr>");
+    }
+
+    fn end_table(&mut self) {
+        self.out.push("</tbody></table>");
+    }
+
+    fn end(&mut self) {
+        if self.in_section {
+            self.out.push("</section>");
+        }
+        self.out.push("</main></body></html>\n");
+    }
 }
 
 #[cfg(test)]
@@ -103,6 +263,5 @@ mod tests {
             "&lt;b a=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/b&gt;\u{FFFD}"
         );
         assert_eq!(esc("İğşı"), "İğşı");
-        assert_eq!(opt(Some("  ")), "—");
     }
 }

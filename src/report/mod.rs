@@ -3,11 +3,15 @@
 //! manual tags, to-dos, the period's changes, certificates, risks and vulnerabilities, Shield
 //! posture and the method. Every figure comes from the analyses the API serves
 //! (`stored_analysis`); the inventory is read a page at a time and written as it is read.
+pub mod doc;
 pub mod html;
 pub mod out;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 mod sections;
 pub mod svg;
 pub mod text;
+pub mod typst_doc;
 
 use crate::analysis::compliance::{self, Breakdown, ComplianceReport};
 use crate::analysis::{risk, vulns};
@@ -73,6 +77,44 @@ mod tests {
         );
         let default = Period::of(&req(None, None), now).unwrap();
         assert_eq!(default.to - default.from, Duration::days(30));
+    }
+}
+
+/// The file a report is written as.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// One self-contained file that prints well; streamed as it is written.
+    #[default]
+    Html,
+    /// Typeset inside the binary (the `pdf` feature).
+    Pdf,
+}
+
+impl Format {
+    /// `html` or `pdf`; an error names what this build can write.
+    pub fn parse(s: &str) -> Result<Format, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "html" => Ok(Format::Html),
+            "pdf" if cfg!(feature = "pdf") => Ok(Format::Pdf),
+            "pdf" => {
+                Err("this bigr was built without PDF support (the `pdf` feature); use html".into())
+            }
+            other => Err(format!("{other:?} is not a report format (html or pdf)")),
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Html => "text/html; charset=utf-8",
+            Format::Pdf => "application/pdf",
+        }
     }
 }
 
@@ -160,6 +202,9 @@ pub enum ReportError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Out(#[from] OutError),
+    /// Typesetting failed: a defect of the report's markup, never of the data.
+    #[error("cannot typeset the PDF: {0}")]
+    Pdf(String),
 }
 
 const CHANGE_KINDS: [&str; 4] = [
@@ -304,32 +349,79 @@ pub async fn prepare(
     })
 }
 
-/// Writes the HTML report into `out`.
+impl Prepared {
+    fn writer(&self, inventory_limit: Option<u64>) -> sections::Writer<'_> {
+        sections::Writer {
+            req: &self.req,
+            meta: &self.meta,
+            period: self.period,
+            words: self.req.lang.words(),
+            facts: &self.facts,
+            inventory_limit,
+        }
+    }
+}
+
+/// Writes every section into `d`, in order; the inventory a page at a time.
+async fn write_doc(
+    db: &DatabaseConnection,
+    p: &Prepared,
+    d: &mut impl doc::Doc,
+    inventory_limit: Option<u64>,
+) -> Result<(), ReportError> {
+    let w = p.writer(inventory_limit);
+    w.head(d);
+    w.summary(d);
+    d.out().flush().await?;
+    w.inventory(db, &p.scope, d).await?;
+    w.todo(d);
+    w.changes(d);
+    w.certificates(d);
+    w.risks(d);
+    w.shield(d);
+    w.method(d);
+    d.end();
+    Ok(())
+}
+
+/// Writes the HTML report into `out`, streaming the inventory.
 pub async fn write_html(
     db: &DatabaseConnection,
     p: &Prepared,
-    mut out: Out,
+    out: Out,
 ) -> Result<out::Target, ReportError> {
-    let w = sections::Writer {
-        req: &p.req,
-        meta: &p.meta,
-        period: p.period,
-        words: p.req.lang.words(),
-        facts: &p.facts,
+    let mut d = html::HtmlDoc::new(out);
+    write_doc(db, p, &mut d, None).await?;
+    Ok(d.into_out().finish().await?)
+}
+
+/// The PDF report: the same sections written as Typst markup and typeset inside the binary.
+/// Typesetting needs the whole document, so the inventory lists at most
+/// [`pdf::INVENTORY_LIMIT`] assets and counts the rest.
+#[cfg(not(feature = "pdf"))]
+pub async fn pdf_bytes(_db: &DatabaseConnection, _p: &Prepared) -> Result<Vec<u8>, ReportError> {
+    Err(ReportError::Pdf(
+        "this bigr was built without the `pdf` feature".into(),
+    ))
+}
+
+#[cfg(feature = "pdf")]
+pub async fn pdf_bytes(db: &DatabaseConnection, p: &Prepared) -> Result<Vec<u8>, ReportError> {
+    let mut d = typst_doc::TypstDoc::new(Out::new(out::Target::Memory(Vec::new())));
+    write_doc(db, p, &mut d, Some(pdf::INVENTORY_LIMIT)).await?;
+    let source = match d.into_out().finish().await? {
+        out::Target::Memory(v) => {
+            String::from_utf8(v).map_err(|e| ReportError::Pdf(e.to_string()))?
+        }
+        _ => return Err(ReportError::Pdf("the markup went elsewhere".into())),
     };
-    let scope = &p.scope;
-    w.head(&mut out);
-    w.summary(&mut out);
-    out.flush().await?;
-    w.inventory(db, scope, &mut out).await?;
-    w.todo(&mut out);
-    w.changes(&mut out);
-    w.certificates(&mut out);
-    w.risks(&mut out);
-    w.shield(&mut out);
-    w.method(&mut out);
-    out.push("</main></body></html>\n");
-    Ok(out.finish().await?)
+    let meta = pdf::Metadata {
+        generated_at: p.meta.generated_at,
+    };
+    tokio::task::spawn_blocking(move || pdf::typeset(&source, &meta))
+        .await
+        .map_err(|e| ReportError::Pdf(e.to_string()))?
+        .map_err(ReportError::Pdf)
 }
 
 /// The grade of a score, as everywhere else.

@@ -1,7 +1,6 @@
-//! The report's sections, in order. Each writes escaped HTML into the output; the inventory
-//! reads and writes a page of assets at a time.
-use super::html::{STYLE, esc, opt, row, thead};
-use super::out::Out;
+//! The report's sections, in order. Each decides what to say and tells a [`Doc`], which
+//! writes it as HTML or Typst; the inventory reads and writes a page of assets at a time.
+use super::doc::{Cell, Columns, Cover, Doc, Figure, Piece, Row, dash};
 use super::text::{Lang, Words};
 use super::{Facts, Meta, Period, ReportError, ReportRequest, svg};
 use crate::model::Category;
@@ -19,6 +18,8 @@ pub struct Writer<'a> {
     pub period: Period,
     pub words: &'static Words,
     pub facts: &'a Facts,
+    /// The most assets the inventory lists (the PDF's bound); the rest are counted.
+    pub inventory_limit: Option<u64>,
 }
 
 fn date(t: DateTime<Utc>) -> String {
@@ -34,6 +35,14 @@ fn pct(n: u64, total: u64) -> String {
         return "—".into();
     }
     format!("{:.1} %", n as f64 / total as f64 * 100.0)
+}
+
+fn cols<'a>(names: &'a [&'a str], numeric: &'a [usize]) -> Columns<'a> {
+    Columns {
+        names,
+        numeric,
+        class: None,
+    }
 }
 
 impl Writer<'_> {
@@ -52,105 +61,87 @@ impl Writer<'_> {
         self.req.site.is_none()
     }
 
-    fn more(&self, out: &mut Out, listed: usize, total: u64) {
+    fn more(&self, d: &mut impl Doc, listed: usize, total: u64) {
         if total > listed as u64 {
             let n = total - listed as u64;
-            out.push(&format!(
-                r#"<p class="small">{}</p>"#,
-                esc(&self.words.more.replace("{n}", &n.to_string()))
-            ));
+            d.note(&self.words.more.replace("{n}", &n.to_string()));
         }
     }
 
-    /// Document head, style, cover and contents.
-    pub fn head(&self, out: &mut Out) {
+    /// Cover, document metadata and contents.
+    pub fn head(&self, d: &mut impl Doc) {
         let w = self.words;
         let scope = self.req.site.clone().unwrap_or_else(|| w.all_sites.into());
-        out.push(&format!(
-            "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <meta name=\"generator\" content=\"bigr {version}\">\
-             <title>{title} — {scope}</title><style>{STYLE}</style></head><body><main>",
-            lang = self.req.lang.code(),
-            version = env!("CARGO_PKG_VERSION"),
-            title = esc(w.title),
-            scope = esc(&scope),
-        ));
-        out.push(&format!(
-            "<section class=\"cover\"><h1>{}</h1><dl>\
-             <dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{} — {}</dd>\
-             <dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd></dl></section>",
-            esc(w.title),
-            esc(w.organisation),
-            opt(self.req.organisation.as_deref()),
-            esc(w.sites),
-            esc(&scope),
-            esc(w.period),
-            day(self.period.from),
-            day(self.period.last_day()),
-            esc(w.generated),
-            date(self.meta.generated_at),
-            esc(w.generated_by),
-            esc(&self.meta.generated_by),
-        ));
-        let items = [
-            ("summary", w.summary),
-            ("inventory", w.inventory),
-            ("todo", w.todo),
-            ("changes", w.changes),
-            ("certificates", w.certificates),
-            ("risks", w.risks),
-            ("shield", w.shield),
-            ("method", w.method),
-        ];
-        out.push(&format!(
-            "<nav><h2 class=\"keep\">{}</h2><ol>",
-            esc(w.contents)
-        ));
-        for (id, label) in items {
-            out.push(&format!("<li><a href=\"#{id}\">{}</a></li>", esc(label)));
-        }
-        out.push("</ol></nav>");
+        d.begin(&Cover {
+            lang: self.req.lang.code(),
+            title: w.title,
+            scope: &scope,
+            facts: vec![
+                (w.organisation, dash(self.req.organisation.as_deref())),
+                (w.sites, scope.clone()),
+                (
+                    w.period,
+                    format!(
+                        "{} — {}",
+                        day(self.period.from),
+                        day(self.period.last_day())
+                    ),
+                ),
+                (w.generated, date(self.meta.generated_at)),
+                (w.generated_by, self.meta.generated_by.clone()),
+            ],
+            contents_title: w.contents,
+            contents: vec![
+                ("summary", w.summary),
+                ("inventory", w.inventory),
+                ("todo", w.todo),
+                ("changes", w.changes),
+                ("certificates", w.certificates),
+                ("risks", w.risks),
+                ("shield", w.shield),
+                ("method", w.method),
+            ],
+            author: &self.meta.generated_by,
+            generated_at: self.meta.generated_at,
+        });
     }
 
     /// Score, grade, trend, groups and sites.
-    pub fn summary(&self, out: &mut Out) {
+    pub fn summary(&self, d: &mut impl Doc) {
         let w = self.words;
         let c = &self.facts.compliance;
         let b = &c.breakdown;
-        out.push(&format!(
-            "<section id=\"summary\"><h2>{}</h2><div class=\"figures\">",
-            esc(w.summary)
-        ));
-        out.push(&format!(
-            "<div class=\"figure\" data-figure=\"score\"><div>{}</div>{}<div class=\"value\">{:.1}</div><div>{}: <b data-figure=\"grade\">{}</b></div></div>",
-            esc(w.score),
-            svg::gauge(c.compliance_score, c.grade),
-            c.compliance_score,
-            esc(w.grade),
-            c.grade
-        ));
-        out.push(&format!(
-            "<div class=\"figure\"><div>{}</div><div class=\"value\" data-figure=\"assets\">{}</div></div>",
-            esc(w.assets),
-            b.total_assets
-        ));
+        d.section("summary", w.summary);
         let delta = match self.facts.previous_score {
             Some(p) => format!("{:+.1}", c.compliance_score - p),
             None => "—".into(),
         };
-        out.push(&format!(
-            "<div class=\"figure\"><div>{} ({} {})</div>{}<div>{}: <b data-figure=\"trend\">{delta}</b></div></div></div>",
-            esc(w.trend),
-            esc(w.previous),
-            day(self.period.from),
-            svg::trend(
-                self.facts.previous_score,
-                c.compliance_score,
-                (w.previous, w.this_period)
-            ),
-            esc(w.trend),
-        ));
+        d.figures(&[
+            Figure {
+                label: w.score.into(),
+                mark: Some("score"),
+                chart: Some(svg::gauge(c.compliance_score, c.grade)),
+                value: Some(format!("{:.1}", c.compliance_score)),
+                value_mark: None,
+                note: Some((w.grade.into(), c.grade.into(), "grade")),
+            },
+            Figure {
+                label: w.assets.into(),
+                value: Some(b.total_assets.to_string()),
+                value_mark: Some("assets"),
+                ..Default::default()
+            },
+            Figure {
+                label: format!("{} ({} {})", w.trend, w.previous, day(self.period.from)),
+                chart: Some(svg::trend(
+                    self.facts.previous_score,
+                    c.compliance_score,
+                    (w.previous, w.this_period),
+                )),
+                note: Some((w.trend.into(), delta, "trend")),
+                ..Default::default()
+            },
+        ]);
         let bars: Vec<(String, u64, &str)> = Category::ALL
             .iter()
             .map(|cat| {
@@ -162,125 +153,120 @@ impl Writer<'_> {
                 )
             })
             .collect();
-        out.push(&format!(
-            "<h3>{}</h3>{}",
-            esc(w.per_group),
-            svg::bars(&bars)
-        ));
-        out.push(&format!(
-            "<table class=\"groups\">{}<tbody>",
-            thead(&[w.group, w.assets, w.share], &[1, 2])
-        ));
+        d.subheading(w.per_group, None);
+        d.chart(&svg::bars(&bars));
+        d.table(&Columns {
+            names: &[w.group, w.assets, w.share],
+            numeric: &[1, 2],
+            class: Some("groups"),
+        });
         for (label, n, _) in &bars {
-            out.push(&format!(
-                "<tr><td>{}</td><td class=\"num\" data-group-count>{n}</td><td class=\"num\">{}</td></tr>",
-                esc(label),
-                pct(*n, b.total_assets)
-            ));
+            d.row(&Row::of(vec![
+                Cell::text(label.as_str()),
+                Cell::text(n.to_string()).marked("group-count"),
+                Cell::text(pct(*n, b.total_assets)),
+            ]));
         }
-        out.push("</tbody></table>");
-        out.push(&format!(
-            "<table>{}<tbody>",
-            thead(
-                &[w.fully, w.partially, w.unclassified, w.manual],
-                &[0, 1, 2, 3]
-            )
+        d.end_table();
+        d.table(&cols(
+            &[w.fully, w.partially, w.unclassified, w.manual],
+            &[0, 1, 2, 3],
         ));
-        out.push(&format!(
-            "<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr></tbody></table>",
-            b.fully_classified, b.partially_classified, b.unclassified, b.manual_overrides
+        d.row(&Row::of(
+            [
+                b.fully_classified,
+                b.partially_classified,
+                b.unclassified,
+                b.manual_overrides,
+            ]
+            .iter()
+            .map(|n| Cell::text(n.to_string()))
+            .collect(),
         ));
+        d.end_table();
         if c.sites.len() > 1 {
-            out.push(&format!(
-                "<h3>{}</h3><table>{}<tbody>",
-                esc(w.per_site),
-                thead(&[w.site, w.assets, w.score, w.grade], &[1, 2])
-            ));
+            d.subheading(w.per_site, None);
+            d.table(&cols(&[w.site, w.assets, w.score, w.grade], &[1, 2]));
             for s in &c.sites {
-                out.push(&row(&[
-                    esc(&s.name),
-                    s.breakdown.total_assets.to_string(),
-                    format!("{:.1}", s.score),
-                    s.grade.to_string(),
+                d.row(&Row::of(vec![
+                    Cell::text(s.name.as_str()),
+                    Cell::text(s.breakdown.total_assets.to_string()),
+                    Cell::text(format!("{:.1}", s.score)),
+                    Cell::text(s.grade),
                 ]));
             }
-            out.push("</tbody></table>");
+            d.end_table();
         }
-        out.push("</section>");
     }
 
-    fn asset_row(&self, a: &InventoryRow) -> String {
+    fn asset_row(&self, a: &InventoryRow) -> Row {
         let w = self.words;
-        let evidence = a
-            .evidence
-            .iter()
-            .map(|e| format!("{}: {}", esc(&e.rule), esc(&e.value)))
-            .collect::<Vec<_>>()
-            .join("<br>");
-        let tag = if a.manual {
+        let mut evidence = Vec::new();
+        for e in &a.evidence {
+            if !evidence.is_empty() {
+                evidence.push(Piece::Break);
+            }
+            evidence.push(Piece::Text(format!("{}: {}", e.rule, e.value)));
+        }
+        if evidence.is_empty() {
+            evidence.push(Piece::Text("—".into()));
+        }
+        let mut tag = Vec::new();
+        if a.manual {
             let mut t = String::from("✓");
             if let Some(n) = a.manual_note.as_deref().filter(|n| !n.trim().is_empty()) {
-                t.push_str(&format!(" {}", esc(n)));
+                t.push_str(&format!(" {n}"));
             }
-            t.push_str(&format!(
-                r#"<br><span class="small">{}: {}{}</span>"#,
-                esc(w.tagged_by),
-                opt(a.tagged_by.as_deref()),
+            tag.push(Piece::Text(t));
+            tag.push(Piece::Break);
+            tag.push(Piece::Small(format!(
+                "{}: {}{}",
+                w.tagged_by,
+                dash(a.tagged_by.as_deref()),
                 a.tagged_at
                     .map(|t| format!(", {}", day(t)))
                     .unwrap_or_default()
-            ));
-            t
-        } else {
-            String::new()
-        };
+            )));
+        }
         let mut cells = Vec::with_capacity(9);
         if self.all_sites() {
-            cells.push(esc(&a.site));
+            cells.push(Cell::text(a.site.as_str()));
         }
         let ip = if a.missing {
-            format!(
-                r#"{} <span class="badge">{}</span>"#,
-                esc(&a.ip),
-                esc(w.missing)
-            )
+            Cell::of(vec![
+                Piece::Text(format!("{} ", a.ip)),
+                Piece::Badge(w.missing.into()),
+            ])
         } else {
-            esc(&a.ip)
+            Cell::text(a.ip.as_str())
         };
         cells.extend([
             ip,
-            format!(r#"<span class="mono">{}</span>"#, opt(a.mac.as_deref())),
-            opt(a.hostname.as_deref()),
-            opt(a.vendor.as_deref()),
-            esc(&a.device_type),
-            format!("{:.2}", a.confidence),
-            if evidence.is_empty() {
-                "—".into()
-            } else {
-                evidence
-            },
-            tag,
+            Cell::of(vec![Piece::Mono(dash(a.mac.as_deref()))]),
+            Cell::opt(a.hostname.as_deref()),
+            Cell::opt(a.vendor.as_deref()),
+            Cell::text(a.device_type.as_str()),
+            Cell::text(format!("{:.2}", a.confidence)),
+            Cell::of(evidence),
+            Cell::of(tag),
         ]);
-        if a.missing {
-            row(&cells).replacen("<tr>", r#"<tr class="missing">"#, 1)
-        } else {
-            row(&cells)
+        Row {
+            cells,
+            faded: a.missing,
+            mark: None,
         }
     }
 
-    /// Every group's assets, a page at a time.
+    /// Every group's assets, a page at a time, up to the writer's limit.
     pub async fn inventory(
         &self,
         db: &DatabaseConnection,
         scope: &SiteScope,
-        out: &mut Out,
+        d: &mut impl Doc,
     ) -> Result<(), ReportError> {
         let w = self.words;
-        out.push(&format!(
-            "<section id=\"inventory\"><h2>{}</h2>",
-            esc(w.inventory)
-        ));
-        let mut cols = vec![
+        d.section("inventory", w.inventory);
+        let mut names = vec![
             w.ip,
             w.mac,
             w.name,
@@ -291,9 +277,10 @@ impl Writer<'_> {
             w.tag,
         ];
         if self.all_sites() {
-            cols.insert(0, w.site);
+            names.insert(0, w.site);
         }
-        let numeric = [cols.len() - 3];
+        let numeric = [names.len() - 3];
+        let mut room = self.inventory_limit.unwrap_or(u64::MAX);
         for cat in Category::ALL {
             let n = self
                 .facts
@@ -302,84 +289,85 @@ impl Writer<'_> {
                 .get(cat.as_str())
                 .copied()
                 .unwrap_or(0);
-            out.push(&format!(
-                "<h3 data-group=\"{}\">{} ({n})</h3>",
-                cat.as_str(),
-                esc(self.group(cat.as_str()))
-            ));
+            d.subheading(
+                &format!("{} ({n})", self.group(cat.as_str())),
+                Some(cat.as_str()),
+            );
             let mut after = None;
-            let mut first = true;
+            let mut listed = 0u64;
             loop {
+                if room == 0 {
+                    break;
+                }
                 let (rows, next) =
-                    inventory_page(db, scope, cat.as_str(), after.as_ref(), PAGE).await?;
-                if first {
+                    inventory_page(db, scope, cat.as_str(), after.as_ref(), PAGE.min(room)).await?;
+                if listed == 0 {
                     if rows.is_empty() {
-                        out.push(&format!("<p>{}</p>", esc(w.no_assets)));
+                        d.para(&[Piece::Text(w.no_assets.into())]);
                         break;
                     }
-                    out.push(&format!("<table>{}<tbody>", thead(&cols, &numeric)));
-                    first = false;
+                    d.table(&cols(&names, &numeric));
                 }
                 for a in &rows {
-                    out.push(&self.asset_row(a));
+                    d.row(&self.asset_row(a));
                 }
-                out.flush().await?;
+                listed += rows.len() as u64;
+                room -= rows.len() as u64;
+                d.out().flush().await?;
                 match next {
                     Some(n) => after = Some(n),
                     None => break,
                 }
             }
-            if !first {
-                out.push("</tbody></table>");
+            if listed > 0 {
+                d.end_table();
+            }
+            if let Some(limit) = self.inventory_limit
+                && n > listed
+            {
+                d.note(
+                    &w.more_elsewhere
+                        .replace("{n}", &(n - listed).to_string())
+                        .replace("{limit}", &limit.to_string()),
+                );
             }
         }
-        out.push("</section>");
         Ok(())
     }
 
     /// Unclassified and low-confidence assets, and open serious findings.
-    pub fn todo(&self, out: &mut Out) {
+    pub fn todo(&self, d: &mut impl Doc) {
         let w = self.words;
         let c = &self.facts.compliance;
-        out.push(&format!(
-            "<section id=\"todo\"><h2>{}</h2><p>{}</p>",
-            esc(w.todo),
-            esc(w.todo_intro)
-        ));
+        d.section("todo", w.todo);
+        d.para(&[Piece::Text(w.todo_intro.into())]);
         if c.action_items.is_empty() {
-            out.push(&format!("<p>{}</p></section>", esc(w.none)));
+            d.para(&[Piece::Text(w.none.into())]);
             return;
         }
-        out.push(&format!(
-            "<table>{}<tbody>",
-            thead(&[w.site, w.ip, w.name, w.reason], &[])
-        ));
+        d.table(&cols(&[w.site, w.ip, w.name, w.reason], &[]));
         for item in &c.action_items {
             let reason = if item.priority == "critical" {
-                format!(r#"<span class="bad">{}</span>"#, esc(&item.reason))
+                Piece::Bad(item.reason.clone())
             } else {
-                esc(&item.reason)
+                Piece::Text(item.reason.clone())
             };
-            out.push(&row(&[
-                esc(&item.site),
-                esc(&item.ip),
-                opt(item.hostname.as_deref()),
-                reason,
+            d.row(&Row::of(vec![
+                Cell::text(item.site.as_str()),
+                Cell::text(item.ip.as_str()),
+                Cell::opt(item.hostname.as_deref()),
+                Cell::of(vec![reason]),
             ]));
         }
-        out.push("</tbody></table>");
-        self.more(out, c.action_items.len(), c.action_items_total);
-        out.push("</section>");
+        d.end_table();
+        self.more(d, c.action_items.len(), c.action_items_total);
     }
 
     /// New, missing and moved devices, and opened ports, against the previous period.
-    pub fn changes(&self, out: &mut Out) {
+    pub fn changes(&self, d: &mut impl Doc) {
         let w = self.words;
-        out.push(&format!(
-            "<section id=\"changes\"><h2>{}</h2><table>{}<tbody>",
-            esc(w.changes),
-            thead(&[w.detail, w.this_period, w.previous], &[1, 2])
-        ));
+        d.section("changes", w.changes);
+        d.table(&cols(&[w.detail, w.this_period, w.previous], &[1, 2]));
         let label = |kind: &str| match kind {
             "new_asset" => w.new_devices,
             "asset_missing" => w.gone_missing,
@@ -387,163 +375,146 @@ impl Writer<'_> {
             _ => w.ports_opened,
         };
         for set in &self.facts.changes {
-            out.push(&format!(
-                "<tr data-change=\"{}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                set.kind,
-                esc(label(set.kind)),
-                set.total,
-                set.previous
-            ));
+            d.row(&Row {
+                cells: vec![
+                    Cell::text(label(set.kind)),
+                    Cell::text(set.total.to_string()),
+                    Cell::text(set.previous.to_string()),
+                ],
+                faded: false,
+                mark: Some(("change", set.kind.into())),
+            });
         }
-        out.push("</tbody></table>");
+        d.end_table();
         for set in self.facts.changes.iter().filter(|s| !s.listed.is_empty()) {
-            out.push(&format!(
-                "<h3>{}</h3><table>{}<tbody>",
-                esc(label(set.kind)),
-                thead(&[w.when, w.site, w.ip, w.mac, w.name, w.detail], &[])
-            ));
+            d.subheading(label(set.kind), None);
+            d.table(&cols(&[w.when, w.site, w.ip, w.mac, w.name, w.detail], &[]));
             for c in &set.listed {
                 let detail = match (&c.old_value, &c.new_value) {
-                    (Some(o), Some(n)) => format!("{} → {}", esc(o), esc(n)),
-                    (None, Some(n)) => esc(n),
-                    (Some(o), None) => esc(o),
+                    (Some(o), Some(n)) => format!("{o} → {n}"),
+                    (None, Some(n)) => n.clone(),
+                    (Some(o), None) => o.clone(),
                     (None, None) => String::new(),
                 };
-                out.push(&row(&[
-                    date(c.detected_at),
-                    esc(&c.site),
-                    esc(&c.ip),
-                    format!(r#"<span class="mono">{}</span>"#, opt(c.mac.as_deref())),
-                    opt(c.hostname.as_deref()),
-                    detail,
+                d.row(&Row::of(vec![
+                    Cell::text(date(c.detected_at)),
+                    Cell::text(c.site.as_str()),
+                    Cell::text(c.ip.as_str()),
+                    Cell::of(vec![Piece::Mono(dash(c.mac.as_deref()))]),
+                    Cell::opt(c.hostname.as_deref()),
+                    Cell::text(detail),
                 ]));
             }
-            out.push("</tbody></table>");
-            self.more(out, set.listed.len(), set.total);
+            d.end_table();
+            self.more(d, set.listed.len(), set.total);
         }
-        out.push("</section>");
     }
 
     /// Certificates expired or expiring within 30 days.
-    pub fn certificates(&self, out: &mut Out) {
+    pub fn certificates(&self, d: &mut impl Doc) {
         let w = self.words;
-        out.push(&format!(
-            "<section id=\"certificates\"><h2>{}</h2><p>{}</p>",
-            esc(w.certificates),
-            esc(w.cert_intro)
-        ));
+        d.section("certificates", w.certificates);
+        d.para(&[Piece::Text(w.cert_intro.into())]);
         if self.facts.certificates.is_empty() {
-            out.push(&format!("<p>{}</p></section>", esc(w.none)));
+            d.para(&[Piece::Text(w.none.into())]);
             return;
         }
-        out.push(&format!(
-            "<table>{}<tbody>",
-            thead(&[w.subject, w.site, w.ip, w.expires, w.days_left], &[4])
+        d.table(&cols(
+            &[w.subject, w.site, w.ip, w.expires, w.days_left],
+            &[4],
         ));
         for c in &self.facts.certificates {
             let left = match c.days_until_expiry {
-                Some(d) if d < 0 => format!(r#"<span class="bad">{}</span>"#, esc(w.expired)),
-                Some(d) => d.to_string(),
-                None => "—".into(),
+                Some(n) if n < 0 => Piece::Bad(w.expired.into()),
+                Some(n) => Piece::Text(n.to_string()),
+                None => Piece::Text("—".into()),
             };
-            out.push(&row(&[
-                opt(c.subject_cn.as_deref()),
-                esc(&c.site),
-                format!("{}:{}", esc(&c.ip), c.port),
-                c.not_after.map(day).unwrap_or_else(|| "—".into()),
-                left,
+            d.row(&Row::of(vec![
+                Cell::opt(c.subject_cn.as_deref()),
+                Cell::text(c.site.as_str()),
+                Cell::text(format!("{}:{}", c.ip, c.port)),
+                Cell::text(c.not_after.map(day).unwrap_or_else(|| "—".into())),
+                Cell::of(vec![left]),
             ]));
         }
-        out.push("</tbody></table>");
+        d.end_table();
         self.more(
-            out,
+            d,
             self.facts.certificates.len(),
             self.facts.certificates_total,
         );
-        out.push("</section>");
     }
 
     /// The highest risks and the known vulnerabilities.
-    pub fn risks(&self, out: &mut Out) {
+    pub fn risks(&self, d: &mut impl Doc) {
         let w = self.words;
         let r = &self.facts.risk;
-        out.push(&format!("<section id=\"risks\"><h2>{}</h2>", esc(w.risks)));
+        d.section("risks", w.risks);
         if r.top_risks.is_empty() {
-            out.push(&format!("<p>{}</p>", esc(w.none)));
+            d.para(&[Piece::Text(w.none.into())]);
         } else {
-            out.push(&format!(
-                "<table>{}<tbody>",
-                thead(&[w.ip, w.name, w.vendor, w.group, w.risk, w.cves], &[4, 5])
+            d.table(&cols(
+                &[w.ip, w.name, w.vendor, w.group, w.risk, w.cves],
+                &[4, 5],
             ));
             for p in &r.top_risks {
-                out.push(&row(&[
-                    esc(&p.ip),
-                    opt(p.hostname.as_deref()),
-                    opt(p.vendor.as_deref()),
-                    esc(self.group(&p.category)),
-                    format!("{:.1} ({})", p.risk_score, p.risk_level),
-                    format!(
+                d.row(&Row::of(vec![
+                    Cell::text(p.ip.as_str()),
+                    Cell::opt(p.hostname.as_deref()),
+                    Cell::opt(p.vendor.as_deref()),
+                    Cell::text(self.group(&p.category)),
+                    Cell::text(format!("{:.1} ({})", p.risk_score, p.risk_level)),
+                    Cell::text(format!(
                         "{}{}",
                         p.cve_count,
                         p.top_cve
                             .as_deref()
-                            .map(|c| format!(" ({})", esc(c)))
+                            .map(|c| format!(" ({c})"))
                             .unwrap_or_default()
-                    ),
+                    )),
                 ]));
             }
-            out.push("</tbody></table>");
+            d.end_table();
         }
         let v = &self.facts.vulns;
-        out.push(&format!(
-            "<h3>{}</h3><p>{}: {} / {} · {}: {}</p>",
-            esc(w.vulns),
-            esc(w.assets),
-            v.vulnerable_assets,
-            v.assets_scanned,
-            esc(w.kev),
-            v.kev_assets
-        ));
+        d.subheading(w.vulns, None);
+        d.para(&[Piece::Text(format!(
+            "{}: {} / {} · {}: {}",
+            w.assets, v.vulnerable_assets, v.assets_scanned, w.kev, v.kev_assets
+        ))]);
         if !v.assets.is_empty() {
-            out.push(&format!(
-                "<table>{}<tbody>",
-                thead(&[w.ip, w.name, "CVSS", w.kev, w.cves], &[2, 3])
-            ));
+            d.table(&cols(&[w.ip, w.name, "CVSS", w.kev, w.cves], &[2, 3]));
             for a in &v.assets {
                 let ids = a
                     .matches
                     .iter()
                     .take(5)
-                    .map(|m| esc(&m.cve_id))
+                    .map(|m| m.cve_id.as_str())
                     .collect::<Vec<_>>()
                     .join(", ");
-                out.push(&row(&[
-                    esc(&a.ip),
-                    opt(a.hostname.as_deref()),
-                    format!("{:.1}", a.max_cvss),
-                    a.kev_count.to_string(),
-                    ids,
+                d.row(&Row::of(vec![
+                    Cell::text(a.ip.as_str()),
+                    Cell::opt(a.hostname.as_deref()),
+                    Cell::text(format!("{:.1}", a.max_cvss)),
+                    Cell::text(a.kev_count.to_string()),
+                    Cell::text(ids),
                 ]));
             }
-            out.push("</tbody></table>");
+            d.end_table();
         }
-        out.push("</section>");
     }
 
     /// Shield posture per site, when there is any.
-    pub fn shield(&self, out: &mut Out) {
+    pub fn shield(&self, d: &mut impl Doc) {
         let w = self.words;
-        out.push(&format!(
-            "<section id=\"shield\"><h2>{}</h2>",
-            esc(w.shield)
-        ));
+        d.section("shield", w.shield);
         if self.facts.shield.is_empty() {
-            out.push(&format!("<p>{}</p></section>", esc(w.shield_none)));
+            d.para(&[Piece::Text(w.shield_none.into())]);
             return;
         }
-        out.push(&format!(
-            "<table>{}<tbody>",
-            thead(&[w.site, w.score, w.grade, w.when, w.open_findings], &[1])
+        d.table(&cols(
+            &[w.site, w.score, w.grade, w.when, w.open_findings],
+            &[1],
         ));
         for p in &self.facts.shield {
             let open = ["critical", "high", "medium", "low"]
@@ -551,29 +522,27 @@ impl Writer<'_> {
                 .map(|s| format!("{s}: {}", p.open.get(*s).copied().unwrap_or(0)))
                 .collect::<Vec<_>>()
                 .join(" · ");
-            out.push(&row(&[
-                esc(&p.site),
-                p.score
-                    .map(|s| format!("{s:.1}"))
-                    .unwrap_or_else(|| "—".into()),
-                opt(p.grade.as_deref()),
-                p.last_scan_at.map(date).unwrap_or_else(|| "—".into()),
-                open,
+            d.row(&Row::of(vec![
+                Cell::text(p.site.as_str()),
+                Cell::text(
+                    p.score
+                        .map(|s| format!("{s:.1}"))
+                        .unwrap_or_else(|| "—".into()),
+                ),
+                Cell::opt(p.grade.as_deref()),
+                Cell::text(p.last_scan_at.map(date).unwrap_or_else(|| "—".into())),
+                Cell::text(open),
             ]));
         }
-        out.push("</tbody></table></section>");
+        d.end_table();
     }
 
     /// How the figures are made.
-    pub fn method(&self, out: &mut Out) {
+    pub fn method(&self, d: &mut impl Doc) {
         let w = self.words;
-        out.push(&format!(
-            "<section id=\"method\"><h2>{}</h2>",
-            esc(w.method)
-        ));
+        d.section("method", w.method);
         for p in w.method_text {
-            out.push(&format!("<p>{}</p>", esc(p)));
+            d.para(&[Piece::Text((*p).into())]);
         }
-        out.push("</section>");
     }
 }

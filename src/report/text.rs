@@ -99,6 +99,8 @@ pub struct Words {
     pub method_text: &'static [&'static str],
     pub none: &'static str,
     pub more: &'static str,
+    /// Inventory rows a PDF leaves out: `{n}` of them, `{limit}` the PDF's bound.
+    pub more_elsewhere: &'static str,
     pub page: &'static str,
 }
 
@@ -173,6 +175,7 @@ pub const TR: Words = Words {
     ],
     none: "Yok.",
     more: "ve {n} kayıt daha (tam liste için CSV dışa aktarımını kullanın)",
+    more_elsewhere: "ve bu gruptan {n} varlık daha: PDF en çok {limit} varlık listeler; HTML raporu ve CSV dışa aktarımı hepsini listeler.",
     page: "Sayfa",
 };
 
@@ -247,5 +250,6 @@ pub const EN: Words = Words {
     ],
     none: "None.",
     more: "and {n} more (use the CSV export for the full list)",
+    more_elsewhere: "and {n} more assets of this group: a PDF lists at most {limit} assets; the HTML report and the CSV export list them all.",
     page: "Page",
 };

@@ -236,6 +236,183 @@ fn the_report_carries_the_apis_figures_as_strict_self_contained_html() {
     });
 }
 
+/// Where the rendered pages are kept for a person to look at: `$BIGR_ARTIFACTS` or a folder
+/// beside the build.
+fn artifacts(name: &str) -> std::path::PathBuf {
+    let base = std::env::var_os("BIGR_ARTIFACTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::env::var_os("CARGO_TARGET_DIR")
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(std::env::temp_dir)
+                .join("artifacts")
+        });
+    let dir = base.join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn poppler(tool: &str, args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (Debian poppler-utils): {e}"));
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Whether a binary PPM page (`pdftoppm`'s default output) has any ink on it.
+fn inked(ppm: &[u8]) -> bool {
+    // Header: "P6", width, height, max value, each followed by whitespace.
+    let mut fields = 0;
+    let mut at = 0;
+    while fields < 4 && at < ppm.len() {
+        while at < ppm.len() && ppm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        while at < ppm.len() && !ppm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields += 1;
+    }
+    ppm[at + 1..].iter().any(|&v| v < 160)
+}
+
+/// Checks a PDF the way an auditor's tools see it: its metadata, its text, and every page
+/// rendered (kept as PNG under `artifacts`). Returns the text and the page count.
+fn read_pdf(pdf: &[u8], artifacts_name: &str) -> (String, usize) {
+    assert!(pdf.starts_with(b"%PDF-"), "not a PDF");
+    let dir = artifacts(artifacts_name);
+    let file = dir.join("report.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let info = poppler("pdfinfo", &[file.as_os_str()]);
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no page count: {info}"));
+    assert!(info.contains("Creator:") && info.contains("bigr"), "{info}");
+    // -layout keeps a table row on one line.
+    let text = poppler(
+        "pdftotext",
+        &["-layout".as_ref(), file.as_os_str(), "-".as_ref()],
+    );
+    let ppm = dir.join("check");
+    poppler(
+        "pdftoppm",
+        &[
+            "-r".as_ref(),
+            "20".as_ref(),
+            file.as_os_str(),
+            ppm.as_os_str(),
+        ],
+    );
+    let mut rendered: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ppm"))
+        .collect();
+    rendered.sort();
+    assert_eq!(rendered.len(), pages, "pdftoppm rendered every page");
+    for page in &rendered {
+        assert!(
+            inked(&std::fs::read(page).unwrap()),
+            "{} is blank",
+            page.display()
+        );
+        std::fs::remove_file(page).unwrap();
+    }
+    let png = dir.join("page");
+    poppler(
+        "pdftoppm",
+        &[
+            "-png".as_ref(),
+            "-r".as_ref(),
+            "60".as_ref(),
+            file.as_os_str(),
+            png.as_os_str(),
+        ],
+    );
+    (text, pages)
+}
+
+#[test]
+fn the_pdf_report_shows_the_apis_figures_with_turkish_intact_on_every_page() {
+    on_each_server(|s| {
+        seed(s);
+        let admin = s.signed_in(ADMIN);
+        let apple = admin.get("/api/data?site=izmir&q=10.20.0.12").json()["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let tagged = admin.send(
+            "PUT",
+            &format!("/api/assets/{apple}/tag"),
+            Some(r#"{"category":"tasinabilir","note":"Müdürün dizüstü bilgisayarı"}"#),
+        );
+        assert_eq!(tagged.status, 200, "{}", tagged.body);
+        let r = get_report(
+            s,
+            "site=izmir&format=pdf&organisation=%C3%96rnek%20A.%C5%9E.",
+        );
+        assert_eq!(r.status, 200, "{}: {}", s.backend(), r.body);
+        assert_eq!(r.header("content-type"), Some("application/pdf"));
+        assert!(
+            r.header("content-disposition")
+                .is_some_and(|d| d.contains("bigr-report-izmir-") && d.ends_with(".pdf\"")),
+            "{:?}",
+            r.headers
+        );
+        let (text, pages) = read_pdf(&r.bytes, &format!("report-pdf-{}", s.backend()));
+        // Cover, contents and one page per section at least.
+        assert!(pages >= 9, "{pages} pages");
+        let api: Value = admin.get("/api/compliance?site=izmir").json();
+        let score = api["compliance_score"].as_f64().unwrap();
+        let grade = api["grade"].as_str().unwrap();
+        assert!(text.contains(&format!("{score:.1}")), "score {score:.1}");
+        assert!(text.contains(&format!("Not: {grade}")), "grade {grade}");
+        // Each group's row of the summary table: its name, the API's count and share.
+        let total = api["breakdown"]["total_assets"].as_u64().unwrap();
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (group, label) in [
+            ("ag_ve_sistemler", "Ağ ve Sistemler"),
+            ("uygulamalar", "Uygulamalar"),
+            ("iot", "IoT"),
+            ("tasinabilir", "Taşınabilir Cihazlar"),
+            ("unclassified", "Sınıflandırılmamış"),
+        ] {
+            let n = api["distribution"][group].as_u64().unwrap();
+            let share = format!("{:.1} %", n as f64 / total as f64 * 100.0);
+            assert!(
+                flat.contains(&format!("{label} {n} {share}")),
+                "{}: {label} {n} {share} missing from: {flat}",
+                s.backend()
+            );
+        }
+        // Words, not phrases: a table cell may wrap a phrase over two lines.
+        for word in [
+            "BİGR Uyum Raporu",
+            "Örnek A.Ş.",
+            "Şirket",
+            "Yazılım",
+            "Müdürün",
+            "dizüstü",
+            "bilgisayarı",
+            "Etiketleyen:",
+            "10.20.0.11",
+            "→",
+            "portal.ofis",
+        ] {
+            assert!(flat.contains(word), "{}: {word} missing", s.backend());
+        }
+    });
+}
+
 #[test]
 fn only_signed_in_users_get_a_report_and_bad_requests_say_why() {
     on_each_server(|s| {
@@ -246,6 +423,7 @@ fn only_signed_in_users_get_a_report_and_bad_requests_say_why() {
             ("site=nowhere", 404, "nowhere"),
             ("lang=de", 400, "lang"),
             ("format=docx", 400, "format"),
+            ("format=pdf&site=nowhere", 404, "nowhere"),
             (
                 "from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z",
                 400,
@@ -320,13 +498,32 @@ fn the_cli_writes_the_same_report_to_a_file() {
     assert!(html.contains("BİGR Compliance Report") && html.contains("2026-01-01"));
     assert_eq!(figure(&html, "grade"), "A");
     strict_html(&html);
-    let pdf = Command::new(bin)
+    let docx = Command::new(bin)
         .arg("--home")
         .arg(home.path())
         .args(["report", "--format", "docx"])
         .output()
         .unwrap();
-    assert!(!pdf.status.success());
+    assert!(!docx.status.success());
+    assert!(String::from_utf8_lossy(&docx.stderr).contains("html or pdf"));
+    let pdf_path = home.path().join("rapor.pdf");
+    let pdf = Command::new(bin)
+        .arg("--home")
+        .arg(home.path())
+        .args([
+            "report", "--site", "kars", "--format", "pdf", "--lang", "en", "-o",
+        ])
+        .arg(&pdf_path)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        pdf.status.success(),
+        "{}",
+        String::from_utf8_lossy(&pdf.stderr)
+    );
+    let (text, _) = read_pdf(&std::fs::read(&pdf_path).unwrap(), "report-pdf-cli");
+    assert!(text.contains("BİGR Compliance Report") && text.contains("Grade: A"));
     let bad = Command::new(bin)
         .arg("--home")
         .arg(home.path())

@@ -129,7 +129,9 @@ pub fn on_each_server(test: impl Fn(&TestServer)) {
 pub struct Resp {
     pub status: u16,
     pub headers: Vec<(String, String)>,
+    /// The body as text (invalid UTF-8 replaced); `bytes` holds it as it came.
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -247,10 +249,17 @@ impl Client {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
             .collect();
+        let bytes = res
+            .body_mut()
+            .with_config()
+            .limit(64 << 20)
+            .read_to_vec()
+            .unwrap_or_default();
         Ok(Resp {
             status: res.status().as_u16(),
             headers,
-            body: res.body_mut().read_to_string().unwrap_or_default(),
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         })
     }
 }
