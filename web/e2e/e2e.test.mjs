@@ -552,6 +552,7 @@ describe('dashboard', { timeout: 600_000 }, () => {
     await dialog.waitFor()
     const organisation = 'E2E Holding A.Ş.'
     await byTest(page, 'report-organisation').fill(organisation)
+    assert.equal(await byTest(page, 'report-format').inputValue(), 'html', 'the format the form offers first')
     await screenshot(page, 'compliance-report-dialog')
     assert.deepEqual((await audit(page, 'compliance (report form)')).critical, [], 'the report form')
     const [download] = await Promise.all([page.waitForEvent('download'), byTest(page, 'report-submit').click()])
@@ -584,6 +585,40 @@ describe('dashboard', { timeout: 600_000 }, () => {
     } finally {
       await viewer.close()
     }
+  })
+
+  step('compliance report: PDF chosen in the form, a PDF file named by the server', async () => {
+    await visit(page, 'compliance')
+    await byTest(page, 'report-download').click()
+    const dialog = byTest(page, 'report-dialog')
+    await dialog.waitFor()
+    const format = byTest(page, 'report-format')
+    await format.selectOption('pdf')
+    assert.equal(await format.inputValue(), 'pdf')
+    // The hint on what a PDF leaves out is read with the control.
+    const hint = await format.getAttribute('aria-describedby')
+    assert.ok(hint, 'the format control has no hint')
+    assert.match(await page.locator(`[id="${hint}"]`).innerText(), /PDF/, 'the format hint')
+    assert.deepEqual((await audit(page, 'compliance (report form, PDF)')).critical, [], 'the report form with PDF chosen')
+
+    const asked = []
+    const onRequest = (r) => {
+      if (new URL(r.url()).pathname === '/api/reports/compliance') asked.push(new URL(r.url()).searchParams.get('format'))
+    }
+    page.on('request', onRequest)
+    try {
+      const [download] = await Promise.all([page.waitForEvent('download'), byTest(page, 'report-submit').click()])
+      assert.match(download.suggestedFilename(), /^bigr-report-istanbul-\d{8}\.pdf$/, 'the server’s file name')
+      const file = join(ARTIFACTS, 'compliance-report.pdf')
+      await download.saveAs(file)
+      await dialog.waitFor({ state: 'detached' })
+      const head = readFileSync(file).subarray(0, 5).toString('latin1')
+      assert.equal(head, '%PDF-', `the report starts with ${JSON.stringify(head)}`)
+    } finally {
+      page.off('request', onRequest)
+    }
+    assert.deepEqual(asked, ['pdf'], 'the report request’s format')
+    assertNoErrors('compliance report download (PDF)')
   })
 
   step('every page of the menu: ready, screenshot, axe, no console errors', async () => {

@@ -1,7 +1,7 @@
 // Turns the server's OpenAPI 3.1 document (web/openapi.json) into TypeScript: one named type
 // per component schema, plus an `Operations` table (method, path, parameters, body and
 // success response of every JSON operation) that the API client is typed against, and a
-// `Downloads` table of the operations that answer a file (their media type instead).
+// `Downloads` table of the operations that answer a file (their media types instead).
 //
 // Why a home-made generator: openapi-typescript needs TypeScript 5 as a peer and pulls in a
 // large dependency tree; the document only uses a small part of JSON Schema. Anything this
@@ -134,6 +134,9 @@ function namedSchema(name, schema) {
   return isPlainObject ? `${doc}export interface ${name} ${type}\n` : `${doc}export type ${name} = ${type}\n`
 }
 
+/** One concrete media type (`text/html`, `application/pdf`): no wildcard, no parameters. */
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/
+
 function jsonSchemaOf(content, where) {
   if (!content) return undefined
   const json = content['application/json']
@@ -143,8 +146,9 @@ function jsonSchemaOf(content, where) {
 
 /**
  * The success answer (the lowest 2xx): `{ type }` for a JSON body, `void` for 204-style
- * answers, or `{ file }` with the media type of an answer that is a file instead (an HTML
- * report): exactly one content type, and not JSON.
+ * answers, or `{ files }` with the media types of an answer that is a file instead (an HTML
+ * or PDF report, chosen by a query parameter): one content type or more, none of them JSON,
+ * in the document's order.
  */
 function successAnswer(operation, where) {
   const codes = Object.keys(operation.responses ?? {})
@@ -154,8 +158,11 @@ function successAnswer(operation, where) {
   const content = operation.responses[codes[0]].content
   if (content && !content['application/json']) {
     const types = Object.keys(content)
-    if (types.length !== 1) throw new Error(`${where}: a file answer needs exactly one content type, not ${types.join(', ')}`)
-    return { file: types[0] }
+    if (types.length === 0) throw new Error(`${where}: a file answer needs a content type`)
+    for (const type of types) {
+      if (!MEDIA_TYPE.test(type)) throw new Error(`${where}: unsupported content type ${JSON.stringify(type)}`)
+    }
+    return { files: types }
   }
   const schema = jsonSchemaOf(content, where)
   return { type: schema === undefined ? 'void' : schemaToType(schema, '    ') }
@@ -197,7 +204,7 @@ function operationEntries(doc) {
         query: paramsType(params, 'query', '    '),
         body: body === undefined ? 'never' : schemaToType(body, '    '),
         response: answer.type,
-        file: answer.file,
+        files: answer.files,
       })
     }
   }
@@ -230,8 +237,8 @@ export function generateSchemaTypes(doc) {
   // JSON operations go to `Operations` (the client's `call()`), the ones that answer a file to
   // `Downloads` (`download()`): each table is keyed by operationId.
   const entries = operationEntries(doc)
-  const ops = entries.filter((e) => !e.file)
-  const files = entries.filter((e) => e.file)
+  const ops = entries.filter((e) => !e.files)
+  const files = entries.filter((e) => e.files)
   assertUnique(ops, 'Operations')
   assertUnique(files, 'Downloads')
 
@@ -268,19 +275,19 @@ export function generateSchemaTypes(doc) {
     out.push(`    pathParams: ${op.pathParams}\n`)
     out.push(`    query: ${op.query}\n`)
     out.push(`    body: ${op.body}\n`)
-    out.push(`    contentType: ${JSON.stringify(op.file)}\n`)
+    out.push(`    contentType: ${op.files.map((t) => JSON.stringify(t)).join(' | ')}\n`)
     out.push('  }\n')
   }
   out.push('}\n\n')
-  out.push('/** Method, path template and media type of every download, for the client at run time. */\n')
+  out.push('/** Method, path template and media types of every download, for the client at run time. */\n')
   out.push('export const DOWNLOADS = {\n')
   for (const op of files) {
     out.push(
-      `  ${propertyKey(op.id)}: { method: ${JSON.stringify(op.method)}, path: ${JSON.stringify(op.path)}, contentType: ${JSON.stringify(op.file)} },\n`,
+      `  ${propertyKey(op.id)}: { method: ${JSON.stringify(op.method)}, path: ${JSON.stringify(op.path)}, contentTypes: [${op.files.map((t) => JSON.stringify(t)).join(', ')}] },\n`,
     )
   }
   out.push(
-    "} as const satisfies { [K in keyof Downloads]: { method: Downloads[K]['method']; path: Downloads[K]['path']; contentType: Downloads[K]['contentType'] } }\n",
+    "} as const satisfies { [K in keyof Downloads]: { method: Downloads[K]['method']; path: Downloads[K]['path']; contentTypes: readonly Downloads[K]['contentType'][] } }\n",
   )
   return out.join('')
 }

@@ -148,26 +148,42 @@ describe('ApiClient.download', () => {
   it('fetches the file from the download table with the query, and hands back its bytes and headers', async () => {
     const disposition = 'attachment; filename="bigr-report-hq-20261123.html"'
     const { client, server } = setup({ [REPORT]: html('<!DOCTYPE html><p>ok</p>', { 'Content-Disposition': disposition }) })
-    const file = await client.download('compliance_report_html', { query: { site: 'hq', lang: 'en', organisation: '' } })
+    const file = await client.download('download_compliance_report', { query: { site: 'hq', lang: 'en', organisation: '' } })
     expect(await file.blob.text()).toBe('<!DOCTYPE html><p>ok</p>')
     expect(file.headers.get('Content-Disposition')).toBe(disposition)
     const [req] = server.calls
     expect(req!.path).toBe('/api/reports/compliance')
     expect(Object.fromEntries(req!.query)).toEqual({ site: 'hq', lang: 'en' })
-    expect(req!.headers.get('Accept')).toBe('text/html, application/json')
+    expect(req!.headers.get('Accept')).toBe('application/pdf, text/html, application/json')
     expect(req!.headers.has('X-CSRF-Token')).toBe(false)
+  })
+
+  it('hands back a binary file (a PDF) byte for byte', async () => {
+    // Bytes that are not UTF-8: reading the body as text would replace them.
+    const bytes = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x37, 0x0a, 0x25, 0xe2, 0xe3, 0xcf, 0xd3, 0x00, 0xff])
+    const disposition = 'attachment; filename="bigr-report-all-sites-20261123.pdf"'
+    const pdf = new Response(bytes, {
+      status: 200,
+      headers: { 'Content-Type': 'application/pdf', 'Content-Disposition': disposition },
+    })
+    const { client, server } = setup({ [REPORT]: pdf })
+    const file = await client.download('download_compliance_report', { query: { format: 'pdf' } })
+    expect(file.blob.type).toBe('application/pdf')
+    expect(new Uint8Array(await file.blob.arrayBuffer())).toEqual(bytes)
+    expect(file.headers.get('Content-Disposition')).toBe(disposition)
+    expect(Object.fromEntries(server.calls[0]!.query)).toEqual({ format: 'pdf' })
   })
 
   it('throws the server’s reason and Retry-After instead of handing back an error body as a file', async () => {
     const { client, server, onUnauthorized } = setup({ [REPORT]: json(404, { error: 'unknown site "x"' }) })
-    await expect(client.download('compliance_report_html', { query: { site: 'x' } })).rejects.toMatchObject({
+    await expect(client.download('download_compliance_report', { query: { site: 'x' } })).rejects.toMatchObject({
       status: 404,
       message: 'unknown site "x"',
     })
     server.set({ [REPORT]: json(503, { error: 'reports are being written; try again shortly' }, { 'Retry-After': '10' }) })
-    await expect(client.download('compliance_report_html')).rejects.toMatchObject({ status: 503, retryAfter: 10 })
+    await expect(client.download('download_compliance_report')).rejects.toMatchObject({ status: 503, retryAfter: 10 })
     server.set({ [REPORT]: json(401, { error: 'login required' }) })
-    await expect(client.download('compliance_report_html')).rejects.toMatchObject({ status: 401 })
+    await expect(client.download('download_compliance_report')).rejects.toMatchObject({ status: 401 })
     expect(onUnauthorized).toHaveBeenCalledTimes(1)
   })
 })

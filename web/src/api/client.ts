@@ -3,8 +3,8 @@
 // Every endpoint is called by its OpenAPI operationId: `api.call('data', { query })`. Paths,
 // methods, parameters, bodies and answers all come from the generated `Operations` table in
 // schema.ts, so a change to openapi.json that the dashboard does not follow fails
-// `npm run build`. The few that answer a file (an HTML report) are in the `Downloads` table,
-// fetched with `api.download(id, { query })`.
+// `npm run build`. The few that answer a file (an HTML or PDF report) are in the `Downloads`
+// table, fetched with `api.download(id, { query })`.
 //
 // The session cookie is HttpOnly: this code never sees it. What it does see is the CSRF
 // token returned by login and /api/auth/me, which every state-changing request except the
@@ -168,8 +168,9 @@ export class ApiClient {
   }
 
   /**
-   * Fetches one file by the operationId of the `Downloads` table, e.g. an HTML report. Fails
-   * like `call()` (ApiError with the server's reason), so a refusal is never saved as a file.
+   * Fetches one file by the operationId of the `Downloads` table, e.g. an HTML or PDF report.
+   * Fails like `call()` (ApiError with the server's reason), so a refusal is never saved as a
+   * file. The body is taken as a Blob, never read as text, so binary files arrive intact.
    */
   async download<K extends DownloadId>(id: K, ...rest: RestOf<Downloads[K]>): Promise<DownloadedFile> {
     const args = (rest[0] ?? {}) as {
@@ -178,14 +179,14 @@ export class ApiClient {
       body?: unknown
       signal?: AbortSignal
     }
-    const { method, path, contentType } = DOWNLOADS[id]
+    const { method, path, contentTypes } = DOWNLOADS[id]
     const url = expandPath(path, args.path) + buildQuery(args.query)
     const res = await this.send(url, {
       method,
       body: args.body,
       signal: args.signal,
-      // A refusal comes as JSON.
-      accept: `${contentType}, application/json`,
+      // Any of the operation's file types (a query parameter picks one); a refusal comes as JSON.
+      accept: [...contentTypes, 'application/json'].join(', '),
     })
     try {
       return { blob: await res.blob(), headers: res.headers }

@@ -103,7 +103,7 @@ describe('generateSchemaTypes', () => {
     expect(() => generateSchemaTypes(withHeader)).toThrow(/header parameters/)
   })
 
-  it('puts operations that answer a file in the download table, with their media type', () => {
+  it('puts operations that answer a file in the download table, with their media types', () => {
     const withFile = structuredClone(doc) as unknown as { paths: Record<string, object> }
     const report = (operationId: string, content: object) => ({
       get: {
@@ -118,13 +118,33 @@ describe('generateSchemaTypes', () => {
     expect(operations).not.toContain('thing_report')
     expect(downloads).toContain('export interface Downloads {\n  thing_report: {\n    method: "GET"')
     expect(downloads).toContain('query: {\n      site?: string\n    }')
-    expect(downloads).toContain('contentType: "text/html"')
-    expect(downloads).toContain('thing_report: { method: "GET", path: "/api/reports/thing", contentType: "text/html" },')
+    expect(downloads).toContain('contentType: "text/html"\n')
+    expect(downloads).toContain('thing_report: { method: "GET", path: "/api/reports/thing", contentTypes: ["text/html"] },')
 
     withFile.paths['/api/reports/other'] = report('thing_report', { 'text/csv': {} })
     expect(() => generateSchemaTypes(withFile)).toThrow(/duplicate operationId "thing_report" in Downloads/)
-    withFile.paths['/api/reports/other'] = report('other_report', { 'text/csv': {}, 'text/html': {} })
-    expect(() => generateSchemaTypes(withFile)).toThrow(/exactly one content type/)
+  })
+
+  it('gives a file answer with several media types (a query parameter picks one) all of them, in order', () => {
+    const withFile = structuredClone(doc) as unknown as { paths: Record<string, object> }
+    const report = (content: object) => ({
+      get: { operationId: 'thing_report', responses: { '200': { content }, '400': {} } },
+    })
+    withFile.paths['/api/reports/thing'] = report({ 'application/pdf': {}, 'text/html': {} })
+    const downloads = generateSchemaTypes(withFile).split('// --- downloads')[1]
+    expect(downloads).toContain('    contentType: "application/pdf" | "text/html"\n')
+    expect(downloads).toContain(
+      'thing_report: { method: "GET", path: "/api/reports/thing", contentTypes: ["application/pdf", "text/html"] },',
+    )
+    expect(downloads).toContain("contentTypes: readonly Downloads[K]['contentType'][]")
+
+    // Still strict: a file answer names at least one concrete media type.
+    withFile.paths['/api/reports/thing'] = report({})
+    expect(() => generateSchemaTypes(withFile)).toThrow(/a file answer needs a content type/)
+    withFile.paths['/api/reports/thing'] = report({ 'application/pdf': {}, '*/*': {} })
+    expect(() => generateSchemaTypes(withFile)).toThrow(/unsupported content type "\*\/\*"/)
+    withFile.paths['/api/reports/thing'] = report({ 'text/html; charset=utf-8': {} })
+    expect(() => generateSchemaTypes(withFile)).toThrow(/unsupported content type/)
   })
 
   it('is deterministic', () => {

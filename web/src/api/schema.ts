@@ -2372,7 +2372,7 @@ export const OPERATIONS = {
 
 /** The operations that answer a file instead of JSON, by operationId: what goes in, what comes out. */
 export interface Downloads {
-  compliance_report_html: {
+  download_compliance_report: {
     method: "GET"
     path: "/api/reports/compliance"
     pathParams: never
@@ -2383,7 +2383,10 @@ export interface Downloads {
       from?: string
       /** End of the period (RFC 3339); default now. */
       to?: string
-      /** `html` (the default). */
+      /**
+       * `html` (the default; streamed) or `pdf` (typeset on the server; lists up to 10 000
+       * assets, counting the rest).
+       */
       format?: string
       /** `tr` (the default) or `en`. */
       lang?: string
@@ -2391,11 +2394,11 @@ export interface Downloads {
       organisation?: string
     }
     body: never
-    contentType: "text/html"
+    contentType: "application/pdf" | "text/html"
   }
 }
 
-/** Method, path template and media type of every download, for the client at run time. */
+/** Method, path template and media types of every download, for the client at run time. */
 export const DOWNLOADS = {
-  compliance_report_html: { method: "GET", path: "/api/reports/compliance", contentType: "text/html" },
-} as const satisfies { [K in keyof Downloads]: { method: Downloads[K]['method']; path: Downloads[K]['path']; contentType: Downloads[K]['contentType'] } }
+  download_compliance_report: { method: "GET", path: "/api/reports/compliance", contentTypes: ["application/pdf", "text/html"] },
+} as const satisfies { [K in keyof Downloads]: { method: Downloads[K]['method']; path: Downloads[K]['path']; contentTypes: readonly Downloads[K]['contentType'][] } }

@@ -53,4 +53,23 @@ describe('downloadBlob', () => {
       vi.useRealTimers()
     }
   })
+
+  it('hands a binary file (a PDF) to the browser as the very Blob it got, never as text', async () => {
+    const bytes = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0xe2, 0xe3, 0xcf, 0xd3, 0x00, 0xff])
+    const blob = new Blob([bytes], { type: 'application/pdf' })
+    const urls: Blob[] = []
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
+      urls.push(b as Blob)
+      return 'blob:pdf'
+    })
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined)
+    const names: string[] = []
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      names.push(this.download)
+    })
+    downloadBlob('bigr-report-hq-20261124.pdf', blob)
+    expect(names).toEqual(['bigr-report-hq-20261124.pdf'])
+    expect(urls[0]).toBe(blob)
+    expect(new Uint8Array(await urls[0]!.arrayBuffer())).toEqual(bytes)
+  })
 })

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { buildQuery } from '../api'
-import { REPORT_FALLBACK_NAME, addDays, defaultReportForm, reportFilename, reportFormError, reportQuery } from './report'
+import {
+  REPORT_FALLBACK_NAME,
+  REPORT_FORMATS,
+  REPORT_PDF_MAX_ASSETS,
+  addDays,
+  defaultReportForm,
+  reportFilename,
+  reportFormError,
+  reportQuery,
+} from './report'
 
 describe('addDays', () => {
   it('moves across months, leap days and years', () => {
@@ -18,8 +27,19 @@ describe('addDays', () => {
 })
 
 describe('defaultReportForm', () => {
-  it('covers the 30 days up to and including today, in the given language', () => {
-    expect(defaultReportForm('2026-11-23', 'tr')).toEqual({ from: '2026-10-25', to: '2026-11-23', lang: 'tr', organisation: '' })
+  it('covers the 30 days up to and including today, in the given language, as HTML', () => {
+    expect(defaultReportForm('2026-11-23', 'tr')).toEqual({
+      from: '2026-10-25',
+      to: '2026-11-23',
+      lang: 'tr',
+      organisation: '',
+      format: 'html',
+    })
+  })
+
+  it('offers HTML first, then PDF (which lists up to 10 000 assets)', () => {
+    expect(REPORT_FORMATS).toEqual(['html', 'pdf'])
+    expect(REPORT_PDF_MAX_ASSETS).toBe(10_000)
   })
 })
 
@@ -40,7 +60,13 @@ describe('reportFormError', () => {
 
 describe('reportQuery', () => {
   it('sends the first day’s 00:00 UTC and the 00:00 UTC after the last day (which is included)', () => {
-    const query = reportQuery('istanbul', { from: '2026-10-25', to: '2026-11-23', lang: 'en', organisation: '  Acme A.Ş.  ' })
+    const query = reportQuery('istanbul', {
+      from: '2026-10-25',
+      to: '2026-11-23',
+      lang: 'en',
+      organisation: '  Acme A.Ş.  ',
+      format: 'html',
+    })
     expect(query).toEqual({
       site: 'istanbul',
       from: '2026-10-25T00:00:00Z',
@@ -55,8 +81,17 @@ describe('reportQuery', () => {
   })
 
   it('leaves out the site for all sites and a blank organisation', () => {
-    const query = reportQuery('', { from: '2026-12-31', to: '2026-12-31', lang: 'tr', organisation: ' ' })
+    const query = reportQuery('', { from: '2026-12-31', to: '2026-12-31', lang: 'tr', organisation: ' ', format: 'html' })
     expect(buildQuery(query)).toBe('?from=2026-12-31T00%3A00%3A00Z&to=2027-01-01T00%3A00%3A00Z&lang=tr&format=html')
+  })
+
+  it('asks for the chosen format: format=pdf for a PDF, format=html (the default) otherwise', () => {
+    const form = defaultReportForm('2026-11-23', 'en')
+    expect(reportQuery('hq', form).format).toBe('html')
+    expect(new URLSearchParams(buildQuery(reportQuery('hq', form))).getAll('format')).toEqual(['html'])
+    const pdf = reportQuery('hq', { ...form, format: 'pdf' })
+    expect(pdf).toEqual({ ...reportQuery('hq', form), format: 'pdf' })
+    expect(new URLSearchParams(buildQuery(pdf)).getAll('format')).toEqual(['pdf'])
   })
 })
 
@@ -67,5 +102,11 @@ describe('reportFilename', () => {
     )
     expect(reportFilename(null)).toBe(REPORT_FALLBACK_NAME)
     expect(reportFilename('attachment')).toBe('bigr-report.html')
+  })
+
+  it('keeps the server’s .pdf name, and falls back to a .pdf name for a PDF', () => {
+    expect(reportFilename('attachment; filename="bigr-report-hq-20261124.pdf"', 'pdf')).toBe('bigr-report-hq-20261124.pdf')
+    expect(reportFilename(null, 'pdf')).toBe('bigr-report.pdf')
+    expect(reportFilename(null, 'html')).toBe('bigr-report.html')
   })
 })

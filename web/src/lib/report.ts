@@ -1,6 +1,6 @@
 // The compliance report's download form (ComplianceView): a period of whole days, the
-// report's language and the organisation on its cover, turned into the query of
-// GET /api/reports/compliance, and the name the downloaded file is saved under.
+// report's language, the organisation on its cover and the file format (HTML or PDF), turned
+// into the query of GET /api/reports/compliance, and the name the downloaded file is saved under.
 import type { DownloadQuery } from '../api'
 import type { Locale, MessageKey } from '../i18n/locales'
 import { filenameFromDisposition } from './download'
@@ -8,10 +8,20 @@ import { filenameFromDisposition } from './download'
 /** The period a new form offers: this many days, up to and including today. */
 export const REPORT_DAYS = 30
 
-/** The name of a report whose answer names no file. */
+/** The file formats the server writes: HTML (the default; streamed, every asset) or PDF. */
+export const REPORT_FORMATS = ['html', 'pdf'] as const
+export type ReportFormat = (typeof REPORT_FORMATS)[number]
+
+/** The label of each format in the form. */
+export const REPORT_FORMAT_LABELS: Record<ReportFormat, MessageKey> = { html: 'report.formatHtml', pdf: 'report.formatPdf' }
+
+/** The most assets a PDF report lists (it counts the rest); the HTML report lists them all. */
+export const REPORT_PDF_MAX_ASSETS = 10_000
+
+/** The name of an HTML report whose answer names no file. */
 export const REPORT_FALLBACK_NAME = 'bigr-report.html'
 
-export type ReportQuery = DownloadQuery<'compliance_report_html'>
+export type ReportQuery = DownloadQuery<'download_compliance_report'>
 
 /** The form as typed: days as <input type="date"> gives them (YYYY-MM-DD), both included. */
 export interface ReportForm {
@@ -19,6 +29,7 @@ export interface ReportForm {
   to: string
   lang: Locale
   organisation: string
+  format: ReportFormat
 }
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
@@ -41,9 +52,9 @@ export function addDays(day: string, days: number): string {
   return start.toISOString().slice(0, 10)
 }
 
-/** A new form: the REPORT_DAYS days up to and including `today` (YYYY-MM-DD), in `lang`. */
+/** A new form: the REPORT_DAYS days up to and including `today` (YYYY-MM-DD), in `lang`, as HTML. */
 export function defaultReportForm(today: string, lang: Locale): ReportForm {
-  return { from: addDays(today, 1 - REPORT_DAYS), to: today, lang, organisation: '' }
+  return { from: addDays(today, 1 - REPORT_DAYS), to: today, lang, organisation: '', format: 'html' }
 }
 
 /** What is wrong with the period, as the field to mark and its message; null when nothing. */
@@ -70,11 +81,14 @@ export function reportQuery(site: string, form: ReportForm): ReportQuery {
     to: to?.toISOString().replace('.000Z', 'Z'),
     lang: form.lang,
     organisation: form.organisation.trim() || undefined,
-    format: 'html',
+    format: form.format,
   }
 }
 
-/** The name to save a report under: the server's (Content-Disposition), else REPORT_FALLBACK_NAME. */
-export function reportFilename(disposition: string | null | undefined): string {
-  return filenameFromDisposition(disposition) ?? REPORT_FALLBACK_NAME
+/**
+ * The name to save a report under: the server's (Content-Disposition), else
+ * REPORT_FALLBACK_NAME with the extension of the format asked for (`bigr-report.pdf`).
+ */
+export function reportFilename(disposition: string | null | undefined, format: ReportFormat = 'html'): string {
+  return filenameFromDisposition(disposition) ?? REPORT_FALLBACK_NAME.replace(/\.html$/, `.${format}`)
 }

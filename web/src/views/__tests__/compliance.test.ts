@@ -30,6 +30,18 @@ function html(name: string | null): Response {
   return new Response('<!DOCTYPE html><title>bigr</title>', { status: 200, headers })
 }
 
+/** The first bytes of a PDF, with bytes that are not UTF-8 (reading them as text would change them). */
+const PDF_BYTES = new Uint8Array([
+  0x25, 0x50, 0x44, 0x46, 0x2d, 0x31, 0x2e, 0x37, 0x0a, 0x25, 0xe2, 0xe3, 0xcf, 0xd3, 0x0a, 0x00, 0xff,
+])
+
+/** The report as a PDF, named by Content-Disposition. */
+function pdf(name: string | null): Response {
+  const headers: Record<string, string> = { 'Content-Type': 'application/pdf' }
+  if (name) headers['Content-Disposition'] = `attachment; filename="${name}"`
+  return new Response(PDF_BYTES, { status: 200, headers })
+}
+
 /** Records the downloads the page starts: file name and content of each. */
 function catchDownloads() {
   const blobs = new Map<string, Blob>()
@@ -92,6 +104,66 @@ describe('ComplianceView: download report', () => {
     expect(saved.map((s) => s.name)).toEqual(['bigr-report-hq-20261116.html'])
     expect(await saved[0]!.blob.text()).toBe('<!DOCTYPE html><title>bigr</title>')
     expect(wrapper.find('[data-test="report-dialog"]').exists()).toBe(false)
+  })
+
+  it('downloads a PDF when PDF is chosen: format=pdf, the server’s .pdf name, the bytes untouched', async () => {
+    const saved = catchDownloads()
+    const { wrapper, server } = await mountCompliance('/compliance?site=hq', {
+      [REPORT]: pdf('bigr-report-hq-20261124.pdf'),
+    })
+    await wrapper.get('[data-test="report-download"]').trigger('click')
+    await settle()
+    // HTML unless asked otherwise; the hint says what a PDF leaves out, tied to the control.
+    expect(value(wrapper, 'format')).toBe('html')
+    const select = field(wrapper, 'format')
+    expect(select.findAll('option').map((o) => [o.attributes('value'), o.text()])).toEqual([
+      ['html', 'HTML'],
+      ['pdf', 'PDF'],
+    ])
+    expect(wrapper.get(`label[for="${select.attributes('id')}"]`).text()).toBe('File format')
+    expect(wrapper.get(`[id="${select.attributes('aria-describedby')}"]`).text()).toBe(
+      'A PDF lists up to 10,000 assets and counts the rest; the HTML file lists them all.',
+    )
+
+    await select.setValue('pdf')
+    await field(wrapper, 'form').trigger('submit')
+    await settle()
+
+    const [req, ...more] = server.callsTo(REPORT)
+    expect(more).toEqual([])
+    expect(req!.query.getAll('format')).toEqual(['pdf'])
+    expect(Object.fromEntries(req!.query)).toEqual({
+      site: 'hq',
+      from: '2026-10-25T00:00:00Z',
+      to: '2026-11-24T00:00:00Z',
+      lang: 'en',
+      format: 'pdf',
+    })
+    expect(saved.map((s) => s.name)).toEqual(['bigr-report-hq-20261124.pdf'])
+    expect(saved[0]!.blob.type).toBe('application/pdf')
+    expect(new Uint8Array(await saved[0]!.blob.arrayBuffer())).toEqual(PDF_BYTES)
+    expect(wrapper.find('[data-test="report-dialog"]').exists()).toBe(false)
+  })
+
+  it('names a PDF without Content-Disposition bigr-report.pdf, and offers HTML again on the next opening', async () => {
+    localStorage.setItem('bigr.locale', 'tr')
+    const saved = catchDownloads()
+    const { wrapper } = await mountCompliance('/compliance', { [REPORT]: pdf(null) })
+    await wrapper.get('[data-test="report-download"]').trigger('click')
+    await settle()
+    const select = field(wrapper, 'format')
+    expect(wrapper.get(`label[for="${select.attributes('id')}"]`).text()).toBe('Dosya biçimi')
+    expect(wrapper.get(`[id="${select.attributes('aria-describedby')}"]`).text()).toBe(
+      'PDF en fazla 10.000 varlık listeler, kalanları sayar; HTML dosyası hepsini listeler.',
+    )
+    await select.setValue('pdf')
+    await field(wrapper, 'form').trigger('submit')
+    await settle()
+    expect(saved.map((s) => s.name)).toEqual(['bigr-report.pdf'])
+
+    await wrapper.get('[data-test="report-download"]').trigger('click')
+    await settle()
+    expect(value(wrapper, 'format')).toBe('html')
   })
 
   it('reports on all sites when none is selected, in Turkish for a Turkish dashboard', async () => {
