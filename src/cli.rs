@@ -83,8 +83,11 @@ pub enum Command {
     /// Load or remove the demo site (a generated office of 150 devices, marked as demo data)
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Signed agent releases: keys, manifests, stamping a version, adding to the server
+    #[command(subcommand)]
+    Release(crate::commands::release::ReleaseCommand),
     /// Print the version
-    Version(JsonArgs),
+    Version(VersionArgs),
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]
@@ -287,6 +290,17 @@ pub struct AnalyticsArgs {
     pub days: u32,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
+    /// Also check that this binary works here (libpcap loads, built-in data parses): what an
+    /// agent runs on a downloaded update before it replaces itself
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

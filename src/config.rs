@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// Every key a user may set, in the file or as `BIGR_<KEY>`. A test checks that this list,
 /// `Settings` and `FileSettings` name the same keys.
-pub const KEYS: [&str; 22] = [
+pub const KEYS: [&str; 23] = [
     "database_url",
     "cors_origins",
     "cookie_secure",
@@ -31,6 +31,7 @@ pub const KEYS: [&str; 22] = [
     "agent_registration_secret",
     "admin_user",
     "admin_password",
+    "release_public_key",
     "home",
 ];
 
@@ -93,6 +94,10 @@ pub struct Settings {
     pub admin_user: String,
     /// Its password (`BIGR_ADMIN_PASSWORD`); unused once any user exists.
     pub admin_password: Redacted,
+    /// The public key agent releases are signed with (`bigr-ed25519:…`, from `bigr release
+    /// keygen`): releases are checked against it and agents pin it at registration. Empty:
+    /// no updates.
+    pub release_public_key: String,
 }
 
 /// `auto` (Secure unless the server listens on loopback), `true` or `false`; booleans and
@@ -189,6 +194,7 @@ struct FileSettings {
     agent_registration_secret: Option<toml::Value>,
     admin_user: Option<String>,
     admin_password: Option<toml::Value>,
+    release_public_key: Option<String>,
 }
 
 /// Text that may arrive as a number or boolean: the environment layer reads
@@ -257,6 +263,7 @@ impl Settings {
             agent_registration_secret: Redacted::default(),
             admin_user: "admin".into(),
             admin_password: Redacted::default(),
+            release_public_key: String::new(),
         }
     }
 
@@ -268,6 +275,17 @@ impl Settings {
             .filter(|o| !o.is_empty())
             .map(str::to_string)
             .collect()
+    }
+
+    /// The release public key, when one is set.
+    pub fn release_key(&self) -> anyhow::Result<Option<crate::release::sign::PublicKey>> {
+        let text = self.release_public_key.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        crate::release::sign::PublicKey::parse(text)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("release_public_key: {e}"))
     }
 
     /// The configured SNMP communities, in order, without blanks.
@@ -356,6 +374,7 @@ impl Settings {
     }
 
     fn check(&self) -> anyhow::Result<()> {
+        self.release_key()?;
         let url = self.database_url();
         if !(url.starts_with("sqlite:")
             || url.starts_with("postgres://")

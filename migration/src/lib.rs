@@ -20,6 +20,7 @@ mod m20261205_000015_asset_shield;
 mod m20261206_000016_alerts;
 mod m20261207_000017_alert_schedules;
 mod m20261208_000018_asset_tagged_by;
+mod m20261209_000019_releases;
 
 pub use m20261126_000004_asset_search_trigram::SEARCH_TEXT;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_alerts::Migration),
             Box::new(m20261207_000017_alert_schedules::Migration),
             Box::new(m20261208_000018_asset_tagged_by::Migration),
+            Box::new(m20261209_000019_releases::Migration),
         ]
     }
 }

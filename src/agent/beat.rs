@@ -43,7 +43,7 @@ impl Announce {
         wait: Option<Duration>,
     ) -> HeartbeatRequest {
         HeartbeatRequest {
-            version: Some(env!("CARGO_PKG_VERSION").into()),
+            version: Some(crate::version::current().into()),
             activity: Some(activity),
             subnets: Some(self.subnets.clone()),
             queue_depth: u32::try_from(status.queue_depth).unwrap_or(u32::MAX),
@@ -56,6 +56,8 @@ impl Announce {
             config_version: Some(status.config_version),
             wait_seconds: wait.map(|w| w.as_secs().min(u64::from(u32::MAX)) as u32),
             scan_failure: status.scan_failure.clone(),
+            target: Some(crate::release::sign::this_target()),
+            update: None,
         }
     }
 }

@@ -139,7 +139,7 @@ impl ApiClient {
             .timeout_global(Some(EXCHANGE_TIMEOUT))
             .http_status_as_error(false)
             .proxy(ureq::Proxy::try_from_env())
-            .user_agent(format!("bigr-agent/{}", env!("CARGO_PKG_VERSION")))
+            .user_agent(format!("bigr-agent/{}", crate::version::current()))
             .build()
             .into();
         ApiClient {
@@ -198,6 +198,36 @@ impl ApiClient {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         read_answer(res).map(|v| Some((v, tag)))
+    }
+
+    /// GETs a file into `out`, reading at most `limit` bytes (a longer answer is cut there and
+    /// its size check fails); returns the bytes written. Fifteen minutes at most: a release
+    /// over a slow uplink.
+    pub fn download(
+        &self,
+        path: &str,
+        out: &mut impl std::io::Write,
+        limit: u64,
+    ) -> Result<u64, CallError> {
+        let mut req = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .config()
+            .timeout_global(Some(Duration::from_secs(900)))
+            .build();
+        if let Some(b) = self.bearer() {
+            req = req.header("Authorization", b);
+        }
+        let mut res = req.call().map_err(classify)?;
+        let status = res.status().as_u16();
+        if !(200..300).contains(&status) {
+            return read_answer::<serde_json::Value>(res).and(Err(CallError::Server {
+                status,
+                message: "no file in the answer".into(),
+            }));
+        }
+        let mut reader = std::io::Read::take(res.body_mut().as_reader(), limit);
+        std::io::copy(&mut reader, out).map_err(|e| CallError::Unreachable(e.to_string()))
     }
 
     pub fn post<B: Serialize, T: DeserializeOwned>(

@@ -44,6 +44,10 @@ pub struct AgentConfig {
     pub queue_max_mib: u64,
     #[serde(default = "default_queue_days")]
     pub queue_max_days: u64,
+    /// The key releases must be signed with, pinned at registration (`bigr-ed25519:…`).
+    /// None: this agent installs no update.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_public_key: Option<String>,
 }
 
 // The token must never reach a log line through `{:?}`.
@@ -142,6 +146,7 @@ impl AgentConfig {
             queue_max_reports: default_queue_reports(),
             queue_max_mib: default_queue_mib(),
             queue_max_days: default_queue_days(),
+            release_public_key: None,
         }
     }
 
@@ -244,6 +249,7 @@ mod tests {
             queue_max_reports: 1000,
             queue_max_mib: 512,
             queue_max_days: 7,
+            release_public_key: None,
         }
     }
 

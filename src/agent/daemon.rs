@@ -11,6 +11,7 @@ use super::orders::Orders;
 use super::pidfile::PidFile;
 use super::site_copy::{self, Held};
 use super::status::lock;
+use super::update::Updater;
 use crate::model::agent_api::{Activity, IngestAnswer, ShieldSaved};
 use crate::model::commands::CommandOrder;
 use crate::scan::request::ScanRequest;
@@ -61,11 +62,14 @@ pub enum Finish {
     ScanFailed(String),
     /// The site's maintenance window held: no scan ran.
     Maintenance,
+    /// An update was installed: run it instead.
+    Update,
 }
 
 pub async fn run(home: &Path, cfg: AgentConfig, opts: RunOptions) -> anyhow::Result<Finish> {
     let _claim = PidFile::acquire(home)?;
     let (stop_tx, stop_rx) = watch::channel(false);
+    let stop_tx = Arc::new(stop_tx);
     let mut request = opts.request.clone();
     // Held for the agent's life: its captures stop when it goes.
     let _dhcp = listen_for_dhcp(&mut request);
@@ -84,7 +88,15 @@ pub async fn run(home: &Path, cfg: AgentConfig, opts: RunOptions) -> anyhow::Res
     let retry_cap = opts.interval.min(RETRY_CAP);
     let mut agent = Agent::new(&cfg, home, scanner, retry_cap, stop_rx.clone())?;
     lock(&agent.status()).config_version = held_version;
-    tokio::spawn(watch_signals(stop_tx));
+    tokio::spawn(watch_signals(stop_tx.clone()));
+    // A `--once` run installs nothing: it would end before restarting into it.
+    let updater = (!opts.once).then(|| {
+        Arc::new(Updater::new(
+            home,
+            cfg.release_public_key.clone(),
+            stop_tx.clone(),
+        ))
+    });
     let announce = Announce::new(&opts.request.targets, opts.heartbeat);
     let server_back = Arc::new(Notify::new());
     let held = Arc::new(held);
@@ -109,7 +121,7 @@ pub async fn run(home: &Path, cfg: AgentConfig, opts: RunOptions) -> anyhow::Res
         .await;
         (Some((orders.clone(), tx)), Some((orders, rx)))
     };
-    let parts = agent_parts(&agent, home, held, orders);
+    let parts = agent_parts(&agent, home, held, orders, updater.clone());
     tracing::info!(agent = %cfg.agent_id, site = %cfg.site, server = %cfg.api_url, config = held_version, "agent started");
     // The first heartbeat goes before the first scan (and does not wait for commands), so a
     // configuration changed while the agent was down is the one that scan uses.
@@ -124,15 +136,19 @@ pub async fn run(home: &Path, cfg: AgentConfig, opts: RunOptions) -> anyhow::Res
     ));
     let finish = cycles(&mut agent, &opts, site_rx, stop_rx, server_back, commands).await;
     beats.abort();
-    // A `--once` run is over too: the dashboard shows the agent offline, not online.
-    let activity = if finish == Finish::Stopped || opts.once {
+    let updated = updater.as_ref().is_some_and(|u| u.installed());
+    // A `--once` run is over too: the dashboard shows the agent offline, not online. An
+    // agent restarting into an update is back in a moment: it stays online.
+    let activity = if updated {
+        Activity::Idle
+    } else if finish == Finish::Stopped || opts.once {
         Activity::Stopping
     } else {
         Activity::Idle
     };
     let _ = tokio::time::timeout(FAREWELL_TIMEOUT, agent.heartbeat(&announce, activity)).await;
-    tracing::info!(?finish, "agent stopped");
-    Ok(finish)
+    tracing::info!(?finish, updated, "agent stopped");
+    Ok(if updated { Finish::Update } else { finish })
 }
 
 /// Listens for DHCP requests on every interface with an IPv4 network for as long as the
@@ -162,7 +178,7 @@ fn listen_for_dhcp(request: &mut ScanRequest) -> Option<dhcp::Listener> {
     }
 }
 
-async fn watch_signals(stop: watch::Sender<bool>) {
+async fn watch_signals(stop: Arc<watch::Sender<bool>>) {
     use tokio::signal::unix::{SignalKind, signal};
     let (Ok(mut term), Ok(mut int)) = (
         signal(SignalKind::terminate()),
@@ -188,6 +204,8 @@ struct Parts {
     held: Arc<Held>,
     /// Where taken commands go to be run (None: a `--once` run takes none).
     orders: Option<(Arc<Orders>, mpsc::Sender<CommandOrder>)>,
+    /// Takes update offers (None: a `--once` run takes none).
+    updater: Option<Arc<Updater>>,
 }
 
 fn agent_parts<S: super::cycle::Scanner>(
@@ -195,6 +213,7 @@ fn agent_parts<S: super::cycle::Scanner>(
     home: &Path,
     held: Arc<Held>,
     orders: Option<(Arc<Orders>, mpsc::Sender<CommandOrder>)>,
+    updater: Option<Arc<Updater>>,
 ) -> Parts {
     Parts {
         client: agent.client(),
@@ -203,6 +222,7 @@ fn agent_parts<S: super::cycle::Scanner>(
         home: home.to_path_buf(),
         held,
         orders,
+        updater,
     }
 }
 
@@ -211,12 +231,19 @@ fn agent_parts<S: super::cycle::Scanner>(
 /// next heartbeat does not bring it again, and run by the cycles. True when the server
 /// answered.
 async fn beat_once(parts: &Parts, announce: &Announce, wait: Option<Duration>) -> bool {
+    // The latest update's state goes out with every beat until it changes.
+    let update = super::update::UpdateFile::load(&parts.home).report;
     let body = {
         let mut s = lock(&parts.status);
         s.queue_depth = parts.queue.depth();
-        announce.request(&s, s.activity, wait)
+        let mut body = announce.request(&s, s.activity, wait);
+        body.update = update;
+        body
     };
     let answer = beat::send(&parts.client, &parts.status, body).await;
+    if let (Some(a), Some(u)) = (&answer, &parts.updater) {
+        u.after_beat(&parts.client, a.update.as_ref());
+    }
     if let Some(a) = &answer
         && let Err(e) = site_copy::sync(
             &parts.client,

@@ -11,6 +11,7 @@ pub mod config;
 pub mod cycle;
 pub mod daemon;
 pub mod error;
+pub mod launcher;
 mod legacy;
 pub mod orders;
 pub mod pidfile;
@@ -19,6 +20,7 @@ pub mod queue;
 pub mod register;
 pub mod site_copy;
 pub mod status;
+pub mod update;
 
 use std::time::Duration;
 

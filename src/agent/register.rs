@@ -16,7 +16,7 @@ pub fn request(
         site: site.trim().to_string(),
         enroll_token,
         secret,
-        version: Some(env!("CARGO_PKG_VERSION").into()),
+        version: Some(crate::version::current().into()),
         subnets: subnets_of(targets),
     }
 }

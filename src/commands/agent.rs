@@ -4,6 +4,7 @@ use crate::agent::client::{ApiClient, CallError};
 use crate::agent::config::{self, AgentConfig};
 use crate::agent::cycle::ShieldPolicy;
 use crate::agent::daemon::{self, Finish, RunOptions};
+use crate::agent::launcher::{self, ChildEnd};
 use crate::agent::register;
 use crate::agent::{parse_duration, pidfile, status::AgentStatus};
 use crate::cli::{
@@ -117,6 +118,7 @@ pub async fn register(settings: &Settings, args: RegisterArgs) -> anyhow::Result
         queue_max_reports: 1000,
         queue_max_mib: 512,
         queue_max_days: 7,
+        release_public_key: made.release_public_key.clone(),
     };
     let file = cfg.save(&settings.home)?;
     outln!(
@@ -205,7 +207,24 @@ pub async fn start(settings: &Settings, args: AgentStartArgs) -> anyhow::Result<
         once: args.once,
         shield,
     };
-    match daemon::run(&settings.home, cfg, opts).await? {
+    let finish = loop {
+        if !args.once
+            && !launcher::is_child()
+            && let launcher::Next::Child { binary, version } = launcher::choose(&settings.home)
+        {
+            match launcher::supervise(&settings.home, &binary, &version, trial_time()).await? {
+                ChildEnd::Updated | ChildEnd::RolledBack => continue,
+                ChildEnd::Stopped | ChildEnd::Exited(0) => return Ok(()),
+                ChildEnd::Exited(code) => std::process::exit(code),
+            }
+        }
+        match daemon::run(&settings.home, cfg.clone(), opts.clone()).await? {
+            Finish::Update if launcher::is_child() => std::process::exit(launcher::EXIT_UPDATE),
+            Finish::Update => continue,
+            other => break other,
+        }
+    };
+    match finish {
         Finish::Delivered(answer, shield) => {
             if let Some(s) = shield {
                 outln!(
@@ -242,7 +261,18 @@ pub async fn start(settings: &Settings, args: AgentStartArgs) -> anyhow::Result<
             outln!("inside the site's maintenance window: no scan ran");
             Ok(())
         }
+        Finish::Update => Ok(()),
     }
+}
+
+/// How long a new version has to heartbeat before it is rolled back
+/// (`BIGR_UPDATE_TRIAL_SECONDS`, default 10 minutes).
+fn trial_time() -> Duration {
+    std::env::var("BIGR_UPDATE_TRIAL_SECONDS")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .filter(|s| (5..=86_400).contains(s))
+        .map_or(Duration::from_secs(600), Duration::from_secs)
 }
 
 /// Starts `bigr agent start --foreground` in its own process group, logging to agent.log,

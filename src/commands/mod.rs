@@ -31,6 +31,7 @@ mod inventory;
 pub mod labels;
 mod output;
 mod registry;
+pub mod release;
 pub mod report;
 mod scan;
 mod scan_output;
@@ -46,7 +47,8 @@ use sea_orm::DatabaseConnection;
 /// Runs the parsed command line. `Err` is printed as one line by `main`.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
-        Command::Version(args) => return output::version(args.json),
+        Command::Version(args) => return output::version(args.json, args.check),
+        Command::Release(cmd) if !cmd.needs_database() => return release::run(cmd),
         Command::Completions { shell } => return output::completions(*shell),
         _ => {}
     }
@@ -105,6 +107,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Risk(args) => insight::risk(&open(&settings).await?, args).await,
         Command::Vulns(args) => insight::vulns(&open(&settings).await?, args).await,
         Command::Analytics(args) => insight::analytics(&open(&settings).await?, args).await,
+        Command::Release(cmd) => release::add(&open(&settings).await?, &settings, cmd).await,
         Command::Version(_) | Command::Completions { .. } => Ok(()),
     }
 }

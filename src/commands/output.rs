@@ -50,13 +50,25 @@ struct VersionInfo {
     schema: Option<String>,
 }
 
-pub fn version(as_json: bool) -> anyhow::Result<()> {
+pub fn version(as_json: bool, check: bool) -> anyhow::Result<()> {
+    if check {
+        let passed = crate::release::self_check::run().map_err(anyhow::Error::msg)?;
+        if as_json {
+            return json(&passed);
+        }
+        outln!(
+            "bigr {} for {}: self-check passed",
+            passed.version,
+            passed.target
+        );
+        return Ok(());
+    }
     use migration::MigratorTrait;
     let schema = migration::Migrator::migrations()
         .last()
         .map(|m| m.name().to_string());
     let info = VersionInfo {
-        version: env!("CARGO_PKG_VERSION"),
+        version: crate::version::current(),
         schema,
     };
     if as_json {

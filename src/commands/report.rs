@@ -23,7 +23,7 @@ pub struct ReportArgs {
     #[arg(long, value_parser = parse_end)]
     pub to: Option<DateTime<Utc>>,
     /// html (one self-contained file that prints well, streamed) or pdf (typeset inside
-    /// bigr; lists up to 10 000 assets)
+    /// bigr; lists up to 500 assets and 50 rows per list, counting the rest)
     #[arg(long, value_parser = report::Format::parse, default_value = "html")]
     pub format: report::Format,
     /// Language of the report

@@ -56,6 +56,7 @@ fn options(settings: &Settings, host: &str, workers: usize) -> ServerOptions {
         ingest_concurrency: (settings.db_max_connections as usize * 3 / 4).max(2),
         save: super::save_options(settings),
         workers,
+        release_key: settings.release_key().ok().flatten(),
         ..ServerOptions::default()
     }
 }

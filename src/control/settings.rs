@@ -112,6 +112,19 @@ pub fn check(s: &SiteSettings) -> Result<(), Invalid> {
     if let Some(w) = &s.maintenance {
         window::Window::parse(w).map_err(|(field, why)| invalid(field, why))?;
     }
+    within(
+        "updates.rollout_percent",
+        s.updates.rollout_percent,
+        &(1..=100),
+    )?;
+    if let Some(v) = s
+        .updates
+        .pinned_version
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+    {
+        crate::release::sign::parse_version(v).map_err(|e| invalid("updates.pinned_version", e))?;
+    }
     Ok(())
 }
 

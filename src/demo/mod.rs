@@ -108,6 +108,8 @@ pub async fn load(
         last_error: None,
         config_version: None,
         scan_failure: None,
+        target: None,
+        update: None,
     };
     agents::heartbeat(db, agent.agent_id, &beat, now).await?;
     store::shield::save(db, &shield_report(now), SITE, Some(agent.agent_id)).await?;

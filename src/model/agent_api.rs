@@ -48,6 +48,10 @@ pub struct Registered {
     pub agent_id: Uuid,
     pub site: String,
     pub token: String,
+    /// The key the server's releases are signed with (`bigr-ed25519:…`): the agent pins it
+    /// and installs only what it signed. None: this server offers no updates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_public_key: Option<String>,
 }
 
 impl std::fmt::Debug for Registered {
@@ -114,6 +118,12 @@ pub struct HeartbeatRequest {
     /// a `scan_failed` alert until a heartbeat comes without it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_failure: Option<ScanFailure>,
+    /// The platform the agent runs on (`x86_64-linux`): which releases it can take.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Its latest update: updating, updated, refused or rolled back, with the version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<crate::model::release_api::UpdateReport>,
 }
 
 /// A scan an agent could not finish.
@@ -180,6 +190,9 @@ pub struct HeartbeatAnswer {
     /// Commands for this agent, oldest first: ack each before running it.
     #[serde(default)]
     pub commands: Vec<crate::model::commands::CommandOrder>,
+    /// A release the site's update policy wants this agent to run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<crate::model::release_api::UpdateOffer>,
 }
 
 /// The answer to `POST /api/ingest/discovery` (the body is a `ScanReport`).
@@ -237,6 +250,7 @@ mod tests {
             agent_id: Uuid::nil(),
             site: "s".into(),
             token: "bigr_secret".into(),
+            release_public_key: None,
         };
         assert!(!format!("{r:?}").contains("secret"));
         let q = RegisterRequest {

@@ -8,6 +8,7 @@ mod mac;
 pub mod names;
 pub mod nul;
 mod ports;
+pub mod release_api;
 mod report;
 pub mod shield;
 pub mod site_config;

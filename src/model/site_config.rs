@@ -29,6 +29,8 @@ pub struct SiteSettings {
     pub shield: ShieldPlan,
     /// Hours in which agents of the site start no scan.
     pub maintenance: Option<MaintenanceWindow>,
+    /// Whether the site's agents install signed releases by themselves (off by default).
+    pub updates: crate::model::release_api::UpdatePolicy,
 }
 
 /// Whether and how often the site's agents run Shield checks.

@@ -350,16 +350,34 @@ pub async fn prepare(
 }
 
 impl Prepared {
-    fn writer(&self, inventory_limit: Option<u64>) -> sections::Writer<'_> {
+    fn writer(&self, bounds: Bounds) -> sections::Writer<'_> {
         sections::Writer {
             req: &self.req,
             meta: &self.meta,
             period: self.period,
             words: self.req.lang.words(),
             facts: &self.facts,
-            inventory_limit,
+            inventory_limit: bounds.inventory,
+            list_limit: bounds.lists,
         }
     }
+}
+
+/// How much a format lists: the HTML everything, the PDF a bounded part (typesetting holds the
+/// whole document in memory).
+#[derive(Clone, Copy, Debug)]
+pub struct Bounds {
+    /// Inventory rows (None: every asset).
+    pub inventory: Option<u64>,
+    /// Rows of each other list (changes, certificates).
+    pub lists: usize,
+}
+
+impl Bounds {
+    pub const ALL: Bounds = Bounds {
+        inventory: None,
+        lists: usize::MAX,
+    };
 }
 
 /// Writes every section into `d`, in order; the inventory a page at a time.
@@ -367,9 +385,9 @@ async fn write_doc(
     db: &DatabaseConnection,
     p: &Prepared,
     d: &mut impl doc::Doc,
-    inventory_limit: Option<u64>,
+    bounds: Bounds,
 ) -> Result<(), ReportError> {
-    let w = p.writer(inventory_limit);
+    let w = p.writer(bounds);
     w.head(d);
     w.summary(d);
     d.out().flush().await?;
@@ -391,7 +409,7 @@ pub async fn write_html(
     out: Out,
 ) -> Result<out::Target, ReportError> {
     let mut d = html::HtmlDoc::new(out);
-    write_doc(db, p, &mut d, None).await?;
+    write_doc(db, p, &mut d, Bounds::ALL).await?;
     Ok(d.into_out().finish().await?)
 }
 
@@ -408,7 +426,7 @@ pub async fn pdf_bytes(_db: &DatabaseConnection, _p: &Prepared) -> Result<Vec<u8
 #[cfg(feature = "pdf")]
 pub async fn pdf_bytes(db: &DatabaseConnection, p: &Prepared) -> Result<Vec<u8>, ReportError> {
     let mut d = typst_doc::TypstDoc::new(Out::new(out::Target::Memory(Vec::new())));
-    write_doc(db, p, &mut d, Some(pdf::INVENTORY_LIMIT)).await?;
+    write_doc(db, p, &mut d, pdf::BOUNDS).await?;
     let source = match d.into_out().finish().await? {
         out::Target::Memory(v) => {
             String::from_utf8(v).map_err(|e| ReportError::Pdf(e.to_string()))?

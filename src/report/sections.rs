@@ -20,6 +20,8 @@ pub struct Writer<'a> {
     pub facts: &'a Facts,
     /// The most assets the inventory lists (the PDF's bound); the rest are counted.
     pub inventory_limit: Option<u64>,
+    /// The most rows each other list shows (the PDF's bound; the HTML shows all it read).
+    pub list_limit: usize,
 }
 
 fn date(t: DateTime<Utc>) -> String {
@@ -35,6 +37,22 @@ fn pct(n: u64, total: u64) -> String {
         return "—".into();
     }
     format!("{:.1} %", n as f64 / total as f64 * 100.0)
+}
+
+/// Splits `limit` rows among groups of `counts` rows: each gets an equal share, and what a
+/// small group leaves goes to the larger ones. Never more than a group holds.
+fn fair_shares(counts: &[u64], limit: u64) -> Vec<u64> {
+    let mut order: Vec<usize> = (0..counts.len()).collect();
+    order.sort_by_key(|&i| counts[i]);
+    let mut shares = vec![0; counts.len()];
+    let mut left = limit;
+    for (k, &i) in order.iter().enumerate() {
+        let groups_left = (counts.len() - k) as u64;
+        let give = counts[i].min(left / groups_left);
+        shares[i] = give;
+        left -= give;
+    }
+    shares
 }
 
 fn cols<'a>(names: &'a [&'a str], numeric: &'a [usize]) -> Columns<'a> {
@@ -280,15 +298,20 @@ impl Writer<'_> {
             names.insert(0, w.site);
         }
         let numeric = [names.len() - 3];
-        let mut room = self.inventory_limit.unwrap_or(u64::MAX);
-        for cat in Category::ALL {
-            let n = self
-                .facts
-                .compliance
-                .distribution
-                .get(cat.as_str())
-                .copied()
-                .unwrap_or(0);
+        let counts: Vec<u64> = Category::ALL
+            .iter()
+            .map(|c| {
+                let d = &self.facts.compliance.distribution;
+                d.get(c.as_str()).copied().unwrap_or(0)
+            })
+            .collect();
+        let shares = match self.inventory_limit {
+            Some(limit) => fair_shares(&counts, limit),
+            // The HTML lists every row the store has, whatever the counts said a moment ago.
+            None => vec![u64::MAX; counts.len()],
+        };
+        for ((cat, &n), &share) in Category::ALL.iter().zip(&counts).zip(&shares) {
+            let mut room = share;
             d.subheading(
                 &format!("{} ({n})", self.group(cat.as_str())),
                 Some(cat.as_str()),
@@ -297,6 +320,9 @@ impl Writer<'_> {
             let mut listed = 0u64;
             loop {
                 if room == 0 {
+                    if n == 0 {
+                        d.para(&[Piece::Text(w.no_assets.into())]);
+                    }
                     break;
                 }
                 let (rows, next) =
@@ -389,7 +415,8 @@ impl Writer<'_> {
         for set in self.facts.changes.iter().filter(|s| !s.listed.is_empty()) {
             d.subheading(label(set.kind), None);
             d.table(&cols(&[w.when, w.site, w.ip, w.mac, w.name, w.detail], &[]));
-            for c in &set.listed {
+            let listed = &set.listed[..set.listed.len().min(self.list_limit)];
+            for c in listed {
                 let detail = match (&c.old_value, &c.new_value) {
                     (Some(o), Some(n)) => format!("{o} → {n}"),
                     (None, Some(n)) => n.clone(),
@@ -406,7 +433,7 @@ impl Writer<'_> {
                 ]));
             }
             d.end_table();
-            self.more(d, set.listed.len(), set.total);
+            self.more(d, listed.len(), set.total);
         }
     }
 
@@ -423,7 +450,9 @@ impl Writer<'_> {
             &[w.subject, w.site, w.ip, w.expires, w.days_left],
             &[4],
         ));
-        for c in &self.facts.certificates {
+        let certs = &self.facts.certificates;
+        let certs = &certs[..certs.len().min(self.list_limit)];
+        for c in certs {
             let left = match c.days_until_expiry {
                 Some(n) if n < 0 => Piece::Bad(w.expired.into()),
                 Some(n) => Piece::Text(n.to_string()),
@@ -438,11 +467,7 @@ impl Writer<'_> {
             ]));
         }
         d.end_table();
-        self.more(
-            d,
-            self.facts.certificates.len(),
-            self.facts.certificates_total,
-        );
+        self.more(d, certs.len(), self.facts.certificates_total);
     }
 
     /// The highest risks and the known vulnerabilities.
@@ -544,5 +569,18 @@ impl Writer<'_> {
         for p in w.method_text {
             d.para(&[Piece::Text((*p).into())]);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn groups_share_the_pdf_inventory_fairly() {
+        assert_eq!(
+            super::fair_shares(&[5000, 10, 3000, 0, 40], 1000),
+            vec![475, 10, 475, 0, 40]
+        );
+        assert_eq!(super::fair_shares(&[1, 2, 3], 1000), vec![1, 2, 3]);
+        assert_eq!(super::fair_shares(&[900, 900], 1000), vec![500, 500]);
     }
 }

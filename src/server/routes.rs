@@ -2,7 +2,7 @@
 //! SPA), `/api/docs/` (Swagger UI, served from the binary), `/metrics`, and the dashboard.
 use super::api::{
     agent_calls, agents, alerts, audit_log, auth, commands, health, ingest, insight, inventory,
-    records, registry, reports, shield, site_settings, users,
+    records, registry, releases, reports, shield, site_settings, users,
 };
 use super::state::AppState;
 use super::{guard, metrics, spa};
@@ -29,7 +29,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "auth"), (name = "health"), (name = "inventory"), (name = "records"),
         (name = "registry"), (name = "analysis"), (name = "users"), (name = "agents"),
         (name = "agent channel", description = "Called by agents with `Authorization: Bearer bigr_…`"),
-        (name = "shield"), (name = "alerts")
+        (name = "shield"), (name = "alerts"), (name = "releases")
     ),
     modifiers(&AgentTokenScheme)
 )]
@@ -92,6 +92,12 @@ fn api() -> utoipa_actix_web::scope::Scope<
         .service(users::user_remove)
         .service(audit_log::audit_list)
         .service(agents::agent_list)
+        // Fixed paths before /agents/{id}.
+        .service(releases::agent_versions)
+        .service(releases::release_download)
+        .service(releases::release_list)
+        .service(releases::release_add)
+        .service(releases::release_remove)
         .service(agents::enrollment_add)
         .service(agents::enrollment_list)
         .service(agents::enrollment_remove)

@@ -58,6 +58,8 @@ pub struct ServerOptions {
     pub ingest_bytes: usize,
     /// Connections open at once (0 = what the descriptor limit allows, at most 25 000).
     pub max_connections: usize,
+    /// The key releases are checked with and agents pin at registration.
+    pub release_key: Option<crate::release::sign::PublicKey>,
 }
 
 impl Default for ServerOptions {
@@ -79,6 +81,7 @@ impl Default for ServerOptions {
             session_idle: chrono::Duration::hours(2),
             trusted_proxies: 1,
             open_registration: false,
+            release_key: None,
             // Each ingest holds a pooled connection for its transaction; keep some for reads.
             ingest_concurrency: 8,
             ingest_bytes: 96 * 1024 * 1024,

@@ -47,6 +47,14 @@ pub struct AgentView {
     pub last_seen_at: Option<DateTime<Utc>>,
     pub last_scan_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The platform it runs on.
+    pub target: Option<String>,
+    /// Its latest update: updating, updated, refused or rolled_back (None: none yet).
+    pub update_state: Option<String>,
+    pub update_version: Option<String>,
+    /// Why an update was refused or rolled back.
+    pub update_reason: Option<String>,
+    pub update_at: Option<DateTime<Utc>>,
 }
 
 fn view(a: agent::Model, site: String, site_config_version: i64) -> AgentView {
@@ -66,6 +74,11 @@ fn view(a: agent::Model, site: String, site_config_version: i64) -> AgentView {
         created_at: a.created_at,
         last_seen_at: a.last_seen_at,
         last_scan_at: a.last_scan_at,
+        target: a.target,
+        update_state: a.update_state,
+        update_version: a.update_version,
+        update_reason: a.update_reason,
+        update_at: a.update_at,
         revoked_at: a.revoked_at,
     }
 }
@@ -190,6 +203,11 @@ pub async fn register(
         config_version: Set(None),
         scan_failed_at: Set(None),
         scan_failure: Set(None),
+        target: Set(None),
+        update_state: Set(None),
+        update_version: Set(None),
+        update_reason: Set(None),
+        update_at: Set(None),
     })
     .exec(&txn)
     .await?;
@@ -204,6 +222,7 @@ pub async fn register(
         agent_id: id,
         site: site.name,
         token: issued.text,
+        release_public_key: None,
     })
 }
 
@@ -238,6 +257,9 @@ pub struct Heartbeat {
     pub config_version: Option<i64>,
     /// When and why the agent's latest scan failed; None once one succeeds.
     pub scan_failure: Option<(DateTime<Utc>, String)>,
+    pub target: Option<String>,
+    /// Its latest update, as it reports it.
+    pub update: Option<crate::model::release_api::UpdateReport>,
 }
 
 /// Records a heartbeat; returns the state it leaves the agent in.
@@ -295,6 +317,16 @@ pub async fn heartbeat<C: ConnectionTrait>(
     }
     if let Some(v) = hb.config_version {
         update = update.col_expr(agent::Column::ConfigVersion, Expr::value(v));
+    }
+    if let Some(t) = &hb.target {
+        update = update.col_expr(agent::Column::Target, Expr::value(t.clone()));
+    }
+    if let Some(u) = &hb.update {
+        update = update
+            .col_expr(agent::Column::UpdateState, Expr::value(u.state.as_str()))
+            .col_expr(agent::Column::UpdateVersion, Expr::value(u.version.clone()))
+            .col_expr(agent::Column::UpdateReason, Expr::value(u.reason.clone()))
+            .col_expr(agent::Column::UpdateAt, Expr::value(u.at));
     }
     update
         .filter(agent::Column::Id.eq(agent_id))
@@ -406,6 +438,7 @@ pub async fn rotate(db: &DatabaseConnection, id: Uuid) -> StoreResult<Registered
         agent_id: id,
         site,
         token: issued.text,
+        release_public_key: None,
     })
 }
 
@@ -442,7 +475,26 @@ pub async fn rotate_own(
         agent_id: id,
         site,
         token: issued.text,
+        release_public_key: None,
     })
+}
+
+/// How many live agents run each version (None: never said), most common first.
+pub async fn version_counts<C: ConnectionTrait>(db: &C) -> StoreResult<Vec<(Option<String>, u64)>> {
+    let rows: Vec<Option<String>> = agent::Entity::find()
+        .filter(agent::Column::RevokedAt.is_null())
+        .select_only()
+        .column(agent::Column::Version)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut counts: std::collections::BTreeMap<Option<String>, u64> = Default::default();
+    for v in rows {
+        *counts.entry(v).or_default() += 1;
+    }
+    let mut out: Vec<(Option<String>, u64)> = counts.into_iter().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(out)
 }
 
 /// Removes an agent; its scans stay (their agent reference is cleared).

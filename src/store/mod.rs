@@ -20,6 +20,7 @@ pub mod migrate;
 mod nodelay;
 pub mod page;
 mod projection;
+pub mod releases;
 pub mod report_rows;
 mod save_scan;
 pub mod scans;

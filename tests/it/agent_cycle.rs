@@ -69,6 +69,7 @@ fn config(s: &TestServer, token: String, id: &str) -> AgentConfig {
         queue_max_reports: 100,
         queue_max_mib: 16,
         queue_max_days: 1,
+        release_public_key: None,
     }
 }
 
@@ -236,6 +237,7 @@ fn the_wire_types_round_trip_between_agent_and_server() {
         agent_id: Uuid::now_v7(),
         site: "s".into(),
         token: "bigr_a_b".into(),
+        release_public_key: Some("bigr-ed25519:AAAA".into()),
     });
     back(HeartbeatAnswer {
         agent_id: Uuid::now_v7(),
@@ -252,6 +254,7 @@ fn the_wire_types_round_trip_between_agent_and_server() {
             },
             expires_at: Utc::now(),
         }],
+        update: None,
     });
     back(IngestAnswer {
         scan_id: Uuid::now_v7(),

@@ -22,24 +22,51 @@ fn bigr() -> Command {
 }
 
 /// `bigr serve` as a process over a SQLite file in its own home, restartable on its port.
-struct Server {
+pub struct Server {
     home: tempfile::TempDir,
     port: u16,
     proc: Option<Served>,
+    env: Vec<(String, String)>,
 }
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    /// A server with extra environment (settings such as the release key).
+    pub fn start_with(env: &[(&str, &str)]) -> Server {
         let mut s = Server {
             home: tempfile::tempdir().expect("home"),
             port: free_port(),
             proc: None,
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         };
         s.up();
         s
     }
 
-    fn base(&self) -> String {
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    /// `bigr --home <server home> ARGS`: the admin CLI on the server's database.
+    pub fn cli(&self, args: &[&str]) -> Command {
+        let mut c = bigr();
+        c.arg("--home")
+            .arg(self.home.path())
+            .args(args)
+            .env_remove("DATABASE_URL");
+        for (k, v) in &self.env {
+            c.env(k, v);
+        }
+        c
+    }
+
+    pub fn base(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
@@ -55,6 +82,7 @@ impl Server {
             .env("BIGR_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env_remove("DATABASE_URL")
             .env_remove("AGENT_REGISTRATION_SECRET")
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -67,14 +95,14 @@ impl Server {
         self.proc = None;
     }
 
-    fn admin(&self) -> Client {
+    pub fn admin(&self) -> Client {
         let mut c = Client::new(&self.base());
         assert_eq!(c.login("admin", ADMIN_PASSWORD).status, 200);
         c
     }
 
     /// `bigr agent enroll` on the server's database; the token is the last stdout line.
-    fn enroll(&self, site: &str) -> String {
+    pub fn enroll(&self, site: &str) -> String {
         let out = bigr()
             .args([
                 "--home",
@@ -176,6 +204,11 @@ impl AgentHome {
 
     /// A foreground agent process (killed when the guard drops).
     pub fn foreground(&self, interval: &str) -> Served {
+        self.foreground_with(interval, &[])
+    }
+
+    /// A foreground agent process with extra environment.
+    pub fn foreground_with(&self, interval: &str, env: &[(&str, &str)]) -> Served {
         Served(
             self.command(&[
                 "agent",
@@ -187,6 +220,7 @@ impl AgentHome {
                 "1s",
                 "127.0.0.1",
             ])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(self.log_file())
             .spawn()
@@ -208,7 +242,7 @@ impl AgentHome {
     }
 
     /// What a failed assertion needs: the agent's log tail and any reports it set aside.
-    fn diagnosis(&self) -> String {
+    pub fn diagnosis(&self) -> String {
         let log = std::fs::read_to_string(self.log_path()).unwrap_or_default();
         let tail: Vec<&str> = log.lines().rev().take(60).collect();
         let aside: Vec<String> = ["rejected", "corrupt"]
@@ -255,7 +289,7 @@ pub fn wait_until(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
     }
 }
 
-fn agent_view(server: &Server, name: &str) -> Value {
+pub fn agent_view(server: &Server, name: &str) -> Value {
     server.admin().get("/api/agents").json()["agents"]
         .as_array()
         .unwrap()

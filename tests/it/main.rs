@@ -8,6 +8,8 @@ mod agent_api;
 mod agent_cycle;
 /// Real agent processes against a real `bigr serve`: outages, lost answers, SIGKILL, disks.
 mod agent_e2e;
+/// Signed agent updates: a real agent replaces itself, refuses tampering, rolls back.
+mod agent_update;
 mod alert_receiver;
 mod alerts_api;
 mod alerts_cli;

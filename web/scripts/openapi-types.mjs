@@ -1,7 +1,9 @@
 // Turns the server's OpenAPI 3.1 document (web/openapi.json) into TypeScript: one named type
 // per component schema, plus an `Operations` table (method, path, parameters, body and
 // success response of every JSON operation) that the API client is typed against, and a
-// `Downloads` table of the operations that answer a file (their media types instead).
+// `Downloads` table of the operations that answer a file (their media types instead). A JSON
+// operation whose request body is raw bytes (`application/octet-stream`, an upload) gets
+// `body: Blob` and a `rawBody` marker with that media type, so the client sends it unencoded.
 //
 // Why a home-made generator: openapi-typescript needs TypeScript 5 as a peer and pulls in a
 // large dependency tree; the document only uses a small part of JSON Schema. Anything this
@@ -144,6 +146,25 @@ function jsonSchemaOf(content, where) {
   return json.schema
 }
 
+/** The one media type of a request body that is sent as raw bytes instead of JSON. */
+const RAW_BODY = 'application/octet-stream'
+
+/**
+ * A request body: `{ type }` (TypeScript) and, for a raw upload (an agent release's binary),
+ * `raw` with its media type. A raw body is a `Blob` whatever its schema says (the server's
+ * `Vec<u8>` reads as an array of integers); it must be the only content type offered. Any
+ * other non-JSON body (multipart, a form) still throws.
+ */
+function requestBody(content, where) {
+  if (content && !content['application/json'] && content[RAW_BODY]) {
+    const types = Object.keys(content)
+    if (types.length !== 1) throw new Error(`${where}: a raw request body takes ${RAW_BODY} alone`)
+    return { type: 'Blob', raw: RAW_BODY }
+  }
+  const schema = jsonSchemaOf(content, where)
+  return { type: schema === undefined ? 'never' : schemaToType(schema, '    ') }
+}
+
 /**
  * The success answer (the lowest 2xx): `{ type }` for a JSON body, `void` for 204-style
  * answers, or `{ files }` with the media types of an answer that is a file instead (an HTML
@@ -193,7 +214,7 @@ function operationEntries(doc) {
         if (p.$ref) throw new Error(`${where}: parameter $ref is not supported`)
         if (!['path', 'query'].includes(p.in)) throw new Error(`${where}: ${p.in} parameters are not supported`)
       }
-      const body = jsonSchemaOf(op.requestBody?.content, where)
+      const body = requestBody(op.requestBody?.content, where)
       const answer = successAnswer(op, where)
       entries.push({
         id: op.operationId,
@@ -202,7 +223,8 @@ function operationEntries(doc) {
         summary: op.summary ?? op.description,
         pathParams: paramsType(params, 'path', '    '),
         query: paramsType(params, 'query', '    '),
-        body: body === undefined ? 'never' : schemaToType(body, '    '),
+        body: body.type,
+        rawBody: body.raw,
         response: answer.type,
         files: answer.files,
       })
@@ -239,6 +261,9 @@ export function generateSchemaTypes(doc) {
   const entries = operationEntries(doc)
   const ops = entries.filter((e) => !e.files)
   const files = entries.filter((e) => e.files)
+  for (const e of files) {
+    if (e.rawBody) throw new Error(`${e.method} ${e.path}: a raw request body with a file answer is not supported`)
+  }
   assertUnique(ops, 'Operations')
   assertUnique(files, 'Downloads')
 
@@ -253,6 +278,10 @@ export function generateSchemaTypes(doc) {
     out.push(`    pathParams: ${op.pathParams}\n`)
     out.push(`    query: ${op.query}\n`)
     out.push(`    body: ${op.body}\n`)
+    if (op.rawBody)
+      out.push(
+        `    /** The body goes as raw bytes with this Content-Type, not as JSON. */\n    rawBody: ${JSON.stringify(op.rawBody)}\n`,
+      )
     out.push(`    response: ${op.response}\n`)
     out.push('  }\n')
   }
@@ -260,9 +289,12 @@ export function generateSchemaTypes(doc) {
   out.push('/** Method and path template of every operation, for the client at run time. */\n')
   out.push('export const OPERATIONS = {\n')
   for (const op of ops) {
-    out.push(`  ${propertyKey(op.id)}: { method: ${JSON.stringify(op.method)}, path: ${JSON.stringify(op.path)} },\n`)
+    const raw = op.rawBody ? `, rawBody: ${JSON.stringify(op.rawBody)}` : ''
+    out.push(`  ${propertyKey(op.id)}: { method: ${JSON.stringify(op.method)}, path: ${JSON.stringify(op.path)}${raw} },\n`)
   }
-  out.push("} as const satisfies { [K in keyof Operations]: { method: Operations[K]['method']; path: Operations[K]['path'] } }\n")
+  out.push(
+    "} as const satisfies { [K in keyof Operations]: { method: Operations[K]['method']; path: Operations[K]['path'] } & (Operations[K] extends { rawBody: infer R } ? { rawBody: R } : { rawBody?: never }) }\n",
+  )
 
   out.push('\n// --- downloads -----------------------------------------------------------------\n\n')
   out.push('/** The operations that answer a file instead of JSON, by operationId: what goes in, what comes out. */\n')

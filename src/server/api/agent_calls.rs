@@ -73,7 +73,7 @@ pub async fn register(
         version: b.version,
         subnets: b.subnets,
     };
-    let made = agents::register(&state.db, &new, authority)
+    let mut made = agents::register(&state.db, &new, authority)
         .await
         .map_err(|e| match e {
             RegisterError::Refused(r) => refused(r),
@@ -85,6 +85,7 @@ pub async fn register(
             )),
             RegisterError::Store(e) => e.into(),
         })?;
+    made.release_public_key = state.options.release_key.as_ref().map(ToString::to_string);
     tracing::info!(agent = %made.agent_id, site = %made.site, "agent registered");
     Ok(HttpResponse::Created()
         .insert_header(("Cache-Control", "no-store"))
@@ -127,6 +128,17 @@ pub async fn heartbeat(
     let activity = b.activity.unwrap_or_default().as_str().to_string();
     for (field, value, max) in [
         ("version", &b.version, 64),
+        ("target", &b.target, 64),
+        (
+            "update.version",
+            &b.update.as_ref().map(|u| u.version.clone()),
+            32,
+        ),
+        (
+            "update.reason",
+            &b.update.as_ref().and_then(|u| u.reason.clone()),
+            512,
+        ),
         ("last_error", &b.last_error, 512),
         (
             "scan_failure.reason",
@@ -154,6 +166,11 @@ pub async fn heartbeat(
         config_version: b.config_version.filter(|v| *v >= 0),
         // A failure from the future is the agent's clock: it happened now.
         scan_failure: b.scan_failure.map(|f| (f.at.min(now), f.reason)),
+        target: b.target.clone(),
+        update: b.update.clone().map(|mut u| {
+            u.at = u.at.min(now);
+            u
+        }),
     };
     let state_after = agents::heartbeat(&state.db, agent.id, &hb, now)
         .await
@@ -167,12 +184,43 @@ pub async fn heartbeat(
     let commands = super::commands::waiting_for(&state, agent.id, wait).await?;
     // After the wait: a configuration changed meanwhile is announced in this answer.
     let config_version = crate::store::site_config::version(&state.db, agent.site_id).await?;
+    let update = offer(&state, &agent, hb.version.as_deref(), hb.target.as_deref()).await?;
     Ok(web::Json(HeartbeatAnswer {
         agent_id: agent.id,
         state: state_after,
         server_time: now,
         config_version,
         commands,
+        update,
+    }))
+}
+
+/// The release the agent's site wants it to run, if any (and if this server has a release
+/// key: without one it has no releases to offer).
+async fn offer(
+    state: &AppState,
+    agent: &crate::store::entity::agent::Model,
+    version: Option<&str>,
+    target: Option<&str>,
+) -> ApiResult<Option<crate::model::release_api::UpdateOffer>> {
+    use crate::store::releases;
+    if state.options.release_key.is_none() {
+        return Ok(None);
+    }
+    let policy = releases::policy_of(&state.db, agent.site_id).await?;
+    if !policy.auto {
+        return Ok(None);
+    }
+    let version = version.or(agent.version.as_deref());
+    let target = target.or(agent.target.as_deref());
+    let due = releases::due_for(&state.db, agent.id, version, target, &policy).await?;
+    Ok(due.map(|r| crate::model::release_api::UpdateOffer {
+        manifest: releases::manifest(&r),
+        download: format!("/api/agents/releases/{}", r.id),
+        pinned: policy
+            .pinned_version
+            .as_deref()
+            .is_some_and(|p| p.trim() == r.version),
     }))
 }
 

@@ -57,7 +57,7 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
     };
     let body = Health {
         status: if reachable { "ok" } else { "degraded" },
-        version: env!("CARGO_PKG_VERSION"),
+        version: crate::version::current(),
         database: DatabaseHealth {
             backend,
             reachable,

@@ -12,6 +12,7 @@ pub mod insight;
 pub mod inventory;
 pub mod records;
 pub mod registry;
+pub mod releases;
 pub mod reports;
 pub mod shield;
 pub mod site_settings;

@@ -24,7 +24,7 @@ pub struct ReportQuery {
     pub from: Option<DateTime<Utc>>,
     /// End of the period (RFC 3339); default now.
     pub to: Option<DateTime<Utc>>,
-    /// `html` (the default; streamed) or `pdf` (typeset on the server; lists up to 10 000
+    /// `html` (the default; streamed) or `pdf` (typeset on the server; lists up to 500
     /// assets, counting the rest).
     pub format: Option<String>,
     /// `tr` (the default) or `en`.

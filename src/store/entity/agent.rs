@@ -33,6 +33,13 @@ pub struct Model {
     pub scan_failed_at: Option<DateTimeUtc>,
     /// Why that scan failed.
     pub scan_failure: Option<String>,
+    /// The platform it runs on, as it says (`x86_64-linux`).
+    pub target: Option<String>,
+    /// Its latest update: updating, updated, refused or rolled_back.
+    pub update_state: Option<String>,
+    pub update_version: Option<String>,
+    pub update_reason: Option<String>,
+    pub update_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

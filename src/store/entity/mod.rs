@@ -11,6 +11,8 @@ pub mod asset_change;
 pub mod audit_entry;
 pub mod certificate;
 pub mod enrollment_token;
+pub mod release;
+pub mod release_chunk;
 pub mod scan;
 pub mod scan_asset;
 pub mod session;

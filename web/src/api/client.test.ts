@@ -66,6 +66,42 @@ describe('ApiClient.call', () => {
     expect(req!.headers.get('Content-Type')).toBe('application/json')
   })
 
+  it('sends a raw upload as it is: octet-stream, extra headers and the CSRF header', async () => {
+    const release = { id: 'r1', version: '0.2.0' }
+    const { client, server } = setup({ 'POST /api/releases': json(201, release) })
+    const binary = new Blob([new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0x00, 0xff])])
+    await expect(
+      client.call('release_add', { body: binary, headers: { 'X-Release-Manifest': 'eyJ2IjoxfQ==' } }),
+    ).resolves.toEqual(release)
+    const [req] = server.calls
+    expect(req!.method).toBe('POST')
+    expect(req!.body).toBe(binary)
+    expect(req!.headers.get('Content-Type')).toBe('application/octet-stream')
+    expect(req!.headers.get('X-Release-Manifest')).toBe('eyJ2IjoxfQ==')
+    expect(req!.headers.get('X-CSRF-Token')).toBe('tok-123')
+    expect(req!.headers.get('Accept')).toBe('application/json')
+  })
+
+  it('lets extra headers replace none of its own', async () => {
+    const { client, server } = setup({ 'POST /api/releases': json(201, {}) })
+    await client.call('release_add', {
+      body: new Blob(['x']),
+      headers: { 'content-type': 'text/plain', 'x-csrf-token': 'forged', Accept: 'text/html' },
+    })
+    const [req] = server.calls
+    expect(req!.headers.get('Content-Type')).toBe('application/octet-stream')
+    expect(req!.headers.get('X-CSRF-Token')).toBe('tok-123')
+    expect(req!.headers.get('Accept')).toBe('application/json')
+  })
+
+  it("shows the server's reason when a raw upload is refused", async () => {
+    const { client } = setup({ 'POST /api/releases': json(409, { error: 'release 0.2.0 for x86_64-linux exists' }) })
+    await expect(client.call('release_add', { body: new Blob(['x']), headers: {} })).rejects.toMatchObject({
+      status: 409,
+      message: 'release 0.2.0 for x86_64-linux exists',
+    })
+  })
+
   it('calls the agent endpoints from the generated table', async () => {
     const { client, server } = setup({ 'POST /api/agents/a1/rotate': { agent_id: 'a1', site: 'hq', token: 'bigr_new' } })
     await expect(client.call('agent_rotate', { path: { id: 'a1' } })).resolves.toEqual({

@@ -35,6 +35,8 @@ type ArgsOf<O extends Inputs> = (IsNever<O['pathParams']> extends true ? unknown
   (IsNever<O['query']> extends true ? unknown : { query?: O['query'] }) &
   (IsNever<O['body']> extends true ? unknown : { body: O['body'] }) & {
     signal?: AbortSignal
+    /** Extra request headers, e.g. the signed manifest of an uploaded release. */
+    headers?: Record<string, string>
   }
 
 /** Optional when the operation needs neither path parameters nor a body. */
@@ -104,6 +106,10 @@ export interface ApiClientOptions {
 interface RequestOptions {
   method?: string
   body?: unknown
+  /** Send `body` as it is (a Blob or File) with this Content-Type instead of as JSON. */
+  rawBody?: string
+  /** Extra headers (they cannot replace Accept, Content-Type or X-CSRF-Token). */
+  headers?: Record<string, string>
   signal?: AbortSignal
   /** The Accept header (default: application/json). */
   accept?: string
@@ -114,6 +120,9 @@ interface RequestOptions {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** Headers the client sets itself: a caller's extra headers never replace them. */
+const RESERVED_HEADERS = new Set(['accept', 'content-type', 'x-csrf-token'])
 
 function parseRetryAfter(value: string | null): number | null {
   if (!value) return null
@@ -157,12 +166,16 @@ export class ApiClient {
       query?: object
       body?: unknown
       signal?: AbortSignal
+      headers?: Record<string, string>
     }
-    const { method, path } = OPERATIONS[id]
+    // `rawBody`: an upload whose body goes unencoded (a release binary), with that Content-Type.
+    const { method, path, rawBody } = OPERATIONS[id] as { method: string; path: string; rawBody?: string }
     const url = expandPath(path, args.path) + buildQuery(args.query)
     return this.request<OperationResponse<K>>(url, {
       method,
       body: args.body,
+      rawBody,
+      headers: args.headers,
       signal: args.signal,
     })
   }
@@ -178,12 +191,14 @@ export class ApiClient {
       query?: object
       body?: unknown
       signal?: AbortSignal
+      headers?: Record<string, string>
     }
     const { method, path, contentTypes } = DOWNLOADS[id]
     const url = expandPath(path, args.path) + buildQuery(args.query)
     const res = await this.send(url, {
       method,
       body: args.body,
+      headers: args.headers,
       signal: args.signal,
       // Any of the operation's file types (a query parameter picks one); a refusal comes as JSON.
       accept: [...contentTypes, 'application/json'].join(', '),
@@ -211,9 +226,17 @@ export class ApiClient {
   /** One request; a successful answer is returned unread, any other thrown as an ApiError. */
   private async send(path: string, opts: RequestOptions): Promise<Response> {
     const method = (opts.method ?? 'GET').toUpperCase()
-    const headers: Record<string, string> = { Accept: opts.accept ?? 'application/json' }
-    let body: string | undefined
-    if (opts.body !== undefined) {
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(opts.headers ?? {})) {
+      if (!RESERVED_HEADERS.has(name.toLowerCase())) headers[name] = value
+    }
+    headers['Accept'] = opts.accept ?? 'application/json'
+    let body: string | Blob | undefined
+    if (opts.body !== undefined && opts.rawBody) {
+      if (!(opts.body instanceof Blob)) throw new Error('a raw request body must be a Blob or File')
+      headers['Content-Type'] = opts.rawBody
+      body = opts.body
+    } else if (opts.body !== undefined) {
       headers['Content-Type'] = 'application/json'
       body = JSON.stringify(opts.body)
     }

@@ -147,6 +147,48 @@ describe('generateSchemaTypes', () => {
     expect(() => generateSchemaTypes(withFile)).toThrow(/unsupported content type/)
   })
 
+  it('types a raw octet-stream request body as a Blob and marks it for the client; still strict', () => {
+    const withUpload = structuredClone(doc) as unknown as { paths: Record<string, object> }
+    const upload = (content: object) => ({
+      post: {
+        operationId: 'thing_upload',
+        requestBody: { content, required: true },
+        responses: { '201': { content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } } },
+      },
+    })
+    const bytes = { type: 'array', items: { type: 'integer', format: 'int32', minimum: 0 } }
+    withUpload.paths['/api/uploads'] = upload({ 'application/octet-stream': { schema: bytes } })
+    const [operations, downloads] = generateSchemaTypes(withUpload).split('// --- downloads')
+    expect(operations).toContain('  thing_upload: {\n    method: "POST"\n    path: "/api/uploads"\n')
+    expect(operations).toContain('    body: Blob\n')
+    expect(operations).toContain('    rawBody: "application/octet-stream"\n    response: Thing\n')
+    expect(operations).toContain('thing_upload: { method: "POST", path: "/api/uploads", rawBody: "application/octet-stream" },')
+    // A JSON operation carries no marker.
+    expect(operations).toContain('thing_put: { method: "PUT", path: "/api/things/{id}" },')
+    expect(downloads).not.toContain('thing_upload')
+
+    // Raw bytes alone; any other non-JSON body is still refused.
+    withUpload.paths['/api/uploads'] = upload({ 'application/octet-stream': {}, 'text/plain': {} })
+    expect(() => generateSchemaTypes(withUpload)).toThrow(/application\/octet-stream alone/)
+    withUpload.paths['/api/uploads'] = upload({ 'multipart/form-data': {} })
+    expect(() => generateSchemaTypes(withUpload)).toThrow(/only application\/json content is supported/)
+  })
+
+  it('puts an octet-stream answer (a binary download) in the download table', () => {
+    const withFile = structuredClone(doc) as unknown as { paths: Record<string, object> }
+    withFile.paths['/api/blobs/{id}'] = {
+      get: {
+        operationId: 'blob_get',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { content: { 'application/octet-stream': {} } }, '404': {} },
+      },
+    }
+    const downloads = generateSchemaTypes(withFile).split('// --- downloads')[1]
+    expect(downloads).toContain(
+      'blob_get: { method: "GET", path: "/api/blobs/{id}", contentTypes: ["application/octet-stream"] },',
+    )
+  })
+
   it('is deterministic', () => {
     expect(generateSchemaTypes(doc)).toBe(generateSchemaTypes(structuredClone(doc)))
   })

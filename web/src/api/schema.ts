@@ -60,6 +60,14 @@ export interface AgentView {
   site_config_version: number
   state: AgentState
   subnets: string[]
+  /** The platform it runs on. */
+  target?: string | null
+  update_at?: string | null
+  /** Why an update was refused or rolled back. */
+  update_reason?: string | null
+  /** Its latest update: updating, updated, refused or rolled_back (None: none yet). */
+  update_state?: string | null
+  update_version?: string | null
   version?: string | null
 }
 
@@ -570,6 +578,7 @@ export interface HeartbeatAnswer {
   config_version?: number
   server_time: string
   state: AgentState
+  update?: UpdateOffer | null
 }
 
 /** `POST /api/agents/heartbeat`. */
@@ -586,6 +595,9 @@ export interface HeartbeatRequest {
   queue_depth?: number
   scan_failure?: ScanFailure | null
   subnets?: string[] | null
+  /** The platform the agent runs on (`x86_64-linux`): which releases it can take. */
+  target?: string | null
+  update?: UpdateReport | null
   version?: string | null
   /**
    * Hold the answer up to this many seconds (at most 25) until a command arrives: the
@@ -678,6 +690,17 @@ export interface MaintenanceWindow {
   end?: string
   /** `HH:MM`, UTC. */
   start?: string
+}
+
+/** What a signature vouches for. */
+export interface Manifest {
+  date: string
+  /** Lower-case hex. */
+  sha256: string
+  size: number
+  /** `x86_64-linux`, `aarch64-linux`. */
+  target: string
+  version: string
 }
 
 export interface MostChanged {
@@ -1139,8 +1162,36 @@ export interface RegisterRequest {
 /** The answer to a registration or a token rotation: the token is shown this once. */
 export interface Registered {
   agent_id: string
+  /**
+   * The key the server's releases are signed with (`bigr-ed25519:…`): the agent pins it
+   * and installs only what it signed. None: this server offers no updates.
+   */
+  release_public_key?: string | null
   site: string
   token: string
+}
+
+export interface ReleaseList {
+  items: ReleaseView[]
+  key_id?: string | null
+  /**
+   * The release public key the server checks manifests with and agents pin at
+   * registration (`bigr-ed25519:…`); none: releases cannot be added.
+   */
+  public_key?: string | null
+}
+
+/** A release as the dashboard and the CLI see it. */
+export interface ReleaseView {
+  added_at: string
+  added_by: string
+  id: string
+  key_id: string
+  sha256: string
+  signed_at: string
+  size: number
+  target: string
+  version: string
 }
 
 /** Remediation in both languages, from the catalogue when the check is known. */
@@ -1381,6 +1432,16 @@ export interface ShieldScanView {
 }
 
 /**
+ * A manifest as written to a file and sent to agents: the signed part, the id of the key
+ * that signed it and the signature (base64).
+ */
+export interface SignedManifest {
+  key_id: string
+  signature: string
+  signed: Manifest
+}
+
+/**
  * `GET /api/agents/config`: everything an agent of the site needs to scan as the server
  * says. Answers accept unknown fields, so a newer server can add settings.
  */
@@ -1455,6 +1516,8 @@ export interface SiteSettings {
   shield?: ShieldPlan
   /** Targets besides the site's registered subnets: IPs, networks, ranges or host names. */
   targets?: string[]
+  /** Whether the site's agents install signed releases by themselves (off by default). */
+  updates?: UpdatePolicy
 }
 
 /** A site with its inventory size and latest scan, for `/api/sites`. */
@@ -1556,6 +1619,44 @@ export interface TrendPoint {
   score: number
 }
 
+/**
+ * A release the agent should install: its signed manifest (the agent checks it against the
+ * key it pinned at registration) and where to download the binary.
+ */
+export interface UpdateOffer {
+  /** A path on this server, fetched with the agent's token. */
+  download: string
+  manifest: SignedManifest
+  /** The site pins this version: it may be older than the one running. */
+  pinned?: boolean
+}
+
+/** Whether and how a site's agents update themselves. Off unless an admin turns it on. */
+export interface UpdatePolicy {
+  /** Agents of the site install new releases by themselves. */
+  auto?: boolean
+  /** Run exactly this version (also an older one: the way back from a bad release). */
+  pinned_version?: string | null
+  /**
+   * A staged rollout: this percentage of the site's agents (1 to 100; default 100) takes
+   * a new version; the same agents each time for one version.
+   */
+  rollout_percent?: number | null
+}
+
+/** What an agent says of its latest update in each heartbeat until the state changes. */
+export interface UpdateReport {
+  at: string
+  /** Why it was refused or rolled back (at most 512 characters). */
+  reason?: string | null
+  state: UpdateState
+  /** The version the update was to (at most 32 characters). */
+  version: string
+}
+
+/** Where an agent's latest update stands. */
+export type UpdateState = "updating" | "updated" | "refused" | "rolled_back"
+
 export interface UserChange {
   password?: string | null
   role?: string | null
@@ -1572,6 +1673,13 @@ export interface UserView {
   last_login_at?: string | null
   role: string
   username: string
+}
+
+/** How many agents run each version. */
+export interface VersionCount {
+  agents: number
+  /** None: the agent never said. */
+  version?: string | null
 }
 
 /**
@@ -1675,6 +1783,14 @@ export interface Operations {
     query: never
     body: never
     response: Registered
+  }
+  agent_versions: {
+    method: "GET"
+    path: "/api/agents/versions"
+    pathParams: never
+    query: never
+    body: never
+    response: VersionCount[]
   }
   agent_remove: {
     method: "DELETE"
@@ -2056,6 +2172,34 @@ export interface Operations {
     body: ShieldReport
     response: ShieldSaved
   }
+  release_list: {
+    method: "GET"
+    path: "/api/releases"
+    pathParams: never
+    query: never
+    body: never
+    response: ReleaseList
+  }
+  release_add: {
+    method: "POST"
+    path: "/api/releases"
+    pathParams: never
+    query: never
+    body: Blob
+    /** The body goes as raw bytes with this Content-Type, not as JSON. */
+    rawBody: "application/octet-stream"
+    response: ReleaseView
+  }
+  release_remove: {
+    method: "DELETE"
+    path: "/api/releases/{id}"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: never
+    response: ReleaseView
+  }
   risk_report: {
     method: "GET"
     path: "/api/risk"
@@ -2311,6 +2455,7 @@ export const OPERATIONS = {
   heartbeat: { method: "POST", path: "/api/agents/heartbeat" },
   register: { method: "POST", path: "/api/agents/register" },
   rotate_own_token: { method: "POST", path: "/api/agents/rotate-token" },
+  agent_versions: { method: "GET", path: "/api/agents/versions" },
   agent_remove: { method: "DELETE", path: "/api/agents/{id}" },
   command_list: { method: "GET", path: "/api/agents/{id}/commands" },
   command_issue: { method: "POST", path: "/api/agents/{id}/commands" },
@@ -2343,6 +2488,9 @@ export const OPERATIONS = {
   health: { method: "GET", path: "/api/health" },
   discovery: { method: "POST", path: "/api/ingest/discovery" },
   shield: { method: "POST", path: "/api/ingest/shield" },
+  release_list: { method: "GET", path: "/api/releases" },
+  release_add: { method: "POST", path: "/api/releases", rawBody: "application/octet-stream" },
+  release_remove: { method: "DELETE", path: "/api/releases/{id}" },
   risk_report: { method: "GET", path: "/api/risk" },
   scan_list: { method: "GET", path: "/api/scans" },
   checks: { method: "GET", path: "/api/shield/checks" },
@@ -2366,12 +2514,22 @@ export const OPERATIONS = {
   user_change: { method: "PUT", path: "/api/users/{username}" },
   user_remove: { method: "DELETE", path: "/api/users/{username}" },
   vulnerability_report: { method: "GET", path: "/api/vulnerabilities" },
-} as const satisfies { [K in keyof Operations]: { method: Operations[K]['method']; path: Operations[K]['path'] } }
+} as const satisfies { [K in keyof Operations]: { method: Operations[K]['method']; path: Operations[K]['path'] } & (Operations[K] extends { rawBody: infer R } ? { rawBody: R } : { rawBody?: never }) }
 
 // --- downloads -----------------------------------------------------------------
 
 /** The operations that answer a file instead of JSON, by operationId: what goes in, what comes out. */
 export interface Downloads {
+  release_download: {
+    method: "GET"
+    path: "/api/agents/releases/{id}"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: never
+    contentType: "application/octet-stream"
+  }
   download_compliance_report: {
     method: "GET"
     path: "/api/reports/compliance"
@@ -2384,7 +2542,7 @@ export interface Downloads {
       /** End of the period (RFC 3339); default now. */
       to?: string
       /**
-       * `html` (the default; streamed) or `pdf` (typeset on the server; lists up to 10 000
+       * `html` (the default; streamed) or `pdf` (typeset on the server; lists up to 500
        * assets, counting the rest).
        */
       format?: string
@@ -2400,5 +2558,6 @@ export interface Downloads {
 
 /** Method, path template and media types of every download, for the client at run time. */
 export const DOWNLOADS = {
+  release_download: { method: "GET", path: "/api/agents/releases/{id}", contentTypes: ["application/octet-stream"] },
   download_compliance_report: { method: "GET", path: "/api/reports/compliance", contentTypes: ["application/pdf", "text/html"] },
 } as const satisfies { [K in keyof Downloads]: { method: Downloads[K]['method']; path: Downloads[K]['path']; contentTypes: readonly Downloads[K]['contentType'][] } }

@@ -6,6 +6,7 @@ import { CHANGE_TYPES } from '../lib/changes'
 import { CONFIDENCE_LEVELS, DEVICE_TYPES, GROUPS, RISK_LEVELS } from '../lib/groups'
 import { AGENT_STATES } from '../lib/agents'
 import { NAME_SOURCES } from '../lib/assetDetail'
+import { UPDATE_STATES } from '../lib/releases'
 import { AUDIT_ACTIONS } from '../lib/audit'
 import { COMMAND_KINDS, COMMAND_PHASES, COMMAND_STATES } from '../lib/commands'
 import { SHIELD_PRESETS, WEEKDAYS } from '../lib/siteSettings'
@@ -73,6 +74,7 @@ describe('dictionaries', () => {
       ...DELIVERY_STATUSES.map((s) => `deliveryStatus.${s}`),
       ...DELIVERY_EVENTS.map((e) => `deliveryEvent.${e}`),
       ...DIGESTS.map((d) => `digest.${d}`),
+      ...UPDATE_STATES.map((s) => `updateState.${s}`),
     ]
     for (const key of dynamic) {
       expect(en, key).toHaveProperty([key])

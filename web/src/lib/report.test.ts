@@ -37,9 +37,9 @@ describe('defaultReportForm', () => {
     })
   })
 
-  it('offers HTML first, then PDF (which lists up to 10 000 assets)', () => {
+  it('offers HTML first, then PDF (which lists up to 500 assets)', () => {
     expect(REPORT_FORMATS).toEqual(['html', 'pdf'])
-    expect(REPORT_PDF_MAX_ASSETS).toBe(10_000)
+    expect(REPORT_PDF_MAX_ASSETS).toBe(500)
   })
 })
 

@@ -16,7 +16,7 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number]
 export const REPORT_FORMAT_LABELS: Record<ReportFormat, MessageKey> = { html: 'report.formatHtml', pdf: 'report.formatPdf' }
 
 /** The most assets a PDF report lists (it counts the rest); the HTML report lists them all. */
-export const REPORT_PDF_MAX_ASSETS = 10_000
+export const REPORT_PDF_MAX_ASSETS = 500
 
 /** The name of an HTML report whose answer names no file. */
 export const REPORT_FALLBACK_NAME = 'bigr-report.html'

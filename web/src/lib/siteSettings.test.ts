@@ -30,6 +30,7 @@ describe('settingsFromForm (the PUT body)', () => {
       fragile_types: [],
       shield: { preset: null, every_hours: null },
       maintenance: null,
+      updates: { auto: false, pinned_version: null, rollout_percent: null },
     })
   })
 
@@ -98,12 +99,44 @@ describe('settingsFromForm (the PUT body)', () => {
       fragile_types: ['printer', 'toaster'],
       shield: { preset: 'deep', every_hours: 12 },
       maintenance: { start: '01:00', end: '03:30', days: ['tue'] },
+      updates: { auto: true, pinned_version: '0.2.0', rollout_percent: 25 },
     }
     const form = formFromSettings(settings)
     expect(form.exclude).toBe('10.1.0.1\n10.1.0.2')
     expect(form.intervalMinutes).toBe(1.5)
     // A type this dashboard does not know (a newer server's) is kept, after the known ones.
     expect(settingsFromForm(form, DEVICE_TYPES)).toEqual(settings)
+  })
+})
+
+describe('the updates group', () => {
+  it('reads an older server without `updates` as auto-update off', () => {
+    expect(formFromSettings({})).toMatchObject({ updatesAuto: false, updatesPinned: '', updatesRollout: '' })
+  })
+
+  it('round-trips the update policy: auto, a pinned version and a staged rollout', () => {
+    const updates = { auto: true, pinned_version: '1.4.2', rollout_percent: 10 }
+    const form = formFromSettings({ updates })
+    expect(form).toMatchObject({ updatesAuto: true, updatesPinned: '1.4.2', updatesRollout: 10 })
+    expect(settingsFromForm(form).updates).toEqual(updates)
+  })
+
+  it('sends a blank version or percentage as null (newest release, every agent)', () => {
+    const body = settingsFromForm({ ...EMPTY_FORM, updatesAuto: true, updatesPinned: '  ', updatesRollout: '' })
+    expect(body.updates).toEqual({ auto: true, pinned_version: null, rollout_percent: null })
+    expect(settingsFromForm({ ...EMPTY_FORM, updatesPinned: ' 0.3.1 ', updatesRollout: '50' }).updates).toEqual({
+      auto: false,
+      pinned_version: '0.3.1',
+      rollout_percent: 50,
+    })
+  })
+
+  it('marks the field a refusal of the update policy names', () => {
+    expect(fieldError('invalid field `updates.pinned_version`: not a version', null)).toEqual({
+      field: 'updatesPinned',
+      text: 'not a version',
+    })
+    expect(fieldError('invalid field `updates.rollout_percent`: must be 1 to 100', null)?.field).toBe('updatesRollout')
   })
 })
 

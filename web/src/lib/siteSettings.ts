@@ -5,6 +5,9 @@ import type { SiteSettings } from '../api'
 /** Shield presets the server accepts (SHIELD_PRESETS in src/control/settings.rs). */
 export const SHIELD_PRESETS = ['quick', 'standard', 'deep'] as const
 
+/** A pinned agent version: MAJOR.MINOR.PATCH (the form's pattern; the server checks too). */
+export const VERSION_PATTERN = '[0-9]+\\.[0-9]+\\.[0-9]+'
+
 /** Weekdays of a maintenance window, in week order, as the server spells them. */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
 
@@ -30,6 +33,12 @@ export interface SettingsForm {
   maintenanceStart: string
   maintenanceEnd: string
   maintenanceDays: string[]
+  /** Agents of the site install new releases by themselves. */
+  updatesAuto: boolean
+  /** A MAJOR.MINOR.PATCH version to run exactly, or "" for the newest. */
+  updatesPinned: string
+  /** A staged rollout's percentage (1–100), or "" for all agents. */
+  updatesRollout: string | number
 }
 
 export type SettingsField = keyof SettingsForm
@@ -77,6 +86,9 @@ export function formFromSettings(settings: SiteSettings): SettingsForm {
     maintenanceStart: w?.start ?? '',
     maintenanceEnd: w?.end ?? '',
     maintenanceDays: [...(w?.days ?? [])],
+    updatesAuto: settings.updates?.auto ?? false,
+    updatesPinned: settings.updates?.pinned_version ?? '',
+    updatesRollout: settings.updates?.rollout_percent ?? '',
   }
 }
 
@@ -100,6 +112,11 @@ export function settingsFromForm(form: SettingsForm, deviceTypes: readonly strin
     fragile_types: inOrder(form.fragileTypes, deviceTypes),
     shield: { preset: form.shieldPreset || null, every_hours: numberOrNull(form.shieldEveryHours) },
     maintenance: start || end || days.length > 0 ? { start, end, days } : null,
+    updates: {
+      auto: form.updatesAuto,
+      pinned_version: form.updatesPinned.trim() || null,
+      rollout_percent: numberOrNull(form.updatesRollout),
+    },
   }
 }
 
@@ -120,6 +137,10 @@ const FIELD_OF_PATH: Record<string, SettingsField> = {
   'maintenance.start': 'maintenanceStart',
   'maintenance.end': 'maintenanceEnd',
   'maintenance.days': 'maintenanceDays',
+  updates: 'updatesAuto',
+  'updates.auto': 'updatesAuto',
+  'updates.pinned_version': 'updatesPinned',
+  'updates.rollout_percent': 'updatesRollout',
 }
 
 export interface FieldError {

@@ -48,7 +48,8 @@ export function fakeApi(routes: FakeRoutes = {}, client: ApiClient = api): FakeA
       path: url.pathname,
       query: url.searchParams,
       headers: new Headers(init.headers),
-      body: text === undefined ? undefined : (JSON.parse(text) as unknown),
+      // A JSON body parsed; a raw one (a Blob upload) as it was sent.
+      body: text === undefined ? (init.body ?? undefined) : (JSON.parse(text) as unknown),
     }
     calls.push(req)
     if (init.signal?.aborted) throw new DOMException('aborted', 'AbortError')

@@ -13,6 +13,28 @@ const AGENTS = {
   },
   'GET /api/agents/enrollments': { enrollments: [] },
   'GET /api/sites': { sites: [site('hq'), site('branch')] },
+  'GET /api/agents/versions': [{ version: '0.1.0', agents: 2 }],
+  'GET /api/releases': { items: [], public_key: null, key_id: null },
+}
+
+const SHA = 'ab12cd34ef56'.padEnd(64, '0')
+const RELEASE = {
+  id: '0b7c9e2e-0000-4000-8000-000000000900',
+  version: '0.2.0',
+  target: 'x86_64-linux',
+  sha256: SHA,
+  size: 7 * 1024 * 1024,
+  signed_at: '2026-11-20T10:00:00Z',
+  key_id: 'k-2026',
+  added_at: '2026-11-21T10:00:00Z',
+  added_by: 'admin',
+}
+const WITH_KEY = { items: [RELEASE], public_key: 'bigr-ed25519:AAAA', key_id: 'k-2026' }
+
+/** Puts `file` in a file input (happy-dom cannot pick files) and fires its change event. */
+async function pickFile(input: { element: Element; trigger: (e: string) => Promise<void> }, file: File): Promise<void> {
+  Object.defineProperty(input.element, 'files', { value: [file], configurable: true })
+  await input.trigger('change')
 }
 
 describe('AgentsView', () => {
@@ -139,6 +161,118 @@ describe('AgentsView', () => {
     // The settings page is a lazy chunk: its first load may outlast settle().
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('site-settings'))
     expect(router.currentRoute.value.params.site).toBe('branch')
+  })
+
+  it("sums up the versions the agents run and shows each agent's version and update state", async () => {
+    const { wrapper } = await mountApp('/agents', {
+      session: VIEWER,
+      routes: {
+        ...AGENTS,
+        'GET /api/agents/versions': [
+          { version: '0.2.0', agents: 3 },
+          { version: null, agents: 1 },
+          { version: '0.1.0', agents: 12 },
+        ],
+        'GET /api/agents': {
+          agents: [
+            agent(1, { version: '0.2.0', target: 'x86_64-linux', update_state: 'updated', update_version: '0.2.0' }),
+            agent(2, { update_state: 'refused', update_version: '0.2.0', update_reason: 'signature does not verify' }),
+            agent(3, { update_state: 'rolled_back', update_version: '0.2.0', update_reason: 'no heartbeat after 5 min' }),
+            agent(4),
+          ],
+        },
+      },
+    })
+    expect(wrapper.get('[data-test="agent-versions"]').text()).toBe('Versions: 0.1.0 ×12 · 0.2.0 ×3 · unknown ×1')
+    const cards = wrapper.findAll('[data-test="agent-card"]')
+    expect(cards[0]!.get('[data-test="agent-version"]').text()).toBe('0.2.0 (x86_64-linux)')
+    const states = cards.map((c) => c.find('[data-test="agent-update"]'))
+    expect(states[0]!.attributes('data-update-state')).toBe('updated')
+    expect(states[0]!.get('[data-test="agent-update-badge"]').text()).toBe('updated to 0.2.0')
+    expect(states[0]!.find('[data-test="agent-update-reason"]').exists()).toBe(false)
+    expect(states[1]!.get('[data-test="agent-update-badge"]').classes()).toContain('warn')
+    expect(states[1]!.get('[data-test="agent-update-badge"]').attributes('title')).toBe('Reason: signature does not verify')
+    expect(states[1]!.get('[data-test="agent-update-reason"]').text()).toBe('Reason: signature does not verify')
+    expect(states[2]!.get('[data-test="agent-update-badge"]').text()).toBe('rolled back to 0.2.0')
+    expect(states[2]!.get('[data-test="agent-update-badge"]').classes()).toContain('danger')
+    // Never updated: no update row.
+    expect(states[3]!.exists()).toBe(false)
+  })
+
+  it('lists releases for everyone, but only admins add or remove them', async () => {
+    const { wrapper } = await mountApp('/agents', { session: VIEWER, routes: { ...AGENTS, 'GET /api/releases': WITH_KEY } })
+    const [row] = wrapper.findAll('[data-test="release-row"]')
+    expect(row!.text()).toContain('0.2.0')
+    expect(row!.text()).toContain('x86_64-linux')
+    expect(row!.text()).toContain('7 MiB')
+    expect(row!.get('[data-test="release-sha"]').text()).toBe('ab12cd34ef56…')
+    expect(row!.get('[data-test="release-sha"]').attributes('title')).toBe(SHA)
+    expect(wrapper.get('[data-test="release-key"]').text()).toContain('k-2026')
+    expect(wrapper.find('[data-test="release-form"]').exists()).toBe(false)
+    expect(wrapper.find('[data-test="release-remove"]').exists()).toBe(false)
+  })
+
+  it('says releases cannot be added while the server has no release key', async () => {
+    const { wrapper } = await mountApp('/agents', { session: ADMIN, routes: AGENTS })
+    expect(wrapper.get('[data-test="release-no-key"]').text()).toContain('BIGR_RELEASE_PUBLIC_KEY')
+    expect(wrapper.find('[data-test="release-form"]').exists()).toBe(false)
+  })
+
+  it('uploads a release: the binary as the raw body, the manifest base64 in X-Release-Manifest', async () => {
+    let answer: Response = json(409, { error: 'release 0.2.0 for x86_64-linux already exists' })
+    const { wrapper, server } = await mountApp('/agents', {
+      session: ADMIN,
+      routes: { ...AGENTS, 'GET /api/releases': WITH_KEY, 'POST /api/releases': () => answer },
+    })
+    const manifestText = '{"version":"0.3.0","target":"x86_64-linux","note":"sürüm"}\n'
+    const binary = new File([new Uint8Array([0x7f, 0x45, 0x4c, 0x46])], 'bigr')
+    await pickFile(wrapper.get('[data-test="release-binary"]'), binary)
+    await pickFile(wrapper.get('[data-test="release-manifest"]'), new File([manifestText], 'bigr.manifest.json'))
+    await wrapper.get('[data-test="release-form"]').trigger('submit')
+    await settle()
+
+    const [post] = server.callsTo('POST /api/releases')
+    expect(post!.body).toBe(binary)
+    expect(post!.headers.get('Content-Type')).toBe('application/octet-stream')
+    expect(post!.headers.get('X-CSRF-Token')).toBe('csrf-admin')
+    const header = post!.headers.get('X-Release-Manifest')!
+    const decoded = new TextDecoder().decode(Uint8Array.from(atob(header), (c) => c.charCodeAt(0)))
+    expect(decoded).toBe(manifestText.trim())
+    // The server's refusal, word for word.
+    expect(wrapper.get('[data-test="release-error"]').text()).toBe('release 0.2.0 for x86_64-linux already exists')
+
+    answer = json(201, { ...RELEASE, version: '0.3.0' })
+    const lists = server.callsTo('GET /api/releases').length
+    await wrapper.get('[data-test="release-form"]').trigger('submit')
+    await settle()
+    expect(wrapper.get('[data-test="release-form"]').text()).toContain('Release 0.3.0 (x86_64-linux) added.')
+    expect(server.callsTo('GET /api/releases').length).toBe(lists + 1)
+  })
+
+  it('asks for both files before uploading', async () => {
+    const { wrapper, server } = await mountApp('/agents', {
+      session: ADMIN,
+      routes: { ...AGENTS, 'GET /api/releases': WITH_KEY },
+    })
+    await wrapper.get('[data-test="release-form"]').trigger('submit')
+    await settle()
+    expect(wrapper.get('[data-test="release-error"]').text()).toBe('Choose the binary and its manifest.')
+    expect(server.callsTo('POST /api/releases')).toHaveLength(0)
+  })
+
+  it('removes a release only after confirmation', async () => {
+    const { wrapper, server } = await mountApp('/agents', {
+      session: ADMIN,
+      routes: { ...AGENTS, 'GET /api/releases': WITH_KEY, [`DELETE /api/releases/${RELEASE.id}`]: RELEASE },
+    })
+    await wrapper.get('[data-test="release-remove"]').trigger('click')
+    await settle()
+    expect(server.callsTo(`DELETE /api/releases/${RELEASE.id}`)).toHaveLength(0)
+    expect(wrapper.get('[data-test="confirm-dialog"]').text()).toContain('0.2.0 (x86_64-linux)')
+    await wrapper.get('[data-test="confirm-ok"]').trigger('click')
+    await settle()
+    const [del] = server.callsTo(`DELETE /api/releases/${RELEASE.id}`)
+    expect(del!.headers.get('X-CSRF-Token')).toBe('csrf-admin')
   })
 
   it('shows an error state when the server has no agent API yet', async () => {

@@ -122,7 +122,7 @@ describe('ComplianceView: download report', () => {
     ])
     expect(wrapper.get(`label[for="${select.attributes('id')}"]`).text()).toBe('File format')
     expect(wrapper.get(`[id="${select.attributes('aria-describedby')}"]`).text()).toBe(
-      'A PDF lists up to 10,000 assets and counts the rest; the HTML file lists them all.',
+      'A PDF lists up to 500 assets and counts the rest; the HTML file lists them all.',
     )
 
     await select.setValue('pdf')
@@ -154,7 +154,7 @@ describe('ComplianceView: download report', () => {
     const select = field(wrapper, 'format')
     expect(wrapper.get(`label[for="${select.attributes('id')}"]`).text()).toBe('Dosya biçimi')
     expect(wrapper.get(`[id="${select.attributes('aria-describedby')}"]`).text()).toBe(
-      'PDF en fazla 10.000 varlık listeler, kalanları sayar; HTML dosyası hepsini listeler.',
+      'PDF en fazla 500 varlık listeler, kalanları sayar; HTML dosyası hepsini listeler.',
     )
     await select.setValue('pdf')
     await field(wrapper, 'form').trigger('submit')

@@ -74,6 +74,9 @@ describe('SiteSettingsView', () => {
     await wrapper.get('[data-test="settings-maintenance-start"]').setValue('22:00')
     await wrapper.get('[data-test="settings-maintenance-end"]').setValue('04:00')
     await wrapper.get('[data-test="settings-day-fri"]').setValue(true)
+    await wrapper.get('[data-test="settings-updates-auto"]').setValue(true)
+    await wrapper.get('[data-test="settings-updates-pinned"]').setValue(' 0.2.0 ')
+    await wrapper.get('[data-test="settings-updates-rollout"]').setValue('20')
     await wrapper.get('[data-test="settings-form"]').trigger('submit')
     await settle()
 
@@ -90,11 +93,14 @@ describe('SiteSettingsView', () => {
       fragile_types: ['printer', 'camera'],
       shield: { preset: 'quick', every_hours: 12 },
       maintenance: { start: '22:00', end: '04:00', days: ['fri'] },
+      updates: { auto: true, pinned_version: '0.2.0', rollout_percent: 20 },
     })
     expect(wrapper.get('[role="status"]').text()).toContain('version 4')
     expect(wrapper.get('[data-test="settings-version"]').text()).toContain('Version 4')
     // The form now shows what the server stored.
     expect(value(wrapper, 'settings-targets')).toBe('10.1.0.0/24\n10.2.0.0/24')
+    expect((wrapper.get('[data-test="settings-updates-auto"]').element as HTMLInputElement).checked).toBe(true)
+    expect(value(wrapper, 'settings-updates-pinned')).toBe('0.2.0')
   })
 
   it('shows a refusal and marks the field it names', async () => {
