@@ -190,6 +190,8 @@ def main():
         w.call("DELETE", "/api/agents/{id}", 204, params=agent, **admin)
         w.call("DELETE", "/api/agents/{id}", 404, params=agent, **admin)
     w.call("GET", "/api/agents", 200, **admin)
+    w.call("GET", "/api/agents/versions", 200, **admin)
+    w.call("GET", "/api/releases", 200, **admin)
 
     # Alerts: rules changed, a channel added, tested (loopback's discard port) and removed;
     # the alerts the reports above raised (the worker looks every 2 s), read and acknowledged.

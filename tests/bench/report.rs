@@ -145,7 +145,7 @@ async fn main() {
         "compliance report, release `bigr report --all-sites --format html|pdf`, 2 sites, 2 scans each"
     );
     println!(
-        "(a PDF lists at most 10 000 assets and counts the rest; the HTML lists all, streamed)"
+        "(a PDF lists at most 500 assets and 50 rows per list, counting the rest; the HTML lists all, streamed)"
     );
     let home = tempfile::tempdir().unwrap();
     let sqlite = format!("sqlite://{}", home.path().join("bigr.db").display());

@@ -113,6 +113,23 @@ fn seed(s: &TestServer) {
         .unwrap();
 }
 
+/// `seed`, then a hand tag with a Turkish note on the Apple device; the admin's client.
+fn seed_and_tag(s: &TestServer) -> super::support::server::Client {
+    seed(s);
+    let admin = s.signed_in(ADMIN);
+    let apple = admin.get("/api/data?site=izmir&q=10.20.0.12").json()["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let tagged = admin.send(
+        "PUT",
+        &format!("/api/assets/{apple}/tag"),
+        Some(r#"{"category":"tasinabilir","note":"Müdürün dizüstü bilgisayarı"}"#),
+    );
+    assert_eq!(tagged.status, 200, "{}", tagged.body);
+    admin
+}
+
 fn get_report(s: &TestServer, query: &str) -> super::support::server::Resp {
     s.signed_in(VIEWER)
         .get(&format!("/api/reports/compliance?{query}"))
@@ -161,18 +178,7 @@ fn strict_html(html: &str) {
 #[test]
 fn the_report_carries_the_apis_figures_as_strict_self_contained_html() {
     on_each_server(|s| {
-        seed(s);
-        let admin = s.signed_in(ADMIN);
-        let apple = admin.get("/api/data?site=izmir&q=10.20.0.12").json()["items"][0]["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let tagged = admin.send(
-            "PUT",
-            &format!("/api/assets/{apple}/tag"),
-            Some(r#"{"category":"tasinabilir","note":"Müdürün dizüstü bilgisayarı"}"#),
-        );
-        assert_eq!(tagged.status, 200, "{}", tagged.body);
+        let admin = seed_and_tag(s);
 
         let r = get_report(s, "site=izmir");
         assert_eq!(r.status, 200, "{}: {}", s.backend(), r.body);
@@ -344,18 +350,7 @@ fn read_pdf(pdf: &[u8], artifacts_name: &str) -> (String, usize) {
 #[test]
 fn the_pdf_report_shows_the_apis_figures_with_turkish_intact_on_every_page() {
     on_each_server(|s| {
-        seed(s);
-        let admin = s.signed_in(ADMIN);
-        let apple = admin.get("/api/data?site=izmir&q=10.20.0.12").json()["items"][0]["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let tagged = admin.send(
-            "PUT",
-            &format!("/api/assets/{apple}/tag"),
-            Some(r#"{"category":"tasinabilir","note":"Müdürün dizüstü bilgisayarı"}"#),
-        );
-        assert_eq!(tagged.status, 200, "{}", tagged.body);
+        let admin = seed_and_tag(s);
         let r = get_report(
             s,
             "site=izmir&format=pdf&organisation=%C3%96rnek%20A.%C5%9E.",
