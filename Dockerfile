@@ -1,9 +1,21 @@
-# bigr: one image for the control plane (`bigr serve`, the default command). The same binary
-# also runs `bigr scan` and `bigr agent`, but raw-socket discovery needs NET_RAW/NET_ADMIN and
-# host networking, which a hosted control plane does not have.
+# bigr: the control plane image (`bigr serve`, the default and last target) and the site
+# agent image (target `agent`).
 #
 #   docker build -t bigr .
 #   docker run -p 8090:8090 -e DATABASE_URL=... -e BIGR_ADMIN_PASSWORD=... bigr
+#
+#   docker build --target agent -t bigr-agent .
+#   docker run --rm -v bigr-agent:/var/lib/bigr -e BIGR_ENROLL_TOKEN=bigr_enr_… bigr-agent \
+#     agent register --api-url https://SERVER --site SITE --name NAME
+#   docker run -d --name bigr-agent --restart unless-stopped --network host \
+#     --cap-add NET_RAW --cap-add NET_ADMIN -v bigr-agent:/var/lib/bigr bigr-agent
+#
+# The agent needs the host's network (ARP and ICMP see only the network the container is on)
+# and the two raw-socket capabilities, nothing more: it runs as the unprivileged user 10001,
+# the binary carries NET_RAW/NET_ADMIN as file capabilities, and --cap-add puts them in the
+# container's bounding set. In a container the agent is updated with the image: keep the
+# site's auto-update off for it (an update downloaded into the volume would lose the file
+# capabilities).
 #
 # Over plain HTTP (no TLS in front) set BIGR_COOKIE_SECURE=false, or the browser drops the
 # session cookie: the server listens on 0.0.0.0 here, so cookies default to Secure.
@@ -34,6 +46,39 @@ COPY tests ./tests
 # The SPA is embedded into the binary at compile time.
 COPY --from=web /src/web/dist ./web/dist
 RUN cargo build --release --locked --bin bigr
+
+# --- 2b. the site agent binary: no server, no dashboard, profile dist ------------------------
+FROM rust:1.95-bookworm AS build-agent
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpcap-dev pkg-config libcap2-bin \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY Cargo.toml Cargo.lock ./
+COPY src ./src
+COPY migration ./migration
+COPY assets ./assets
+COPY tests ./tests
+RUN cargo build --profile dist --locked --no-default-features --bin bigr \
+    && setcap cap_net_raw,cap_net_admin+ep target/dist/bigr
+
+# --- 3a. the agent runtime (docker build --target agent) --------------------------------------
+FROM debian:bookworm-slim AS agent
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpcap0.8 ca-certificates \
+    && rm -rf /var/lib/apt/lists/* \
+    && groupadd --gid 10001 bigr \
+    && useradd --no-log-init --create-home --home-dir /var/lib/bigr \
+        --uid 10001 --gid 10001 --shell /usr/sbin/nologin bigr
+# COPY keeps the file capabilities set in the build stage (they live in an xattr).
+COPY --from=build-agent /src/target/dist/bigr /usr/local/bin/bigr
+ENV BIGR_HOME=/var/lib/bigr
+WORKDIR /var/lib/bigr
+VOLUME ["/var/lib/bigr"]
+USER 10001:10001
+ENTRYPOINT ["bigr"]
+CMD ["agent", "start", "--foreground"]
 
 # --- 3. runtime -----------------------------------------------------------------------------
 FROM debian:bookworm-slim

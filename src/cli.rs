@@ -27,36 +27,48 @@ pub struct Cli {
 pub enum Command {
     /// Discover and classify the devices of a network, store them and show what changed
     Scan(ScanArgs),
+    #[cfg(feature = "server")]
     /// Set an asset's group by hand; re-scans never overwrite it
     Tag(TagArgs),
+    #[cfg(feature = "server")]
     /// Remove a manual tag; the asset returns to its computed group
     Untag(AssetRefArgs),
+    #[cfg(feature = "server")]
     /// List manually tagged assets
     Tags(SiteListArgs),
+    #[cfg(feature = "server")]
     /// Scan history, or the history of one asset
     History(HistoryArgs),
+    #[cfg(feature = "server")]
     /// Recorded changes: new, moved, changed, missing and returned assets, port changes
     Changes(ChangesArgs),
+    #[cfg(feature = "server")]
     /// Registered subnets of a site
     #[command(subcommand)]
     Subnets(SubnetsCommand),
+    #[cfg(feature = "server")]
     /// SNMP switches whose forwarding tables map devices to ports
     #[command(subcommand)]
     Switches(SwitchesCommand),
+    #[cfg(feature = "server")]
     /// TLS certificates seen on the network
     #[command(subcommand)]
     Certs(CertsCommand),
     /// Security posture checks (TLS, exposed services, web headers): scored findings, stored
     Shield(ShieldArgs),
+    #[cfg(feature = "server")]
     /// Alerts: new, missing and flapping devices, risky ports, silent agents, Shield findings,
     /// expiring certificates; their rules and channels (webhook, Slack, Teams, syslog)
     #[command(subcommand)]
     Alerts(crate::commands::alerts::AlertsCommand),
+    #[cfg(feature = "server")]
     /// Dashboard users
     #[command(subcommand)]
     User(UserCommand),
+    #[cfg(feature = "server")]
     /// The audit log: every admin action, login and failed login, newest first
     Audit(AuditArgs),
+    #[cfg(feature = "server")]
     /// Run the control plane: the JSON API and the dashboard
     Serve(ServeArgs),
     /// Ask a running server whether it is healthy (exit 0 when it is; for container checks)
@@ -64,25 +76,33 @@ pub enum Command {
     /// The site agent: register with a server, then scan on an interval and deliver
     #[command(subcommand)]
     Agent(AgentCommand),
+    #[cfg(feature = "server")]
     /// Compliance with the BİGR classification duty: score, grade, per site and subnet, to-dos
     Compliance(SiteListArgs),
+    #[cfg(feature = "server")]
     /// The auditor's compliance report of a site or all sites, as one self-contained HTML file
     Report(crate::commands::report::ReportArgs),
+    #[cfg(feature = "server")]
     /// Risk per asset (CVEs, exposed ports, group, age, changes), highest first
     Risk(RiskArgs),
+    #[cfg(feature = "server")]
     /// Known CVEs of the products and versions seen in banners
     Vulns(VulnsArgs),
+    #[cfg(feature = "server")]
     /// Trends over the last days: assets, groups, new vs missing, scans, most changed
     Analytics(AnalyticsArgs),
+    #[cfg(feature = "server")]
     /// Database schema and migration between databases
     #[command(subcommand)]
     Db(DbCommand),
     /// Effective configuration
     #[command(subcommand)]
     Config(ConfigCommand),
+    #[cfg(feature = "server")]
     /// Load or remove the demo site (a generated office of 150 devices, marked as demo data)
     #[command(subcommand)]
     Demo(DemoCommand),
+    #[cfg(feature = "server")]
     /// Signed agent releases: keys, manifests, stamping a version, adding to the server
     #[command(subcommand)]
     Release(crate::commands::release::ReleaseCommand),
@@ -543,8 +563,10 @@ pub enum ConfigCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AgentCommand {
+    #[cfg(feature = "server")]
     /// On the server: make a one-time enrollment token for a site (printed alone on the last line)
     Enroll(EnrollArgs),
+    #[cfg(feature = "server")]
     /// On the server: ask one agent to act now (scan-now, poll-switches, shield-now,
     /// rotate-token, reload-config); it picks the command up with its next heartbeat
     Command(AgentCommandArgs),

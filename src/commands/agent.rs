@@ -1,4 +1,4 @@
-//! `bigr agent enroll|register|start|stop|status`.
+//! `bigr agent register|start|stop|status|install` (enrolment is the server's: `enroll.rs`).
 use super::exit::Exit;
 use crate::agent::client::{ApiClient, CallError};
 use crate::agent::config::{self, AgentConfig};
@@ -7,60 +7,14 @@ use crate::agent::daemon::{self, Finish, RunOptions};
 use crate::agent::launcher::{self, ChildEnd};
 use crate::agent::register;
 use crate::agent::{parse_duration, pidfile, status::AgentStatus};
-use crate::cli::{
-    AgentInstallArgs, AgentStartArgs, AgentStopArgs, EnrollArgs, JsonArgs, RegisterArgs,
-};
+use crate::cli::{AgentInstallArgs, AgentStartArgs, AgentStopArgs, JsonArgs, RegisterArgs};
 use crate::config::Settings;
 use crate::scan::request::{ScanRequest, ScanSettings};
-use crate::store;
 use anyhow::{Context, bail};
 use std::time::{Duration, Instant};
 
 /// A log file larger than this is moved to agent.log.1 when a detached agent starts.
 const LOG_ROTATE_BYTES: u64 = 10 * 1024 * 1024;
-
-pub async fn enroll(settings: &Settings, args: EnrollArgs) -> anyhow::Result<()> {
-    let lifetime = parse_duration(&args.expires).map_err(Exit::BadInput)?;
-    let lifetime =
-        chrono::Duration::from_std(lifetime).map_err(|e| Exit::BadInput(e.to_string()))?;
-    refuse_agent_home(settings)?;
-    eprintln!(
-        "using the server's database {} (home {})",
-        crate::config::redact_url(&settings.database_url()),
-        settings.home.display()
-    );
-    let db = super::open(settings).await?;
-    let made = store::enrollments::create(&db, &args.site, lifetime, None)
-        .await
-        .map_err(|e| Exit::BadInput(e.to_string()))?;
-    let after = serde_json::json!({"expires_at": made.expires_at});
-    super::audited::record(&db, "enrollment.add", Some(&made.site), "", Some(&after)).await;
-    eprintln!(
-        "enrollment token for site '{}', valid until {} (one use). On the agent's machine run:\n  bigr agent register --api-url URL --name NAME --site '{}' --enroll-token TOKEN",
-        made.site,
-        made.expires_at.format("%Y-%m-%d %H:%M UTC"),
-        made.site
-    );
-    // Alone on the last line of stdout, for scripts.
-    outln!("{}", made.token);
-    Ok(())
-}
-
-/// Enrolment writes into the server's database. Run with an agent's home (an `agent.yaml`
-/// and no database) it would quietly create a second, empty one that no server reads.
-fn refuse_agent_home(settings: &Settings) -> anyhow::Result<()> {
-    let sqlite_default = settings.database_url.trim().is_empty();
-    let home = &settings.home;
-    if sqlite_default && config::path(home).exists() && !home.join("bigr.db").exists() {
-        return Err(Exit::BadInput(format!(
-            "{} is an agent's home (it holds agent.yaml and no database): run `bigr agent enroll` \
-             where `bigr serve` runs, with the server's BIGR_HOME or DATABASE_URL",
-            home.display()
-        ))
-        .into());
-    }
-    Ok(())
-}
 
 /// A secret kept in a file (or `-`: the first line of stdin), trimmed.
 fn read_secret(path: &std::path::Path) -> anyhow::Result<String> {
@@ -440,7 +394,9 @@ pub async fn status(settings: &Settings, args: JsonArgs) -> anyhow::Result<()> {
 }
 
 /// The systemd unit, with the user, home and binary filled in.
-pub fn install(args: AgentInstallArgs) -> anyhow::Result<()> {
+/// Writes the systemd unit. Needs no settings: it runs on machines with no home yet (the
+/// install script, a package build).
+pub fn install(args: &AgentInstallArgs) -> anyhow::Result<()> {
     let user = args.user.trim();
     let plain = |s: &str| {
         !s.is_empty()

@@ -19,14 +19,17 @@ pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> std::io::Result<()> {
     Ok(())
 }
 
+#[cfg(feature = "server")]
 pub fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "-".into())
 }
 
+#[cfg(feature = "server")]
 pub fn time(t: &chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 
+#[cfg(feature = "server")]
 pub fn opt_time(t: &Option<chrono::DateTime<chrono::Utc>>) -> String {
     t.as_ref().map(time).unwrap_or_else(|| "-".into())
 }
@@ -35,6 +38,7 @@ pub fn ports(p: &[u16]) -> String {
     crate::model::PortSet::from_ports(p.iter().copied()).to_string()
 }
 
+#[cfg(feature = "server")]
 /// "page 1 of 3 (120 rows)" under a paginated table, when there is more than one page.
 pub fn page_footer(page: u64, per_page: u64, total: u64) -> std::io::Result<()> {
     let pages = total.div_ceil(per_page.max(1));
@@ -63,23 +67,31 @@ pub fn version(as_json: bool, check: bool) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    use migration::MigratorTrait;
-    let schema = migration::Migrator::migrations()
-        .last()
-        .map(|m| m.name().to_string());
     let info = VersionInfo {
         version: crate::version::current(),
-        schema,
+        schema: schema(),
     };
     if as_json {
         return json(&info);
     }
-    outln!(
-        "bigr {} (schema {})",
-        info.version,
-        info.schema.unwrap_or_default()
-    );
+    match info.schema {
+        Some(schema) => outln!("bigr {} (schema {schema})", info.version),
+        None => outln!("bigr {} (site agent build)", info.version),
+    }
     Ok(())
+}
+
+/// The newest database migration this binary carries; the agent build has no database.
+fn schema() -> Option<String> {
+    #[cfg(feature = "server")]
+    {
+        use migration::MigratorTrait;
+        migration::Migrator::migrations()
+            .last()
+            .map(|m| m.name().to_string())
+    }
+    #[cfg(not(feature = "server"))]
+    None
 }
 
 pub fn completions(shell: clap_complete::Shell) -> anyhow::Result<()> {

@@ -127,14 +127,14 @@ struct EntryView {
 }
 
 async fn poll(db: &DatabaseConnection, site: &str, json: bool) -> anyhow::Result<()> {
-    let polls = super::scan::poll_switches(db, site).await?;
+    let polls = super::scan_stored::poll_switches(db, site).await?;
     if polls.is_empty() {
         return Err(Exit::BadInput(format!(
             "site '{site}' has no registered switches (bigr switches add HOST --community C)"
         ))
         .into());
     }
-    let recorded = super::scan::record_polls(db, site, &polls).await;
+    let recorded = super::scan_stored::record_polls(db, site, &polls).await;
     let mut views = Vec::new();
     for (p, outcome) in polls.iter().zip(recorded) {
         let (placed, error) = match outcome {

@@ -4,7 +4,6 @@ use super::labels::{self, Lang, Noun};
 use crate::cli::ScanArgs;
 use crate::model::{AssetObservation, ConfidenceLevel, ScanReport};
 use crate::scan::progress::Progress;
-use crate::store::changes::ChangeView;
 use comfy_table::{Table, presets};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::fmt::Write as _;
@@ -12,9 +11,6 @@ use std::io::{IsTerminal, Write};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Changes listed one by one before the rest is summarised.
-const DIFF_LINES: usize = 40;
 
 /// The live status line; hidden when stderr is not a terminal.
 pub struct Bar {
@@ -54,11 +50,12 @@ pub fn progress_bar(addresses: usize, progress: Arc<Progress>) -> Bar {
     Bar { bar, ticker }
 }
 
-/// Writes the chosen rendering to stdout or `--output`.
+/// Writes the chosen rendering to stdout or `--output`; `changes` is the diff against the
+/// previous scan, already rendered, when the scan was stored.
 pub fn write(
     args: &ScanArgs,
     report: &ScanReport,
-    diff: Option<&[ChangeView]>,
+    changes: Option<&str>,
     lang: Lang,
 ) -> anyhow::Result<()> {
     let mut text = if args.json {
@@ -68,8 +65,8 @@ pub fn write(
     } else {
         let mut t = table(report, lang);
         t.push_str(&summary(report, lang));
-        if let Some(diff) = diff {
-            t.push_str(&changes(diff));
+        if let Some(changes) = changes {
+            t.push_str(changes);
         }
         t
     };
@@ -146,40 +143,6 @@ fn summary(report: &ScanReport, lang: Lang) -> String {
         labels::count(report.certificates.len(), Noun::Certificate, lang),
         report.id
     )
-}
-
-fn changes(diff: &[ChangeView]) -> String {
-    if diff.is_empty() {
-        return "No changes since the previous scan.\n".into();
-    }
-    let mut out = format!("\nChanges since the previous scan ({}):\n", diff.len());
-    for c in diff.iter().take(DIFF_LINES) {
-        let detail = match (&c.field, &c.old_value, &c.new_value) {
-            (Some(f), old, new) => format!(
-                "{f}: {} → {}",
-                old.as_deref().unwrap_or("-"),
-                new.as_deref().unwrap_or("-")
-            ),
-            (None, None, Some(new)) => new.clone(),
-            (None, Some(old), None) => old.clone(),
-            (None, Some(old), Some(new)) => format!("{old} → {new}"),
-            (None, None, None) => String::new(),
-        };
-        let detail = if detail == c.ip {
-            String::new()
-        } else {
-            detail
-        };
-        let _ = writeln!(out, "  {:<15} {:<15} {detail}", c.change_type, c.ip);
-    }
-    if diff.len() > DIFF_LINES {
-        let _ = writeln!(
-            out,
-            "  … and {} more (bigr changes)",
-            diff.len() - DIFF_LINES
-        );
-    }
-    out
 }
 
 fn explain(report: &ScanReport, ip: IpAddr, lang: Lang) -> String {

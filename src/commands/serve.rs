@@ -1,9 +1,9 @@
-//! `bigr serve` (the control plane) and `bigr health` (a probe for container health checks).
-use crate::cli::{HealthArgs, ServeArgs};
+//! `bigr serve`: the control plane.
+use crate::cli::ServeArgs;
 use crate::config::Settings;
 use crate::server::{self, Secret, ServerOptions};
 use crate::store::{self, users::Role};
-use anyhow::{Context, bail};
+use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use std::net::TcpListener;
 use std::time::Duration;
@@ -101,34 +101,4 @@ async fn sweep_sessions(db: DatabaseConnection, idle: chrono::Duration) {
         }
         tokio::time::sleep(SESSION_SWEEP).await;
     }
-}
-
-/// GETs the health URL; Ok only for HTTP 200 with `"status": "ok"`.
-pub async fn health(args: HealthArgs) -> anyhow::Result<()> {
-    let url = args.url.clone();
-    let timeout = Duration::from_secs(args.timeout.clamp(1, 60));
-    let body = tokio::task::spawn_blocking(move || -> anyhow::Result<serde_json::Value> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(timeout))
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let mut res = agent
-            .get(&url)
-            .call()
-            .with_context(|| format!("cannot reach {url}"))?;
-        let status = res.status().as_u16();
-        let body: serde_json::Value = res
-            .body_mut()
-            .read_json()
-            .with_context(|| format!("{url} did not answer JSON (HTTP {status})"))?;
-        Ok(body)
-    })
-    .await??;
-    let status = body["status"].as_str().unwrap_or("unknown");
-    outln!("{status}");
-    if status != "ok" {
-        bail!("the server is {status}: {body}");
-    }
-    Ok(())
 }

@@ -1,29 +1,51 @@
 //! `bigr shield`: targets (or the site's known assets) → Shield modules → a scored report,
-//! stored in the site (the store recomputes the score) and printed.
+//! printed, and in the server build stored in the site (`shield_stored.rs`).
 use super::exit::Exit;
 use super::output;
 use crate::cli::ShieldArgs;
 use crate::config::Settings;
-use crate::model::shield::{Preset, ShieldReport};
+use crate::model::agent_api::ShieldSaved;
+use crate::model::shield::ShieldReport;
 use crate::shield::{self, Module, ShieldRequest, ShieldTarget, catalog};
-use crate::store;
-use std::collections::HashSet;
-use std::net::IpAddr;
 use std::time::Duration;
 
 pub async fn run(settings: &Settings, args: ShieldArgs) -> anyhow::Result<()> {
-    let preset: Preset = args.preset.into();
     let modules = if args.modules.is_empty() {
-        shield::preset_modules(preset)
+        shield::preset_modules(args.preset.into())
     } else {
         args.modules.clone()
     };
-    let db = if args.no_save && !args.inventory {
-        None
-    } else {
-        Some(super::open(settings).await?)
-    };
-    let (targets, label) = targets(db.as_ref(), &args, &modules).await?;
+    #[cfg(feature = "server")]
+    if !args.no_save || args.inventory {
+        return super::shield_stored::run(settings, &args, modules).await;
+    }
+    #[cfg(not(feature = "server"))]
+    {
+        let _ = settings;
+        if args.inventory {
+            return Err(Exit::BadInput(
+                "--inventory reads the server's inventory; this is the site agent's build".into(),
+            )
+            .into());
+        }
+        if !args.no_save {
+            eprintln!(
+                "note: this is the site agent's build of bigr: findings are shown, not stored"
+            );
+        }
+    }
+    let targets = given_targets(&args, &modules).await?;
+    let report = check(&args, modules, targets, args.targets.join(" ")).await?;
+    show(&args, &report, None)
+}
+
+/// Runs the modules over the targets; refuses an empty target list.
+pub async fn check(
+    args: &ShieldArgs,
+    modules: Vec<Module>,
+    targets: Vec<ShieldTarget>,
+    label: String,
+) -> anyhow::Result<ShieldReport> {
     if targets.is_empty() {
         return Err(Exit::BadInput(if args.inventory {
             format!(
@@ -35,55 +57,38 @@ pub async fn run(settings: &Settings, args: ShieldArgs) -> anyhow::Result<()> {
         })
         .into());
     }
-    let mut req = ShieldRequest::new(targets, preset, label);
+    let mut req = ShieldRequest::new(targets, args.preset.into(), label);
     req.modules = modules;
     req.intrusive = args.intrusive;
     req.connections = args.connections as usize;
     req.connect_timeout = Duration::from_millis(args.connect_timeout_ms);
     req.resolver = args.dns_server.map(|ip| std::net::SocketAddr::new(ip, 53));
     req.dkim_selectors = args.dkim_selectors.clone();
-    let report = shield::run(req).await;
-    let saved = match (&db, args.no_save) {
-        (Some(db), false) => Some(store::shield::save(db, &report, &args.site, None).await?),
-        _ => None,
-    };
+    Ok(shield::run(req).await)
+}
+
+/// The report as JSON (with what the store said, when saved) or as a table.
+pub fn show(
+    args: &ShieldArgs,
+    report: &ShieldReport,
+    saved: Option<&ShieldSaved>,
+) -> anyhow::Result<()> {
     if args.json {
-        let mut doc = serde_json::to_value(&report)?;
-        if let (Some(s), Some(obj)) = (&saved, doc.as_object_mut()) {
+        let mut doc = serde_json::to_value(report)?;
+        if let (Some(s), Some(obj)) = (saved, doc.as_object_mut()) {
             obj.insert("saved".into(), serde_json::to_value(s)?);
         }
         return output::json(&doc);
     }
-    print(&report, saved.as_ref())?;
-    Ok(())
+    print(report, saved)
 }
 
-/// The hosts to check and the label the report keeps. Fragile hosts of the site are marked,
-/// so intrusive modules skip them.
-async fn targets(
-    db: Option<&sea_orm::DatabaseConnection>,
+/// The hosts named on the command line. Networks go through discovery first (live hosts and
+/// their open ports); addresses, names and host:port are checked as given.
+pub async fn given_targets(
     args: &ShieldArgs,
     modules: &[Module],
-) -> anyhow::Result<(Vec<ShieldTarget>, String)> {
-    if args.inventory {
-        let db = db.expect("the inventory needs the database");
-        let known = store::shield::known_hosts(db, &args.site, &shield::candidate_ports(modules))
-            .await
-            .map_err(|e| Exit::BadInput(e.to_string()))?;
-        let targets = known
-            .into_iter()
-            .map(|h| ShieldTarget {
-                ip: h.ip,
-                name: h.hostname.filter(|n| n.contains('.')),
-                ports: Some(h.open_ports),
-                fragile: h.fragile,
-                pinned: false,
-            })
-            .collect();
-        return Ok((targets, format!("inventory of site {}", args.site)));
-    }
-    // Networks go through discovery first (live hosts and their open ports); addresses,
-    // names and host:port are checked as given.
+) -> anyhow::Result<Vec<ShieldTarget>> {
     let (networks, direct): (Vec<String>, Vec<String>) =
         args.targets.iter().cloned().partition(|t| t.contains('/'));
     let mut targets = shield::target::resolve(&direct)
@@ -106,19 +111,10 @@ async fn targets(
             }
         }
     }
-    if let Some(db) = db {
-        let fragile: HashSet<IpAddr> = store::inventory::fragile_ips(db, &args.site)
-            .await?
-            .into_iter()
-            .collect();
-        for t in &mut targets {
-            t.fragile = fragile.contains(&t.ip);
-        }
-    }
-    Ok((targets, args.targets.join(" ")))
+    Ok(targets)
 }
 
-fn print(report: &ShieldReport, saved: Option<&store::shield::ShieldSaved>) -> anyhow::Result<()> {
+fn print(report: &ShieldReport, saved: Option<&ShieldSaved>) -> anyhow::Result<()> {
     let (score, grade) = shield::score::of(&report.modules, &report.findings);
     match (score, grade) {
         (Some(s), Some(g)) => println!("Shield score {s:.1} / 100, grade {g}"),
@@ -141,7 +137,7 @@ fn print(report: &ShieldReport, saved: Option<&store::shield::ShieldSaved>) -> a
         .map(|f| {
             let id = f.check_id.clone().unwrap_or_default();
             vec![
-                store::shield::severity_name(f.severity).to_string(),
+                f.severity.as_str().to_string(),
                 match (f.target_ip, f.port) {
                     (Some(ip), Some(p)) => std::net::SocketAddr::new(ip, p).to_string(),
                     (Some(ip), None) => ip.to_string(),

@@ -65,6 +65,12 @@ pub struct SignedManifest {
     pub signature: String,
 }
 
+/// The bytes a manifest's signature covers: a fixed context line, then the manifest as
+/// compact JSON. The install script verifies these with openssl and reads its claims from them.
+pub fn signed_message(m: &Manifest) -> Vec<u8> {
+    message(m)
+}
+
 fn message(m: &Manifest) -> Vec<u8> {
     let mut msg = CONTEXT.to_vec();
     // A fixed struct serialises the same way every time: the canonical form.
@@ -89,6 +95,20 @@ impl PublicKey {
             .try_into()
             .map_err(|_| "a release public key is 32 bytes".to_string())?;
         Ok(PublicKey(key))
+    }
+
+    /// The key as a PEM SubjectPublicKeyInfo (RFC 8410), as `openssl pkeyutl` reads it.
+    pub fn spki_pem(&self) -> String {
+        // SEQUENCE { SEQUENCE { OID 1.3.101.112 (Ed25519) }, BIT STRING (the 32 bytes) }.
+        const PREFIX: [u8; 12] = [
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+        ];
+        let mut der = PREFIX.to_vec();
+        der.extend_from_slice(&self.0);
+        format!(
+            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+            B64.encode(der)
+        )
     }
 
     /// The first 8 bytes of the key's SHA-256, in hex: which key signed, at a glance.

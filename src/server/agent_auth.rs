@@ -8,7 +8,7 @@ use futures_util::future::LocalBoxFuture;
 
 pub struct AgentCaller(pub agent::Model);
 
-fn bearer(req: &HttpRequest) -> Option<String> {
+pub(crate) fn bearer(req: &HttpRequest) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
     scheme

@@ -1,8 +1,8 @@
 //! The one route table, used by `start` and by the OpenAPI document: `/api/*` (JSON, never the
 //! SPA), `/api/docs/` (Swagger UI, served from the binary), `/metrics`, and the dashboard.
 use super::api::{
-    agent_calls, agents, alerts, audit_log, auth, commands, health, ingest, insight, inventory,
-    records, registry, releases, reports, shield, site_settings, users,
+    agent_calls, agents, alerts, audit_log, auth, commands, health, ingest, insight, install,
+    inventory, records, registry, releases, reports, shield, site_settings, users,
 };
 use super::state::AppState;
 use super::{guard, metrics, spa};
@@ -98,6 +98,9 @@ fn api() -> utoipa_actix_web::scope::Scope<
         .service(releases::release_list)
         .service(releases::release_add)
         .service(releases::release_remove)
+        .service(install::install_script)
+        .service(install::install_manifest)
+        .service(install::install_download)
         .service(agents::enrollment_add)
         .service(agents::enrollment_list)
         .service(agents::enrollment_remove)

@@ -238,24 +238,46 @@ pub async fn due_for<C: ConnectionTrait>(
         return Ok(None);
     }
     let current = sign::parse_version(running).ok();
+    let chosen = pick(db, target, policy, current).await?;
+    Ok(chosen.filter(|r| {
+        r.version != running
+            && in_rollout(agent_id, &r.version, policy.rollout_percent.unwrap_or(100))
+    }))
+}
+
+/// The release a new agent of the site is installed with: the site's pinned version when it
+/// pins one, or else the newest version for the platform. The auto-update switch does not
+/// apply: an install always needs a binary.
+pub async fn for_install<C: ConnectionTrait>(
+    db: &C,
+    site_id: Uuid,
+    target: &str,
+) -> StoreResult<Option<release::Model>> {
+    pick(db, target, &policy_of(db, site_id).await?, None).await
+}
+
+/// The policy's pinned version for `target`, or else the newest version, when it is newer
+/// than `newer_than`.
+async fn pick<C: ConnectionTrait>(
+    db: &C,
+    target: &str,
+    policy: &UpdatePolicy,
+    newer_than: Option<(u64, u64, u64)>,
+) -> StoreResult<Option<release::Model>> {
     let candidates = release::Entity::find()
         .filter(release::Column::Target.eq(target))
         .order_by_desc(release::Column::AddedAt)
         .all(db)
         .await?;
-    let chosen = match policy.pinned_version.as_deref().map(str::trim) {
+    Ok(match policy.pinned_version.as_deref().map(str::trim) {
         Some(pin) if !pin.is_empty() => candidates.into_iter().find(|r| r.version == pin),
         _ => candidates
             .into_iter()
             .filter_map(|r| sign::parse_version(&r.version).ok().map(|v| (v, r)))
             .max_by(|a, b| a.0.cmp(&b.0))
-            .filter(|(v, _)| current.is_none_or(|c| *v > c))
+            .filter(|(v, _)| newer_than.is_none_or(|c| *v > c))
             .map(|(_, r)| r),
-    };
-    Ok(chosen.filter(|r| {
-        r.version != running
-            && in_rollout(agent_id, &r.version, policy.rollout_percent.unwrap_or(100))
-    }))
+    })
 }
 
 /// The update policy in a site's stored settings (off when it has none or they do not

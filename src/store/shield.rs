@@ -165,13 +165,7 @@ async fn save_once(
 }
 
 pub fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical => "critical",
-        Severity::High => "high",
-        Severity::Medium => "medium",
-        Severity::Low => "low",
-        Severity::Info => "info",
-    }
+    s.as_str()
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -5,91 +5,11 @@
 //! and added like any release. Tampered bytes, a bad signature, a version that exits at
 //! start and a site policy that says off each leave the agent running as A, and say why.
 use super::agent_e2e::{AgentHome, Server, agent_view};
+use super::support::releases::{keygen, release, stamped, tamper};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 const A: &str = env!("CARGO_PKG_VERSION");
-
-fn bigr() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin!("bigr"))
-}
-
-fn ok(out: std::process::Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A release key in `dir`; its public half as text.
-fn keygen(dir: &Path) -> String {
-    ok(bigr()
-        .args(["release", "keygen", "--out"])
-        .arg(dir)
-        .output()
-        .unwrap());
-    let mode = {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(dir.join("bigr-release.key"))
-            .unwrap()
-            .permissions()
-            .mode()
-            & 0o777
-    };
-    assert_eq!(mode, 0o600, "the signing key is private");
-    std::fs::read_to_string(dir.join("bigr-release.pub"))
-        .unwrap()
-        .trim()
-        .to_string()
-}
-
-/// A copy of this build, stripped as releases are (a debug build is near 1 GB) and stamped
-/// as `version`.
-fn stamped(dir: &Path, version: &str) -> PathBuf {
-    let out = dir.join(format!("bigr-{version}"));
-    std::fs::copy(assert_cmd::cargo::cargo_bin!("bigr"), &out).unwrap();
-    ok(Command::new("strip")
-        .arg(&out)
-        .output()
-        .expect("strip (binutils)"));
-    ok(bigr()
-        .args(["release", "stamp"])
-        .arg(&out)
-        .args(["--version", version])
-        .output()
-        .unwrap());
-    let said = ok(Command::new(&out)
-        .args(["version", "--json"])
-        .output()
-        .unwrap());
-    assert!(said.contains(&format!("\"{version}\"")), "{said}");
-    out
-}
-
-/// Signs `file` as `version` and adds it to the server's database.
-fn release(server: &Server, keys: &Path, file: &Path, version: &str) {
-    let manifest = file.with_extension("manifest.json");
-    ok(bigr()
-        .args(["release", "sign"])
-        .arg(file)
-        .args(["--version", version, "--key"])
-        .arg(keys.join("bigr-release.key"))
-        .arg("-o")
-        .arg(&manifest)
-        .output()
-        .unwrap());
-    ok(server
-        .cli(&["release", "add"])
-        .arg(&manifest)
-        .arg(file)
-        .output()
-        .unwrap());
-}
 
 fn set_policy(server: &Server, site: &str, policy: Value) {
     let admin = server.admin();
@@ -99,19 +19,6 @@ fn set_policy(server: &Server, site: &str, policy: Value) {
         Some(&serde_json::json!({ "updates": policy }).to_string()),
     );
     assert_eq!(r.status, 200, "{}", r.body);
-}
-
-/// Runs SQL on the server's SQLite database (a server or its disk tampered with).
-fn tamper(server: &Server, sql: &str) {
-    let url = format!("sqlite://{}", server.home().join("bigr.db").display());
-    let rt = super::support::server::runtime();
-    rt.block_on(async {
-        use sea_orm::ConnectionTrait;
-        let db = bigr::store::open(&url, &bigr::store::OpenOptions::default())
-            .await
-            .unwrap();
-        db.execute_unprepared(sql).await.unwrap();
-    });
 }
 
 /// Waits for `done`; on a timeout, says what the server and the agent's log show.
@@ -268,4 +175,107 @@ fn updates_stay_off_when_the_site_policy_says_off() {
     std::thread::sleep(Duration::from_secs(4));
     assert_eq!(update_of(&lab.server, "edge"), (Some(A.into()), None, None));
     assert!(!home.path().join("versions").exists());
+}
+
+/// The one-line install's endpoints: the script needs no login but a release key; the
+/// manifest and the binary need a valid, unspent enrollment token and nothing else will do.
+#[test]
+fn the_install_endpoints_answer_only_a_valid_unspent_enrollment_token() {
+    use super::support::server::Client;
+    let keyless = Server::start_with(&[]);
+    let r = Client::new(&keyless.base()).get("/api/install.sh");
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert!(r.error().contains("no release key"), "{}", r.body);
+
+    let lab = lab("depo", serde_json::json!({}));
+    let anon = Client::new(&lab.server.base());
+    let r = anon.get("/api/install.sh");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.header("content-type")
+            .unwrap()
+            .starts_with("text/x-shellscript")
+    );
+    let file = stamped(lab.builds.path(), "0.3.0");
+    release(&lab.server, lab.keys.path(), &file, "0.3.0");
+    let target = format!("{}-linux", std::env::consts::ARCH);
+    let manifest = |token: &str, target: &str| {
+        anon.raw(
+            "GET",
+            &format!("/api/install/manifest?target={target}"),
+            None,
+            &[("Authorization", &format!("Bearer {token}"))],
+        )
+    };
+    let token = lab.server.enroll("depo");
+    // Concurrent strangers: each refused, none served.
+    let refused: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..16)
+            .map(|i| {
+                let manifest = &manifest;
+                let target = &target;
+                s.spawn(move || {
+                    manifest(&format!("bigr_enr_{i:016x}_{}", "0".repeat(64)), target).status
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(refused.iter().all(|s| *s == 401), "{refused:?}");
+    assert_eq!(
+        anon.get(&format!("/api/install/manifest?target={target}"))
+            .status,
+        401
+    );
+    assert_eq!(manifest("not-a-token", &target).status, 401);
+    assert_eq!(manifest(&token, "../../etc").status, 400);
+    let r = manifest(&token, "mips-linux");
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert!(
+        r.error().contains("no release for mips-linux"),
+        "{}",
+        r.body
+    );
+    let r = manifest(&token, &target);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let lines: Vec<&str> = r.body.lines().collect();
+    assert_eq!(lines[0], "bigr-install-manifest v1");
+    let release_id = lines[1].strip_prefix("release ").unwrap();
+    let download = |token: &str| {
+        anon.raw(
+            "GET",
+            &format!("/api/install/releases/{release_id}"),
+            None,
+            &[("Authorization", &format!("Bearer {token}"))],
+        )
+    };
+    assert_eq!(download("bigr_enr_0_0").status, 401);
+    // The release's bytes, whole (larger than the test client reads: curl takes them).
+    let got = lab.builds.path().join("downloaded");
+    let status = std::process::Command::new("curl")
+        .args(["-sS", "-o"])
+        .arg(&got)
+        .args(["-w", "%{http_code}", "-H"])
+        .arg(format!("Authorization: Bearer {token}"))
+        .arg(format!(
+            "{}/api/install/releases/{release_id}",
+            lab.server.base()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "200");
+    assert!(
+        std::fs::read(&got).unwrap() == std::fs::read(&file).unwrap(),
+        "the download is the release"
+    );
+    // Registration spends the token; after that it opens nothing.
+    let _home = agent(&lab, "depo", "edge");
+    let r = manifest(&lab.server.enroll("depo"), &target);
+    assert_eq!(r.status, 200, "a fresh token works");
+    let spent = lab.server.enroll("depo");
+    super::agent_e2e::AgentHome::register_with(&lab.server.base(), "depo", "edge-2", &spent);
+    let r = manifest(&spent, &target);
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.error().contains("already used"), "{}", r.body);
+    assert_eq!(download(&spent).status, 403);
 }

@@ -34,6 +34,8 @@ mod lab_services;
 mod lab_windows;
 /// The libraries never import the command line.
 mod layers;
+/// The .deb and the one-line install, run in a chroot of a clean Debian root filesystem.
+mod packaging;
 mod report;
 /// `bigr scan` as a process inside the namespace lab.
 pub mod scan_cli_lab;

@@ -319,7 +319,7 @@ describe('dashboard', { timeout: 600_000 }, () => {
     assertNoErrors('certificates')
   })
 
-  step('agents: cards, and an enrollment shows the register command', async () => {
+  step('agents: cards, and an enrollment shows the one-line install, its script and the register command', async () => {
     await page.goto('/agents')
     await waitReady(page, 'agents')
     const cards = byTest(page, 'agent-card')
@@ -334,7 +334,41 @@ describe('dashboard', { timeout: 600_000 }, () => {
     assert.match(command, /bigr agent register --api-url/)
     assert.match(command, /--enroll-token bigr_enr_/)
     assert.ok(command.includes(srv.url), `command does not name this server (${srv.url}): ${command}`)
+    const token = command.match(/--enroll-token (\S+)/)?.[1]
+
+    // First the one-line install for a new machine: this server's script, run as root with the same token.
+    const install = (await byTest(page, 'enroll-install').innerText()).trim()
+    assert.equal(
+      install,
+      `curl -fsSL ${srv.url}/api/install.sh | sudo BIGR_ENROLL_TOKEN=${token} sh -s -- --server ${srv.url} --site izmir --name edge-izm`,
+    )
+    const installFirst = await page.evaluate(() => {
+      const [line, register] = ['enroll-install', 'enroll-command'].map((t) => document.querySelector(`[data-test="${t}"]`))
+      return Boolean(line && register && line.compareDocumentPosition(register) & Node.DOCUMENT_POSITION_FOLLOWING)
+    })
+    assert.ok(installFirst, 'the one-line install is not shown before the register command')
+    assert.equal(
+      await byTest(page, 'enroll-install-unavailable').count(),
+      0,
+      'one-line install refused though the server has a release key',
+    )
+
+    // "Show the install script": GET /api/install.sh, as the server wrote it (with the release key).
+    await byTest(page, 'install-script-details').locator('summary').click()
+    await page.locator('[data-test="install-script"], [data-test="install-script-error"]').first().waitFor()
+    const scriptError = byTest(page, 'install-script-error')
+    assert.equal(await scriptError.count(), 0, `install script not shown: ${await scriptError.allInnerTexts()}`)
+    const script = byTest(page, 'install-script')
+    await script.waitFor({ state: 'visible' })
+    const scriptText = await script.textContent()
+    assert.ok(scriptText.startsWith('#!/bin/sh'), `install script does not start with #!/bin/sh: ${scriptText.slice(0, 80)}`)
+    assert.equal(await script.getAttribute('aria-label'), 'Install script')
     await screenshot(page, 'agents-enroll')
+    assert.deepEqual(
+      (await audit(page, 'agents (enrollment, install script)')).critical,
+      [],
+      'enrollment dialog with the install script',
+    )
     await byTest(page, 'enroll-close').click()
     await byTest(page, 'enrollment-row').filter({ hasText: 'izmir' }).first().waitFor()
     assertNoErrors('agents')

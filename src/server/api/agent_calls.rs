@@ -13,7 +13,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use uuid::Uuid;
 
-fn refused(r: Refusal) -> ApiError {
+pub(crate) fn refused(r: Refusal) -> ApiError {
     match r {
         Refusal::Invalid => ApiError::Unauthenticated(r.message().into()),
         Refusal::Used | Refusal::Expired => ApiError::Forbidden(r.message().into()),

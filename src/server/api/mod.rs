@@ -9,6 +9,7 @@ pub mod commands;
 pub mod health;
 pub mod ingest;
 pub mod insight;
+pub mod install;
 pub mod inventory;
 pub mod records;
 pub mod registry;

@@ -9,6 +9,7 @@ use crate::server::audit::Audit;
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::session::{Admin, SignedIn};
 use crate::server::state::AppState;
+use crate::store::entity::release;
 use crate::store::releases::{self, MAX_SIZE, ReleaseView};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use base64::Engine;
@@ -166,8 +167,13 @@ pub async fn release_download(
         crate::server::agent_limit::Action::Config,
     )?;
     let row = releases::get(&state.db, id).await?;
-    let db = state.db.clone();
-    // A chunk is read when the client has taken the one before: one MiB held at a time.
+    Ok(stream_release(&state, &row))
+}
+
+/// A release's binary, streamed from its chunks: one MiB held at a time, read when the
+/// client has taken the one before.
+pub fn stream_release(state: &AppState, row: &release::Model) -> HttpResponse {
+    let (db, id) = (state.db.clone(), row.id);
     let chunks = futures_util::stream::unfold(Some(0i32), move |seq| {
         let db = db.clone();
         async move {
@@ -182,9 +188,9 @@ pub async fn release_download(
             }
         }
     });
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .content_type("application/octet-stream")
         .no_chunking(row.size as u64)
         .insert_header(("Cache-Control", "no-store"))
-        .streaming(chunks))
+        .streaming(chunks)
 }

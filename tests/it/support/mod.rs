@@ -2,6 +2,7 @@
 //! the real PostgreSQL at `BIGR_TEST_DATABASE_URL` (default `postgres://root@127.0.0.1/test`).
 //! Without PostgreSQL the suite fails under CI and says it skipped the half elsewhere.
 pub mod lab;
+pub mod releases;
 pub mod server;
 
 use bigr::model::{AssetObservation, ScanMethod, ScanReport};

@@ -1,4 +1,5 @@
-// Starts a throwaway `bigr serve` on 127.0.0.1 (fresh BIGR_HOME, SQLite) and stops it again.
+// Starts a throwaway `bigr serve` on 127.0.0.1 (fresh BIGR_HOME, SQLite, a release public key)
+// and stops it again.
 import { spawn } from 'node:child_process'
 import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -29,6 +30,13 @@ function freePort() {
   })
 }
 
+/**
+ * The release public key every test server gets (BIGR_RELEASE_PUBLIC_KEY): 32 bytes 0x00…0x1f.
+ * The server accepts any 32-byte Ed25519 key; with one it serves the agent install script
+ * (GET /api/install.sh) that the enrollment dialog shows. Nothing is ever signed with it.
+ */
+export const RELEASE_PUBLIC_KEY = 'bigr-ed25519:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8='
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 // Servers still running if the suite is interrupted (Ctrl+C, a CI timeout): killed on the way out.
@@ -55,7 +63,7 @@ export async function startServer({ logFile, args = [], timeoutMs = 30_000 } = {
   const password = `e2e-${randomBytes(9).toString('base64url')}`
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const env = { ...process.env, BIGR_HOME: home, BIGR_ADMIN_PASSWORD: password }
+  const env = { ...process.env, BIGR_HOME: home, BIGR_ADMIN_PASSWORD: password, BIGR_RELEASE_PUBLIC_KEY: RELEASE_PUBLIC_KEY }
   delete env.DATABASE_URL // always the SQLite file in BIGR_HOME
   const child = spawn(bin, ['serve', '--host', '127.0.0.1', '--port', String(port), ...args], {
     env,

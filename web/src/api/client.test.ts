@@ -224,6 +224,39 @@ describe('ApiClient.download', () => {
   })
 })
 
+describe('ApiClient.text', () => {
+  const SCRIPT = 'GET /api/install.sh'
+  const shell = (text: string) =>
+    new Response(text, { status: 200, headers: { 'Content-Type': 'text/x-shellscript; charset=utf-8' } })
+
+  it('GETs the text as it is, asking for its media type (or a JSON refusal), without a CSRF header', async () => {
+    const { client, server } = setup({ [SCRIPT]: shell('#!/bin/sh\nset -eu\necho "{not json}"\n') })
+    await expect(client.text('/api/install.sh', { accept: 'text/x-shellscript' })).resolves.toBe(
+      '#!/bin/sh\nset -eu\necho "{not json}"\n',
+    )
+    const [req] = server.calls
+    expect(req!.method).toBe('GET')
+    expect(req!.headers.get('Accept')).toBe('text/x-shellscript, application/json')
+    expect(req!.headers.has('X-CSRF-Token')).toBe(false)
+    expect(server.fetch.mock.calls[0]![1].credentials).toBe('same-origin')
+  })
+
+  it('throws the server’s reason on a refusal, and status 0 when the server cannot be reached', async () => {
+    const { client, server } = setup({ [SCRIPT]: json(404, { error: 'this server has no release key' }) })
+    await expect(client.text('/api/install.sh', { accept: 'text/x-shellscript' })).rejects.toMatchObject({
+      name: 'ApiError',
+      status: 404,
+      message: 'this server has no release key',
+    })
+    server.set({
+      [SCRIPT]: () => {
+        throw new TypeError('Failed to fetch')
+      },
+    })
+    await expect(client.text('/api/install.sh', { accept: 'text/x-shellscript' })).rejects.toMatchObject({ status: 0 })
+  })
+})
+
 describe('ApiClient auth calls', () => {
   it('logs in with a JSON body and without X-CSRF-Token', async () => {
     const { client, server } = setup({ 'POST /api/auth/login': ADMIN })

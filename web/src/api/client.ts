@@ -4,7 +4,8 @@
 // methods, parameters, bodies and answers all come from the generated `Operations` table in
 // schema.ts, so a change to openapi.json that the dashboard does not follow fails
 // `npm run build`. The few that answer a file (an HTML or PDF report) are in the `Downloads`
-// table, fetched with `api.download(id, { query })`.
+// table, fetched with `api.download(id, { query })`; `api.text(path)` reads a text answer by
+// its path (the agent install script).
 //
 // The session cookie is HttpOnly: this code never sees it. What it does see is the CSRF
 // token returned by login and /api/auth/me, which every state-changing request except the
@@ -208,6 +209,22 @@ export class ApiClient {
     } catch (err) {
       if ((err as { name?: unknown } | null)?.name === 'AbortError') throw err
       throw new ApiError(0, 'the download was cut off')
+    }
+  }
+
+  /**
+   * GETs a text answer that is not JSON, by its path: the agent install script
+   * (`/api/install.sh`, text/x-shellscript) until the generated `Downloads` table has it.
+   * `accept` is the expected media type; a refusal comes as JSON and is thrown like `call()`
+   * does (ApiError with the server's reason, status 0 when the server cannot be reached).
+   */
+  async text(path: string, opts: { accept: string; signal?: AbortSignal }): Promise<string> {
+    const res = await this.send(path, { accept: `${opts.accept}, application/json`, signal: opts.signal })
+    try {
+      return await res.text()
+    } catch (err) {
+      if ((err as { name?: unknown } | null)?.name === 'AbortError') throw err
+      throw new ApiError(0, 'the answer was cut off')
     }
   }
 

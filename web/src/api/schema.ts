@@ -2530,6 +2530,41 @@ export interface Downloads {
     body: never
     contentType: "application/octet-stream"
   }
+  install_script: {
+    method: "GET"
+    path: "/api/install.sh"
+    pathParams: never
+    query: never
+    body: never
+    contentType: "text/x-shellscript"
+  }
+  /**
+   * The release a new agent of the token's site is installed with, as lines the script reads
+   * without a JSON parser: the release id, the key id, the signature and the signed bytes
+   * (base64). The script verifies the signature over those bytes and reads the version,
+   * target, size and SHA-256 from them, never from anything unsigned.
+   */
+  install_manifest: {
+    method: "GET"
+    path: "/api/install/manifest"
+    pathParams: never
+    query: {
+      /** The machine's platform as `uname -m`-linux: `x86_64-linux`, `aarch64-linux`. */
+      target: string
+    }
+    body: never
+    contentType: "text/plain"
+  }
+  install_download: {
+    method: "GET"
+    path: "/api/install/releases/{id}"
+    pathParams: {
+      id: string
+    }
+    query: never
+    body: never
+    contentType: "application/octet-stream"
+  }
   download_compliance_report: {
     method: "GET"
     path: "/api/reports/compliance"
@@ -2559,5 +2594,8 @@ export interface Downloads {
 /** Method, path template and media types of every download, for the client at run time. */
 export const DOWNLOADS = {
   release_download: { method: "GET", path: "/api/agents/releases/{id}", contentTypes: ["application/octet-stream"] },
+  install_script: { method: "GET", path: "/api/install.sh", contentTypes: ["text/x-shellscript"] },
+  install_manifest: { method: "GET", path: "/api/install/manifest", contentTypes: ["text/plain"] },
+  install_download: { method: "GET", path: "/api/install/releases/{id}", contentTypes: ["application/octet-stream"] },
   download_compliance_report: { method: "GET", path: "/api/reports/compliance", contentTypes: ["application/pdf", "text/html"] },
 } as const satisfies { [K in keyof Downloads]: { method: Downloads[K]['method']; path: Downloads[K]['path']; contentTypes: readonly Downloads[K]['contentType'][] } }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { registerCommand, scanCommand, shellQuote } from './agentCommand'
+import { installCommand, registerCommand, scanCommand, shellQuote } from './agentCommand'
 
 describe('registerCommand', () => {
   it('is exactly the documented command', () => {
@@ -11,6 +11,36 @@ describe('registerCommand', () => {
   it('quotes names with spaces or shell characters so the paste still works', () => {
     expect(registerCommand({ apiUrl: 'https://bigr.lan', name: "Ayşe's laptop", site: 'İstanbul ofis', token: 't' })).toBe(
       "bigr agent register --api-url https://bigr.lan --name 'Ayşe'\\''s laptop' --site 'İstanbul ofis' --enroll-token t",
+    )
+  })
+})
+
+describe('installCommand', () => {
+  it('is exactly the documented one-line install', () => {
+    expect(installCommand({ origin: 'https://10.0.0.5:8090', name: 'edge-1', site: 'hq', token: 'bigr_enr_abc123' })).toBe(
+      'curl -fsSL https://10.0.0.5:8090/api/install.sh | sudo BIGR_ENROLL_TOKEN=bigr_enr_abc123 sh -s -- ' +
+        '--server https://10.0.0.5:8090 --site hq --name edge-1',
+    )
+  })
+
+  it('quotes the token, site and name for the shell the same way as the register command', () => {
+    expect(installCommand({ origin: 'https://bigr.lan', name: "Ayşe's laptop", site: 'İstanbul ofis', token: 'a b$c' })).toBe(
+      "curl -fsSL https://bigr.lan/api/install.sh | sudo BIGR_ENROLL_TOKEN='a b$c' sh -s -- " +
+        "--server https://bigr.lan --site 'İstanbul ofis' --name 'Ayşe'\\''s laptop'",
+    )
+  })
+
+  it('leaves out --name when the agent has no name', () => {
+    const line = installCommand({ origin: 'http://bigr.lan', name: '', site: 'hq', token: 't' })
+    expect(line).toBe(
+      'curl -fsSL http://bigr.lan/api/install.sh | sudo BIGR_ENROLL_TOKEN=t sh -s -- --server http://bigr.lan --site hq',
+    )
+    expect(installCommand({ origin: 'http://bigr.lan', name: '  ', site: 'hq', token: 't' })).toBe(line)
+  })
+
+  it('does not double the slash after an origin that ends in one', () => {
+    expect(installCommand({ origin: 'http://bigr.lan/', name: 'n', site: 's', token: 't' })).toMatch(
+      /^curl -fsSL http:\/\/bigr\.lan\/api\/install\.sh \| .* --server http:\/\/bigr\.lan --site s --name n$/,
     )
   })
 })

@@ -1,4 +1,5 @@
-// Commands an operator pastes into a shell: registering an agent, and the first local scan.
+// Commands an operator pastes into a shell: installing or registering an agent, and the first
+// local scan.
 
 /**
  * POSIX shell quoting: plain words stay as they are, anything else goes in single quotes
@@ -26,6 +27,37 @@ export function registerCommand(input: RegisterCommandInput): string {
     `--site ${shellQuote(input.site)}`,
     `--enroll-token ${shellQuote(input.token)}`,
   ].join(' ')
+}
+
+/** Where the server serves the agent install script (GET, text/x-shellscript; 404 without a release key). */
+export const INSTALL_SCRIPT_PATH = '/api/install.sh'
+
+export interface InstallCommandInput {
+  /** The dashboard's origin, e.g. window.location.origin. */
+  origin: string
+  site: string
+  /** The agent's name; left out of the command when empty. */
+  name: string
+  token: string
+}
+
+/**
+ * The one-line install on a new Linux machine: fetch this server's install script and run it
+ * as root, the enrollment token in its environment and the rest as its arguments:
+ * `curl -fsSL https://bigr.lan/api/install.sh | sudo BIGR_ENROLL_TOKEN=… sh -s -- --server
+ * https://bigr.lan --site hq --name edge-1`.
+ */
+export function installCommand(input: InstallCommandInput): string {
+  const origin = input.origin.replace(/\/+$/, '')
+  const parts = [
+    `curl -fsSL ${shellQuote(origin + INSTALL_SCRIPT_PATH)}`,
+    '|',
+    `sudo BIGR_ENROLL_TOKEN=${shellQuote(input.token)} sh -s --`,
+    `--server ${shellQuote(origin)}`,
+    `--site ${shellQuote(input.site)}`,
+  ]
+  if (input.name.trim()) parts.push(`--name ${shellQuote(input.name)}`)
+  return parts.join(' ')
 }
 
 /** The example network of the first-run scan; the user puts their own in its place. */

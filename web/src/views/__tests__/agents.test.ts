@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { ADMIN, VIEWER, json, noContent } from '../../test/fakeApi'
+import { ADMIN, VIEWER, json, noContent, type FakeRoutes } from '../../test/fakeApi'
 import { agent, site, siteConfig } from '../../test/fixtures'
 import { mountApp, settle } from '../../test/mountApp'
 
@@ -87,6 +87,106 @@ describe('AgentsView', () => {
     expect(wrapper.find('[data-test="copy"]').exists()).toBe(true)
     // The enrollment list is refreshed so the new token shows up there.
     expect(server.callsTo('GET /api/agents/enrollments').length).toBeGreaterThanOrEqual(2)
+  })
+
+  describe('the one-line install', () => {
+    const ENROLLMENT = { id: 'e1', site: 'İstanbul ofis', token: 'bigr_enr_s3cret', expires_at: '2026-11-24T22:00:00Z' }
+    const SCRIPT = '#!/bin/sh\n# bigr agent install <script>alert(1)</script>\nset -eu\n'
+    const shellScript = (text: string) =>
+      new Response(text, { status: 200, headers: { 'Content-Type': 'text/x-shellscript; charset=utf-8' } })
+
+    /** Adds agent edge-1 to site "İstanbul ofis" with GET /api/install.sh answering `script`. */
+    async function enroll(script: FakeRoutes[string]) {
+      const mounted = await mountApp('/agents', {
+        session: ADMIN,
+        routes: { ...AGENTS, 'POST /api/agents/enrollments': json(201, ENROLLMENT), 'GET /api/install.sh': script },
+      })
+      const { wrapper, server } = mounted
+      await wrapper.get('[data-test="add-agent"]').trigger('click')
+      await settle()
+      await wrapper.get('[data-test="enroll-name"]').setValue('edge-1')
+      await wrapper.get('[data-test="enroll-site"]').setValue('İstanbul ofis')
+      expect(server.callsTo('GET /api/install.sh')).toHaveLength(0)
+      await wrapper.get('[data-test="enroll-form"]').trigger('submit')
+      await settle()
+      return mounted
+    }
+
+    const origin = window.location.origin
+    const REGISTER = `bigr agent register --api-url ${origin} --name edge-1 --site 'İstanbul ofis' --enroll-token bigr_enr_s3cret`
+
+    it('shows the install line first, explains it, and shows the server’s script on request', async () => {
+      const { wrapper, server } = await enroll(shellScript(SCRIPT))
+      const result = wrapper.get('[data-test="enroll-result"]')
+      expect(result.get('[data-test="enroll-install"]').text()).toBe(
+        `curl -fsSL ${origin}/api/install.sh | sudo BIGR_ENROLL_TOKEN=bigr_enr_s3cret sh -s -- ` +
+          `--server ${origin} --site 'İstanbul ofis' --name edge-1`,
+      )
+      expect(result.text()).toContain('Install on a new Linux machine (one line, as root)')
+      expect(result.get('[data-test="enroll-install-explain"]').text()).toContain('Ed25519')
+      // The register command stays, after the install line.
+      expect(result.get('[data-test="enroll-command"]').text()).toBe(REGISTER)
+      const html = result.html()
+      expect(html.indexOf('data-test="enroll-install"')).toBeLessThan(html.indexOf('data-test="enroll-command"'))
+      expect(result.findAll('[data-test="copy"]')).toHaveLength(2)
+
+      // Fetched once, as a plain GET of the session (no CSRF header), asking for a shell script.
+      const [get] = server.callsTo('GET /api/install.sh')
+      expect(server.callsTo('GET /api/install.sh')).toHaveLength(1)
+      expect(get!.headers.get('Accept')).toBe('text/x-shellscript, application/json')
+      expect(get!.headers.has('X-CSRF-Token')).toBe(false)
+
+      const details = result.get('[data-test="install-script-details"]')
+      expect(details.element.tagName).toBe('DETAILS')
+      expect(details.get('summary').text()).toBe('Show the install script')
+      const pre = details.get('[data-test="install-script"]')
+      expect(pre.element.tagName).toBe('PRE')
+      expect(pre.text()).toBe(SCRIPT.trim())
+      expect(pre.element.textContent).toBe(SCRIPT)
+      expect(pre.find('script').exists()).toBe(false) // the server's text stays text
+      expect(pre.attributes('aria-label')).toBe('Install script')
+      expect(pre.attributes('tabindex')).toBe('0') // it scrolls: keyboard users must reach it
+      expect(result.find('[data-test="install-script-error"]').exists()).toBe(false)
+      expect(result.find('[data-test="enroll-install-unavailable"]').exists()).toBe(false)
+    })
+
+    it('replaces the install line by the server’s reason when it has no install script (404)', async () => {
+      const reason = 'this server has no release key (BIGR_RELEASE_PUBLIC_KEY): set one'
+      const { wrapper } = await enroll(json(404, { error: reason }))
+      const result = wrapper.get('[data-test="enroll-result"]')
+      expect(result.find('[data-test="enroll-install"]').exists()).toBe(false)
+      expect(result.find('[data-test="enroll-install-explain"]').exists()).toBe(false)
+      expect(result.text()).not.toContain('curl -fsSL')
+      expect(result.get('[data-test="enroll-install-unavailable"]').text()).toBe(
+        `The one-line install does not work on this server: ${reason}`,
+      )
+      expect(result.find('[data-test="install-script"]').exists()).toBe(false)
+      const error = result.get('[data-test="install-script-error"]')
+      expect(error.text()).toBe(reason)
+      expect(error.classes()).toContain('notice')
+      // Registering a machine that already has bigr still works.
+      expect(result.get('[data-test="enroll-command"]').text()).toBe(REGISTER)
+    })
+
+    it('says so when the script cannot be loaded, and keeps the install line', async () => {
+      const { wrapper } = await enroll(() => {
+        throw new TypeError('Failed to fetch')
+      })
+      const result = wrapper.get('[data-test="enroll-result"]')
+      expect(result.find('[data-test="install-script"]').exists()).toBe(false)
+      const error = result.get('[data-test="install-script-error"]')
+      expect(error.text()).toBe('Could not load the install script: Cannot reach the bigr server.')
+      expect(error.classes()).toContain('error')
+      expect(result.get('[data-test="enroll-install"]').text()).toMatch(/^curl -fsSL /)
+      expect(result.find('[data-test="enroll-install-unavailable"]').exists()).toBe(false)
+      expect(result.get('[data-test="enroll-command"]').text()).toBe(REGISTER)
+    })
+
+    it('shows the generic message with the server’s reason for other failures', async () => {
+      const { wrapper } = await enroll(json(500, { error: 'internal error' }))
+      expect(wrapper.get('[data-test="install-script-error"]').text()).toBe('Could not load the install script: internal error')
+      expect(wrapper.find('[data-test="enroll-install"]').exists()).toBe(true)
+    })
   })
 
   it('revokes only after confirmation', async () => {
