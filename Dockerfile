@@ -47,7 +47,7 @@ COPY tests ./tests
 COPY --from=web /src/web/dist ./web/dist
 RUN cargo build --release --locked --bin bigr
 
-# --- 2b. the site agent binary: no server, no dashboard, profile dist ------------------------
+# --- 2b. the site agent binary: no server, no dashboard, profile dist-agent ---------------------
 FROM rust:1.95-bookworm AS build-agent
 # hadolint ignore=DL3008
 RUN apt-get update \
@@ -59,8 +59,8 @@ COPY src ./src
 COPY migration ./migration
 COPY assets ./assets
 COPY tests ./tests
-RUN cargo build --profile dist --locked --no-default-features --bin bigr \
-    && setcap cap_net_raw,cap_net_admin+ep target/dist/bigr
+RUN cargo build --profile dist-agent --locked --no-default-features --bin bigr \
+    && setcap cap_net_raw,cap_net_admin+ep target/dist-agent/bigr
 
 # --- 3a. the agent runtime (docker build --target agent) --------------------------------------
 FROM debian:bookworm-slim AS agent
@@ -72,7 +72,7 @@ RUN apt-get update \
     && useradd --no-log-init --create-home --home-dir /var/lib/bigr \
         --uid 10001 --gid 10001 --shell /usr/sbin/nologin bigr
 # COPY keeps the file capabilities set in the build stage (they live in an xattr).
-COPY --from=build-agent /src/target/dist/bigr /usr/local/bin/bigr
+COPY --from=build-agent /src/target/dist-agent/bigr /usr/local/bin/bigr
 ENV BIGR_HOME=/var/lib/bigr
 WORKDIR /var/lib/bigr
 VOLUME ["/var/lib/bigr"]

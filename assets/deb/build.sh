@@ -1,6 +1,6 @@
 #!/bin/sh
-# Builds the site agent's Debian package from a bigr binary (normally the agent build of
-# profile dist: `cargo build --profile dist --no-default-features`), with dpkg-deb alone:
+# Builds the site agent's Debian package from a bigr binary (normally the agent build:
+# `cargo build --profile dist-agent --no-default-features`), with dpkg-deb alone:
 #
 #   assets/deb/build.sh BINARY OUT_DIR [VERSION]
 #

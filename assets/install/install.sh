@@ -151,14 +151,14 @@ printf '%s  %s\n' "$sha256" "$work/bigr" | sha256sum -c --status - || die "the d
 
 # The new binary is placed beside its final name (the temporary folder may be noexec), checks
 # itself, and only then takes the name in one rename.
-mkdir -p "$prefix"
+mkdir -p "$prefix" || die "cannot create $prefix"
 staged="$prefix/.bigr.install.$$"
-install -m 0755 "$work/bigr" "$staged"
+install -m 0755 "$work/bigr" "$staged" || die "cannot write $staged"
 if ! "$staged" version --check >"$work/check" 2>&1; then
     rm -f "$staged"
     die "bigr $version failed its self-check: $(head -c 300 "$work/check")"
 fi
-mv -f "$staged" "$prefix/bigr"
+mv -f "$staged" "$prefix/bigr" || die "cannot replace $prefix/bigr"
 installed=yes
 say "installed $prefix/bigr ($version)"
 

@@ -31,6 +31,22 @@ from probes import load_env  # noqa: E402
 from setup_server import Api, iso, istanbul_assets, scan_report  # noqa: E402
 
 
+def looks_like(media_type, raw):
+    """Whether a file answer's bytes are what its documented media type says."""
+    if "html" in media_type:
+        return raw.lstrip().startswith(b"<!DOCTYPE html>")
+    if media_type == "application/pdf":
+        return raw.startswith(b"%PDF-")
+    if media_type == "text/x-shellscript":
+        return raw.startswith(b"#!/bin/sh\n")
+    if media_type.startswith("text/"):
+        try:
+            raw.decode("utf-8")
+            return True
+        except UnicodeDecodeError:
+            return False
+    return media_type == "application/octet-stream"
+
 class Walk:
     def __init__(self, base, doc):
         self.api = Api(base)
@@ -57,9 +73,9 @@ class Walk:
         data = None
         documented = (op or {}).get("responses", {}).get(str(status), {}).get("content", {})
         if raw and documented and "application/json" not in documented:
-            # A file answer (the compliance report): its documented type, not JSON.
-            is_html = raw.lstrip().startswith(b"<!DOCTYPE html>")
-            if not (is_html and any("html" in t for t in documented)):
+            # A file answer (the compliance report, the install script): its documented
+            # type, not JSON.
+            if not any(looks_like(t, raw) for t in documented):
                 problems.append(f"body is not one of {', '.join(documented)}")
             raw = b""
         if raw:

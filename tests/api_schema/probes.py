@@ -10,7 +10,7 @@ probes marked * must also be exactly the refusal named (a 2xx there would be a h
 any other code means something other than the refusal decided the answer):
 
   anonymous *    no session cookie (agent channel: no bearer token)       -> 401
-                 (health and agent registration: only documented)
+                 (health, agent registration, install script: only documented)
   no-csrf *      admin session, a write without X-CSRF-Token              -> 403
   viewer-write * viewer session and CSRF token, a valid write             -> 403
   auth-order *   viewer session and CSRF token, a write with an invalid
@@ -135,8 +135,9 @@ def main():
                 body = json.dumps(SAMPLE_BODY.get(op.get("operationId"), {})).encode()
             write = m != "GET"
             agent = "agent channel" in op.get("tags", [])
-            # The health check and the agent registration take no session by design.
-            public = op.get("operationId") in ("health", "register")
+            # The health check, the agent registration and the install script take no
+            # session by design.
+            public = op.get("operationId") in ("health", "register", "install_script")
             p.probe("anonymous", label, m, url(), documented, expected=None if public else 401, body=body)
             if agent:
                 continue

@@ -107,6 +107,9 @@ free_port() {
 # start_server NAME [--database-url URL]: starts `bigr serve` on a free loopback port with
 # a fresh home and a clean environment (no BIGR_*/DATABASE_URL of the caller leaks in),
 # waits until /api/health answers 200, and sets BASE.
+# A release key (any 32 bytes): the install script is served, release uploads are checked.
+RELEASE_KEY="bigr-ed25519:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+
 start_server() {
     local name="$1"; shift
     local home="$WORK/$name/home" port pid
@@ -114,6 +117,7 @@ start_server() {
     port="$(free_port)"
     env -i PATH="$PATH" HOME="$home" \
         BIGR_ADMIN_USER="$ADMIN_USER" BIGR_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+        BIGR_RELEASE_PUBLIC_KEY="$RELEASE_KEY" \
         "$WORK/bigr" --home "$home" serve --host 127.0.0.1 --port "$port" "$@" \
         >"$WORK/$name/server.log" 2>&1 &
     pid=$!

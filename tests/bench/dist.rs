@@ -3,6 +3,7 @@
 //! shared libraries and how long its self-check (`bigr version --check`, what an update runs
 //! before it is trusted) takes. Target: the site agent at most 15 MB. Peer: the earlier
 //! release binary was 47 MB, unstripped, server and agent in one (the figure).
+//! Profiles: dist for the server binary, dist-agent (size) for the agent ones.
 //! `cargo bench --bench dist` (half an hour cold on two cores; OUT: /var/tmp/bigr-artifacts).
 use std::path::Path;
 use std::process::Command;

@@ -10,6 +10,7 @@ use super::releases::stream_release;
 use crate::model::token::{self, TokenKind};
 use crate::release::sign;
 use crate::server::agent_limit::Action;
+use crate::server::body::Params;
 use crate::server::error::{ApiError, ApiResult, ErrorBody};
 use crate::server::state::AppState;
 use crate::store::enrollments::{self, Refusal};
@@ -59,9 +60,9 @@ pub struct InstallQuery {
 pub async fn install_manifest(
     state: web::Data<AppState>,
     req: HttpRequest,
-    query: web::Query<InstallQuery>,
+    query: Params<InstallQuery>,
 ) -> ApiResult<HttpResponse> {
-    let target = query.into_inner().target;
+    let target = query.0.target;
     if target.is_empty()
         || target.len() > 64
         || !target
