@@ -28,12 +28,13 @@ RUN npm ci --no-audit --no-fund
 COPY web/ ./
 RUN npm run build
 
-# --- 2. the Rust binary ---------------------------------------------------------------------
-FROM rust:1.95-bookworm AS build
-# libpcap-dev: the pcap crate links -lpcap (ARP discovery). pkg-config finds it.
+# --- 2. the Rust sources on a toolchain with libpcap (both binaries build from here) ----------
+FROM rust:1.95-bookworm AS rust-base
+# libpcap-dev: the pcap crate links -lpcap (ARP discovery). pkg-config finds it. libcap2-bin:
+# setcap, for the agent's file capabilities.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpcap-dev pkg-config \
+    && apt-get install -y --no-install-recommends libpcap-dev pkg-config libcap2-bin \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # tests/ is needed even for a release build: Cargo.toml declares test and bench targets there,
@@ -43,27 +44,22 @@ COPY src ./src
 COPY migration ./migration
 COPY assets ./assets
 COPY tests ./tests
+
+# --- 2a. the server binary --------------------------------------------------------------------
+FROM rust-base AS build
 # The SPA is embedded into the binary at compile time.
 COPY --from=web /src/web/dist ./web/dist
 RUN cargo build --release --locked --bin bigr
 
 # --- 2b. the site agent binary: no server, no dashboard, profile dist-agent ---------------------
-FROM rust:1.95-bookworm AS build-agent
-# hadolint ignore=DL3008
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpcap-dev pkg-config libcap2-bin \
-    && rm -rf /var/lib/apt/lists/*
-WORKDIR /src
-COPY Cargo.toml Cargo.lock ./
-COPY src ./src
-COPY migration ./migration
-COPY assets ./assets
-COPY tests ./tests
+FROM rust-base AS build-agent
 RUN cargo build --profile dist-agent --locked --no-default-features --bin bigr \
     && setcap cap_net_raw,cap_net_admin+ep target/dist-agent/bigr
 
-# --- 3a. the agent runtime (docker build --target agent) --------------------------------------
-FROM debian:bookworm-slim AS agent
+# --- 3. what both images run on: libpcap and the bigr user ------------------------------------
+FROM debian:bookworm-slim AS runtime-base
+# libpcap0.8: runtime library of the pcap crate; ca-certificates: TLS to the server and to
+# PostgreSQL (Neon). Versions follow the bookworm point release of the base image.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpcap0.8 ca-certificates \
@@ -71,32 +67,24 @@ RUN apt-get update \
     && groupadd --gid 10001 bigr \
     && useradd --no-log-init --create-home --home-dir /var/lib/bigr \
         --uid 10001 --gid 10001 --shell /usr/sbin/nologin bigr
-# COPY keeps the file capabilities set in the build stage (they live in an xattr).
-COPY --from=build-agent /src/target/dist-agent/bigr /usr/local/bin/bigr
+# Config, agent state and the SQLite database (when DATABASE_URL is not set) live here.
 ENV BIGR_HOME=/var/lib/bigr
 WORKDIR /var/lib/bigr
+
+# --- 3a. the agent image (docker build --target agent) ----------------------------------------
+FROM runtime-base AS agent
+# COPY keeps the file capabilities set in the build stage (they live in an xattr).
+COPY --from=build-agent /src/target/dist-agent/bigr /usr/local/bin/bigr
 VOLUME ["/var/lib/bigr"]
 USER 10001:10001
 ENTRYPOINT ["bigr"]
 CMD ["agent", "start", "--foreground"]
 
-# --- 3. runtime -----------------------------------------------------------------------------
-FROM debian:bookworm-slim
-# libpcap0.8: runtime library of the pcap crate; ca-certificates: TLS to PostgreSQL (Neon).
-# Versions follow the bookworm point release of the base image rather than being pinned.
-# hadolint ignore=DL3008
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpcap0.8 ca-certificates \
-    && rm -rf /var/lib/apt/lists/* \
-    && groupadd --gid 10001 bigr \
-    && useradd --no-log-init --create-home --home-dir /var/lib/bigr \
-        --uid 10001 --gid 10001 --shell /usr/sbin/nologin bigr
+# --- 3b. the control plane image (the default target) -----------------------------------------
+FROM runtime-base
 COPY --from=build /src/target/release/bigr /usr/local/bin/bigr
-# Config file and the SQLite database (when DATABASE_URL is not set) live here; mount a
-# volume on it to keep a SQLite inventory across containers.
-ENV BIGR_HOME=/var/lib/bigr
-WORKDIR /var/lib/bigr
-# The bigr user, by number so that runtimes checking runAsNonRoot can verify it.
+# Mount a volume on /var/lib/bigr to keep a SQLite inventory across containers. The bigr
+# user, by number so that runtimes checking runAsNonRoot can verify it.
 USER 10001:10001
 EXPOSE 8090
 # Checks the default port. Render does its own check on healthCheckPath against $PORT.
