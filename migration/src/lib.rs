@@ -21,6 +21,7 @@ mod m20261206_000016_alerts;
 mod m20261207_000017_alert_schedules;
 mod m20261208_000018_asset_tagged_by;
 mod m20261209_000019_releases;
+mod m20261210_000020_network_gear;
 
 pub use m20261126_000004_asset_search_trigram::SEARCH_TEXT;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000017_alert_schedules::Migration),
             Box::new(m20261208_000018_asset_tagged_by::Migration),
             Box::new(m20261209_000019_releases::Migration),
+            Box::new(m20261210_000020_network_gear::Migration),
         ]
     }
 }

@@ -143,7 +143,12 @@ impl LiveScanner {
         let mut outcome = done?;
         if !plan.switches.is_empty() {
             let polls = switch_poll::poll_all(&plan.switches, &SnmpOptions::default()).await;
-            switch_poll::place(&mut outcome.report.assets, &polls);
+            switch_poll::settle(
+                &mut outcome.report,
+                &polls,
+                plan.request.rules_home.as_deref(),
+            )
+            .await;
             for p in &polls {
                 if let Err(e) = &p.table {
                     outcome.failures.push(format!("switch {}: {e}", p.host));

@@ -3,6 +3,7 @@
 //! of `model` values; the server and the CLI fetch the inputs and show the same results.
 pub mod analytics;
 pub mod compliance;
+pub mod layer2;
 pub mod ranked;
 pub mod risk;
 pub mod scores;

@@ -16,22 +16,9 @@ use std::time::{Duration, Instant};
 /// A log file larger than this is moved to agent.log.1 when a detached agent starts.
 const LOG_ROTATE_BYTES: u64 = 10 * 1024 * 1024;
 
-/// A secret kept in a file (or `-`: the first line of stdin), trimmed.
+/// A token kept in a file (or `-`: the first line of stdin), trimmed.
 fn read_secret(path: &std::path::Path) -> anyhow::Result<String> {
-    let text = if path.as_os_str() == "-" {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .context("cannot read the token from stdin")?;
-        line
-    } else {
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?
-    };
-    let text = text.trim().to_string();
-    if text.is_empty() {
-        return Err(Exit::BadInput(format!("{} is empty", path.display())).into());
-    }
-    Ok(text)
+    Ok(super::secret_file::read_secret(path)?.trim().to_string())
 }
 
 pub async fn register(settings: &Settings, args: RegisterArgs) -> anyhow::Result<()> {

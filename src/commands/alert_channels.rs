@@ -160,13 +160,6 @@ pub enum MailSecurityArg {
     None,
 }
 
-fn read_secret(path: &std::path::Path) -> anyhow::Result<String> {
-    Ok(std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?
-        .trim_end_matches(['\r', '\n'])
-        .to_string())
-}
-
 impl MailArgs {
     fn settings(self) -> anyhow::Result<Option<SmtpSettings>> {
         let Some(host) = self.smtp_host else {
@@ -184,12 +177,16 @@ impl MailArgs {
             password: self
                 .smtp_password_file
                 .as_deref()
-                .map(read_secret)
+                .map(super::secret_file::read_secret)
                 .transpose()?,
             from: self.from.unwrap_or_default(),
             to: self.to,
             lang: Some(self.mail_lang),
-            ca_pem: self.smtp_ca_file.as_deref().map(read_secret).transpose()?,
+            ca_pem: self
+                .smtp_ca_file
+                .as_deref()
+                .map(super::secret_file::read_secret)
+                .transpose()?,
         }))
     }
 }

@@ -51,6 +51,7 @@ mod scan;
 mod scan_output;
 #[cfg(feature = "server")]
 mod scan_stored;
+mod secret_file;
 #[cfg(feature = "server")]
 mod serve;
 mod shield;

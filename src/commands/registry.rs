@@ -2,6 +2,8 @@
 use super::exit::Exit;
 use super::output::{self, opt, opt_time};
 use crate::cli::{CertsCommand, PageArgs, SubnetsCommand, SwitchesCommand};
+use crate::model::gear;
+use crate::model::snmp_access::{AuthProtocol, PrivProtocol, SwitchCredentials, UsmCredentials};
 use crate::store::certificates::{self, CertificateFilter, CertificateView};
 use crate::store::{PageRequest, subnets, switches};
 use chrono::Utc;
@@ -62,14 +64,29 @@ pub async fn switches(db: &DatabaseConnection, cmd: SwitchesCommand) -> anyhow::
             host,
             community,
             snmp_version,
+            user,
+            auth,
+            auth_pass_file,
+            privacy,
+            priv_pass_file,
+            context,
+            role,
             label,
             site,
         } => {
-            let s = switches::add(db, &site, &host, &community, &snmp_version, &label).await?;
+            let access = SwitchCredentials {
+                host,
+                community: community.unwrap_or_default(),
+                usm: usm_of(user, auth, auth_pass_file, privacy, priv_pass_file, context)?,
+                snmp_version,
+                role: role.parse().map_err(Exit::BadInput)?,
+            };
+            let s = switches::register(db, &site, &access, &label).await?;
             // The view has no community: the log says one is set, never its value.
             super::audited::record(db, "switch.add", Some(&s.site), &s.host, Some(&s)).await;
             outln!(
-                "switch {} registered in site {} (SNMP v{})",
+                "{} {} registered in site {} (SNMP v{})",
+                s.role.as_str(),
                 s.host,
                 s.site,
                 s.snmp_version
@@ -87,16 +104,39 @@ pub async fn switches(db: &DatabaseConnection, cmd: SwitchesCommand) -> anyhow::
                 return output::json(&list);
             }
             output::table(
-                &["SITE", "HOST", "SNMP", "LABEL", "MACS", "LAST POLLED"],
+                &[
+                    "SITE",
+                    "HOST",
+                    "ROLE",
+                    "SNMP",
+                    "LABEL",
+                    "MACS",
+                    "VLANS",
+                    "LAST POLLED",
+                    "ERROR",
+                ],
                 list.into_iter()
                     .map(|s| {
+                        let snmp = match (&s.snmp_user, &s.auth) {
+                            (Some(user), Some(auth)) => format!(
+                                "v3 {user} {auth}{}",
+                                s.privacy
+                                    .as_deref()
+                                    .map(|p| format!("/{p}"))
+                                    .unwrap_or_default()
+                            ),
+                            _ => format!("v{}", s.snmp_version),
+                        };
                         vec![
                             s.site,
                             s.host,
-                            s.snmp_version,
+                            s.role.as_str().to_string(),
+                            snmp,
                             s.label,
                             s.mac_count.to_string(),
+                            s.vlans.len().to_string(),
                             opt_time(&s.last_polled_at),
+                            s.poll_error.unwrap_or_default(),
                         ]
                     })
                     .collect(),
@@ -107,15 +147,65 @@ pub async fn switches(db: &DatabaseConnection, cmd: SwitchesCommand) -> anyhow::
     Ok(())
 }
 
+/// SNMPv3 credentials from the command line; none when no v3 option was given. Pass
+/// phrases come from files only.
+fn usm_of(
+    user: Option<String>,
+    auth: Option<String>,
+    auth_pass_file: Option<std::path::PathBuf>,
+    privacy: Option<String>,
+    priv_pass_file: Option<std::path::PathBuf>,
+    context: String,
+) -> anyhow::Result<Option<UsmCredentials>> {
+    let any = user.is_some() || auth.is_some() || auth_pass_file.is_some();
+    if !any && privacy.is_none() && priv_pass_file.is_none() {
+        return Ok(None);
+    }
+    let (Some(user), Some(auth), Some(auth_file)) = (user, auth, auth_pass_file) else {
+        return Err(Exit::BadInput(
+            "SNMPv3 needs --user, --auth and --auth-pass-file together".into(),
+        )
+        .into());
+    };
+    let privacy = privacy
+        .map(|p| p.parse::<PrivProtocol>())
+        .transpose()
+        .map_err(Exit::BadInput)?;
+    let priv_pass = match (privacy, priv_pass_file) {
+        (Some(_), Some(f)) => super::secret_file::read_secret(&f)?,
+        (Some(_), None) => {
+            return Err(Exit::BadInput("--priv needs --priv-pass-file".into()).into());
+        }
+        (None, Some(_)) => {
+            return Err(Exit::BadInput("--priv-pass-file needs --priv".into()).into());
+        }
+        (None, None) => String::new(),
+    };
+    Ok(Some(UsmCredentials {
+        user,
+        auth: auth.parse::<AuthProtocol>().map_err(Exit::BadInput)?,
+        auth_pass: super::secret_file::read_secret(&auth_file)?,
+        privacy,
+        priv_pass,
+        context,
+    }))
+}
+
 /// One switch's poll as `switches poll --json` prints it.
 #[derive(serde::Serialize)]
 struct PollView {
     host: String,
+    role: &'static str,
     ok: bool,
     error: Option<String>,
     macs: usize,
     placed: u64,
     entries: Vec<EntryView>,
+    identity: gear::LocalIdentity,
+    vlans: Vec<gear::VlanName>,
+    neighbours: Vec<gear::Neighbour>,
+    /// A router's address table: IP and MAC of each neighbour.
+    addresses: Vec<AddressView>,
 }
 
 #[derive(serde::Serialize)]
@@ -124,6 +214,13 @@ struct EntryView {
     port: String,
     port_index: Option<u32>,
     uplink: bool,
+    vlan: Option<u16>,
+}
+
+#[derive(serde::Serialize)]
+struct AddressView {
+    ip: String,
+    mac: String,
 }
 
 async fn poll(db: &DatabaseConnection, site: &str, json: bool) -> anyhow::Result<()> {
@@ -135,15 +232,23 @@ async fn poll(db: &DatabaseConnection, site: &str, json: bool) -> anyhow::Result
         .into());
     }
     let recorded = super::scan_stored::record_polls(db, site, &polls).await;
+    let observed: Vec<_> = polls.iter().map(|p| p.observation()).collect();
+    switches::record_observations(db, site, &observed).await?;
     let mut views = Vec::new();
     for (p, outcome) in polls.iter().zip(recorded) {
         let (placed, error) = match outcome {
             Ok(placed) => (placed, None),
             Err(e) => (0, Some(e)),
         };
-        let entries = p.table.as_ref().map(Vec::as_slice).unwrap_or_default();
+        let entries = p
+            .table
+            .as_ref()
+            .map(|t| t.forwarding.as_slice())
+            .unwrap_or_default();
+        let seen = p.observation();
         views.push(PollView {
             host: p.host.clone(),
+            role: p.role.as_str(),
             ok: error.is_none(),
             error,
             macs: entries.len(),
@@ -155,6 +260,18 @@ async fn poll(db: &DatabaseConnection, site: &str, json: bool) -> anyhow::Result
                     port: e.port.clone(),
                     port_index: e.port_index,
                     uplink: e.uplink,
+                    vlan: e.vlan,
+                })
+                .collect(),
+            identity: seen.identity,
+            vlans: seen.vlans,
+            neighbours: seen.neighbours,
+            addresses: p
+                .addresses()
+                .iter()
+                .map(|a| AddressView {
+                    ip: a.ip.to_string(),
+                    mac: a.mac.to_string(),
                 })
                 .collect(),
         });
@@ -163,14 +280,26 @@ async fn poll(db: &DatabaseConnection, site: &str, json: bool) -> anyhow::Result
         output::json(&views)?;
     } else {
         output::table(
-            &["SWITCH", "MACS", "ASSETS PLACED", "ERROR"],
+            &[
+                "DEVICE",
+                "ROLE",
+                "MACS",
+                "ASSETS PLACED",
+                "NEIGHBOURS",
+                "ROUTED",
+                "ERROR",
+            ],
             views
                 .iter()
                 .map(|v| {
+                    let neighbours = v.neighbours.len();
                     vec![
                         v.host.clone(),
+                        v.role.to_string(),
                         v.macs.to_string(),
                         v.placed.to_string(),
+                        neighbours.to_string(),
+                        v.addresses.len().to_string(),
                         v.error.clone().unwrap_or_default(),
                     ]
                 })

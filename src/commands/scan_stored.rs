@@ -6,7 +6,7 @@ use super::scan_output;
 use crate::cli::ScanArgs;
 use crate::config::Settings;
 use crate::scan::snmp::SnmpOptions;
-use crate::scan::switch_poll::{self, SwitchTarget};
+use crate::scan::switch_poll;
 use crate::store;
 use crate::store::changes::ChangeView;
 use sea_orm::DatabaseConnection;
@@ -32,7 +32,7 @@ pub async fn run(settings: &Settings, args: ScanArgs, lang: Lang) -> anyhow::Res
     // After discovery: the sweep has made every live device talk, so switches have learned
     // their MACs by now.
     let polls = poll_switches(&db, &args.site).await?;
-    switch_poll::place(&mut outcome.report.assets, &polls);
+    switch_poll::settle(&mut outcome.report, &polls, Some(&settings.home)).await;
     let diff = save_and_diff(&db, settings, &args.site, &outcome.report).await?;
     outcome.failures.extend(poll_failures(
         &polls,
@@ -59,15 +59,7 @@ pub async fn poll_switches(
     db: &DatabaseConnection,
     site: &str,
 ) -> anyhow::Result<Vec<switch_poll::SwitchPoll>> {
-    let targets: Vec<SwitchTarget> = store::switches::access(db, site)
-        .await?
-        .into_iter()
-        .map(|s| SwitchTarget {
-            host: s.host,
-            community: s.community,
-            snmp_version: s.snmp_version,
-        })
-        .collect();
+    let targets = store::switches::access(db, site).await?;
     Ok(switch_poll::poll_all(&targets, &SnmpOptions::default()).await)
 }
 
@@ -82,11 +74,15 @@ pub async fn record_polls(
     let mut out = Vec::with_capacity(polls.len());
     for poll in polls {
         out.push(match &poll.table {
-            Ok(table) => {
-                store::switches::record_poll(db, site, &poll.host, table.len(), &poll.placements())
-                    .await
-                    .map_err(|e| format!("not recorded: {e}"))
-            }
+            Ok(tables) => store::switches::record_poll(
+                db,
+                site,
+                &poll.host,
+                tables.forwarding.len(),
+                &poll.placements(),
+            )
+            .await
+            .map_err(|e| format!("not recorded: {e}")),
             Err(e) => Err(e.to_string()),
         });
     }

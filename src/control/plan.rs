@@ -142,15 +142,7 @@ pub fn cycle_plan(
             .interval_seconds
             .map(|i| Duration::from_secs(u64::from(i)))
             .unwrap_or(local_interval),
-        switches: site
-            .switches
-            .iter()
-            .map(|s| SwitchTarget {
-                host: s.host.clone(),
-                community: s.community.clone(),
-                snmp_version: s.snmp_version.clone(),
-            })
-            .collect(),
+        switches: site.switches.clone(),
         maintenance,
         config_version: site.version,
     }
@@ -194,11 +186,7 @@ mod tests {
                 ..Default::default()
             },
             subnets: vec!["10.1.0.0/24".into()],
-            switches: vec![SwitchCredentials {
-                host: "10.0.0.2".into(),
-                community: "c".into(),
-                snmp_version: "2c".into(),
-            }],
+            switches: vec![SwitchCredentials::community("10.0.0.2", "c", "2c")],
             fragile_ips: vec!["10.0.0.7".into(), "garbage".into()],
         };
         let p = cycle_plan(&local(), Duration::from_secs(300), Some(&site));

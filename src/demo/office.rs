@@ -306,6 +306,7 @@ pub fn reports(now: DateTime<Utc>) -> Vec<ScanReport> {
                 scanner_version: format!("{} (demo)", env!("CARGO_PKG_VERSION")),
                 assets,
                 certificates,
+                switches: Vec::new(),
             }
         })
         .collect()

@@ -4,6 +4,7 @@ pub mod agent_api;
 mod category;
 pub mod commands;
 mod facts;
+pub mod gear;
 mod mac;
 pub mod names;
 pub mod nul;
@@ -12,6 +13,7 @@ pub mod release_api;
 mod report;
 pub mod shield;
 pub mod site_config;
+pub mod snmp_access;
 pub mod token;
 mod validate;
 

@@ -35,6 +35,10 @@ pub struct ScanReport {
     pub assets: Vec<AssetObservation>,
     #[serde(default)]
     pub certificates: Vec<CertificateObservation>,
+    /// The switches and routers polled with this scan. Left out when none were, so older
+    /// servers still read the report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub switches: Vec<crate::model::gear::SwitchObservation>,
 }
 
 impl ScanReport {
@@ -214,6 +218,10 @@ pub struct SwitchPort {
     pub port: String,
     #[serde(default)]
     pub port_index: Option<u32>,
+    /// The VLAN the switch learned it in (Q-BRIDGE-MIB). Left out when unknown, so older
+    /// servers still read the report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vlan: Option<u16>,
 }
 
 /// A TLS certificate as served on ip:port, recorded even when invalid.

@@ -56,24 +56,7 @@ pub struct MaintenanceWindow {
     pub days: Vec<String>,
 }
 
-/// A switch an agent polls, with its credentials: sent only to agents of its own site.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct SwitchCredentials {
-    pub host: String,
-    pub community: String,
-    /// `2c` or `1`.
-    pub snmp_version: String,
-}
-
-// The community must never reach a log line through `{:?}`.
-impl std::fmt::Debug for SwitchCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SwitchCredentials")
-            .field("host", &self.host)
-            .field("snmp_version", &self.snmp_version)
-            .finish_non_exhaustive()
-    }
-}
+pub use super::snmp_access::SwitchCredentials;
 
 /// `GET /api/agents/config`: everything an agent of the site needs to scan as the server
 /// says. Answers accept unknown fields, so a newer server can add settings.
@@ -116,11 +99,11 @@ mod tests {
     #[test]
     fn communities_stay_out_of_debug_output() {
         let c = SiteConfig {
-            switches: vec![SwitchCredentials {
-                host: "10.0.0.2".into(),
-                community: "s3cret-community".into(),
-                snmp_version: "2c".into(),
-            }],
+            switches: vec![SwitchCredentials::community(
+                "10.0.0.2",
+                "s3cret-community",
+                "2c",
+            )],
             ..Default::default()
         };
         assert!(!format!("{c:?}").contains("s3cret"));

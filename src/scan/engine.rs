@@ -709,6 +709,7 @@ fn assemble(
         scanner_version: env!("CARGO_PKG_VERSION").to_string(),
         assets,
         certificates,
+        switches: Vec::new(),
     };
     ScanOutcome {
         report,

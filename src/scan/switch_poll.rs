@@ -1,43 +1,50 @@
-//! Polling registered switches: their forwarding tables, all switches at once, turned into
-//! "this MAC is plugged into that port" placements (uplink ports place nobody).
+//! Polling registered switches and routers, all at once: forwarding tables turned into
+//! "this MAC is plugged into that port, in that VLAN" placements (uplink ports place
+//! nobody), LLDP/CDP neighbours, and routers' address tables turned into the devices of
+//! routed subnets, "seen via router R".
 use super::error::ProbeError;
-use super::snmp::{self, ForwardingEntry, SnmpOptions};
-use crate::model::{AssetObservation, MacAddr, SwitchPort};
-use std::collections::HashMap;
+use super::snmp::{
+    self, AddressEntry, ForwardingEntry, LocalIdentity, Neighbour, Session, SnmpOptions,
+};
+use crate::classify::{Classifier, Observed};
+use crate::model::gear::{SwitchObservation, VlanName};
+use crate::model::snmp_access::GearRole;
+use crate::model::{AssetObservation, Evidence, MacAddr, ScanReport, SwitchPort};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use tokio::task::JoinSet;
 
-/// A switch to poll: where, and the credentials the store keeps for it.
-#[derive(Clone)]
-pub struct SwitchTarget {
-    pub host: String,
-    pub community: String,
-    pub snmp_version: String,
+/// A switch or router to poll, with what the store keeps to reach it.
+pub use crate::model::site_config::SwitchCredentials as SwitchTarget;
+
+/// Everything one device answered.
+#[derive(Debug, Default)]
+pub struct DeviceTables {
+    /// How it names itself in LLDP (matches the chassis id its neighbours report).
+    pub identity: LocalIdentity,
+    pub forwarding: Vec<ForwardingEntry>,
+    pub vlans: Vec<VlanName>,
+    pub neighbours: Vec<Neighbour>,
+    /// A router's neighbours by address (empty for a switch).
+    pub addresses: Vec<AddressEntry>,
 }
 
-// The community must never reach a log line through `{:?}`.
-impl std::fmt::Debug for SwitchTarget {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SwitchTarget")
-            .field("host", &self.host)
-            .field("snmp_version", &self.snmp_version)
-            .finish_non_exhaustive()
-    }
-}
-
-/// What one switch answered.
+/// What one switch or router answered.
 #[derive(Debug)]
 pub struct SwitchPoll {
     pub host: String,
-    pub table: Result<Vec<ForwardingEntry>, ProbeError>,
+    pub role: GearRole,
+    pub table: Result<DeviceTables, ProbeError>,
 }
 
 impl SwitchPoll {
     /// The MACs this switch places on an access port.
     pub fn placements(&self) -> Vec<(MacAddr, SwitchPort)> {
-        let Ok(table) = &self.table else {
+        let Ok(tables) = &self.table else {
             return Vec::new();
         };
-        table
+        tables
+            .forwarding
             .iter()
             .filter(|e| !e.uplink)
             .map(|e| {
@@ -45,38 +52,98 @@ impl SwitchPoll {
                     host: self.host.clone(),
                     port: e.port.clone(),
                     port_index: e.port_index,
+                    vlan: e.vlan,
                 };
                 (e.mac, port)
             })
             .collect()
     }
+
+    /// What the report carries of this poll to the server.
+    pub fn observation(&self) -> SwitchObservation {
+        let host = self.host.clone();
+        match &self.table {
+            Ok(t) => SwitchObservation {
+                host,
+                error: None,
+                mac_count: u32::try_from(t.forwarding.len()).unwrap_or(u32::MAX),
+                identity: t.identity.clone(),
+                vlans: t.vlans.clone(),
+                neighbours: t.neighbours.clone(),
+                routed: u32::try_from(self.addresses().len()).unwrap_or(u32::MAX),
+            },
+            Err(e) => SwitchObservation {
+                host,
+                error: Some(e.to_string()),
+                ..Default::default()
+            },
+        }
+    }
+
+    /// The router's neighbours (none when it is a switch or did not answer).
+    pub fn addresses(&self) -> &[AddressEntry] {
+        match &self.table {
+            Ok(t) if self.role == GearRole::Router => &t.addresses,
+            _ => &[],
+        }
+    }
 }
 
-/// Switches polled at once (each holds one UDP socket).
+/// One device's tables over one session. Credentials or the path failing shows in the first
+/// walk; a device without a MIB (a router without BRIDGE-MIB, a switch without LLDP) has an
+/// empty table there, not an error.
+pub async fn poll_device(
+    target: &SwitchTarget,
+    opts: &SnmpOptions,
+) -> Result<DeviceTables, ProbeError> {
+    let mut s = Session::open(target, opts).await?;
+    let bridge_ports = snmp::bridge_ports(&mut s).await?;
+    let names = snmp::port_names(&mut s).await?;
+    let vlans = snmp::vlan_table(&mut s).await?;
+    let forwarding = snmp::forwarding_table(&mut s, &vlans, &bridge_ports, &names).await?;
+    let identity = snmp::local_identity(&mut s).await?;
+    let neighbours = snmp::neighbours(&mut s, &names).await?;
+    let addresses = if target.role == GearRole::Router {
+        snmp::address_table(&mut s).await?
+    } else {
+        Vec::new()
+    };
+    Ok(DeviceTables {
+        identity,
+        forwarding,
+        vlans: vlans
+            .vlans
+            .into_iter()
+            .map(|(id, v)| VlanName { id, name: v.name })
+            .collect(),
+        neighbours,
+        addresses,
+    })
+}
+
+/// Devices polled at once (each holds one UDP socket).
 const SWITCHES_AT_ONCE: usize = 8;
 
-/// Polls every switch, a few at a time; each answers or fails on its own, and every switch
+/// Polls every device, a few at a time; each answers or fails on its own, and every device
 /// gets a result.
 pub async fn poll_all(switches: &[SwitchTarget], opts: &SnmpOptions) -> Vec<SwitchPoll> {
     let mut out = Vec::with_capacity(switches.len());
     for group in switches.chunks(SWITCHES_AT_ONCE) {
         let mut jobs = JoinSet::new();
-        let mut host_of = HashMap::new();
+        let mut who = HashMap::new();
         for sw in group.iter().cloned() {
             let opts = opts.clone();
-            let host = sw.host.clone();
-            let handle = jobs.spawn(async move {
-                snmp::forwarding_table(&sw.host, &sw.community, &sw.snmp_version, &opts).await
-            });
-            host_of.insert(handle.id(), host);
+            let (host, role) = (sw.host.clone(), sw.role);
+            let handle = jobs.spawn(async move { poll_device(&sw, &opts).await });
+            who.insert(handle.id(), (host, role));
         }
         while let Some(done) = jobs.join_next_with_id().await {
             let (id, table) = match done {
                 Ok((id, table)) => (id, table),
                 Err(e) => (e.id(), Err(ProbeError::setup("poll task", e))),
             };
-            if let Some(host) = host_of.remove(&id) {
-                out.push(SwitchPoll { host, table });
+            if let Some((host, role)) = who.remove(&id) {
+                out.push(SwitchPoll { host, role, table });
             }
         }
     }
@@ -93,4 +160,67 @@ pub fn place(assets: &mut [AssetObservation], polls: &[SwitchPoll]) {
             a.switch_port = Some(port.clone());
         }
     }
+}
+
+/// The rule name of the evidence a router's table gives.
+pub const VIA_ROUTER: &str = "seen:via-router";
+
+/// Adds the devices routers list that the scan did not see itself, classified by their MAC
+/// (nothing else is known: they are not probed), each with the router as evidence. Returns
+/// how many were added.
+pub fn add_routed(
+    assets: &mut Vec<AssetObservation>,
+    polls: &[SwitchPoll],
+    classifier: &Classifier,
+) -> usize {
+    let mut known: HashSet<std::net::IpAddr> = assets.iter().map(|a| a.ip).collect();
+    let placements: HashMap<MacAddr, SwitchPort> =
+        polls.iter().flat_map(SwitchPoll::placements).collect();
+    let before = assets.len();
+    for poll in polls {
+        for entry in poll.addresses() {
+            if !known.insert(entry.ip) {
+                continue;
+            }
+            let mut obs = AssetObservation::new(entry.ip);
+            obs.mac = Some(entry.mac);
+            let verdict = classifier.classify(&Observed {
+                obs: &obs,
+                tls_subjects: &[],
+                ttl: None,
+            });
+            verdict.apply_to(&mut obs);
+            obs.evidence.push(Evidence {
+                rule: VIA_ROUTER.into(),
+                value: poll.host.clone(),
+                category: None,
+                device_type: None,
+                weight: 0.0,
+            });
+            obs.switch_port = placements.get(&entry.mac).cloned();
+            assets.push(obs);
+        }
+    }
+    assets.len() - before
+}
+
+/// Puts what the polls learned into a scan's report: placements (port and VLAN) on the
+/// scanned assets, the devices routers list that the scan did not see, and each polled
+/// device's observation for the server. The classifier for routed devices is loaded only
+/// when a router listed any; a classifier that cannot load leaves them out (the scan
+/// already classified with it, so that does not happen in practice).
+pub async fn settle(report: &mut ScanReport, polls: &[SwitchPoll], rules_home: Option<&Path>) {
+    place(&mut report.assets, polls);
+    if polls.iter().any(|p| !p.addresses().is_empty()) {
+        let home = rules_home.map(Path::to_path_buf);
+        let loaded = tokio::task::spawn_blocking(move || Classifier::load(home.as_deref())).await;
+        match loaded {
+            Ok(Ok(classifier)) => {
+                add_routed(&mut report.assets, polls, &classifier);
+            }
+            Ok(Err(e)) => tracing::warn!(error = %e, "routed devices left out"),
+            Err(e) => tracing::warn!(error = %e, "routed devices left out"),
+        }
+    }
+    report.switches = polls.iter().map(SwitchPoll::observation).collect();
 }

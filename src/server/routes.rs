@@ -2,7 +2,7 @@
 //! SPA), `/api/docs/` (Swagger UI, served from the binary), `/metrics`, and the dashboard.
 use super::api::{
     agent_calls, agents, alerts, audit_log, auth, commands, health, ingest, insight, install,
-    inventory, records, registry, releases, reports, shield, site_settings, users,
+    inventory, layer2, records, registry, releases, reports, shield, site_settings, users,
 };
 use super::state::AppState;
 use super::{guard, metrics, spa};
@@ -78,6 +78,7 @@ fn api() -> utoipa_actix_web::scope::Scope<
         .service(registry::switch_list)
         .service(registry::switch_add)
         .service(registry::switch_remove)
+        .service(layer2::candidate_accept)
         .service(site_settings::config_get)
         .service(site_settings::config_put)
         .service(insight::compliance_report)
@@ -86,6 +87,7 @@ fn api() -> utoipa_actix_web::scope::Scope<
         .service(insight::vulnerability_report)
         .service(insight::analytics_report)
         .service(insight::topology_graph)
+        .service(layer2::layer2_graph)
         .service(users::user_list)
         .service(users::user_add)
         .service(users::user_change)

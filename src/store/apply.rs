@@ -85,6 +85,7 @@ fn insert_new(state: &mut SiteState, key: &str, obs: &AssetObservation) -> Uuid 
             .as_ref()
             .and_then(|s| s.port_index)
             .map(|p| p as i32),
+        vlan: obs.switch_port.as_ref().and_then(|s| s.vlan).map(i32::from),
         manual_category: None,
         manual_note: None,
         tagged_at: None,
@@ -187,6 +188,7 @@ fn update_existing(
         a.switch_host = Some(sw.host.clone());
         a.switch_port = Some(sw.port.clone());
         a.switch_port_index = sw.port_index.map(|p| p as i32);
+        a.vlan = sw.vlan.map(i32::from);
     }
     a.last_seen = now;
     a.last_scan_id = Some(state.scan_id);

@@ -11,9 +11,11 @@ use serde::Serialize;
 use uuid::Uuid;
 
 /// Field names whose values never enter the log, at any depth.
-const SECRET_FIELDS: [&str; 7] = [
+const SECRET_FIELDS: [&str; 9] = [
     "password",
     "community",
+    "auth_pass",
+    "priv_pass",
     "token",
     "secret",
     "csrf_token",

@@ -95,6 +95,8 @@ pub struct AssetFilter {
     pub device_type: Option<DeviceType>,
     pub confidence: Option<ConfidenceLevel>,
     pub missing: Option<bool>,
+    /// Assets a switch learned in this VLAN.
+    pub vlan: Option<u16>,
     /// Case-insensitive substring of IP, MAC, hostname or vendor.
     pub q: Option<String>,
     pub sort: AssetSort,
@@ -123,6 +125,7 @@ pub struct AssetView {
     pub manual_note: Option<String>,
     pub switch_host: Option<String>,
     pub switch_port: Option<String>,
+    pub vlan: Option<i32>,
     pub first_seen: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
     pub missing: bool,
@@ -151,6 +154,7 @@ pub(crate) struct ListedRow {
     manual_note: Option<String>,
     switch_host: Option<String>,
     switch_port: Option<String>,
+    vlan: Option<i32>,
     first_seen: DateTime<Utc>,
     last_seen: DateTime<Utc>,
     missing: bool,
@@ -160,7 +164,8 @@ pub(crate) struct ListedRow {
 
 impl ListedRow {
     /// The list row's own columns beside `projection::SUMMARY`.
-    const EXTRA: [asset::Column; 6] = [
+    const EXTRA: [asset::Column; 7] = [
+        asset::Column::Vlan,
         asset::Column::OsHint,
         asset::Column::ComputedCategory,
         asset::Column::Sensitivity,
@@ -188,6 +193,7 @@ impl ListedRow {
             manual_note: a.manual_note.clone(),
             switch_host: a.switch_host.clone(),
             switch_port: a.switch_port.clone(),
+            vlan: a.vlan,
             first_seen: a.first_seen,
             last_seen: a.last_seen,
             missing: a.missing,
@@ -224,6 +230,7 @@ impl ListedRow {
             manual_note: self.manual_note,
             switch_host: self.switch_host,
             switch_port: self.switch_port,
+            vlan: self.vlan,
             first_seen: self.first_seen,
             last_seen: self.last_seen,
             missing: self.missing,
@@ -361,6 +368,9 @@ async fn base_condition<C: ConnectionTrait>(
     }
     if let Some(m) = f.missing {
         cond = cond.add(asset::Column::Missing.eq(m));
+    }
+    if let Some(v) = f.vlan {
+        cond = cond.add(asset::Column::Vlan.eq(i32::from(v)));
     }
     if let Some(level) = f.confidence {
         let (lo, hi) = match level {
@@ -657,12 +667,13 @@ impl AssetFilter {
     /// What the group counts depend on (not the category, sort or order): a cache key.
     pub fn counts_key(&self) -> String {
         format!(
-            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
             self.site,
             self.subnet,
             self.device_type,
             self.confidence,
             self.missing,
+            self.vlan,
             self.q.as_deref().map(|q| q.trim().to_lowercase())
         )
     }

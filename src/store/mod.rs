@@ -15,6 +15,7 @@ mod error;
 pub mod facts;
 pub mod identity;
 pub mod inventory;
+pub mod layer2;
 mod merge;
 pub mod migrate;
 mod nodelay;

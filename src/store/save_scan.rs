@@ -71,6 +71,12 @@ pub async fn save_scan(
         Ok(outcome) => {
             // A scan may have marked devices fragile: agents of the site learn it.
             super::site_config::refresh_after_change(db, &site).await;
+            // The switches polled with it: their identity, VLANs and neighbours. The scan
+            // is stored either way; a switch not recorded keeps its last poll.
+            if let Err(e) = super::switches::record_observations(db, &site, &report.switches).await
+            {
+                tracing::warn!(site, error = %e, "switch polls of a scan not recorded");
+            }
             Ok(outcome)
         }
         // Two writers raced with the same report id (PostgreSQL lets both reach the INSERT):

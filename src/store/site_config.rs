@@ -8,7 +8,7 @@ use super::entity::{asset, site, site_config};
 use super::error::{StoreError, StoreResult};
 use super::{sites, subnets, switches};
 use crate::model::Sensitivity;
-use crate::model::site_config::{SiteConfig, SiteConfigView, SiteSettings, SwitchCredentials};
+use crate::model::site_config::{SiteConfig, SiteConfigView, SiteSettings};
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
@@ -69,15 +69,7 @@ async fn assemble<C: ConnectionTrait>(
         .into_iter()
         .map(|s| s.cidr)
         .collect();
-    let switches = switches::access(db, &site.name)
-        .await?
-        .into_iter()
-        .map(|s| SwitchCredentials {
-            host: s.host,
-            community: s.community,
-            snmp_version: s.snmp_version,
-        })
-        .collect();
+    let switches = switches::access(db, &site.name).await?;
     let fragile_ips = fragile_ips(db, site.id, &settings.fragile_types).await?;
     Ok(SiteConfig {
         version: 0,

@@ -1,26 +1,53 @@
-//! SNMP switches per site. The community is write-only: stored for the poller, never shown.
-use super::entity::{asset, switch};
+//! SNMP switches and routers per site. Communities and SNMPv3 pass phrases are write-only:
+//! stored for the poller, never shown.
+use super::entity::{asset, switch, switch_link};
 use super::error::{StoreError, StoreResult};
 use super::sites;
 use super::sites::SiteScope;
+use crate::model::gear::{Neighbour, SwitchObservation};
+use crate::model::snmp_access::{AuthProtocol, GearRole, SwitchCredentials, UsmCredentials};
 use crate::model::{MacAddr, SwitchPort};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
-use serde::Serialize;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// A switch as every reader sees it: no community string.
+/// A switch or router as every reader sees it: no community, no pass phrase.
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct SwitchView {
     pub id: Uuid,
     pub site: String,
     pub host: String,
+    /// `switch` or `router`.
+    pub role: GearRole,
     pub snmp_version: String,
     pub label: String,
     pub community_set: bool,
+    /// SNMPv3 user, protocols and context (the pass phrases are never shown).
+    pub snmp_user: Option<String>,
+    pub auth: Option<String>,
+    pub privacy: Option<String>,
+    pub context: Option<String>,
     pub last_polled_at: Option<DateTime<Utc>>,
     pub mac_count: i32,
+    /// From the last poll: its LLDP chassis id and system name, VLANs (id and name), the
+    /// devices a router's address table listed, and why the poll failed.
+    pub chassis_id: Option<String>,
+    pub sys_name: Option<String>,
+    pub vlans: Vec<VlanView>,
+    pub routed_count: i32,
+    pub poll_error: Option<String>,
+}
+
+/// A VLAN a switch carries.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct VlanView {
+    pub id: u16,
+    pub name: Option<String>,
 }
 
 fn validate_host(host: &str) -> StoreResult<&str> {
@@ -38,8 +65,7 @@ fn validate_host(host: &str) -> StoreResult<&str> {
     }
 }
 
-/// Registers a switch or updates its community, version and label.
-#[tracing::instrument(skip_all, err(level = "debug"))]
+/// Registers a v1/v2c switch or updates its community, version and label.
 pub async fn add<C: ConnectionTrait>(
     db: &C,
     site: &str,
@@ -48,34 +74,76 @@ pub async fn add<C: ConnectionTrait>(
     version: &str,
     label: &str,
 ) -> StoreResult<SwitchView> {
-    let host = validate_host(host)?;
-    if community.is_empty() || community.len() > 255 {
+    register(
+        db,
+        site,
+        &SwitchCredentials::community(host, community, version),
+        label,
+    )
+    .await
+}
+
+/// Registers a switch or router, or replaces its credentials, role and label.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn register<C: ConnectionTrait>(
+    db: &C,
+    site: &str,
+    access: &SwitchCredentials,
+    label: &str,
+) -> StoreResult<SwitchView> {
+    let host = validate_host(&access.host)?;
+    if let Some(problem) = access.problem() {
+        return Err(StoreError::Invalid(problem));
+    }
+    if label.len() > 255 {
         return Err(StoreError::Invalid(
-            "the SNMP community must be 1-255 characters".into(),
+            "the label must be at most 255 characters".into(),
         ));
     }
-    if !matches!(version, "1" | "2c") {
-        return Err(StoreError::Invalid(format!(
-            "SNMP version '{version}' is not supported (use 1 or 2c)"
-        )));
-    }
     let site = sites::ensure(db, site).await?;
+    let usm = access.usm.as_ref();
+    let text = |f: fn(&UsmCredentials) -> String| usm.map(f).unwrap_or_default();
     let row = switch::ActiveModel {
         id: Set(Uuid::now_v7()),
         site_id: Set(site.id),
         host: Set(host.to_string()),
-        community: Set(community.to_string()),
-        snmp_version: Set(version.to_string()),
+        community: Set(access.community.clone()),
+        snmp_version: Set(access.snmp_version.clone()),
         label: Set(label.trim().to_string()),
         created_at: Set(Utc::now()),
         last_polled_at: Set(None),
         mac_count: Set(0),
+        role: Set(access.role.as_str().to_string()),
+        snmp_user: Set(text(|u| u.user.trim().to_string())),
+        snmp_auth: Set(text(|u| u.auth.to_string())),
+        snmp_auth_pass: Set(text(|u| u.auth_pass.clone())),
+        snmp_priv: Set(text(|u| {
+            u.privacy.map(|p| p.to_string()).unwrap_or_default()
+        })),
+        snmp_priv_pass: Set(text(|u| u.priv_pass.clone())),
+        snmp_context: Set(text(|u| u.context.clone())),
+        chassis_id: Set(None),
+        sys_name: Set(None),
+        vlans: Set("{}".into()),
+        routed_count: Set(0),
+        poll_error: Set(None),
     };
     use switch::Column as C;
     switch::Entity::insert(row)
         .on_conflict(
             OnConflict::columns([C::SiteId, C::Host])
-                .update_columns([C::Community, C::SnmpVersion, C::Label])
+                .update_columns([
+                    C::Community,
+                    C::SnmpVersion,
+                    C::Label,
+                    C::Role,
+                    C::SnmpUser,
+                    C::SnmpAuth,
+                    C::SnmpAuthPass,
+                    C::SnmpPriv,
+                    C::SnmpPrivPass,
+                    C::SnmpContext,
+                ])
                 .to_owned(),
         )
         .exec(db)
@@ -116,40 +184,65 @@ pub async fn list<C: ConnectionTrait>(db: &C, site: Option<&str>) -> StoreResult
         .all(db)
         .await?
         .into_iter()
-        .map(|s| SwitchView {
-            id: s.id,
-            site: scope.name(s.site_id).to_string(),
-            host: s.host,
-            snmp_version: s.snmp_version,
-            label: s.label,
-            community_set: !s.community.is_empty(),
-            last_polled_at: s.last_polled_at,
-            mac_count: s.mac_count,
-        })
+        .map(|s| view(scope.name(s.site_id), s))
         .collect())
 }
 
-/// What the poller needs to reach a switch, community included. Never serialised: it exists
-/// only between the store and the SNMP client.
-#[derive(Clone)]
-pub struct SwitchAccess {
-    pub host: String,
-    pub community: String,
-    pub snmp_version: String,
+fn some(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
 }
 
-impl std::fmt::Debug for SwitchAccess {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SwitchAccess")
-            .field("host", &self.host)
-            .field("snmp_version", &self.snmp_version)
-            .finish_non_exhaustive()
+fn view(site: &str, s: switch::Model) -> SwitchView {
+    let vlans: BTreeMap<u16, Option<String>> = serde_json::from_str(&s.vlans).unwrap_or_default();
+    SwitchView {
+        id: s.id,
+        site: site.to_string(),
+        role: s.role.parse().unwrap_or_default(),
+        snmp_version: s.snmp_version,
+        label: s.label,
+        community_set: !s.community.is_empty(),
+        snmp_user: some(s.snmp_user),
+        auth: some(s.snmp_auth),
+        privacy: some(s.snmp_priv),
+        context: some(s.snmp_context),
+        last_polled_at: s.last_polled_at,
+        mac_count: s.mac_count,
+        chassis_id: s.chassis_id,
+        sys_name: s.sys_name,
+        vlans: vlans
+            .into_iter()
+            .map(|(id, name)| VlanView { id, name })
+            .collect(),
+        routed_count: s.routed_count,
+        poll_error: s.poll_error,
+        host: s.host,
     }
 }
 
-/// The switches of `site` with their communities, for polling. An unknown site has none.
+/// The credentials a stored row holds (a row whose v3 protocols no longer parse is sent
+/// without them, and its poll fails with a clear error rather than the list failing).
+fn credentials(s: switch::Model) -> SwitchCredentials {
+    let usm = (s.snmp_version == "3").then(|| UsmCredentials {
+        user: s.snmp_user,
+        auth: s.snmp_auth.parse().unwrap_or(AuthProtocol::Sha1),
+        auth_pass: s.snmp_auth_pass,
+        privacy: some(s.snmp_priv).and_then(|p| p.parse().ok()),
+        priv_pass: s.snmp_priv_pass,
+        context: s.snmp_context,
+    });
+    SwitchCredentials {
+        host: s.host,
+        community: s.community,
+        snmp_version: s.snmp_version,
+        usm,
+        role: s.role.parse().unwrap_or_default(),
+    }
+}
+
+/// The switches and routers of `site` with their credentials, for polling. An unknown site
+/// has none.
 #[tracing::instrument(skip_all, err(level = "debug"))]
-pub async fn access<C: ConnectionTrait>(db: &C, site: &str) -> StoreResult<Vec<SwitchAccess>> {
+pub async fn access<C: ConnectionTrait>(db: &C, site: &str) -> StoreResult<Vec<SwitchCredentials>> {
     let Some(site) = sites::find(db, site).await? else {
         return Ok(Vec::new());
     };
@@ -159,11 +252,7 @@ pub async fn access<C: ConnectionTrait>(db: &C, site: &str) -> StoreResult<Vec<S
         .all(db)
         .await?
         .into_iter()
-        .map(|s| SwitchAccess {
-            host: s.host,
-            community: s.community,
-            snmp_version: s.snmp_version,
-        })
+        .map(credentials)
         .collect())
 }
 
@@ -200,6 +289,7 @@ pub async fn record_poll<C: ConnectionTrait>(
                 asset::Column::SwitchPortIndex,
                 Expr::value(port.port_index.and_then(|i| i32::try_from(i).ok())),
             )
+            .col_expr(asset::Column::Vlan, Expr::value(port.vlan.map(i32::from)))
             .filter(asset::Column::SiteId.eq(site.id))
             .filter(asset::Column::Mac.eq(mac.to_string()))
             .exec(db)
@@ -207,4 +297,158 @@ pub async fn record_poll<C: ConnectionTrait>(
             .rows_affected;
     }
     Ok(placed)
+}
+
+/// Most neighbours kept per switch (a chassis lists at most a few per port).
+const MAX_LINKS_PER_SWITCH: usize = 2048;
+
+/// Records what a scan's polls learned of each registered switch of `site`: its identity,
+/// VLANs, neighbours (replacing those of its previous poll), counts, or the reason it
+/// failed (which keeps what the last good poll learned). A host no longer registered is
+/// skipped. Each switch is its own transaction.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn record_observations(
+    db: &DatabaseConnection,
+    site: &str,
+    observed: &[SwitchObservation],
+) -> StoreResult<()> {
+    if observed.is_empty() {
+        return Ok(());
+    }
+    let Some(site) = sites::find(db, site).await? else {
+        return Ok(());
+    };
+    for o in observed {
+        let Some(row) = switch::Entity::find()
+            .filter(switch::Column::SiteId.eq(site.id))
+            .filter(switch::Column::Host.eq(o.host.trim()))
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let now = Utc::now();
+        let tx = super::begin_write(db).await?;
+        let mut update = switch::Entity::update_many()
+            .col_expr(switch::Column::LastPolledAt, Expr::value(now))
+            .filter(switch::Column::Id.eq(row.id));
+        if let Some(error) = &o.error {
+            let cut: String = error.chars().take(500).collect();
+            update = update.col_expr(switch::Column::PollError, Expr::value(cut));
+        } else {
+            let vlans: BTreeMap<u16, Option<String>> =
+                o.vlans.iter().map(|v| (v.id, v.name.clone())).collect();
+            update = update
+                .col_expr(
+                    switch::Column::PollError,
+                    Expr::value(Option::<String>::None),
+                )
+                .col_expr(
+                    switch::Column::MacCount,
+                    Expr::value(i32::try_from(o.mac_count).unwrap_or(i32::MAX)),
+                )
+                .col_expr(
+                    switch::Column::ChassisId,
+                    Expr::value(o.identity.chassis_id.clone()),
+                )
+                .col_expr(
+                    switch::Column::SysName,
+                    Expr::value(o.identity.sys_name.clone()),
+                )
+                .col_expr(
+                    switch::Column::Vlans,
+                    Expr::value(serde_json::to_string(&vlans).unwrap_or_else(|_| "{}".into())),
+                )
+                .col_expr(
+                    switch::Column::RoutedCount,
+                    Expr::value(i32::try_from(o.routed).unwrap_or(i32::MAX)),
+                );
+            switch_link::Entity::delete_many()
+                .filter(switch_link::Column::SwitchId.eq(row.id))
+                .exec(&tx)
+                .await?;
+            let links: Vec<switch_link::ActiveModel> = o
+                .neighbours
+                .iter()
+                .take(MAX_LINKS_PER_SWITCH)
+                .map(|n| link_row(row.id, site.id, n, now))
+                .collect();
+            for chunk in links.chunks(200) {
+                switch_link::Entity::insert_many(chunk.to_vec())
+                    .exec_without_returning(&tx)
+                    .await?;
+            }
+        }
+        update.exec(&tx).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+fn link_row(
+    switch_id: Uuid,
+    site_id: Uuid,
+    n: &Neighbour,
+    now: DateTime<Utc>,
+) -> switch_link::ActiveModel {
+    let cut = |s: &str, max: usize| s.chars().take(max).collect::<String>();
+    let opt = |s: &Option<String>, max: usize| s.as_deref().map(|s| cut(s, max));
+    switch_link::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        switch_id: Set(switch_id),
+        site_id: Set(site_id),
+        protocol: Set(cut(&n.protocol, 8)),
+        local_port: Set(cut(&n.local_port, 128)),
+        local_port_index: Set(n.local_port_index.and_then(|i| i32::try_from(i).ok())),
+        chassis_id: Set(cut(&n.chassis_id, 128)),
+        port_id: Set(cut(&n.port_id, 128)),
+        port_descr: Set(opt(&n.port_descr, 255)),
+        sys_name: Set(opt(&n.sys_name, 255)),
+        description: Set(opt(&n.description, 512)),
+        capabilities: Set(cut(&n.capabilities.join(","), 128)),
+        mgmt_address: Set(n.mgmt_address.map(|a| a.to_string())),
+        seen_at: Set(now),
+    }
+}
+
+/// Registers a neighbour `heard_by` reported with management address `address`, with the
+/// credentials of `heard_by` (one site's gear usually shares them) and the role its
+/// capabilities announce. Only a neighbour actually heard can be accepted.
+#[tracing::instrument(skip_all, err(level = "debug"))]
+pub async fn accept_candidate(
+    db: &DatabaseConnection,
+    site: &str,
+    address: &str,
+    heard_by: &str,
+) -> StoreResult<SwitchView> {
+    let site_row = sites::require(db, site).await?;
+    let Some(parent) = switch::Entity::find()
+        .filter(switch::Column::SiteId.eq(site_row.id))
+        .filter(switch::Column::Host.eq(heard_by))
+        .one(db)
+        .await?
+    else {
+        return Err(not_registered(heard_by, &site_row.name));
+    };
+    let Some(link) = switch_link::Entity::find()
+        .filter(switch_link::Column::SwitchId.eq(parent.id))
+        .filter(switch_link::Column::MgmtAddress.eq(address))
+        .one(db)
+        .await?
+    else {
+        return Err(StoreError::NotFound(format!(
+            "no neighbour with management address {address} heard by {heard_by}"
+        )));
+    };
+    let caps: Vec<&str> = link.capabilities.split(',').collect();
+    let role = if caps.contains(&"router") && !caps.contains(&"bridge") {
+        GearRole::Router
+    } else {
+        GearRole::Switch
+    };
+    let mut access = credentials(parent);
+    access.host = address.to_string();
+    access.role = role;
+    let label = link.sys_name.unwrap_or_default();
+    register(db, &site_row.name, &access, &label).await
 }

@@ -93,6 +93,7 @@ fn report(n: u32) -> Vec<u8> {
         scanner_version: "fleet-bench".into(),
         assets,
         certificates: Vec::new(),
+        switches: Vec::new(),
     })
     .unwrap()
 }

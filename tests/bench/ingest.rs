@@ -36,6 +36,7 @@ fn report(net: &str, hosts: Vec<AssetObservation>, at: chrono::DateTime<Utc>) ->
         scanner_version: "bench".into(),
         assets: hosts,
         certificates: Vec::new(),
+        switches: Vec::new(),
     }
 }
 

@@ -384,6 +384,7 @@ pub fn report(site: u32, assets: u32, generation: u32, at: DateTime<Utc>) -> Sca
         scanner_version: "bench".into(),
         assets: seen.map(|i| observation(site, i, generation)).collect(),
         certificates: Vec::new(),
+        switches: Vec::new(),
     }
 }
 

@@ -63,6 +63,7 @@ fn scan(first: u32, count: u32, at: chrono::DateTime<Utc>, moved: bool) -> ScanR
         scanner_version: "report-bench".into(),
         assets,
         certificates: Vec::new(),
+        switches: Vec::new(),
     }
 }
 

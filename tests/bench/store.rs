@@ -50,6 +50,7 @@ fn report(at: DateTime<Utc>, generation: u32) -> ScanReport {
         scanner_version: "bench".into(),
         assets: (0..PER_SITE).map(|i| observation(i, generation)).collect(),
         certificates: Vec::new(),
+        switches: Vec::new(),
     }
 }
 

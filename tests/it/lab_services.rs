@@ -330,6 +330,11 @@ pub fn snmp_agent(
 }
 
 pub fn switch_agent(lab: &Lab, community: &str) -> SwitchAgent {
+    switch_agent_with_vlans(lab, community, "")
+}
+
+/// [`switch_agent`] naming the bridge's VLANs (`10=office,20=cameras`) in Q-BRIDGE-MIB.
+pub fn switch_agent_with_vlans(lab: &Lab, community: &str, vlan_names: &str) -> SwitchAgent {
     let snmpd = snmpd_path().expect("snmpd is installed");
     let (ip, mac, sys_name) = (
         std::net::Ipv4Addr::new(10, 77, 0, 254),
@@ -354,7 +359,7 @@ pub fn switch_agent(lab: &Lab, community: &str) -> SwitchAgent {
             "agentAddress udp:{ip}:161\nrocommunity {community} 10.77.0.0/24\nsysName {sys_name}\n\
              sysDescr Lab bridge switch, Linux kernel bridge br0\nsysObjectID .1.3.6.1.4.1.9.1.1208\n\
              sysLocation lab rack 1\nsysContact lab\n\
-             pass_persist .1.3.6.1.2.1.17 /usr/bin/python3 {script} br0\n"
+             pass_persist .1.3.6.1.2.1.17 /usr/bin/python3 {script} br0 {vlan_names}\n"
         ),
     )
     .unwrap();

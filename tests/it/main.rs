@@ -26,6 +26,8 @@ mod cli_data;
 mod first_hour;
 /// Short proptest passes over everything that parses input from the network or files.
 mod fuzz;
+/// Switches, routers and their links on real snmpd/lldpd: SNMPv3, LLDP, routed hosts.
+mod gear_lab;
 /// Office roles for lab hosts (PC, printer, iPhone, NAS, TV), shared with the bench.
 mod lab_roles;
 /// Services for the lab's hosts: TCP greeters, HTTP(S), mDNS, dropping firewalls, loss.

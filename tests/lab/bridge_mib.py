@@ -7,7 +7,14 @@ is the bridge itself. Learned MACs with an even last octet are served in dot1dTp
 odd ones in dot1qTpFdbTable (FDB id 1), so both tables a scanner must read are exercised.
 Bridge ports are numbered 1..n in ifindex order; dot1dBasePortIfIndex maps them back.
 
-Usage (snmpd.conf): pass_persist .1.3.6.1.2.1.17 /usr/bin/python3 bridge_mib.py BRIDGE
+With VLANs (`ID=NAME@PORT+PORT,...`, each port an access port of that VLAN) it also serves
+Q-BRIDGE-MIB's VLAN tables: names, member and untagged ports as PortLists, each port's
+PVID, FDB id = VLAN id; every learned MAC is then served in dot1qTpFdbTable under its
+VLAN. Membership comes from `bridge vlan show` when the bridge filters VLANs; a kernel
+without bridge VLAN filtering (as on the CI machines) keeps the given membership, the
+switch's configuration, and files each MAC under its port's VLAN as such a switch would.
+
+Usage (snmpd.conf): pass_persist .1.3.6.1.2.1.17 /usr/bin/python3 bridge_mib.py BRIDGE [VLANS]
 """
 import json
 import subprocess
@@ -20,7 +27,26 @@ FDB_PORT = (1, 3, 6, 1, 2, 1, 17, 4, 3, 1, 2)
 FDB_STATUS = (1, 3, 6, 1, 2, 1, 17, 4, 3, 1, 3)
 QFDB_PORT = (1, 3, 6, 1, 2, 1, 17, 7, 1, 2, 2, 1, 2)
 QFDB_STATUS = (1, 3, 6, 1, 2, 1, 17, 7, 1, 2, 2, 1, 3)
+VLAN_NAME = (1, 3, 6, 1, 2, 1, 17, 7, 1, 4, 3, 1, 1)
+VLAN_FDB_ID = (1, 3, 6, 1, 2, 1, 17, 7, 1, 4, 2, 1, 3)
+VLAN_EGRESS = (1, 3, 6, 1, 2, 1, 17, 7, 1, 4, 2, 1, 4)
+VLAN_UNTAGGED = (1, 3, 6, 1, 2, 1, 17, 7, 1, 4, 2, 1, 5)
+PORT_PVID = (1, 3, 6, 1, 2, 1, 17, 7, 1, 4, 5, 1, 1)
 LEARNED, SELF = 3, 4
+
+def parse_vlans(spec):
+    """`10=office@v0+v1,20=cameras@v2` -> ({10: "office", 20: "cameras"}, {"v0": 10, ...})."""
+    names, access = {}, {}
+    for item in filter(None, spec.split(",")):
+        vid, rest = item.split("=", 1)
+        name, _, ports = rest.partition("@")
+        names[int(vid)] = name
+        for port in filter(None, ports.split("+")):
+            access[port] = int(vid)
+    return names, access
+
+
+NAMES, ACCESS = parse_vlans(sys.argv[2] if len(sys.argv) > 2 else "")
 
 _cache = {"at": 0.0, "rows": []}
 
@@ -28,6 +54,50 @@ _cache = {"at": 0.0, "rows": []}
 def bridge_json(*args):
     out = subprocess.run(["bridge", "-j", *args], capture_output=True, text=True, timeout=5)
     return json.loads(out.stdout or "[]")
+
+
+def filters_vlans():
+    out = subprocess.run(["ip", "-j", "-d", "link", "show", BRIDGE], capture_output=True, text=True, timeout=5)
+    links = json.loads(out.stdout or "[]")
+    return bool(links) and links[0].get("linkinfo", {}).get("info_data", {}).get("vlan_filtering") == 1
+
+
+def port_list(ports):
+    """A PortList: the first octet's high bit is port 1, as pass_persist's hex octets."""
+    size = max(ports, default=0) // 8 + 1
+    octets = [0] * size
+    for p in ports:
+        octets[(p - 1) // 8] |= 0x80 >> ((p - 1) % 8)
+    return " ".join(f"{o:02X}" for o in octets)
+
+
+def configured_vlans():
+    """The given access ports as `bridge -j vlan show` would list them."""
+    return [
+        {"ifname": port, "vlans": [{"vlan": vid, "flags": ["PVID", "Egress Untagged"]}]}
+        for port, vid in ACCESS.items()
+    ]
+
+
+def vlan_rows(rows, port_of, filtering):
+    members, untagged = {}, {}
+    for entry in bridge_json("vlan", "show") if filtering else configured_vlans():
+        port = port_of.get(entry.get("ifname"))
+        if port is None:
+            continue
+        for v in entry.get("vlans", []):
+            vid = v["vlan"]
+            members.setdefault(vid, set()).add(port)
+            flags = v.get("flags", [])
+            if "Egress Untagged" in flags:
+                untagged.setdefault(vid, set()).add(port)
+            if "PVID" in flags:
+                rows[PORT_PVID + (port,)] = ("integer", vid)
+    for vid in sorted(members):
+        rows[VLAN_NAME + (vid,)] = ("string", NAMES.get(vid, f"VLAN{vid:04d}"))
+        rows[VLAN_FDB_ID + (0, vid)] = ("gauge", vid)
+        rows[VLAN_EGRESS + (0, vid)] = ("octet", port_list(members[vid]))
+        rows[VLAN_UNTAGGED + (0, vid)] = ("octet", port_list(untagged.get(vid, set())))
 
 
 def build_rows():
@@ -38,6 +108,10 @@ def build_rows():
     for name, n in port_of.items():
         ifindex = next(l["ifindex"] for l in links if l["ifname"] == name)
         rows[BASE_PORT_IF_INDEX + (n,)] = ("integer", ifindex)
+    filtering = filters_vlans()
+    vlans = filtering or bool(ACCESS)
+    if vlans:
+        vlan_rows(rows, port_of, filtering)
     for entry in bridge_json("fdb", "show", "br", BRIDGE):
         port = port_of.get(entry.get("ifname"))
         mac = entry.get("mac", "")
@@ -45,7 +119,12 @@ def build_rows():
             continue
         octets = tuple(int(x, 16) for x in mac.split(":"))
         status = SELF if entry.get("state") == "permanent" else LEARNED
-        if octets[-1] % 2 == 0:
+        if vlans:
+            vid = entry.get("vlan", ACCESS.get(entry.get("ifname")))
+            if vid is not None:
+                rows[QFDB_PORT + (vid,) + octets] = ("integer", port)
+                rows[QFDB_STATUS + (vid,) + octets] = ("integer", status)
+        elif octets[-1] % 2 == 0:
             rows[FDB_PORT + octets] = ("integer", port)
             rows[FDB_STATUS + octets] = ("integer", status)
         else:

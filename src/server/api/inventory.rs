@@ -31,6 +31,9 @@ pub struct DataQuery {
     /// high, medium, low or unclassified.
     pub confidence: Option<String>,
     pub missing: Option<bool>,
+    /// Assets a switch learned in this VLAN (1-4094).
+    #[param(minimum = 1, maximum = 4094)]
+    pub vlan: Option<u16>,
     /// Text in the IP, MAC, hostname or vendor.
     pub q: Option<String>,
     /// ip, hostname, vendor, category, device_type, confidence, first_seen, last_seen.
@@ -79,6 +82,7 @@ impl DataQuery {
             device_type: parse_opt::<DeviceType>("device_type", &self.device_type)?,
             confidence: parse_opt::<ConfidenceLevel>("confidence", &self.confidence)?,
             missing: self.missing,
+            vlan: self.vlan,
             q: self.q.clone(),
             sort: parse_opt::<inventory::AssetSort>("sort", &self.sort)?.unwrap_or_default(),
             descending,

@@ -11,6 +11,7 @@ pub mod ingest;
 pub mod insight;
 pub mod install;
 pub mod inventory;
+pub mod layer2;
 pub mod records;
 pub mod registry;
 pub mod releases;

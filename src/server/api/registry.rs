@@ -1,6 +1,7 @@
-//! What admins register per site: subnets (with label and VLAN) and SNMP switches. A switch's
-//! community is accepted on write and never returned.
+//! What admins register per site: subnets (with label and VLAN) and SNMP switches and
+//! routers. Communities and SNMPv3 pass phrases are accepted on write and never returned.
 use super::site_filter;
+use crate::model::snmp_access::{GearRole, SwitchCredentials, UsmCredentials};
 use crate::server::audit::Audit;
 use crate::server::body::{Body, Params};
 use crate::server::error::{ApiResult, ErrorBody};
@@ -113,10 +114,17 @@ pub async fn switch_list(
 pub struct NewSwitch {
     pub site: Option<String>,
     pub host: String,
-    /// SNMP community: stored, never returned.
+    /// SNMP community (v1/v2c): stored, never returned.
+    #[serde(default)]
     pub community: String,
-    /// `2c` (default) or `1`.
+    /// `2c` (default), `1` or `3`.
     pub snmp_version: Option<String>,
+    /// SNMPv3 user, protocols and pass phrases (stored, never returned); with version `3`.
+    #[serde(default)]
+    pub usm: Option<UsmCredentials>,
+    /// `switch` (default) or `router`.
+    #[serde(default)]
+    pub role: GearRole,
     #[serde(default)]
     pub label: String,
 }
@@ -130,9 +138,14 @@ pub async fn switch_add(
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner()?;
     let site = site_filter(&b.site).unwrap_or_else(|| DEFAULT_SITE.to_string());
-    let version = b.snmp_version.unwrap_or_else(|| "2c".into());
-    let view =
-        store::switches::add(&state.db, &site, &b.host, &b.community, &version, &b.label).await?;
+    let access = SwitchCredentials {
+        host: b.host,
+        community: b.community,
+        snmp_version: b.snmp_version.unwrap_or_else(|| "2c".into()),
+        usm: b.usm,
+        role: b.role,
+    };
+    let view = store::switches::register(&state.db, &site, &access, &b.label).await?;
     // The view has no community: the log records that one was set, never its value.
     Audit::new("switch.add")
         .site(&view.site)

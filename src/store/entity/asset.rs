@@ -45,6 +45,8 @@ pub struct Model {
     pub switch_host: Option<String>,
     pub switch_port: Option<String>,
     pub switch_port_index: Option<i32>,
+    /// The VLAN its switch learned it in.
+    pub vlan: Option<i32>,
     pub manual_category: Option<String>,
     pub manual_note: Option<String>,
     pub tagged_at: Option<DateTimeUtc>,

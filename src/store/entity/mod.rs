@@ -23,4 +23,5 @@ pub mod site;
 pub mod site_config;
 pub mod subnet;
 pub mod switch;
+pub mod switch_link;
 pub mod user;

@@ -1,6 +1,7 @@
 //! Test databases: every store test runs on a temporary SQLite file and on a fresh database in
 //! the real PostgreSQL at `BIGR_TEST_DATABASE_URL` (default `postgres://root@127.0.0.1/test`).
 //! Without PostgreSQL the suite fails under CI and says it skipped the half elsewhere.
+pub mod gear;
 pub mod lab;
 pub mod releases;
 pub mod server;
@@ -194,6 +195,7 @@ pub fn report(
         scanner_version: "test".into(),
         assets,
         certificates: Vec::new(),
+        switches: Vec::new(),
     }
 }
 

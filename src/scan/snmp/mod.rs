@@ -1,0 +1,368 @@
+//! SNMP sessions with switches and routers (v1, v2c and v3 with USM) and the tables bigr
+//! reads from them: forwarding tables (`fdb`), routers' address tables (`arp`), VLANs
+//! (`vlans`) and LLDP/CDP neighbours (`neighbours`).
+//! Every request runs under a timeout and is retried at most twice: agents that do not know
+//! a community stay silent, so silence is the common answer and must be cheap.
+mod arp;
+mod fdb;
+mod neighbours;
+mod usm;
+mod vlans;
+
+pub use arp::{AddressEntry, address_table};
+pub use fdb::{ForwardingEntry, UPLINK_MIN_MACS, bridge_ports, forwarding_table, port_names};
+pub use neighbours::{LocalIdentity, Neighbour, local_identity, neighbours};
+pub use vlans::{Vlan, VlanTable, vlan_table};
+
+use super::error::ProbeError;
+use crate::model::MacAddr;
+use crate::model::site_config::SwitchCredentials;
+use snmp2::{AsyncSession, Oid, Pdu, Value, Version};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::time::timeout;
+
+/// Rows asked for per GETBULK.
+const BULK_ROWS: u32 = 32;
+/// The most rows one table walk reads (a large campus switch holds ~16k MACs).
+const MAX_WALK_ROWS: usize = 65_536;
+/// Longest wait for a switch's name to resolve.
+const LOOKUP_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How SNMP is spoken.
+#[derive(Clone, Debug)]
+pub struct SnmpOptions {
+    /// Communities tried in order for the system group.
+    pub communities: Vec<String>,
+    pub timeout: Duration,
+    /// Retransmissions after a timeout (at most 2).
+    pub retries: u32,
+    pub port: u16,
+}
+
+impl Default for SnmpOptions {
+    fn default() -> Self {
+        SnmpOptions {
+            communities: vec!["public".into()],
+            timeout: Duration::from_millis(700),
+            retries: 1,
+            port: 161,
+        }
+    }
+}
+
+/// A value read from an agent, owned so it outlives the session's receive buffer.
+#[doc(hidden)]
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    Int(i64),
+    Text(Vec<u8>),
+    Oid(String),
+    Absent,
+}
+
+type Rows = Vec<(Vec<u64>, Val)>;
+
+fn oid(components: &[u64]) -> Oid<'static> {
+    Oid::from(components).expect("OID constants are valid")
+}
+
+/// The rows of an agent's answer, owned; an error status other than noSuchName is an error.
+#[doc(hidden)]
+pub fn owned_rows(pdu: Pdu<'_>) -> Result<Rows, String> {
+    // noSuchName(2): how a v1 agent says a walk ran past the end of its MIB.
+    const NO_SUCH_NAME: u32 = 2;
+    if pdu.error_status == NO_SUCH_NAME {
+        return Ok(Vec::new());
+    }
+    if pdu.error_status != 0 {
+        return Err(format!("agent error status {}", pdu.error_status));
+    }
+    let mut rows = Vec::new();
+    for (name, value) in pdu.varbinds {
+        let Some(components) = name.iter() else {
+            continue;
+        };
+        let val = match value {
+            Value::Integer(n) => Val::Int(n),
+            Value::Counter32(n) | Value::Unsigned32(n) | Value::Timeticks(n) => {
+                Val::Int(i64::from(n))
+            }
+            Value::OctetString(b) => Val::Text(b.to_vec()),
+            Value::IpAddress(b) => Val::Text(b.to_vec()),
+            Value::ObjectIdentifier(o) => Val::Oid(o.to_id_string()),
+            Value::EndOfMibView | Value::NoSuchObject | Value::NoSuchInstance => Val::Absent,
+            _ => Val::Absent,
+        };
+        rows.push((components.collect(), val));
+    }
+    Ok(rows)
+}
+
+/// Why a request or walk got no usable answer.
+pub enum Failure {
+    /// Silence, late or garbled datagrams, an error status, a table past its bound.
+    Unanswered(String),
+    /// The agent refused the credentials: asking again cannot help.
+    Refused(String),
+}
+
+impl Failure {
+    fn into_reason(self) -> String {
+        match self {
+            Failure::Unanswered(why) | Failure::Refused(why) => why,
+        }
+    }
+}
+
+/// One open session with a switch or router, named by the host it was registered as.
+pub struct Session {
+    inner: AsyncSession,
+    host: String,
+    opts: SnmpOptions,
+    /// The user's name when the session is v3 (a refusal names it; it is no secret).
+    v3_user: Option<String>,
+}
+
+impl Session {
+    /// Resolves the host and opens a session with its credentials; for v3, discovers the
+    /// agent's engine id, boots and time first (RFC 3414 §4).
+    pub async fn open(access: &SwitchCredentials, opts: &SnmpOptions) -> Result<Self, ProbeError> {
+        let host = access.host.as_str();
+        let target = timeout(LOOKUP_TIMEOUT, tokio::net::lookup_host((host, opts.port)))
+            .await
+            .map_err(|_| ProbeError::host(host, "name lookup timed out"))?
+            .map_err(|e| ProbeError::host(host, e))?
+            .next()
+            .ok_or_else(|| ProbeError::host(host, "no address"))?;
+        let inner = Self::connect(target, access)
+            .await
+            .map_err(|e| ProbeError::host(host, e))?;
+        let mut session = Session {
+            inner,
+            host: host.to_string(),
+            opts: opts.clone(),
+            v3_user: access.usm.as_ref().map(|u| u.user.clone()),
+        };
+        if session.v3_user.is_some() {
+            session.discover().await?;
+        }
+        Ok(session)
+    }
+
+    async fn connect(
+        target: SocketAddr,
+        access: &SwitchCredentials,
+    ) -> Result<AsyncSession, String> {
+        // A random start keeps a late reply to an earlier session from matching this one.
+        let first_request_id = i32::from(uuid::Uuid::new_v4().as_u128() as u16);
+        let community = access.community.as_bytes();
+        let made = match (access.snmp_version.as_str(), &access.usm) {
+            ("3", Some(usm)) => {
+                AsyncSession::new_v3(target, first_request_id, usm::security(usm)).await
+            }
+            ("3", None) => return Err("SNMPv3 without a user".into()),
+            ("1", _) => AsyncSession::new_v1(target, community, first_request_id).await,
+            _ => AsyncSession::new_v2c(target, community, first_request_id).await,
+        };
+        made.map_err(|e| format!("SNMP socket: {e}"))
+    }
+
+    async fn discover(&mut self) -> Result<(), ProbeError> {
+        let mut last = String::from("no answer");
+        for _ in 0..=self.opts.retries.min(2) {
+            match timeout(self.opts.timeout, self.inner.init()).await {
+                Ok(Ok(())) => return Ok(()),
+                Ok(Err(e)) => last = usm::describe(&e),
+                Err(_) => last = "no answer".into(),
+            }
+        }
+        Err(ProbeError::host(
+            &self.host,
+            format!("no SNMPv3 engine discovery ({last})"),
+        ))
+    }
+
+    /// The host as registered.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// One request with its timeout and bounded retransmissions: GETBULK on v2c and v3, one
+    /// GETNEXT on v1 (which has no GETBULK).
+    async fn exchange(&mut self, start: &Oid<'_>) -> Result<Rows, Failure> {
+        let mut last = String::from("no answer");
+        // A v3 agent may answer "not in time window" once its clock moved on; the session
+        // takes the new time and the request goes again, uncounted, at most twice.
+        let mut resyncs = 0;
+        let mut tries = 0;
+        while tries <= self.opts.retries.min(2) {
+            let answer = if self.inner.version() == Version::V1 {
+                timeout(self.opts.timeout, self.inner.getnext(start))
+                    .await
+                    .map(|r| r.map(owned_rows))
+            } else {
+                timeout(
+                    self.opts.timeout,
+                    self.inner.getbulk(&[start], 0, BULK_ROWS),
+                )
+                .await
+                .map(|r| r.map(owned_rows))
+            };
+            match answer {
+                Ok(Ok(Ok(rows))) => return Ok(rows),
+                // An error status from the agent.
+                Ok(Ok(Err(e))) => last = e,
+                Ok(Err(snmp2::Error::AuthUpdated)) if resyncs < 2 => {
+                    resyncs += 1;
+                    continue;
+                }
+                Ok(Err(e)) if usm::is_refusal(&e) => {
+                    return Err(Failure::Refused(self.refusal(&e)));
+                }
+                // A late reply to an earlier try or a garbled datagram: ask again.
+                Ok(Err(e)) => last = format!("{e:?}"),
+                Err(_) => last = "no answer".into(),
+            }
+            tries += 1;
+        }
+        Err(Failure::Unanswered(last))
+    }
+
+    fn refusal(&self, e: &snmp2::Error) -> String {
+        match &self.v3_user {
+            Some(user) => format!(
+                "SNMPv3 refused for user '{user}' ({}): check the user, pass phrases and protocols",
+                usm::describe(e)
+            ),
+            None => format!("refused ({e:?})"),
+        }
+    }
+
+    /// Every row under `root`, in order, with GETBULK; bounded by [`MAX_WALK_ROWS`].
+    pub async fn walk(&mut self, root: &[u64]) -> Result<Rows, Failure> {
+        let mut out = Vec::new();
+        let mut cursor = root.to_vec();
+        loop {
+            if out.len() >= MAX_WALK_ROWS {
+                return Err(Failure::Unanswered(format!(
+                    "a table larger than {MAX_WALK_ROWS} rows"
+                )));
+            }
+            let start = oid(&cursor);
+            let rows = self.exchange(&start).await?;
+            let mut advanced = false;
+            for (name, val) in rows {
+                // Agents must answer in increasing order; one that does not would loop forever.
+                if !name.starts_with(root) || val == Val::Absent || name <= cursor {
+                    return Ok(out);
+                }
+                cursor.clone_from(&name);
+                out.push((name, val));
+                advanced = true;
+            }
+            if !advanced {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// The first walk of a poll: its failure says whether the credentials or the path are
+    /// wrong.
+    pub async fn first_walk(&mut self, root: &[u64]) -> Result<Rows, ProbeError> {
+        let hint = if self.v3_user.is_some() {
+            "check the address and the SNMPv3 user"
+        } else {
+            "check the community"
+        };
+        self.walk(root).await.map_err(|e| match e {
+            Failure::Refused(why) => ProbeError::host(&self.host, why),
+            Failure::Unanswered(why) => {
+                ProbeError::host(&self.host, format!("no SNMP answer ({why}); {hint}"))
+            }
+        })
+    }
+
+    /// A walk after the first: a failure half way means the table read so far would be
+    /// wrong, not short.
+    pub async fn table(&mut self, root: &[u64], what: &str) -> Result<Rows, ProbeError> {
+        let host = self.host.clone();
+        self.walk(root)
+            .await
+            .map_err(|e| ProbeError::host(&host, format!("{what} cut short ({})", e.into_reason())))
+    }
+}
+
+/// The text of a value: an OCTET STRING trimmed of NULs and blanks, or an OID.
+#[doc(hidden)]
+pub fn text(v: &Val) -> Option<String> {
+    match v {
+        Val::Text(b) => {
+            let s = String::from_utf8_lossy(b)
+                .trim_matches(char::from(0))
+                .trim()
+                .to_string();
+            (!s.is_empty()).then_some(s)
+        }
+        Val::Oid(o) => Some(o.clone()),
+        _ => None,
+    }
+}
+
+/// The index part of a row name below `root`.
+fn index<'a>(name: &'a [u64], root: &[u64]) -> &'a [u64] {
+    &name[root.len().min(name.len())..]
+}
+
+/// The MAC address spelled by a six-octet row index.
+#[doc(hidden)]
+pub fn mac_of(octets: &[u64]) -> Option<MacAddr> {
+    let bytes: Vec<u8> = octets
+        .iter()
+        .map(|o| u8::try_from(*o).ok())
+        .collect::<Option<_>>()?;
+    let six: [u8; 6] = bytes.try_into().ok()?;
+    Some(MacAddr(six))
+}
+
+/// The MAC address held in a six-byte OCTET STRING value.
+fn mac_value(v: &Val) -> Option<MacAddr> {
+    match v {
+        Val::Text(b) => Some(MacAddr(<[u8; 6]>::try_from(b.as_slice()).ok()?)),
+        _ => None,
+    }
+}
+
+fn int(v: &Val) -> Option<i64> {
+    match v {
+        Val::Int(n) => Some(*n),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn macs_come_from_six_octet_indexes_only() {
+        assert_eq!(
+            mac_of(&[0x54, 0x8c, 0x81, 0, 1, 255]).map(|m| m.to_string()),
+            Some("54:8c:81:00:01:ff".into())
+        );
+        assert_eq!(mac_of(&[1, 2, 3, 4, 5]), None);
+        assert_eq!(mac_of(&[1, 2, 3, 4, 5, 256]), None);
+        assert_eq!(
+            mac_value(&Val::Text(vec![0, 0, 0x0c, 1, 2, 3])).map(|m| m.to_string()),
+            Some("00:00:0c:01:02:03".into())
+        );
+        assert_eq!(mac_value(&Val::Text(vec![1, 2])), None);
+    }
+
+    #[test]
+    fn text_values_are_trimmed_and_empty_ones_dropped() {
+        assert_eq!(text(&Val::Text(b"sw1\0".to_vec())), Some("sw1".into()));
+        assert_eq!(text(&Val::Text(b"  ".to_vec())), None);
+        assert_eq!(text(&Val::Int(3)), None);
+    }
+}
