@@ -3,6 +3,7 @@
 //! (`office`) through the store path agent reports take — a registered agent, its reports
 //! classified and saved one by one with their change tracking, its heartbeat, a Shield
 //! report. `bigr demo remove` deletes that site and everything in it, and only that site.
+mod gear;
 pub mod office;
 
 use crate::classify::{Classifier, Observed};
@@ -90,6 +91,9 @@ pub async fn load(
         agent_id: Some(agent.agent_id),
         ..save.clone()
     };
+    for (host, name) in gear::SWITCHES {
+        store::switches::add(db, SITE, host, gear::COMMUNITY, "2c", name).await?;
+    }
     let reports = office::reports(now);
     let scans = reports.len();
     for mut report in reports {

@@ -212,6 +212,7 @@ impl Device {
         }
         obs.open_ports.sort_unstable();
         crate::scan::ports::name_from_table(&mut obs.services);
+        obs.switch_port = super::gear::placement(self.role.name, self.host);
         if self.role.name == "phone" {
             obs.mdns_services = vec!["_companion-link._tcp".into(), "_apple-mobdev2._tcp".into()];
         }
@@ -288,8 +289,14 @@ pub fn reports(now: DateTime<Utc>) -> Vec<ScanReport> {
                 .filter(|d| d.present(i))
                 .map(|d| d.observation(i))
                 .collect();
-            let certificates = if i + 1 == SCANS {
+            let last = i + 1 == SCANS;
+            let certificates = if last {
                 devices.iter().filter_map(|d| d.certificate(now)).collect()
+            } else {
+                Vec::new()
+            };
+            let switches = if last {
+                gear_seen(&devices)
             } else {
                 Vec::new()
             };
@@ -306,10 +313,30 @@ pub fn reports(now: DateTime<Utc>) -> Vec<ScanReport> {
                 scanner_version: format!("{} (demo)", env!("CARGO_PKG_VERSION")),
                 assets,
                 certificates,
-                switches: Vec::new(),
+                switches,
             }
         })
         .collect()
+}
+
+/// The switches' last poll: the access points they hear and how many devices each holds.
+fn gear_seen(devices: &[Device]) -> Vec<crate::model::gear::SwitchObservation> {
+    let aps: Vec<(u8, String, String)> = devices
+        .iter()
+        .filter(|d| d.role.name == "ap")
+        .map(|d| (d.host, d.hostname(), d.mac().to_string()))
+        .collect();
+    let mut placed = std::collections::BTreeMap::new();
+    for d in devices {
+        if let Some(port) = super::gear::placement(d.role.name, d.host) {
+            let i = super::gear::SWITCHES
+                .iter()
+                .position(|(h, _)| *h == port.host);
+            *placed.entry(i.unwrap_or(0)).or_insert(0usize) += 1;
+        }
+    }
+    let placed: Vec<(usize, usize)> = placed.into_iter().collect();
+    super::gear::observations(&aps, &placed)
 }
 
 #[cfg(test)]

@@ -28,6 +28,8 @@ mod first_hour;
 mod fuzz;
 /// Switches, routers and their links on real snmpd/lldpd: SNMPv3, LLDP, routed hosts.
 mod gear_lab;
+/// SNMPv3 USM against RFC 3414's key localization vectors, with a stand-in agent.
+mod gear_usm;
 /// Office roles for lab hosts (PC, printer, iPhone, NAS, TV), shared with the bench.
 mod lab_roles;
 /// Services for the lab's hosts: TCP greeters, HTTP(S), mDNS, dropping firewalls, loss.
@@ -68,6 +70,8 @@ mod site_control;
 mod store_changes;
 /// `db copy` between backends.
 mod store_copy;
+/// Switches and routers in the store: v3 credentials, polls from reports, the layer-2 graph.
+mod store_gear;
 /// Migrations: fresh, re-run, concurrent, newer schemas refused, entities match the schema.
 mod store_migrations;
 /// Store reads the API and CLI rely on: inventory filters and pages, tags, registries.

@@ -202,7 +202,8 @@ impl GearLab {
 
     /// Plugs `n` devices into gear `g`'s access ports `a1`…`a<n>`: veth pairs whose other
     /// ends (distinct MACs) sit in one shared devices namespace; their IPv6 start-up frames
-    /// teach the bridge where each MAC is.
+    /// teach the bridge where each MAC is. (The gear bench's 48-port switches.)
+    #[allow(dead_code)]
     pub fn add_access_ports(&mut self, g: usize, n: usize) {
         let devices = format!("{}d", self.prefix);
         if !std::path::Path::new(&format!("/var/run/netns/{devices}")).exists() {

@@ -6,6 +6,15 @@ export const API_VERSION = "0.1.0"
 
 // --- component schemas ---------------------------------------------------------
 
+/** A neighbour to register, as the graph's candidates list names it. */
+export interface AcceptCandidate {
+  /** Its management address. */
+  address: string
+  /** The registered switch that heard it: the new one is polled with its credentials. */
+  heard_by: string
+  site?: string | null
+}
+
 export interface Acknowledge {
   /** Who is on it, what was done (at most 1000 characters). */
   note?: string
@@ -165,6 +174,7 @@ export interface AssetView {
   switch_host?: string | null
   switch_port?: string | null
   vendor?: string | null
+  vlan?: number | null
 }
 
 /** One vulnerable asset in the report. */
@@ -196,12 +206,29 @@ export interface AuditView {
   target?: string | null
 }
 
+/** USM authentication (RFC 3414; SHA-2 from RFC 7860). */
+export type AuthProtocol = "md5" | "sha1" | "sha224" | "sha256" | "sha384" | "sha512"
+
 export interface Breakdown {
   fully_classified: number
   manual_overrides: number
   partially_classified: number
   total_assets: number
   unclassified: number
+}
+
+/**
+ * An unregistered switch or router heard with a management address: one click registers it
+ * with the credentials of the switch that heard it.
+ */
+export interface Candidate {
+  address: string
+  capabilities: string[]
+  /** The registered switch that heard it, and on which port. */
+  heard_by: string
+  heard_on: string
+  name: string
+  site: string
 }
 
 /** A certificate as the CLI and API show it. */
@@ -559,6 +586,38 @@ export interface FindingView {
   title: string
 }
 
+export interface GearLink {
+  /** `lldp`, `cdp`, or both (`lldp+cdp`) when both report it. */
+  protocol: string
+  source: string
+  source_port: string
+  target: string
+  target_port: string
+}
+
+export interface GearNode {
+  description?: string | null
+  /** Devices placed on its access ports (all of them, drawn or not). */
+  devices: number
+  host?: string | null
+  /** `gear:<site>/<host>` for registered devices, `heard:<site>/<chassis>` for the others. */
+  id: string
+  /**
+   * `switch`, `router`, or for heard neighbours what they say they are: `wlan-ap`,
+   * `phone`, `bridge`, `router`, `station`, `unknown`.
+   */
+  kind: string
+  label: string
+  mgmt_address?: string | null
+  poll_error?: string | null
+  registered: boolean
+  site: string
+  vlans: number[]
+}
+
+/** What a registered device is polled for. */
+export type GearRole = "switch" | "router"
+
 export interface Health {
   database: DatabaseHealth
   /** `ok` or `degraded`. */
@@ -671,6 +730,17 @@ export interface IssueView {
   title: string
 }
 
+export interface Layer2 {
+  candidates: Candidate[]
+  devices: PlacedDevice[]
+  /** Devices left out once `MAX_DEVICES` were drawn (counted on their switch still). */
+  devices_omitted: number
+  links: GearLink[]
+  nodes: GearNode[]
+  /** Every VLAN the shown switches carry or devices were learned in (for the filter). */
+  vlans: number[]
+}
+
 export interface LoginRequest {
   password: string
   username: string
@@ -762,13 +832,16 @@ export interface NewSubnet {
 }
 
 export interface NewSwitch {
-  /** SNMP community: stored, never returned. */
-  community: string
+  /** SNMP community (v1/v2c): stored, never returned. */
+  community?: string
   host: string
   label?: string
+  /** `switch` (default) or `router`. */
+  role?: GearRole
   site?: string | null
-  /** `2c` (default) or `1`. */
+  /** `2c` (default), `1` or `3`. */
   snmp_version?: string | null
+  usm?: UsmCredentials | null
 }
 
 export interface NewUser {
@@ -865,6 +938,7 @@ export interface Page_AssetView {
     switch_host?: string | null
     switch_port?: string | null
     vendor?: string | null
+    vlan?: number | null
   })[]
   /**
    * Where lists that page by cursor offer one: pass it as `cursor` for the page after
@@ -1130,11 +1204,29 @@ export interface Page_ShieldScanView {
   total: number
 }
 
+export interface PlacedDevice {
+  asset_id: string
+  category: string
+  device_type: string
+  /** The gear node it hangs off. */
+  gear: string
+  ip: string
+  label: string
+  port: string
+  vlan?: number | null
+}
+
 export interface PostureList {
   sites: SitePosture[]
 }
 
 export type Preset = "quick" | "standard" | "deep"
+
+/**
+ * USM privacy. `aes192c`/`aes256c` extend the key as Cisco does (Reeder); `aes192`/`aes256`
+ * as net-snmp and most others do (Blumenthal).
+ */
+export type PrivProtocol = "des" | "aes128" | "aes192" | "aes256" | "aes192c" | "aes256c"
 
 /** What the scanner was allowed to do, so a thin result can be explained. */
 export interface Privileges {
@@ -1574,28 +1666,50 @@ export interface SubnetView {
   vlan_id?: number | null
 }
 
-/** A switch an agent polls, with its credentials: sent only to agents of its own site. */
+/**
+ * A switch or router to poll, with what it takes to reach it. Sent only to agents of its
+ * own site; `{:?}` shows neither the community nor any pass phrase.
+ */
 export interface SwitchCredentials {
-  community: string
+  /** v1/v2c only; empty for v3. */
+  community?: string
   host: string
-  /** `2c` or `1`. */
+  role?: GearRole
+  /** `2c`, `1` or `3`. */
   snmp_version: string
+  usm?: UsmCredentials | null
 }
 
 export interface SwitchList {
   switches: SwitchView[]
 }
 
-/** A switch as every reader sees it: no community string. */
+/** A switch or router as every reader sees it: no community, no pass phrase. */
 export interface SwitchView {
+  auth?: string | null
+  /**
+   * From the last poll: its LLDP chassis id and system name, VLANs (id and name), the
+   * devices a router's address table listed, and why the poll failed.
+   */
+  chassis_id?: string | null
   community_set: boolean
+  context?: string | null
   host: string
   id: string
   label: string
   last_polled_at?: string | null
   mac_count: number
+  poll_error?: string | null
+  privacy?: string | null
+  /** `switch` or `router`. */
+  role: GearRole
+  routed_count: number
   site: string
+  /** SNMPv3 user, protocols and context (the pass phrases are never shown). */
+  snmp_user?: string | null
   snmp_version: string
+  sys_name?: string | null
+  vlans: VlanView[]
 }
 
 export interface TagRequest {
@@ -1675,11 +1789,30 @@ export interface UserView {
   username: string
 }
 
+/** An SNMPv3 user's credentials. */
+export interface UsmCredentials {
+  auth: AuthProtocol
+  /** Write-only: stored for the poller, never shown. */
+  auth_pass: string
+  /** SNMPv3 context (per-VLAN tables on Cisco: `vlan-10`); empty: the default context. */
+  context?: string
+  /** Write-only; required with `privacy`. */
+  priv_pass?: string
+  privacy?: PrivProtocol | null
+  user: string
+}
+
 /** How many agents run each version. */
 export interface VersionCount {
   agents: number
   /** None: the agent never said. */
   version?: string | null
+}
+
+/** A VLAN a switch carries. */
+export interface VlanView {
+  id: number
+  name?: string | null
 }
 
 /**
@@ -2130,6 +2263,8 @@ export interface Operations {
       /** high, medium, low or unclassified. */
       confidence?: string
       missing?: boolean
+      /** Assets a switch learned in this VLAN (1-4094). */
+      vlan?: number
       /** Text in the IP, MAC, hostname or vendor. */
       q?: string
       /** ip, hostname, vendor, category, device_type, confidence, first_seen, last_seen. */
@@ -2380,6 +2515,14 @@ export interface Operations {
     body: never
     response: void
   }
+  candidate_accept: {
+    method: "POST"
+    path: "/api/switches/candidates"
+    pathParams: never
+    query: never
+    body: AcceptCandidate
+    response: SwitchView
+  }
   topology_graph: {
     method: "GET"
     path: "/api/topology"
@@ -2391,6 +2534,18 @@ export interface Operations {
     }
     body: never
     response: Topology
+  }
+  layer2_graph: {
+    method: "GET"
+    path: "/api/topology/layer2"
+    pathParams: never
+    query: {
+      site?: string
+      /** Only the switches carrying this VLAN and the devices learned in it. */
+      vlan?: number
+    }
+    body: never
+    response: Layer2
   }
   user_list: {
     method: "GET"
@@ -2508,7 +2663,9 @@ export const OPERATIONS = {
   switch_list: { method: "GET", path: "/api/switches" },
   switch_add: { method: "POST", path: "/api/switches" },
   switch_remove: { method: "DELETE", path: "/api/switches" },
+  candidate_accept: { method: "POST", path: "/api/switches/candidates" },
   topology_graph: { method: "GET", path: "/api/topology" },
+  layer2_graph: { method: "GET", path: "/api/topology/layer2" },
   user_list: { method: "GET", path: "/api/users" },
   user_add: { method: "POST", path: "/api/users" },
   user_change: { method: "PUT", path: "/api/users/{username}" },
