@@ -449,45 +449,49 @@ pub enum SubnetsCommand {
     List(SiteListArgs),
 }
 
+/// `switches add`: where the device is, how to reach it, what it is.
+#[derive(Debug, clap::Args)]
+pub struct SwitchAddArgs {
+    pub host: String,
+    /// SNMP community (v1/v2c); stored, never shown again
+    #[arg(long, short)]
+    pub community: Option<String>,
+    /// 2c, 1 or 3
+    #[arg(long, default_value = "2c")]
+    pub snmp_version: String,
+    /// SNMPv3 user
+    #[arg(long)]
+    pub user: Option<String>,
+    /// SNMPv3 authentication: MD5, SHA, SHA224, SHA256, SHA384 or SHA512
+    #[arg(long)]
+    pub auth: Option<String>,
+    /// File holding the SNMPv3 authentication pass phrase (`-`: stdin); stored, never shown
+    #[arg(long)]
+    pub auth_pass_file: Option<std::path::PathBuf>,
+    /// SNMPv3 privacy: DES, AES128, AES192, AES256 (AES192C/AES256C: Cisco's key extension)
+    #[arg(long = "priv")]
+    pub privacy: Option<String>,
+    /// File holding the SNMPv3 privacy pass phrase; stored, never shown
+    #[arg(long)]
+    pub priv_pass_file: Option<std::path::PathBuf>,
+    /// SNMPv3 context
+    #[arg(long, default_value = "")]
+    pub context: String,
+    /// switch, or router (its address table also lists the devices of routed subnets)
+    #[arg(long, default_value = "switch")]
+    pub role: String,
+    #[arg(long, short, default_value = "")]
+    pub label: String,
+    #[arg(long, default_value = "local")]
+    pub site: String,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum SwitchesCommand {
     /// Register a switch or router (or update it): v1/v2c with a community, or SNMPv3 with a
     /// user (`--snmp-version 3 --user U --auth SHA256 --auth-pass-file F [--priv AES128
     /// --priv-pass-file F2] [--context C]`)
-    Add {
-        host: String,
-        /// SNMP community (v1/v2c); stored, never shown again
-        #[arg(long, short)]
-        community: Option<String>,
-        /// 2c, 1 or 3
-        #[arg(long, default_value = "2c")]
-        snmp_version: String,
-        /// SNMPv3 user
-        #[arg(long)]
-        user: Option<String>,
-        /// SNMPv3 authentication: MD5, SHA, SHA224, SHA256, SHA384 or SHA512
-        #[arg(long)]
-        auth: Option<String>,
-        /// File holding the SNMPv3 authentication pass phrase (`-`: stdin); stored, never shown
-        #[arg(long)]
-        auth_pass_file: Option<std::path::PathBuf>,
-        /// SNMPv3 privacy: DES, AES128, AES192, AES256 (AES192C/AES256C: Cisco's key extension)
-        #[arg(long = "priv")]
-        privacy: Option<String>,
-        /// File holding the SNMPv3 privacy pass phrase; stored, never shown
-        #[arg(long)]
-        priv_pass_file: Option<std::path::PathBuf>,
-        /// SNMPv3 context
-        #[arg(long, default_value = "")]
-        context: String,
-        /// switch, or router (its address table also lists the devices of routed subnets)
-        #[arg(long, default_value = "switch")]
-        role: String,
-        #[arg(long, short, default_value = "")]
-        label: String,
-        #[arg(long, default_value = "local")]
-        site: String,
-    },
+    Add(Box<SwitchAddArgs>),
     /// Forget a switch
     Remove {
         host: String,

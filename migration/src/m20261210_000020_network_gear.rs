@@ -92,7 +92,7 @@ impl MigrationTrait for Migration {
         m.alter_table(
             Table::alter()
                 .table(Alias::new("assets"))
-                .add_column(&mut integer_null("vlan"))
+                .add_column(integer_null("vlan"))
                 .to_owned(),
         )
         .await?;

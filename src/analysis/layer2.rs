@@ -159,16 +159,16 @@ impl<'a> Directory<'a> {
         let mut shared_chassis = BTreeSet::new();
         let mut shared_names = BTreeSet::new();
         for g in gear {
-            if let Some(c) = &g.chassis_id {
-                if d.by_chassis.insert((&g.site, c), g).is_some() {
-                    shared_chassis.insert((g.site.as_str(), c.as_str()));
-                }
+            if let Some(c) = &g.chassis_id
+                && d.by_chassis.insert((&g.site, c), g).is_some()
+            {
+                shared_chassis.insert((g.site.as_str(), c.as_str()));
             }
             d.by_host.insert((&g.site, &g.host), g);
-            if let Some(n) = &g.sys_name {
-                if d.by_name.insert((&g.site, n.to_lowercase()), g).is_some() {
-                    shared_names.insert((g.site.as_str(), n.to_lowercase()));
-                }
+            if let Some(n) = &g.sys_name
+                && d.by_name.insert((&g.site, n.to_lowercase()), g).is_some()
+            {
+                shared_names.insert((g.site.as_str(), n.to_lowercase()));
             }
         }
         for key in shared_chassis {

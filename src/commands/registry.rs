@@ -60,20 +60,21 @@ pub async fn subnets(db: &DatabaseConnection, cmd: SubnetsCommand) -> anyhow::Re
 
 pub async fn switches(db: &DatabaseConnection, cmd: SwitchesCommand) -> anyhow::Result<()> {
     match cmd {
-        SwitchesCommand::Add {
-            host,
-            community,
-            snmp_version,
-            user,
-            auth,
-            auth_pass_file,
-            privacy,
-            priv_pass_file,
-            context,
-            role,
-            label,
-            site,
-        } => {
+        SwitchesCommand::Add(args) => {
+            let crate::cli::SwitchAddArgs {
+                host,
+                community,
+                snmp_version,
+                user,
+                auth,
+                auth_pass_file,
+                privacy,
+                priv_pass_file,
+                context,
+                role,
+                label,
+                site,
+            } = *args;
             let access = SwitchCredentials {
                 host,
                 community: community.unwrap_or_default(),

@@ -121,30 +121,33 @@ pub async fn poll_device(
     })
 }
 
-/// Devices polled at once (each holds one UDP socket).
-const SWITCHES_AT_ONCE: usize = 8;
+/// Devices polled at once (each holds one UDP socket); the next starts as soon as one ends.
+const SWITCHES_AT_ONCE: usize = 16;
 
 /// Polls every device, a few at a time; each answers or fails on its own, and every device
 /// gets a result.
 pub async fn poll_all(switches: &[SwitchTarget], opts: &SnmpOptions) -> Vec<SwitchPoll> {
     let mut out = Vec::with_capacity(switches.len());
-    for group in switches.chunks(SWITCHES_AT_ONCE) {
-        let mut jobs = JoinSet::new();
-        let mut who = HashMap::new();
-        for sw in group.iter().cloned() {
+    let mut waiting = switches.iter().cloned();
+    let mut jobs = JoinSet::new();
+    let mut who = HashMap::new();
+    loop {
+        while jobs.len() < SWITCHES_AT_ONCE {
+            let Some(sw) = waiting.next() else { break };
             let opts = opts.clone();
             let (host, role) = (sw.host.clone(), sw.role);
             let handle = jobs.spawn(async move { poll_device(&sw, &opts).await });
             who.insert(handle.id(), (host, role));
         }
-        while let Some(done) = jobs.join_next_with_id().await {
-            let (id, table) = match done {
-                Ok((id, table)) => (id, table),
-                Err(e) => (e.id(), Err(ProbeError::setup("poll task", e))),
-            };
-            if let Some((host, role)) = who.remove(&id) {
-                out.push(SwitchPoll { host, role, table });
-            }
+        let Some(done) = jobs.join_next_with_id().await else {
+            break;
+        };
+        let (id, table) = match done {
+            Ok((id, table)) => (id, table),
+            Err(e) => (e.id(), Err(ProbeError::setup("poll task", e))),
+        };
+        if let Some((host, role)) = who.remove(&id) {
+            out.push(SwitchPoll { host, role, table });
         }
     }
     out.sort_by(|a, b| a.host.cmp(&b.host));

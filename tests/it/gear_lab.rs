@@ -296,14 +296,12 @@ fn the_layer2_graph_equals_the_wiring_and_a_heard_switch_is_one_click_away() {
 /// The stored layer-2 graph of `site`: node ids with kinds (`host:kind` for registered
 /// gear, `heard:<name>:<kind>` for the rest), links as (source, port, target, port) with
 /// registered ends named by host, and candidates as (address, heard by, on port).
-fn graph(
-    home: &std::path::Path,
-    site: &str,
-) -> (
-    Vec<String>,
-    BTreeSet<(String, String, String, String)>,
-    Vec<(String, String, String)>,
-) {
+/// A link as (source, its port, target, its port).
+type Link = (String, String, String, String);
+/// A candidate as (address, heard by, on port).
+type Heard = (String, String, String);
+
+fn graph(home: &std::path::Path, site: &str) -> (Vec<String>, BTreeSet<Link>, Vec<Heard>) {
     let url = format!("sqlite://{}?mode=rwc", home.join("bigr.db").display());
     let rt = tokio::runtime::Runtime::new().unwrap();
     let l2 = rt.block_on(async {

@@ -122,7 +122,16 @@ pub struct Session {
     opts: SnmpOptions,
     /// The user's name when the session is v3 (a refusal names it; it is no secret).
     v3_user: Option<String>,
+    /// The slowest answer so far: once the device has answered, a lost datagram is asked
+    /// for again after a few of its round trips instead of the full timeout.
+    slowest: Option<Duration>,
 }
+
+/// Retransmissions of one request once the device has answered (a table walk is many
+/// requests; on a lossy path one lost twice would cut the whole table short).
+const ANSWERING_RETRIES: u32 = 3;
+/// The shortest wait for an answer from a device that has answered before.
+const MIN_WAIT: Duration = Duration::from_millis(150);
 
 impl Session {
     /// Resolves the host and opens a session with its credentials; for v3, discovers the
@@ -143,6 +152,7 @@ impl Session {
             host: host.to_string(),
             opts: opts.clone(),
             v3_user: access.usm.as_ref().map(|u| u.user.clone()),
+            slowest: None,
         };
         if session.v3_user.is_some() {
             session.discover().await?;
@@ -192,25 +202,36 @@ impl Session {
     /// GETNEXT on v1 (which has no GETBULK).
     async fn exchange(&mut self, start: &Oid<'_>) -> Result<Rows, Failure> {
         let mut last = String::from("no answer");
+        // A device that answered gets more, shorter tries: five of its slowest round trips
+        // (at least MIN_WAIT, at most the configured timeout).
+        let (wait, retries) = match self.slowest {
+            Some(rtt) => (
+                (rtt * 5).clamp(MIN_WAIT, self.opts.timeout),
+                ANSWERING_RETRIES,
+            ),
+            None => (self.opts.timeout, self.opts.retries.min(2)),
+        };
         // A v3 agent may answer "not in time window" once its clock moved on; the session
         // takes the new time and the request goes again, uncounted, at most twice.
         let mut resyncs = 0;
         let mut tries = 0;
-        while tries <= self.opts.retries.min(2) {
+        while tries <= retries {
+            let sent = std::time::Instant::now();
             let answer = if self.inner.version() == Version::V1 {
-                timeout(self.opts.timeout, self.inner.getnext(start))
+                timeout(wait, self.inner.getnext(start))
                     .await
                     .map(|r| r.map(owned_rows))
             } else {
-                timeout(
-                    self.opts.timeout,
-                    self.inner.getbulk(&[start], 0, BULK_ROWS),
-                )
-                .await
-                .map(|r| r.map(owned_rows))
+                timeout(wait, self.inner.getbulk(&[start], 0, BULK_ROWS))
+                    .await
+                    .map(|r| r.map(owned_rows))
             };
             match answer {
-                Ok(Ok(Ok(rows))) => return Ok(rows),
+                Ok(Ok(Ok(rows))) => {
+                    let rtt = sent.elapsed();
+                    self.slowest = Some(self.slowest.map_or(rtt, |s| s.max(rtt)));
+                    return Ok(rows);
+                }
                 // An error status from the agent.
                 Ok(Ok(Err(e))) => last = e,
                 Ok(Err(snmp2::Error::AuthUpdated)) if resyncs < 2 => {

@@ -57,10 +57,10 @@ fn lldp_id(subtype: Option<i64>, v: &Val, mac_subtype: i64, addr_subtype: i64) -
     if subtype == Some(mac_subtype) && bytes.len() == 6 {
         return Some(colon_hex(bytes));
     }
-    if subtype == Some(addr_subtype) {
-        if let Some(ip) = bytes.get(1..).and_then(ip_from) {
-            return Some(ip.to_string());
-        }
+    if subtype == Some(addr_subtype)
+        && let Some(ip) = bytes.get(1..).and_then(ip_from)
+    {
+        return Some(ip.to_string());
     }
     let printable = bytes.iter().all(|b| b.is_ascii_graphic() || *b == b' ');
     if printable {
