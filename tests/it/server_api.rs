@@ -19,6 +19,7 @@ const READS: &[&str] = &[
     "/api/switches",
     "/api/certificates",
     "/api/topology",
+    "/api/topology/layer2",
     "/api/compliance",
     "/api/analytics",
     "/api/risk",
@@ -130,6 +131,7 @@ fn every_dashboard_endpoint_needs_a_session() {
             ("POST", "/api/subnets"),
             ("DELETE", "/api/subnets?cidr=10.0.0.0/24"),
             ("POST", "/api/switches"),
+            ("POST", "/api/switches/candidates"),
             ("POST", "/api/users"),
             ("DELETE", "/api/users/viewer"),
             ("POST", "/api/agents/enrollments"),
@@ -823,6 +825,64 @@ fn switch_communities_are_write_only() {
                 .status,
             404
         );
+    });
+}
+
+#[test]
+fn snmpv3_pass_phrases_are_write_only_and_the_layer2_graph_checks_its_input() {
+    on_each_server(|s| {
+        let c = s.signed_in(ADMIN);
+        let body = r#"{"site":"hq","host":"10.0.0.3","snmp_version":"3","role":"router",
+            "usm":{"user":"netops","auth":"sha256","auth_pass":"auth-s3cr3t-1",
+                   "privacy":"aes128","priv_pass":"priv-s3cr3t-2"}}"#;
+        let r = c.send("POST", "/api/switches", Some(body));
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert!(!r.body.contains("s3cr3t"), "{}", r.body);
+        let v = r.json();
+        assert_eq!(
+            (
+                v["role"].as_str(),
+                v["auth"].as_str(),
+                v["privacy"].as_str()
+            ),
+            (Some("router"), Some("SHA256"), Some("AES128"))
+        );
+        let list = c.get("/api/switches?site=hq");
+        assert!(!list.body.contains("s3cr3t"), "{}", list.body);
+        let audit = c.get("/api/audit");
+        assert!(!audit.body.contains("s3cr3t"), "{}", audit.body);
+        // A short pass phrase: 400 naming the field's rule, not the value.
+        let short = body.replace("auth-s3cr3t-1", "s3cr");
+        let r = c.send("POST", "/api/switches", Some(&short));
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert!(
+            r.error().contains("pass phrase") && !r.body.contains("s3cr\""),
+            "{}",
+            r.body
+        );
+        // The graph: the router drawn, VLANs bounded.
+        let g = c.get("/api/topology/layer2?site=hq");
+        assert_eq!(g.status, 200, "{}", g.body);
+        assert_eq!(g.json()["nodes"][0]["kind"], "router");
+        for bad in ["0", "4095", "x"] {
+            assert_eq!(
+                c.get(&format!("/api/topology/layer2?vlan={bad}")).status,
+                400,
+                "vlan={bad}"
+            );
+        }
+        // Only a neighbour actually heard can be accepted; viewers cannot.
+        let accept = r#"{"site":"hq","address":"10.0.0.9","heard_by":"10.0.0.3"}"#;
+        let r = c.send("POST", "/api/switches/candidates", Some(accept));
+        assert_eq!(r.status, 404, "{}", r.body);
+        let viewer = s.signed_in(VIEWER);
+        assert_eq!(
+            viewer
+                .send("POST", "/api/switches/candidates", Some(accept))
+                .status,
+            403
+        );
+        assert_eq!(viewer.get("/api/topology/layer2?site=hq").status, 200);
     });
 }
 

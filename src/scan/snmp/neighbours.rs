@@ -218,7 +218,12 @@ async fn lldp(s: &mut Session, names: &HashMap<i64, String>) -> Result<Vec<Neigh
 }
 
 async fn cdp(s: &mut Session, names: &HashMap<i64, String>) -> Result<Vec<Neighbour>, ProbeError> {
-    let rows = by_row(s.table(CDP_ENTRY, "CDP neighbours").await?, CDP_ENTRY);
+    Ok(cdp_rows(s.table(CDP_ENTRY, "CDP neighbours").await?, names))
+}
+
+/// cdpCacheTable's rows as neighbours (a row without a device id is no neighbour).
+fn cdp_rows(rows: Vec<(Vec<u64>, Val)>, names: &HashMap<i64, String>) -> Vec<Neighbour> {
+    let rows = by_row(rows, CDP_ENTRY);
     let mut out = Vec::new();
     for (idx, cols) in rows {
         let Some(&if_index) = idx.first() else {
@@ -253,7 +258,7 @@ async fn cdp(s: &mut Session, names: &HashMap<i64, String>) -> Result<Vec<Neighb
             mgmt_address: address,
         });
     }
-    Ok(out)
+    out
 }
 
 /// Every LLDP and CDP neighbour the switch lists (a switch with neither MIB has none).
@@ -286,6 +291,43 @@ mod tests {
             lldp_id(Some(7), &Val::Text(vec![1, 2]), 4, 5).as_deref(),
             Some("01:02")
         );
+    }
+
+    #[test]
+    fn cdp_cache_rows_become_neighbours() {
+        // Two rows as a Catalyst lists them: ifIndex 10101, device index 3 and 4.
+        let col = |c: u64, dev: u64, v: Val| {
+            let mut name = CDP_ENTRY.to_vec();
+            name.extend([c, 10101, dev]);
+            (name, v)
+        };
+        let rows = vec![
+            col(CDP_ADDRESS, 3, Val::Text(vec![10, 1, 2, 3])),
+            col(CDP_ADDRESS, 4, Val::Text(vec![10, 1, 2, 4])),
+            col(CDP_DEVICE_ID, 3, Val::Text(b"SEP001122334455".to_vec())),
+            col(CDP_DEVICE_PORT, 3, Val::Text(b"Port 1".to_vec())),
+            col(CDP_PLATFORM, 3, Val::Text(b"Cisco IP Phone 8845".to_vec())),
+            col(CDP_CAPABILITIES, 3, Val::Text(vec![0, 0, 0x04, 0x90])),
+        ];
+        let names = HashMap::from([(10101, "Gi1/0/1".to_string())]);
+        let found = cdp_rows(rows, &names);
+        assert_eq!(
+            found.len(),
+            1,
+            "the row without a device id is skipped: {found:?}"
+        );
+        let phone = &found[0];
+        assert_eq!(
+            (
+                phone.local_port.as_str(),
+                phone.chassis_id.as_str(),
+                phone.port_id.as_str()
+            ),
+            ("Gi1/0/1", "SEP001122334455", "Port 1")
+        );
+        assert_eq!(phone.mgmt_address, Some("10.1.2.3".parse().unwrap()));
+        assert_eq!(phone.capabilities, ["station", "phone"]);
+        assert_eq!(phone.description.as_deref(), Some("Cisco IP Phone 8845"));
     }
 
     #[test]
