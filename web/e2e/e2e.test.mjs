@@ -868,7 +868,16 @@ describe('first run: an empty inventory', { timeout: 120_000 }, () => {
 })
 
 /** What `bigr serve --demo` loads (src/demo/): a generated office, its agent. */
-const DEMO = { site: 'demo', agent: 'demo-agent', minAssets: 140, maxAssets: 150 }
+const DEMO = {
+  site: 'demo',
+  agent: 'demo-agent',
+  minAssets: 140,
+  maxAssets: 150,
+  // Its network gear (src/demo/gear.rs): a core switch and three access switches, and a switch
+  // heard over LLDP on the third access switch but not registered.
+  switches: ['10.20.0.4', '10.20.0.5', '10.20.0.6', '10.20.0.7'],
+  candidate: { name: 'sw-floor3.office.example', address: '10.20.0.249', heardBy: '10.20.0.7' },
+}
 
 describe('demo site: serve --demo', { timeout: 120_000 }, () => {
   const env = ownServer({ logFile: join(ARTIFACTS, 'server-demo.log'), args: ['--demo'] })
@@ -947,6 +956,79 @@ describe('demo site: serve --demo', { timeout: 120_000 }, () => {
     assert.equal(await card.count(), 1, `agents: one ${DEMO.agent} card`)
     assert.equal(await card.getAttribute('data-state'), 'online', `${DEMO.agent} is not online`)
     assertNoErrorsIn(env.errors, 'demo changes / topology / agents')
+  })
+
+  step('Switches: the office’s four switches with their SNMP summary, VLANs and last poll', async () => {
+    const { page } = env
+    await visit(page, 'switches')
+    await assertBanner(page, 'switches')
+    const rows = byTest(page, 'switch-row')
+    await rows.first().waitFor()
+    const hosts = await rows.locator('h2').allInnerTexts()
+    assert.deepEqual(hosts.sort(), [...DEMO.switches].sort(), 'switches: registered hosts')
+    assert.deepEqual(await byTest(page, 'switch-snmp').allInnerTexts(), ['v2c', 'v2c', 'v2c', 'v2c'], 'switches: SNMP summary')
+    for (const text of await byTest(page, 'switch-vlans').allInnerTexts()) {
+      assert.match(text, /^3\b/, 'switches: VLAN count')
+      assert.match(text, /10 office, 20 iot, 30 servers/, 'switches: VLAN names')
+    }
+    assert.equal(await byTest(page, 'switch-poll-error').count(), 0, 'switches: a poll error on the demo')
+    assertNoErrorsIn(env.errors, 'demo switches')
+  })
+
+  step('Layer 2: switches, their links, the candidate, a VLAN filter and a switch opened', async () => {
+    const { page } = env
+    await visit(page, 'topology')
+    await byTest(page, 'topology-tab-layer2').click()
+    await page.waitForURL((u) => u.pathname === '/topology/layer2' && u.searchParams.get('site') === DEMO.site)
+    await waitReady(page, 'layer2')
+    await assertBanner(page, 'layer 2')
+
+    const registered = page.locator('[data-test="layer2-node"][data-registered="true"]')
+    await registered.first().waitFor()
+    const drawn = await registered.evaluateAll((els) => els.map((e) => e.dataset.node))
+    assert.deepEqual(drawn.sort(), DEMO.switches.map((h) => `gear:${DEMO.site}/${h}`).sort(), 'layer 2: registered nodes')
+    // Heard neighbours (the access points, the floor-3 switch) are drawn too, dashed.
+    const heard = page.locator('[data-test="layer2-node"][data-registered="false"]')
+    assert.ok((await heard.count()) >= 1, 'layer 2: no heard neighbour')
+    assert.ok((await heard.first().getAttribute('class')).includes('heard'), 'layer 2: heard node not marked')
+    const gearLinks = page.locator('[data-test="layer2-link"][data-registered="true"]')
+    assert.equal(await gearLinks.count(), 3, 'layer 2: switch-to-switch links (core ↔ each access switch)')
+    for (const text of await gearLinks.allTextContents()) assert.match(text, /Te1\/1\/\d.*Te1\/0\/1/s, 'layer 2: link ports')
+
+    const candidate = byTest(page, 'layer2-candidate').filter({ hasText: DEMO.candidate.name })
+    assert.equal(await candidate.count(), 1, 'layer 2: the candidate is listed')
+    const candidateText = await candidate.innerText()
+    assert.ok(candidateText.includes(DEMO.candidate.address) && candidateText.includes(DEMO.candidate.heardBy), candidateText)
+    assert.equal(await candidate.locator('[data-test="layer2-candidate-add"]').count(), 1, 'layer 2: no Add for the admin')
+
+    const stats = byTest(page, 'layer2-stats')
+    const all = Number(await stats.getAttribute('data-devices'))
+    assert.ok(all >= 130, `layer 2: ${all} devices on access ports`)
+    await byTest(page, 'layer2-vlan').selectOption('20')
+    await page.waitForURL((u) => u.searchParams.get('vlan') === '20')
+    await page.waitForFunction((n) => Number(document.querySelector('[data-test="layer2-stats"]')?.dataset.devices) < n, all, {
+      timeout: WAIT_MS,
+    })
+    await waitReady(page, 'layer2')
+    const iot = Number(await stats.getAttribute('data-devices'))
+    assert.ok(iot > 0 && iot < all, `layer 2: VLAN 20 shows ${iot} of ${all} devices`)
+    assert.equal(await registered.count(), 4, 'layer 2: switches of VLAN 20')
+
+    // Devices stay collapsed until a switch is opened; then they link to their assets.
+    assert.equal(await byTest(page, 'layer2-device').count(), 0, 'layer 2: devices drawn before opening a switch')
+    const access = page.locator(`[data-test="layer2-node"][data-node="gear:${DEMO.site}/${DEMO.switches[1]}"]`)
+    const onAccess = Number(await access.getAttribute('data-devices'))
+    await access.click()
+    await byTest(page, 'layer2-devices').waitFor()
+    assert.equal(await access.getAttribute('aria-expanded'), 'true')
+    assert.equal(await byTest(page, 'layer2-device').count(), onAccess, 'layer 2: dots of the opened switch')
+    assert.equal(await byTest(page, 'layer2-device-link').count(), onAccess, 'layer 2: asset links of the opened switch')
+    assert.match(await byTest(page, 'layer2-device-link').first().getAttribute('href'), /^\/assets\/[0-9a-f-]{36}\?site=demo$/)
+
+    await page.waitForLoadState('networkidle', { timeout: WAIT_MS }).catch(() => {})
+    await screenshot(page, 'layer2-topology')
+    assert.deepEqual((await audit(page, 'layer 2 (demo)')).critical, [], 'layer 2 page')
+    assertNoErrorsIn(env.errors, 'demo layer 2')
   })
 })
 

@@ -69,6 +69,12 @@ const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'nav.topology' },
   },
   {
+    path: '/topology/layer2',
+    name: 'layer2',
+    component: () => import('./views/Layer2View.vue'),
+    meta: { titleKey: 'nav.layer2', navName: 'topology' },
+  },
+  {
     path: '/subnets',
     name: 'subnets',
     component: () => import('./views/SubnetsView.vue'),

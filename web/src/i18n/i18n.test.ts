@@ -11,6 +11,8 @@ import { AUDIT_ACTIONS } from '../lib/audit'
 import { COMMAND_KINDS, COMMAND_PHASES, COMMAND_STATES } from '../lib/commands'
 import { SHIELD_PRESETS, WEEKDAYS } from '../lib/siteSettings'
 import { FINDING_STATUSES, PRIORITIES, SHIELD_MODULES, SHIELD_SEVERITIES } from '../lib/shield'
+import { GEAR_KINDS } from '../lib/layer2'
+import { GEAR_ROLES } from '../lib/switches'
 import { NAV_ITEMS } from '../navigation'
 import {
   ALERT_KINDS,
@@ -75,6 +77,8 @@ describe('dictionaries', () => {
       ...DELIVERY_EVENTS.map((e) => `deliveryEvent.${e}`),
       ...DIGESTS.map((d) => `digest.${d}`),
       ...UPDATE_STATES.map((s) => `updateState.${s}`),
+      ...GEAR_ROLES.map((r) => `gearRole.${r}`),
+      ...GEAR_KINDS.map((k) => `kind.${k}`),
     ]
     for (const key of dynamic) {
       expect(en, key).toHaveProperty([key])
@@ -98,6 +102,13 @@ describe('dictionaries', () => {
     expect(tr['shield.quickWins']).toBe('Hızlı kazanımlar')
     expect(tr['shield.importantFixes']).toBe('Önemli düzeltmeler')
     expect(tr['findingStatus.resolved']).toBe('çözüldü')
+  })
+
+  it('write the switch pages in Turkish with Turkish letters', () => {
+    expect(tr['nav.layer2']).toBe('Katman 2 topolojisi')
+    expect(tr['kind.router']).toBe('Yönlendirici')
+    expect(tr['kind.wlan-ap']).toBe('Erişim noktası')
+    expect(tr['switches.privPass']).toBe('Gizlilik parolası')
   })
 
   it('write the alert pages in Turkish with Turkish letters', () => {

@@ -51,6 +51,7 @@ const COLUMNS: [header: string, value: (a: AssetView) => CsvValue][] = [
   ['site', (a) => a.site],
   ['switch', (a) => a.switch_host],
   ['switch_port', (a) => a.switch_port],
+  ['vlan', (a) => a.vlan],
   ['first_seen', (a) => a.first_seen],
   ['last_seen', (a) => a.last_seen],
   ['missing', (a) => a.missing],

@@ -8,6 +8,7 @@ describe('asset filters and the URL', () => {
       category: 'iot',
       device_type: 'camera',
       subnet: '10.0.0.0/24',
+      vlan: '20',
       confidence: 'low',
       missing: 'true',
       sort: 'vendor',
@@ -20,6 +21,7 @@ describe('asset filters and the URL', () => {
       category: 'iot',
       device_type: 'camera',
       subnet: '10.0.0.0/24',
+      vlan: '20',
       confidence: 'low',
       missing: 'true',
       sort: 'vendor',
@@ -27,7 +29,9 @@ describe('asset filters and the URL', () => {
       page: 3,
       per_page: 100,
     })
-    expect(filtersFromQuery({ sort: 'password', order: 'sideways', page: '-2', missing: 'maybe', per_page: '9999' })).toEqual({
+    expect(
+      filtersFromQuery({ sort: 'password', order: 'sideways', page: '-2', missing: 'maybe', per_page: '9999', vlan: '4095' }),
+    ).toEqual({
       ...EMPTY_FILTERS,
       per_page: 500,
     })
@@ -51,6 +55,7 @@ describe('asset filters and the URL', () => {
       category: undefined,
       device_type: undefined,
       subnet: '10.1.0.0/16',
+      vlan: undefined,
       confidence: undefined,
       missing: false,
       sort: undefined,
@@ -62,6 +67,14 @@ describe('asset filters and the URL', () => {
     expect(isFiltered(EMPTY_FILTERS, '')).toBe(false)
     expect(isFiltered(EMPTY_FILTERS, 'hq')).toBe(true)
     expect(isFiltered({ ...EMPTY_FILTERS, missing: 'true' }, '')).toBe(true)
+    expect(isFiltered({ ...EMPTY_FILTERS, vlan: '20' }, '')).toBe(true)
+  })
+
+  it('keeps the VLAN filter in the URL and sends it as a number', () => {
+    const f = { ...EMPTY_FILTERS, vlan: '20' }
+    expect(filtersToQuery(f, 'hq')).toEqual({ site: 'hq', vlan: '20' })
+    expect(dataQuery(f, '').vlan).toBe(20)
+    for (const junk of ['0', '4095', 'ten', '1e2', '-5']) expect(filtersFromQuery({ vlan: junk }).vlan, junk).toBe('')
   })
 
   it('flips the order on the same column and starts new columns at their natural order', () => {

@@ -2,7 +2,7 @@
 // reload, a shared link or the back button shows the same list.
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import type { OperationQuery } from '../api'
-import { compactQuery, queryChoice, queryInt, queryString } from './query'
+import { compactQuery, queryChoice, queryInt, queryString, queryVlan } from './query'
 
 export const ASSET_SORT_FIELDS = [
   'ip',
@@ -31,6 +31,8 @@ export interface AssetFilters {
   category: string
   device_type: string
   subnet: string
+  /** A VLAN id (1–4094) a switch learned the asset in, "" for any. */
+  vlan: string
   confidence: string
   /** "" any, "true" only missing, "false" only present. */
   missing: '' | 'true' | 'false'
@@ -45,6 +47,7 @@ export const EMPTY_FILTERS: AssetFilters = {
   category: '',
   device_type: '',
   subnet: '',
+  vlan: '',
   confidence: '',
   missing: '',
   sort: '',
@@ -59,6 +62,7 @@ export function filtersFromQuery(query: LocationQuery): AssetFilters {
     category: queryString(query, 'category'),
     device_type: queryString(query, 'device_type'),
     subnet: queryString(query, 'subnet'),
+    vlan: queryVlan(query) ? String(queryVlan(query)) : '',
     confidence: queryString(query, 'confidence'),
     missing: queryChoice(query, 'missing', ['', 'true', 'false'] as const, ''),
     sort: queryChoice(query, 'sort', ['', ...ASSET_SORT_FIELDS] as const, ''),
@@ -76,6 +80,7 @@ export function filtersToQuery(filters: AssetFilters, site: string): LocationQue
     category: filters.category,
     device_type: filters.device_type,
     subnet: filters.subnet.trim(),
+    vlan: filters.vlan,
     confidence: filters.confidence,
     missing: filters.missing,
     sort: filters.sort,
@@ -93,6 +98,7 @@ export function dataQuery(filters: AssetFilters, site: string): OperationQuery<'
     category: filters.category || undefined,
     device_type: filters.device_type || undefined,
     subnet: filters.subnet.trim() || undefined,
+    vlan: filters.vlan ? Number(filters.vlan) : undefined,
     confidence: filters.confidence || undefined,
     missing: filters.missing === '' ? undefined : filters.missing === 'true',
     sort: filters.sort || undefined,
@@ -103,7 +109,14 @@ export function dataQuery(filters: AssetFilters, site: string): OperationQuery<'
 /** True when anything narrows the list (used to word the empty state). */
 export function isFiltered(filters: AssetFilters, site: string): boolean {
   return Boolean(
-    site || filters.q || filters.category || filters.device_type || filters.subnet || filters.confidence || filters.missing,
+    site ||
+    filters.q ||
+    filters.category ||
+    filters.device_type ||
+    filters.subnet ||
+    filters.vlan ||
+    filters.confidence ||
+    filters.missing,
   )
 }
 

@@ -29,3 +29,10 @@ export function compactQuery(query: Record<string, string | number | undefined |
   }
   return out
 }
+
+/** A VLAN id (1–4094) from the query, else 0 (no VLAN filter). */
+export function queryVlan(query: LocationQuery, key = 'vlan'): number {
+  const text = queryString(query, key)
+  const value = Number(text)
+  return /^\d{1,4}$/.test(text) && value >= 1 && value <= 4094 ? value : 0
+}

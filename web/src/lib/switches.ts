@@ -7,7 +7,14 @@ export const GEAR_ROLES = ['switch', 'router'] as const satisfies readonly GearR
 export const SNMP_VERSIONS = ['2c', '1', '3'] as const
 export type SnmpVersion = (typeof SNMP_VERSIONS)[number]
 export const AUTH_PROTOCOLS = ['sha256', 'sha1', 'sha224', 'sha384', 'sha512', 'md5'] as const satisfies readonly AuthProtocol[]
-export const PRIV_PROTOCOLS = ['aes128', 'aes192', 'aes256', 'aes192c', 'aes256c', 'des'] as const satisfies readonly PrivProtocol[]
+export const PRIV_PROTOCOLS = [
+  'aes128',
+  'aes192',
+  'aes256',
+  'aes192c',
+  'aes256c',
+  'des',
+] as const satisfies readonly PrivProtocol[]
 /** The server refuses shorter USM pass phrases (RFC 3414 asks for at least 8 characters). */
 export const MIN_PASS_LENGTH = 8
 
@@ -95,4 +102,11 @@ export function vlanNames(vlans: readonly VlanView[]): string {
     .sort((a, b) => a.id - b.id)
     .map((v) => (v.name ? `${v.id} ${v.name}` : String(v.id)))
     .join(', ')
+}
+
+/** VLAN names by id over many switches (the first name a switch gives wins). */
+export function vlanNameMap(switches: readonly Pick<SwitchView, 'vlans'>[]): Map<number, string> {
+  const names = new Map<number, string>()
+  for (const s of switches) for (const v of s.vlans ?? []) if (v.name && !names.has(v.id)) names.set(v.id, v.name)
+  return names
 }

@@ -12,14 +12,18 @@ import type {
   CveMatch,
   DeliveryView,
   FindingView,
+  GearNode,
   Inventory,
   IssueView,
+  Layer2,
+  PlacedDevice,
   Rule,
   ScanView,
   ShieldScanDetail,
   ShieldScanView,
   SiteConfigView,
   SitePosture,
+  SwitchView,
   VulnReport,
 } from '../api'
 import type { SiteInfo } from '../stores/sites'
@@ -49,6 +53,7 @@ export function asset(i: number, patch: Partial<AssetView> = {}): AssetView {
     manual_note: null,
     switch_host: null,
     switch_port: null,
+    vlan: null,
     first_seen: '2026-11-01T10:00:00Z',
     last_seen: '2026-11-20T10:00:00Z',
     missing: false,
@@ -462,5 +467,109 @@ export function delivery(i: number, patch: Partial<DeliveryView> = {}): Delivery
     next_attempt_at: '2026-11-23T08:00:01Z',
     sent_at: '2026-11-23T08:00:02Z',
     ...patch,
+  }
+}
+
+export function switchView(i: number, patch: Partial<SwitchView> = {}): SwitchView {
+  return {
+    id: uuid(i),
+    site: 'hq',
+    host: `10.0.0.${i}`,
+    role: 'switch',
+    snmp_version: '2c',
+    label: `sw-${i}`,
+    community_set: true,
+    snmp_user: null,
+    auth: null,
+    privacy: null,
+    context: null,
+    last_polled_at: '2026-11-20T10:00:00Z',
+    mac_count: 12,
+    chassis_id: null,
+    sys_name: null,
+    vlans: [],
+    routed_count: 0,
+    poll_error: null,
+    ...patch,
+  }
+}
+
+export function gearNode(id: string, patch: Partial<GearNode> = {}): GearNode {
+  const registered = id.startsWith('gear:')
+  const host = id.split('/').pop() ?? id
+  return {
+    id,
+    kind: registered ? 'switch' : 'wlan-ap',
+    label: host,
+    site: 'hq',
+    registered,
+    host: registered ? host : null,
+    mgmt_address: null,
+    description: null,
+    vlans: [],
+    devices: 0,
+    poll_error: null,
+    ...patch,
+  }
+}
+
+export function placedDevice(i: number, gear: string, port: string, patch: Partial<PlacedDevice> = {}): PlacedDevice {
+  return {
+    gear,
+    port,
+    asset_id: uuid(i),
+    ip: `10.0.${Math.floor(i / 256)}.${i % 256}`,
+    label: `dev-${i}`,
+    category: 'iot',
+    device_type: 'camera',
+    vlan: 10,
+    ...patch,
+  }
+}
+
+/**
+ * A core switch with two access switches (LLDP), an access point heard on the first and a
+ * candidate switch heard on the second; three devices on the first access switch, one on
+ * the second.
+ */
+export function layer2Sample(): Layer2 {
+  const core = 'gear:hq/10.0.0.1'
+  const a1 = 'gear:hq/10.0.0.2'
+  const a2 = 'gear:hq/10.0.0.3'
+  const ap = 'heard:hq/00:27:22:00:00:01'
+  const floor = 'heard:hq/00:00:0c:00:00:09'
+  const devices = [
+    placedDevice(12, a1, 'Gi1/0/10'),
+    placedDevice(11, a1, 'Gi1/0/2', { vlan: 20 }),
+    placedDevice(13, a1, 'Gi1/0/2', { category: 'uygulamalar', device_type: 'server' }),
+    placedDevice(300, a2, 'Gi1/0/5'),
+  ]
+  return {
+    nodes: [
+      gearNode(a2, { label: 'sw-a2', devices: 1, vlans: [10] }),
+      gearNode(core, { label: 'sw-core', vlans: [10, 20] }),
+      gearNode(a1, { label: 'sw-a1', devices: 3, vlans: [10, 20], poll_error: 'timeout' }),
+      gearNode(ap, { label: 'ap-1', mgmt_address: '10.0.0.20' }),
+      gearNode(floor, { label: 'sw-floor', kind: 'bridge', mgmt_address: '10.0.0.249' }),
+    ],
+    links: [
+      { source: core, source_port: 'Te1/1/1', target: a1, target_port: 'Te1/0/1', protocol: 'lldp' },
+      { source: core, source_port: 'Te1/1/2', target: a2, target_port: 'Te1/0/1', protocol: 'lldp+cdp' },
+      { source: a1, source_port: 'Gi1/0/4', target: ap, target_port: 'eth0', protocol: 'lldp' },
+      { source: a2, source_port: 'Gi1/0/48', target: floor, target_port: 'Gi1/0/52', protocol: 'cdp' },
+    ],
+    devices,
+    devices_omitted: 0,
+    candidates: [
+      {
+        site: 'hq',
+        address: '10.0.0.249',
+        name: 'sw-floor',
+        capabilities: ['bridge'],
+        heard_by: '10.0.0.3',
+        heard_on: 'Gi1/0/48',
+      },
+    ],
+    vlans: [10, 20],
   }
 }

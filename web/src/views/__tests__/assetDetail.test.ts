@@ -95,6 +95,13 @@ describe('AssetDetailView', () => {
     expect(block.find('b').exists()).toBe(false)
   })
 
+  it('shows the switch port and the VLAN, which opens the inventory of that VLAN', async () => {
+    const routes = { [`GET ${PATH}`]: detail({ switch_host: '10.0.0.2', switch_port: 'Gi1/0/7', vlan: 20 }) }
+    const { wrapper } = await mountApp(`/assets/${ID}?site=hq`, { session: VIEWER, routes })
+    expect(wrapper.text()).toContain('10.0.0.2 Gi1/0/7')
+    expect(wrapper.get('[data-test="asset-vlan"]').attributes('href')).toBe('/assets?site=hq&vlan=20')
+  })
+
   it('shows no IPv6 block when the asset has no IPv6 address', async () => {
     const { wrapper } = await mountApp(`/assets/${ID}`, { session: VIEWER, routes: { [`GET ${PATH}`]: detail({ ipv6: [] }) } })
     expect(wrapper.find('[data-test="asset-detail"]').exists()).toBe(true)

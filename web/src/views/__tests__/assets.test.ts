@@ -113,6 +113,24 @@ describe('AssetsView', () => {
     expect(server.callsTo('GET /api/data').at(-1)!.query.get('device_type')).toBe('camera')
   })
 
+  it('filters by VLAN: from the URL to the API, and back to the URL from the field', async () => {
+    const { wrapper, router, server } = await mountAssets('/assets?site=hq&vlan=20', inventory([asset(1, { vlan: 20 })]))
+    expect(server.callsTo('GET /api/data')[0]!.query.get('vlan')).toBe('20')
+    const field = wrapper.get('[data-test="filter-vlan"]')
+    expect((field.element as HTMLInputElement).value).toBe('20')
+
+    await field.setValue('30')
+    await settle()
+    expect(router.currentRoute.value.query).toEqual({ site: 'hq', vlan: '30' })
+    expect(server.callsTo('GET /api/data').at(-1)!.query.get('vlan')).toBe('30')
+
+    // Not a VLAN id: the filter goes away instead of a request the server refuses.
+    await field.setValue('5000')
+    await settle()
+    expect(router.currentRoute.value.query).toEqual({ site: 'hq' })
+    expect(server.callsTo('GET /api/data').at(-1)!.query.has('vlan')).toBe(false)
+  })
+
   it('exports the whole filter as CSV, fetching pages of 500', async () => {
     const created: Blob[] = []
     vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
