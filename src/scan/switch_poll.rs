@@ -100,7 +100,27 @@ pub async fn poll_device(
     let bridge_ports = snmp::bridge_ports(&mut s).await?;
     let names = snmp::port_names(&mut s).await?;
     let vlans = snmp::vlan_table(&mut s).await?;
-    let forwarding = snmp::forwarding_table(&mut s, &vlans, &bridge_ports, &names).await?;
+    let mut forwarding = snmp::forwarding_table(&mut s, &vlans, &bridge_ports, &names).await?;
+    // A switch without Q-BRIDGE VLANs may be a Cisco one: its VLANs from VTP, and each
+    // VLAN's own forwarding table (the default context shows VLAN 1's at most).
+    let mut vlan_names: Vec<VlanName> = vlans
+        .vlans
+        .into_iter()
+        .map(|(id, v)| VlanName { id, name: v.name })
+        .collect();
+    if vlan_names.is_empty() {
+        let vtp = snmp::vtp_vlans(&mut s).await?;
+        if !vtp.is_empty() {
+            let per_vlan = snmp::per_vlan_forwarding(target, opts, &vtp, &names).await?;
+            if !per_vlan.is_empty() {
+                forwarding = per_vlan;
+            }
+            vlan_names = vtp
+                .into_iter()
+                .map(|(id, name)| VlanName { id, name })
+                .collect();
+        }
+    }
     let identity = snmp::local_identity(&mut s).await?;
     let neighbours = snmp::neighbours(&mut s, &names).await?;
     let addresses = if target.role == GearRole::Router {
@@ -111,11 +131,7 @@ pub async fn poll_device(
     Ok(DeviceTables {
         identity,
         forwarding,
-        vlans: vlans
-            .vlans
-            .into_iter()
-            .map(|(id, v)| VlanName { id, name: v.name })
-            .collect(),
+        vlans: vlan_names,
         neighbours,
         addresses,
     })

@@ -274,11 +274,56 @@ async fn certs_and_switches() {
                 "--community",
                 "c",
                 "--snmp-version",
-                "3",
+                "4",
             ])
             .assert()
             .code(1)
             .stderr(contains("not supported"));
+        // SNMPv3 takes a user, not a community; pass phrases come from files only.
+        bigr(h)
+            .args([
+                "switches",
+                "add",
+                "sw2",
+                "--community",
+                "c",
+                "--snmp-version",
+                "3",
+            ])
+            .assert()
+            .code(1)
+            .stderr(contains("--user"));
+        bigr(h)
+            .args([
+                "switches",
+                "add",
+                "sw2",
+                "--snmp-version",
+                "3",
+                "--user",
+                "u",
+                "--auth",
+                "SHA",
+            ])
+            .assert()
+            .code(2)
+            .stderr(contains("--auth-pass-file"));
+        bigr(h)
+            .args([
+                "switches",
+                "add",
+                "sw2",
+                "--snmp-version",
+                "3",
+                "--user",
+                "u",
+                "--auth",
+                "SHA3",
+            ])
+            .args(["--auth-pass-file", "/nonexistent"])
+            .assert()
+            .failure()
+            .stderr(contains("SHA512").or(contains("/nonexistent")));
         bigr(h)
             .args(["switches", "remove", "sw1.lan"])
             .assert()

@@ -86,7 +86,12 @@ fn v3(
 
 /// Polls `targets` from inside the scanner namespace.
 fn poll(lab: &GearLab, targets: Vec<SwitchCredentials>) -> Vec<switch_poll::SwitchPoll> {
-    Lab::in_ns(&lab.scanner_ns, move || {
+    poll_from(&lab.scanner_ns, targets)
+}
+
+/// Polls `targets` from inside namespace `ns`.
+fn poll_from(ns: &str, targets: Vec<SwitchCredentials>) -> Vec<switch_poll::SwitchPoll> {
+    Lab::in_ns(ns, move || {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

@@ -4,12 +4,14 @@
 //! Every request runs under a timeout and is retried at most twice: agents that do not know
 //! a community stay silent, so silence is the common answer and must be cheap.
 mod arp;
+mod cisco;
 mod fdb;
 mod neighbours;
 mod usm;
 mod vlans;
 
 pub use arp::{AddressEntry, address_table};
+pub use cisco::{per_vlan_forwarding, vtp_vlans};
 pub use fdb::{ForwardingEntry, UPLINK_MIN_MACS, bridge_ports, forwarding_table, port_names};
 pub use neighbours::{LocalIdentity, Neighbour, local_identity, neighbours};
 pub use vlans::{Vlan, VlanTable, vlan_table};
