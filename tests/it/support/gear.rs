@@ -234,7 +234,6 @@ impl GearLab {
     /// Starts snmpd (v2c with [`COMMUNITY`], plus `extra` config lines such as v3 users) and
     /// lldpd (exporting LLDP-MIB into it over AgentX) in gear `g`.
     pub fn start(&mut self, g: usize, extra: &str) {
-        let snmpd = crate::lab_services::snmpd_path().expect("snmpd");
         let lldpd = lldpd_path().expect("lldpd");
         let gear = &self.gear[g];
         let dir = self.dir.path().join(&gear.ns);
@@ -253,16 +252,7 @@ impl GearLab {
             ),
         )
         .unwrap();
-        let snmpd = Command::new("ip")
-            .args(["netns", "exec", &gear.ns, snmpd, "-f", "-Lo", "-C", "-c"])
-            .arg(dir.join("snmpd.conf"))
-            .arg("-p")
-            .arg(dir.join("snmpd.pid"))
-            .env("SNMP_PERSISTENT_DIR", &dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start snmpd");
+        let snmpd = spawn_snmpd(&gear.ns, &dir);
         self.children.push(snmpd);
         wait_for(&agentx, "snmpd's AgentX socket");
         std::fs::write(
@@ -450,7 +440,6 @@ impl GearLab {
             name: "lab-router".into(),
         });
         let g = self.gear.len() - 1;
-        let snmpd = crate::lab_services::snmpd_path().expect("snmpd");
         let dir = self.dir.path().join("router");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
@@ -461,25 +450,7 @@ impl GearLab {
             ),
         )
         .unwrap();
-        let child = Command::new("ip")
-            .args([
-                "netns",
-                "exec",
-                &self.gear[g].ns,
-                snmpd,
-                "-f",
-                "-Lo",
-                "-C",
-                "-c",
-            ])
-            .arg(dir.join("snmpd.conf"))
-            .arg("-p")
-            .arg(dir.join("snmpd.pid"))
-            .env("SNMP_PERSISTENT_DIR", &dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start snmpd");
+        let child = spawn_snmpd(&self.gear[g].ns, &dir);
         self.children.push(child);
         out
     }
@@ -520,6 +491,21 @@ impl GearLab {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+/// Debian's snmpd in namespace `ns` on `dir/snmpd.conf`, keeping its state in `dir`.
+fn spawn_snmpd(ns: &str, dir: &std::path::Path) -> Child {
+    let snmpd = crate::lab_services::snmpd_path().expect("snmpd");
+    Command::new("ip")
+        .args(["netns", "exec", ns, snmpd, "-f", "-Lo", "-C", "-c"])
+        .arg(dir.join("snmpd.conf"))
+        .arg("-p")
+        .arg(dir.join("snmpd.pid"))
+        .env("SNMP_PERSISTENT_DIR", dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start snmpd")
 }
 
 fn wait_for(path: &std::path::Path, what: &str) {
