@@ -139,10 +139,20 @@ pub async fn poll_device(
 
 /// Devices polled at once (each holds one UDP socket); the next starts as soon as one ends.
 const SWITCHES_AT_ONCE: usize = 16;
+/// A registered device is known to answer, unlike the hosts a sweep asks: its first
+/// request (a large table, perhaps built on demand by a busy agent) waits at least this
+/// long, with at least two retransmissions, before the device counts as silent.
+const FIRST_ANSWER_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+const FIRST_ANSWER_RETRIES: u32 = 2;
 
 /// Polls every device, a few at a time; each answers or fails on its own, and every device
 /// gets a result.
 pub async fn poll_all(switches: &[SwitchTarget], opts: &SnmpOptions) -> Vec<SwitchPoll> {
+    let opts = &SnmpOptions {
+        timeout: opts.timeout.max(FIRST_ANSWER_WAIT),
+        retries: opts.retries.max(FIRST_ANSWER_RETRIES),
+        ..opts.clone()
+    };
     let mut out = Vec::with_capacity(switches.len());
     let mut waiting = switches.iter().cloned();
     let mut jobs = JoinSet::new();
