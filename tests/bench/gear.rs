@@ -78,7 +78,11 @@ fn bigr_poll(lab: &GearLab, home: &std::path::Path, site: &str) -> (Duration, u6
         let why = text.lines().last().unwrap_or("");
         eprintln!("  a run was partial ({code:?}): {why}");
     }
-    let json = text.lines().take_while(|l| !l.starts_with("error:")).collect::<Vec<_>>().join("\n");
+    let json = text
+        .lines()
+        .take_while(|l| !l.starts_with("error:"))
+        .collect::<Vec<_>>()
+        .join("\n");
     let polls: serde_json::Value = serde_json::from_str(&json).expect("poll JSON");
     let macs = polls
         .as_array()
