@@ -147,6 +147,17 @@ def main():
     w.call("POST", "/api/switches", 201, body={"host": "st-positive-sw", "community": "c", "site": "st-positive",
                                               "snmp_version": "1"}, **admin)
     w.call("DELETE", "/api/switches", 204, query="host=st-positive-sw&site=st-positive", **admin)
+    # An SNMPv3 router (pass phrases accepted, never returned), the layer-2 graph with it and a
+    # VLAN filter, and a candidate nobody heard (refused).
+    w.call("POST", "/api/switches", 201, body={
+        "host": "st-positive-rt", "site": "st-positive", "snmp_version": "3", "role": "router",
+        "usm": {"user": "st", "auth": "sha256", "auth_pass": "st-auth-pass", "privacy": "aes128",
+                "priv_pass": "st-priv-pass", "context": ""}}, **admin)
+    w.call("GET", "/api/topology/layer2", 200, query="site=st-positive&vlan=20", **viewer)
+    w.call("POST", "/api/switches/candidates", 404, body={
+        "site": "st-positive", "address": "10.9.9.9", "heard_by": "st-positive-rt"}, **admin)
+    w.call("DELETE", "/api/switches", 204, query="host=st-positive-rt&site=st-positive", **admin)
+    w.call("GET", "/api/data", 200, query="vlan=20", **viewer)
 
     # A site's configuration: read, saved, refused by field; the audit log shows the change.
     site = {"site": "istanbul"}
