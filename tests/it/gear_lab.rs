@@ -531,3 +531,121 @@ fn vlans_a_switch_reports_land_on_assets_and_filter_the_inventory() {
         assert_eq!(l2.devices.len(), 2, "{:?}", l2.devices);
     });
 }
+
+/// The lab's bridge answering as a Cisco switch with VLANs (`spec`): no Q-BRIDGE, its VLANs
+/// in CISCO-VTP-MIB, each VLAN's forwarding table only in that VLAN's context — the
+/// community `COMMUNITY@ID`, or the context `vlan-ID` for SNMPv3 user `ciscov3` — which
+/// net-snmp's proxy hands to an inner agent serving that VLAN's BRIDGE-MIB. Stopped on drop
+/// of the returned guard.
+fn cisco_switch(lab: &Lab, spec: &str, vids: &[u16]) -> Vec<crate::support::gear::Agent> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/lab/bridge_mib.py");
+    let hub = lab.hub();
+    for args in [
+        vec![
+            "-n",
+            &hub,
+            "link",
+            "set",
+            "br0",
+            "address",
+            "00:00:0c:77:00:fe",
+        ],
+        vec!["-n", &hub, "addr", "add", "10.77.0.254/24", "dev", "br0"],
+        vec!["-n", &hub, "link", "set", "lo", "up"],
+    ] {
+        let st = std::process::Command::new("ip")
+            .args(&args)
+            .status()
+            .unwrap();
+        assert!(st.success(), "ip {args:?}");
+    }
+    let mut main = format!(
+        "agentAddress udp:10.77.0.254:161\nsysName lab-catalyst\nsysObjectID .1.3.6.1.4.1.9.1.1208\n\
+         view all included .1\ncom2sec sdef 10.77.0.0/24 {COMMUNITY}\ngroup gdef v2c sdef\n\
+         access gdef \"\" any noauth exact all none none\n\
+         createUser ciscov3 SHA \"{AUTH_PASS}\" AES \"{PRIV_PASS}\"\ngroup gv3 usm ciscov3\n\
+         access gv3 \"\" usm priv exact all none none\naccess gv3 vlan- usm priv prefix all none none\n\
+         pass_persist .1.3.6.1.2.1.17 /usr/bin/python3 {script} br0 {spec} cisco\n\
+         pass_persist .1.3.6.1.4.1.9.9.46 /usr/bin/python3 {script} br0 {spec} vtp\n"
+    );
+    let mut agents = Vec::new();
+    for vid in vids {
+        let port = 1600 + vid;
+        main.push_str(&format!(
+            "com2sec -Cn vlan-{vid} s{vid} 10.77.0.0/24 {COMMUNITY}@{vid}\ngroup g{vid} v2c s{vid}\n\
+             access g{vid} vlan-{vid} any noauth exact all none none\n\
+             proxy -Cn vlan-{vid} -v 2c -c inner 127.0.0.1:{port} .1.3.6.1.2.1.17\n"
+        ));
+        agents.push(crate::support::gear::Agent::snmpd(
+            &hub,
+            &format!(
+                "agentAddress udp:127.0.0.1:{port}\nview bridge included .1.3.6.1.2.1.17\n\
+                 rocommunity inner 127.0.0.1 -V bridge\n\
+                 pass_persist .1.3.6.1.2.1.17 /usr/bin/python3 {script} br0 {spec} vlan:{vid}\n"
+            ),
+        ));
+    }
+    agents.push(crate::support::gear::Agent::snmpd(&hub, &main));
+    agents
+}
+
+#[test]
+fn a_cisco_switch_is_read_vlan_by_vlan_in_each_vlans_context() {
+    if crate::lab_services::snmpd_path().is_none() {
+        assert!(std::env::var("CI").is_err(), "CI must install snmpd");
+        return;
+    }
+    let Some(lab) = Lab::up(4) else { return };
+    let _agents = cisco_switch(&lab, "10=office@v0+v1+vs,20=cameras@v2+v3", &[10, 20]);
+    // A sweep, so the bridge learns every host.
+    let home = tempfile::tempdir().unwrap();
+    let out = lab.bigr(&[
+        "--home",
+        home.path().to_str().unwrap(),
+        "scan",
+        "10.77.0.0/24",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let host = "10.77.0.254";
+    let by_v3 = v3(
+        host,
+        "ciscov3",
+        AuthProtocol::Sha1,
+        Some(PrivProtocol::Aes128),
+        AUTH_PASS,
+    );
+    let by_community = SwitchCredentials::community(host, COMMUNITY, "2c");
+    for (how, access) in [("community@vlan", by_community), ("v3 context", by_v3)] {
+        let polls = poll_from(&lab.scanner_ns, vec![access]);
+        let t = polls[0]
+            .table
+            .as_ref()
+            .unwrap_or_else(|e| panic!("{how}: {e}"));
+        let names: Vec<(u16, Option<&str>)> =
+            t.vlans.iter().map(|v| (v.id, v.name.as_deref())).collect();
+        assert_eq!(
+            names,
+            vec![
+                (1, Some("default")),
+                (10, Some("office")),
+                (20, Some("cameras"))
+            ],
+            "{how}: VTP's VLANs, the reserved ones left out"
+        );
+        for (i, h) in lab.hosts.iter().enumerate() {
+            let e = t
+                .forwarding
+                .iter()
+                .find(|e| e.mac.to_string() == h.mac)
+                .unwrap_or_else(|| {
+                    panic!("{how}: {} not read in its VLAN: {:?}", h.mac, t.forwarding)
+                });
+            let want = (Some(if i < 2 { 10 } else { 20 }), format!("v{i}"));
+            assert_eq!((e.vlan, e.port.clone()), want, "{how}");
+        }
+    }
+}

@@ -14,7 +14,13 @@ VLAN. Membership comes from `bridge vlan show` when the bridge filters VLANs; a 
 without bridge VLAN filtering (as on the CI machines) keeps the given membership, the
 switch's configuration, and files each MAC under its port's VLAN as such a switch would.
 
-Usage (snmpd.conf): pass_persist .1.3.6.1.2.1.17 /usr/bin/python3 bridge_mib.py BRIDGE [VLANS]
+A third argument answers as a Cisco switch does, which keeps one table per VLAN and no
+Q-BRIDGE-MIB: `cisco` serves the bridge ports only (its default context), `vtp` serves
+CISCO-VTP-MIB's VLAN states and names (register it at .1.3.6.1.4.1.9.9.46), and `vlan:ID`
+serves that VLAN's own BRIDGE-MIB (its ports and the MACs learned on them) for the agent
+that answers the VLAN's context (community `C@ID`, context `vlan-ID`).
+
+Usage (snmpd.conf): pass_persist .1.3.6.1.2.1.17 /usr/bin/python3 bridge_mib.py BRIDGE [VLANS [MODE]]
 """
 import json
 import subprocess
@@ -47,6 +53,9 @@ def parse_vlans(spec):
 
 
 NAMES, ACCESS = parse_vlans(sys.argv[2] if len(sys.argv) > 2 else "")
+MODE = sys.argv[3] if len(sys.argv) > 3 else ""
+VTP_STATE = (1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 3, 1, 1, 2)
+VTP_NAME = (1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 3, 1, 1, 4)
 
 _cache = {"at": 0.0, "rows": []}
 
@@ -100,7 +109,37 @@ def vlan_rows(rows, port_of, filtering):
         rows[VLAN_UNTAGGED + (0, vid)] = ("octet", port_list(untagged.get(vid, set())))
 
 
+def cisco_rows():
+    """The `vtp` and `vlan:ID` modes (see the module's text); None for the others."""
+    if MODE == "vtp":
+        rows = {}
+        for vid in set(ACCESS.values()) | {1, 1002}:
+            rows[VTP_STATE + (1, vid)] = ("integer", 1)
+            rows[VTP_NAME + (1, vid)] = ("string", NAMES.get(vid, "default" if vid == 1 else "fddi-default"))
+        return sorted(rows.items())
+    if MODE.startswith("vlan:"):
+        vid = int(MODE.split(":", 1)[1])
+        links = [l for l in bridge_json("link", "show") if l.get("master") == BRIDGE and ACCESS.get(l["ifname"]) == vid]
+        links.sort(key=lambda l: l["ifindex"])
+        port_of = {l["ifname"]: n for n, l in enumerate(links, start=1)}
+        rows = {}
+        for l in links:
+            rows[BASE_PORT_IF_INDEX + (port_of[l["ifname"]],)] = ("integer", l["ifindex"])
+        for entry in bridge_json("fdb", "show", "br", BRIDGE):
+            port = port_of.get(entry.get("ifname"))
+            if port is None or entry.get("state") == "permanent" or entry.get("mac", "").startswith(("01:", "33:33")):
+                continue
+            octets = tuple(int(x, 16) for x in entry["mac"].split(":"))
+            rows[FDB_PORT + octets] = ("integer", port)
+            rows[FDB_STATUS + octets] = ("integer", LEARNED)
+        return sorted(rows.items())
+    return None
+
+
 def build_rows():
+    cisco = cisco_rows()
+    if cisco is not None:
+        return cisco
     links = [l for l in bridge_json("link", "show") if l.get("master") == BRIDGE]
     links.sort(key=lambda l: l["ifindex"])
     port_of = {l["ifname"]: n for n, l in enumerate(links, start=1)}
@@ -108,6 +147,8 @@ def build_rows():
     for name, n in port_of.items():
         ifindex = next(l["ifindex"] for l in links if l["ifname"] == name)
         rows[BASE_PORT_IF_INDEX + (n,)] = ("integer", ifindex)
+    if MODE == "cisco":
+        return sorted(rows.items())
     filtering = filters_vlans()
     vlans = filtering or bool(ACCESS)
     if vlans:

@@ -42,6 +42,22 @@ pub async fn vtp_vlans(s: &mut Session) -> Result<BTreeMap<u16, Option<String>>,
     Ok(out)
 }
 
+/// VLAN `vid`'s forwarding table, read in its context.
+async fn vlan_table(
+    target: &SwitchCredentials,
+    opts: &SnmpOptions,
+    vid: u16,
+    names: &HashMap<i64, String>,
+) -> Result<Vec<ForwardingEntry>, ProbeError> {
+    let mut s = Session::open(&in_vlan(target, vid), opts).await?;
+    let ports = fdb::bridge_ports(&mut s).await?;
+    let mut entries = fdb::forwarding_table(&mut s, &VlanTable::default(), &ports, names).await?;
+    for e in &mut entries {
+        e.vlan = Some(vid);
+    }
+    Ok(entries)
+}
+
 /// The credentials that read VLAN `vid`'s tables.
 fn in_vlan(target: &SwitchCredentials, vid: u16) -> SwitchCredentials {
     let mut per = target.clone();
@@ -54,8 +70,8 @@ fn in_vlan(target: &SwitchCredentials, vid: u16) -> SwitchCredentials {
 
 /// Every VLAN's forwarding table, each MAC tagged with its VLAN; ports are named through
 /// `names` (ifIndex → name, the same in every context). A trunk carries many VLANs' MACs,
-/// so uplinks are counted over all of them. A VLAN that does not answer is an error: the
-/// table would be wrong, not short.
+/// so uplinks are counted over all of them. A VLAN whose context does not answer (VTP lists
+/// the domain's VLANs, not only this switch's) is skipped; none answering is an error.
 pub async fn per_vlan_forwarding(
     target: &SwitchCredentials,
     opts: &SnmpOptions,
@@ -63,13 +79,21 @@ pub async fn per_vlan_forwarding(
     names: &HashMap<i64, String>,
 ) -> Result<Vec<ForwardingEntry>, ProbeError> {
     let mut learned: BTreeMap<crate::model::MacAddr, ForwardingEntry> = BTreeMap::new();
+    let mut answered = false;
+    let mut last_error = None;
     for vid in vlans.keys().take(MAX_VLANS) {
-        let mut s = Session::open(&in_vlan(target, *vid), opts).await?;
-        let ports = fdb::bridge_ports(&mut s).await?;
-        for mut e in fdb::forwarding_table(&mut s, &VlanTable::default(), &ports, names).await? {
-            e.vlan = Some(*vid);
-            learned.entry(e.mac).or_insert(e);
+        match vlan_table(target, opts, *vid, names).await {
+            Ok(entries) => {
+                answered = true;
+                for e in entries {
+                    learned.entry(e.mac).or_insert(e);
+                }
+            }
+            Err(e) => last_error = Some(e),
         }
+    }
+    if let (false, Some(e)) = (answered, last_error) {
+        return Err(e);
     }
     let mut per_port: HashMap<String, usize> = HashMap::new();
     for e in learned.values() {

@@ -493,6 +493,29 @@ impl GearLab {
     }
 }
 
+/// An snmpd of a test's own, stopped (and its files removed) on drop.
+pub struct Agent {
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Agent {
+    /// Debian's snmpd in namespace `ns` with configuration `conf`.
+    pub fn snmpd(ns: &str, conf: &str) -> Agent {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("snmpd.conf"), conf).unwrap();
+        let child = spawn_snmpd(ns, dir.path());
+        Agent { child, _dir: dir }
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Debian's snmpd in namespace `ns` on `dir/snmpd.conf`, keeping its state in `dir`.
 fn spawn_snmpd(ns: &str, dir: &std::path::Path) -> Child {
     let snmpd = crate::lab_services::snmpd_path().expect("snmpd");
