@@ -35,6 +35,7 @@ pub mod site_config;
 pub mod sites;
 mod state;
 pub mod subnets;
+mod switch_links;
 pub mod switches;
 pub mod tags;
 mod touched;
