@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 /// Every key a user may set, in the file or as `BIGR_<KEY>`. A test checks that this list,
 /// `Settings` and `FileSettings` name the same keys.
-pub const KEYS: [&str; 23] = [
+pub const KEYS: [&str; 24] = [
     "database_url",
+    "database_direct_url",
     "cors_origins",
     "cookie_secure",
     "session_hours",
@@ -51,6 +52,11 @@ pub struct Settings {
     pub home: PathBuf,
     /// `sqlite://…` or `postgres://…`; empty means `$home/bigr.db`.
     pub database_url: String,
+    /// When `database_url` goes through a transaction pooler (PgBouncer, Neon's `-pooler`
+    /// endpoint): a direct connection to the same database, for the one LISTEN that carries
+    /// commands between server instances. Empty: Neon's direct endpoint is derived from a
+    /// `-pooler` host, otherwise the pool is used.
+    pub database_direct_url: String,
     /// Attempts to reach the database at start before giving up (with backoff).
     pub db_connect_attempts: u32,
     pub db_max_connections: u32,
@@ -173,6 +179,7 @@ impl fmt::Debug for Redacted {
 #[allow(dead_code)]
 struct FileSettings {
     database_url: Option<String>,
+    database_direct_url: Option<String>,
     db_connect_attempts: Option<u32>,
     db_max_connections: Option<u32>,
     host: Option<String>,
@@ -237,6 +244,7 @@ impl Settings {
         Settings {
             home: home.to_path_buf(),
             database_url: String::new(),
+            database_direct_url: String::new(),
             db_connect_attempts: 5,
             db_max_connections: 10,
             // On Render the service must listen on every interface.
@@ -307,6 +315,22 @@ impl Settings {
         }
     }
 
+    /// The connection for LISTEN, when it is not the pool's: `database_direct_url`, or for a
+    /// Neon pooled host (`ep-…-pooler.…`) the same URL on its direct endpoint.
+    pub fn direct_database_url(&self) -> Option<String> {
+        let explicit = self.database_direct_url.trim();
+        if !explicit.is_empty() {
+            return Some(explicit.to_string());
+        }
+        let url = self.database_url();
+        let mut parsed = url::Url::parse(&url).ok()?;
+        let host = parsed.host_str()?.to_string();
+        let (endpoint, rest) = host.split_once('.')?;
+        let direct = endpoint.strip_suffix("-pooler")?;
+        parsed.set_host(Some(&format!("{direct}.{rest}"))).ok()?;
+        Some(parsed.to_string())
+    }
+
     pub fn config_file(home: &Path) -> PathBuf {
         home.join("config.toml")
     }
@@ -329,7 +353,12 @@ impl Settings {
         let figment = figment
             .merge(
                 Env::raw()
-                    .only(&["DATABASE_URL", "PORT", "AGENT_REGISTRATION_SECRET"])
+                    .only(&[
+                        "DATABASE_URL",
+                        "DATABASE_DIRECT_URL",
+                        "PORT",
+                        "AGENT_REGISTRATION_SECRET",
+                    ])
                     .filter(|k| env_is_set(k.as_str())),
             )
             .merge(Env::prefixed("BIGR_").only(&KEYS))
@@ -384,6 +413,18 @@ impl Settings {
                 "database_url must start with sqlite:, postgres:// or postgresql:// (got '{}')",
                 redact_url(&url)
             );
+        }
+        let direct = self.database_direct_url.trim();
+        if !direct.is_empty() {
+            if !url.starts_with("postgres") {
+                bail!("database_direct_url is for a PostgreSQL database_url only");
+            }
+            if !(direct.starts_with("postgres://") || direct.starts_with("postgresql://")) {
+                bail!(
+                    "database_direct_url must start with postgres:// or postgresql:// (got '{}')",
+                    redact_url(direct)
+                );
+            }
         }
         if !(1..=24 * 30).contains(&self.session_hours) {
             bail!("session_hours must be between 1 and 720");
@@ -456,11 +497,13 @@ pub fn exposed_secret_warning(settings: &Settings) -> Option<String> {
         return None;
     }
     let table = toml::from_str::<toml::Table>(&std::fs::read_to_string(&file).ok()?).ok()?;
-    let db_password = table
-        .get("database_url")
-        .and_then(|u| u.as_str())
-        .and_then(|u| url::Url::parse(u).ok())
-        .is_some_and(|u| u.password().is_some_and(|p| !p.is_empty()));
+    let db_password = ["database_url", "database_direct_url"].iter().any(|key| {
+        table
+            .get(*key)
+            .and_then(|u| u.as_str())
+            .and_then(|u| url::Url::parse(u).ok())
+            .is_some_and(|u| u.password().is_some_and(|p| !p.is_empty()))
+    });
     let secret = SECRET_FILES.iter().any(|(key, _)| table.contains_key(*key));
     (db_password || secret).then(|| {
         format!(
@@ -532,6 +575,13 @@ pub fn show(settings: &Settings, figment: &Figment) -> Vec<ShownSetting> {
         obj.insert(
             "database_url".into(),
             serde_json::Value::String(redact_url(&settings.database_url())),
+        );
+        obj.insert(
+            "database_direct_url".into(),
+            serde_json::Value::String(match settings.database_direct_url.trim() {
+                "" => String::new(),
+                url => redact_url(url),
+            }),
         );
         let n = settings.snmp_communities().len();
         obj.insert(
@@ -656,5 +706,34 @@ mod tests {
         assert_eq!(redact_url("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
         assert!(!redact_url("postgres://bob:s3cret@[bad").contains("s3cret"));
         assert!(!redact_url("postgres://h/db?user=bob&password=s3cret").contains("s3cret"));
+    }
+
+    #[test]
+    fn the_direct_url_is_set_derived_from_neons_pooler_host_or_absent() {
+        let mut s = Settings::defaults(Path::new("/h"));
+        assert_eq!(s.direct_database_url(), None, "SQLite needs none");
+        s.database_url =
+            "postgres://bob:pw@ep-cool-fog-123-pooler.eu-central-1.aws.neon.tech/app?sslmode=require"
+                .into();
+        assert_eq!(
+            s.direct_database_url().as_deref(),
+            Some(
+                "postgres://bob:pw@ep-cool-fog-123.eu-central-1.aws.neon.tech/app?sslmode=require"
+            )
+        );
+        s.database_url = "postgres://bob:pw@db.example.com:6432/app".into();
+        assert_eq!(s.direct_database_url(), None, "not recognisably pooled");
+        s.database_direct_url = "postgres://bob:pw@db.example.com:5432/app".into();
+        assert_eq!(
+            s.direct_database_url().as_deref(),
+            Some("postgres://bob:pw@db.example.com:5432/app")
+        );
+        s.check().unwrap();
+        let shown = show(&s, &Figment::new());
+        let text =
+            serde_json::to_string(&shown.iter().map(|x| &x.value).collect::<Vec<_>>()).unwrap();
+        assert!(!text.contains(":pw@"), "{text}");
+        s.database_direct_url = "mysql://x".into();
+        assert!(s.check().is_err());
     }
 }

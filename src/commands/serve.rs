@@ -57,6 +57,7 @@ fn options(settings: &Settings, host: &str, workers: usize) -> ServerOptions {
         save: super::save_options(settings),
         workers,
         release_key: settings.release_key().ok().flatten(),
+        direct_database_url: settings.direct_database_url().map(Secret),
         ..ServerOptions::default()
     }
 }

@@ -4,9 +4,10 @@
 //! another instance behind the same load balancer wakes too. No database connection is held
 //! while an agent waits: the wait is a `Notify`, and the map holds one entry per agent
 //! currently waiting (bounded by the connections the server accepts).
+use sea_orm::sqlx::postgres::PgListener;
 use sea_orm::{DatabaseConnection, DbBackend};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tokio::sync::Notify;
 use uuid::Uuid;
@@ -14,6 +15,8 @@ use uuid::Uuid;
 use crate::store::commands::CHANNEL;
 /// A lost listener connection is re-opened after this long.
 const RELISTEN_AFTER: Duration = Duration::from_secs(2);
+/// How long a new listener waits for its own probe notification.
+const PROBE_WAIT: Duration = Duration::from_secs(5);
 
 #[derive(Default)]
 pub struct Bell {
@@ -72,13 +75,21 @@ impl Bell {
 }
 
 /// Listens for other instances' commands for as long as `bell` lives (PostgreSQL only).
-pub async fn listen(db: DatabaseConnection, bell: std::sync::Weak<Bell>) {
+/// `direct_url` is a connection that bypasses a transaction pooler (PgBouncer, Neon's
+/// `-pooler` endpoint), which cannot hold a LISTEN; without one the pool is used. Each new
+/// listener first proves that a notification reaches it, and says once when none does.
+pub async fn listen(db: DatabaseConnection, direct_url: Option<String>, bell: Weak<Bell>) {
     if db.get_database_backend() != DbBackend::Postgres {
         return;
     }
     let pool = db.get_postgres_connection_pool().clone();
+    let mut warned = false;
     loop {
-        let mut listener = match sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await {
+        let connected = match &direct_url {
+            Some(url) => PgListener::connect(url).await,
+            None => PgListener::connect_with(&pool).await,
+        };
+        let mut listener = match connected {
             Ok(l) => l,
             Err(e) => {
                 tracing::warn!("command listener cannot connect: {e}");
@@ -90,6 +101,26 @@ pub async fn listen(db: DatabaseConnection, bell: std::sync::Weak<Bell>) {
             tracing::warn!("command listener cannot listen: {e}");
             tokio::time::sleep(RELISTEN_AFTER).await;
             continue;
+        }
+        match heard_own_probe(&db, &mut listener, &bell).await {
+            Probe::Heard => warned = false,
+            Probe::Unheard if !warned => {
+                warned = true;
+                tracing::warn!(
+                    "notifications between server instances do not arrive over {} (a \
+                     transaction pooler such as PgBouncer or Neon's -pooler endpoint cannot \
+                     hold a LISTEN): set database_direct_url to a direct connection; until \
+                     then an agent waiting on another instance sees a new command at its \
+                     next heartbeat",
+                    if direct_url.is_some() {
+                        "database_direct_url"
+                    } else {
+                        "the pool"
+                    }
+                );
+            }
+            Probe::Unheard => {}
+            Probe::Gone => return,
         }
         loop {
             match listener.recv().await {
@@ -109,6 +140,42 @@ pub async fn listen(db: DatabaseConnection, bell: std::sync::Weak<Bell>) {
             }
         }
         tokio::time::sleep(RELISTEN_AFTER).await;
+    }
+}
+
+enum Probe {
+    Heard,
+    Unheard,
+    /// The server is shutting down.
+    Gone,
+}
+
+/// Sends a probe through the pool, as commands are announced, and waits for the listener to
+/// hear it; commands heard meanwhile ring as usual.
+async fn heard_own_probe(
+    db: &DatabaseConnection,
+    listener: &mut PgListener,
+    bell: &Weak<Bell>,
+) -> Probe {
+    let probe = format!("probe:{}", Uuid::new_v4());
+    if crate::store::commands::notify(db, &probe).await.is_err() {
+        return Probe::Unheard;
+    }
+    let deadline = tokio::time::Instant::now() + PROBE_WAIT;
+    loop {
+        let next = tokio::time::timeout_at(deadline, listener.recv()).await;
+        let Ok(Ok(n)) = next else {
+            return Probe::Unheard;
+        };
+        if n.payload() == probe {
+            return Probe::Heard;
+        }
+        let Some(bell) = bell.upgrade() else {
+            return Probe::Gone;
+        };
+        if let Ok(agent) = n.payload().parse::<Uuid>() {
+            bell.ring(agent);
+        }
     }
 }
 

@@ -91,7 +91,11 @@ pub fn start(
         bell: Default::default(),
         reports: permits(REPORTS_AT_ONCE),
     });
-    tokio::spawn(bell::listen(state.db.clone(), Arc::downgrade(&state.bell)));
+    tokio::spawn(bell::listen(
+        state.db.clone(),
+        state.options.direct_database_url.clone().map(|s| s.0),
+        Arc::downgrade(&state.bell),
+    ));
     tokio::spawn(sweep_agents(std::sync::Arc::downgrade(
         &state.clone().into_inner(),
     )));

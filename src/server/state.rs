@@ -60,6 +60,9 @@ pub struct ServerOptions {
     pub max_connections: usize,
     /// The key releases are checked with and agents pin at registration.
     pub release_key: Option<crate::release::sign::PublicKey>,
+    /// A PostgreSQL connection that bypasses a transaction pooler, for the LISTEN that
+    /// carries commands between instances (`database_direct_url`).
+    pub direct_database_url: Option<Secret>,
 }
 
 impl Default for ServerOptions {
@@ -82,6 +85,7 @@ impl Default for ServerOptions {
             trusted_proxies: 1,
             open_registration: false,
             release_key: None,
+            direct_database_url: None,
             // Each ingest holds a pooled connection for its transaction; keep some for reads.
             ingest_concurrency: 8,
             ingest_bytes: 96 * 1024 * 1024,

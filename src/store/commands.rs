@@ -256,11 +256,16 @@ pub async fn list<C: ConnectionTrait>(
 /// Tells every server instance on this PostgreSQL that `agent` has a command, so the one
 /// holding its heartbeat wakes it (SQLite: nothing to tell; one process serves).
 pub async fn announce<C: ConnectionTrait>(db: &C, agent: Uuid) -> StoreResult<()> {
+    notify(db, &agent.to_string()).await
+}
+
+/// Sends `payload` on the commands channel (PostgreSQL only).
+pub async fn notify<C: ConnectionTrait>(db: &C, payload: &str) -> StoreResult<()> {
     if db.get_database_backend() == sea_orm::DbBackend::Postgres {
         db.execute_raw(sea_orm::Statement::from_sql_and_values(
             sea_orm::DbBackend::Postgres,
             "SELECT pg_notify($1, $2)",
-            [CHANNEL.into(), agent.to_string().into()],
+            [CHANNEL.into(), payload.into()],
         ))
         .await?;
     }

@@ -4,7 +4,7 @@
 //! types, built by the agent's code and parsed by the server's.
 use super::agent_api::new_agent;
 use super::support::server::{ADMIN, TestServer, on_each_server};
-use super::support::{host, report};
+use super::support::{Backend, host, report};
 use bigr::agent::beat::Announce;
 use bigr::agent::client::CallError;
 use bigr::agent::config::AgentConfig;
@@ -83,8 +83,8 @@ fn queued(r: &CycleReport) -> bool {
 
 #[test]
 fn cycles_deliver_queue_through_an_outage_and_replay_once() {
-    for postgres in [false, true] {
-        let Some(mut s) = TestServer::start(postgres, Default::default()) else {
+    for backend in Backend::ALL {
+        let Some(mut s) = TestServer::start_on(backend, Default::default()) else {
             continue;
         };
         let admin = s.signed_in(ADMIN);

@@ -256,54 +256,61 @@ fn a_refusing_receiver_gets_the_message_again_with_the_same_key() {
 
 #[test]
 fn two_servers_on_one_postgres_send_each_message_once() {
-    let rt = runtime();
-    let Some(pg) = rt.block_on(PgDatabase::create()) else {
-        return;
-    };
-    let opts = OpenOptions::default();
-    let (a, b) = rt
-        .block_on(async { tokio::join!(store::open(&pg.url, &opts), store::open(&pg.url, &opts)) });
-    let one = TestServer::over(runtime(), None, a.unwrap(), ServerOptions::default());
-    let two = TestServer::over(runtime(), None, b.unwrap(), ServerOptions::default());
-    one.add_user(ADMIN.0, ADMIN.1, store::users::Role::Admin);
-    let rx = Receiver::start();
-    let admin = one.signed_in(ADMIN);
-    add_webhook(&admin, &rx.url("/hook"));
-    let (_, token) = new_agent(&one, &admin, "bursa", "edge");
-    // Forty new devices in four reports, half through each server.
-    for i in 0..4 {
-        let ips: Vec<String> = (0..10).map(|j| format!("10.9.{i}.{}", j + 10)).collect();
-        let hosts: Vec<(&str, &[u16])> = ips.iter().map(|ip| (ip.as_str(), &[80u16][..])).collect();
-        ingest(if i % 2 == 0 { &one } else { &two }, &token, 10 - i, &hosts);
+    // Directly, then both through PgBouncer in transaction mode (Neon's pooled endpoint).
+    for pooled in [false, true] {
+        let rt = runtime();
+        let Some(pg) = rt.block_on(PgDatabase::create()) else {
+            return;
+        };
+        let Some(url) = pg.reach(pooled) else {
+            return;
+        };
+        let opts = OpenOptions::default();
+        let (a, b) =
+            rt.block_on(async { tokio::join!(store::open(&url, &opts), store::open(&url, &opts)) });
+        let one = TestServer::over(runtime(), None, a.unwrap(), ServerOptions::default());
+        let two = TestServer::over(runtime(), None, b.unwrap(), ServerOptions::default());
+        one.add_user(ADMIN.0, ADMIN.1, store::users::Role::Admin);
+        let rx = Receiver::start();
+        let admin = one.signed_in(ADMIN);
+        add_webhook(&admin, &rx.url("/hook"));
+        let (_, token) = new_agent(&one, &admin, "bursa", "edge");
+        // Forty new devices in four reports, half through each server.
+        for i in 0..4 {
+            let ips: Vec<String> = (0..10).map(|j| format!("10.9.{i}.{}", j + 10)).collect();
+            let hosts: Vec<(&str, &[u16])> =
+                ips.iter().map(|ip| (ip.as_str(), &[80u16][..])).collect();
+            ingest(if i % 2 == 0 { &one } else { &two }, &token, 10 - i, &hosts);
+        }
+        let got = rx.wait_for(WAIT, |g| g.len() >= 40);
+        std::thread::sleep(StdDuration::from_secs(5)); // time for any duplicate to show up
+        let got = rx
+            .wait_for(StdDuration::from_millis(1), |_| true)
+            .len()
+            .max(got.len());
+        let all = rx.got.lock().unwrap().clone();
+        let keys: BTreeSet<String> = all
+            .iter()
+            .filter_map(|r| r.header("idempotency-key").map(str::to_string))
+            .collect();
+        assert_eq!(
+            (all.len(), keys.len()),
+            (40, 40),
+            "each of 40 alerts delivered once ({got})"
+        );
+        let ips: BTreeSet<String> = all
+            .iter()
+            .map(|r| {
+                r.json()["alert"]["detail"]["ip"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(ips.len(), 40);
+        let listed: Value = admin.get("/api/alerts?per_page=100").json();
+        assert_eq!(listed["total"], 40);
+        drop((one, two));
+        drop(pg);
     }
-    let got = rx.wait_for(WAIT, |g| g.len() >= 40);
-    std::thread::sleep(StdDuration::from_secs(5)); // time for any duplicate to show up
-    let got = rx
-        .wait_for(StdDuration::from_millis(1), |_| true)
-        .len()
-        .max(got.len());
-    let all = rx.got.lock().unwrap().clone();
-    let keys: BTreeSet<String> = all
-        .iter()
-        .filter_map(|r| r.header("idempotency-key").map(str::to_string))
-        .collect();
-    assert_eq!(
-        (all.len(), keys.len()),
-        (40, 40),
-        "each of 40 alerts delivered once ({got})"
-    );
-    let ips: BTreeSet<String> = all
-        .iter()
-        .map(|r| {
-            r.json()["alert"]["detail"]["ip"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
-    assert_eq!(ips.len(), 40);
-    let listed: Value = admin.get("/api/alerts?per_page=100").json();
-    assert_eq!(listed["total"], 40);
-    drop((one, two));
-    drop(pg);
 }

@@ -6,7 +6,7 @@
 use super::agent_api::{as_agent, new_agent};
 use super::alert_receiver::{Received, Receiver, signature_ok};
 use super::support::server::{ADMIN, Client, TestServer, VIEWER};
-use super::support::{host, report};
+use super::support::{Backend, host, report};
 use bigr::server::ServerOptions;
 use bigr::store::entity::alert_outbox;
 use chrono::{Duration, Utc};
@@ -20,12 +20,12 @@ const WAIT: StdDuration = StdDuration::from_secs(25);
 
 /// Each backend, with the lifecycle sweep every second (agents, grades).
 fn on_each_quick_server(test: impl Fn(&TestServer)) {
-    for pg in [false, true] {
+    for backend in Backend::ALL {
         let options = ServerOptions {
             sweep_every: StdDuration::from_secs(1),
             ..Default::default()
         };
-        if let Some(s) = TestServer::start(pg, options) {
+        if let Some(s) = TestServer::start_on(backend, options) {
             test(&s);
         }
     }

@@ -1,8 +1,9 @@
 //! PostgreSQL going away under load: a private cluster (so stopping it disturbs no other
 //! test) is stopped in immediate mode while agents deliver, then started again. The server
 //! must say `degraded` meanwhile, recover without a restart, and end with every report
-//! stored exactly once while the agents' queues drain.
+//! stored exactly once while the agents' queues drain: directly, and through PgBouncer.
 use super::agent_e2e::{AgentHome, wait_until};
+use super::support::pooler::Pooler;
 use super::support::server::{ADMIN, Client, TestServer, free_port, runtime};
 use bigr::server::ServerOptions;
 use bigr::store::{self, OpenOptions};
@@ -161,12 +162,34 @@ impl Drop for PrivatePg {
 
 #[test]
 fn postgres_crashing_mid_stream_loses_and_doubles_nothing() {
+    crash_mid_stream(false);
+}
+
+/// The same through PgBouncer in transaction mode, which stays up while PostgreSQL is gone
+/// (as Neon's pooler does while its compute restarts).
+#[test]
+fn postgres_crashing_behind_pgbouncer_loses_and_doubles_nothing() {
+    crash_mid_stream(true);
+}
+
+fn crash_mid_stream(pooled: bool) {
     let Some(pg) = PrivatePg::start() else {
         return;
     };
+    let pooler = if pooled {
+        match Pooler::start(pg.port) {
+            Some(p) => Some(p),
+            None => return,
+        }
+    } else {
+        None
+    };
+    let url = pooler
+        .as_ref()
+        .map_or_else(|| pg.url(), |p| p.route(&pg.url()));
     let rt = runtime();
     let db = rt
-        .block_on(store::open(&pg.url(), &OpenOptions::default()))
+        .block_on(store::open(&url, &OpenOptions::default()))
         .expect("open the private cluster");
     let s = TestServer::over(rt, None, db.clone(), ServerOptions::default());
     s.add_user(ADMIN.0, ADMIN.1, store::users::Role::Admin);

@@ -1,8 +1,9 @@
 //! The server as operators run it: the `bigr serve` binary (first admin from the environment,
 //! health probe, SIGTERM), several instances on one PostgreSQL, and a database that goes away.
+use super::agent_api::new_agent;
 use super::support::PgDatabase;
 use super::support::server::{ADMIN, Client, Served, TestServer, free_port, runtime, wait_healthy};
-use bigr::server::ServerOptions;
+use bigr::server::{Secret, ServerOptions};
 use bigr::store::{self, OpenOptions};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -111,33 +112,38 @@ fn serve_binary_creates_the_first_admin_answers_health_and_stops_on_sigterm() {
 
 #[test]
 fn two_servers_on_one_postgres_share_sessions_and_migrate_once() {
-    let rt = runtime();
-    let Some(pg) = rt.block_on(PgDatabase::create()) else {
-        return;
-    };
-    // Both instances open (and migrate) the same empty database at the same moment.
-    let opts = OpenOptions::default();
-    let (a, b) = rt
-        .block_on(async { tokio::join!(store::open(&pg.url, &opts), store::open(&pg.url, &opts)) });
-    let (a, b) = (a.expect("instance a"), b.expect("instance b"));
-    let one = TestServer::over(runtime(), None, a, ServerOptions::default());
-    let two = TestServer::over(runtime(), None, b, ServerOptions::default());
-    one.add_user(ADMIN.0, ADMIN.1, store::users::Role::Admin);
-    let mut c = one.signed_in(ADMIN);
-    assert_eq!(c.get("/api/data").status, 200);
-    // The load balancer sends the next request to the other instance.
-    c.base = two.base.clone();
-    assert_eq!(c.get("/api/auth/me").json()["user"]["username"], "admin");
-    assert_eq!(
-        c.send("POST", "/api/subnets", Some(r#"{"cidr":"10.7.0.0/24"}"#))
-            .status,
-        201
-    );
-    assert_eq!(c.send("POST", "/api/auth/logout", None).status, 204);
-    c.base = one.base.clone();
-    assert_eq!(c.get("/api/data").status, 401, "logged out everywhere");
-    drop((one, two));
-    drop(pg);
+    for pooled in [false, true] {
+        let rt = runtime();
+        let Some(pg) = rt.block_on(PgDatabase::create()) else {
+            return;
+        };
+        let Some(url) = pg.reach(pooled) else {
+            return;
+        };
+        // Both instances open (and migrate) the same empty database at the same moment.
+        let opts = OpenOptions::default();
+        let (a, b) =
+            rt.block_on(async { tokio::join!(store::open(&url, &opts), store::open(&url, &opts)) });
+        let (a, b) = (a.expect("instance a"), b.expect("instance b"));
+        let one = TestServer::over(runtime(), None, a, ServerOptions::default());
+        let two = TestServer::over(runtime(), None, b, ServerOptions::default());
+        one.add_user(ADMIN.0, ADMIN.1, store::users::Role::Admin);
+        let mut c = one.signed_in(ADMIN);
+        assert_eq!(c.get("/api/data").status, 200);
+        // The load balancer sends the next request to the other instance.
+        c.base = two.base.clone();
+        assert_eq!(c.get("/api/auth/me").json()["user"]["username"], "admin");
+        assert_eq!(
+            c.send("POST", "/api/subnets", Some(r#"{"cidr":"10.7.0.0/24"}"#))
+                .status,
+            201
+        );
+        assert_eq!(c.send("POST", "/api/auth/logout", None).status, 204);
+        c.base = one.base.clone();
+        assert_eq!(c.get("/api/data").status, 401, "logged out everywhere");
+        drop((one, two));
+        drop(pg);
+    }
 }
 
 #[test]
@@ -163,4 +169,63 @@ fn health_reports_a_lost_database_as_degraded_and_the_api_as_unavailable() {
     assert_eq!(r.error(), "the database is unavailable, try again shortly");
     // Still serving.
     assert_eq!(c.get("/api/openapi.json").status, 200);
+}
+
+/// An agent's long-poll held by one instance wakes for a command queued on another (NOTIFY),
+/// on PostgreSQL directly and through PgBouncer in transaction mode, where the LISTEN needs
+/// the direct connection (`database_direct_url`) because the pooler cannot hold one.
+#[test]
+fn a_command_queued_on_one_instance_wakes_the_agent_waiting_on_another() {
+    for pooled in [false, true] {
+        let rt = runtime();
+        let Some(pg) = rt.block_on(PgDatabase::create()) else {
+            return;
+        };
+        let Some(url) = pg.reach(pooled) else {
+            return;
+        };
+        let opts = OpenOptions::default();
+        let a = rt.block_on(store::open(&url, &opts)).expect("instance a");
+        let b = rt.block_on(store::open(&url, &opts)).expect("instance b");
+        let one = TestServer::over(runtime(), None, a, ServerOptions::default());
+        let waiting_side = ServerOptions {
+            direct_database_url: pooled.then(|| Secret(pg.url.clone())),
+            ..ServerOptions::default()
+        };
+        let two = TestServer::over(runtime(), None, b, waiting_side);
+        one.add_user(ADMIN.0, ADMIN.1, store::users::Role::Admin);
+        let admin = one.signed_in(ADMIN);
+        let (agent, token) = new_agent(&one, &admin, "hq", "edge-hq");
+        // The second instance's listener proves itself with a probe first; give it the time.
+        std::thread::sleep(Duration::from_secs(1));
+        let base = two.base.clone();
+        let waited = std::thread::spawn(move || {
+            let began = Instant::now();
+            let r = Client::new(&base).raw(
+                "POST",
+                "/api/agents/heartbeat",
+                Some(r#"{"wait_seconds": 25}"#),
+                &[("Authorization", &format!("Bearer {token}"))],
+            );
+            (r.json(), began.elapsed())
+        });
+        std::thread::sleep(Duration::from_millis(500));
+        let r = admin.send(
+            "POST",
+            &format!("/api/agents/{agent}/commands"),
+            Some(r#"{"kind":"reload_config"}"#),
+        );
+        assert_eq!(r.status, 201, "{}", r.body);
+        let (answer, took) = waited.join().expect("waiting agent");
+        assert_eq!(
+            answer["commands"][0]["kind"], "reload_config",
+            "pooled={pooled}: {answer}"
+        );
+        assert!(
+            took < Duration::from_secs(15),
+            "pooled={pooled}: woken by the other instance, not by the wait's end: {took:?}"
+        );
+        drop((one, two));
+        drop(pg);
+    }
 }

@@ -1,8 +1,11 @@
-//! Test databases: every store test runs on a temporary SQLite file and on a fresh database in
-//! the real PostgreSQL at `BIGR_TEST_DATABASE_URL` (default `postgres://root@127.0.0.1/test`).
-//! Without PostgreSQL the suite fails under CI and says it skipped the half elsewhere.
+//! Test databases: every store test runs on a temporary SQLite file, on a fresh database in
+//! the real PostgreSQL at `BIGR_TEST_DATABASE_URL` (default `postgres://root@127.0.0.1/test`),
+//! and on such a database through PgBouncer in transaction mode (`pooler.rs`), as Neon's
+//! pooled connection string gives. Without PostgreSQL or PgBouncer the suite fails under CI
+//! and says what it skipped elsewhere.
 pub mod gear;
 pub mod lab;
+pub mod pooler;
 pub mod releases;
 pub mod server;
 
@@ -13,6 +16,20 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statemen
 use std::sync::OnceLock;
 use uuid::Uuid;
 
+/// Where a test's database lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    /// PostgreSQL, connected directly.
+    Postgres,
+    /// PostgreSQL through PgBouncer in transaction mode.
+    Pooled,
+}
+
+impl Backend {
+    pub const ALL: [Backend; 3] = [Backend::Sqlite, Backend::Postgres, Backend::Pooled];
+}
+
 pub struct TestDb {
     pub db: DatabaseConnection,
     pub url: String,
@@ -22,7 +39,7 @@ pub struct TestDb {
     _dir: Option<tempfile::TempDir>,
 }
 
-fn admin_url() -> String {
+pub fn admin_url() -> String {
     std::env::var("BIGR_TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://root@127.0.0.1/test".into())
 }
@@ -123,6 +140,32 @@ impl TestDb {
         })
     }
 
+    /// A fresh PostgreSQL database reached (and migrated) through PgBouncer in transaction
+    /// mode, or None when PostgreSQL or PgBouncer is unavailable.
+    pub async fn pooled() -> Option<TestDb> {
+        let pg = PgDatabase::create().await?;
+        let url = pooler::shared()?.route(&pg.url);
+        let db = store::open(&url, &OpenOptions::default())
+            .await
+            .expect("open postgres through pgbouncer");
+        Some(TestDb {
+            db,
+            url,
+            backend: "pgbouncer",
+            _pg: Some(pg),
+            _dir: None,
+        })
+    }
+
+    /// A fresh database on `backend`, or None when that backend is unavailable.
+    pub async fn on(backend: Backend) -> Option<TestDb> {
+        match backend {
+            Backend::Sqlite => Some(TestDb::sqlite().await),
+            Backend::Postgres => TestDb::postgres().await,
+            Backend::Pooled => TestDb::pooled().await,
+        }
+    }
+
     /// Closes the connection; a PostgreSQL test database is dropped with `self`.
     pub async fn finish(self) {
         self.db.close().await.ok();
@@ -147,17 +190,17 @@ impl TestDb {
     }
 }
 
-/// Runs `test` on SQLite, then on PostgreSQL when available; each gets a fresh database.
+/// Runs `test` on SQLite, then on PostgreSQL directly and through PgBouncer when available;
+/// each gets a fresh database.
 pub async fn on_each_backend<F>(test: F)
 where
     F: AsyncFn(&TestDb),
 {
-    let sqlite = TestDb::sqlite().await;
-    test(&sqlite).await;
-    sqlite.finish().await;
-    if let Some(pg) = TestDb::postgres().await {
-        test(&pg).await;
-        pg.finish().await;
+    for backend in Backend::ALL {
+        if let Some(t) = TestDb::on(backend).await {
+            test(&t).await;
+            t.finish().await;
+        }
     }
 }
 
@@ -232,6 +275,18 @@ impl PgDatabase {
             url: url_for(&name),
             name,
         })
+    }
+}
+
+impl PgDatabase {
+    /// Its URL, directly or (when `pooled`) through the shared PgBouncer; None when the
+    /// pooler is unavailable.
+    pub fn reach(&self, pooled: bool) -> Option<String> {
+        if pooled {
+            Some(pooler::shared()?.route(&self.url))
+        } else {
+            Some(self.url.clone())
+        }
     }
 }
 

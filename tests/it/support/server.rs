@@ -1,6 +1,6 @@
 //! A real `bigr serve` on 127.0.0.1:0 for black-box HTTP tests, over a fresh SQLite file or
 //! PostgreSQL database, and a small cookie-keeping client that speaks to it with ureq.
-use super::TestDb;
+use super::{Backend, TestDb};
 use bigr::server::{self, ServerOptions};
 use bigr::store::{self, users::Role};
 use sea_orm::DatabaseConnection;
@@ -65,12 +65,18 @@ impl TestServer {
 
     /// On SQLite or (when `postgres`) a fresh PostgreSQL database; None when PG is unavailable.
     pub fn start(postgres: bool, options: ServerOptions) -> Option<TestServer> {
-        let rt = runtime();
-        let test_db = if postgres {
-            rt.block_on(TestDb::postgres())?
+        let backend = if postgres {
+            Backend::Postgres
         } else {
-            rt.block_on(TestDb::sqlite())
+            Backend::Sqlite
         };
+        TestServer::start_on(backend, options)
+    }
+
+    /// On a fresh database of `backend`; None when that backend is unavailable.
+    pub fn start_on(backend: Backend, options: ServerOptions) -> Option<TestServer> {
+        let rt = runtime();
+        let test_db = rt.block_on(TestDb::on(backend))?;
         let db = test_db.db.clone();
         let s = TestServer::over(rt, Some(test_db), db, options);
         s.add_user(ADMIN.0, ADMIN.1, Role::Admin);
@@ -116,10 +122,11 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-/// Runs `test` against a server on SQLite, then on PostgreSQL when available.
+/// Runs `test` against a server on SQLite, then on PostgreSQL directly and through PgBouncer
+/// when available.
 pub fn on_each_server(test: impl Fn(&TestServer)) {
-    for postgres in [false, true] {
-        if let Some(s) = TestServer::start(postgres, ServerOptions::default()) {
+    for backend in Backend::ALL {
+        if let Some(s) = TestServer::start_on(backend, ServerOptions::default()) {
             test(&s);
         }
     }
