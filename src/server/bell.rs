@@ -76,10 +76,15 @@ impl Bell {
 
 /// Listens for other instances' commands for as long as `bell` lives (PostgreSQL only).
 /// `direct_url` is a connection that bypasses a transaction pooler (PgBouncer, Neon's
-/// `-pooler` endpoint), which cannot hold a LISTEN; without one the pool is used. Each new
-/// listener first proves that a notification reaches it, and says once when none does.
+/// `-pooler` endpoint); without one the pool is used, unless it turns out to go through such
+/// a pooler: a LISTEN left on a pooled server session would hand notifications to whichever
+/// client uses that session next and break its query, so then nothing listens and the log
+/// says so. Each new listener first proves that a notification reaches it.
 pub async fn listen(db: DatabaseConnection, direct_url: Option<String>, bell: Weak<Bell>) {
     if db.get_database_backend() != DbBackend::Postgres {
+        return;
+    }
+    if direct_url.is_none() && !pool_may_listen(&db, &bell).await {
         return;
     }
     let pool = db.get_postgres_connection_pool().clone();
@@ -138,6 +143,29 @@ pub async fn listen(db: DatabaseConnection, direct_url: Option<String>, bell: We
             if bell.strong_count() == 0 {
                 return;
             }
+        }
+        tokio::time::sleep(RELISTEN_AFTER).await;
+    }
+}
+
+/// Whether the pool is direct (LISTEN may use it); retried while the database is away.
+async fn pool_may_listen(db: &DatabaseConnection, bell: &Weak<Bell>) -> bool {
+    loop {
+        match crate::store::pooler::behind_transaction_pooler(db).await {
+            Ok(false) => return true,
+            Ok(true) => {
+                tracing::warn!(
+                    "database_url goes through a transaction pooler, which cannot hold the \
+                     LISTEN that wakes agents waiting on other server instances: set \
+                     database_direct_url to a direct connection; until then such an agent \
+                     sees a new command at its next heartbeat"
+                );
+                return false;
+            }
+            Err(e) => tracing::warn!("command listener cannot check the pool: {e}"),
+        }
+        if bell.strong_count() == 0 {
+            return false;
         }
         tokio::time::sleep(RELISTEN_AFTER).await;
     }

@@ -20,6 +20,7 @@ mod merge;
 pub mod migrate;
 mod nodelay;
 pub mod page;
+pub mod pooler;
 mod projection;
 pub mod releases;
 pub mod report_rows;

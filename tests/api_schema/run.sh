@@ -2,7 +2,9 @@
 # Schema-driven test of the JSON API: schemathesis generates requests from the OpenAPI
 # document that a real `bigr serve` publishes (/api/openapi.json) and checks every answer
 # against that same document. It runs against SQLite, then PostgreSQL when one is
-# reachable. On each, after seeding a small inventory through the API (setup_server.py):
+# reachable, then that PostgreSQL through PgBouncer in transaction mode (as Neon's pooled
+# endpoint; skipped with a note when no PgBouncer >= 1.21 is found, see tests/pgbouncer.sh).
+# On each, after seeding a small inventory through the API (setup_server.py):
 #   admin   every operation but login/logout, signed in as the admin
 #   viewer  the same, signed in as a viewer (admin-only operations must refuse cleanly)
 #   agent   the agent channel with a real agent token
@@ -11,15 +13,18 @@
 #   positive  positive.py: real ids and valid bodies (an asset's page, a scan's findings,
 #           users, an agent's whole life), each answer checked against its schema
 #
-#   tests/api_schema/run.sh [BIGR_BINARY] [--examples N] [--backend sqlite|postgres|both]
+#   tests/api_schema/run.sh [BIGR_BINARY] [--examples N]
+#                           [--backend sqlite|postgres|pooled|both|all]
 #                           [--seed N]
 #
 #   BIGR_BINARY   default /var/tmp/bigr-target/debug/bigr (not built here: no cargo)
 #   --examples N  test cases per operation in the fuzzing and stateful phases
 #                 (default 20: the whole script takes 3-4 minutes on 2 cores; use e.g.
 #                 200 for a longer bench run)
-#   --backend     which stores to test (default both; postgres is skipped with a note when
-#                 postgres://root@127.0.0.1/test does not answer)
+#   --backend     which stores to test (default all; both is sqlite and postgres; postgres
+#                 and pooled are skipped with a note when postgres://root@127.0.0.1/test
+#                 does not answer, pooled also without PgBouncer: $BIGR_PGBOUNCER, else
+#                 /var/tmp/pgbouncer-1.24/bin/pgbouncer)
 #   --seed N      schemathesis seed, to replay a run exactly (each pass prints its seed)
 #
 # Checks (each one a failure): no 5xx (not_a_server_error; a 503 a route documents is
@@ -40,19 +45,20 @@ VIEWER_PASSWORD=viewer-password-1
 
 BIN=/var/tmp/bigr-target/debug/bigr
 EXAMPLES=20
-BACKENDS=both
+BACKENDS=all
+PGBOUNCER="${BIGR_PGBOUNCER:-/var/tmp/pgbouncer-1.24/bin/pgbouncer}"
 SEED=()
 while (($#)); do
     case "$1" in
         --examples) EXAMPLES="${2:?--examples needs a number}"; shift 2 ;;
-        --backend) BACKENDS="${2:?--backend needs sqlite, postgres or both}"; shift 2 ;;
+        --backend) BACKENDS="${2:?--backend needs sqlite, postgres, pooled, both or all}"; shift 2 ;;
         --seed) SEED=(--seed "${2:?--seed needs a number}"); shift 2 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
         *) BIN="$1"; shift ;;
     esac
 done
-case "$BACKENDS" in sqlite|postgres|both) ;; *) echo "run.sh: --backend sqlite|postgres|both" >&2; exit 2 ;; esac
+case "$BACKENDS" in sqlite|postgres|pooled|both|all) ;; *) echo "run.sh: --backend sqlite|postgres|pooled|both|all" >&2; exit 2 ;; esac
 [[ "$EXAMPLES" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --examples needs a positive number" >&2; exit 2; }
 
 log() { printf '[api_schema %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -68,7 +74,8 @@ fi
 # --- work folder and cleanup ------------------------------------------------------------
 WORK="$(mktemp -d /var/tmp/bigr-api-schema.XXXXXX)"
 PIDS=()
-CREATED_DB=""
+CREATED_DBS=()
+POOLER_DIR=""
 cleanup() {
     local pid
     # Only the servers this script started, by their pid.
@@ -78,14 +85,19 @@ cleanup() {
     for pid in "${PIDS[@]}"; do
         wait "$pid" 2>/dev/null || true
     done
-    if [[ -n "$CREATED_DB" ]]; then
-        dropdb -h 127.0.0.1 -U root --if-exists --force "$CREATED_DB" 2>/dev/null \
-            || dropdb -h 127.0.0.1 -U root --if-exists "$CREATED_DB" \
-            || log "could not drop database $CREATED_DB"
-    fi
+    local db
+    for db in "${CREATED_DBS[@]}"; do
+        dropdb -h 127.0.0.1 -U root --if-exists --force "$db" 2>/dev/null \
+            || dropdb -h 127.0.0.1 -U root --if-exists "$db" \
+            || log "could not drop database $db"
+    done
     # The homes hold the SQLite file and config, sessions.env the (now dead) sessions;
     # the reports and logs are kept.
     rm -rf "$WORK"/*/home "$WORK"/*/sessions.env "$WORK/bigr"
+    if [[ -n "$POOLER_DIR" ]]; then
+        cp "$POOLER_DIR/pgbouncer.log" "$WORK/pgbouncer.log" 2>/dev/null || true
+        rm -rf "$POOLER_DIR"
+    fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -232,21 +244,89 @@ test_backend() {
     fi
 }
 
-if [[ "$BACKENDS" != postgres ]]; then
+# start_pgbouncer: PgBouncer (>= 1.21, in transaction mode) on a free port in front of
+# 127.0.0.1:5432, run as nobody (it refuses root); sets POOLER_PORT. Fails when there is none.
+start_pgbouncer() {
+    local dir pid
+    "$PGBOUNCER" --version 2>/dev/null | head -1 \
+        | awk '{split($2, v, "."); exit !(v[1] > 1 || (v[1] == 1 && v[2] >= 21))}' || return 1
+    # Its own folder: the work folder is private, and the pooler runs as nobody.
+    dir="$(mktemp -d /var/tmp/bigr-pgbouncer.XXXXXX)"
+    POOLER_DIR="$dir"
+    chmod 777 "$dir"
+    POOLER_PORT="$(free_port)"
+    printf '"root" ""\n' >"$dir/users.txt"
+    cat >"$dir/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=5432
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $POOLER_PORT
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/users.txt
+pool_mode = transaction
+max_prepared_statements = 200
+ignore_startup_parameters = extra_float_digits,options
+logfile = $dir/pgbouncer.log
+INI
+    chmod 644 "$dir/users.txt" "$dir/pgbouncer.ini"
+    if [[ "$(id -u)" == 0 ]]; then
+        setpriv --reuid=nobody --regid=nogroup --clear-groups "$PGBOUNCER" "$dir/pgbouncer.ini" \
+            >/dev/null 2>&1 &
+    else
+        "$PGBOUNCER" "$dir/pgbouncer.ini" >/dev/null 2>&1 &
+    fi
+    pid=$!
+    PIDS+=("$pid")
+    for _ in $(seq 100); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$POOLER_PORT") 2>/dev/null; then
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    log "pgbouncer did not start; its log:"
+    tail -20 "$dir/pgbouncer.log" >&2 || true
+    return 1
+}
+
+skip_note() {
+    log "$1: skipped, $2"
+    # tests/run lists it in its closing summary.
+    if [[ -n "${BIGR_SKIP_LOG:-}" ]]; then
+        printf 'API schema on %s\t%s\n' "$1" "$2" >> "$BIGR_SKIP_LOG"
+    fi
+}
+
+new_database() {
+    local db="bigr_schema_$RANDOM$RANDOM"
+    createdb -h 127.0.0.1 -U root "$db"
+    CREATED_DBS+=("$db")
+    echo "$db"
+}
+
+if [[ "$BACKENDS" =~ ^(sqlite|both|all)$ ]]; then
     test_backend sqlite
 fi
-if [[ "$BACKENDS" != sqlite ]]; then
-    if psql "$PG_ADMIN_URL/test" -qtAc 'select 1' >/dev/null 2>&1; then
-        CREATED_DB="bigr_schema_$RANDOM$RANDOM"
-        createdb -h 127.0.0.1 -U root "$CREATED_DB"
-        test_backend postgres --database-url "$PG_ADMIN_URL/$CREATED_DB"
-    elif [[ "$BACKENDS" == postgres ]]; then
-        log "postgres: $PG_ADMIN_URL/test does not answer"; exit 2
+if [[ "$BACKENDS" =~ ^(postgres|pooled|both|all)$ ]]; then
+    if ! psql "$PG_ADMIN_URL/test" -qtAc 'select 1' >/dev/null 2>&1; then
+        [[ "$BACKENDS" =~ ^(postgres|pooled)$ ]] && { log "$PG_ADMIN_URL/test does not answer"; exit 2; }
+        skip_note PostgreSQL "$PG_ADMIN_URL/test does not answer"
     else
-        log "postgres: skipped, $PG_ADMIN_URL/test does not answer"
-        # tests/run lists it in its closing summary.
-        if [[ -n "${BIGR_SKIP_LOG:-}" ]]; then
-            printf 'API schema on PostgreSQL\t%s/test does not answer\n' "$PG_ADMIN_URL" >> "$BIGR_SKIP_LOG"
+        if [[ "$BACKENDS" != pooled ]]; then
+            db="$(new_database)"
+            test_backend postgres --database-url "$PG_ADMIN_URL/$db"
+        fi
+        if [[ "$BACKENDS" =~ ^(pooled|all)$ ]]; then
+            if start_pgbouncer; then
+                db="$(new_database)"
+                test_backend pgbouncer --database-url "postgres://root@127.0.0.1:$POOLER_PORT/$db"
+            elif [[ "$BACKENDS" == pooled ]]; then
+                log "no PgBouncer >= 1.21 at $PGBOUNCER (tests/pgbouncer.sh builds one)"; exit 2
+            else
+                skip_note "PostgreSQL through PgBouncer" "no PgBouncer >= 1.21 at $PGBOUNCER"
+            fi
         fi
     fi
 fi

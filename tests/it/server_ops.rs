@@ -229,3 +229,95 @@ fn a_command_queued_on_one_instance_wakes_the_agent_waiting_on_another() {
         drop(pg);
     }
 }
+
+/// Through a transaction pooler, with no direct connection configured, nothing LISTENs
+/// through the pool (a LISTEN left on a pooled server session would hand notifications to
+/// other clients and break their queries): commands still reach an agent waiting on another
+/// instance at the end of its wait, and every request around the announcements succeeds.
+#[test]
+fn behind_a_pooler_without_a_direct_url_nothing_listens_and_nothing_breaks() {
+    let rt = runtime();
+    let Some(pg) = rt.block_on(PgDatabase::create()) else {
+        return;
+    };
+    let direct = rt
+        .block_on(store::open(&pg.url, &OpenOptions::default()))
+        .expect("direct");
+    for _ in 0..20 {
+        assert!(
+            !rt.block_on(store::pooler::behind_transaction_pooler(&direct))
+                .expect("check"),
+            "a direct pool is never taken for a pooler"
+        );
+    }
+    let Some(url) = pg.reach(true) else {
+        return;
+    };
+    let opts = OpenOptions::default();
+    let pooled = rt.block_on(store::open(&url, &opts)).expect("pooled");
+    for _ in 0..20 {
+        assert!(
+            rt.block_on(store::pooler::behind_transaction_pooler(&pooled))
+                .expect("check"),
+            "PgBouncer in transaction mode is recognised"
+        );
+    }
+    let b = rt.block_on(store::open(&url, &opts)).expect("instance b");
+    let one = TestServer::over(runtime(), None, pooled, ServerOptions::default());
+    let two = TestServer::over(runtime(), None, b, ServerOptions::default());
+    one.add_user(ADMIN.0, ADMIN.1, store::users::Role::Admin);
+    let admin = one.signed_in(ADMIN);
+    let (agent, token) = new_agent(&one, &admin, "hq", "edge-hq");
+    let base = two.base.clone();
+    let waited = std::thread::spawn(move || {
+        Client::new(&base)
+            .raw(
+                "POST",
+                "/api/agents/heartbeat",
+                Some(r#"{"wait_seconds": 3}"#),
+                &[("Authorization", &format!("Bearer {token}"))],
+            )
+            .json()
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    // Readers keep every pooled server session busy on both instances while commands are
+    // announced: a session holding a stray LISTEN would hand one of them a notification.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let readers: Vec<_> = (0..6)
+        .map(|i| {
+            let mut c = Client::new(if i % 2 == 0 { &one.base } else { &two.base });
+            c.cookie = admin.cookie.clone();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut failed = Vec::new();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    for path in ["/api/data", "/api/agents", "/api/alerts"] {
+                        let r = c.get(path);
+                        if r.status != 200 {
+                            failed.push(format!("{path}: {} {}", r.status, r.body));
+                        }
+                    }
+                }
+                failed
+            })
+        })
+        .collect();
+    for _ in 0..40 {
+        let r = admin.send(
+            "POST",
+            &format!("/api/agents/{agent}/commands"),
+            Some(r#"{"kind":"reload_config"}"#),
+        );
+        assert!(matches!(r.status, 201 | 409), "{}", r.body);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for reader in readers {
+        let failed = reader.join().expect("reader");
+        assert!(failed.is_empty(), "{failed:?}");
+    }
+    let answer = waited.join().expect("waiting agent");
+    assert_eq!(answer["commands"][0]["kind"], "reload_config", "{answer}");
+    drop((one, two));
+    drop(direct);
+    drop(pg);
+}
