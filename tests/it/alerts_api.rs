@@ -6,10 +6,8 @@
 //! exactly once.
 use super::agent_api::{as_agent, new_agent};
 use super::alert_receiver::{Received, Receiver, signature_ok};
-use super::support::server::{ADMIN, Client, TestServer, VIEWER, on_each_server, runtime};
-use super::support::{PgDatabase, host, report};
-use bigr::server::ServerOptions;
-use bigr::store::{self, OpenOptions};
+use super::support::server::{ADMIN, Client, TestServer, TwoInstances, VIEWER, on_each_server};
+use super::support::{host, report};
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -258,19 +256,11 @@ fn a_refusing_receiver_gets_the_message_again_with_the_same_key() {
 fn two_servers_on_one_postgres_send_each_message_once() {
     // Directly, then both through PgBouncer in transaction mode (Neon's pooled endpoint).
     for pooled in [false, true] {
-        let rt = runtime();
-        let Some(pg) = rt.block_on(PgDatabase::create()) else {
+        let Some(TwoInstances { one, two, pg }) =
+            TwoInstances::start(pooled, |_| Default::default())
+        else {
             return;
         };
-        let Some(url) = pg.reach(pooled) else {
-            return;
-        };
-        let opts = OpenOptions::default();
-        let (a, b) =
-            rt.block_on(async { tokio::join!(store::open(&url, &opts), store::open(&url, &opts)) });
-        let one = TestServer::over(runtime(), None, a.unwrap(), ServerOptions::default());
-        let two = TestServer::over(runtime(), None, b.unwrap(), ServerOptions::default());
-        one.add_user(ADMIN.0, ADMIN.1, store::users::Role::Admin);
         let rx = Receiver::start();
         let admin = one.signed_in(ADMIN);
         add_webhook(&admin, &rx.url("/hook"));

@@ -108,17 +108,26 @@ fn crash_between_claim_and_send(database_url: Option<&str>) {
 fn a_server_killed_mid_send_delivers_after_restart_with_the_same_key() {
     let rt = runtime();
     let pg = rt.block_on(PgDatabase::create());
-    // Both backends at once: each waits a full claim (60 s) for the restart to send.
+    let pooled_pg = rt.block_on(PgDatabase::create());
+    let pooled = pooled_pg.as_ref().and_then(|p| p.reach(true));
+    // Every backend at once (PostgreSQL also through PgBouncer): each waits a full claim
+    // (60 s) for the restart to send.
     std::thread::scope(|scope| {
         let on_pg = pg
             .as_ref()
             .map(|pg| scope.spawn(|| crash_between_claim_and_send(Some(&pg.url))));
+        let on_pooled = pooled
+            .as_deref()
+            .map(|url| scope.spawn(move || crash_between_claim_and_send(Some(url))));
         crash_between_claim_and_send(None);
         if let Some(t) = on_pg {
             t.join().expect("the PostgreSQL run passed");
         }
+        if let Some(t) = on_pooled {
+            t.join().expect("the run through PgBouncer passed");
+        }
     });
-    drop(pg);
+    drop((pg, pooled_pg));
 }
 
 /// A webhook host that takes connections and never answers; counts what it took.

@@ -166,14 +166,18 @@ fn subnets_work_on_sqlite() {
 
 #[tokio::test]
 async fn subnets_work_on_postgres() {
-    let Some(pg) = PgDatabase::create().await else {
-        return;
-    };
-    let home = tempfile::tempdir().unwrap();
-    let u = pg.url.clone();
-    tokio::task::spawn_blocking(move || subnets_round_trip(home.path(), Some(&u)))
-        .await
-        .unwrap();
+    for pooled in [false, true] {
+        let Some(pg) = PgDatabase::create().await else {
+            return;
+        };
+        let Some(u) = pg.reach(pooled) else {
+            return;
+        };
+        let home = tempfile::tempdir().unwrap();
+        tokio::task::spawn_blocking(move || subnets_round_trip(home.path(), Some(&u)))
+            .await
+            .unwrap();
+    }
 }
 
 #[test]

@@ -2,7 +2,10 @@
 //! health probe, SIGTERM), several instances on one PostgreSQL, and a database that goes away.
 use super::agent_api::new_agent;
 use super::support::PgDatabase;
-use super::support::server::{ADMIN, Client, Served, TestServer, free_port, runtime, wait_healthy};
+use super::support::server::{
+    ADMIN, Client, Served, TestServer, TwoInstances, free_port, runtime, wait_healthy,
+    waiting_heartbeat,
+};
 use bigr::server::{Secret, ServerOptions};
 use bigr::store::{self, OpenOptions};
 use std::process::{Command, Stdio};
@@ -113,21 +116,12 @@ fn serve_binary_creates_the_first_admin_answers_health_and_stops_on_sigterm() {
 #[test]
 fn two_servers_on_one_postgres_share_sessions_and_migrate_once() {
     for pooled in [false, true] {
-        let rt = runtime();
-        let Some(pg) = rt.block_on(PgDatabase::create()) else {
-            return;
-        };
-        let Some(url) = pg.reach(pooled) else {
-            return;
-        };
         // Both instances open (and migrate) the same empty database at the same moment.
-        let opts = OpenOptions::default();
-        let (a, b) =
-            rt.block_on(async { tokio::join!(store::open(&url, &opts), store::open(&url, &opts)) });
-        let (a, b) = (a.expect("instance a"), b.expect("instance b"));
-        let one = TestServer::over(runtime(), None, a, ServerOptions::default());
-        let two = TestServer::over(runtime(), None, b, ServerOptions::default());
-        one.add_user(ADMIN.0, ADMIN.1, store::users::Role::Admin);
+        let Some(TwoInstances { one, two, pg }) =
+            TwoInstances::start(pooled, |_| Default::default())
+        else {
+            return;
+        };
         let mut c = one.signed_in(ADMIN);
         assert_eq!(c.get("/api/data").status, 200);
         // The load balancer sends the next request to the other instance.
@@ -177,38 +171,19 @@ fn health_reports_a_lost_database_as_degraded_and_the_api_as_unavailable() {
 #[test]
 fn a_command_queued_on_one_instance_wakes_the_agent_waiting_on_another() {
     for pooled in [false, true] {
-        let rt = runtime();
-        let Some(pg) = rt.block_on(PgDatabase::create()) else {
-            return;
-        };
-        let Some(url) = pg.reach(pooled) else {
-            return;
-        };
-        let opts = OpenOptions::default();
-        let a = rt.block_on(store::open(&url, &opts)).expect("instance a");
-        let b = rt.block_on(store::open(&url, &opts)).expect("instance b");
-        let one = TestServer::over(runtime(), None, a, ServerOptions::default());
-        let waiting_side = ServerOptions {
+        // Through the pooler the waiting instance LISTENs on its direct connection.
+        let waiting_side = |pg: &PgDatabase| ServerOptions {
             direct_database_url: pooled.then(|| Secret(pg.url.clone())),
             ..ServerOptions::default()
         };
-        let two = TestServer::over(runtime(), None, b, waiting_side);
-        one.add_user(ADMIN.0, ADMIN.1, store::users::Role::Admin);
+        let Some(TwoInstances { one, two, pg }) = TwoInstances::start(pooled, waiting_side) else {
+            return;
+        };
         let admin = one.signed_in(ADMIN);
         let (agent, token) = new_agent(&one, &admin, "hq", "edge-hq");
         // The second instance's listener proves itself with a probe first; give it the time.
         std::thread::sleep(Duration::from_secs(1));
-        let base = two.base.clone();
-        let waited = std::thread::spawn(move || {
-            let began = Instant::now();
-            let r = Client::new(&base).raw(
-                "POST",
-                "/api/agents/heartbeat",
-                Some(r#"{"wait_seconds": 25}"#),
-                &[("Authorization", &format!("Bearer {token}"))],
-            );
-            (r.json(), began.elapsed())
-        });
+        let waited = waiting_heartbeat(&two.base, &token, 25);
         std::thread::sleep(Duration::from_millis(500));
         let r = admin.send(
             "POST",
@@ -230,55 +205,44 @@ fn a_command_queued_on_one_instance_wakes_the_agent_waiting_on_another() {
     }
 }
 
+/// The pooler check: a direct pool is never taken for a pooled one, PgBouncer in transaction
+/// mode always is.
+#[test]
+fn a_transaction_pooler_is_recognised_and_a_direct_pool_never_is() {
+    let rt = runtime();
+    let Some(pg) = rt.block_on(PgDatabase::create()) else {
+        return;
+    };
+    let Some(pooled_url) = pg.reach(true) else {
+        return;
+    };
+    for (url, pooled) in [(pg.url.clone(), false), (pooled_url, true)] {
+        let db = rt
+            .block_on(store::open(&url, &OpenOptions::default()))
+            .expect("open");
+        for _ in 0..20 {
+            let found = rt
+                .block_on(store::pooler::behind_transaction_pooler(&db))
+                .expect("check");
+            assert_eq!(found, pooled, "{url}");
+        }
+        rt.block_on(db.close()).ok();
+    }
+}
+
 /// Through a transaction pooler, with no direct connection configured, nothing LISTENs
 /// through the pool (a LISTEN left on a pooled server session would hand notifications to
 /// other clients and break their queries): commands still reach an agent waiting on another
 /// instance at the end of its wait, and every request around the announcements succeeds.
 #[test]
 fn behind_a_pooler_without_a_direct_url_nothing_listens_and_nothing_breaks() {
-    let rt = runtime();
-    let Some(pg) = rt.block_on(PgDatabase::create()) else {
+    let Some(TwoInstances { one, two, pg }) = TwoInstances::start(true, |_| Default::default())
+    else {
         return;
     };
-    let direct = rt
-        .block_on(store::open(&pg.url, &OpenOptions::default()))
-        .expect("direct");
-    for _ in 0..20 {
-        assert!(
-            !rt.block_on(store::pooler::behind_transaction_pooler(&direct))
-                .expect("check"),
-            "a direct pool is never taken for a pooler"
-        );
-    }
-    let Some(url) = pg.reach(true) else {
-        return;
-    };
-    let opts = OpenOptions::default();
-    let pooled = rt.block_on(store::open(&url, &opts)).expect("pooled");
-    for _ in 0..20 {
-        assert!(
-            rt.block_on(store::pooler::behind_transaction_pooler(&pooled))
-                .expect("check"),
-            "PgBouncer in transaction mode is recognised"
-        );
-    }
-    let b = rt.block_on(store::open(&url, &opts)).expect("instance b");
-    let one = TestServer::over(runtime(), None, pooled, ServerOptions::default());
-    let two = TestServer::over(runtime(), None, b, ServerOptions::default());
-    one.add_user(ADMIN.0, ADMIN.1, store::users::Role::Admin);
     let admin = one.signed_in(ADMIN);
     let (agent, token) = new_agent(&one, &admin, "hq", "edge-hq");
-    let base = two.base.clone();
-    let waited = std::thread::spawn(move || {
-        Client::new(&base)
-            .raw(
-                "POST",
-                "/api/agents/heartbeat",
-                Some(r#"{"wait_seconds": 3}"#),
-                &[("Authorization", &format!("Bearer {token}"))],
-            )
-            .json()
-    });
+    let waited = waiting_heartbeat(&two.base, &token, 3);
     std::thread::sleep(Duration::from_millis(300));
     // Readers keep every pooled server session busy on both instances while commands are
     // announced: a session holding a stray LISTEN would hand one of them a notification.
@@ -315,9 +279,8 @@ fn behind_a_pooler_without_a_direct_url_nothing_listens_and_nothing_breaks() {
         let failed = reader.join().expect("reader");
         assert!(failed.is_empty(), "{failed:?}");
     }
-    let answer = waited.join().expect("waiting agent");
+    let (answer, _) = waited.join().expect("waiting agent");
     assert_eq!(answer["commands"][0]["kind"], "reload_config", "{answer}");
     drop((one, two));
-    drop(direct);
     drop(pg);
 }

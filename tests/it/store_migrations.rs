@@ -75,22 +75,32 @@ async fn concurrent_starts_migrate_once_on_sqlite() {
 
 #[tokio::test]
 async fn concurrent_starts_migrate_once_on_postgres() {
-    let Some(pg) = PgDatabase::create().await else {
-        return;
-    };
-    let url = pg.url.clone();
-    concurrent_open(&url).await;
-    let db = store::open(&url, &OpenOptions::default()).await.unwrap();
-    let n = db
-        .query_one_raw(Statement::from_string(
-            DbBackend::Postgres,
-            "SELECT COUNT(*) AS n FROM seaql_migrations",
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(n.try_get::<i64>("", "n").unwrap() as usize, known());
-    db.close().await.ok();
+    // Directly, then through PgBouncer in transaction mode (the advisory lock is the
+    // transaction's own, so the pooler keeps it on one server session).
+    for pooled in [false, true] {
+        let Some(pg) = PgDatabase::create().await else {
+            return;
+        };
+        let Some(url) = pg.reach(pooled) else {
+            return;
+        };
+        concurrent_open(&url).await;
+        let db = store::open(&url, &OpenOptions::default()).await.unwrap();
+        let n = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT COUNT(*) AS n FROM seaql_migrations",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            n.try_get::<i64>("", "n").unwrap() as usize,
+            known(),
+            "pooled={pooled}"
+        );
+        db.close().await.ok();
+    }
 }
 
 #[tokio::test]

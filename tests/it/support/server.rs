@@ -307,3 +307,53 @@ pub fn wait_healthy(base: &str) {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Two server instances on one fresh PostgreSQL database, reached directly or (when
+/// `pooled`) through PgBouncer, which open and migrate it at the same moment, as instances
+/// behind one load balancer start. The first has an admin. Fields drop in order: the
+/// servers before the database.
+pub struct TwoInstances {
+    pub one: TestServer,
+    pub two: TestServer,
+    pub pg: super::PgDatabase,
+}
+
+impl TwoInstances {
+    /// None where PostgreSQL (or, pooled, PgBouncer) is unavailable. `second` gives the
+    /// second instance's options, knowing the database.
+    pub fn start(
+        pooled: bool,
+        second: impl FnOnce(&super::PgDatabase) -> ServerOptions,
+    ) -> Option<TwoInstances> {
+        let rt = runtime();
+        let pg = rt.block_on(super::PgDatabase::create())?;
+        let url = pg.reach(pooled)?;
+        let opts = store::OpenOptions::default();
+        let (a, b) =
+            rt.block_on(async { tokio::join!(store::open(&url, &opts), store::open(&url, &opts)) });
+        let one = TestServer::over(rt, None, a.expect("instance one"), ServerOptions::default());
+        let two = TestServer::over(runtime(), None, b.expect("instance two"), second(&pg));
+        one.add_user(ADMIN.0, ADMIN.1, Role::Admin);
+        Some(TwoInstances { one, two, pg })
+    }
+}
+
+/// An agent's heartbeat that waits up to `seconds` for commands, on its own thread: the
+/// answer and how long it took.
+pub fn waiting_heartbeat(
+    base: &str,
+    token: &str,
+    seconds: u32,
+) -> std::thread::JoinHandle<(Value, Duration)> {
+    let (base, token) = (base.to_string(), token.to_string());
+    std::thread::spawn(move || {
+        let began = Instant::now();
+        let r = Client::new(&base).raw(
+            "POST",
+            "/api/agents/heartbeat",
+            Some(&format!(r#"{{"wait_seconds": {seconds}}}"#)),
+            &[("Authorization", &format!("Bearer {token}"))],
+        );
+        (r.json(), began.elapsed())
+    })
+}
