@@ -6,7 +6,6 @@
 //! Everything lives in namespaces this lab creates and deletes on drop.
 use std::net::Ipv4Addr;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 pub const COMMUNITY: &str = "gear-lab-community";
@@ -75,19 +74,10 @@ impl GearLab {
     /// The management network with the scanner on it, and no gear yet. None (with the
     /// reason printed) without root, outside CI.
     pub fn up() -> Option<GearLab> {
-        if nix::unistd::geteuid().as_raw() != 0 {
-            if std::env::var_os("CI").is_some() {
-                panic!("the gear lab needs root under CI");
-            }
-            super::skipped("gear lab", "creating network namespaces needs root");
+        if !super::lab::may_make_namespaces("gear lab") {
             return None;
         }
-        static SEQ: AtomicU32 = AtomicU32::new(0);
-        let prefix = format!(
-            "bg{}x{}",
-            std::process::id() % 100_000,
-            SEQ.fetch_add(1, Ordering::SeqCst)
-        );
+        let prefix = super::lab::namespace_prefix("bg");
         let lab = GearLab {
             scanner_ns: format!("{prefix}s"),
             prefix,

@@ -72,20 +72,10 @@ impl Lab {
     /// `n` hosts from `.first` upward, leaving every `gap_every`-th address empty (at most
     /// 250 hosts: the lab is one /24 beside the scanner at .2).
     pub fn up_with(n: usize, first: u8, gap_every: u8) -> Option<Lab> {
-        if nix::unistd::geteuid().as_raw() != 0 {
-            // Under CI a skipped half would pass unseen: fail instead, as PostgreSQL does.
-            if std::env::var_os("CI").is_some() {
-                panic!("the namespace lab needs root under CI (run the tests as root)");
-            }
-            super::skipped("namespace lab", "creating network namespaces needs root");
+        if !may_make_namespaces("namespace lab") {
             return None;
         }
-        static SEQ: AtomicU32 = AtomicU32::new(0);
-        let prefix = format!(
-            "bl{}x{}",
-            std::process::id() % 100_000,
-            SEQ.fetch_add(1, Ordering::SeqCst)
-        );
+        let prefix = namespace_prefix("bl");
         let mut lab = Lab {
             scanner_ns: format!("{prefix}s"),
             scanner_ip: Ipv4Addr::new(10, 77, 0, 2),
@@ -269,4 +259,30 @@ impl Drop for Lab {
         let _ = run_ip(&["netns", "del", &self.hub()]);
         let _ = std::fs::remove_dir_all(self.etc_dir());
     }
+}
+
+/// Whether this process may create network namespaces (root). Otherwise `part` is noted as
+/// skipped, and under CI, where a skipped half would pass unseen, the test fails instead,
+/// as it does without PostgreSQL.
+pub fn may_make_namespaces(part: &str) -> bool {
+    if nix::unistd::geteuid().as_raw() == 0 {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "the {part} needs root under CI (run the tests as root)"
+    );
+    super::skipped(part, "creating network namespaces needs root");
+    false
+}
+
+/// A namespace name prefix no other lab of this or a concurrent test process uses: `tag`,
+/// the process id and a sequence number.
+pub fn namespace_prefix(tag: &str) -> String {
+    static SEQ: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{tag}{}x{}",
+        std::process::id() % 100_000,
+        SEQ.fetch_add(1, Ordering::SeqCst)
+    )
 }
