@@ -137,6 +137,7 @@ impl ApiClient {
         let http: ureq::Agent = ureq::Agent::config_builder()
             .timeout_connect(Some(CONNECT_TIMEOUT))
             .timeout_global(Some(EXCHANGE_TIMEOUT))
+            .max_idle_age(crate::model::agent_api::CLIENT_MAX_IDLE)
             .http_status_as_error(false)
             .proxy(ureq::Proxy::try_from_env())
             .user_agent(format!("bigr-agent/{}", crate::version::current()))

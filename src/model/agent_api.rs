@@ -9,6 +9,14 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+/// How long the server keeps an idle HTTP connection open before closing it.
+pub const SERVER_KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// How long a client may keep an idle connection to the server for reuse: well below
+/// [`SERVER_KEEP_ALIVE`], so a request is never written into a socket the server is closing
+/// at that moment (which fails the request with a reset instead of an answer).
+pub const CLIENT_MAX_IDLE: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// `POST /api/agents/register`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

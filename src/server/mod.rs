@@ -113,6 +113,7 @@ pub fn start(
         })
         // actix counts per worker; together they stay within what the descriptors allow.
         .max_connections((max_connections / worker_count).max(16))
+        .keep_alive(crate::model::agent_api::SERVER_KEEP_ALIVE)
         .listen(listener)?
         .shutdown_timeout(10);
     if workers > 0 {

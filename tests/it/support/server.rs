@@ -174,6 +174,9 @@ impl Client {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(std::time::Duration::from_secs(30)))
+            // Tests pause for seconds between requests; never reuse a connection the
+            // server's keep-alive is closing just then.
+            .max_idle_age(bigr::model::agent_api::CLIENT_MAX_IDLE)
             .max_redirects(0)
             .build()
             .into();
