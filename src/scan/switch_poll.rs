@@ -97,6 +97,10 @@ pub async fn poll_device(
     opts: &SnmpOptions,
 ) -> Result<DeviceTables, ProbeError> {
     let mut s = Session::open(target, opts).await?;
+    // Everything below is answered from this one side-by-side read; only a Cisco switch's
+    // per-VLAN tables and an old router's fallback table need more.
+    s.prefetch(&snmp::device_columns(target.role == GearRole::Router))
+        .await?;
     let bridge_ports = snmp::bridge_ports(&mut s).await?;
     let names = snmp::port_names(&mut s).await?;
     let vlans = snmp::vlan_table(&mut s).await?;

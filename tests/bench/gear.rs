@@ -42,32 +42,6 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// Waits (bounded) until every switch's bridge has learned its 48 devices.
-fn wait_for_learning(lab: &GearLab) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    for g in &lab.gear {
-        loop {
-            let out = Command::new("bridge")
-                .args(["-n", &g.ns, "fdb", "show", "br", "br0"])
-                .output()
-                .expect("bridge fdb");
-            let learned = String::from_utf8_lossy(&out.stdout)
-                .lines()
-                .filter(|l| l.starts_with("00:1b:21") && !l.contains("permanent"))
-                .count();
-            if learned >= PORTS {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{} learned {learned} of {PORTS} MACs",
-                g.name
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-}
-
 /// One `bigr switches poll` of the site: its wall time and the MACs it read (a switch that
 /// failed reads none; the line says why).
 fn bigr_poll(lab: &GearLab, home: &std::path::Path, site: &str) -> (Duration, u64) {
@@ -173,7 +147,9 @@ fn main() {
     for g in 0..lab.gear.len() {
         lab.wait_for_snmp(g);
     }
-    wait_for_learning(&lab);
+    for g in 0..lab.gear.len() {
+        lab.wait_for_learning(g, PORTS);
+    }
     let home = tempfile::tempdir().unwrap();
     let h = home.path();
     let pass = |name: &str, text: &str| {

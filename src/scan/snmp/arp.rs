@@ -14,6 +14,8 @@ const PHYS_TYPE: &[u64] = &[1, 3, 6, 1, 2, 1, 4, 35, 1, 6];
 /// ipNetToMediaPhysAddress / ipNetToMediaType, indexed by ifIndex then the IPv4 address.
 const MEDIA_ADDRESS: &[u64] = &[1, 3, 6, 1, 2, 1, 4, 22, 1, 2];
 const MEDIA_TYPE: &[u64] = &[1, 3, 6, 1, 2, 1, 4, 22, 1, 4];
+/// The columns [`address_table`] may read, for one prefetch.
+pub const COLUMNS: [&[u64]; 4] = [PHYS_TYPE, PHYS_ADDRESS, MEDIA_TYPE, MEDIA_ADDRESS];
 /// Row types that hold no neighbour: invalid(2), and local(5) (the router's own address).
 const NOT_A_NEIGHBOUR: [i64; 2] = [2, 5];
 

@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 /// vtpVlanState / vtpVlanName, indexed by management domain then VLAN id.
 const VTP_VLAN_STATE: &[u64] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 3, 1, 1, 2];
 const VTP_VLAN_NAME: &[u64] = &[1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 3, 1, 1, 4];
+/// The columns [`vtp_vlans`] reads, for one prefetch.
+pub const VTP_COLUMNS: [&[u64]; 2] = [VTP_VLAN_STATE, VTP_VLAN_NAME];
 /// vtpVlanState operational(1).
 const OPERATIONAL: i64 = 1;
 /// VLANs 1002-1005 are FDDI and Token Ring defaults every Cisco switch lists.
@@ -50,6 +52,8 @@ async fn vlan_table(
     names: &HashMap<i64, String>,
 ) -> Result<Vec<ForwardingEntry>, ProbeError> {
     let mut s = Session::open(&in_vlan(target, vid), opts).await?;
+    s.prefetch(&fdb::FORWARDING_COLUMNS.map(<[u64]>::to_vec))
+        .await?;
     let ports = fdb::bridge_ports(&mut s).await?;
     let mut entries = fdb::forwarding_table(&mut s, &VlanTable::default(), &ports, names).await?;
     for e in &mut entries {

@@ -17,6 +17,17 @@ const QFDB_STATUS: &[u64] = &[1, 3, 6, 1, 2, 1, 17, 7, 1, 2, 2, 1, 3];
 const IF_NAME: &[u64] = &[1, 3, 6, 1, 2, 1, 31, 1, 1, 1, 1];
 const IF_DESCR: &[u64] = &[1, 3, 6, 1, 2, 1, 2, 2, 1, 2];
 
+/// The columns a forwarding table is read from (bridge ports first), for one prefetch.
+pub const FORWARDING_COLUMNS: [&[u64]; 5] = [
+    BASE_PORT_IF_INDEX,
+    FDB_STATUS,
+    FDB_PORT,
+    QFDB_STATUS,
+    QFDB_PORT,
+];
+/// The columns ports are named from.
+pub const PORT_NAME_COLUMNS: [&[u64]; 2] = [IF_DESCR, IF_NAME];
+
 /// dot1dTpFdbStatus values that do not place a device: invalid(2), self(4).
 const FDB_NOT_A_DEVICE: [i64; 2] = [2, 4];
 /// A port with more learned MACs than this is an uplink to another switch: it says where

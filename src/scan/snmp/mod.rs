@@ -5,6 +5,7 @@
 //! a community stay silent, so silence is the common answer and must be cheap.
 mod arp;
 mod cisco;
+mod columns;
 mod fdb;
 mod neighbours;
 mod usm;
@@ -15,6 +16,23 @@ pub use cisco::{per_vlan_forwarding, vtp_vlans};
 pub use fdb::{ForwardingEntry, UPLINK_MIN_MACS, bridge_ports, forwarding_table, port_names};
 pub use neighbours::{LocalIdentity, Neighbour, local_identity, neighbours};
 pub use vlans::{Vlan, VlanTable, vlan_table};
+
+/// Every column a poll of one device reads, so that it can be read side by side in one
+/// prefetch: bridge ports first (the table every switch has), then port names, VLANs,
+/// forwarding tables, VTP, LLDP and CDP, and a router's address tables.
+pub fn device_columns(router: bool) -> Vec<Vec<u64>> {
+    let fixed = fdb::FORWARDING_COLUMNS
+        .iter()
+        .chain(&fdb::PORT_NAME_COLUMNS)
+        .chain(&vlans::COLUMNS)
+        .chain(&cisco::VTP_COLUMNS);
+    let routing = arp::COLUMNS.iter().filter(|_| router);
+    fixed
+        .chain(routing)
+        .map(|c| c.to_vec())
+        .chain(neighbours::columns())
+        .collect()
+}
 
 use super::error::ProbeError;
 use crate::model::MacAddr;
@@ -102,6 +120,7 @@ pub fn owned_rows(pdu: Pdu<'_>) -> Result<Rows, String> {
 }
 
 /// Why a request or walk got no usable answer.
+#[derive(Debug)]
 pub enum Failure {
     /// Silence, late or garbled datagrams, an error status, a table past its bound.
     Unanswered(String),
@@ -127,6 +146,8 @@ pub struct Session {
     /// The slowest answer so far: once the device has answered, a lost datagram is asked
     /// for again after a few of its round trips instead of the full timeout.
     slowest: Option<Duration>,
+    /// Columns read ahead with [`Session::prefetch`], by root.
+    read: Vec<(Vec<u64>, Rows)>,
 }
 
 /// Retransmissions of one request once the device has answered (a table walk is many
@@ -155,6 +176,7 @@ impl Session {
             opts: opts.clone(),
             v3_user: access.usm.as_ref().map(|u| u.user.clone()),
             slowest: None,
+            read: Vec::new(),
         };
         if session.v3_user.is_some() {
             session.discover().await?;
@@ -200,9 +222,18 @@ impl Session {
         &self.host
     }
 
-    /// One request with its timeout and bounded retransmissions: GETBULK on v2c and v3, one
-    /// GETNEXT on v1 (which has no GETBULK).
-    async fn exchange(&mut self, start: &Oid<'_>) -> Result<Rows, Failure> {
+    fn is_v1(&self) -> bool {
+        self.inner.version() == Version::V1
+    }
+
+    /// Whether the device has answered a request of this session.
+    fn has_answered(&self) -> bool {
+        self.slowest.is_some()
+    }
+
+    /// One request with its timeout and bounded retransmissions: GETBULK for `starts` with
+    /// `repetitions` on v2c and v3, GETNEXT of the first start on v1 (which has no GETBULK).
+    async fn exchange(&mut self, starts: &[Oid<'_>], repetitions: u32) -> Result<Rows, Failure> {
         let mut last = String::from("no answer");
         // A device that answered gets more, shorter tries: five of its slowest round trips
         // (at least MIN_WAIT, at most the configured timeout).
@@ -219,12 +250,13 @@ impl Session {
         let mut tries = 0;
         while tries <= retries {
             let sent = std::time::Instant::now();
-            let answer = if self.inner.version() == Version::V1 {
-                timeout(wait, self.inner.getnext(start))
+            let answer = if self.is_v1() {
+                timeout(wait, self.inner.getnext(&starts[0]))
                     .await
                     .map(|r| r.map(owned_rows))
             } else {
-                timeout(wait, self.inner.getbulk(&[start], 0, BULK_ROWS))
+                let names: Vec<&Oid<'_>> = starts.iter().collect();
+                timeout(wait, self.inner.getbulk(&names, 0, repetitions))
                     .await
                     .map(|r| r.map(owned_rows))
             };
@@ -272,8 +304,7 @@ impl Session {
                     "a table larger than {MAX_WALK_ROWS} rows"
                 )));
             }
-            let start = oid(&cursor);
-            let rows = self.exchange(&start).await?;
+            let rows = self.exchange(&[oid(&cursor)], BULK_ROWS).await?;
             let mut advanced = false;
             for (name, val) in rows {
                 // Agents must answer in increasing order; one that does not would loop forever.
@@ -291,28 +322,43 @@ impl Session {
     }
 
     /// The first walk of a poll: its failure says whether the credentials or the path are
-    /// wrong.
+    /// wrong. A prefetched table is not read again.
     pub async fn first_walk(&mut self, root: &[u64]) -> Result<Rows, ProbeError> {
+        if let Some(rows) = self.already_read(root) {
+            return Ok(rows);
+        }
+        self.walk(root).await.map_err(|e| self.first_failure(e))
+    }
+
+    /// A device's first failure: refused credentials, or silence with what to check.
+    fn first_failure(&self, e: Failure) -> ProbeError {
         let hint = if self.v3_user.is_some() {
             "check the address and the SNMPv3 user"
         } else {
             "check the community"
         };
-        self.walk(root).await.map_err(|e| match e {
+        match e {
             Failure::Refused(why) => ProbeError::host(&self.host, why),
             Failure::Unanswered(why) => {
                 ProbeError::host(&self.host, format!("no SNMP answer ({why}); {hint}"))
             }
-        })
+        }
     }
 
-    /// A walk after the first: a failure half way means the table read so far would be
-    /// wrong, not short.
+    /// A failure half way: the table read so far would be wrong, not short.
+    fn cut_short(&self, e: Failure, what: &str) -> ProbeError {
+        ProbeError::host(
+            &self.host,
+            format!("{what} cut short ({})", e.into_reason()),
+        )
+    }
+
+    /// A walk after the first (or a prefetched table, not read again).
     pub async fn table(&mut self, root: &[u64], what: &str) -> Result<Rows, ProbeError> {
-        let host = self.host.clone();
-        self.walk(root)
-            .await
-            .map_err(|e| ProbeError::host(&host, format!("{what} cut short ({})", e.into_reason())))
+        if let Some(rows) = self.already_read(root) {
+            return Ok(rows);
+        }
+        self.walk(root).await.map_err(|e| self.cut_short(e, what))
     }
 }
 

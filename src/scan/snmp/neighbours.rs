@@ -24,6 +24,18 @@ const REM_PORT_DESC: u64 = 8;
 const REM_SYS_NAME: u64 = 9;
 const REM_SYS_DESC: u64 = 10;
 const REM_CAPS_ENABLED: u64 = 12;
+/// The lldpRemEntry columns read (not the whole entry: its supported capabilities and
+/// anything a vendor adds stay unread).
+const REM_COLUMNS: [u64; 8] = [
+    REM_CHASSIS_SUBTYPE,
+    REM_CHASSIS_ID,
+    REM_PORT_SUBTYPE,
+    REM_PORT_ID,
+    REM_PORT_DESC,
+    REM_SYS_NAME,
+    REM_SYS_DESC,
+    REM_CAPS_ENABLED,
+];
 /// lldpRemManAddrIfSubtype, indexed by the remote's three, then address subtype, length and
 /// address octets.
 const REM_MAN_ADDR: &[u64] = &[4, 2, 1, 3];
@@ -34,9 +46,49 @@ const CDP_DEVICE_ID: u64 = 6;
 const CDP_DEVICE_PORT: u64 = 7;
 const CDP_PLATFORM: u64 = 8;
 const CDP_CAPABILITIES: u64 = 9;
+const CDP_COLUMNS: [u64; 5] = [
+    CDP_ADDRESS,
+    CDP_DEVICE_ID,
+    CDP_DEVICE_PORT,
+    CDP_PLATFORM,
+    CDP_CAPABILITIES,
+];
+/// The local scalars an identity is read from.
+const LOC_SCALARS: [&[u64]; 3] = [LOC_CHASSIS_SUBTYPE, LOC_CHASSIS_ID, LOC_SYS_NAME];
 
 fn under(tail: &[u64]) -> Vec<u64> {
     LLDP.iter().chain(tail).copied().collect()
+}
+
+fn column(entry: &[u64], c: u64) -> Vec<u64> {
+    entry.iter().copied().chain([c]).collect()
+}
+
+/// Every column [`local_identity`] and [`neighbours`] read, for one prefetch.
+pub fn columns() -> Vec<Vec<u64>> {
+    let rem = under(REM_ENTRY);
+    LOC_SCALARS
+        .iter()
+        .map(|s| under(s))
+        .chain([under(LOC_PORT_ID), under(REM_MAN_ADDR)])
+        .chain(REM_COLUMNS.iter().map(|c| column(&rem, *c)))
+        .chain(CDP_COLUMNS.iter().map(|c| column(CDP_ENTRY, *c)))
+        .collect()
+}
+
+/// The rows of `entry`'s `columns`, one walk each (answered from a prefetch when there was
+/// one).
+async fn entry_rows(
+    s: &mut Session,
+    entry: &[u64],
+    columns: &[u64],
+    what: &str,
+) -> Result<Vec<(Vec<u64>, Val)>, ProbeError> {
+    let mut rows = Vec::new();
+    for c in columns {
+        rows.extend(s.table(&column(entry, *c), what).await?);
+    }
+    Ok(rows)
 }
 
 fn colon_hex(bytes: &[u8]) -> String {
@@ -142,7 +194,10 @@ fn by_row(rows: Vec<(Vec<u64>, Val)>, entry: &[u64]) -> Columns {
 
 /// This switch's own LLDP identity.
 pub async fn local_identity(s: &mut Session) -> Result<LocalIdentity, ProbeError> {
-    let rows = s.table(&under(&[3]), "LLDP local data").await?;
+    let mut rows = Vec::new();
+    for scalar in LOC_SCALARS {
+        rows.extend(s.table(&under(scalar), "LLDP local data").await?);
+    }
     let find = |tail: &[u64]| {
         let name: Vec<u64> = under(tail).into_iter().chain([0]).collect();
         rows.iter()
@@ -158,7 +213,8 @@ pub async fn local_identity(s: &mut Session) -> Result<LocalIdentity, ProbeError
 
 async fn lldp(s: &mut Session, names: &HashMap<i64, String>) -> Result<Vec<Neighbour>, ProbeError> {
     let entry = under(REM_ENTRY);
-    let remotes = by_row(s.table(&entry, "LLDP neighbours").await?, &entry);
+    let rows = entry_rows(s, &entry, &REM_COLUMNS, "LLDP neighbours").await?;
+    let remotes = by_row(rows, &entry);
     if remotes.is_empty() {
         return Ok(Vec::new());
     }
@@ -218,7 +274,8 @@ async fn lldp(s: &mut Session, names: &HashMap<i64, String>) -> Result<Vec<Neigh
 }
 
 async fn cdp(s: &mut Session, names: &HashMap<i64, String>) -> Result<Vec<Neighbour>, ProbeError> {
-    Ok(cdp_rows(s.table(CDP_ENTRY, "CDP neighbours").await?, names))
+    let rows = entry_rows(s, CDP_ENTRY, &CDP_COLUMNS, "CDP neighbours").await?;
+    Ok(cdp_rows(rows, names))
 }
 
 /// cdpCacheTable's rows as neighbours (a row without a device id is no neighbour).

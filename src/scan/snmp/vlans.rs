@@ -14,6 +14,15 @@ const VLAN_UNTAGGED: &[u64] = &[1, 3, 6, 1, 2, 1, 17, 7, 1, 4, 2, 1, 5];
 /// dot1qPvid, indexed by bridge port.
 const PORT_PVID: &[u64] = &[1, 3, 6, 1, 2, 1, 17, 7, 1, 4, 5, 1, 1];
 
+/// The columns [`vlan_table`] reads, for one prefetch.
+pub const COLUMNS: [&[u64]; 5] = [
+    VLAN_NAME,
+    VLAN_FDB_ID,
+    VLAN_EGRESS,
+    VLAN_UNTAGGED,
+    PORT_PVID,
+];
+
 /// One VLAN and its bridge ports.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Vlan {

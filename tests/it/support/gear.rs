@@ -221,6 +221,32 @@ impl GearLab {
         }
     }
 
+    /// Waits (bounded) until gear `g`'s bridge has learned `ports` access-port devices.
+    #[allow(dead_code)]
+    pub fn wait_for_learning(&self, g: usize, ports: usize) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let g = &self.gear[g];
+        loop {
+            let out = std::process::Command::new("bridge")
+                .args(["-n", &g.ns, "fdb", "show", "br", "br0"])
+                .output()
+                .expect("bridge fdb");
+            let learned = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .filter(|l| l.starts_with("00:1b:21") && !l.contains("permanent"))
+                .count();
+            if learned >= ports {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{} learned {learned} of {ports} MACs",
+                g.name
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+
     /// Starts snmpd (v2c with [`COMMUNITY`], plus `extra` config lines such as v3 users) and
     /// lldpd (exporting LLDP-MIB into it over AgentX) in gear `g`.
     pub fn start(&mut self, g: usize, extra: &str) {
