@@ -1,8 +1,9 @@
 //! Network gear on the gear lab (real snmpd, lldpd and Linux bridges in namespaces): SNMPv3
 //! with every authentication and privacy protocol, the layer-2 graph equal to the wiring,
 //! a router's routed hosts in the inventory, refusals that name the switch, never a
-//! secret, and the side-by-side read a poll makes giving every table as its own walk does.
-use crate::support::gear::{COMMUNITY, GearLab, lldpd_path};
+//! secret, CDP neighbours (real CDPv2 frames) linked as LLDP ones are, and the side-by-side
+//! read a poll makes giving every table as its own walk does.
+use crate::support::gear::{COMMUNITY, GearLab, Speaks, lldpd_path};
 use crate::support::lab::Lab;
 use bigr::model::snmp_access::{
     AuthProtocol, GearRole, PrivProtocol, SwitchCredentials, UsmCredentials,
@@ -300,14 +301,14 @@ fn the_layer2_graph_equals_the_wiring_and_a_heard_switch_is_one_click_away() {
     );
 }
 
-/// The stored layer-2 graph of `site`: node ids with kinds (`host:kind` for registered
-/// gear, `heard:<name>:<kind>` for the rest), links as (source, port, target, port) with
-/// registered ends named by host, and candidates as (address, heard by, on port).
 /// A link as (source, its port, target, its port).
 type Link = (String, String, String, String);
 /// A candidate as (address, heard by, on port).
 type Heard = (String, String, String);
 
+/// The stored layer-2 graph of `site`: node ids with kinds (`host:kind` for registered
+/// gear, `heard:<name>:<kind>` for the rest), links as (source, port, target, port) with
+/// registered ends named by host, and candidates as (address, heard by, on port).
 fn graph(home: &std::path::Path, site: &str) -> (Vec<String>, BTreeSet<Link>, Vec<Heard>) {
     let url = format!("sqlite://{}?mode=rwc", home.join("bigr.db").display());
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -362,6 +363,74 @@ fn graph(home: &std::path::Path, site: &str) -> (Vec<String>, BTreeSet<Link>, Ve
         .map(|c| (c.address.clone(), c.heard_by.clone(), c.heard_on.clone()))
         .collect();
     (nodes, links, candidates)
+}
+
+#[test]
+fn cdp_neighbours_become_links_as_lldp_ones_do() {
+    if !ready() {
+        return;
+    }
+    let Some(mut lab) = GearLab::up() else { return };
+    // Switch 0 speaks CDPv2 only (as a Cisco switch with LLDP off) and lists what it hears
+    // in CISCO-CDP-MIB; switch 1 speaks LLDP and answers CDP. The frames are real.
+    lab.add_switch(0);
+    lab.add_switch(1);
+    lab.cable(0, 1);
+    lab.start_speaking(0, "", Speaks::CdpOnly);
+    lab.start_speaking(1, "", Speaks::LldpAndCdp);
+    lab.wait_for_neighbours(&[1, 1]);
+    lab.wait_for_snmp(0);
+    lab.wait_for_snmp(1);
+    let host = |g: usize| lab.gear[g].mgmt_ip.to_string();
+    let by_community = |g: usize| SwitchCredentials {
+        host: host(g),
+        community: COMMUNITY.into(),
+        snmp_version: "2c".into(),
+        usm: None,
+        role: GearRole::Switch,
+    };
+    let polls = poll(&lab, vec![by_community(0)]);
+    let tables = polls[0].table.as_ref().expect("switch 0 answers");
+    let heard = &tables.neighbours;
+    assert_eq!(heard.len(), 1, "{heard:#?}");
+    let n = &heard[0];
+    assert_eq!(
+        (
+            n.protocol.as_str(),
+            n.local_port.as_str(),
+            n.port_id.as_str(),
+            n.sys_name.as_deref()
+        ),
+        ("cdp", "p1", "p0", Some("lab-sw1")),
+        "{n:#?}"
+    );
+    assert_eq!(n.mgmt_address, Some(lab.gear[1].mgmt_ip.into()), "{n:#?}");
+    assert!(n.capabilities.iter().any(|c| c == "bridge"), "{n:#?}");
+
+    // Registered and polled: the cable is one link, whichever protocol each end heard.
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    for g in 0..2 {
+        let (code, text) = lab.bigr(
+            h,
+            &[
+                "switches",
+                "add",
+                &host(g),
+                "-c",
+                COMMUNITY,
+                "--site",
+                "cdp",
+            ],
+        );
+        assert_eq!(code, Some(0), "{text}");
+    }
+    let (code, text) = lab.bigr(h, &["switches", "poll", "--site", "cdp", "--json"]);
+    assert_eq!(code, Some(0), "{text}");
+    let (_, links, candidates) = graph(h, "cdp");
+    let want: BTreeSet<Link> = [(host(0), "p1".into(), host(1), "p0".into())].into();
+    assert_eq!(links, want, "{links:#?}");
+    assert!(candidates.is_empty(), "{candidates:?}");
 }
 
 /// Reads every column a poll needs both ways, side by side and one walk each, in `ns`.

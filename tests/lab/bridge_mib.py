@@ -27,6 +27,8 @@ import subprocess
 import sys
 import time
 
+import pass_persist
+
 BRIDGE = sys.argv[1] if len(sys.argv) > 1 else "br0"
 BASE_PORT_IF_INDEX = (1, 3, 6, 1, 2, 1, 17, 1, 4, 1, 2)
 FDB_PORT = (1, 3, 6, 1, 2, 1, 17, 4, 3, 1, 2)
@@ -181,40 +183,5 @@ def rows():
     return _cache["rows"]
 
 
-def parse(oid):
-    return tuple(int(x) for x in oid.strip().strip(".").split(".") if x)
-
-
-def answer(found):
-    if found is None:
-        print("NONE")
-    else:
-        oid, (kind, value) = found
-        print("." + ".".join(map(str, oid)))
-        print(kind)
-        print(value)
-
-
-def main():
-    for line in sys.stdin:
-        cmd = line.strip()
-        if cmd == "PING":
-            print("PONG")
-        elif cmd in ("get", "getnext"):
-            oid = parse(sys.stdin.readline())
-            table = rows()
-            if cmd == "get":
-                answer(next(((o, v) for o, v in table if o == oid), None))
-            else:
-                answer(next(((o, v) for o, v in table if o > oid), None))
-        elif cmd == "set":
-            sys.stdin.readline()
-            sys.stdin.readline()
-            print("not-writable")
-        elif cmd == "":
-            break
-        sys.stdout.flush()
-
-
 if __name__ == "__main__":
-    main()
+    pass_persist.serve(rows)

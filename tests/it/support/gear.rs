@@ -250,27 +250,44 @@ impl GearLab {
     /// Starts snmpd (v2c with [`COMMUNITY`], plus `extra` config lines such as v3 users) and
     /// lldpd (exporting LLDP-MIB into it over AgentX) in gear `g`.
     pub fn start(&mut self, g: usize, extra: &str) {
-        let lldpd = lldpd_path().expect("lldpd");
+        self.start_speaking(g, extra, Speaks::Lldp);
+    }
+
+    /// [`GearLab::start`], with the neighbour protocols gear `g` speaks.
+    pub fn start_speaking(&mut self, g: usize, extra: &str, speaks: Speaks) {
+        let lldpd_bin = lldpd_path().expect("lldpd");
         let gear = &self.gear[g];
         let dir = self.dir.path().join(&gear.ns);
         std::fs::create_dir_all(&dir).unwrap();
         let agentx = dir.join("agentx");
+        let lab = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/lab");
+        // A CDP-only switch has no LLDP-MIB: its agent serves CISCO-CDP-MIB from what its
+        // lldpd heard in CDP frames.
+        let mibs = match speaks {
+            Speaks::CdpOnly => format!(
+                "pass_persist .1.3.6.1.4.1.9.9.23 /usr/bin/python3 {lab}/cdp_mib.py {}\n",
+                dir.join("lldpd.sock").display()
+            ),
+            _ => format!(
+                "master agentx\nagentXSocket unix:{}\nagentXTimeout 5\n",
+                agentx.display()
+            ),
+        };
         std::fs::write(
             dir.join("snmpd.conf"),
             format!(
                 "agentAddress udp:{}:161\nrocommunity {COMMUNITY} 10.88.0.0/24\nsysName {}\n\
-                 sysObjectID .1.3.6.1.4.1.8072.3.2.10\nmaster agentx\nagentXSocket unix:{}\n\
-                 agentXTimeout 5\npass_persist .1.3.6.1.2.1.17 /usr/bin/python3 {} br0\n{extra}\n",
-                gear.mgmt_ip,
-                gear.name,
-                agentx.display(),
-                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/lab/bridge_mib.py"),
+                 sysObjectID .1.3.6.1.4.1.8072.3.2.10\n{mibs}\
+                 pass_persist .1.3.6.1.2.1.17 /usr/bin/python3 {lab}/bridge_mib.py br0\n{extra}\n",
+                gear.mgmt_ip, gear.name,
             ),
         )
         .unwrap();
         let snmpd = spawn_snmpd(&gear.ns, &dir);
         self.children.push(snmpd);
-        wait_for(&agentx, "snmpd's AgentX socket");
+        if speaks != Speaks::CdpOnly {
+            wait_for(&agentx, "snmpd's AgentX socket");
+        }
         std::fs::write(
             dir.join("lldpd.conf"),
             format!(
@@ -280,14 +297,25 @@ impl GearLab {
             ),
         )
         .unwrap();
-        let lldpd = Command::new("ip")
+        // -c answers CDP; -ll -cccc sends CDPv2 and no LLDP, as a Cisco switch with LLDP off.
+        let (protocols, subagent): (&[&str], bool) = match speaks {
+            Speaks::Lldp => (&[], true),
+            Speaks::LldpAndCdp => (&["-c"], true),
+            Speaks::CdpOnly => (&["-ll", "-cccc"], false),
+        };
+        let mut lldpd = Command::new("ip");
+        lldpd
             .args([
-                "netns", "exec", &gear.ns, lldpd, "-d", "-k", "-I", "p*", "-C", "p*",
+                "netns", "exec", &gear.ns, lldpd_bin, "-d", "-k", "-I", "p*", "-C", "p*",
             ])
+            .args(protocols)
             .arg("-u")
             .arg(dir.join("lldpd.sock"))
-            .args(["-m", &gear.mgmt_ip.to_string(), "-x", "-X"])
-            .arg(&agentx)
+            .args(["-m", &gear.mgmt_ip.to_string()]);
+        if subagent {
+            lldpd.arg("-x").arg("-X").arg(&agentx);
+        }
+        let lldpd = lldpd
             .arg("-O")
             .arg(dir.join("lldpd.conf"))
             .stdout(Stdio::null())
@@ -507,6 +535,19 @@ impl GearLab {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+/// The neighbour protocols a lab switch speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Speaks {
+    /// LLDP, exported into LLDP-MIB.
+    Lldp,
+    /// LLDP, and CDP when a neighbour speaks it.
+    #[allow(dead_code)]
+    LldpAndCdp,
+    /// CDPv2 only, served in CISCO-CDP-MIB.
+    #[allow(dead_code)]
+    CdpOnly,
 }
 
 /// An snmpd of a test's own, stopped (and its files removed) on drop.
