@@ -28,6 +28,7 @@ mod first_hour;
 mod fuzz;
 /// Switches, routers and their links on real snmpd/lldpd: SNMPv3, LLDP, routed hosts.
 mod gear_lab;
+mod gear_late;
 /// SNMPv3 USM against RFC 3414's key localization vectors, with a stand-in agent.
 mod gear_usm;
 /// Office roles for lab hosts (PC, printer, iPhone, NAS, TV), shared with the bench.

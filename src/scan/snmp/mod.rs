@@ -78,7 +78,10 @@ pub enum Val {
     Int(i64),
     Text(Vec<u8>),
     Oid(String),
+    /// The end of the MIB, or no such object: a walk ends here.
     Absent,
+    /// A value of a type bigr does not read (NULL, a sequence).
+    Other,
 }
 
 type Rows = Vec<(Vec<u64>, Val)>;
@@ -111,8 +114,11 @@ pub fn owned_rows(pdu: Pdu<'_>) -> Result<Rows, String> {
             Value::OctetString(b) => Val::Text(b.to_vec()),
             Value::IpAddress(b) => Val::Text(b.to_vec()),
             Value::ObjectIdentifier(o) => Val::Oid(o.to_id_string()),
+            Value::Counter64(n) => Val::Int(i64::try_from(n).unwrap_or(i64::MAX)),
+            Value::Opaque(b) => Val::Text(b.to_vec()),
             Value::EndOfMibView | Value::NoSuchObject | Value::NoSuchInstance => Val::Absent,
-            _ => Val::Absent,
+            // A value bigr does not read; the walk goes on past it.
+            _ => Val::Other,
         };
         rows.push((components.collect(), val));
     }
@@ -148,6 +154,9 @@ pub struct Session {
     slowest: Option<Duration>,
     /// Columns read ahead with [`Session::prefetch`], by root.
     read: Vec<(Vec<u64>, Rows)>,
+    /// Where and how the session was opened, to open it again on a fresh socket.
+    target: SocketAddr,
+    access: SwitchCredentials,
 }
 
 /// Retransmissions of one request once the device has answered (a table walk is many
@@ -177,6 +186,8 @@ impl Session {
             v3_user: access.usm.as_ref().map(|u| u.user.clone()),
             slowest: None,
             read: Vec::new(),
+            target,
+            access: access.clone(),
         };
         if session.v3_user.is_some() {
             session.discover().await?;
@@ -222,6 +233,17 @@ impl Session {
         &self.host
     }
 
+    /// The same session on a fresh socket. A late answer to an earlier try sits in the old
+    /// socket ahead of the answer to the next one: every following try would read its
+    /// predecessor's answer and be refused as a mismatch, to the end of the walk.
+    async fn reopen(&mut self) -> Result<(), String> {
+        self.inner = Self::connect(self.target, &self.access).await?;
+        if self.v3_user.is_some() {
+            self.discover().await.map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
     fn is_v1(&self) -> bool {
         self.inner.version() == Version::V1
     }
@@ -235,11 +257,11 @@ impl Session {
     /// `repetitions` on v2c and v3, GETNEXT of the first start on v1 (which has no GETBULK).
     async fn exchange(&mut self, starts: &[Oid<'_>], repetitions: u32) -> Result<Rows, Failure> {
         let mut last = String::from("no answer");
-        // A device that answered gets more, shorter tries: five of its slowest round trips
+        // A device that answered gets more, shorter tries: three of its slowest round trips
         // (at least MIN_WAIT, at most the configured timeout).
         let (wait, retries) = match self.slowest {
             Some(rtt) => (
-                (rtt * 5).clamp(MIN_WAIT, self.opts.timeout),
+                (rtt * 3).clamp(MIN_WAIT, self.opts.timeout),
                 ANSWERING_RETRIES,
             ),
             None => (self.opts.timeout, self.opts.retries.min(2)),
@@ -275,7 +297,13 @@ impl Session {
                 Ok(Err(e)) if usm::is_refusal(&e) => {
                     return Err(Failure::Refused(self.refusal(&e)));
                 }
-                // A late reply to an earlier try or a garbled datagram: ask again.
+                Ok(Err(snmp2::Error::RequestIdMismatch)) => {
+                    last = match self.reopen().await {
+                        Ok(()) => "a late answer to an earlier request".into(),
+                        Err(e) => e,
+                    };
+                }
+                // A garbled datagram: ask again.
                 Ok(Err(e)) => last = format!("{e:?}"),
                 Err(_) => last = "no answer".into(),
             }
