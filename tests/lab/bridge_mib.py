@@ -25,7 +25,6 @@ Usage (snmpd.conf): pass_persist .1.3.6.1.2.1.17 /usr/bin/python3 bridge_mib.py 
 import json
 import subprocess
 import sys
-import time
 
 import pass_persist
 
@@ -59,7 +58,6 @@ MODE = sys.argv[3] if len(sys.argv) > 3 else ""
 VTP_STATE = (1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 3, 1, 1, 2)
 VTP_NAME = (1, 3, 6, 1, 4, 1, 9, 9, 46, 1, 3, 1, 1, 4)
 
-_cache = {"at": 0.0, "rows": []}
 
 
 def bridge_json(*args):
@@ -176,12 +174,5 @@ def build_rows():
     return sorted(rows.items())
 
 
-def rows():
-    if time.monotonic() - _cache["at"] > 1.0:
-        _cache["rows"] = build_rows()
-        _cache["at"] = time.monotonic()
-    return _cache["rows"]
-
-
 if __name__ == "__main__":
-    pass_persist.serve(rows)
+    pass_persist.serve(build_rows)

@@ -14,7 +14,6 @@ import json
 import socket
 import subprocess
 import sys
-import time
 
 import pass_persist
 
@@ -30,8 +29,6 @@ CAPABILITY_BITS = {
     "Telephone": 0x80,
     "Wlan": 0x4000,
 }
-
-_cache = {"at": -10.0, "rows": []}
 
 
 def first(items, key="value"):
@@ -94,12 +91,5 @@ def build_rows():
     return sorted(rows.items())
 
 
-def rows():
-    if time.monotonic() - _cache["at"] > 1.0:
-        _cache["rows"] = build_rows()
-        _cache["at"] = time.monotonic()
-    return _cache["rows"]
-
-
 if __name__ == "__main__":
-    pass_persist.serve(rows)
+    pass_persist.serve(build_rows)

@@ -1,6 +1,7 @@
 """snmpd's pass_persist protocol for the lab's MIB stand-ins: answers PING, get and getnext
 from a sorted list of (oid tuple, (type, value)) rows; sets are refused."""
 import sys
+import time
 
 
 def parse(oid):
@@ -17,8 +18,17 @@ def answer(found):
         print(value)
 
 
-def serve(rows):
-    """Answers snmpd until it closes the pipe; `rows()` gives the current sorted rows."""
+def serve(build_rows, max_age=1.0):
+    """Answers snmpd until it closes the pipe from `build_rows()`, the current sorted rows,
+    built again when they are older than `max_age` seconds (a walk asks for every row)."""
+    cache = {"at": -max_age - 1.0, "rows": []}
+
+    def rows():
+        if time.monotonic() - cache["at"] > max_age:
+            cache["rows"] = build_rows()
+            cache["at"] = time.monotonic()
+        return cache["rows"]
+
     for line in sys.stdin:
         cmd = line.strip()
         if cmd == "PING":
