@@ -1,9 +1,11 @@
 //! `cargo bench --bench gear`: the time to poll 10 switches of 48 access ports each, as a
-//! user does it (`bigr switches poll`, defaults: SNMP v2c, 700 ms timeout, one retry, 8
+//! user does it (`bigr switches poll`, defaults: SNMP v2c, 700 ms timeout, one retry, 16
 //! switches at once; the forwarding tables, VLANs, port names and LLDP neighbours read and
 //! stored), against net-snmp's `snmpbulkwalk` reading the same tables from the same
 //! switches (one walker per switch, all at once). Extra rows: SNMPv3 authPriv
-//! (SHA-256/AES-128), and 3 % of the answers lost.
+//! (SHA-256/AES-128), and 3 % of the answers lost. Each row also counts the SNMP requests
+//! sent per switch: this lab's paths have almost no latency, a real one costs a round trip
+//! per request.
 //! The switches are real: Linux bridges in namespaces with 48 cabled devices each, Debian's
 //! snmpd (BRIDGE-MIB through tests/lab/bridge_mib.py, IF-MIB, LLDP-MIB from lldpd over
 //! AgentX). Needs root, snmpd, snmpbulkwalk and lldpd; says so and exits otherwise.
@@ -106,17 +108,47 @@ fn peer_poll(lab: &GearLab) -> Duration {
     started.elapsed()
 }
 
-fn lose_answers(lab: &GearLab, percent: u32) {
-    let rules = format!(
-        "table inet benchloss\ndelete table inet benchloss\ntable inet benchloss {{\n chain input {{\n  type filter hook input priority 0;\n  udp sport 161 numgen random mod 100 < {percent} drop\n }}\n}}\n"
-    );
+/// Runs `rules` through nft in the scanner namespace.
+fn nft(lab: &GearLab, rules: &str) -> String {
     let mut nft = Command::new("ip")
         .args(["netns", "exec", &lab.scanner_ns, "nft", "-f", "-"])
         .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
         .spawn()
         .expect("nft");
     std::io::Write::write_all(nft.stdin.as_mut().unwrap(), rules.as_bytes()).unwrap();
-    assert!(nft.wait().unwrap().success(), "nft");
+    let out = nft.wait_with_output().expect("nft");
+    assert!(out.status.success(), "nft {rules}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Counts the SNMP requests the scanner sends: a poll's round trips, which on a real path
+/// cost a round-trip time each (this lab's paths have almost none).
+fn count_requests(lab: &GearLab) {
+    nft(
+        lab,
+        "table inet benchcount\ndelete table inet benchcount\ntable inet benchcount {\n chain output {\n  type filter hook output priority 0;\n  udp dport 161 counter\n }\n}\n",
+    );
+}
+
+/// The requests counted so far.
+fn requests_sent(lab: &GearLab) -> u64 {
+    let listed = nft(lab, "list table inet benchcount\n");
+    listed
+        .split_whitespace()
+        .skip_while(|w| *w != "packets")
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .expect("the request counter")
+}
+
+fn lose_answers(lab: &GearLab, percent: u32) {
+    nft(
+        lab,
+        &format!(
+            "table inet benchloss\ndelete table inet benchloss\ntable inet benchloss {{\n chain input {{\n  type filter hook input priority 0;\n  udp sport 161 numgen random mod 100 < {percent} drop\n }}\n}}\n"
+        ),
+    );
 }
 
 fn main() {
@@ -194,7 +226,9 @@ fn main() {
     }
     let want = u64::from(SWITCHES) * PORTS as u64;
     let mut rows: Vec<(String, Duration, String)> = Vec::new();
+    count_requests(&lab);
     let mut run = |label: &str, lab: &GearLab, f: &dyn Fn(&GearLab) -> (Duration, u64)| {
+        let sent_before = requests_sent(lab);
         let mut times = Vec::new();
         let mut found = Vec::new();
         for _ in 0..REPEATS {
@@ -208,7 +242,12 @@ fn main() {
             found.iter().max().unwrap(),
             found.iter().min().unwrap()
         );
-        println!("{label:<44} {:>8.0} ms  {macs}", m.as_secs_f64() * 1000.0);
+        let per_switch =
+            (requests_sent(lab) - sent_before) as f64 / (REPEATS as f64 * f64::from(SWITCHES));
+        println!(
+            "{label:<50} {:>6.0} ms  {per_switch:>5.1} requests/switch  {macs}",
+            m.as_secs_f64() * 1000.0
+        );
         rows.push((label.to_string(), m, macs));
     };
     println!(
