@@ -41,7 +41,14 @@ pub struct Gear {
     pub mgmt_ip: Ipv4Addr,
     /// Its LLDP system name.
     pub name: String,
+    /// The object whose answer says its agent is fully up: lldpLocSysName once lldpd
+    /// exports LLDP-MIB over AgentX (which it registers a moment after snmpd starts),
+    /// else sysName.
+    ready_oid: &'static str,
 }
+
+const SYS_NAME: &str = "1.3.6.1.2.1.1.5.0";
+const LLDP_LOC_SYS_NAME: &str = "1.0.8802.1.1.2.1.3.3.0";
 
 pub struct GearLab {
     prefix: String,
@@ -156,6 +163,7 @@ impl GearLab {
             ns,
             mgmt_ip: addr,
             name: format!("lab-sw{i}"),
+            ready_oid: SYS_NAME,
         });
         self.gear.len() - 1
     }
@@ -323,6 +331,9 @@ impl GearLab {
             .spawn()
             .expect("start lldpd");
         self.children.push(lldpd);
+        if subagent {
+            self.gear[g].ready_oid = LLDP_LOC_SYS_NAME;
+        }
     }
 
     /// Waits (bounded) until every gear's lldpd has heard `expected[g]` neighbours.
@@ -482,6 +493,7 @@ impl GearLab {
             ns,
             mgmt_ip: addr,
             name: "lab-router".into(),
+            ready_oid: SYS_NAME,
         });
         let g = self.gear.len() - 1;
         let dir = self.dir.path().join("router");
@@ -499,11 +511,12 @@ impl GearLab {
         out
     }
 
-    /// Waits (bounded) until gear `g`'s snmpd answers a v2c GET.
+    /// Waits (bounded) until gear `g`'s agent is fully up: snmpd answers, and LLDP-MIB too
+    /// where lldpd exports it (a poll reads LLDP in its first request).
     pub fn wait_for_snmp(&self, g: usize) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            let ok = Command::new("ip")
+            let answered = Command::new("ip")
                 .args([
                     "netns",
                     "exec",
@@ -519,11 +532,14 @@ impl GearLab {
                     "-r",
                     "0",
                     &self.gear[g].mgmt_ip.to_string(),
-                    "1.3.6.1.2.1.1.5.0",
+                    self.gear[g].ready_oid,
                 ])
                 .env("SNMP_PERSISTENT_DIR", self.dir.path())
-                .output()
-                .is_ok_and(|o| o.status.success());
+                .output();
+            // v2c answers an object not (yet) registered with an exception, not an error.
+            let ok = answered.is_ok_and(|o| {
+                o.status.success() && !String::from_utf8_lossy(&o.stdout).contains("No Such")
+            });
             if ok {
                 return;
             }
