@@ -56,19 +56,18 @@ fn fold(columns: &mut [Column], asked: &[usize], answer: Rows) {
 }
 
 impl Session {
-    /// Every row under each of `roots`, in order, exactly as [`Session::walk`] gives them
-    /// one by one. SNMPv1 has no GETBULK: its columns are walked one after another.
+    /// Every row under each of `roots`, in order, bounded by [`MAX_WALK_ROWS`] per root.
+    /// SNMPv1 has no GETBULK: its columns are walked one after another, a GETNEXT each.
     pub async fn walk_columns(&mut self, roots: &[Vec<u64>]) -> Result<Vec<Rows>, Failure> {
-        if self.is_v1() {
-            let mut out = Vec::with_capacity(roots.len());
-            for root in roots {
-                out.push(self.walk(root).await?);
-            }
-            return Ok(out);
-        }
         let mut columns: Vec<Column> = roots.iter().map(|r| Column::new(r)).collect();
+        let one_at_a_time = self.is_v1();
         loop {
-            let asked: Vec<usize> = (0..columns.len()).filter(|&c| !columns[c].done).collect();
+            let open = (0..columns.len()).filter(|&c| !columns[c].done);
+            let asked: Vec<usize> = if one_at_a_time {
+                open.take(1).collect()
+            } else {
+                open.collect()
+            };
             if asked.is_empty() {
                 return Ok(columns.into_iter().map(|c| c.rows).collect());
             }

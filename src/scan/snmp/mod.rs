@@ -87,7 +87,7 @@ pub enum Val {
 type Rows = Vec<(Vec<u64>, Val)>;
 
 fn oid(components: &[u64]) -> Oid<'static> {
-    Oid::from(components).expect("OID constants are valid")
+    Oid::from(components).expect("our roots and the names under them are valid OIDs")
 }
 
 /// The rows of an agent's answer, owned; an error status other than noSuchName is an error.
@@ -322,31 +322,13 @@ impl Session {
         }
     }
 
-    /// Every row under `root`, in order, with GETBULK; bounded by [`MAX_WALK_ROWS`].
+    /// Every row under `root`, in order (a walk of one column).
     pub async fn walk(&mut self, root: &[u64]) -> Result<Rows, Failure> {
-        let mut out = Vec::new();
-        let mut cursor = root.to_vec();
-        loop {
-            if out.len() >= MAX_WALK_ROWS {
-                return Err(Failure::Unanswered(format!(
-                    "a table larger than {MAX_WALK_ROWS} rows"
-                )));
-            }
-            let rows = self.exchange(&[oid(&cursor)], BULK_ROWS).await?;
-            let mut advanced = false;
-            for (name, val) in rows {
-                // Agents must answer in increasing order; one that does not would loop forever.
-                if !name.starts_with(root) || val == Val::Absent || name <= cursor {
-                    return Ok(out);
-                }
-                cursor.clone_from(&name);
-                out.push((name, val));
-                advanced = true;
-            }
-            if !advanced {
-                return Ok(out);
-            }
-        }
+        Ok(self
+            .walk_columns(&[root.to_vec()])
+            .await?
+            .pop()
+            .unwrap_or_default())
     }
 
     /// The first walk of a poll: its failure says whether the credentials or the path are
